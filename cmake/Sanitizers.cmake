@@ -1,0 +1,11 @@
+# HD_SANITIZE=ON builds everything with AddressSanitizer and UndefinedBehaviorSanitizer.
+# UBSan is made fatal so that a finding fails the test that hit it.
+if(HD_SANITIZE)
+    add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all
+                        -fno-omit-frame-pointer)
+    add_link_options(-fsanitize=address,undefined)
+endif()
+if(HD_COVERAGE)
+    add_compile_options(--coverage -O0)
+    add_link_options(--coverage)
+endif()

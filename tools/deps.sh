@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# deps.sh: installs what heapd needs to build, test and run, from Debian's
+# packages. Idempotent; run as root on Debian 12 (the README and .ci/run call it).
+set -euo pipefail
+
+pkgs=(
+    build-essential cmake pkg-config git
+    python3
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
