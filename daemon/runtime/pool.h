@@ -33,14 +33,21 @@
 
 #include "mem.h"
 
-#define HD_POOL_ALIGNMENT 16
-#define HD_POOL_SMALL_MAX 512 /* SMALL_REQUEST_THRESHOLD */
-#define HD_POOL_NCLASSES 32
-#define HD_POOL_SIZE 16384     /* POOL_SIZE */
-#define HD_POOL_OVERHEAD 48    /* sizeof(struct pool_header) */
-#define HD_ARENA_SIZE 1048576  /* ARENA_SIZE */
-#define HD_ARENA_NPOOLS 63     /* usable pools in an (unaligned) arena */
-#define HD_POOL_LARGE_ALIGN 16 /* alignment of large blocks */
+#define HD_POOL_ALIGNMENT   16
+#define HD_POOL_SMALL_MAX   512 /* SMALL_REQUEST_THRESHOLD */
+#define HD_POOL_NCLASSES    32
+#define HD_POOL_SIZE        16384   /* POOL_SIZE */
+#define HD_POOL_OVERHEAD    48      /* sizeof(struct pool_header) */
+#define HD_ARENA_SIZE       1048576 /* ARENA_SIZE */
+#define HD_ARENA_NPOOLS     63      /* usable pools in an (unaligned) arena */
+#define HD_POOL_LARGE_ALIGN 16      /* alignment of large blocks */
+
+/* Simulated address space: the arena in table slot i has base address
+ * HD_POOL_SIM_ARENA_BASE + i MiB + 4096 (not 16 KiB aligned, so its pool k
+ * starts at HD_POOL_SIM_ARENA_BASE + i MiB + 16384 * (k + 1)); large blocks
+ * get 16-byte aligned addresses from HD_POOL_SIM_LARGE_BASE up, never reused. */
+#define HD_POOL_SIM_ARENA_BASE UINT64_C(0x7f3a00000000)
+#define HD_POOL_SIM_LARGE_BASE UINT64_C(0x55d000000000)
 
 typedef struct hd_pool hd_pool_t;
 
@@ -75,6 +82,8 @@ int hd_pool_block_alloc(hd_pool_t *pool, size_t len, void **out);
  * is allocated (pool or system), the contents copied and the old block freed.
  * A large block is resized by the system allocator and stays large even when
  * it shrinks to 512 bytes or less. `p` may be NULL (then it allocates).
+ * The byte cap applies to the net change (new block minus old), so shrinking
+ * never fails on the cap.
  * Returns 0, HD_ELIMIT or HD_ENOMEM; on error `p` is untouched and still owned
  * by the caller. On success the caller owns *out instead of p. */
 int hd_pool_block_realloc(hd_pool_t *pool, void *p, size_t len, void **out);
@@ -93,13 +102,16 @@ size_t hd_pool_block_size(const hd_pool_t *pool, const void *p);
 
 /* hd_pool_addr: the simulated address of the byte `p` points at, inside a
  * live block (p may point into the middle of it, as a PyObject* points past
- * the GC header). */
+ * the GC header). O(log arenas) for a pool block; O(offset / 16) for a
+ * pointer into the middle of a large block. */
 uint64_t hd_pool_addr(const hd_pool_t *pool, const void *p);
 
 /* hd_pool_handle / hd_pool_deref: a nonzero 32-bit name for the position `p`
- * (inside a live block, 16-byte aligned relative to its block start plus a
- * fixed offset the caller keeps constant), and back. The handle is valid
- * while the block lives. */
+ * (inside a live block, at a multiple of 16 bytes from its block start: the
+ * start itself or, say, past a 16-byte GC header), and back:
+ * hd_pool_deref(pool, hd_pool_handle(pool, p)) == p while the block lives.
+ * Inside a large block the position must be less than 2 KiB from its start.
+ * hd_pool_deref returns NULL for a handle that names no arena or slot. */
 uint32_t hd_pool_handle(const hd_pool_t *pool, const void *p);
 void *hd_pool_deref(const hd_pool_t *pool, uint32_t handle);
 
