@@ -6,6 +6,7 @@ set -euo pipefail
 pkgs=(
     build-essential cmake pkg-config git
     python3
+    libjansson-dev
 )
 
 missing=()

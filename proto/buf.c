@@ -1,0 +1,235 @@
+/*
+ * buf.c: hd_proto's output buffer, UTF-8 validation and JSON string escaping.
+ *
+ * Why a buffer of our own rather than json_dumps: a response is assembled
+ * from pieces that jansson cannot hold (the request id as the exact text the
+ * client sent) and from jansson trees (results, error objects), and a
+ * server wants the frame in one block with room for a transport header in
+ * front (libwebsockets' LWS_PRE). So encoders append pieces here, dumping
+ * jansson trees straight into the buffer with json_dump_callback.
+ *
+ * Layout of data: [headroom bytes][len bytes of text][NUL][spare], cap bytes
+ * in all. Invariants: data == NULL iff cap == 0 (then len == 0); when data
+ * is not NULL, data[headroom + len] == '\0'. Appends grow cap by doubling.
+ */
+#include "proto_int.h"
+
+#include <string.h>
+
+#include "err.h"
+
+void *hd__proto_malloc(size_t len)
+{
+    json_malloc_t m;
+    json_free_t f;
+    json_get_alloc_funcs(&m, &f);
+    return m(len ? len : 1);
+}
+
+void hd__proto_free(void *p)
+{
+    json_malloc_t m;
+    json_free_t f;
+    if (!p)
+        return;
+    json_get_alloc_funcs(&m, &f);
+    f(p);
+}
+
+void hd_proto_free(void *p)
+{
+    hd__proto_free(p);
+}
+
+/* ---- UTF-8 ---- */
+
+int hd__proto_utf8_valid(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    while (p < end) {
+        unsigned c = *p;
+        size_t n;
+        unsigned lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
+        if (c < 0x80) {
+            p++;
+            continue;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            n = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 2;
+            if (c == 0xE0)
+                lo = 0xA0; /* overlong */
+            else if (c == 0xED)
+                hi = 0x9F; /* surrogates */
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 3;
+            if (c == 0xF0)
+                lo = 0x90; /* overlong */
+            else if (c == 0xF4)
+                hi = 0x8F; /* above U+10FFFF */
+        } else {
+            return 0;
+        }
+        if ((size_t)(end - p) <= n)
+            return 0;
+        if (p[1] < lo || p[1] > hi)
+            return 0;
+        for (size_t i = 2; i <= n; i++)
+            if (p[i] < 0x80 || p[i] > 0xBF)
+                return 0;
+        p += n + 1;
+    }
+    return 1;
+}
+
+/* ---- the buffer ---- */
+
+void hd_proto_buf_init(hd_proto_buf_t *buf, size_t headroom)
+{
+    buf->data = NULL;
+    buf->headroom = headroom;
+    buf->len = 0;
+    buf->cap = 0;
+}
+
+void hd_proto_buf_close(hd_proto_buf_t *buf)
+{
+    hd__proto_free(buf->data);
+    buf->data = NULL;
+    buf->len = 0;
+    buf->cap = 0;
+}
+
+void hd_proto_buf_clear(hd_proto_buf_t *buf)
+{
+    hd__proto_buf_truncate(buf, 0);
+}
+
+const char *hd_proto_buf_text(const hd_proto_buf_t *buf)
+{
+    return buf->data ? buf->data + buf->headroom : "";
+}
+
+int hd__proto_buf_reserve(hd_proto_buf_t *buf, size_t more)
+{
+    size_t fixed = buf->headroom + 1; /* headroom and the NUL */
+    if (more > SIZE_MAX - fixed - buf->len)
+        return HD_ENOMEM;
+    size_t need = fixed + buf->len + more;
+    if (need <= buf->cap)
+        return 0;
+    size_t cap = buf->cap ? buf->cap : 256;
+    while (cap < need)
+        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+    /* jansson's allocator has no realloc: allocate, copy, free. */
+    char *data = hd__proto_malloc(cap);
+    if (!data)
+        return HD_ENOMEM;
+    if (buf->data)
+        memcpy(data, buf->data, buf->headroom + buf->len + 1);
+    else
+        data[buf->headroom] = '\0';
+    hd__proto_free(buf->data);
+    buf->data = data;
+    buf->cap = cap;
+    return 0;
+}
+
+int hd_proto_buf_append(hd_proto_buf_t *buf, const char *data, size_t len)
+{
+    if (hd__proto_buf_reserve(buf, len) != 0)
+        return HD_ENOMEM;
+    memcpy(buf->data + buf->headroom + buf->len, data, len);
+    buf->len += len;
+    buf->data[buf->headroom + buf->len] = '\0';
+    return 0;
+}
+
+int hd__proto_buf_puts(hd_proto_buf_t *buf, const char *s)
+{
+    return hd_proto_buf_append(buf, s, strlen(s));
+}
+
+void hd__proto_buf_truncate(hd_proto_buf_t *buf, size_t len)
+{
+    if (!buf->data)
+        return;
+    buf->len = len;
+    buf->data[buf->headroom + len] = '\0';
+}
+
+char *hd_proto_buf_steal(hd_proto_buf_t *buf, size_t *len)
+{
+    char *data = buf->data;
+    *len = buf->len;
+    buf->data = NULL;
+    buf->len = 0;
+    buf->cap = 0;
+    return data;
+}
+
+/* ---- JSON pieces ---- */
+
+int hd__proto_buf_string(hd_proto_buf_t *buf, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    if (!hd__proto_utf8_valid(s, len))
+        return HD_EINVAL;
+    if (hd_proto_buf_append(buf, "\"", 1) != 0)
+        return HD_ENOMEM;
+    size_t run = 0; /* start of the bytes not yet copied */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char esc[6];
+        size_t esc_len = 2;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        esc[0] = '\\';
+        switch (c) {
+        case '"':
+            esc[1] = '"';
+            break;
+        case '\\':
+            esc[1] = '\\';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
+        default:
+            memcpy(esc, "\\u00", 4);
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            esc_len = 6;
+        }
+        if (hd_proto_buf_append(buf, s + run, i - run) != 0 ||
+            hd_proto_buf_append(buf, esc, esc_len) != 0)
+            return HD_ENOMEM;
+        run = i + 1;
+    }
+    if (hd_proto_buf_append(buf, s + run, len - run) != 0 || hd_proto_buf_append(buf, "\"", 1) != 0)
+        return HD_ENOMEM;
+    return 0;
+}
+
+static int dump_cb(const char *data, size_t size, void *arg)
+{
+    return hd_proto_buf_append(arg, data, size) == 0 ? 0 : -1;
+}
+
+int hd__proto_buf_json(hd_proto_buf_t *buf, const json_t *j)
+{
+    if (!j)
+        return HD_EINVAL;
+    /* jansson's dump fails only when memory runs out (in our callback or in
+     * its own loop check) or on a reference cycle, a programmer error: so a
+     * failure counts as out of memory. */
+    if (json_dump_callback(j, dump_cb, buf, HD__PROTO_DUMP_FLAGS) != 0)
+        return HD_ENOMEM;
+    return 0;
+}

@@ -1,0 +1,39 @@
+/*
+ * proto_int.h: what the files of hd_proto share and nobody else sees.
+ */
+#ifndef HD_PROTO_INT_H
+#define HD_PROTO_INT_H
+
+#include "hd_proto.h"
+
+/* Memory from jansson's allocator (see hd_proto.h, "Memory"). */
+void *hd__proto_malloc(size_t len);
+void hd__proto_free(void *p);
+
+/* hd__proto_utf8_valid: s (len bytes) is well-formed UTF-8 (RFC 3629: no
+ * overlong forms, no surrogates, nothing above U+10FFFF). */
+int hd__proto_utf8_valid(const char *s, size_t len);
+
+/* hd__proto_buf_reserve: make room for `more` bytes of text after len (and
+ * the NUL). Returns 0 or HD_ENOMEM. */
+int hd__proto_buf_reserve(hd_proto_buf_t *buf, size_t more);
+
+/* hd__proto_buf_puts: append a NUL-terminated string. */
+int hd__proto_buf_puts(hd_proto_buf_t *buf, const char *s);
+
+/* hd__proto_buf_truncate: cut the text back to len bytes (len <= buf->len). */
+void hd__proto_buf_truncate(hd_proto_buf_t *buf, size_t len);
+
+/* hd__proto_buf_string: append s (len bytes, valid UTF-8) as a JSON string
+ * with quotes and escapes. Returns 0, HD_EINVAL (not UTF-8) or HD_ENOMEM;
+ * on failure the buffer may hold a partial string: callers truncate. */
+int hd__proto_buf_string(hd_proto_buf_t *buf, const char *s, size_t len);
+
+/* hd__proto_buf_json: append the compact JSON text of j. Returns 0,
+ * HD_EINVAL (j NULL) or HD_ENOMEM; callers truncate on failure. */
+int hd__proto_buf_json(hd_proto_buf_t *buf, const json_t *j);
+
+/* The flags every hd_proto dump uses: compact, keys in insertion order. */
+#define HD__PROTO_DUMP_FLAGS (JSON_COMPACT | JSON_ENCODE_ANY)
+
+#endif

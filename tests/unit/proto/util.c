@@ -1,0 +1,126 @@
+/*
+ * util.c: file helpers and the fault-injecting allocator of the hd_proto
+ * tests (see util.h). The allocator counts live blocks so that a test can
+ * check that every path, failing ones included, frees what it took.
+ */
+#include "util.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test.h"
+
+char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        hd_test_fail(__FILE__, __LINE__, "cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *data = malloc((size_t)size + 1);
+    if (!data || fread(data, 1, (size_t)size, f) != (size_t)size)
+        hd_test_fail(__FILE__, __LINE__, "cannot read %s", path);
+    fclose(f);
+    data[size] = '\0';
+    if (len)
+        *len = (size_t)size;
+    return data;
+}
+
+json_t *read_json(const char *path)
+{
+    json_error_t jerr;
+    json_t *j = json_load_file(path, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+    if (!j)
+        hd_test_fail(__FILE__, __LINE__, "%s: not JSON: %s (line %d)", path, jerr.text, jerr.line);
+    return j;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **list_dir(const char *dir, const char *suffix, size_t *n)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        hd_test_fail(__FILE__, __LINE__, "cannot open directory %s", dir);
+    size_t cap = 16, count = 0, slen = strlen(suffix);
+    char **names = malloc(cap * sizeof *names);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (e->d_name[0] == '.' || len < slen || strcmp(e->d_name + len - slen, suffix) != 0)
+            continue;
+        if (count == cap)
+            names = realloc(names, (cap *= 2) * sizeof *names);
+        names[count++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, count, sizeof *names, cmp_names);
+    *n = count;
+    return names;
+}
+
+void free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+static long live, count, fail_at, failed;
+static int sticky;
+
+static void *fi_malloc(size_t len)
+{
+    count++;
+    if (fail_at && (count == fail_at || (sticky && count > fail_at))) {
+        failed++;
+        return NULL;
+    }
+    void *p = malloc(len);
+    if (p)
+        live++;
+    return p;
+}
+
+static void fi_free(void *p)
+{
+    if (p)
+        live--;
+    free(p);
+}
+
+void fi_install(void)
+{
+    json_set_alloc_funcs(fi_malloc, fi_free);
+    live = count = fail_at = failed = 0;
+}
+
+void fi_fail_at(long n, int is_sticky)
+{
+    count = 0;
+    failed = 0;
+    fail_at = n;
+    sticky = is_sticky;
+}
+
+long fi_live(void)
+{
+    return live;
+}
+
+long fi_count(void)
+{
+    return count;
+}
+
+long fi_failed(void)
+{
+    return failed;
+}
