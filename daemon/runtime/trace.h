@@ -75,46 +75,51 @@ typedef struct hd_trace_diff {
  * The caller owns *out and frees it with hd_trace_free. */
 int hd_trace_new(hd_mem_t *mem, hd_trace_t **out);
 
-/* hd_trace_free: frees the tracer, its traces, names and snapshots. Every
- * string the tracer lent out dies with it. NULL is allowed. */
+/* hd_trace_free: frees the tracer, its traces, names and snapshots. NULL is
+ * allowed. Ownership: takes `trace`; every string it lent out dies with it. */
 void hd_trace_free(hd_trace_t *trace);
 
 /* ---- tracing state (tracemalloc.start/stop/...) ------------------------ */
 
-/* hd_trace_start: start tracing (no-op if already tracing). Never fails. */
+/* hd_trace_start: start tracing (no-op if already tracing). Never fails.
+ * Ownership: keeps no pointer. */
 void hd_trace_start(hd_trace_t *trace);
 
 /* hd_trace_stop: stop tracing and clear every trace and the peak, like
- * tracemalloc.stop(). Interned names and snapshots survive. Never fails. */
+ * tracemalloc.stop(). Interned names and snapshots survive. Never fails.
+ * Ownership: frees the trace table; keeps no pointer. */
 void hd_trace_stop(hd_trace_t *trace);
 
-/* hd_trace_is_tracing: 1 while tracing, else 0. */
+/* hd_trace_is_tracing: 1 while tracing, else 0. Ownership: none. */
 int hd_trace_is_tracing(const hd_trace_t *trace);
 
 /* hd_trace_clear: clear_traces(): drop every trace; current and peak become
- * 0. Tracing stays on. Releases the trace table's memory. Never fails. */
+ * 0. Tracing stays on. Never fails. Ownership: frees the trace table. */
 void hd_trace_clear(hd_trace_t *trace);
 
 /* hd_trace_reset_peak: reset_peak(): peak = current. A no-op when not
- * tracing (as in CPython; both are 0 then anyway). Never fails. */
+ * tracing (as in CPython; both are 0 then anyway). Never fails.
+ * Ownership: none. */
 void hd_trace_reset_peak(hd_trace_t *trace);
 
 /* hd_trace_memory: get_traced_memory(): the sum of the requested sizes of
  * the live traced blocks and its peak since start/clear/reset_peak. Either
- * pointer may be NULL. */
+ * pointer may be NULL. Ownership: writes into the caller's variables. */
 void hd_trace_memory(const hd_trace_t *trace, size_t *current, size_t *peak);
 
-/* hd_trace_count: the number of live traces. */
+/* hd_trace_count: the number of live traces. Ownership: none. */
 size_t hd_trace_count(const hd_trace_t *trace);
 
 /* hd_trace_inspector_bytes: the tracer's own memory in bytes (its struct, the
  * trace table, interned names and their indexes, snapshots): what the heap
- * reports as inspector memory (tracemalloc's get_tracemalloc_memory()). */
+ * reports as inspector memory (tracemalloc's get_tracemalloc_memory()).
+ * Requested bytes, without the system allocator's overhead. Ownership: none. */
 size_t hd_trace_inspector_bytes(const hd_trace_t *trace);
 
 /* hd_trace_validate: checks every invariant (table probing, counts, current
  * = sum of sizes <= peak, name indexes, snapshot ordering). Returns 0 or
- * HD_EINVAL. For tests; O(traces + names + snapshots). */
+ * HD_EINVAL. For tests; O(traces + names + snapshots); allocates nothing.
+ * Ownership: none. */
 int hd_trace_validate(const hd_trace_t *trace);
 
 /* ---- sites and kinds --------------------------------------------------- */
@@ -163,7 +168,9 @@ int hd_trace_add(hd_trace_t *trace, const void *block, size_t requested, uint32_
                  uint32_t kind);
 
 /* hd_trace_remove: forget the trace of `block` (free). A no-op when the
- * block is not traced or `block` is NULL. Never fails. */
+ * block is not traced or `block` is NULL. Never fails (it may try to shrink
+ * the table, and keeps the larger one if that allocation fails).
+ * Ownership: `block` is only a key. */
 void hd_trace_remove(hd_trace_t *trace, const void *block);
 
 /* hd_trace_realloc: `old_block` was resized into `new_block` (which may be
@@ -179,12 +186,16 @@ int hd_trace_realloc(hd_trace_t *trace, const void *old_block, const void *new_b
                      size_t requested, uint32_t site, uint32_t kind);
 
 /* hd_trace_reserve: make sure the next `n` hd_trace_add/hd_trace_realloc
- * calls of new blocks need no memory (and so cannot fail with HD_ENOMEM).
- * Returns 0 or HD_ENOMEM (nothing changed). */
+ * calls of new blocks need no memory (and so cannot fail with HD_ENOMEM),
+ * provided at most one of them records a size of 4 GiB - 1 or more (those
+ * sizes live in a side list; n slots there would be memory for nothing).
+ * The heap calls hd_trace_reserve(trace, 1) before a real realloc.
+ * Returns 0 or HD_ENOMEM (nothing changed). Ownership: none. */
 int hd_trace_reserve(hd_trace_t *trace, size_t n);
 
 /* hd_trace_get: get_object_traceback(): the trace of `block`. Any out
- * pointer may be NULL. Returns 0 or HD_ENOTFOUND (not traced). */
+ * pointer may be NULL. Returns 0 or HD_ENOTFOUND (not traced).
+ * Ownership: writes into the caller's variables; ids name interned strings. */
 int hd_trace_get(const hd_trace_t *trace, const void *block, size_t *requested, uint32_t *site,
                  uint32_t *kind);
 
@@ -199,7 +210,7 @@ int hd_trace_get(const hd_trace_t *trace, const void *block, size_t *requested, 
 int hd_trace_snapshot(hd_trace_t *trace, uint64_t *snap_id);
 
 /* hd_trace_snapshot_drop: forget snapshot `snap_id` and release its memory.
- * Returns 0 or HD_ENOTFOUND. */
+ * Returns 0 or HD_ENOTFOUND. Ownership: frees the snapshot. */
 int hd_trace_snapshot_drop(hd_trace_t *trace, uint64_t snap_id);
 
 /* hd_trace_stats: Snapshot.statistics(group_by): one line per key, sorted
@@ -236,11 +247,13 @@ int hd_trace_format_size(double size, int with_sign, char *buf, size_t len);
 /* hd_trace_format_stat: str(Statistic): "file:line: size=S, count=N,
  * average=A" (", average=A" omitted when count is 0). Returns 0 or HD_ERANGE
  * as hd_trace_format_size (HD_TRACE_LINE_LEN always fits). Averages are
- * exact as Python's while size and count are under 2^53. */
+ * exact as Python's while size and count are under 2^53. Ownership: reads
+ * stat (borrowed for the call), writes into the caller's buf. */
 int hd_trace_format_stat(const hd_trace_stat_t *stat, char *buf, size_t len);
 
 /* hd_trace_format_diff: str(StatisticDiff): "file:line: size=S (+dS),
- * count=N (+dN), average=A" (average omitted when count is 0). As above. */
+ * count=N (+dN), average=A" (average omitted when count is 0). Returns and
+ * ownership as hd_trace_format_stat. */
 int hd_trace_format_diff(const hd_trace_diff_t *diff, char *buf, size_t len);
 
 #endif

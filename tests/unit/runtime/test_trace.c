@@ -358,6 +358,14 @@ TEST(realloc_semantics)
         CHECK_OK(hd_trace_realloc(t, blk(5000 + i), blk(1000 + i), 1, s1, k1));
     CHECK_EQ(hd_trace_count(t), 202);
     CHECK_EQ(test_mem.failures, 0);
+    /* the reservation covers one block of 4 GiB or more among them */
+    hd_mem_fail_after(&test_mem, 0, 0);
+    CHECK_OK(hd_trace_reserve(t, 2));
+    hd_mem_fail_after(&test_mem, 1, 1);
+    CHECK_OK(hd_trace_realloc(t, NULL, blk(7000), 5 * GIB4, s1, k1));
+    CHECK_OK(hd_trace_realloc(t, blk(6999), blk(7001), 3, s1, k1));
+    CHECK_EQ(hd_trace_count(t), 204);
+    CHECK_EQ(test_mem.failures, 0);
     hd_mem_fail_after(&test_mem, 0, 0);
     CHECK_OK(hd_trace_validate(t));
     hd_trace_free(t);
