@@ -1,0 +1,788 @@
+/*
+ * gc.c: the cycle collector, CPython 3.11's Modules/gcmodule.c algorithm.
+ *
+ * State: three generations (circular doubly-linked lists of GC headers, a
+ * count and a threshold each), the permanent generation (gc.freeze), the
+ * long-lived counters, per-generation statistics, the debug flags and
+ * gc.garbage.
+ *
+ * GC header: `next` is 0 for an untracked object; during a collection bit 0
+ * (UNREACHABLE) marks members of the tentatively unreachable list. `prev`
+ * keeps FINALIZED in bit 0 and COLLECTING in bit 1; during a collection its
+ * bits from 2 up hold gc_refs and the list is singly linked through `next`
+ * until move_unreachable rebuilds the prev pointers of what is reachable.
+ *
+ * A collection of generation g (collect()):
+ *   1. count[g+1]++, count[0..g] = 0; merge the younger lists into g.
+ *   2. update_refs: gc_refs = refcount, COLLECTING set.
+ *   3. subtract_refs: for every reference between members, gc_refs--.
+ *      What remains counts references from outside the generation.
+ *   4. move_unreachable: gc_refs > 0 objects are reachable and so is all
+ *      they reach; the rest goes to `unreachable`.
+ *   5. untrack_tuples; survivors merge into g+1 (g = 1 adds to
+ *      long_lived_pending); a full collection untracks dicts and resets the
+ *      long-lived counters.
+ *   6. handle_weakrefs: clear every weakref to the garbage; queue callbacks
+ *      of weakrefs that are not garbage themselves; run them.
+ *   7. finalize_garbage: __del__ once per object (FINALIZED bit).
+ *   8. handle_resurrected_objects: steps 2-4 again on the garbage; what a
+ *      finalizer made reachable survives.
+ *   9. delete_garbage: tp_clear each (or append to gc.garbage with
+ *      DEBUG_SAVEALL), which breaks the cycles and lets refcounting free.
+ *  10. a full collection empties the free lists; statistics; callbacks.
+ * Legacy finalizers (tp_del) exist only in C types, so `uncollectable` is 0.
+ */
+#include "heap_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+
+#define NGEN           3
+#define GEN_HEAD(h, g) (&(h)->gens[g].head)
+#define PERM_HEAD(h)   (&(h)->permanent.head)
+#define NEXT(g)        ((hd_gc_t *)((g)->next))
+#define PREV(g)        ((hd_gc_t *)((g)->prev & HD_GC_PREV_MASK))
+#define FLAGS_MASK     (HD_GC_PREV_FINALIZED | HD_GC_PREV_COLLECTING)
+
+/* ---- lists ---- */
+
+static void list_init(hd_gc_t *head)
+{
+    head->next = head->prev = (uintptr_t)head;
+}
+
+static bool list_is_empty(const hd_gc_t *head)
+{
+    return head->next == (uintptr_t)head;
+}
+
+static void set_prev(hd_gc_t *g, hd_gc_t *p)
+{
+    g->prev = (g->prev & FLAGS_MASK) | (uintptr_t)p;
+}
+
+static void list_append(hd_gc_t *node, hd_gc_t *list)
+{
+    hd_gc_t *last = (hd_gc_t *)list->prev;
+    set_prev(node, last);
+    last->next = (uintptr_t)node;
+    node->next = (uintptr_t)list;
+    list->prev = (uintptr_t)node;
+}
+
+static void list_move(hd_gc_t *node, hd_gc_t *list)
+{
+    hd_gc_t *from_prev = PREV(node), *from_next = NEXT(node);
+    from_prev->next = (uintptr_t)from_next;
+    set_prev(from_next, from_prev);
+    hd_gc_t *to_prev = (hd_gc_t *)list->prev;
+    set_prev(node, to_prev);
+    to_prev->next = (uintptr_t)node;
+    list->prev = (uintptr_t)node;
+    node->next = (uintptr_t)list;
+}
+
+/* list_merge: append every node of `from` to `to`; `from` becomes empty. */
+static void list_merge(hd_gc_t *from, hd_gc_t *to)
+{
+    if (list_is_empty(from))
+        return;
+    hd_gc_t *to_tail = (hd_gc_t *)to->prev;
+    hd_gc_t *from_head = NEXT(from), *from_tail = (hd_gc_t *)from->prev;
+    to_tail->next = (uintptr_t)from_head;
+    set_prev(from_head, to_tail);
+    from_tail->next = (uintptr_t)to;
+    to->prev = (uintptr_t)from_tail;
+    list_init(from);
+}
+
+static uint64_t list_size(const hd_gc_t *head)
+{
+    uint64_t n = 0;
+    for (const hd_gc_t *g = NEXT(head); g != head; g = NEXT(g))
+        n++;
+    return n;
+}
+
+/* ---- gc_refs in prev ---- */
+
+static int64_t get_refs(const hd_gc_t *g)
+{
+    return (int64_t)(g->prev >> HD_GC_PREV_SHIFT);
+}
+
+static void set_refs(hd_gc_t *g, int64_t refs)
+{
+    g->prev = (g->prev & ~HD_GC_PREV_MASK) | ((uintptr_t)refs << HD_GC_PREV_SHIFT);
+}
+
+static void reset_refs(hd_gc_t *g, int64_t refs)
+{
+    g->prev = (g->prev & HD_GC_PREV_FINALIZED) | HD_GC_PREV_COLLECTING |
+              ((uintptr_t)refs << HD_GC_PREV_SHIFT);
+}
+
+static bool is_collecting(const hd_gc_t *g)
+{
+    return (g->prev & HD_GC_PREV_COLLECTING) != 0;
+}
+
+/* ---- tracking, called by the object code ---- */
+
+void hd__gc_track(hd_heap_t *h, hd_obj_t *o)
+{
+    hd_gc_t *g = HD_GC(o);
+    assert(g->next == 0);
+    hd_gc_t *gen0 = GEN_HEAD(h, 0);
+    hd_gc_t *last = (hd_gc_t *)gen0->prev;
+    last->next = (uintptr_t)g;
+    g->prev = (g->prev & HD_GC_PREV_FINALIZED) | (uintptr_t)last;
+    g->next = (uintptr_t)gen0;
+    gen0->prev = (uintptr_t)g;
+}
+
+void hd__gc_untrack(hd_obj_t *o)
+{
+    hd_gc_t *g = HD_GC(o);
+    hd_gc_t *prev = PREV(g), *next = NEXT(g);
+    prev->next = (uintptr_t)next;
+    set_prev(next, prev);
+    g->next = 0;
+    g->prev &= HD_GC_PREV_FINALIZED;
+}
+
+void hd__gc_init(hd_heap_t *h)
+{
+    for (int i = 0; i < NGEN; i++)
+        list_init(GEN_HEAD(h, i));
+    list_init(PERM_HEAD(h));
+    h->gc_enabled = true;
+}
+
+void hd__gc_fini(hd_heap_t *h)
+{
+    (void)h;
+}
+
+/* ---- the collection's traversals ---- */
+
+typedef struct visit_ctx {
+    hd_heap_t *h;
+    hd_gc_t *reachable;
+} visit_ctx_t;
+
+static int visit_decref(hd_obj_t *r, void *arg)
+{
+    (void)arg;
+    if (hd__is_gc(r)) {
+        hd_gc_t *g = HD_GC(r);
+        if (is_collecting(g))
+            g->prev -= (uintptr_t)1 << HD_GC_PREV_SHIFT;
+    }
+    return 0;
+}
+
+/* traverse: lists and tuples inline (the common case), the rest through
+ * the type table. */
+static void traverse(hd_heap_t *h, hd_obj_t *o, hd_visit_fn visit, void *arg)
+{
+    if (o->type == HD_T_LIST) {
+        hd_list_obj_t *l = (hd_list_obj_t *)o;
+        for (int64_t i = l->size; --i >= 0;)
+            visit(l->items[i], arg);
+    } else if (o->type == HD_T_TUPLE) {
+        hd_tuple_obj_t *t = (hd_tuple_obj_t *)o;
+        for (int64_t i = t->size; --i >= 0;)
+            visit(t->items[i], arg);
+    } else {
+        hd__traverse(h, o, visit, arg);
+    }
+}
+
+static void update_refs(hd_gc_t *containers)
+{
+    for (hd_gc_t *g = NEXT(containers); g != containers; g = NEXT(g))
+        reset_refs(g, HD_FROM_GC(g)->refcnt);
+}
+
+static void subtract_refs(hd_heap_t *h, hd_gc_t *containers)
+{
+    for (hd_gc_t *g = NEXT(containers); g != containers; g = NEXT(g))
+        traverse(h, HD_FROM_GC(g), visit_decref, NULL);
+}
+
+static int visit_reachable(hd_obj_t *r, void *arg)
+{
+    if (!hd__is_gc(r))
+        return 0;
+    hd_gc_t *g = HD_GC(r);
+    if (!is_collecting(g))
+        return 0;
+    if (g->next & HD_GC_NEXT_UNREACHABLE) {
+        /* tentatively unreachable, but reachable after all: back to young */
+        hd_gc_t *prev = PREV(g);
+        hd_gc_t *next = (hd_gc_t *)(g->next & ~HD_GC_NEXT_UNREACHABLE);
+        prev->next = g->next;
+        set_prev(next, prev);
+        list_append(g, ((visit_ctx_t *)arg)->reachable);
+        set_refs(g, 1);
+    } else if (get_refs(g) == 0) {
+        set_refs(g, 1);
+    }
+    return 0;
+}
+
+static void move_unreachable(hd_heap_t *h, hd_gc_t *young, hd_gc_t *unreachable)
+{
+    hd_gc_t *prev = young;
+    hd_gc_t *g = NEXT(young);
+    visit_ctx_t ctx = {h, young};
+    while (g != young) {
+        if (get_refs(g)) {
+            traverse(h, HD_FROM_GC(g), visit_reachable, &ctx);
+            set_prev(g, prev);
+            g->prev &= ~HD_GC_PREV_COLLECTING;
+            prev = g;
+        } else {
+            prev->next = g->next;
+            hd_gc_t *last = (hd_gc_t *)unreachable->prev;
+            last->next = HD_GC_NEXT_UNREACHABLE | (uintptr_t)g;
+            set_prev(g, last);
+            g->next = HD_GC_NEXT_UNREACHABLE | (uintptr_t)unreachable;
+            unreachable->prev = (uintptr_t)g;
+        }
+        g = (hd_gc_t *)prev->next;
+    }
+    young->prev = (uintptr_t)prev;
+    unreachable->next &= ~HD_GC_NEXT_UNREACHABLE;
+}
+
+static void deduce_unreachable(hd_heap_t *h, hd_gc_t *base, hd_gc_t *unreachable)
+{
+    update_refs(base);
+    subtract_refs(h, base);
+    list_init(unreachable);
+    move_unreachable(h, base, unreachable);
+}
+
+static void clear_unreachable_mask(hd_gc_t *unreachable)
+{
+    for (hd_gc_t *g = NEXT(unreachable); g != unreachable; g = NEXT(g))
+        g->next &= ~HD_GC_NEXT_UNREACHABLE;
+}
+
+static void untrack_tuples(hd_gc_t *head)
+{
+    hd_gc_t *next;
+    for (hd_gc_t *g = NEXT(head); g != head; g = next) {
+        next = NEXT(g);
+        hd_obj_t *o = HD_FROM_GC(g);
+        if (o->type != HD_T_TUPLE)
+            continue;
+        hd_tuple_obj_t *t = (hd_tuple_obj_t *)o;
+        int64_t i = 0;
+        while (i < t->size && !hd__may_be_tracked(t->items[i]))
+            i++;
+        if (i == t->size)
+            hd__gc_untrack(o);
+    }
+}
+
+static void untrack_dicts(hd_gc_t *head)
+{
+    hd_gc_t *next;
+    for (hd_gc_t *g = NEXT(head); g != head; g = next) {
+        next = NEXT(g);
+        hd_obj_t *o = HD_FROM_GC(g);
+        if (o->type == HD_T_DICT && hd__dict_contents_untracked(o))
+            hd__gc_untrack(o);
+    }
+}
+
+/* ---- weakrefs, finalizers, resurrection, deletion ---- */
+
+static int64_t handle_weakrefs(hd_heap_t *h, hd_gc_t *unreachable, hd_gc_t *old)
+{
+    hd_gc_t to_call;
+    list_init(&to_call);
+    hd_gc_t *next;
+    for (hd_gc_t *g = NEXT(unreachable); g != unreachable; g = next) {
+        hd_obj_t *o = HD_FROM_GC(g);
+        next = NEXT(g);
+        if (o->type == HD_T_WEAKREF)
+            hd__weakref_unlink(h, (hd_weakref_obj_t *)o);
+        if (!(hd__types[o->type].flags & HD_TF_WEAKREFABLE))
+            continue;
+        hd_weakref_obj_t **list = hd__weakref_list(h, o);
+        if (!list)
+            continue;
+        while (*list) {
+            hd_weakref_obj_t *wr = *list;
+            hd__weakref_unlink(h, wr);
+            if (!wr->callback && !(wr->h.flags & HD_OF_WR_NOTIFY))
+                continue;
+            hd_gc_t *wg = HD_GC(&wr->h);
+            if (is_collecting(wg) || wg->next == 0)
+                continue; /* itself garbage (or untracked): no call */
+            hd__incref(&wr->h);
+            list_move(wg, &to_call);
+        }
+    }
+    int64_t freed = 0;
+    while (!list_is_empty(&to_call)) {
+        hd_gc_t *g = NEXT(&to_call);
+        hd_weakref_obj_t *wr = (hd_weakref_obj_t *)HD_FROM_GC(g);
+        hd__weakref_call(h, wr);
+        hd__decref(h, &wr->h);
+        if (NEXT(&to_call) == g)
+            list_move(g, old);
+        else
+            freed++;
+    }
+    return freed;
+}
+
+static void finalize_garbage(hd_heap_t *h, hd_gc_t *collectable)
+{
+    hd_gc_t seen;
+    list_init(&seen);
+    while (!list_is_empty(collectable)) {
+        hd_gc_t *g = NEXT(collectable);
+        hd_obj_t *o = HD_FROM_GC(g);
+        list_move(g, &seen);
+        if (!(g->prev & HD_GC_PREV_FINALIZED) && hd_obj_has_del(h, o)) {
+            g->prev |= HD_GC_PREV_FINALIZED;
+            hd__incref(o);
+            if (h->hooks.finalizer)
+                h->hooks.finalizer(h, o, h->hooks.ctx);
+            hd__decref(h, o);
+        }
+    }
+    list_merge(&seen, collectable);
+}
+
+static void clear_collecting(hd_gc_t *head)
+{
+    for (hd_gc_t *g = NEXT(head); g != head; g = NEXT(g))
+        g->prev &= ~HD_GC_PREV_COLLECTING;
+}
+
+static void handle_resurrected(hd_heap_t *h, hd_gc_t *unreachable, hd_gc_t *still, hd_gc_t *old)
+{
+    clear_collecting(unreachable);
+    deduce_unreachable(h, unreachable, still);
+    clear_unreachable_mask(still);
+    if (h->hooks.resurrected) {
+        for (hd_gc_t *g = NEXT(unreachable); g != unreachable; g = NEXT(g))
+            if (hd_obj_has_del(h, HD_FROM_GC(g)))
+                h->hooks.resurrected(h, HD_FROM_GC(g), h->hooks.ctx);
+    }
+    list_merge(unreachable, old);
+}
+
+static void delete_garbage(hd_heap_t *h, hd_gc_t *collectable, hd_gc_t *old)
+{
+    while (!list_is_empty(collectable)) {
+        hd_gc_t *g = NEXT(collectable);
+        hd_obj_t *o = HD_FROM_GC(g);
+        hd_obj_t *garbage = NULL;
+        if ((h->gc_debug & HD_GC_DEBUG_SAVEALL) && hd_gc_garbage(h, &garbage) == 0) {
+            (void)hd_list_append(h, garbage, o); /* on failure it just survives */
+        } else if (!(h->gc_debug & HD_GC_DEBUG_SAVEALL)) {
+            hd__incref(o);
+            hd__clear(h, o);
+            hd__decref(h, o);
+        }
+        if (NEXT(collectable) == g)
+            list_move(g, old); /* still alive: it may die later */
+    }
+}
+
+/* ---- one collection ---- */
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void message(hd_heap_t *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void message(hd_heap_t *h, const char *fmt, ...)
+{
+    if (!h->hooks.gc_message)
+        return;
+    char line[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    h->hooks.gc_message(h, line, h->hooks.ctx);
+}
+
+static void debug_objects(hd_heap_t *h, const char *what, hd_gc_t *list)
+{
+    for (hd_gc_t *g = NEXT(list); g != list; g = NEXT(g)) {
+        hd_obj_t *o = HD_FROM_GC(g);
+        message(h, "gc: %s <%s 0x%llx>", what, hd_obj_type_name(h, o),
+                (unsigned long long)hd_obj_addr(h, o));
+    }
+}
+
+static void collect_main(hd_heap_t *h, int gen, hd_gc_result_t *res)
+{
+    uint64_t t0 = now_ns();
+    if (h->gc_debug & HD_GC_DEBUG_STATS) {
+        message(h, "gc: collecting generation %d...", gen);
+        message(h, "gc: objects in each generation: %llu %llu %llu",
+                (unsigned long long)list_size(GEN_HEAD(h, 0)),
+                (unsigned long long)list_size(GEN_HEAD(h, 1)),
+                (unsigned long long)list_size(GEN_HEAD(h, 2)));
+        message(h, "gc: objects in permanent generation: %llu",
+                (unsigned long long)list_size(PERM_HEAD(h)));
+    }
+    if (gen + 1 < NGEN)
+        h->gens[gen + 1].count += 1;
+    for (int i = 0; i <= gen; i++)
+        h->gens[i].count = 0;
+    for (int i = 0; i < gen; i++)
+        list_merge(GEN_HEAD(h, i), GEN_HEAD(h, gen));
+    hd_gc_t *young = GEN_HEAD(h, gen);
+    hd_gc_t *old = gen + 1 < NGEN ? GEN_HEAD(h, gen + 1) : young;
+
+    hd_gc_t unreachable;
+    deduce_unreachable(h, young, &unreachable);
+    untrack_tuples(young);
+    if (young != old) {
+        if (gen == NGEN - 2)
+            h->long_lived_pending += (int64_t)list_size(young);
+        list_merge(young, old);
+    } else {
+        untrack_dicts(young);
+        h->long_lived_pending = 0;
+        h->long_lived_total = (int64_t)list_size(young);
+    }
+    clear_unreachable_mask(&unreachable);
+    if (h->gc_debug & HD_GC_DEBUG_COLLECTABLE)
+        debug_objects(h, "collectable", &unreachable);
+
+    int64_t m = handle_weakrefs(h, &unreachable, old);
+    finalize_garbage(h, &unreachable);
+    hd_gc_t final_unreachable;
+    handle_resurrected(h, &unreachable, &final_unreachable, old);
+    m += (int64_t)list_size(&final_unreachable);
+    delete_garbage(h, &final_unreachable, old);
+
+    if (gen == NGEN - 1)
+        hd__freelists_clear(h);
+    res->collected = m;
+    res->uncollectable = 0;
+    res->duration_ns = now_ns() - t0;
+    if (h->gc_debug & HD_GC_DEBUG_STATS)
+        message(h, "gc: done, %lld unreachable, %lld uncollectable, %.4fs elapsed", (long long)m,
+                0LL, (double)res->duration_ns / 1e9);
+    h->gc_stats[gen].collections++;
+    h->gc_stats[gen].collected += (uint64_t)m;
+    h->gc_pause_ns_total += res->duration_ns;
+}
+
+static void collect_with_callback(hd_heap_t *h, int gen, hd_gc_result_t *res)
+{
+    hd_gc_info_t info = {gen, 0, 0, 0};
+    if (h->hooks.gc_phase)
+        h->hooks.gc_phase(h, 0, &info, h->hooks.ctx);
+    collect_main(h, gen, res);
+    info.collected = res->collected;
+    info.uncollectable = res->uncollectable;
+    info.duration_ns = res->duration_ns;
+    if (h->hooks.gc_phase)
+        h->hooks.gc_phase(h, 1, &info, h->hooks.ctx);
+}
+
+/* collect_generations: the automatic choice (gc_collect_generations). */
+static void collect_generations(hd_heap_t *h)
+{
+    for (int i = NGEN - 1; i >= 0; i--) {
+        if (h->gens[i].count > h->gens[i].threshold) {
+            if (i == NGEN - 1 && h->long_lived_pending < h->long_lived_total / 4)
+                continue;
+            hd_gc_result_t res;
+            collect_with_callback(h, i, &res);
+            break;
+        }
+    }
+}
+
+void hd__gc_link(hd_heap_t *h)
+{
+    h->gens[0].count++;
+    if (h->gens[0].count > h->gens[0].threshold && h->gc_enabled && h->gens[0].threshold &&
+        !h->gc_collecting) {
+        h->gc_collecting = true;
+        collect_generations(h);
+        h->gc_collecting = false;
+    }
+}
+
+/* ---- the gc module ---- */
+
+int hd_gc_collect(hd_heap_t *h, int generation, hd_gc_result_t *out)
+{
+    hd_gc_result_t res = {0, 0, 0};
+    if (generation < 0 || generation > 2)
+        return HD_EINVAL;
+    if (h->gc_collecting) {
+        if (out)
+            *out = res;
+        return HD_EBUSY;
+    }
+    h->gc_collecting = true;
+    collect_with_callback(h, generation, &res);
+    h->gc_collecting = false;
+    if (out)
+        *out = res;
+    return 0;
+}
+
+void hd_gc_enable(hd_heap_t *h, bool enabled)
+{
+    h->gc_enabled = enabled;
+}
+
+bool hd_gc_is_enabled(const hd_heap_t *h)
+{
+    return h->gc_enabled;
+}
+
+int hd_gc_set_threshold(hd_heap_t *h, int t0, int t1, int t2)
+{
+    if (t0 < 0 || t1 < 0 || t2 < 0)
+        return HD_EINVAL;
+    h->gens[0].threshold = t0;
+    h->gens[1].threshold = t1;
+    h->gens[2].threshold = t2;
+    return 0;
+}
+
+void hd_gc_get_threshold(const hd_heap_t *h, int out[3])
+{
+    for (int i = 0; i < NGEN; i++)
+        out[i] = h->gens[i].threshold;
+}
+
+void hd_gc_get_count(const hd_heap_t *h, int out[3])
+{
+    for (int i = 0; i < NGEN; i++)
+        out[i] = h->gens[i].count;
+}
+
+void hd_gc_get_stats(const hd_heap_t *h, hd_gc_gen_stats_t out[3])
+{
+    memcpy(out, h->gc_stats, sizeof(h->gc_stats));
+}
+
+void hd_gc_set_debug(hd_heap_t *h, unsigned flags)
+{
+    h->gc_debug = flags;
+}
+
+unsigned hd_gc_get_debug(const hd_heap_t *h)
+{
+    return h->gc_debug;
+}
+
+uint64_t hd_gc_pause_total_ns(const hd_heap_t *h)
+{
+    return h->gc_pause_ns_total;
+}
+
+void hd_gc_freeze(hd_heap_t *h)
+{
+    for (int i = 0; i < NGEN; i++) {
+        list_merge(GEN_HEAD(h, i), PERM_HEAD(h));
+        h->gens[0].count = 0; /* as 3.11 does: only count 0 */
+    }
+}
+
+void hd_gc_unfreeze(hd_heap_t *h)
+{
+    list_merge(PERM_HEAD(h), GEN_HEAD(h, NGEN - 1));
+}
+
+uint64_t hd_gc_freeze_count(const hd_heap_t *h)
+{
+    return list_size(PERM_HEAD(h));
+}
+
+uint64_t hd_gc_generation_size(const hd_heap_t *h, int g)
+{
+    if (g < 0 || g > 3)
+        return 0;
+    return list_size(g == 3 ? &h->permanent.head : &h->gens[g].head);
+}
+
+int hd_gc_garbage(hd_heap_t *h, hd_obj_t **out)
+{
+    if (!h->garbage) {
+        int rc = hd_list_new(h, 0, NULL, &h->garbage);
+        if (rc)
+            return rc;
+    }
+    *out = h->garbage;
+    return 0;
+}
+
+int hd_obj_generation(const hd_heap_t *h, const hd_obj_t *o)
+{
+    if (!hd__is_gc(o) || !hd__gc_is_tracked(o))
+        return -1;
+    const hd_gc_t *target = HD_GC(o);
+    for (int g = 0; g < 4; g++) {
+        const hd_gc_t *head = g == 3 ? &h->permanent.head : &h->gens[g].head;
+        for (const hd_gc_t *x = NEXT(head); x != head; x = NEXT(x))
+            if (x == target)
+                return g;
+    }
+    return -1;
+}
+
+int hd_gc_get_objects(hd_heap_t *h, int generation, int (*fn)(hd_obj_t *o, void *arg), void *arg)
+{
+    if (generation < -1 || generation > 2)
+        return HD_EINVAL;
+    for (int g = 0; g < NGEN; g++) {
+        if (generation >= 0 && g != generation)
+            continue;
+        hd_gc_t *head = GEN_HEAD(h, g);
+        for (hd_gc_t *x = NEXT(head); x != head; x = NEXT(x)) {
+            int rc = fn(HD_FROM_GC(x), arg);
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+static int is_target(hd_obj_t *r, void *arg)
+{
+    return r == (hd_obj_t *)arg;
+}
+
+int hd_gc_get_referrers(hd_heap_t *h, hd_obj_t *o, int (*fn)(hd_obj_t *r, void *arg), void *arg)
+{
+    for (int g = 0; g < NGEN; g++) {
+        hd_gc_t *head = GEN_HEAD(h, g);
+        for (hd_gc_t *x = NEXT(head); x != head; x = NEXT(x)) {
+            hd_obj_t *candidate = HD_FROM_GC(x);
+            if (hd__traverse(h, candidate, is_target, o)) {
+                int rc = fn(candidate, arg);
+                if (rc)
+                    return rc;
+            }
+        }
+    }
+    return 0;
+}
+
+/* ---- the dry run ----
+ *
+ * The same reachability computation as steps 2-4, on a side table instead
+ * of the GC headers, so that nothing in the heap changes: an open-addressing
+ * map from object to (gc_refs, reachable) for the members of generations
+ * 0..g. */
+
+typedef struct dry_entry {
+    hd_obj_t *obj;
+    int64_t refs;
+    bool reachable;
+} dry_entry_t;
+
+typedef struct dry_map {
+    dry_entry_t *slots;
+    uint64_t mask;
+    hd_obj_t **stack; /* worklist of reachable objects to traverse */
+    uint64_t nstack;
+} dry_map_t;
+
+static dry_entry_t *dry_find(dry_map_t *m, const hd_obj_t *o)
+{
+    uint64_t j = (((uintptr_t)o >> 4) * 0x9e3779b97f4a7c15ull) & m->mask;
+    while (m->slots[j].obj && m->slots[j].obj != o)
+        j = (j + 1) & m->mask;
+    return &m->slots[j];
+}
+
+static int dry_decref(hd_obj_t *r, void *arg)
+{
+    dry_entry_t *e = dry_find(arg, r);
+    if (e->obj)
+        e->refs--;
+    return 0;
+}
+
+static int dry_mark(hd_obj_t *r, void *arg)
+{
+    dry_map_t *m = arg;
+    dry_entry_t *e = dry_find(m, r);
+    if (e->obj && !e->reachable) {
+        e->reachable = true;
+        m->stack[m->nstack++] = r;
+    }
+    return 0;
+}
+
+int hd_gc_dry_run(hd_heap_t *h, int generation, int (*fn)(hd_obj_t *o, void *arg), void *arg,
+                  int64_t *collected, int64_t *uncollectable)
+{
+    if (generation < 0 || generation > 2)
+        return HD_EINVAL;
+    if (h->gc_collecting)
+        return HD_EBUSY;
+    uint64_t n = 0;
+    for (int g = 0; g <= generation; g++)
+        n += list_size(GEN_HEAD(h, g));
+    uint64_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    dry_map_t m = {hd_mem_calloc(h->mem, cap, sizeof(dry_entry_t)), cap - 1,
+                   hd_mem_malloc(h->mem, (n ? n : 1) * sizeof(hd_obj_t *)), 0};
+    if (!m.slots || !m.stack) {
+        hd_mem_free(h->mem, m.slots);
+        hd_mem_free(h->mem, m.stack);
+        return HD_ENOMEM;
+    }
+    for (int g = 0; g <= generation; g++)
+        for (hd_gc_t *x = NEXT(GEN_HEAD(h, g)); x != GEN_HEAD(h, g); x = NEXT(x)) {
+            dry_entry_t *e = dry_find(&m, HD_FROM_GC(x));
+            e->obj = HD_FROM_GC(x);
+            e->refs = e->obj->refcnt;
+        }
+    for (uint64_t i = 0; i < cap; i++)
+        if (m.slots[i].obj)
+            hd__traverse(h, m.slots[i].obj, dry_decref, &m);
+    for (uint64_t i = 0; i < cap; i++)
+        if (m.slots[i].obj && m.slots[i].refs > 0 && !m.slots[i].reachable) {
+            m.slots[i].reachable = true;
+            m.stack[m.nstack++] = m.slots[i].obj;
+        }
+    while (m.nstack)
+        hd__traverse(h, m.stack[--m.nstack], dry_mark, &m);
+    int64_t count = 0;
+    int rc = 0;
+    for (int g = 0; g <= generation && !rc; g++)
+        for (hd_gc_t *x = NEXT(GEN_HEAD(h, g)); x != GEN_HEAD(h, g) && !rc; x = NEXT(x)) {
+            if (dry_find(&m, HD_FROM_GC(x))->reachable)
+                continue;
+            count++;
+            if (fn)
+                rc = fn(HD_FROM_GC(x), arg);
+        }
+    hd_mem_free(h->mem, m.slots);
+    hd_mem_free(h->mem, m.stack);
+    if (collected)
+        *collected = count;
+    if (uncollectable)
+        *uncollectable = 0;
+    return rc;
+}

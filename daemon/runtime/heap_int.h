@@ -1,0 +1,541 @@
+/*
+ * heap_int.h: the runtime's internal layout, shared by its .c files only.
+ *
+ * Objects live in blocks of the heap's pool allocator (pool.h), laid out the
+ * way CPython 3.11 lays them out on 64-bit Linux, so that every block has
+ * exactly CPython's size:
+ *
+ *     [managed pre-header 16]  instances of classes with a __dict__ only
+ *     [GC header 16]           GC types only (hd_gc_t: next, prev)
+ *     [object header 16]       every object (hd_obj_t)
+ *     [payload]                per type, below
+ *
+ * An hd_obj_t * points at the object header, as a PyObject * does, so the GC
+ * header sits just before it. The object header packs what CPython keeps in
+ * ob_refcnt and ob_type into the first word (a 32-bit refcount, the type tag,
+ * flags and a 16-bit class index) and uses the second word for the object's
+ * heap-wide id (0 until a client first looks at the object). Ids are given
+ * out lazily from a 64-bit counter and never reused; addresses (hd_pool_addr)
+ * are reused as CPython reuses id() values.
+ *
+ * GC header bits, as in CPython 3.11's gcmodule.c:
+ *   next: 0 = untracked; else the next object's GC header | UNREACHABLE bit 0
+ *   prev: the previous GC header, with FINALIZED in bit 0 and COLLECTING in
+ *         bit 1; during a collection bits 2.. hold gc_refs.
+ *
+ * The inspector's own memory (ids, names, class metadata, traces) comes from
+ * hd_mem_malloc and is counted in inspector_bytes, never in the pools.
+ */
+#ifndef HD_HEAP_INT_H
+#define HD_HEAP_INT_H
+
+#include <assert.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "err.h"
+#include "gc.h"
+#include "heap.h"
+#include "mem.h"
+#include "pool.h"
+
+#define HD_LIKELY(x)   __builtin_expect(!!(x), 1)
+#define HD_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* ---- the object header ---- */
+
+struct hd_obj {
+    uint32_t refcnt;
+    uint8_t type;  /* enum hd_type */
+    uint8_t flags; /* HD_OF_* */
+    uint16_t aux;  /* instances and classes: class index; str: kind bits */
+    uint64_t id;   /* 0 until observed; then unique for the heap's life */
+};
+
+enum {
+    HD_OF_STATIC = 1 << 0,    /* a shared singleton: never freed before the heap */
+    HD_OF_WR_NOTIFY = 1 << 1, /* weakref: callback = notify the embedder */
+    HD_OF_DEL = 1 << 2,       /* instance: has __del__ of its own (protocol) */
+    HD_OF_INDEXED = 1 << 3,   /* has an id in the heap's id index */
+    HD_OF_MANAGED = 1 << 4    /* instance: has the managed-dict pre-header */
+};
+
+typedef struct hd_gc {
+    uintptr_t next;
+    uintptr_t prev;
+} hd_gc_t;
+
+#define HD_GC(o)               ((hd_gc_t *)(o)-1)
+#define HD_FROM_GC(g)          ((hd_obj_t *)((hd_gc_t *)(g) + 1))
+#define HD_GC_PREV_FINALIZED   ((uintptr_t)1)
+#define HD_GC_PREV_COLLECTING  ((uintptr_t)2)
+#define HD_GC_PREV_SHIFT       2
+#define HD_GC_PREV_MASK        (~(uintptr_t)3)
+#define HD_GC_NEXT_UNREACHABLE ((uintptr_t)1)
+
+/* ---- payloads (offsets from the object header) ---- */
+
+typedef struct hd_int_obj {
+    hd_obj_t h;
+    int64_t size;       /* ob_size: sign * number of 30-bit digits */
+    uint32_t digits[1]; /* at least one */
+} hd_int_obj_t;
+#define HD_INT_HEADER 24
+#define HD_INT_SHIFT  30
+#define HD_INT_MASK   ((1u << HD_INT_SHIFT) - 1)
+
+typedef struct hd_float_obj {
+    hd_obj_t h;
+    double value;
+} hd_float_obj_t;
+
+/* str: 3.11's compact layouts. ASCII: 48-byte header then data; other kinds:
+ * 72-byte header (PyCompactUnicodeObject) then data. Data is NUL-terminated
+ * in code units of `kind` bytes (1 Latin-1, 2 UCS-2, 4 UCS-4). */
+typedef struct hd_str_obj {
+    hd_obj_t h;
+    int64_t length; /* code points */
+    int64_t hash;   /* -1 until computed */
+    uint32_t state; /* kind (1,2,4) | HD_STR_ASCII */
+    uint32_t pad;
+    uint64_t wstr;
+} hd_str_obj_t;
+#define HD_STR_ASCII_HEADER   48
+#define HD_STR_COMPACT_HEADER 72
+#define HD_STR_ASCII          0x100u
+#define HD_STR_KIND(s)        ((s)->state & 0xffu)
+
+typedef struct hd_bytes_obj {
+    hd_obj_t h;
+    int64_t size;
+    int64_t hash;
+    char data[1]; /* size + 1 bytes, NUL-terminated */
+} hd_bytes_obj_t;
+#define HD_BYTES_HEADER 32
+
+typedef struct hd_tuple_obj {
+    hd_obj_t h;
+    int64_t size;
+    hd_obj_t *items[]; /* owned references */
+} hd_tuple_obj_t;
+
+typedef struct hd_list_obj {
+    hd_obj_t h;
+    int64_t size;
+    hd_obj_t **items; /* owned block (pool); owned references */
+    int64_t allocated;
+} hd_list_obj_t;
+
+/* dict: 3.11's PyDictObject. The keys block (dict.c) holds indices and
+ * entries; values is used only by split tables (never by us: see dict.c). */
+typedef struct hd_dict_obj {
+    hd_obj_t h;
+    int64_t used;
+    uint64_t version;
+    struct hd_dict_keys *keys; /* owned block, or the heap's shared empty keys */
+    void *values;              /* always NULL: combined tables only */
+} hd_dict_obj_t;
+
+typedef struct hd_set_entry {
+    hd_obj_t *key; /* owned reference, NULL (empty) or the heap's dummy */
+    int64_t hash;
+} hd_set_entry_t;
+
+#define HD_SET_MINSIZE 8
+typedef struct hd_set_obj {
+    hd_obj_t h;
+    int64_t fill;
+    int64_t used;
+    int64_t mask;
+    hd_set_entry_t *table; /* smalltable or an owned block */
+    int64_t hash;
+    int64_t finger;
+    hd_set_entry_t smalltable[HD_SET_MINSIZE];
+    struct hd_weakref_obj *weakreflist; /* weak; head of the referent's weakref list */
+} hd_set_obj_t;
+
+/* An instance of a class. With a managed __dict__ (no __slots__), the
+ * pre-header before the GC header holds the materialized dict (if any) and
+ * the values array; after the object header comes the weakref list. With
+ * __slots__, the slots follow the header (then the weakref slot when
+ * "__weakref__" is among the slots). */
+typedef struct hd_preheader {
+    hd_obj_t *dict;           /* owned: a materialized __dict__, or NULL */
+    struct hd_values *values; /* owned block: attribute values, or NULL */
+} hd_preheader_t;
+#define HD_PREHEADER(o) ((hd_preheader_t *)((char *)(o) - sizeof(hd_gc_t)) - 1)
+
+typedef struct hd_instance_obj {
+    hd_obj_t h;
+    struct hd_weakref_obj *weakreflist; /* weak; cleared by hd__weakref_clear_all */
+} hd_instance_obj_t;
+
+/* The attribute values of an instance with a managed dict: 3.11's
+ * PyDictValues with its prefix. The block is prefix + size * 8 bytes, where
+ * prefix = round_up(size + 2, 8); the prefix's bytes hold the insertion order
+ * of the attributes (its last byte: the prefix size; the one before: how many
+ * are in order). We keep `size` in the prefix's first bytes' place too. */
+typedef struct hd_values {
+    uint8_t prefix[8]; /* [0..] order, [prefix-2] count, [prefix-1] prefix size */
+} hd_values_t;
+
+typedef struct hd_weakref_obj {
+    hd_obj_t h;
+    hd_obj_t *object;   /* weak; the referent or NULL once cleared */
+    hd_obj_t *callback; /* owned; NULL when none (see HD_OF_WR_NOTIFY) */
+    int64_t hash;
+    struct hd_weakref_obj *prev; /* weak; list of refs to `object` */
+    struct hd_weakref_obj *next;
+    uint64_t vectorcall;
+} hd_weakref_obj_t;
+
+/* A class (a heap type). The block has CPython's size for a heap type
+ * object (904 bytes + GC header: a large block); the model keeps its own
+ * fields at the start of the payload and leaves the rest unused. */
+typedef struct hd_class_obj {
+    hd_obj_t h;
+    struct hd_class_meta *meta;         /* owned, inspector memory */
+    hd_obj_t *attrs;                    /* owned dict of class attributes, or NULL */
+    struct hd_weakref_obj *weakreflist; /* weak */
+    struct hd_dict_keys *cached_keys;   /* owned block: the shared keys of 3.11 */
+} hd_class_obj_t;
+#define HD_TYPE_BASICSIZE 904
+
+#define HD_CLASS_NAME_MAX  128
+#define HD_SHARED_KEYS_MAX 30
+typedef struct hd_class_meta {
+    char name[HD_CLASS_NAME_MAX + 1];
+    uint16_t index;    /* slot in heap->classes */
+    bool has_del;      /* the class defines __del__ */
+    bool weakrefable;  /* instances have a weakref slot */
+    bool managed_dict; /* instances have a __dict__ (no __slots__) */
+    uint32_t nslots;   /* __slots__ entries (excluding __weakref__) */
+    char **slot_names; /* owned */
+    /* the shared keys: attribute names in insertion order */
+    uint32_t kind;                  /* trace kind (the class name) */
+    uint32_t nkeys;                 /* dk_nentries */
+    int32_t usable;                 /* dk_usable */
+    char *keys[HD_SHARED_KEYS_MAX]; /* owned strings */
+} hd_class_meta_t;
+
+/* ---- the heap ---- */
+
+typedef struct hd_gen {
+    hd_gc_t head; /* circular list of GC headers */
+    int threshold;
+    int count;
+} hd_gen_t;
+
+typedef struct hd_idindex {
+    uint32_t *slots; /* owned; 0 = empty, else a pool handle */
+    uint64_t mask;   /* capacity - 1 (capacity a power of two) or 0 */
+    uint64_t used;   /* live entries */
+    uint64_t tombs;  /* deleted entries (HD_IDX_TOMB) */
+} hd_idindex_t;
+
+typedef struct hd_ns_entry {
+    char *name;    /* owned */
+    hd_obj_t *obj; /* owned reference */
+} hd_ns_entry_t;
+
+typedef struct hd_namespace {
+    hd_ns_entry_t *slots; /* owned; open addressing, name NULL = empty */
+    uint64_t mask;
+    uint64_t used;
+    uint64_t tombs;
+} hd_namespace_t;
+
+#define HD_NSMALLNEG          5
+#define HD_NSMALLPOS          257
+#define HD_LIST_MAXFREELIST   80
+#define HD_DICT_MAXFREELIST   80
+#define HD_FLOAT_MAXFREELIST  100
+#define HD_TUPLE_MAXSAVESIZE  20
+#define HD_TUPLE_MAXFREELIST  2000
+#define HD_TRASH_UNWIND_LEVEL 50
+#define HD_MAX_CLASSES        65535
+#define HD_REPR_MAX_DEPTH     64
+
+struct hd_heap {
+    hd_mem_t *mem;          /* borrowed from the embedder */
+    hd_pool_t *pool;        /* owned */
+    struct hd_trace *trace; /* owned */
+    hd_heap_hooks_t hooks;
+    uint32_t site; /* current allocation site (trace) */
+
+    /* shared singletons (statics), created lazily; owned */
+    hd_obj_t *none, *true_, *false_, *empty_tuple, *empty_str, *empty_bytes;
+    hd_obj_t *small_ints[HD_NSMALLNEG + HD_NSMALLPOS];
+    hd_obj_t *latin1[256];           /* one-character str */
+    hd_obj_t *bytes1[256];           /* one-byte bytes */
+    hd_obj_t *dummy;                 /* set/dict dummy key; never exposed */
+    struct hd_dict_keys *empty_keys; /* Py_EMPTY_KEYS; static memory */
+    uint64_t static_bytes;           /* memory of statics (not in the pools) */
+
+    /* free lists, as CPython 3.11 keeps them (blocks stay allocated) */
+    hd_obj_t *list_free[HD_LIST_MAXFREELIST];
+    int list_nfree;
+    hd_obj_t *dict_free[HD_DICT_MAXFREELIST];
+    int dict_nfree;
+    struct hd_dict_keys *keys_free[HD_DICT_MAXFREELIST];
+    int keys_nfree;
+    hd_obj_t *float_free; /* chained through the value field */
+    int float_nfree;
+    hd_obj_t *tuple_free[HD_TUPLE_MAXSAVESIZE + 1]; /* chained through items[0] */
+    int tuple_nfree[HD_TUPLE_MAXSAVESIZE + 1];
+
+    /* objects */
+    uint64_t next_id;  /* last id given out */
+    uint64_t nobjects; /* live objects, statics excluded */
+    uint64_t max_objects;
+    uint64_t ext_refs; /* references held by the embedder (hd_obj_incref) */
+    hd_idindex_t ids;
+    hd_obj_t **static_ids; /* owned array: singletons that have an id */
+    size_t nstatic_ids, static_ids_cap;
+    hd_namespace_t ns;
+    hd_class_obj_t **classes; /* owned array; borrowed entries (weak) */
+    uint32_t nclasses, classes_cap;
+    uint64_t counts_by_type[HD_TYPE_COUNT];
+
+    /* deallocation */
+    int delete_nesting;
+    hd_obj_t *delete_later; /* chained through the GC header's prev word */
+
+    /* the collector (gc.c) */
+    hd_gen_t gens[3];
+    hd_gen_t permanent;
+    bool gc_enabled;
+    bool gc_collecting;
+    unsigned gc_debug;
+    int64_t long_lived_total;
+    int64_t long_lived_pending;
+    hd_gc_gen_stats_t gc_stats[3];
+    hd_obj_t *garbage; /* owned list: gc.garbage, created lazily */
+    uint64_t gc_pause_ns_total;
+
+    /* repr recursion guard (repr.c) */
+    hd_obj_t *repr_stack[HD_REPR_MAX_DEPTH];
+    int repr_depth;
+
+    /* tracing: the trace kind of each type (classes have their own) */
+    uint32_t type_kinds[HD_TYPE_COUNT];
+};
+
+/* ---- block allocation (heap.c): the pool plus tracing and quota ---- */
+
+/* hd__block_alloc: a block of `len` bytes for an object of trace kind `kind`
+ * (h->type_kinds[type], or a class's kind). 0, HD_ELIMIT or HD_ENOMEM. The
+ * caller owns the block until hd__block_free. */
+int hd__block_alloc(hd_heap_t *h, size_t len, uint32_t kind, void **out);
+int hd__block_realloc(hd_heap_t *h, void *p, size_t len, uint32_t kind, void **out);
+void hd__block_free(hd_heap_t *h, void *p);
+
+/* ---- object allocation and deallocation (obj.c) ---- */
+
+/* hd__obj_alloc: allocates and initializes the header of an object of
+ * `type` whose block is `len` bytes (presize included), refcount 1, counted
+ * in nobjects. For GC types: links the GC header (untracked), counts it in
+ * gen 0 and may run an automatic collection first (3.11's _PyObject_GC_Link).
+ * `presize` is 0, 16 (GC) or 32 (GC + managed pre-header).
+ * Returns 0, HD_ELIMIT or HD_ENOMEM. New reference. */
+int hd__obj_alloc(hd_heap_t *h, int type, size_t len, size_t presize, hd_obj_t **out);
+
+/* hd__obj_free_block: releases the block of a dead object, undoing the
+ * accounting of hd__obj_alloc (nobjects, gen-0 count for GC types, id). */
+void hd__obj_free_block(hd_heap_t *h, hd_obj_t *o);
+
+/* hd__dealloc: the object's refcount reached zero: finalize, clear weakrefs,
+ * tear down (bounded nesting: the trashcan). */
+void hd__dealloc(hd_heap_t *h, hd_obj_t *o);
+
+static inline void hd__incref(hd_obj_t *o)
+{
+    o->refcnt++;
+}
+
+static inline void hd__decref(hd_heap_t *h, hd_obj_t *o)
+{
+    assert(o->refcnt > 0);
+    if (--o->refcnt == 0)
+        hd__dealloc(h, o);
+}
+
+static inline void hd__xdecref(hd_heap_t *h, hd_obj_t *o)
+{
+    if (o)
+        hd__decref(h, o);
+}
+
+/* ---- type table (obj.c) ---- */
+
+typedef int (*hd_visit_fn)(hd_obj_t *o, void *arg);
+
+typedef struct hd_type_info {
+    const char *name;
+    unsigned flags;                                             /* HD_TF_* */
+    int (*traverse)(hd_obj_t *o, hd_visit_fn visit, void *arg); /* tp_traverse */
+    void (*clear)(hd_heap_t *h, hd_obj_t *o);                   /* tp_clear, or NULL */
+    void (*dealloc)(hd_heap_t *h, hd_obj_t *o);                 /* drop refs, free blocks */
+    size_t (*getsizeof)(const hd_obj_t *o);                     /* sys.getsizeof */
+} hd_type_info_t;
+
+enum {
+    HD_TF_GC = 1 << 0,          /* has a GC header */
+    HD_TF_WEAKREFABLE = 1 << 1, /* may be the referent of a weakref */
+    HD_TF_CONTAINER = 1 << 2    /* deallocation nests (trashcan) */
+};
+
+extern const hd_type_info_t hd__types[HD_TYPE_COUNT];
+
+static inline bool hd__is_gc(const hd_obj_t *o)
+{
+    return (hd__types[o->type].flags & HD_TF_GC) != 0;
+}
+
+static inline hd_class_obj_t *hd__class_of(const hd_heap_t *h, const hd_obj_t *o)
+{
+    return h->classes[o->aux];
+}
+
+static inline size_t hd__presize(const hd_obj_t *o)
+{
+    if (!(hd__types[o->type].flags & HD_TF_GC))
+        return 0;
+    return (o->flags & HD_OF_MANAGED) ? sizeof(hd_gc_t) + sizeof(hd_preheader_t) : sizeof(hd_gc_t);
+}
+
+/* hd__block_start: the start of the object's block (before GC and managed
+ * pre-headers). */
+static inline void *hd__block_start(const hd_obj_t *o)
+{
+    return (char *)o - hd__presize(o);
+}
+
+static inline bool hd__gc_is_tracked(const hd_obj_t *o)
+{
+    return HD_GC(o)->next != 0;
+}
+
+/* ---- GC (gc.c) ---- */
+void hd__gc_track(hd_heap_t *h, hd_obj_t *o);
+void hd__gc_untrack(hd_obj_t *o);
+/* hd__gc_link: a new GC object was allocated: count it, maybe collect. */
+void hd__gc_link(hd_heap_t *h);
+void hd__gc_init(hd_heap_t *h);
+void hd__gc_fini(hd_heap_t *h);
+static inline bool hd__gc_finalized(const hd_obj_t *o)
+{
+    return (HD_GC(o)->prev & HD_GC_PREV_FINALIZED) != 0;
+}
+static inline void hd__gc_set_finalized(hd_obj_t *o)
+{
+    HD_GC(o)->prev |= HD_GC_PREV_FINALIZED;
+}
+
+/* ---- weak references (weakref.c) ---- */
+/* hd__weakref_list: the head-of-list slot of a weakrefable object, or NULL. */
+hd_weakref_obj_t **hd__weakref_list(hd_heap_t *h, hd_obj_t *o);
+/* hd__weakref_clear_all: PyObject_ClearWeakRefs on a dying object: clears
+ * every weakref to it, then runs the callbacks (newest first). */
+void hd__weakref_clear_all(hd_heap_t *h, hd_obj_t *o);
+/* hd__weakref_unlink: detach one weakref from its referent's list. */
+void hd__weakref_unlink(hd_heap_t *h, hd_weakref_obj_t *wr);
+void hd__weakref_call(hd_heap_t *h, hd_weakref_obj_t *wr);
+
+/* ---- per-type internals ---- */
+hd_obj_t *hd__int_small(hd_heap_t *h, int64_t v); /* borrowed or NULL */
+int hd__str_hash(hd_obj_t *o, int64_t *out);
+int hd__obj_hash(hd_heap_t *h, hd_obj_t *o, int64_t *out); /* HD_ETYPE if unhashable */
+int hd__obj_eq(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b);    /* 1 equal, 0 not */
+void hd__list_free_items(hd_heap_t *h, hd_list_obj_t *l);
+int hd__dict_init_heap(hd_heap_t *h);
+void hd__dict_fini_heap(hd_heap_t *h);
+bool hd__dict_contents_untracked(hd_obj_t *d); /* for untrack_dicts */
+void hd__freelists_clear(hd_heap_t *h);
+void hd__dict_freelist_clear(hd_heap_t *h); /* dict.c */
+void hd__instance_finalize_and_free(hd_heap_t *h, hd_obj_t *o);
+
+/* ---- per-type functions of the type table ---- */
+struct hd_strbuf;
+#define HD_TYPE_FUNCS(t)                                                                           \
+    int hd__##t##_traverse(hd_obj_t *o, hd_visit_fn visit, void *arg);                             \
+    void hd__##t##_dealloc(hd_heap_t *h, hd_obj_t *o);                                             \
+    size_t hd__##t##_sizeof(const hd_obj_t *o);
+HD_TYPE_FUNCS(tuple)
+HD_TYPE_FUNCS(list)
+HD_TYPE_FUNCS(dict)
+HD_TYPE_FUNCS(set)
+HD_TYPE_FUNCS(instance)
+HD_TYPE_FUNCS(weakref)
+HD_TYPE_FUNCS(class)
+#undef HD_TYPE_FUNCS
+void hd__atom_dealloc(hd_heap_t *h, hd_obj_t *o);
+size_t hd__atom_sizeof(const hd_obj_t *o);
+void hd__list_clear(hd_heap_t *h, hd_obj_t *o);
+void hd__dict_clear(hd_heap_t *h, hd_obj_t *o);
+void hd__set_clear(hd_heap_t *h, hd_obj_t *o);
+void hd__instance_clear(hd_heap_t *h, hd_obj_t *o);
+void hd__weakref_clear(hd_heap_t *h, hd_obj_t *o);
+void hd__class_clear(hd_heap_t *h, hd_obj_t *o);
+
+/* repr (repr.c): appends CPython's repr of o; depth = nesting so far.
+ * Recursion ("[...]") is detected with the heap's repr stack. */
+void hd__repr(hd_heap_t *h, hd_obj_t *o, struct hd_strbuf *sb, int depth);
+/* hd__repr_enter: pushes o on the repr stack; 1 if it is already being
+ * printed (print "[...]" and do not call hd__repr_leave), 0 otherwise. */
+int hd__repr_enter(hd_heap_t *h, hd_obj_t *o);
+void hd__repr_leave(hd_heap_t *h);
+void hd__dict_repr(hd_heap_t *h, hd_obj_t *o, struct hd_strbuf *sb, int depth);
+void hd__set_repr(hd_heap_t *h, hd_obj_t *o, struct hd_strbuf *sb, int depth);
+void hd__float_repr(double v, struct hd_strbuf *sb);
+
+/* object accounting (obj.c) */
+/* hd__obj_retire: the object leaves the live set (id, counts) but its block
+ * stays allocated: it goes on a free list. */
+void hd__obj_retire(hd_heap_t *h, hd_obj_t *o);
+/* hd__obj_revive: an object taken off a free list becomes live again
+ * (refcount 1, counted; the gen-0 count does not move, as in CPython). */
+void hd__obj_revive(hd_heap_t *h, hd_obj_t *o, int type);
+/* hd__may_be_tracked: CPython's _PyObject_GC_MAY_BE_TRACKED: a GC object,
+ * and if it is a tuple, a tracked one (an untracked dict may still become
+ * tracked, so it counts). */
+static inline bool hd__may_be_tracked(const hd_obj_t *o)
+{
+    return hd__is_gc(o) && (o->type != HD_T_TUPLE || hd__gc_is_tracked(o));
+}
+uint32_t hd__kind(hd_heap_t *h, const hd_obj_t *o); /* trace kind of an object */
+uint32_t hd__type_kind(hd_heap_t *h, int type);
+/* hd__objects_limit: HD_ELIMIT when one more object would pass the cap. */
+static inline int hd__objects_limit(const hd_heap_t *h)
+{
+    return (h->max_objects && h->nobjects >= h->max_objects) ? HD_ELIMIT : 0;
+}
+
+/* hd__traverse: tp_traverse of any object (instances need the heap). */
+int hd__traverse(hd_heap_t *h, hd_obj_t *o, hd_visit_fn visit, void *arg);
+/* hd__clear: tp_clear of any object (no-op for types without one). */
+void hd__clear(hd_heap_t *h, hd_obj_t *o);
+
+/* atoms.c */
+int hd__statics_init(hd_heap_t *h);
+void hd__statics_fini(hd_heap_t *h);
+void *hd__str_data(const hd_obj_t *o);
+uint32_t hd__str_char(const hd_obj_t *o, int64_t i);
+int hd__str_from_cps(hd_heap_t *h, const uint32_t *cps, int64_t n, hd_obj_t **out);
+
+/* instance.c */
+int hd__instance_traverse_h(hd_heap_t *h, hd_obj_t *o, hd_visit_fn visit, void *arg);
+size_t hd__instance_sizeof_h(const hd_heap_t *h, const hd_obj_t *o);
+hd_weakref_obj_t **hd__instance_weakref_slot(hd_heap_t *h, hd_obj_t *o);
+/* dict.c: a combined dict of str keys (an instance's materialized __dict__).
+ * Values borrowed. New reference. */
+int hd__dict_from_pairs(hd_heap_t *h, size_t n, const char *const *names, hd_obj_t *const *values,
+                        hd_obj_t **out);
+
+/* id index (heap.c) */
+int hd__ids_assign(hd_heap_t *h, hd_obj_t *o);
+void hd__ids_remove(hd_heap_t *h, hd_obj_t *o);
+
+#endif

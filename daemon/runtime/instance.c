@@ -1,0 +1,652 @@
+/*
+ * instance.c: classes (heap types) and their instances, as CPython 3.11
+ * builds them.
+ *
+ * A class is a tracked object of 920 bytes (PyHeapTypeObject + GC header,
+ * from the system allocator since it is over 512 bytes). A class whose
+ * instances have a __dict__ also owns 3.11's "cached keys": a 768-byte
+ * shared-keys table (64 slots, 42 entries) that getsizeof counts; the model
+ * allocates that block for its size and keeps the attribute names themselves
+ * in the class's metadata (inspector memory): nkeys (dk_nentries) and usable
+ * (dk_usable, starting at 30, SHARED_KEYS_MAX_SIZE).
+ *
+ * An instance with a managed dict is a 56-byte block: a 16-byte pre-header
+ * (materialized dict, values), the GC header, the object header and the
+ * weakref list. Its attributes live in a separate values block sized as 3.11
+ * sizes it when the instance is created: each new instance first lowers the
+ * class's usable by one (while it is over 1), then gets nkeys + usable slots;
+ * the block is round_up(size + 2, 8) + 8 * size bytes, the prefix holding the
+ * insertion order (values[-1] = prefix size, values[-2] = count, values[-3-k]
+ * = the k-th inserted index). An attribute name the shared keys cannot take
+ * (usable exhausted) materializes a real dict for that instance.
+ *
+ * An instance of a class with __slots__ is 32 + 8 per slot bytes (plus 8 for
+ * a "__weakref__" slot), without a pre-header.
+ *
+ * Deallocation follows 3.11's subtype_dealloc: __del__ first (once: the
+ * FINALIZED bit), with the instance re-tracked and a temporary reference; if
+ * the finalizer resurrected it, stop there. Then the weakrefs are cleared and
+ * their callbacks run, the slots, values and dict are dropped, the block is
+ * freed, and the reference to the class is released last.
+ */
+#include "heap_int.h"
+
+#include "trace.h"
+
+#define CLASS_BLOCK         (sizeof(hd_gc_t) + HD_TYPE_BASICSIZE)
+#define CACHED_KEYS_BLOCK   768 /* 32 + 64 one-byte indices + 42 * 16 entries */
+#define VALUES_PREFIX(size) ((((size) + 2) + 7) & ~(size_t)7)
+
+static hd_class_meta_t *meta_of(hd_heap_t *h, const hd_obj_t *o)
+{
+    return hd__class_of(h, o)->meta;
+}
+
+static hd_obj_t **values_of(const hd_obj_t *o)
+{
+    return (hd_obj_t **)HD_PREHEADER(o)->values;
+}
+
+static uint8_t *order_of(hd_obj_t **values)
+{
+    return (uint8_t *)values;
+}
+
+/* ---- classes ---- */
+
+static int class_slot(hd_heap_t *h, uint16_t *out)
+{
+    for (uint32_t i = 0; i < h->nclasses; i++) {
+        if (!h->classes[i]) {
+            *out = (uint16_t)i;
+            return 0;
+        }
+    }
+    if (h->nclasses >= HD_MAX_CLASSES)
+        return HD_ELIMIT;
+    if (h->nclasses == h->classes_cap) {
+        uint32_t cap = h->classes_cap ? h->classes_cap * 2 : 16;
+        void *p = hd_mem_realloc(h->mem, h->classes, cap * sizeof(*h->classes));
+        if (!p)
+            return HD_ENOMEM;
+        h->classes = p;
+        h->classes_cap = cap;
+    }
+    h->classes[h->nclasses] = NULL;
+    *out = (uint16_t)h->nclasses++;
+    return 0;
+}
+
+static void meta_free(hd_heap_t *h, hd_class_meta_t *m)
+{
+    if (!m)
+        return;
+    for (uint32_t i = 0; i < m->nslots; i++)
+        hd_mem_free(h->mem, m->slot_names[i]);
+    hd_mem_free(h->mem, m->slot_names);
+    for (uint32_t i = 0; i < m->nkeys; i++)
+        hd_mem_free(h->mem, m->keys[i]);
+    hd_mem_free(h->mem, m);
+}
+
+static int meta_new(hd_heap_t *h, const char *name, const hd_class_spec_t *spec,
+                    hd_class_meta_t **out)
+{
+    hd_class_meta_t *m = hd_mem_calloc(h->mem, 1, sizeof(*m));
+    if (!m)
+        return HD_ENOMEM;
+    strcpy(m->name, name);
+    m->has_del = spec && spec->has_del;
+    m->managed_dict = !(spec && spec->use_slots);
+    m->weakrefable = m->managed_dict;
+    m->usable = HD_SHARED_KEYS_MAX;
+    if (!m->managed_dict && spec->nslots) {
+        m->slot_names = hd_mem_calloc(h->mem, spec->nslots, sizeof(char *));
+        if (!m->slot_names)
+            goto oom;
+        for (size_t i = 0; i < spec->nslots; i++) {
+            if (strcmp(spec->slots[i], "__weakref__") == 0) {
+                m->weakrefable = true;
+                continue;
+            }
+            if (!(m->slot_names[m->nslots] = strdup(spec->slots[i])))
+                goto oom;
+            m->nslots++;
+        }
+    }
+    if (hd_trace_intern_kind(h->trace, name, &m->kind) != 0)
+        m->kind = h->type_kinds[HD_T_INSTANCE];
+    *out = m;
+    return 0;
+oom:
+    meta_free(h, m);
+    return HD_ENOMEM;
+}
+
+static int check_class_name(const char *name, const hd_class_spec_t *spec)
+{
+    size_t len = name ? strlen(name) : 0;
+    if (len == 0 || len > HD_CLASS_NAME_MAX)
+        return HD_EINVAL;
+    if (spec && spec->use_slots)
+        for (size_t i = 0; i < spec->nslots; i++)
+            if (!spec->slots[i] || !spec->slots[i][0] || strlen(spec->slots[i]) > 255)
+                return HD_EINVAL;
+    return 0;
+}
+
+int hd_class_new(hd_heap_t *h, const char *name, const hd_class_spec_t *spec, hd_obj_t **out)
+{
+    int rc = check_class_name(name, spec);
+    if (rc)
+        return rc;
+    hd_class_meta_t *meta;
+    uint16_t slot;
+    if ((rc = class_slot(h, &slot)) || (rc = meta_new(h, name, spec, &meta)))
+        return rc;
+    void *keys = NULL;
+    if (meta->managed_dict &&
+        (rc = hd__block_alloc(h, CACHED_KEYS_BLOCK, h->type_kinds[HD_T_CLASS], &keys))) {
+        meta_free(h, meta);
+        return rc;
+    }
+    hd_obj_t *o;
+    rc = hd__obj_alloc(h, HD_T_CLASS, CLASS_BLOCK, sizeof(hd_gc_t), &o);
+    if (rc) {
+        hd__block_free(h, keys);
+        meta_free(h, meta);
+        return rc;
+    }
+    hd_class_obj_t *c = (hd_class_obj_t *)o;
+    c->meta = meta;
+    c->attrs = NULL;
+    c->weakreflist = NULL;
+    c->cached_keys = keys;
+    meta->index = slot;
+    o->aux = slot;
+    h->classes[slot] = c;
+    hd__gc_track(h, o);
+    *out = o;
+    return 0;
+}
+
+const char *hd_class_name(const hd_obj_t *cls)
+{
+    return ((const hd_class_obj_t *)cls)->meta->name;
+}
+
+bool hd_class_has_del(const hd_obj_t *cls)
+{
+    return ((const hd_class_obj_t *)cls)->meta->has_del;
+}
+
+hd_obj_t *hd_obj_class(hd_heap_t *h, const hd_obj_t *o)
+{
+    return o->type == HD_T_INSTANCE ? (hd_obj_t *)hd__class_of(h, o) : NULL;
+}
+
+int hd__class_traverse(hd_obj_t *o, hd_visit_fn visit, void *arg)
+{
+    hd_class_obj_t *c = (hd_class_obj_t *)o;
+    return c->attrs ? visit(c->attrs, arg) : 0;
+}
+
+void hd__class_clear(hd_heap_t *h, hd_obj_t *o)
+{
+    hd_class_obj_t *c = (hd_class_obj_t *)o;
+    hd_obj_t *attrs = c->attrs;
+    c->attrs = NULL;
+    hd__xdecref(h, attrs);
+}
+
+size_t hd__class_sizeof(const hd_obj_t *o)
+{
+    return CLASS_BLOCK + (((const hd_class_obj_t *)o)->cached_keys ? CACHED_KEYS_BLOCK : 0);
+}
+
+void hd__class_dealloc(hd_heap_t *h, hd_obj_t *o)
+{
+    hd_class_obj_t *c = (hd_class_obj_t *)o;
+    if (c->weakreflist)
+        hd__weakref_clear_all(h, o);
+    hd__class_clear(h, o);
+    h->classes[c->meta->index] = NULL;
+    meta_free(h, c->meta);
+    hd__block_free(h, c->cached_keys);
+    hd__obj_free_block(h, o);
+}
+
+/* ---- instances: creation ---- */
+
+static int values_new(hd_heap_t *h, hd_class_meta_t *m, hd_obj_t ***out)
+{
+    if (m->usable > 1)
+        m->usable--;
+    size_t size = m->nkeys + (size_t)(m->usable > 0 ? m->usable : 0);
+    if (size == 0)
+        size = 1;
+    size_t prefix = VALUES_PREFIX(size);
+    uint8_t *mem;
+    int rc = hd__block_alloc(h, prefix + 8 * size, m->kind, (void **)&mem);
+    if (rc)
+        return rc;
+    memset(mem, 0, prefix + 8 * size);
+    mem[prefix - 1] = (uint8_t)prefix;
+    *out = (hd_obj_t **)(mem + prefix);
+    return 0;
+}
+
+static void values_free(hd_heap_t *h, hd_obj_t **values)
+{
+    uint8_t *order = order_of(values);
+    hd__block_free(h, order - order[-1]);
+}
+
+int hd_instance_new(hd_heap_t *h, hd_obj_t *cls, bool del, hd_obj_t **out)
+{
+    if (cls->type != HD_T_CLASS)
+        return HD_ETYPE;
+    hd_class_meta_t *m = ((hd_class_obj_t *)cls)->meta;
+    size_t len, presize;
+    if (m->managed_dict) {
+        presize = sizeof(hd_gc_t) + sizeof(hd_preheader_t);
+        len = presize + sizeof(hd_instance_obj_t);
+    } else {
+        presize = sizeof(hd_gc_t);
+        len = presize + sizeof(hd_obj_t) + 8 * (m->nslots + (m->weakrefable ? 1 : 0));
+    }
+    hd_obj_t *o;
+    int rc = hd__obj_alloc(h, HD_T_INSTANCE, len, presize, &o);
+    if (rc)
+        return rc;
+    o->aux = m->index;
+    o->flags = (uint8_t)((m->managed_dict ? HD_OF_MANAGED : 0) | (del ? HD_OF_DEL : 0));
+    memset(o + 1, 0, len - presize - sizeof(hd_obj_t));
+    hd__incref(cls);
+    if (m->managed_dict) {
+        hd_obj_t **values;
+        if ((rc = values_new(h, m, &values)) != 0) {
+            hd__obj_free_block(h, o);
+            hd__decref(h, cls);
+            return rc;
+        }
+        HD_PREHEADER(o)->values = (hd_values_t *)values;
+    }
+    hd__gc_track(h, o);
+    *out = o;
+    return 0;
+}
+
+bool hd_obj_has_del(hd_heap_t *h, const hd_obj_t *o)
+{
+    return o->type == HD_T_INSTANCE && ((o->flags & HD_OF_DEL) || meta_of(h, o)->has_del);
+}
+
+/* ---- instances: attributes ---- */
+
+static int key_index(const hd_class_meta_t *m, const char *name)
+{
+    for (uint32_t i = 0; i < m->nkeys; i++)
+        if (strcmp(m->keys[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int slot_index(const hd_class_meta_t *m, const char *name)
+{
+    for (uint32_t i = 0; i < m->nslots; i++)
+        if (strcmp(m->slot_names[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static void order_add(hd_obj_t **values, int ix)
+{
+    uint8_t *p = order_of(values);
+    uint8_t n = p[-2];
+    p[-3 - n] = (uint8_t)ix;
+    p[-2] = (uint8_t)(n + 1);
+}
+
+static void order_remove(hd_obj_t **values, int ix)
+{
+    uint8_t *p = order_of(values);
+    uint8_t n = p[-2];
+    for (uint8_t k = 0; k < n; k++) {
+        if (p[-3 - k] == ix) {
+            for (uint8_t j = k; j + 1 < n; j++)
+                p[-3 - j] = p[-3 - (j + 1)];
+            p[-2] = (uint8_t)(n - 1);
+            return;
+        }
+    }
+}
+
+/* materialize: give the instance a real dict holding its attributes (what
+ * 3.11 does when the shared keys cannot take a new name); the values block
+ * goes away. */
+static int materialize(hd_heap_t *h, hd_obj_t *o)
+{
+    hd_class_meta_t *m = meta_of(h, o);
+    hd_obj_t **values = values_of(o);
+    uint8_t *p = order_of(values);
+    size_t n = p[-2];
+    const char *names[HD_SHARED_KEYS_MAX];
+    hd_obj_t *vals[HD_SHARED_KEYS_MAX];
+    for (size_t k = 0; k < n; k++) {
+        names[k] = m->keys[p[-3 - k]];
+        vals[k] = values[p[-3 - k]];
+    }
+    hd_obj_t *dict;
+    int rc = hd__dict_from_pairs(h, n, names, vals, &dict);
+    if (rc)
+        return rc;
+    HD_PREHEADER(o)->dict = dict;
+    HD_PREHEADER(o)->values = NULL;
+    for (size_t k = 0; k < n; k++)
+        hd__decref(h, vals[k]); /* the dict holds them now */
+    values_free(h, values);
+    return 0;
+}
+
+static int dict_set_cstr(hd_heap_t *h, hd_obj_t *dict, const char *name, hd_obj_t *value)
+{
+    hd_obj_t *key;
+    int rc = hd_str_new(h, name, strlen(name), &key);
+    if (rc)
+        return rc;
+    rc = value ? hd_dict_setitem(h, dict, key, value) : hd_dict_delitem(h, dict, key);
+    hd__decref(h, key);
+    return rc;
+}
+
+static hd_obj_t *dict_get_cstr(hd_obj_t *dict, const char *name)
+{
+    int64_t pos = 0;
+    hd_obj_t *k, *v;
+    char buf[256];
+    while (hd_dict_next(dict, &pos, &k, &v)) {
+        if (k->type == HD_T_STR && hd_str_utf8(k, buf, sizeof(buf)) < (long)sizeof(buf) &&
+            strcmp(buf, name) == 0)
+            return v;
+    }
+    return NULL;
+}
+
+static int managed_setattr(hd_heap_t *h, hd_obj_t *o, const char *name, hd_obj_t *value)
+{
+    hd_class_meta_t *m = meta_of(h, o);
+    hd_preheader_t *pre = HD_PREHEADER(o);
+    if (pre->dict)
+        return dict_set_cstr(h, pre->dict, name, value);
+    int ix = key_index(m, name);
+    if (ix < 0 && value && m->usable > 0 && m->nkeys < HD_SHARED_KEYS_MAX) {
+        char *copy = strdup(name);
+        if (!copy)
+            return HD_ENOMEM;
+        ix = (int)m->nkeys;
+        m->keys[m->nkeys++] = copy;
+        m->usable--;
+    }
+    if (ix < 0) {
+        if (!value)
+            return HD_EKEY;
+        int rc = materialize(h, o);
+        return rc ? rc : dict_set_cstr(h, pre->dict, name, value);
+    }
+    hd_obj_t **values = values_of(o);
+    hd_obj_t *old = values[ix];
+    if (!value) {
+        if (!old)
+            return HD_EKEY;
+        values[ix] = NULL;
+        order_remove(values, ix);
+        hd__decref(h, old);
+        return 0;
+    }
+    hd__incref(value);
+    values[ix] = value;
+    if (old)
+        hd__decref(h, old);
+    else
+        order_add(values, ix);
+    return 0;
+}
+
+static int slots_setattr(hd_heap_t *h, hd_obj_t *o, const char *name, hd_obj_t *value)
+{
+    int ix = slot_index(meta_of(h, o), name);
+    if (ix < 0)
+        return HD_EKEY;
+    hd_obj_t **slots = (hd_obj_t **)(o + 1);
+    hd_obj_t *old = slots[ix];
+    if (!value && !old)
+        return HD_EKEY;
+    if (value)
+        hd__incref(value);
+    slots[ix] = value;
+    hd__xdecref(h, old);
+    return 0;
+}
+
+static int class_setattr(hd_heap_t *h, hd_obj_t *o, const char *name, hd_obj_t *value)
+{
+    hd_class_obj_t *c = (hd_class_obj_t *)o;
+    if (!c->attrs) {
+        if (!value)
+            return HD_EKEY;
+        int rc = hd_dict_new(h, 0, NULL, NULL, &c->attrs);
+        if (rc)
+            return rc;
+    }
+    return dict_set_cstr(h, c->attrs, name, value);
+}
+
+static int setattr(hd_heap_t *h, hd_obj_t *o, const char *name, hd_obj_t *value)
+{
+    if (!name || !name[0] || strlen(name) > 255)
+        return HD_EINVAL;
+    if (o->type == HD_T_CLASS)
+        return class_setattr(h, o, name, value);
+    if (o->type != HD_T_INSTANCE)
+        return HD_ETYPE;
+    if (o->flags & HD_OF_MANAGED)
+        return managed_setattr(h, o, name, value);
+    return slots_setattr(h, o, name, value);
+}
+
+int hd_obj_setattr(hd_heap_t *h, hd_obj_t *o, const char *name, hd_obj_t *value)
+{
+    return value ? setattr(h, o, name, value) : HD_EINVAL;
+}
+
+int hd_obj_delattr(hd_heap_t *h, hd_obj_t *o, const char *name)
+{
+    return setattr(h, o, name, NULL);
+}
+
+int hd_obj_getattr(hd_heap_t *h, hd_obj_t *o, const char *name, hd_obj_t **out)
+{
+    hd_obj_t *v = NULL;
+    if (o->type == HD_T_CLASS) {
+        hd_class_obj_t *c = (hd_class_obj_t *)o;
+        v = c->attrs ? dict_get_cstr(c->attrs, name) : NULL;
+    } else if (o->type != HD_T_INSTANCE) {
+        return HD_ETYPE;
+    } else if (!(o->flags & HD_OF_MANAGED)) {
+        int ix = slot_index(meta_of(h, o), name);
+        v = ix < 0 ? NULL : ((hd_obj_t **)(o + 1))[ix];
+    } else if (HD_PREHEADER(o)->dict) {
+        v = dict_get_cstr(HD_PREHEADER(o)->dict, name);
+    } else {
+        int ix = key_index(meta_of(h, o), name);
+        v = ix < 0 ? NULL : values_of(o)[ix];
+    }
+    if (!v)
+        return HD_EKEY;
+    *out = v;
+    return 0;
+}
+
+bool hd_obj_attr_next(hd_heap_t *h, hd_obj_t *o, int64_t *pos, const char **name, hd_obj_t **value)
+{
+    if (o->type != HD_T_INSTANCE)
+        return false;
+    hd_class_meta_t *m = meta_of(h, o);
+    if (!(o->flags & HD_OF_MANAGED)) {
+        hd_obj_t **slots = (hd_obj_t **)(o + 1);
+        for (; *pos < m->nslots; (*pos)++) {
+            if (slots[*pos]) {
+                *name = m->slot_names[*pos];
+                *value = slots[(*pos)++];
+                return true;
+            }
+        }
+        return false;
+    }
+    if (HD_PREHEADER(o)->dict) {
+        hd_obj_t *k;
+        static const char *unknown = "?";
+        if (!hd_dict_next(HD_PREHEADER(o)->dict, pos, &k, value))
+            return false;
+        *name = unknown; /* callers that need dict keys walk the dict */
+        return true;
+    }
+    hd_obj_t **values = values_of(o);
+    uint8_t *p = order_of(values);
+    if (*pos >= p[-2])
+        return false;
+    int ix = p[-3 - *pos];
+    (*pos)++;
+    *name = m->keys[ix];
+    *value = values[ix];
+    return true;
+}
+
+/* ---- instances: type-table functions ---- */
+
+size_t hd__instance_sizeof_h(const hd_heap_t *h, const hd_obj_t *o)
+{
+    if (o->flags & HD_OF_MANAGED)
+        return sizeof(hd_gc_t) + sizeof(hd_preheader_t) + sizeof(hd_instance_obj_t);
+    const hd_class_meta_t *m = h->classes[o->aux]->meta;
+    return sizeof(hd_gc_t) + sizeof(hd_obj_t) + 8 * (m->nslots + (m->weakrefable ? 1 : 0));
+}
+
+size_t hd__instance_sizeof(const hd_obj_t *o)
+{
+    (void)o;
+    assert(!"instances are measured through hd__instance_sizeof_h");
+    return 0;
+}
+
+/* hd__instance_traverse_h: subtype_traverse: slots, then the values in
+ * index order, then a materialized dict, then the class. */
+int hd__instance_traverse_h(hd_heap_t *h, hd_obj_t *o, hd_visit_fn visit, void *arg)
+{
+    hd_class_meta_t *m = meta_of(h, o);
+    int rc;
+    if (!(o->flags & HD_OF_MANAGED)) {
+        hd_obj_t **slots = (hd_obj_t **)(o + 1);
+        for (uint32_t i = 0; i < m->nslots; i++)
+            if (slots[i] && (rc = visit(slots[i], arg)))
+                return rc;
+    } else {
+        hd_preheader_t *pre = HD_PREHEADER(o);
+        if (pre->values) {
+            hd_obj_t **values = (hd_obj_t **)pre->values;
+            for (uint32_t i = 0; i < m->nkeys; i++)
+                if (values[i] && (rc = visit(values[i], arg)))
+                    return rc;
+        }
+        if (pre->dict && (rc = visit(pre->dict, arg)))
+            return rc;
+    }
+    return visit((hd_obj_t *)hd__class_of(h, o), arg);
+}
+
+int hd__instance_traverse(hd_obj_t *o, hd_visit_fn visit, void *arg)
+{
+    (void)o, (void)visit, (void)arg;
+    assert(!"instances are traversed through hd__traverse");
+    return 0;
+}
+
+/* hd__instance_clear: tp_clear (subtype_clear): drop attributes, keep the
+ * class. */
+void hd__instance_clear(hd_heap_t *h, hd_obj_t *o)
+{
+    hd_class_meta_t *m = meta_of(h, o);
+    if (!(o->flags & HD_OF_MANAGED)) {
+        hd_obj_t **slots = (hd_obj_t **)(o + 1);
+        for (uint32_t i = 0; i < m->nslots; i++) {
+            hd_obj_t *v = slots[i];
+            slots[i] = NULL;
+            hd__xdecref(h, v);
+        }
+        return;
+    }
+    hd_preheader_t *pre = HD_PREHEADER(o);
+    if (pre->values) {
+        hd_obj_t **values = (hd_obj_t **)pre->values;
+        for (uint32_t i = 0; i < m->nkeys; i++) {
+            hd_obj_t *v = values[i];
+            if (!v)
+                continue;
+            values[i] = NULL;
+            order_remove(values, (int)i);
+            hd__decref(h, v);
+        }
+    }
+    hd_obj_t *dict = pre->dict;
+    pre->dict = NULL;
+    hd__xdecref(h, dict);
+}
+
+/* run_finalizer: PyObject_CallFinalizerFromDealloc. Returns true when the
+ * finalizer resurrected the object. */
+static bool run_finalizer(hd_heap_t *h, hd_obj_t *o)
+{
+    if (!hd_obj_has_del(h, o) || hd__gc_finalized(o))
+        return false;
+    hd__gc_track(h, o);
+    hd__gc_set_finalized(o);
+    o->refcnt = 1;
+    if (h->hooks.finalizer)
+        h->hooks.finalizer(h, o, h->hooks.ctx);
+    if (--o->refcnt != 0) {
+        if (h->hooks.resurrected)
+            h->hooks.resurrected(h, o, h->hooks.ctx);
+        return true;
+    }
+    hd__gc_untrack(o);
+    return false;
+}
+
+void hd__instance_dealloc(hd_heap_t *h, hd_obj_t *o)
+{
+    if (hd__gc_is_tracked(o))
+        hd__gc_untrack(o);
+    if (run_finalizer(h, o))
+        return;
+    hd_class_meta_t *m = meta_of(h, o);
+    if (m->weakrefable && *hd__weakref_list(h, o))
+        hd__weakref_clear_all(h, o);
+    hd__instance_clear(h, o);
+    if (o->flags & HD_OF_MANAGED && HD_PREHEADER(o)->values)
+        values_free(h, (hd_obj_t **)HD_PREHEADER(o)->values);
+    hd_obj_t *cls = (hd_obj_t *)hd__class_of(h, o);
+    hd__obj_free_block(h, o);
+    hd__decref(h, cls);
+}
+
+/* hd__instance_weakref_slot: where an instance keeps its weakref list. */
+hd_weakref_obj_t **hd__instance_weakref_slot(hd_heap_t *h, hd_obj_t *o)
+{
+    hd_class_meta_t *m = meta_of(h, o);
+    if (!m->weakrefable)
+        return NULL;
+    if (o->flags & HD_OF_MANAGED)
+        return &((hd_instance_obj_t *)o)->weakreflist;
+    return (hd_weakref_obj_t **)((hd_obj_t **)(o + 1) + m->nslots);
+}

@@ -1,0 +1,255 @@
+/*
+ * obj.c: the life of an object: the type table, allocation (with 3.11's
+ * gen-0 counting and automatic collection), deallocation at refcount zero
+ * with CPython's trashcan, and the generic object facts of heap.h.
+ *
+ * Deallocation never recurses without bound. Container types are torn down
+ * inside a nesting counter (CPython's Py_TRASHCAN_BEGIN/END): when a chain of
+ * decrefs reaches HD_TRASH_UNWIND_LEVEL nested container deallocations, the
+ * next dying container is not torn down but pushed on heap->delete_later,
+ * linked through its GC header's prev word (it is untracked by then, so the
+ * header is free). When the outermost deallocation returns, the chain is
+ * drained in a loop. A 1,000,000-deep nested list therefore frees with at
+ * most ~50 dealloc frames on the C stack.
+ */
+#include "heap_int.h"
+
+const hd_type_info_t hd__types[HD_TYPE_COUNT] = {
+    [HD_T_NONE] = {"NoneType", 0, NULL, NULL, hd__atom_dealloc, hd__atom_sizeof},
+    [HD_T_BOOL] = {"bool", 0, NULL, NULL, hd__atom_dealloc, hd__atom_sizeof},
+    [HD_T_INT] = {"int", 0, NULL, NULL, hd__atom_dealloc, hd__atom_sizeof},
+    [HD_T_FLOAT] = {"float", 0, NULL, NULL, hd__atom_dealloc, hd__atom_sizeof},
+    [HD_T_STR] = {"str", 0, NULL, NULL, hd__atom_dealloc, hd__atom_sizeof},
+    [HD_T_BYTES] = {"bytes", 0, NULL, NULL, hd__atom_dealloc, hd__atom_sizeof},
+    [HD_T_TUPLE] = {"tuple", HD_TF_GC | HD_TF_CONTAINER, hd__tuple_traverse, NULL,
+                    hd__tuple_dealloc, hd__tuple_sizeof},
+    [HD_T_LIST] = {"list", HD_TF_GC | HD_TF_CONTAINER, hd__list_traverse, hd__list_clear,
+                   hd__list_dealloc, hd__list_sizeof},
+    [HD_T_DICT] = {"dict", HD_TF_GC | HD_TF_CONTAINER, hd__dict_traverse, hd__dict_clear,
+                   hd__dict_dealloc, hd__dict_sizeof},
+    [HD_T_SET] = {"set", HD_TF_GC | HD_TF_CONTAINER | HD_TF_WEAKREFABLE, hd__set_traverse,
+                  hd__set_clear, hd__set_dealloc, hd__set_sizeof},
+    [HD_T_OBJECT] = {"object", 0, NULL, NULL, hd__atom_dealloc, hd__atom_sizeof},
+    [HD_T_INSTANCE] = {"instance", HD_TF_GC | HD_TF_CONTAINER | HD_TF_WEAKREFABLE,
+                       hd__instance_traverse, hd__instance_clear, hd__instance_dealloc,
+                       hd__instance_sizeof},
+    [HD_T_WEAKREF] = {"weakref", HD_TF_GC, hd__weakref_traverse, hd__weakref_clear,
+                      hd__weakref_dealloc, hd__weakref_sizeof},
+    [HD_T_CLASS] = {"type", HD_TF_GC | HD_TF_CONTAINER | HD_TF_WEAKREFABLE, hd__class_traverse,
+                    hd__class_clear, hd__class_dealloc, hd__class_sizeof},
+};
+
+const char *hd_type_name(int type)
+{
+    return (type >= 0 && type < HD_TYPE_COUNT) ? hd__types[type].name : "?";
+}
+
+int hd_type_from_name(const char *name)
+{
+    for (int t = 0; t < HD_TYPE_COUNT; t++)
+        if (strcmp(hd__types[t].name, name) == 0)
+            return t;
+    return -1;
+}
+
+/* ---- allocation ---- */
+
+int hd__obj_alloc(hd_heap_t *h, int type, size_t len, size_t presize, hd_obj_t **out)
+{
+    int rc = hd__objects_limit(h);
+    if (rc)
+        return rc;
+    void *mem;
+    rc = hd__block_alloc(h, len, h->type_kinds[type], &mem);
+    if (rc)
+        return rc;
+    memset(mem, 0, presize + sizeof(hd_obj_t));
+    hd_obj_t *o = (hd_obj_t *)((char *)mem + presize);
+    o->refcnt = 1;
+    o->type = (uint8_t)type;
+    h->nobjects++;
+    h->counts_by_type[type]++;
+    if (hd__types[type].flags & HD_TF_GC)
+        hd__gc_link(h);
+    *out = o;
+    return 0;
+}
+
+void hd__obj_retire(hd_heap_t *h, hd_obj_t *o)
+{
+    if (o->flags & HD_OF_INDEXED)
+        hd__ids_remove(h, o);
+    o->id = 0;
+    o->flags = 0;
+    h->nobjects--;
+    h->counts_by_type[o->type]--;
+}
+
+void hd__obj_revive(hd_heap_t *h, hd_obj_t *o, int type)
+{
+    o->refcnt = 1;
+    o->type = (uint8_t)type;
+    o->flags = 0;
+    o->aux = 0;
+    o->id = 0;
+    h->nobjects++;
+    h->counts_by_type[type]++;
+}
+
+void hd__obj_free_block(hd_heap_t *h, hd_obj_t *o)
+{
+    bool gc = hd__is_gc(o);
+    void *start = hd__block_start(o);
+    hd__obj_retire(h, o);
+    if (gc && h->gens[0].count > 0)
+        h->gens[0].count--; /* PyObject_GC_Del */
+    hd__block_free(h, start);
+}
+
+/* ---- deallocation and the trashcan ---- */
+
+static void destroy_chain(hd_heap_t *h)
+{
+    while (h->delete_later) {
+        hd_obj_t *o = h->delete_later;
+        h->delete_later = (hd_obj_t *)HD_GC(o)->prev;
+        HD_GC(o)->prev = 0;
+        h->delete_nesting++;
+        hd__types[o->type].dealloc(h, o);
+        h->delete_nesting--;
+    }
+}
+
+void hd__dealloc(hd_heap_t *h, hd_obj_t *o)
+{
+    assert(o->refcnt == 0);
+    if (HD_UNLIKELY(o->flags & HD_OF_STATIC)) {
+        o->refcnt = 1; /* shared singletons are never freed before the heap */
+        return;
+    }
+    const hd_type_info_t *t = &hd__types[o->type];
+    if (!(t->flags & HD_TF_CONTAINER)) {
+        if (t->flags & HD_TF_GC && hd__gc_is_tracked(o))
+            hd__gc_untrack(o);
+        t->dealloc(h, o);
+        return;
+    }
+    /* Instances untrack themselves: a finalizer may re-track them. */
+    if (o->type != HD_T_INSTANCE && hd__gc_is_tracked(o))
+        hd__gc_untrack(o);
+    if (h->delete_nesting >= HD_TRASH_UNWIND_LEVEL) {
+        if (o->type == HD_T_INSTANCE && hd__gc_is_tracked(o))
+            hd__gc_untrack(o);
+        HD_GC(o)->prev = (uintptr_t)h->delete_later;
+        h->delete_later = o;
+        return;
+    }
+    h->delete_nesting++;
+    t->dealloc(h, o);
+    h->delete_nesting--;
+    if (h->delete_nesting == 0 && h->delete_later)
+        destroy_chain(h);
+}
+
+/* ---- public reference and fact functions ---- */
+
+void hd_obj_incref(hd_obj_t *o)
+{
+    hd__incref(o);
+}
+
+void hd_obj_decref(hd_heap_t *h, hd_obj_t *o)
+{
+    hd__decref(h, o);
+}
+
+int hd_obj_type(const hd_obj_t *o)
+{
+    return o->type;
+}
+
+const char *hd_obj_type_name(hd_heap_t *h, const hd_obj_t *o)
+{
+    if (o->type == HD_T_INSTANCE)
+        return hd__class_of(h, o)->meta->name;
+    return hd__types[o->type].name;
+}
+
+uint64_t hd_obj_refcount(const hd_obj_t *o)
+{
+    /* a shared singleton holds one reference of the heap's own */
+    return (o->flags & HD_OF_STATIC) ? o->refcnt - 1 : o->refcnt;
+}
+
+size_t hd_obj_sizeof(const hd_heap_t *h, const hd_obj_t *o)
+{
+    if (o->type == HD_T_INSTANCE)
+        return hd__instance_sizeof_h(h, o);
+    return hd__types[o->type].getsizeof(o);
+}
+
+int hd__traverse(hd_heap_t *h, hd_obj_t *o, hd_visit_fn visit, void *arg)
+{
+    if (o->type == HD_T_INSTANCE)
+        return hd__instance_traverse_h(h, o, visit, arg);
+    const hd_type_info_t *t = &hd__types[o->type];
+    return t->traverse ? t->traverse(o, visit, arg) : 0;
+}
+
+void hd__clear(hd_heap_t *h, hd_obj_t *o)
+{
+    const hd_type_info_t *t = &hd__types[o->type];
+    if (t->clear)
+        t->clear(h, o);
+}
+
+uint64_t hd_obj_addr(const hd_heap_t *h, const hd_obj_t *o)
+{
+    if (o->flags & HD_OF_STATIC)
+        return 0x7f0000100000ull + (uint64_t)((uintptr_t)o & 0xfffff);
+    return hd_pool_addr(h->pool, o);
+}
+
+uint64_t hd_obj_id(hd_heap_t *h, hd_obj_t *o)
+{
+    if (!(o->flags & HD_OF_INDEXED) && hd__ids_assign(h, o) != 0)
+        return 0;
+    return o->id;
+}
+
+bool hd_obj_is_static(const hd_obj_t *o)
+{
+    return (o->flags & HD_OF_STATIC) != 0;
+}
+
+bool hd_obj_is_gc(const hd_obj_t *o)
+{
+    return hd__is_gc(o);
+}
+
+bool hd_obj_is_tracked(const hd_obj_t *o)
+{
+    return hd__is_gc(o) && hd__gc_is_tracked(o);
+}
+
+bool hd_obj_is_finalized(const hd_obj_t *o)
+{
+    return hd__is_gc(o) && hd__gc_finalized(o);
+}
+
+int hd_obj_referents(hd_heap_t *h, hd_obj_t *o, int (*fn)(hd_obj_t *r, void *arg), void *arg)
+{
+    return hd__traverse(h, o, fn, arg);
+}
+
+uint32_t hd__type_kind(hd_heap_t *h, int type)
+{
+    return h->type_kinds[type];
+}
+
+uint32_t hd__kind(hd_heap_t *h, const hd_obj_t *o)
+{
+    if (o->type == HD_T_INSTANCE)
+        return hd__class_of(h, o)->meta->kind;
+    return h->type_kinds[o->type];
+}

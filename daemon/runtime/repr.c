@@ -1,0 +1,333 @@
+/*
+ * repr.c: CPython's repr() of every object type, into a bounded buffer.
+ *
+ * Floats use the shortest digits that round-trip (repr style 'r'), ints
+ * are converted from their 30-bit digits at any size, strs and bytes pick
+ * their quote and escape as unicode_repr/bytes_repr do, containers recurse
+ * with Py_ReprEnter's "[...]" for a container already being printed (the
+ * heap's repr stack), and instances print as <__main__.Name object at 0x..>
+ * with the heap's simulated address.
+ */
+#include "heap_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "strbuf.h"
+
+int hd__repr_enter(hd_heap_t *h, hd_obj_t *o)
+{
+    for (int i = 0; i < h->repr_depth; i++)
+        if (h->repr_stack[i] == o)
+            return 1;
+    if (h->repr_depth == HD_REPR_MAX_DEPTH)
+        return 1; /* too deep to show: print as recursive */
+    h->repr_stack[h->repr_depth++] = o;
+    return 0;
+}
+
+void hd__repr_leave(hd_heap_t *h)
+{
+    h->repr_depth--;
+}
+
+/* ---- int ---- */
+
+static void int_repr(const hd_obj_t *o, hd_strbuf_t *sb)
+{
+    const hd_int_obj_t *io = (const hd_int_obj_t *)o;
+    int64_t n = io->size < 0 ? -io->size : io->size;
+    if (n <= 2) {
+        uint64_t mag = n == 0 ? 0 : io->digits[0];
+        if (n == 2)
+            mag |= (uint64_t)io->digits[1] << HD_INT_SHIFT;
+        hd__sb_printf(sb, "%s%llu", io->size < 0 ? "-" : "", (unsigned long long)mag);
+        return;
+    }
+    /* repeated division by 10^9 of a copy of the digits */
+    uint32_t stack[64], *d = n <= 64 ? stack : malloc((size_t)n * 4);
+    char *out = malloc((size_t)n * 10 + 2);
+    if (!d || !out) {
+        if (d != stack)
+            free(d);
+        free(out);
+        hd__sb_puts(sb, "<int>");
+        return;
+    }
+    memcpy(d, io->digits, (size_t)n * 4);
+    size_t len = 0;
+    int64_t top = n;
+    while (top > 0) {
+        uint64_t rem = 0;
+        for (int64_t i = top - 1; i >= 0; i--) {
+            uint64_t cur = (rem << HD_INT_SHIFT) | d[i];
+            d[i] = (uint32_t)(cur / 1000000000u);
+            rem = cur % 1000000000u;
+        }
+        while (top > 0 && d[top - 1] == 0)
+            top--;
+        for (int k = 0; k < 9 && (top > 0 || rem); k++) {
+            out[len++] = (char)('0' + rem % 10);
+            rem /= 10;
+        }
+    }
+    if (io->size < 0)
+        hd__sb_putc(sb, '-');
+    while (len > 0)
+        hd__sb_putc(sb, out[--len]);
+    if (d != stack)
+        free(d);
+    free(out);
+}
+
+/* ---- float: repr style 'r' ---- */
+
+void hd__float_repr(double v, hd_strbuf_t *sb)
+{
+    if (isnan(v)) {
+        hd__sb_puts(sb, "nan");
+        return;
+    }
+    if (isinf(v)) {
+        hd__sb_puts(sb, v < 0 ? "-inf" : "inf");
+        return;
+    }
+    char buf[40];
+    int prec;
+    for (prec = 1; prec <= 17; prec++) {
+        snprintf(buf, sizeof(buf), "%.*e", prec - 1, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    /* buf = [-]d.ddde[+-]XX: split into digits and a decimal exponent */
+    char digits[24];
+    size_t nd = 0;
+    const char *p = buf;
+    bool neg = *p == '-';
+    if (neg)
+        p++;
+    for (; *p && *p != 'e'; p++)
+        if (*p != '.')
+            digits[nd++] = *p;
+    int exp = atoi(p + 1);
+    while (nd > 1 && digits[nd - 1] == '0')
+        nd--;
+    digits[nd] = '\0';
+    if (neg)
+        hd__sb_putc(sb, '-');
+    if (exp < -4 || exp >= 16) {
+        hd__sb_putc(sb, digits[0]);
+        if (nd > 1) {
+            hd__sb_putc(sb, '.');
+            hd__sb_puts(sb, digits + 1);
+        }
+        hd__sb_printf(sb, "e%c%02d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+    } else if (exp < 0) {
+        hd__sb_puts(sb, "0.");
+        for (int i = -1; i > exp; i--)
+            hd__sb_putc(sb, '0');
+        hd__sb_puts(sb, digits);
+    } else if ((size_t)exp + 1 >= nd) {
+        hd__sb_puts(sb, digits);
+        for (size_t i = nd; i < (size_t)exp + 1; i++)
+            hd__sb_putc(sb, '0');
+        hd__sb_puts(sb, ".0");
+    } else {
+        hd__sb_putn(sb, digits, (size_t)exp + 1);
+        hd__sb_putc(sb, '.');
+        hd__sb_puts(sb, digits + exp + 1);
+    }
+}
+
+/* ---- str and bytes ---- */
+
+static bool printable(uint32_t c)
+{
+    if (c < 0x20 || c == 0x7f)
+        return false;
+    if (c >= 0x80 && c <= 0xa0)
+        return false;
+    if (c == 0xad || (c >= 0xd800 && c <= 0xdfff))
+        return false;
+    return true;
+}
+
+static void put_cp(hd_strbuf_t *sb, uint32_t c)
+{
+    char tmp[4];
+    size_t k;
+    if (c < 0x80) {
+        tmp[0] = (char)c, k = 1;
+    } else if (c < 0x800) {
+        tmp[0] = (char)(0xc0 | (c >> 6)), tmp[1] = (char)(0x80 | (c & 0x3f)), k = 2;
+    } else if (c < 0x10000) {
+        tmp[0] = (char)(0xe0 | (c >> 12)), tmp[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+        tmp[2] = (char)(0x80 | (c & 0x3f)), k = 3;
+    } else {
+        tmp[0] = (char)(0xf0 | (c >> 18)), tmp[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+        tmp[2] = (char)(0x80 | ((c >> 6) & 0x3f)), tmp[3] = (char)(0x80 | (c & 0x3f)), k = 4;
+    }
+    hd__sb_putn(sb, tmp, k);
+}
+
+static void escape_cp(hd_strbuf_t *sb, uint32_t c, char quote, bool is_bytes)
+{
+    if (c == (uint32_t)quote || c == '\\') {
+        hd__sb_putc(sb, '\\');
+        hd__sb_putc(sb, (char)c);
+    } else if (c == '\t') {
+        hd__sb_puts(sb, "\\t");
+    } else if (c == '\n') {
+        hd__sb_puts(sb, "\\n");
+    } else if (c == '\r') {
+        hd__sb_puts(sb, "\\r");
+    } else if (is_bytes ? (c < 0x20 || c >= 0x7f) : !printable(c)) {
+        if (c < 0x100)
+            hd__sb_printf(sb, "\\x%02x", c);
+        else if (c < 0x10000)
+            hd__sb_printf(sb, "\\u%04x", c);
+        else
+            hd__sb_printf(sb, "\\U%08x", c);
+    } else {
+        put_cp(sb, c);
+    }
+}
+
+static void str_repr(const hd_obj_t *o, hd_strbuf_t *sb)
+{
+    int64_t n = ((const hd_str_obj_t *)o)->length;
+    bool has_sq = false, has_dq = false;
+    for (int64_t i = 0; i < n; i++) {
+        uint32_t c = hd__str_char(o, i);
+        has_sq |= c == '\'';
+        has_dq |= c == '"';
+    }
+    char quote = (has_sq && !has_dq) ? '"' : '\'';
+    hd__sb_putc(sb, quote);
+    for (int64_t i = 0; i < n && !hd__sb_full(sb); i++)
+        escape_cp(sb, hd__str_char(o, i), quote, false);
+    hd__sb_putc(sb, quote);
+}
+
+static void bytes_repr(const hd_obj_t *o, hd_strbuf_t *sb)
+{
+    const hd_bytes_obj_t *b = (const hd_bytes_obj_t *)o;
+    bool has_sq = memchr(b->data, '\'', (size_t)b->size) != NULL;
+    bool has_dq = memchr(b->data, '"', (size_t)b->size) != NULL;
+    char quote = (has_sq && !has_dq) ? '"' : '\'';
+    hd__sb_putc(sb, 'b');
+    hd__sb_putc(sb, quote);
+    for (int64_t i = 0; i < b->size && !hd__sb_full(sb); i++)
+        escape_cp(sb, (unsigned char)b->data[i], quote, true);
+    hd__sb_putc(sb, quote);
+}
+
+/* ---- containers ---- */
+
+static void seq_repr(hd_heap_t *h, hd_obj_t *o, hd_strbuf_t *sb, int depth)
+{
+    bool is_list = o->type == HD_T_LIST;
+    int64_t n = is_list ? ((hd_list_obj_t *)o)->size : ((hd_tuple_obj_t *)o)->size;
+    if (n == 0) {
+        hd__sb_puts(sb, is_list ? "[]" : "()");
+        return;
+    }
+    if (hd__repr_enter(h, o)) {
+        hd__sb_puts(sb, is_list ? "[...]" : "(...)");
+        return;
+    }
+    hd__sb_putc(sb, is_list ? '[' : '(');
+    for (int64_t i = 0; i < n && !hd__sb_full(sb); i++) {
+        /* re-read: an item's repr cannot change the list, but be safe */
+        int64_t cur = is_list ? ((hd_list_obj_t *)o)->size : n;
+        if (i >= cur)
+            break;
+        hd_obj_t *item = is_list ? ((hd_list_obj_t *)o)->items[i] : ((hd_tuple_obj_t *)o)->items[i];
+        if (i)
+            hd__sb_puts(sb, ", ");
+        hd__repr(h, item, sb, depth + 1);
+    }
+    if (!is_list && n == 1)
+        hd__sb_putc(sb, ',');
+    hd__sb_putc(sb, is_list ? ']' : ')');
+    hd__repr_leave(h);
+}
+
+static void addr_repr(hd_heap_t *h, hd_obj_t *o, const char *what, hd_strbuf_t *sb)
+{
+    hd__sb_printf(sb, "<%s at 0x%llx>", what, (unsigned long long)hd_obj_addr(h, o));
+}
+
+static void weakref_repr(hd_heap_t *h, hd_obj_t *o, hd_strbuf_t *sb)
+{
+    hd_obj_t *target = hd_weakref_get(o);
+    unsigned long long a = (unsigned long long)hd_obj_addr(h, o);
+    if (!target) {
+        hd__sb_printf(sb, "<weakref at 0x%llx; dead>", a);
+        return;
+    }
+    hd__sb_printf(sb, "<weakref at 0x%llx; to '%s' at 0x%llx>", a,
+                  target->type == HD_T_INSTANCE ? hd_obj_type_name(h, target)
+                                                : hd_type_name(target->type),
+                  (unsigned long long)hd_obj_addr(h, target));
+}
+
+void hd__repr(hd_heap_t *h, hd_obj_t *o, hd_strbuf_t *sb, int depth)
+{
+    char what[HD_CLASS_NAME_MAX + 32];
+    switch (o->type) {
+    case HD_T_NONE:
+        hd__sb_puts(sb, "None");
+        return;
+    case HD_T_BOOL:
+        hd__sb_puts(sb, ((hd_int_obj_t *)o)->size ? "True" : "False");
+        return;
+    case HD_T_INT:
+        int_repr(o, sb);
+        return;
+    case HD_T_FLOAT:
+        hd__float_repr(((hd_float_obj_t *)o)->value, sb);
+        return;
+    case HD_T_STR:
+        str_repr(o, sb);
+        return;
+    case HD_T_BYTES:
+        bytes_repr(o, sb);
+        return;
+    case HD_T_TUPLE:
+    case HD_T_LIST:
+        seq_repr(h, o, sb, depth);
+        return;
+    case HD_T_DICT:
+        hd__dict_repr(h, o, sb, depth);
+        return;
+    case HD_T_SET:
+        hd__set_repr(h, o, sb, depth);
+        return;
+    case HD_T_OBJECT:
+        addr_repr(h, o, "object object", sb);
+        return;
+    case HD_T_INSTANCE:
+        snprintf(what, sizeof(what), "__main__.%s object", hd_obj_type_name(h, o));
+        addr_repr(h, o, what, sb);
+        return;
+    case HD_T_WEAKREF:
+        weakref_repr(h, o, sb);
+        return;
+    case HD_T_CLASS:
+        hd__sb_printf(sb, "<class '__main__.%s'>", hd_class_name(o));
+        return;
+    }
+}
+
+void hd_obj_repr(hd_heap_t *h, hd_obj_t *o, char *buf, size_t len)
+{
+    hd_strbuf_t sb;
+    hd__sb_init(&sb, buf, len);
+    int saved = h->repr_depth;
+    hd__repr(h, o, &sb, 0);
+    h->repr_depth = saved;
+    if (sb.truncated && len >= 4)
+        memcpy(buf + len - 4, "...", 4);
+}

@@ -1,0 +1,226 @@
+/*
+ * weakref.c: weak references, as CPython 3.11's Objects/weakrefobject.c.
+ *
+ * A weakref is a tracked 80-byte object (GC header + PyWeakReference). The
+ * weakrefs to one object form a doubly-linked list whose head lives in the
+ * object (instances, sets and classes have the slot). A callback-less ref is
+ * kept at the head and shared by later requests; refs with callbacks are
+ * always new and inserted right after it, so callbacks run newest first.
+ *
+ * On refcount death (hd__weakref_clear_all, PyObject_ClearWeakRefs) every ref
+ * is cleared first (each callback then sees a dead ref), and only then are
+ * the callbacks called, in list order. A ref whose own refcount is already 0
+ * gets no call. Instead of CPython's temporary tuple, the refs that will be
+ * called are chained through their (now unused) `next` field and held by a
+ * reference each, so clearing never allocates and never fails.
+ */
+#include "heap_int.h"
+
+#include <stdio.h>
+
+#define WEAKREF_BLOCK (sizeof(hd_gc_t) + sizeof(hd_weakref_obj_t))
+
+static bool has_callback(const hd_weakref_obj_t *wr)
+{
+    return wr->callback != NULL || (wr->h.flags & HD_OF_WR_NOTIFY);
+}
+
+hd_weakref_obj_t **hd__weakref_list(hd_heap_t *h, hd_obj_t *o)
+{
+    switch (o->type) {
+    case HD_T_INSTANCE:
+        return hd__instance_weakref_slot(h, o);
+    case HD_T_SET:
+        return &((hd_set_obj_t *)o)->weakreflist;
+    case HD_T_CLASS:
+        return &((hd_class_obj_t *)o)->weakreflist;
+    }
+    return NULL;
+}
+
+void hd_weakref_error(const hd_obj_t *target, char *buf, size_t len)
+{
+    snprintf(buf, len, "cannot create weak reference to '%s' object",
+             target->type == HD_T_INSTANCE ? "instance" : hd_type_name(target->type));
+}
+
+/* ---- the list ---- */
+
+static void insert_head(hd_weakref_obj_t *wr, hd_weakref_obj_t **list)
+{
+    hd_weakref_obj_t *next = *list;
+    wr->prev = NULL;
+    wr->next = next;
+    if (next)
+        next->prev = wr;
+    *list = wr;
+}
+
+static void insert_after(hd_weakref_obj_t *wr, hd_weakref_obj_t *prev)
+{
+    wr->prev = prev;
+    wr->next = prev->next;
+    if (prev->next)
+        prev->next->prev = wr;
+    prev->next = wr;
+}
+
+void hd__weakref_unlink(hd_heap_t *h, hd_weakref_obj_t *wr)
+{
+    if (!wr->object)
+        return;
+    hd_weakref_obj_t **list = hd__weakref_list(h, wr->object);
+    if (*list == wr)
+        *list = wr->next;
+    if (wr->prev)
+        wr->prev->next = wr->next;
+    if (wr->next)
+        wr->next->prev = wr->prev;
+    wr->prev = wr->next = NULL;
+    wr->object = NULL;
+}
+
+/* clear_weakref: unlink from the referent and drop the callback. */
+static void clear_weakref(hd_heap_t *h, hd_weakref_obj_t *wr)
+{
+    hd__weakref_unlink(h, wr);
+    hd_obj_t *cb = wr->callback;
+    wr->callback = NULL;
+    wr->h.flags &= (uint8_t)~HD_OF_WR_NOTIFY;
+    hd__xdecref(h, cb);
+}
+
+/* ---- creation ---- */
+
+static hd_weakref_obj_t *basic_ref(hd_weakref_obj_t **list)
+{
+    hd_weakref_obj_t *head = *list;
+    return head && !has_callback(head) ? head : NULL;
+}
+
+int hd_weakref_new(hd_heap_t *h, hd_obj_t *target, hd_obj_t *callback, bool notify, hd_obj_t **out)
+{
+    if (!hd__weakref_list(h, target))
+        return HD_ETYPE;
+    bool shared = !callback && !notify;
+    hd_weakref_obj_t *basic = basic_ref(hd__weakref_list(h, target));
+    if (shared && basic) {
+        hd__incref(&basic->h);
+        *out = &basic->h;
+        return 0;
+    }
+    hd_obj_t *o;
+    int rc = hd__obj_alloc(h, HD_T_WEAKREF, WEAKREF_BLOCK, sizeof(hd_gc_t), &o);
+    if (rc)
+        return rc;
+    /* the allocation may have run a collection: look at the list again */
+    hd_weakref_obj_t **list = hd__weakref_list(h, target);
+    basic = basic_ref(list);
+    if (shared && basic) {
+        hd__obj_free_block(h, o);
+        hd__incref(&basic->h);
+        *out = &basic->h;
+        return 0;
+    }
+    hd_weakref_obj_t *wr = (hd_weakref_obj_t *)o;
+    wr->object = target;
+    wr->callback = callback;
+    if (callback)
+        hd__incref(callback);
+    if (notify)
+        o->flags |= HD_OF_WR_NOTIFY;
+    wr->hash = -1;
+    wr->vectorcall = 0;
+    if (shared || !basic)
+        insert_head(wr, list);
+    else
+        insert_after(wr, basic);
+    hd__gc_track(h, o);
+    *out = o;
+    return 0;
+}
+
+hd_obj_t *hd_weakref_get(const hd_obj_t *wr)
+{
+    if (wr->type != HD_T_WEAKREF)
+        return NULL;
+    hd_obj_t *o = ((const hd_weakref_obj_t *)wr)->object;
+    return o && o->refcnt > 0 ? o : NULL;
+}
+
+int64_t hd_weakref_count(hd_heap_t *h, hd_obj_t *o)
+{
+    hd_weakref_obj_t **list = hd__weakref_list(h, o);
+    int64_t n = 0;
+    for (hd_weakref_obj_t *wr = list ? *list : NULL; wr; wr = wr->next)
+        n++;
+    return n;
+}
+
+/* ---- callbacks ---- */
+
+void hd__weakref_call(hd_heap_t *h, hd_weakref_obj_t *wr)
+{
+    if (h->hooks.weakref_callback)
+        h->hooks.weakref_callback(h, &wr->h, wr->callback, h->hooks.ctx);
+}
+
+void hd__weakref_clear_all(hd_heap_t *h, hd_obj_t *o)
+{
+    hd_weakref_obj_t **list = hd__weakref_list(h, o);
+    hd_weakref_obj_t *chain = NULL, **tail = &chain;
+    while (*list) {
+        hd_weakref_obj_t *wr = *list;
+        bool call = has_callback(wr) && wr->h.refcnt > 0;
+        hd_obj_t *cb = wr->callback;
+        uint8_t notify = wr->h.flags & HD_OF_WR_NOTIFY;
+        wr->callback = NULL;
+        hd__weakref_unlink(h, wr);
+        if (!call) {
+            hd__xdecref(h, cb);
+            continue;
+        }
+        /* keep the callback for the call, and the ref alive until then */
+        hd__incref(&wr->h);
+        wr->callback = cb;
+        wr->h.flags |= notify;
+        *tail = wr;
+        tail = &wr->next;
+    }
+    while (chain) {
+        hd_weakref_obj_t *wr = chain;
+        chain = wr->next;
+        wr->next = NULL;
+        hd__weakref_call(h, wr);
+        hd_obj_t *cb = wr->callback;
+        wr->callback = NULL;
+        wr->h.flags &= (uint8_t)~HD_OF_WR_NOTIFY;
+        hd__xdecref(h, cb);
+        hd__decref(h, &wr->h);
+    }
+}
+
+/* ---- type-table functions ---- */
+
+int hd__weakref_traverse(hd_obj_t *o, hd_visit_fn visit, void *arg)
+{
+    hd_weakref_obj_t *wr = (hd_weakref_obj_t *)o;
+    return wr->callback ? visit(wr->callback, arg) : 0;
+}
+
+void hd__weakref_clear(hd_heap_t *h, hd_obj_t *o)
+{
+    clear_weakref(h, (hd_weakref_obj_t *)o);
+}
+
+size_t hd__weakref_sizeof(const hd_obj_t *o)
+{
+    (void)o;
+    return WEAKREF_BLOCK;
+}
+
+void hd__weakref_dealloc(hd_heap_t *h, hd_obj_t *o)
+{
+    clear_weakref(h, (hd_weakref_obj_t *)o);
+    hd__obj_free_block(h, o);
+}
