@@ -266,11 +266,21 @@ static void entry_drop(hd_trace_t *t, size_t i)
     table_delete_at(t, i);
 }
 
+/* needs_big_slot: whether recording `requested` for `key` needs a new slot
+ * in `big` that is not there: a big size, no free slot, and no record of
+ * `key` (nor of `freed`, a key about to be dropped) to reuse. */
+static int needs_big_slot(const hd_trace_t *t, uintptr_t key, uintptr_t freed, size_t requested)
+{
+    if (requested < BIG_SIZE || t->nbig < t->bigcap)
+        return 0;
+    return big_find(t, key) == NOT_FOUND && (freed == 0 || big_find(t, freed) == NOT_FOUND);
+}
+
 /* add_trace: tracemalloc_add_trace. Replaces an existing trace of `key`.
  * Returns 0 or HD_ENOMEM (nothing changed). */
 static int add_trace(hd_trace_t *t, uintptr_t key, size_t requested, uint32_t site, uint32_t kind)
 {
-    if (requested >= BIG_SIZE && big_room(t, 1) < 0)
+    if (needs_big_slot(t, key, 0, requested) && big_room(t, 1) < 0)
         return HD_ENOMEM;
     size_t old = 0;
     size_t i = t->cap ? probe(t, key) : 0;
@@ -328,10 +338,13 @@ int hd_trace_realloc(hd_trace_t *trace, const void *old_block, const void *new_b
     if (!new_block || !ids_valid(trace, site, kind))
         return HD_EINVAL;
     uintptr_t okey = (uintptr_t)old_block, nkey = (uintptr_t)new_block;
-    /* Get the memory the add may need before the remove changes anything. */
-    if (requested >= BIG_SIZE && big_room(trace, 1) < 0)
+    if (okey == nkey)
+        okey = 0; /* in place: nothing to remove, the add replaces */
+    /* Get the memory the add may need before the remove changes anything.
+     * The table needs none when the old block is traced: its slot is freed. */
+    if (needs_big_slot(trace, nkey, okey, requested) && big_room(trace, 1) < 0)
         return HD_ENOMEM;
-    if (okey != 0 && okey != nkey && trace->count > 0) {
+    if (okey != 0 && trace->count > 0) {
         size_t i = probe(trace, okey);
         if (trace->table[i].key == okey)
             entry_drop(trace, i); /* frees a slot: the add below needs no memory */

@@ -178,10 +178,11 @@ void hd_trace_remove(hd_trace_t *trace, const void *block);
  * old trace is removed and the new block traced with the new size and the
  * realloc's site and kind, as tracemalloc_realloc does. Peak is updated
  * after both steps. A no-op returning 0 when not tracing.
- * Never fails when old_block is traced (its slot is reused). Otherwise it may
- * need memory; call hd_trace_reserve(trace, 1) before the real realloc to
- * make it infallible. Returns 0, HD_EINVAL (as hd_trace_add) or HD_ENOMEM;
- * on error nothing changed. Ownership: the pointers are only keys. */
+ * It cannot fail after hd_trace_reserve(trace, 1), so the heap reserves
+ * before the real realloc. Without it, it may need memory when old_block is
+ * not traced (a new slot) or when the size is 4 GiB - 1 or more; a traced
+ * old block's slot is reused. Returns 0, HD_EINVAL (as hd_trace_add) or
+ * HD_ENOMEM; on error nothing changed. Ownership: the pointers are only keys. */
 int hd_trace_realloc(hd_trace_t *trace, const void *old_block, const void *new_block,
                      size_t requested, uint32_t site, uint32_t kind);
 

@@ -407,10 +407,34 @@ TEST(sizes_over_4gib)
     CHECK_EQ(st[0].size, 10 + 13 * GIB4);
     CHECK_EQ(st[0].count, 3);
 
+    /* a big trace replaced in place or moved reuses its record: no memory */
+    hd_mem_fail_after(&test_mem, 1, 1);
+    CHECK_OK(hd_trace_realloc(t, blk(5), blk(5), 8 * GIB4, 0, 0));
+    CHECK_OK(hd_trace_realloc(t, blk(5), blk(6), 9 * GIB4, 0, 0));
+    CHECK_OK(hd_trace_add(t, blk(6), 10 * GIB4, 0, 0));
+    CHECK_EQ(test_mem.failures, 0);
+    /* new big records fill the side list's spare slots, then need memory:
+     * that failure is clean */
+    CHECK_OK(hd_trace_realloc(t, blk(1), blk(1), 11, 0, 0));
+    size_t expect = 11 + 16 * GIB4, i = 0;
+    int rc = 0;
+    for (; i < 64 && (rc = hd_trace_add(t, blk(100 + i), GIB4, 0, 0)) == 0; i++)
+        expect += GIB4;
+    CHECK_EQ(rc, HD_ENOMEM);
+    CHECK_EQ(test_mem.failures, 1);
+    check_memory(t, expect, expect);
+    CHECK_EQ(hd_trace_get(t, blk(100 + i), NULL, NULL, NULL), HD_ENOTFOUND);
+    CHECK_OK(hd_trace_validate(t));
+    hd_mem_fail_after(&test_mem, 0, 0);
+    for (size_t j = 0; j < i; j++)
+        hd_trace_remove(t, blk(100 + j));
+    CHECK_OK(hd_trace_realloc(t, blk(1), blk(7), 12 * GIB4, 0, 0));
+    check_memory(t, 28 * GIB4, expect > 28 * GIB4 ? expect : 28 * GIB4);
+    CHECK_OK(hd_trace_validate(t));
     hd_trace_remove(t, blk(4));
-    hd_trace_remove(t, blk(5));
-    hd_trace_remove(t, blk(1));
-    check_memory(t, 0, 10 + 13 * GIB4);
+    hd_trace_remove(t, blk(6));
+    hd_trace_remove(t, blk(7));
+    check_memory(t, 0, expect > 28 * GIB4 ? expect : 28 * GIB4);
     CHECK_OK(hd_trace_validate(t));
     hd_trace_free(t);
 }
