@@ -8,6 +8,9 @@
  * front (libwebsockets' LWS_PRE). So encoders append pieces here, dumping
  * jansson trees straight into the buffer with json_dump_callback.
  *
+ * It also holds hd__proto_load, the one way hd_proto parses JSON (see
+ * proto_int.h for why a failed parse is tried twice).
+ *
  * Layout of data: [headroom bytes][len bytes of text][NUL][spare], cap bytes
  * in all. Invariants: data == NULL iff cap == 0 (then len == 0); when data
  * is not NULL, data[headroom + len] == '\0'. Appends grow cap by doubling.
@@ -232,4 +235,27 @@ int hd__proto_buf_json(hd_proto_buf_t *buf, const json_t *j)
     if (json_dump_callback(j, dump_cb, buf, HD__PROTO_DUMP_FLAGS) != 0)
         return HD_ENOMEM;
     return 0;
+}
+
+/* ---- parsing ---- */
+
+json_t *hd__proto_load(const char *text, size_t len, size_t flags, json_error_t *jerr, int *nomem)
+{
+    *nomem = 0;
+    json_t *root = json_loadb(text, len, flags, jerr);
+    if (root)
+        return root;
+    enum json_error_code code = json_error_code(jerr);
+    if (code == json_error_out_of_memory) {
+        *nomem = 1;
+        return NULL;
+    }
+    json_error_t again;
+    root = json_loadb(text, len, flags, &again);
+    if (root)
+        return root;
+    if (code == json_error_unknown || json_error_code(&again) != code ||
+        again.position != jerr->position)
+        *nomem = 1;
+    return NULL;
 }

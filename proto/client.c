@@ -110,11 +110,12 @@ static int read_responses(hd_proto_incoming_t *in)
 int hd_proto_client_decode(const char *text, size_t len, hd_proto_incoming_t *in)
 {
     json_error_t jerr;
+    int nomem;
     memset(in, 0, sizeof *in);
-    in->root = json_loadb(text ? text : "", text ? len : 0, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
-                          &jerr);
+    in->root = hd__proto_load(text ? text : "", text ? len : 0,
+                              JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr, &nomem);
     if (!in->root)
-        return json_error_code(&jerr) == json_error_out_of_memory ? HD_ENOMEM : HD_EINVAL;
+        return nomem ? HD_ENOMEM : HD_EINVAL;
     int rc;
     if (json_is_object(in->root) && !json_object_get(in->root, "id"))
         rc = read_notification(in);

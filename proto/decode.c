@@ -293,10 +293,11 @@ static int is_envelope_key(const char *key)
 static int reparse_params(hd_proto_req_t *req, const char *text, span_t sp)
 {
     json_error_t jerr;
-    req->params = json_loadb(text + sp.off, sp.len, PARSE_FLAGS, &jerr);
+    int nomem;
+    req->params = hd__proto_load(text + sp.off, sp.len, PARSE_FLAGS, &jerr, &nomem);
     if (req->params)
         return 0;
-    if (json_error_code(&jerr) != json_error_numeric_overflow)
+    if (nomem || json_error_code(&jerr) != json_error_numeric_overflow)
         return HD_ENOMEM; /* the text parsed before: only memory can fail */
     find_key_t fk = {sp.off + (size_t)(jerr.position > 0 ? jerr.position - 1 : 0), {0, 0}};
     scan_t sc = {text, sp.off + sp.len, sp.off};
@@ -444,15 +445,16 @@ static int limit_error(hd_proto_msg_t *msg, const char *limit, size_t max)
 }
 
 /* Parse text; on an integer beyond 64 bits, parse again with reals and say
- * so in *reals. NULL with jerr filled when it does not parse. */
-static json_t *parse(const char *text, size_t len, json_error_t *jerr, int *reals)
+ * so in *reals. NULL with jerr filled when it does not parse (*nomem: for
+ * lack of memory). */
+static json_t *parse(const char *text, size_t len, json_error_t *jerr, int *reals, int *nomem)
 {
     *reals = 0;
-    json_t *root = json_loadb(text, len, PARSE_FLAGS, jerr);
-    if (root || json_error_code(jerr) != json_error_numeric_overflow)
+    json_t *root = hd__proto_load(text, len, PARSE_FLAGS, jerr, nomem);
+    if (root || *nomem || json_error_code(jerr) != json_error_numeric_overflow)
         return root;
     *reals = 1;
-    return json_loadb(text, len, PARSE_FLAGS | JSON_DECODE_INT_AS_REAL, jerr);
+    return hd__proto_load(text, len, PARSE_FLAGS | JSON_DECODE_INT_AS_REAL, jerr, nomem);
 }
 
 static int decode_members(hd_proto_msg_t *msg, const char *text, size_t len, int reals)
@@ -483,10 +485,10 @@ static int decode(const char *text, size_t len, const hd_proto_limits_t *limits,
         return limit_error(msg, "message_size", limits->max_message_len);
 
     json_error_t jerr;
-    int reals;
-    msg->root = parse(text, len, &jerr, &reals);
+    int reals, nomem;
+    msg->root = parse(text, len, &jerr, &reals, &nomem);
     if (!msg->root) {
-        if (json_error_code(&jerr) == json_error_out_of_memory)
+        if (nomem)
             return HD_ENOMEM;
         if (json_error_code(&jerr) == json_error_stack_overflow)
             return limit_error(msg, "nesting_depth", HD_PROTO_MAX_DEPTH);

@@ -240,7 +240,9 @@ static int reply_one(hd_proto_reply_t *r, const hd_proto_req_t *req, const json_
 
 int hd_proto_reply_result(hd_proto_reply_t *r, const hd_proto_req_t *req, json_t *result)
 {
-    int rc = result ? reply_one(r, req, result, 0, NULL, NULL) : HD_EINVAL;
+    /* NULL is what a failed json_pack or json_object hands over: jansson's
+     * _new convention makes that an allocation failure. */
+    int rc = result ? reply_one(r, req, result, 0, NULL, NULL) : HD_ENOMEM;
     json_decref(result);
     return rc;
 }

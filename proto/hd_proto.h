@@ -261,7 +261,9 @@ typedef struct hd_proto_reply {
 void hd_proto_reply_begin(hd_proto_reply_t *r, hd_proto_buf_t *buf, const hd_proto_msg_t *msg);
 
 /* hd_proto_reply_result: answer req with result (nothing is written for a
- * notification). Returns 0, HD_EINVAL or HD_ENOMEM (buffer unchanged).
+ * notification). result NULL (a failed json_object or json_pack passed
+ * straight in) counts as out of memory. Returns 0, HD_EINVAL (a second
+ * answer to a single request) or HD_ENOMEM (buffer unchanged).
  * Ownership: req is borrowed; steals result, even on failure. */
 int hd_proto_reply_result(hd_proto_reply_t *r, const hd_proto_req_t *req, json_t *result);
 

@@ -33,6 +33,15 @@ int hd__proto_buf_string(hd_proto_buf_t *buf, const char *s, size_t len);
  * HD_EINVAL (j NULL) or HD_ENOMEM; callers truncate on failure. */
 int hd__proto_buf_json(hd_proto_buf_t *buf, const json_t *j);
 
+/* hd__proto_load: json_loadb that tells bad input from a lack of memory.
+ * jansson 2.14 reports many allocation failures inside its parser as syntax
+ * errors, so a failed parse is tried once more: the parser is deterministic,
+ * so the same failure (code and position) again means the input is bad;
+ * success means the first failure was memory (the result is kept); any
+ * other outcome is memory. Returns the tree, or NULL with *nomem set (0:
+ * bad input, described in *jerr; 1: out of memory). */
+json_t *hd__proto_load(const char *text, size_t len, size_t flags, json_error_t *jerr, int *nomem);
+
 /* The flags every hd_proto dump uses: compact, keys in insertion order. */
 #define HD__PROTO_DUMP_FLAGS (JSON_COMPACT | JSON_ENCODE_ANY)
 

@@ -515,7 +515,9 @@ TEST(encode_request_and_notification)
     /* bad input leaves the buffer as it was */
     size_t len = buf.len;
     CHECK_EQ(hd_proto_encode_notification(&buf, "bad\xff", NULL), HD_EINVAL);
-    CHECK_EQ(hd_proto_encode_request(&buf, 1, "m", json_array()), HD_EINVAL);
+    json_t *arr = json_array();
+    CHECK_EQ(hd_proto_encode_request(&buf, 1, "m", arr), HD_EINVAL);
+    json_decref(arr);
     CHECK_EQ(hd_proto_encode_request(&buf, 1, NULL, NULL), HD_EINVAL);
     CHECK_EQ(hd_proto_encode_result(&buf, NULL, NULL), HD_EINVAL);
     CHECK_EQ(buf.len, len);
