@@ -144,7 +144,7 @@ int hd_float_new(hd_heap_t *h, double v, hd_obj_t **out)
         int rc = hd__objects_limit(h);
         if (rc)
             return rc;
-        h->float_free = *(hd_obj_t **)&((hd_float_obj_t *)o)->value;
+        h->float_free = ((hd_float_obj_t *)o)->next_free;
         h->float_nfree--;
         hd__obj_revive(h, o, HD_T_FLOAT);
     } else {
@@ -429,7 +429,7 @@ void hd__atom_dealloc(hd_heap_t *h, hd_obj_t *o)
 {
     if (o->type == HD_T_FLOAT && h->float_nfree < HD_FLOAT_MAXFREELIST) {
         hd__obj_retire(h, o);
-        *(hd_obj_t **)&((hd_float_obj_t *)o)->value = h->float_free;
+        ((hd_float_obj_t *)o)->next_free = h->float_free;
         h->float_free = o;
         h->float_nfree++;
         return;

@@ -17,6 +17,8 @@ typedef struct census {
     hd_heap_t *h;
     hd_obj_t **set; /* open addressing, NULL = empty */
     uint32_t *incoming;
+    int8_t *gen;    /* generation (0..2, 3 = permanent) or -1 */
+    int8_t seeding; /* generation of the list being seeded, or -1 */
     uint64_t mask, used;
     hd_obj_t **stack;
     uint64_t nstack, stack_cap;
@@ -33,9 +35,11 @@ static int census_grow(census_t *c)
     uint64_t cap = (c->mask + 1) * 2;
     hd_obj_t **set = hd_mem_calloc(c->h->mem, cap, sizeof(*set));
     uint32_t *inc = hd_mem_calloc(c->h->mem, cap, sizeof(*inc));
-    if (!set || !inc) {
+    int8_t *gen = hd_mem_calloc(c->h->mem, cap, sizeof(*gen));
+    if (!set || !inc || !gen) {
         hd_mem_free(c->h->mem, set);
         hd_mem_free(c->h->mem, inc);
+        hd_mem_free(c->h->mem, gen);
         return HD_ENOMEM;
     }
     for (uint64_t i = 0; i <= c->mask; i++) {
@@ -46,11 +50,14 @@ static int census_grow(census_t *c)
             j = (j + 1) & (cap - 1);
         set[j] = c->set[i];
         inc[j] = c->incoming[i];
+        gen[j] = c->gen[i];
     }
     hd_mem_free(c->h->mem, c->set);
     hd_mem_free(c->h->mem, c->incoming);
+    hd_mem_free(c->h->mem, c->gen);
     c->set = set;
     c->incoming = inc;
+    c->gen = gen;
     c->mask = cap - 1;
     return 0;
 }
@@ -72,6 +79,7 @@ static int census_ref(hd_obj_t *o, void *arg)
     }
     c->set[j] = o;
     c->incoming[j] = 1;
+    c->gen[j] = c->seeding;
     c->used++;
     if (c->nstack == c->stack_cap) {
         uint64_t cap = c->stack_cap ? c->stack_cap * 2 : 256;
@@ -130,8 +138,22 @@ static int census_run(hd_heap_t *h, census_t *c)
     c->mask = 255;
     c->set = hd_mem_calloc(h->mem, 256, sizeof(*c->set));
     c->incoming = hd_mem_calloc(h->mem, 256, sizeof(*c->incoming));
-    if (!c->set || !c->incoming)
+    c->gen = hd_mem_calloc(h->mem, 256, sizeof(*c->gen));
+    if (!c->set || !c->incoming || !c->gen)
         return c->err = HD_ENOMEM;
+    /* the GC lists first, so that each tracked object gets its generation */
+    for (int g = 0; g < 3; g++) {
+        c->seeding = (int8_t)g;
+        hd_gc_get_objects(h, g, census_seed, c);
+    }
+    c->seeding = 3;
+    for (hd_gc_t *x = (hd_gc_t *)h->permanent.head.next; x != &h->permanent.head;
+         x = (hd_gc_t *)x->next)
+        census_seed(HD_FROM_GC(x), c);
+    c->seeding = -1;
+    for (uint32_t i = 0; i < h->nclasses; i++)
+        if (h->classes[i] && !hd__gc_is_tracked(&h->classes[i]->h))
+            census_seed(&h->classes[i]->h, c);
     int rc = hd_ns_each(h, root_name, c);
     if (rc && !c->err)
         c->err = rc;
@@ -139,14 +161,6 @@ static int census_run(hd_heap_t *h, census_t *c)
         h->hooks.visit_roots(h, census_ref, c, h->hooks.ctx);
     if (h->garbage)
         census_ref(h->garbage, c);
-    for (uint32_t i = 0; i < h->nclasses; i++)
-        if (h->classes[i])
-            census_seed(&h->classes[i]->h, c);
-    for (int g = 0; g < 3; g++)
-        hd_gc_get_objects(h, g, census_seed, c);
-    for (hd_gc_t *x = (hd_gc_t *)h->permanent.head.next; x != &h->permanent.head;
-         x = (hd_gc_t *)x->next)
-        census_seed(HD_FROM_GC(x), c);
     while (c->nstack && !c->err)
         refs_of(c, c->stack[--c->nstack]);
     return c->err;
@@ -156,12 +170,14 @@ static void census_free(census_t *c)
 {
     hd_mem_free(c->h->mem, c->set);
     hd_mem_free(c->h->mem, c->incoming);
+    hd_mem_free(c->h->mem, c->gen);
     hd_mem_free(c->h->mem, c->stack);
 }
 
 typedef struct addr_obj {
     uint64_t addr;
     hd_obj_t *obj;
+    int gen;
 } addr_obj_t;
 
 static int cmp_addr(const void *a, const void *b)
@@ -170,7 +186,7 @@ static int cmp_addr(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-int hd_heap_objects(hd_heap_t *h, int (*fn)(hd_obj_t *o, void *arg), void *arg)
+int hd_heap_objects(hd_heap_t *h, int (*fn)(hd_obj_t *o, int generation, void *arg), void *arg)
 {
     census_t c;
     int rc = census_run(h, &c);
@@ -181,14 +197,14 @@ int hd_heap_objects(hd_heap_t *h, int (*fn)(hd_obj_t *o, void *arg), void *arg)
     for (uint64_t i = 0; !rc && i <= c.mask; i++) {
         hd_obj_t *o = c.set[i];
         if (o && !(o->flags & HD_OF_STATIC))
-            list[n++] = (addr_obj_t){hd_obj_addr(h, o), o};
+            list[n++] = (addr_obj_t){hd_obj_addr(h, o), o, c.gen[i]};
     }
     census_free(&c);
     if (rc)
         return rc;
     qsort(list, n, sizeof(*list), cmp_addr);
     for (size_t i = 0; i < n && !rc; i++)
-        rc = fn(list[i].obj, arg);
+        rc = fn(list[i].obj, list[i].gen, arg);
     hd_mem_free(h->mem, list);
     return rc;
 }
@@ -213,8 +229,9 @@ typedef struct referrers_walk {
     void *arg;
 } referrers_walk_t;
 
-static int check_referrer(hd_obj_t *o, void *arg)
+static int check_referrer(hd_obj_t *o, int generation, void *arg)
 {
+    (void)generation;
     referrers_walk_t *w = arg;
     referrers_ctx_t rc = {w->target, 0};
     if (o->type == HD_T_DICT) {

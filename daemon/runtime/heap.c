@@ -137,6 +137,11 @@ int hd_heap_set_site(hd_heap_t *h, const char *site)
     return hd_trace_intern_site(h->trace, site, &h->site);
 }
 
+const struct hd_pool *hd_heap_pool(const hd_heap_t *h)
+{
+    return h->pool;
+}
+
 struct hd_trace *hd_heap_trace(hd_heap_t *h)
 {
     return h->trace;

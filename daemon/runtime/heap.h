@@ -30,6 +30,7 @@
 typedef struct hd_heap hd_heap_t;
 typedef struct hd_obj hd_obj_t;
 struct hd_trace;
+struct hd_pool;
 
 enum hd_type {
     HD_T_NONE = 0,
@@ -167,7 +168,9 @@ long hd_str_utf8(const hd_obj_t *o, char *buf, size_t len);
 
 /* hd_tuple_new: a tuple of n items (the empty tuple is shared). */
 int hd_tuple_new(hd_heap_t *h, size_t n, hd_obj_t *const *items, hd_obj_t **out);
-/* hd_list_new: `[a, b, c]` as BUILD_LIST n compiles it: exactly n slots. */
+/* hd_list_new: `[a, b, c]` as the 3.11 compiler builds a display of names:
+ * BUILD_LIST n (exactly n slots) up to 30 items, BUILD_LIST 0 and one
+ * LIST_APPEND per item beyond that. */
 int hd_list_new(hd_heap_t *h, size_t n, hd_obj_t *const *items, hd_obj_t **out);
 /* hd_dict_new: `{k: v, ...}` as BUILD_MAP compiles it (presized). Equal keys:
  * the last value wins. HD_ETYPE when a key is unhashable. */
@@ -318,9 +321,19 @@ uint64_t hd_ns_count(const hd_heap_t *h);
 
 /* hd_heap_objects: every live object (shared singletons excluded) found from
  * the roots (names, embedder roots, classes, gc.garbage) and the GC lists,
- * in a stable order (by address); fn nonzero stops. O(objects) time and a
- * temporary visited set (HD_ENOMEM possible). */
-int hd_heap_objects(hd_heap_t *h, int (*fn)(hd_obj_t *o, void *arg), void *arg);
+ * in a stable order (by address), each with its generation (0..2, 3 =
+ * permanent, -1 = untracked); fn nonzero stops and its value is returned.
+ * O(objects) time and a temporary visited set (HD_ENOMEM possible).
+ * fn must not change the heap. */
+int hd_heap_objects(hd_heap_t *h, int (*fn)(hd_obj_t *o, int generation, void *arg), void *arg);
+
+/* hd_heap_pool: the heap's allocator (pool.h), borrowed for the heap's
+ * life: statistics, dump and memory map. */
+const struct hd_pool *hd_heap_pool(const hd_heap_t *h);
+
+/* hd_class_lookup: the most recently created live class named `name`
+ * (borrowed), or HD_ENOTFOUND. */
+int hd_class_lookup(hd_heap_t *h, const char *name, hd_obj_t **out);
 
 /* hd_obj_referrers: every live object that refers to o (the census above,
  * not only tracked objects: see hd_gc_get_referrers for CPython's view). */

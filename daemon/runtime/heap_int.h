@@ -88,7 +88,10 @@ typedef struct hd_int_obj {
 
 typedef struct hd_float_obj {
     hd_obj_t h;
-    double value;
+    union {
+        double value;
+        hd_obj_t *next_free; /* on the float free list */
+    };
 } hd_float_obj_t;
 
 /* str: 3.11's compact layouts. ASCII: 48-byte header then data; other kinds:
@@ -247,16 +250,17 @@ typedef struct hd_namespace {
     uint64_t tombs;
 } hd_namespace_t;
 
-#define HD_NSMALLNEG          5
-#define HD_NSMALLPOS          257
-#define HD_LIST_MAXFREELIST   80
-#define HD_DICT_MAXFREELIST   80
-#define HD_FLOAT_MAXFREELIST  100
-#define HD_TUPLE_MAXSAVESIZE  20
-#define HD_TUPLE_MAXFREELIST  2000
-#define HD_TRASH_UNWIND_LEVEL 50
-#define HD_MAX_CLASSES        65535
-#define HD_REPR_MAX_DEPTH     64
+#define HD_NSMALLNEG           5
+#define HD_NSMALLPOS           257
+#define HD_LIST_MAXFREELIST    80
+#define HD_DICT_MAXFREELIST    80
+#define HD_FLOAT_MAXFREELIST   100
+#define HD_TUPLE_MAXSAVESIZE   20
+#define HD_TUPLE_MAXFREELIST   2000
+#define HD_TRASH_UNWIND_LEVEL  50
+#define HD_MAX_CLASSES         65535
+#define HD_STACK_USE_GUIDELINE 30 /* the compiler's limit for BUILD_LIST n and friends */
+#define HD_REPR_MAX_DEPTH      64
 
 struct hd_heap {
     hd_mem_t *mem;          /* borrowed from the embedder */
@@ -529,10 +533,41 @@ int hd__str_from_cps(hd_heap_t *h, const uint32_t *cps, int64_t n, hd_obj_t **ou
 int hd__instance_traverse_h(hd_heap_t *h, hd_obj_t *o, hd_visit_fn visit, void *arg);
 size_t hd__instance_sizeof_h(const hd_heap_t *h, const hd_obj_t *o);
 hd_weakref_obj_t **hd__instance_weakref_slot(hd_heap_t *h, hd_obj_t *o);
+/* hd__instance_adopt_dict: o (with no attributes yet) takes `dict` as its
+ * materialized __dict__ (import). */
+int hd__instance_adopt_dict(hd_heap_t *h, hd_obj_t *o, hd_obj_t *dict);
 /* dict.c: a combined dict of str keys (an instance's materialized __dict__).
  * Values borrowed. New reference. */
 int hd__dict_from_pairs(hd_heap_t *h, size_t n, const char *const *names, hd_obj_t *const *values,
                         hd_obj_t **out);
+
+/* ---- dict.c, set.c, hash.c ---- */
+#define HD_HASH_MAX_DEPTH 10000 /* tuple nesting hash() follows (HD_ELIMIT past it) */
+#define HD_EQ_MAX_DEPTH   1000  /* nested == depth, like Python's recursion limit */
+/* hd__hash_bytes: _Py_HashBytes (SipHash-1-3, zero key; 0 for len 0). */
+int64_t hd__hash_bytes(const void *data, size_t len);
+/* hd__hash_pointer: _Py_HashPointer of a (simulated) address. */
+int64_t hd__hash_pointer(uint64_t addr);
+/* hd__obj_eq_depth: PyObject_RichCompareBool(a, b, Py_EQ) at nesting depth:
+ * 1 equal, 0 not, HD_ELIMIT past HD_EQ_MAX_DEPTH. hd__obj_eq is depth 0 and
+ * returns the same (it may fail with HD_ELIMIT too). */
+int hd__obj_eq_depth(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, int depth);
+/* dict == dict, set == set (both of that type): as hd__obj_eq_depth. */
+int hd__dict_equal(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, int depth);
+int hd__set_equal(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, int depth);
+/* hd__dict_copy: dict.copy() (PyDict_Copy). New reference. */
+int hd__dict_copy(hd_heap_t *h, hd_obj_t *dict, hd_obj_t **out);
+/* hd__dict_freelist_clear: empties the dict and keys free lists (what a
+ * full collection does: _PyDict_ClearFreeList); hd__freelists_clear calls it. */
+void hd__dict_freelist_clear(hd_heap_t *h);
+/* hd__dict_visit_all: every key and value, in entry order (key, then value):
+ * unlike tp_traverse it includes the str keys of unicode tables. */
+int hd__dict_visit_all(hd_obj_t *o, hd_visit_fn visit, void *arg);
+/* the separate table block of a dict / set: its size, 0 when there is none
+ * (the shared empty keys, the inline smalltable). */
+size_t hd__dict_keys_block(const hd_obj_t *o);
+size_t hd__set_table_block(const hd_obj_t *o);
+/* ---- end of dict.c, set.c, hash.c ---- */
 
 /* id index (heap.c) */
 int hd__ids_assign(hd_heap_t *h, hd_obj_t *o);

@@ -170,6 +170,18 @@ int hd_class_new(hd_heap_t *h, const char *name, const hd_class_spec_t *spec, hd
     return 0;
 }
 
+int hd_class_lookup(hd_heap_t *h, const char *name, hd_obj_t **out)
+{
+    for (uint32_t i = h->nclasses; i-- > 0;) {
+        hd_class_obj_t *c = h->classes[i];
+        if (c && strcmp(c->meta->name, name) == 0) {
+            *out = &c->h;
+            return 0;
+        }
+    }
+    return HD_ENOTFOUND;
+}
+
 const char *hd_class_name(const hd_obj_t *cls)
 {
     return ((const hd_class_obj_t *)cls)->meta->name;
@@ -346,6 +358,21 @@ static int materialize(hd_heap_t *h, hd_obj_t *o)
     for (size_t k = 0; k < n; k++)
         hd__decref(h, vals[k]); /* the dict holds them now */
     values_free(h, values);
+    return 0;
+}
+
+int hd__instance_adopt_dict(hd_heap_t *h, hd_obj_t *o, hd_obj_t *dict)
+{
+    if (!(o->flags & HD_OF_MANAGED) || dict->type != HD_T_DICT || HD_PREHEADER(o)->dict)
+        return HD_EINVAL;
+    hd_obj_t **values = values_of(o);
+    if (values && order_of(values)[-2] != 0)
+        return HD_EINVAL;
+    hd__incref(dict);
+    HD_PREHEADER(o)->dict = dict;
+    HD_PREHEADER(o)->values = NULL;
+    if (values)
+        values_free(h, values);
     return 0;
 }
 

@@ -89,6 +89,8 @@ void hd__tuple_dealloc(hd_heap_t *h, hd_obj_t *o)
 
 /* ---- list: allocation ---- */
 
+static int list_resize(hd_heap_t *h, hd_list_obj_t *l, int64_t newsize);
+
 static int list_alloc(hd_heap_t *h, hd_obj_t **out)
 {
     hd_obj_t *o;
@@ -130,7 +132,17 @@ int hd_list_new(hd_heap_t *h, size_t n, hd_obj_t *const *items, hd_obj_t **out)
     if (rc)
         return rc;
     hd_list_obj_t *l = (hd_list_obj_t *)o;
-    if (n > 0) {
+    if (n > HD_STACK_USE_GUIDELINE) {
+        /* the compiler builds long displays with BUILD_LIST 0 + LIST_APPEND */
+        for (size_t i = 0; i < n; i++) {
+            if ((rc = list_resize(h, l, (int64_t)i + 1)) != 0) {
+                hd__list_dealloc(h, o);
+                return rc;
+            }
+            hd__incref(items[i]);
+            l->items[i] = items[i];
+        }
+    } else if (n > 0) {
         void *arr;
         rc = hd__block_alloc(h, 8 * n, h->type_kinds[HD_T_LIST], &arr);
         if (rc) {
@@ -159,7 +171,7 @@ static int list_resize(hd_heap_t *h, hd_list_obj_t *l, int64_t newsize)
         return 0;
     }
     uint64_t new_allocated = ((uint64_t)newsize + ((uint64_t)newsize >> 3) + 6) & ~(uint64_t)3;
-    if ((uint64_t)(newsize - l->size) > new_allocated - (uint64_t)newsize)
+    if (newsize - l->size > (int64_t)new_allocated - newsize)
         new_allocated = ((uint64_t)newsize + 3) & ~(uint64_t)3;
     if (newsize == 0)
         new_allocated = 0;
@@ -491,7 +503,7 @@ void hd__freelists_clear(hd_heap_t *h)
     }
     while (h->float_free) {
         hd_obj_t *o = h->float_free;
-        h->float_free = *(hd_obj_t **)&((hd_float_obj_t *)o)->value;
+        h->float_free = ((hd_float_obj_t *)o)->next_free;
         hd__block_free(h, o);
     }
     h->float_nfree = 0;

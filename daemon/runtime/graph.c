@@ -1,0 +1,552 @@
+/*
+ * graph.c: export of a heap as nodes and edges, and import from them.
+ *
+ * Export walks the census (hd_heap_objects) and describes each object; the
+ * shared singletons it meets as referents are described once each as well,
+ * so that every reference names a node. Import works in passes, because
+ * references may form cycles and tuples must get their items when they are
+ * created: classes; atoms, empty mutable containers and instances; tuples
+ * (repeatedly, as their tuple items appear); weakrefs; then the contents of
+ * lists, dicts, sets and instances; then the names. Every object is held by
+ * a temporary reference until the end, so automatic collection (held off
+ * anyway) could not free anything half-built.
+ */
+#include "graph.h"
+
+#include "heap_int.h"
+
+/* ---- export ---- */
+
+typedef struct export_ctx {
+    hd_heap_t *h;
+    int (*node_fn)(const hd_graph_node_t *node, void *arg);
+    void *arg;
+    uint64_t *refs; /* scratch for one node's references */
+    size_t refs_cap;
+    const char **names; /* scratch for attribute names */
+    hd_obj_t **statics; /* singletons already described */
+    size_t nstatics, statics_cap;
+    int err;
+} export_ctx_t;
+
+static int describe(export_ctx_t *x, hd_obj_t *o);
+
+static int push_ref(export_ctx_t *x, size_t i, hd_obj_t *r)
+{
+    if (i >= x->refs_cap) {
+        size_t cap = x->refs_cap ? x->refs_cap * 2 : 64;
+        uint64_t *p = hd_mem_realloc(x->h->mem, x->refs, cap * sizeof(*p));
+        const char **q = hd_mem_realloc(x->h->mem, x->names, cap * sizeof(*q));
+        if (p)
+            x->refs = p;
+        if (q)
+            x->names = q;
+        if (!p || !q)
+            return HD_ENOMEM;
+        x->refs_cap = cap;
+    }
+    uint64_t id = hd_obj_id(x->h, r);
+    if (!id)
+        return HD_ENOMEM;
+    x->refs[i] = id;
+    return 0;
+}
+
+/* note_static: a singleton referent gets its own node, once. */
+static int note_static(export_ctx_t *x, hd_obj_t *r)
+{
+    if (!(r->flags & HD_OF_STATIC))
+        return 0;
+    for (size_t i = 0; i < x->nstatics; i++)
+        if (x->statics[i] == r)
+            return 0;
+    if (x->nstatics == x->statics_cap) {
+        size_t cap = x->statics_cap ? x->statics_cap * 2 : 32;
+        hd_obj_t **p = hd_mem_realloc(x->h->mem, x->statics, cap * sizeof(*p));
+        if (!p)
+            return HD_ENOMEM;
+        x->statics = p;
+        x->statics_cap = cap;
+    }
+    x->statics[x->nstatics++] = r;
+    return describe(x, r);
+}
+
+typedef struct ref_walk {
+    export_ctx_t *x;
+    size_t n;
+    int err;
+} ref_walk_t;
+
+static int walk_ref(hd_obj_t *r, void *arg)
+{
+    ref_walk_t *w = arg;
+    if (!w->err)
+        w->err = push_ref(w->x, w->n++, r);
+    return w->err;
+}
+
+static int collect_refs(export_ctx_t *x, hd_obj_t *o, hd_graph_node_t *node)
+{
+    ref_walk_t w = {x, 0, 0};
+    int64_t pos = 0;
+    hd_obj_t *k, *v;
+    const char *name;
+    switch (o->type) {
+    case HD_T_LIST:
+    case HD_T_TUPLE:
+        for (int64_t i = 0; i < hd_len(o) && !w.err; i++) {
+            hd_seq_getitem(o, i, &v);
+            walk_ref(v, &w);
+        }
+        break;
+    case HD_T_SET:
+        while (!w.err && hd_set_next(o, &pos, &k))
+            walk_ref(k, &w);
+        break;
+    case HD_T_DICT:
+        while (!w.err && hd_dict_next(o, &pos, &k, &v)) {
+            walk_ref(k, &w);
+            walk_ref(v, &w);
+        }
+        break;
+    case HD_T_INSTANCE:
+        if (HD_OF_MANAGED & o->flags && HD_PREHEADER(o)->dict) {
+            walk_ref(HD_PREHEADER(o)->dict, &w);
+            x->names[0] = "__dict__";
+            break;
+        }
+        while (!w.err && hd_obj_attr_next(x->h, o, &pos, &name, &v)) {
+            x->names[w.n] = name;
+            walk_ref(v, &w);
+        }
+        break;
+    case HD_T_WEAKREF: {
+        hd_weakref_obj_t *wr = (hd_weakref_obj_t *)o;
+        if (hd_weakref_get(o))
+            walk_ref(wr->object, &w);
+        if (wr->callback)
+            walk_ref(wr->callback, &w);
+        node->has_callback_obj = wr->callback != NULL;
+        node->notify = (o->flags & HD_OF_WR_NOTIFY) != 0;
+        break;
+    }
+    case HD_T_CLASS:
+        if (((hd_class_obj_t *)o)->attrs)
+            walk_ref(((hd_class_obj_t *)o)->attrs, &w);
+        break;
+    }
+    node->nrefs = w.n;
+    node->refs = x->refs;
+    node->attr_names = x->names;
+    return w.err;
+}
+
+static void describe_atom(hd_obj_t *o, hd_graph_node_t *node)
+{
+    switch (o->type) {
+    case HD_T_BOOL:
+    case HD_T_INT: {
+        hd_int_obj_t *io = (hd_int_obj_t *)o;
+        int64_t nd = io->size < 0 ? -io->size : io->size;
+        node->sign = io->size < 0 ? -1 : io->size > 0;
+        node->digits = io->digits;
+        node->ndigits = (size_t)nd;
+        (void)hd_int_to_i64(o, &node->i64);
+        break;
+    }
+    case HD_T_FLOAT:
+        node->f = ((hd_float_obj_t *)o)->value;
+        break;
+    case HD_T_BYTES:
+        node->data = ((hd_bytes_obj_t *)o)->data;
+        node->len = (size_t)((hd_bytes_obj_t *)o)->size;
+        break;
+    }
+}
+
+static int describe(export_ctx_t *x, hd_obj_t *o)
+{
+    hd_graph_node_t node;
+    memset(&node, 0, sizeof(node));
+    node.id = hd_obj_id(x->h, o);
+    node.type = o->type;
+    if (!node.id)
+        return HD_ENOMEM;
+    describe_atom(o, &node);
+    char *text = NULL;
+    if (o->type == HD_T_STR) {
+        long len = hd_str_utf8(o, NULL, 0);
+        if (!(text = hd_mem_malloc(x->h->mem, (size_t)len + 1)))
+            return HD_ENOMEM;
+        hd_str_utf8(o, text, (size_t)len + 1);
+        node.data = text;
+        node.len = (size_t)len;
+    } else if (o->type == HD_T_INSTANCE) {
+        node.class_id = hd_obj_id(x->h, hd_obj_class(x->h, o));
+        node.has_del = (o->flags & HD_OF_DEL) != 0;
+    } else if (o->type == HD_T_CLASS) {
+        hd_class_meta_t *m = ((hd_class_obj_t *)o)->meta;
+        node.class_name = m->name;
+        node.has_del = m->has_del;
+        node.use_slots = !m->managed_dict;
+        node.nslots = m->nslots;
+        node.slots = (const char *const *)m->slot_names;
+    } else if (o->type == HD_T_LIST) {
+        node.capacity = ((hd_list_obj_t *)o)->allocated;
+    }
+    node.finalized = hd_obj_is_finalized(o);
+    int rc = collect_refs(x, o, &node);
+    if (!rc)
+        rc = x->node_fn(&node, x->arg);
+    hd_mem_free(x->h->mem, text);
+    return rc;
+}
+
+static int visit_static(hd_obj_t *r, void *arg)
+{
+    return note_static(arg, r);
+}
+
+static int export_one(hd_obj_t *o, int generation, void *arg)
+{
+    (void)generation;
+    export_ctx_t *x = arg;
+    int rc = describe(x, o);
+    if (rc)
+        return rc;
+    if (o->type == HD_T_DICT) {
+        int64_t pos = 0;
+        hd_obj_t *k, *v;
+        while (!rc && hd_dict_next(o, &pos, &k, &v))
+            if (!(rc = note_static(x, k)))
+                rc = note_static(x, v);
+        return rc;
+    }
+    if (o->type == HD_T_WEAKREF)
+        return 0; /* its referent is never a singleton */
+    return hd__traverse(x->h, o, visit_static, x);
+}
+
+typedef struct name_ctx {
+    hd_heap_t *h;
+    export_ctx_t *x;
+    int (*name_fn)(const char *name, uint64_t id, void *arg);
+    void *arg;
+} name_ctx_t;
+
+static int export_name(const char *name, hd_obj_t *o, void *arg)
+{
+    name_ctx_t *nc = arg;
+    int rc = note_static(nc->x, o);
+    uint64_t id = hd_obj_id(nc->h, o);
+    if (!rc && !id)
+        rc = HD_ENOMEM;
+    return rc ? rc : nc->name_fn(name, id, nc->arg);
+}
+
+int hd_graph_export(hd_heap_t *h, int (*node_fn)(const hd_graph_node_t *node, void *arg),
+                    int (*name_fn)(const char *name, uint64_t id, void *arg), void *arg)
+{
+    export_ctx_t x = {.h = h, .node_fn = node_fn, .arg = arg};
+    int rc = hd_heap_objects(h, export_one, &x);
+    if (!rc) {
+        name_ctx_t nc = {h, &x, name_fn, arg};
+        rc = hd_ns_each(h, export_name, &nc);
+    }
+    hd_mem_free(h->mem, x.refs);
+    hd_mem_free(h->mem, x.names);
+    hd_mem_free(h->mem, x.statics);
+    return rc;
+}
+
+/* ---- import ---- */
+
+typedef struct import_ctx {
+    hd_heap_t *h;
+    const hd_graph_node_t *nodes;
+    size_t n;
+    hd_obj_t **objs; /* new references, index = node index */
+    uint64_t *keys;  /* id map: open addressing over node indexes + 1 */
+    size_t *vals;
+    uint64_t mask;
+    size_t bad;
+} import_ctx_t;
+
+static uint64_t idmix(uint64_t id)
+{
+    return id * 0x9e3779b97f4a7c15ull;
+}
+
+static int map_build(import_ctx_t *c)
+{
+    uint64_t cap = 16;
+    while (cap < 2 * c->n)
+        cap *= 2;
+    c->keys = hd_mem_calloc(c->h->mem, cap, sizeof(*c->keys));
+    c->vals = hd_mem_calloc(c->h->mem, cap, sizeof(*c->vals));
+    if (!c->keys || !c->vals)
+        return HD_ENOMEM;
+    c->mask = cap - 1;
+    for (size_t i = 0; i < c->n; i++) {
+        uint64_t id = c->nodes[i].id;
+        uint64_t j = idmix(id) & c->mask;
+        while (c->vals[j]) {
+            if (c->keys[j] == id) {
+                c->bad = i;
+                return HD_EINVAL; /* duplicate id */
+            }
+            j = (j + 1) & c->mask;
+        }
+        c->keys[j] = id;
+        c->vals[j] = i + 1;
+    }
+    return 0;
+}
+
+/* ref_obj: the object a reference names, or NULL (not created yet or
+ * unknown: *known says which). */
+static hd_obj_t *ref_obj(import_ctx_t *c, uint64_t id, bool *known)
+{
+    uint64_t j = idmix(id) & c->mask;
+    while (c->vals[j] && c->keys[j] != id)
+        j = (j + 1) & c->mask;
+    *known = c->vals[j] != 0;
+    return *known ? c->objs[c->vals[j] - 1] : NULL;
+}
+
+static int create_atom(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t **out)
+{
+    hd_heap_t *h = c->h;
+    switch (nd->type) {
+    case HD_T_NONE:
+        hd_none(h, out);
+        return 0;
+    case HD_T_BOOL:
+        hd_bool(h, nd->i64 != 0 || nd->sign != 0, out);
+        return 0;
+    case HD_T_INT:
+        if (nd->digits)
+            return hd_int_from_digits(h, nd->sign, nd->digits, nd->ndigits, out);
+        return hd_int_from_i64(h, nd->i64, out);
+    case HD_T_FLOAT:
+        return hd_float_new(h, nd->f, out);
+    case HD_T_STR:
+        return hd_str_new(h, nd->data ? nd->data : "", nd->len, out);
+    case HD_T_BYTES:
+        return hd_bytes_new(h, nd->data ? nd->data : "", nd->len, out);
+    case HD_T_OBJECT:
+        return hd_object_new(h, out);
+    case HD_T_LIST:
+        return hd_list_new(h, 0, NULL, out);
+    case HD_T_DICT:
+        return hd_dict_new(h, 0, NULL, NULL, out);
+    case HD_T_SET:
+        return hd_set_new(h, 0, NULL, out);
+    }
+    return HD_EINVAL;
+}
+
+static int pass_create(import_ctx_t *c)
+{
+    for (int round = 0; round < 2; round++) {
+        for (size_t i = 0; i < c->n; i++) {
+            const hd_graph_node_t *nd = &c->nodes[i];
+            int rc = 0;
+            c->bad = i;
+            if (round == 0 && nd->type == HD_T_CLASS) {
+                hd_class_spec_t spec = {nd->has_del, nd->use_slots, nd->nslots, nd->slots};
+                rc = hd_class_new(c->h, nd->class_name ? nd->class_name : "", &spec, &c->objs[i]);
+            } else if (round == 1 && nd->type == HD_T_INSTANCE) {
+                bool known;
+                hd_obj_t *cls = ref_obj(c, nd->class_id, &known);
+                if (!cls || cls->type != HD_T_CLASS)
+                    return HD_EINVAL;
+                rc = hd_instance_new(c->h, cls, nd->has_del, &c->objs[i]);
+            } else if (round == 1 && nd->type != HD_T_CLASS && nd->type != HD_T_TUPLE &&
+                       nd->type != HD_T_WEAKREF) {
+                rc = create_atom(c, nd, &c->objs[i]);
+            }
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+/* refs_ready: every reference of node nd exists; HD_EINVAL if one is
+ * unknown. */
+static int refs_ready(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t **items, bool *ready)
+{
+    *ready = true;
+    for (size_t k = 0; k < nd->nrefs; k++) {
+        bool known;
+        items[k] = ref_obj(c, nd->refs[k], &known);
+        if (!known)
+            return HD_EINVAL;
+        if (!items[k])
+            *ready = false;
+    }
+    return 0;
+}
+
+static int pass_tuples_weakrefs(import_ctx_t *c, hd_obj_t **scratch)
+{
+    for (bool progress = true; progress;) {
+        progress = false;
+        for (size_t i = 0; i < c->n; i++) {
+            const hd_graph_node_t *nd = &c->nodes[i];
+            if (nd->type != HD_T_TUPLE || c->objs[i])
+                continue;
+            bool ready;
+            c->bad = i;
+            int rc = refs_ready(c, nd, scratch, &ready);
+            if (!rc && ready)
+                rc = hd_tuple_new(c->h, nd->nrefs, scratch, &c->objs[i]), progress = true;
+            if (rc)
+                return rc;
+        }
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        const hd_graph_node_t *nd = &c->nodes[i];
+        c->bad = i;
+        if (nd->type == HD_T_TUPLE && !c->objs[i])
+            return HD_EINVAL; /* a cycle made of tuples only */
+        if (nd->type != HD_T_WEAKREF)
+            continue;
+        bool ready;
+        int rc = refs_ready(c, nd, scratch, &ready);
+        if (rc || !ready || nd->nrefs == 0 || nd->nrefs > 2)
+            return rc ? rc : HD_EINVAL; /* dead weakrefs are not exported */
+        hd_obj_t *cb = nd->has_callback_obj && nd->nrefs == 2 ? scratch[1] : NULL;
+        if ((rc = hd_weakref_new(c->h, scratch[0], cb, nd->notify, &c->objs[i])))
+            return rc;
+    }
+    return 0;
+}
+
+static int fill_list(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t *o, hd_obj_t **items)
+{
+    hd_list_obj_t *l = (hd_list_obj_t *)o;
+    int64_t cap = nd->capacity >= (int64_t)nd->nrefs ? nd->capacity : (int64_t)nd->nrefs;
+    if (cap == 0)
+        return 0;
+    void *arr;
+    int rc = hd__block_alloc(c->h, (size_t)cap * 8, c->h->type_kinds[HD_T_LIST], &arr);
+    if (rc)
+        return rc;
+    l->items = arr;
+    l->allocated = cap;
+    for (size_t k = 0; k < nd->nrefs; k++) {
+        hd__incref(items[k]);
+        l->items[k] = items[k];
+    }
+    l->size = (int64_t)nd->nrefs;
+    return 0;
+}
+
+static int fill_one(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t *o, hd_obj_t **items)
+{
+    hd_heap_t *h = c->h;
+    int rc = 0;
+    switch (nd->type) {
+    case HD_T_LIST:
+        return fill_list(c, nd, o, items);
+    case HD_T_DICT:
+        if (nd->nrefs % 2)
+            return HD_EINVAL;
+        for (size_t k = 0; k + 1 < nd->nrefs && !rc; k += 2)
+            rc = hd_dict_setitem(h, o, items[k], items[k + 1]);
+        return rc;
+    case HD_T_SET:
+        for (size_t k = 0; k < nd->nrefs && !rc; k++)
+            rc = hd_set_add(h, o, items[k]);
+        return rc;
+    case HD_T_INSTANCE:
+        if (nd->nrefs && !nd->attr_names)
+            return HD_EINVAL;
+        if (nd->nrefs == 1 && strcmp(nd->attr_names[0], "__dict__") == 0)
+            return hd__instance_adopt_dict(h, o, items[0]);
+        for (size_t k = 0; k < nd->nrefs && !rc; k++)
+            rc = hd_obj_setattr(h, o, nd->attr_names[k], items[k]);
+        return rc;
+    case HD_T_CLASS:
+        if (nd->nrefs == 1 && items[0]->type == HD_T_DICT) {
+            hd__incref(items[0]);
+            ((hd_class_obj_t *)o)->attrs = items[0];
+            return 0;
+        }
+        return nd->nrefs ? HD_EINVAL : 0;
+    }
+    return 0;
+}
+
+static int pass_fill(import_ctx_t *c, hd_obj_t **scratch)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        const hd_graph_node_t *nd = &c->nodes[i];
+        c->bad = i;
+        if (nd->type == HD_T_TUPLE || nd->type == HD_T_WEAKREF)
+            continue;
+        bool ready;
+        int rc = refs_ready(c, nd, scratch, &ready);
+        if (!rc && !ready)
+            rc = HD_EINVAL;
+        if (!rc)
+            rc = fill_one(c, nd, c->objs[i], scratch);
+        if (rc)
+            return rc;
+        if (nd->finalized && hd__is_gc(c->objs[i]))
+            hd__gc_set_finalized(c->objs[i]);
+    }
+    return 0;
+}
+
+static int bind_names(import_ctx_t *c, const hd_graph_name_t *names, size_t nnames)
+{
+    for (size_t i = 0; i < nnames; i++) {
+        bool known;
+        hd_obj_t *o = ref_obj(c, names[i].id, &known);
+        c->bad = i;
+        if (!o)
+            return HD_EINVAL;
+        int rc = hd_ns_bind(c->h, names[i].name, o);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int hd_graph_import(hd_heap_t *h, const hd_graph_node_t *nodes, size_t n,
+                    const hd_graph_name_t *names, size_t nnames, size_t *bad)
+{
+    import_ctx_t c = {.h = h, .nodes = nodes, .n = n};
+    size_t maxrefs = 1;
+    for (size_t i = 0; i < n; i++)
+        if (nodes[i].nrefs > maxrefs)
+            maxrefs = nodes[i].nrefs;
+    c.objs = hd_mem_calloc(h->mem, n ? n : 1, sizeof(*c.objs));
+    hd_obj_t **scratch = hd_mem_calloc(h->mem, maxrefs, sizeof(*scratch));
+    bool saved = h->gc_collecting;
+    h->gc_collecting = true; /* no automatic collection half-way */
+    int rc = (!c.objs || !scratch) ? HD_ENOMEM : map_build(&c);
+    if (!rc)
+        rc = pass_create(&c);
+    if (!rc)
+        rc = pass_tuples_weakrefs(&c, scratch);
+    if (!rc)
+        rc = pass_fill(&c, scratch);
+    if (!rc)
+        rc = bind_names(&c, names, nnames);
+    h->gc_collecting = saved;
+    for (size_t i = 0; c.objs && i < n; i++)
+        if (c.objs[i])
+            hd__decref(h, c.objs[i]);
+    if (rc && bad)
+        *bad = c.bad;
+    hd_mem_free(h->mem, c.objs);
+    hd_mem_free(h->mem, scratch);
+    hd_mem_free(h->mem, c.keys);
+    hd_mem_free(h->mem, c.vals);
+    return rc;
+}

@@ -1,0 +1,75 @@
+/*
+ * graph.h: a heap as a graph of nodes, for export and import.
+ *
+ * hd_graph_export describes every live object as an hd_graph_node_t (its
+ * type, its value for atoms, its references by id, in CPython's order) and
+ * every name; hd_graph_import rebuilds a heap from such a description. The
+ * round trip gives the same objects, names, edges and reference counts (ids
+ * and addresses are new). Encoding the nodes (JSON, say) is the embedder's
+ * business; the runtime stays free of I/O.
+ */
+#ifndef HD_GRAPH_H
+#define HD_GRAPH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "heap.h"
+
+typedef struct hd_graph_node {
+    uint64_t id; /* unique within one export; references use it */
+    int type;    /* enum hd_type */
+
+    /* int and bool: the value; ints beyond 64 bits also come as digits */
+    int64_t i64;
+    int sign;               /* -1, 0, 1 (ints) */
+    const uint32_t *digits; /* 30-bit digits, least significant first */
+    size_t ndigits;
+    double f;         /* float */
+    const char *data; /* str: UTF-8; bytes: raw bytes */
+    size_t len;
+
+    /* references, by id, in CPython's order: tuple/list/set items; dict:
+     * key0, value0, key1, value1, ...; instance: attribute values (names in
+     * attr_names), materialized dict last if any; weakref: its referent
+     * (nrefs 0 when dead) then its callback object if any. */
+    size_t nrefs;
+    const uint64_t *refs;
+    const char *const *attr_names; /* instance attributes, nrefs of them */
+    int64_t capacity;              /* list: allocated slots */
+
+    /* classes and instances */
+    const char *class_name; /* class: its name */
+    uint64_t class_id;      /* instance: the id of its class's node */
+    bool has_del;           /* class: defines __del__; instance: a __del__ of its own */
+    bool use_slots;         /* class */
+    size_t nslots;
+    const char *const *slots;
+    bool finalized;        /* GC objects: __del__ already ran */
+    bool notify;           /* weakref: callback without an object */
+    bool has_callback_obj; /* weakref: refs[1] is its callback object */
+} hd_graph_node_t;
+
+typedef struct hd_graph_name {
+    const char *name;
+    uint64_t id;
+} hd_graph_name_t;
+
+/* hd_graph_export: calls node_fn for every live object (the census of
+ * hd_heap_objects, classes first) and name_fn for every name. The node and
+ * the memory it points to are valid during the call only. Objects get ids
+ * (hd_obj_id). Returns 0, HD_ENOMEM, or the first nonzero callback value. */
+int hd_graph_export(hd_heap_t *h, int (*node_fn)(const hd_graph_node_t *node, void *arg),
+                    int (*name_fn)(const char *name, uint64_t id, void *arg), void *arg);
+
+/* hd_graph_import: creates the described objects in h and binds the names.
+ * Every reference must name a node of the array (HD_EINVAL otherwise, with
+ * the index of the bad node in *bad when non-NULL). Meant for an empty heap:
+ * on error, some objects may already exist, so drop the heap. Automatic
+ * collection is held off while it runs. Returns 0, HD_EINVAL, HD_ELIMIT or
+ * HD_ENOMEM. */
+int hd_graph_import(hd_heap_t *h, const hd_graph_node_t *nodes, size_t n,
+                    const hd_graph_name_t *names, size_t nnames, size_t *bad);
+
+#endif

@@ -1,0 +1,358 @@
+/*
+ * test_gc.c: the cycle collector: ports of CPython's Lib/test/test_gc.py
+ * cases, weakref and finalizer ordering inside collections, and automatic
+ * collection points compared with /usr/bin/python3 at test time.
+ */
+#include "rt_util.h"
+
+static hd_obj_t *new_list(rt_t *r)
+{
+    hd_obj_t *l;
+    CHECK_OK(hd_list_new(r->h, 0, NULL, &l));
+    return l;
+}
+
+static hd_obj_t *new_class(rt_t *r, const char *name, bool has_del)
+{
+    hd_obj_t *c;
+    hd_class_spec_t spec = {has_del, false, 0, NULL};
+    CHECK_OK(hd_class_new(r->h, name, &spec, &c));
+    CHECK_OK(hd_ns_bind(r->h, name, c));
+    hd_obj_decref(r->h, c);
+    return c;
+}
+
+static hd_obj_t *new_inst(rt_t *r, hd_obj_t *cls)
+{
+    hd_obj_t *o;
+    CHECK_OK(hd_instance_new(r->h, cls, false, &o));
+    return o;
+}
+
+static int64_t collect(rt_t *r, int gen)
+{
+    hd_gc_result_t res;
+    CHECK_OK(hd_gc_collect(r->h, gen, &res));
+    return res.collected + res.uncollectable;
+}
+
+TEST(gc_list_self_cycle)
+{
+    rt_t *r = rt_new();
+    hd_obj_t *l = new_list(r);
+    CHECK_OK(hd_list_append(r->h, l, l));
+    collect(r, 2);
+    hd_obj_decref(r->h, l);
+    CHECK_EQ(collect(r, 2), 1);
+    rt_free(r);
+}
+
+TEST(gc_tuple_list_cycle)
+{
+    rt_t *r = rt_new();
+    hd_obj_t *l = new_list(r), *t;
+    CHECK_OK(hd_tuple_new(r->h, 1, &l, &t));
+    CHECK_OK(hd_list_append(r->h, l, t));
+    hd_obj_decref(r->h, t);
+    hd_obj_decref(r->h, l);
+    CHECK_EQ(collect(r, 2), 2);
+    rt_free(r);
+}
+
+TEST(gc_instance_cycles)
+{
+    /* 3 two-instance cycles -> 6 (3.11: no separate __dict__ objects) */
+    rt_t *r = rt_new();
+    hd_obj_t *cls = new_class(r, "A", false);
+    for (int i = 0; i < 3; i++) {
+        hd_obj_t *a = new_inst(r, cls), *b = new_inst(r, cls);
+        CHECK_OK(hd_obj_setattr(r->h, a, "other", b));
+        CHECK_OK(hd_obj_setattr(r->h, b, "other", a));
+        hd_obj_decref(r->h, a);
+        hd_obj_decref(r->h, b);
+    }
+    CHECK_EQ(collect(r, 2), 6);
+    CHECK_EQ(collect(r, 2), 0);
+    rt_free(r);
+}
+
+TEST(gc_get_count)
+{
+    rt_t *r = rt_new();
+    int a[3], d[3];
+    collect(r, 2);
+    hd_gc_get_count(r->h, a);
+    hd_obj_t *x = new_list(r);
+    hd_gc_get_count(r->h, d);
+    CHECK_EQ(a[1], 0);
+    CHECK_EQ(a[2], 0);
+    CHECK_EQ(d[1], 0);
+    CHECK_EQ(d[2], 0);
+    CHECK(a[0] < 5);
+    CHECK(d[0] > a[0]);
+    hd_obj_decref(r->h, x);
+    rt_free(r);
+}
+
+TEST(gc_collect_generations)
+{
+    rt_t *r = rt_new();
+    int c[3];
+    collect(r, 2);
+    hd_obj_t *x = new_list(r);
+    collect(r, 0);
+    CHECK_EQ(hd_obj_generation(r->h, x), 1);
+    hd_gc_get_count(r->h, c);
+    CHECK_EQ(c[1], 1);
+    CHECK_EQ(c[2], 0);
+    collect(r, 1);
+    CHECK_EQ(hd_obj_generation(r->h, x), 2);
+    hd_gc_get_count(r->h, c);
+    CHECK_EQ(c[1], 0);
+    CHECK_EQ(c[2], 1);
+    collect(r, 2);
+    hd_gc_get_count(r->h, c);
+    CHECK_EQ(c[1], 0);
+    CHECK_EQ(c[2], 0);
+    CHECK_EQ(hd_gc_collect(r->h, 3, NULL), HD_EINVAL);
+    hd_obj_decref(r->h, x);
+    rt_free(r);
+}
+
+TEST(gc_saveall)
+{
+    rt_t *r = rt_new();
+    collect(r, 2);
+    hd_gc_set_debug(r->h, HD_GC_DEBUG_SAVEALL);
+    hd_obj_t *l = new_list(r);
+    CHECK_OK(hd_list_append(r->h, l, l));
+    uint64_t addr = hd_obj_addr(r->h, l);
+    hd_obj_decref(r->h, l);
+    CHECK_EQ(collect(r, 2), 1);
+    hd_obj_t *garbage, *obj;
+    CHECK_OK(hd_gc_garbage(r->h, &garbage));
+    CHECK_EQ(hd_len(garbage), 1);
+    CHECK_OK(hd_seq_getitem(garbage, 0, &obj));
+    CHECK_EQ(hd_obj_addr(r->h, obj), addr);
+    hd_gc_set_debug(r->h, 0);
+    rt_free(r); /* clears gc.garbage and collects the cycle */
+}
+
+TEST(gc_saveall_two_object_cycle)
+{
+    rt_t *r = rt_new();
+    hd_obj_t *cls = new_class(r, "A", false);
+    hd_gc_set_debug(r->h, HD_GC_DEBUG_SAVEALL);
+    hd_obj_t *a = new_inst(r, cls), *b = new_inst(r, cls), *garbage;
+    CHECK_OK(hd_obj_setattr(r->h, a, "b", b));
+    CHECK_OK(hd_obj_setattr(r->h, b, "a", a));
+    hd_obj_decref(r->h, a);
+    hd_obj_decref(r->h, b);
+    CHECK_EQ(collect(r, 2), 2);
+    CHECK_OK(hd_gc_garbage(r->h, &garbage));
+    CHECK_EQ(hd_len(garbage), 2);
+    rt_free(r);
+}
+
+TEST(gc_is_tracked)
+{
+    rt_t *r = rt_new();
+    hd_obj_t *o, *l, *t, *cls;
+    CHECK_OK(hd_int_from_i64(r->h, 1000, &o));
+    CHECK(!hd_obj_is_tracked(o));
+    l = new_list(r);
+    CHECK(hd_obj_is_tracked(l));
+    CHECK_OK(hd_tuple_new(r->h, 1, &o, &t));
+    CHECK(hd_obj_is_tracked(t)); /* created tracked */
+    CHECK_OK(hd_list_append(r->h, l, t));
+    CHECK_OK(hd_ns_bind(r->h, "l", l));
+    collect(r, 2);
+    CHECK(!hd_obj_is_tracked(t)); /* untracked by the collection: only atoms */
+    cls = new_class(r, "A", false);
+    hd_obj_t *inst = new_inst(r, cls);
+    CHECK(hd_obj_is_tracked(inst));
+    CHECK(hd_obj_is_tracked(cls));
+    hd_obj_decref(r->h, inst);
+    hd_obj_decref(r->h, t);
+    hd_obj_decref(r->h, l);
+    hd_obj_decref(r->h, o);
+    rt_free(r);
+}
+
+TEST(gc_is_finalized_and_resurrection_once)
+{
+    /* Lazarus: a self-loop whose __del__ resurrects it once */
+    rt_t *r = rt_new();
+    hd_obj_t *cls = new_class(r, "Lazarus", true);
+    collect(r, 2);
+    hd_gc_enable(r->h, false);
+    hd_obj_t *laz = new_inst(r, cls);
+    CHECK_OK(hd_obj_setattr(r->h, laz, "me", laz));
+    CHECK(!hd_obj_is_finalized(laz));
+    hd_obj_decref(r->h, laz);
+    r->resurrect_as = "storage";
+    r->resurrect_times = 1;
+    CHECK_EQ(collect(r, 2), 0); /* resurrected: nothing collected */
+    hd_obj_t *back;
+    CHECK_OK(hd_ns_get(r->h, "storage", &back));
+    CHECK(back == laz);
+    CHECK(hd_obj_is_finalized(back));
+    int nf = 0, nr = 0;
+    for (int i = 0; i < r->nev; i++) {
+        nf += r->ev[i].kind == 'F';
+        nr += r->ev[i].kind == 'R';
+    }
+    CHECK_EQ(nf, 1);
+    CHECK_EQ(nr, 1);
+    CHECK_OK(hd_ns_del(r->h, "storage"));
+    r->nev = 0;
+    CHECK_EQ(collect(r, 2), 1); /* __del__ does not run again */
+    for (int i = 0; i < r->nev; i++)
+        CHECK(r->ev[i].kind != 'F');
+    hd_gc_enable(r->h, true);
+    rt_free(r);
+}
+
+TEST(gc_weakref_callback_order_in_cycle)
+{
+    /* a cycle whose weakref (with callback) is held outside: the callback
+     * runs first, then __del__, which sees its weakref dead */
+    rt_t *r = rt_new();
+    hd_obj_t *cls = new_class(r, "A", true), *cb, *wr;
+    hd_obj_t *a = new_inst(r, cls), *b = new_inst(r, cls);
+    CHECK_OK(hd_obj_setattr(r->h, a, "b", b));
+    CHECK_OK(hd_obj_setattr(r->h, b, "a", a));
+    CHECK_OK(hd_int_from_i64(r->h, 7, &cb));
+    CHECK_OK(hd_weakref_new(r->h, a, cb, false, &wr));
+    CHECK_OK(hd_ns_bind(r->h, "w", wr));
+    hd_obj_decref(r->h, wr);
+    hd_obj_decref(r->h, cb);
+    hd_obj_decref(r->h, a);
+    hd_obj_decref(r->h, b);
+    r->nev = 0;
+    CHECK_EQ(collect(r, 2), 2);
+    CHECK(r->ev[0].kind == 'S');
+    CHECK(r->ev[1].kind == 'W' && r->ev[1].tag == 7);
+    CHECK(r->ev[2].kind == 'F' && r->ev[3].kind == 'F');
+    CHECK(hd_weakref_get(wr) == NULL);
+    rt_free(r);
+}
+
+TEST(gc_weakref_inside_cycle_never_called)
+{
+    rt_t *r = rt_new();
+    hd_obj_t *cls = new_class(r, "A", false), *cb, *wr;
+    hd_obj_t *a = new_inst(r, cls);
+    CHECK_OK(hd_obj_setattr(r->h, a, "me", a));
+    CHECK_OK(hd_int_from_i64(r->h, 1, &cb));
+    CHECK_OK(hd_weakref_new(r->h, a, cb, false, &wr));
+    CHECK_OK(hd_obj_setattr(r->h, a, "wr", wr)); /* the weakref is garbage too */
+    hd_obj_decref(r->h, wr);
+    hd_obj_decref(r->h, cb);
+    hd_obj_decref(r->h, a);
+    r->nev = 0;
+    CHECK_EQ(collect(r, 2), 2);
+    for (int i = 0; i < r->nev; i++)
+        CHECK(r->ev[i].kind != 'W');
+    rt_free(r);
+}
+
+TEST(gc_get_stats_and_freeze)
+{
+    rt_t *r = rt_new();
+    hd_gc_gen_stats_t old[3], cur[3];
+    hd_gc_enable(r->h, false);
+    hd_gc_get_stats(r->h, old);
+    collect(r, 0);
+    hd_gc_get_stats(r->h, cur);
+    CHECK_EQ(cur[0].collections, old[0].collections + 1);
+    CHECK_EQ(cur[1].collections, old[1].collections);
+    collect(r, 2);
+    hd_gc_get_stats(r->h, cur);
+    CHECK_EQ(cur[2].collections, old[2].collections + 1);
+    hd_obj_t *l = new_list(r);
+    hd_gc_freeze(r->h);
+    CHECK(hd_gc_freeze_count(r->h) > 0);
+    CHECK_EQ(hd_obj_generation(r->h, l), HD_GC_PERMANENT);
+    hd_gc_unfreeze(r->h);
+    CHECK_EQ(hd_gc_freeze_count(r->h), 0);
+    CHECK_EQ(hd_obj_generation(r->h, l), 2);
+    hd_obj_decref(r->h, l);
+    hd_gc_enable(r->h, true);
+    rt_free(r);
+}
+
+TEST(gc_dry_run_changes_nothing)
+{
+    rt_t *r = rt_new();
+    hd_obj_t *cls = new_class(r, "A", false);
+    hd_obj_t *a = new_inst(r, cls), *b = new_inst(r, cls), *keep = new_list(r);
+    CHECK_OK(hd_obj_setattr(r->h, a, "b", b));
+    CHECK_OK(hd_obj_setattr(r->h, b, "a", a));
+    CHECK_OK(hd_ns_bind(r->h, "keep", keep));
+    hd_obj_decref(r->h, keep);
+    hd_obj_decref(r->h, a);
+    hd_obj_decref(r->h, b);
+    int before[3], after[3];
+    hd_gc_get_count(r->h, before);
+    int64_t collected, uncollectable;
+    CHECK_OK(hd_gc_dry_run(r->h, 2, NULL, NULL, &collected, &uncollectable));
+    CHECK_EQ(collected, 2);
+    CHECK_EQ(uncollectable, 0);
+    hd_gc_get_count(r->h, after);
+    CHECK(memcmp(before, after, sizeof(before)) == 0);
+
+    CHECK_EQ(collect(r, 2), 2);
+    rt_free(r);
+}
+
+/* The automatic collection points: the same loop of appends on both sides,
+ * comparing how many collections each generation ran. The python program
+ * makes 4 GC objects (get_stats' list of 3 dicts) and `l` before the loop;
+ * so do we. */
+static void auto_collections(long n)
+{
+    char prog[1024];
+    snprintf(prog, sizeof(prog),
+             "import gc\ngc.collect()\ns0 = gc.get_stats()\nl = []\n"
+             "for i in range(%ld): l.append([])\n"
+             "s1 = gc.get_stats()\n"
+             "for g in range(3): print(s1[g]['collections'] - s0[g]['collections'])\n",
+             n);
+    long long py[3];
+    CHECK_EQ(py_ints(prog, py, 3), 3);
+    rt_t *r = rt_new();
+    collect(r, 2);
+    hd_gc_gen_stats_t s0[3], s1[3];
+    hd_gc_get_stats(r->h, s0);
+    hd_obj_t *stats = new_list(r), *d, *l, *x;
+    for (int i = 0; i < 3; i++) {
+        CHECK_OK(hd_dict_new(r->h, 0, NULL, NULL, &d));
+        CHECK_OK(hd_list_append(r->h, stats, d));
+        hd_obj_decref(r->h, d);
+    }
+    l = new_list(r);
+    for (long i = 0; i < n; i++) {
+        x = new_list(r);
+        CHECK_OK(hd_list_append(r->h, l, x));
+        hd_obj_decref(r->h, x);
+    }
+    hd_gc_get_stats(r->h, s1);
+    for (int g = 0; g < 3; g++)
+        if ((long long)(s1[g].collections - s0[g].collections) != py[g])
+            hd_test_fail(__FILE__, __LINE__, "generation %d: python %lld collections, heapd %llu",
+                         g, py[g], (unsigned long long)(s1[g].collections - s0[g].collections));
+    hd_obj_decref(r->h, l);
+    hd_obj_decref(r->h, stats);
+    rt_free(r);
+}
+
+TEST(gc_automatic_30000)
+{
+    auto_collections(30000);
+}
+
+TEST(gc_automatic_1000000)
+{
+    auto_collections(1000000);
+}
