@@ -60,7 +60,8 @@
  *   usable_arenas iff nfreepools > 0; usable_arenas is sorted ascending and
  *   nfp2lasta agrees with it; at most one arena is wholly free, and it is the
  *   last of usable_arenas;
- * - bytes_used == sum of in-use blocks at class size + large_bytes.
+ * - bytes in use (limit - headroom) == sum of in-use blocks at class size
+ *   + large_bytes.
  *
  * Failure: every operation checks the byte cap and obtains all the memory it
  * needs before it changes any state, so an HD_ELIMIT or HD_ENOMEM leaves the
@@ -90,9 +91,14 @@
 #define POOL_REGION    ((size_t)HD_ARENA_NPOOLS * HD_POOL_SIZE)
 
 #define LARGE_PREFIX        16u
+#define LARGE_MAX           ((size_t)INT64_MAX / 2) /* larger requests fail with HD_ENOMEM */
 #define INITIAL_LARGE_SLOTS 64u
 #define MAX_LARGE_SLOTS     (1u << 24) /* slot must fit 24 bits of a handle */
 #define SLOT_NONE           UINT32_MAX
+
+#define CHUNK_BITS 20
+#define CHUNK_SIZE (1u << CHUNK_BITS)
+#define CHUNK_MASK ((uintptr_t)CHUNK_SIZE - 1)
 
 #define SIM_ARENA_BASE HD_POOL_SIM_ARENA_BASE
 #define SIM_ARENA_SKEW 4096u /* simulated arena base sits 4 KiB past a 16 KiB boundary */
@@ -147,12 +153,30 @@ typedef struct large_prefix {
 } large_prefix_t;
 _Static_assert(sizeof(large_prefix_t) == LARGE_PREFIX, "large prefix is 16 bytes");
 
+/* A class list head: a sentinel header, padded so heads index by a shift. */
+typedef union used_head {
+    pool_header_t h;
+    uint8_t pad[64];
+} used_head_t;
+
+/* One 1 MiB-aligned chunk of real address space that arenas overlap: an
+ * arena ending in it covers [0, lo_end), one starting in it [hi_start, 1 MiB).
+ * At most one of each, since arenas are 1 MiB long and do not overlap. */
+typedef struct chunk_slot {
+    uint64_t key;      /* chunk number (address >> 20) + 1; 0 = empty entry */
+    uint32_t lo_end;   /* 0 = no arena ends in this chunk */
+    uint32_t hi_start; /* CHUNK_SIZE = no arena starts in this chunk */
+} chunk_slot_t;
+
 struct hd_pool {
     /* Hot: the block fast paths read these. The heads are sentinels; only
      * their nextpool/prevpool fields are used. */
-    pool_header_t usedpools[HD_POOL_NCLASSES];
-    uint64_t bytes_used; /* small at class size + large at requested size */
-    uint64_t limit;      /* byte cap, UINT64_MAX when there is none */
+    used_head_t usedpools[HD_POOL_NCLASSES];
+    /* Bytes in use (small at class size + large at requested size) are
+     * limit - headroom: one signed counter makes the cap check one compare.
+     * headroom goes negative when the cap is lowered below what is in use. */
+    int64_t headroom;
+    int64_t limit;       /* byte cap, INT64_MAX when there is none */
     large_slot_t *slots; /* owned: large-block table, slots_cap entries */
     uint32_t nslots;     /* slots ever handed out (initialised entries) */
     uint32_t slots_cap;
@@ -160,11 +184,12 @@ struct hd_pool {
 
     arena_t *arenas; /* owned: the arena table, maxarenas entries */
     uint32_t maxarenas;
-    uint32_t narenas;       /* arenas currently allocated */
-    uint32_t *by_addr;      /* owned: slots of allocated arenas sorted by real address */
-    uint32_t by_addr_cap;   /* entries by_addr can hold (>= maxarenas) */
-    arena_t *unused_arenas; /* borrowed from arenas: objects without a mapping */
-    arena_t *usable_arenas; /* borrowed from arenas: ascending nfreepools */
+    uint32_t narenas;                        /* arenas currently allocated */
+    chunk_slot_t *chunks;                    /* owned (or &chunk_none): the arena chunk map */
+    uint32_t chunk_mask;                     /* chunk map entries - 1 (a power of two minus one) */
+    chunk_slot_t chunk_none;                 /* the empty one-entry map used before any arena */
+    arena_t *unused_arenas;                  /* borrowed from arenas: objects without a mapping */
+    arena_t *usable_arenas;                  /* borrowed from arenas: ascending nfreepools */
     arena_t *nfp2lasta[HD_ARENA_NPOOLS + 1]; /* borrowed: right-most usable with k free */
 
     uint64_t arenas_allocated_total;
@@ -184,49 +209,119 @@ static uint64_t sim_first_pool(uint32_t arena_slot)
     return SIM_ARENA_BASE + (uint64_t)arena_slot * HD_ARENA_SIZE + HD_POOL_SIZE;
 }
 
-/* large_slot_of: whether p is the start of a live large block (its slot in *slot). */
+/* large_slot_of: whether p is the start of a live large block (its slot in
+ * *slot). Reads the 8 bytes before p, which are always mapped (see top). */
 static inline int large_slot_of(const hd_pool_t *P, const void *p, uint32_t *slot)
 {
     uint64_t s;
     memcpy(&s, (const uint8_t *)p - 8, sizeof(s));
-    if (LIKELY(s >= P->nslots || P->slots[s].block != p))
+    if (s >= P->nslots || P->slots[s].block != p)
         return 0;
     *slot = (uint32_t)s;
     return 1;
 }
 
-/* arena_containing: the allocated arena whose pool region holds p, or NULL
- * (binary search of by_addr: O(log arenas)). */
-static arena_t *arena_containing(const hd_pool_t *P, const uint8_t *p)
+/* The chunk map answers "is p inside an arena?" without touching p's memory
+ * (CPython's radix tree does the same job): an open-addressing hash table,
+ * linear probing, at most a quarter full (2 entries per arena, 8 slots per
+ * arena object, so probes are short), resized with the arena table. */
+
+static inline uint32_t chunk_home(const hd_pool_t *P, uint64_t key)
 {
-    uint32_t lo = 0, hi = P->narenas;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if ((uintptr_t)P->arenas[P->by_addr[mid]].address <= (uintptr_t)p)
-            lo = mid + 1;
-        else
-            hi = mid;
+    return (uint32_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> 40) & P->chunk_mask;
+}
+
+static inline const chunk_slot_t *chunk_find(const hd_pool_t *P, uint64_t key)
+{
+    for (uint32_t i = chunk_home(P, key);; i = (i + 1) & P->chunk_mask) {
+        const chunk_slot_t *e = &P->chunks[i];
+        if (e->key == key)
+            return e;
+        if (e->key == 0)
+            return NULL;
     }
-    if (lo == 0)
+}
+
+/* in_arena: whether p lies inside an allocated arena's mapping. O(1). */
+static inline int in_arena(const hd_pool_t *P, const void *p)
+{
+    uintptr_t a = (uintptr_t)p;
+    const chunk_slot_t *e = chunk_find(P, (uint64_t)(a >> CHUNK_BITS) + 1);
+    if (e == NULL)
+        return 0;
+    uint32_t off = (uint32_t)(a & CHUNK_MASK);
+    return off < e->lo_end || off >= e->hi_start;
+}
+
+/* chunk_slot_for: the entry of `key`, created empty if missing (the map is
+ * never more than half full, so there is always room). */
+static chunk_slot_t *chunk_slot_for(hd_pool_t *P, uint64_t key)
+{
+    uint32_t i = chunk_home(P, key);
+    while (P->chunks[i].key != key && P->chunks[i].key != 0)
+        i = (i + 1) & P->chunk_mask;
+    chunk_slot_t *e = &P->chunks[i];
+    if (e->key == 0)
+        *e = (chunk_slot_t){key, 0, CHUNK_SIZE};
+    return e;
+}
+
+/* chunk_drop_if_unused: deletes an entry no arena covers any more, shifting
+ * later entries of its probe run back (linear-probing deletion). */
+static void chunk_drop_if_unused(hd_pool_t *P, chunk_slot_t *e)
+{
+    if (e->lo_end != 0 || e->hi_start != CHUNK_SIZE)
+        return;
+    uint32_t i = (uint32_t)(e - P->chunks), j = i;
+    for (;;) {
+        j = (j + 1) & P->chunk_mask;
+        if (P->chunks[j].key == 0)
+            break;
+        uint32_t k = chunk_home(P, P->chunks[j].key);
+        int stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
+        if (!stays) {
+            P->chunks[i] = P->chunks[j];
+            i = j;
+        }
+    }
+    P->chunks[i].key = 0;
+}
+
+/* chunk_map_arena: records (on) or forgets (off) the mapping of one arena. */
+static void chunk_map_arena(hd_pool_t *P, const uint8_t *base, int on)
+{
+    uint64_t key = (uint64_t)((uintptr_t)base >> CHUNK_BITS) + 1;
+    uint32_t off = (uint32_t)((uintptr_t)base & CHUNK_MASK);
+    chunk_slot_t *e = chunk_slot_for(P, key);
+    e->hi_start = on ? off : CHUNK_SIZE;
+    chunk_drop_if_unused(P, e);
+    if (off != 0) { /* the arena runs into the next chunk */
+        e = chunk_slot_for(P, key + 1);
+        e->lo_end = on ? off : 0;
+        chunk_drop_if_unused(P, e);
+    }
+}
+
+/* arena_containing: the allocated arena whose pool region holds p, or NULL. */
+static const arena_t *arena_containing(const hd_pool_t *P, const uint8_t *p)
+{
+    if (!in_arena(P, p))
         return NULL;
-    arena_t *ao = &P->arenas[P->by_addr[lo - 1]];
-    uintptr_t off = (uintptr_t)p - (uintptr_t)ao->first_pool;
-    return ((uintptr_t)p >= (uintptr_t)ao->first_pool && off < POOL_REGION) ? ao : NULL;
+    const arena_t *ao = &P->arenas[POOL_OF(p)->arenaindex];
+    if (p < ao->first_pool || p >= ao->pool_address)
+        return NULL; /* in the alignment slack or an uncarved pool */
+    return ao;
 }
 
 /* locate: for p anywhere inside a live block, returns its arena (pool block)
  * or NULL with *slot and *start set (large block). For an interior pointer
  * into a large block it walks back 16 bytes at a time to the block start:
  * O(offset / 16); every byte it reads lies inside the block or its prefix. */
-static arena_t *locate(const hd_pool_t *P, const uint8_t *p, uint32_t *slot, const uint8_t **start)
+static const arena_t *locate(const hd_pool_t *P, const uint8_t *p, uint32_t *slot,
+                             const uint8_t **start)
 {
-    if (large_slot_of(P, p, slot)) {
-        *start = p;
-        return NULL;
-    }
-    arena_t *ao = arena_containing(P, p);
-    if (ao)
-        return ao;
+    if (in_arena(P, p))
+        return &P->arenas[POOL_OF(p)->arenaindex];
     const uint8_t *q = (const uint8_t *)((uintptr_t)p & ~(uintptr_t)15);
     while (!large_slot_of(P, q, slot))
         q -= 16;
@@ -234,28 +329,32 @@ static arena_t *locate(const hd_pool_t *P, const uint8_t *p, uint32_t *slot, con
     return NULL;
 }
 
-static void by_addr_insert(hd_pool_t *P, uint32_t idx)
-{
-    uintptr_t a = (uintptr_t)P->arenas[idx].address;
-    uint32_t k = P->narenas;
-    while (k > 0 && (uintptr_t)P->arenas[P->by_addr[k - 1]].address > a) {
-        P->by_addr[k] = P->by_addr[k - 1];
-        k--;
-    }
-    P->by_addr[k] = idx;
-}
-
-static void by_addr_remove(hd_pool_t *P, uint32_t idx)
-{
-    uint32_t k = 0;
-    while (P->by_addr[k] != idx)
-        k++;
-    memmove(&P->by_addr[k], &P->by_addr[k + 1], (P->narenas - k - 1) * sizeof(uint32_t));
-}
-
 /* ======================================================================== */
 /* Arenas                                                                   */
 /* ======================================================================== */
+
+/* grow_chunk_map: rehashes the chunk map into `n` entries (a power of two).
+ * On failure the old map stays. */
+static int grow_chunk_map(hd_pool_t *P, uint32_t n)
+{
+    chunk_slot_t *old = P->chunks;
+    uint32_t oldn = P->chunk_mask + 1;
+    chunk_slot_t *t = hd_mem_calloc(P->mem, n, sizeof(*t));
+    if (t == NULL)
+        return HD_ENOMEM;
+    P->chunks = t;
+    P->chunk_mask = n - 1;
+    for (uint32_t i = 0; i < oldn; i++) {
+        if (old[i].key == 0)
+            continue;
+        chunk_slot_t *e = chunk_slot_for(P, old[i].key);
+        e->lo_end = old[i].lo_end;
+        e->hi_start = old[i].hi_start;
+    }
+    if (old != &P->chunk_none)
+        hd_mem_free(P->mem, old);
+    return 0;
+}
 
 /* grow_arena_table: doubles the arena table (16 at first) and puts the new
  * objects on unused_arenas, lowest slot first. Only called when no arena is
@@ -267,13 +366,8 @@ static int grow_arena_table(hd_pool_t *P)
     if (n > MAX_ARENAS)
         return HD_ENOMEM;
     assert(P->usable_arenas == NULL && P->unused_arenas == NULL);
-    if (P->by_addr_cap < n) {
-        uint32_t *idx = hd_mem_realloc(P->mem, P->by_addr, n * sizeof(*idx));
-        if (idx == NULL)
-            return HD_ENOMEM;
-        P->by_addr = idx;
-        P->by_addr_cap = n;
-    }
+    if (grow_chunk_map(P, 8 * n) != 0)
+        return HD_ENOMEM;
     arena_t *t = hd_mem_realloc(P->mem, P->arenas, n * sizeof(*t));
     if (t == NULL)
         return HD_ENOMEM;
@@ -305,7 +399,7 @@ static arena_t *new_arena(hd_pool_t *P)
     ao->nfreepools = ao->ntotalpools = HD_ARENA_NPOOLS;
     ao->freepools = NULL;
     ao->nextarena = ao->prevarena = NULL;
-    by_addr_insert(P, (uint32_t)(ao - P->arenas));
+    chunk_map_arena(P, base, 1);
     P->narenas++;
     P->arenas_allocated_total++;
     if (P->narenas > P->arenas_highwater)
@@ -317,7 +411,7 @@ static arena_t *new_arena(hd_pool_t *P)
  * the system and its object to unused_arenas. */
 static void release_arena(hd_pool_t *P, arena_t *ao)
 {
-    by_addr_remove(P, (uint32_t)(ao - P->arenas));
+    chunk_map_arena(P, ao->address, 0);
     hd_mem_arena_free(P->mem, ao->address, HD_ARENA_SIZE);
     ao->address = NULL;
     ao->first_pool = ao->pool_address = NULL;
@@ -432,7 +526,7 @@ static uint8_t *alloc_from_new_pool(hd_pool_t *P, unsigned int idx)
     pool_header_t *pool = take_pool(P);
     if (pool == NULL)
         return NULL;
-    pool_header_t *head = &P->usedpools[idx];
+    pool_header_t *head = &P->usedpools[idx].h;
     pool->nextpool = pool->prevpool = head;
     head->nextpool = head->prevpool = pool;
     pool->ref.count = 1;
@@ -454,7 +548,7 @@ static uint8_t *alloc_from_new_pool(hd_pool_t *P, unsigned int idx)
 
 /* pool_extend: the free list ran dry: carve the next virgin block, or, when
  * there is none, the pool is full and leaves its class list. */
-static void pool_extend(pool_header_t *pool, size_t size)
+static inline void pool_extend(pool_header_t *pool, size_t size)
 {
     if (pool->nextoffset <= pool->maxnextoffset) {
         pool->freeblock = (uint8_t *)pool + pool->nextoffset;
@@ -465,13 +559,12 @@ static void pool_extend(pool_header_t *pool, size_t size)
     pool_header_t *next = pool->nextpool, *prev = pool->prevpool;
     next->prevpool = prev;
     prev->nextpool = next;
-    pool->nextpool = pool->prevpool = NULL;
 }
 
 /* small_alloc: a block of class idx, or NULL (HD_ENOMEM). No cap check. */
 static inline uint8_t *small_alloc(hd_pool_t *P, unsigned int idx)
 {
-    pool_header_t *head = &P->usedpools[idx];
+    pool_header_t *head = &P->usedpools[idx].h;
     pool_header_t *pool = head->nextpool;
     uint8_t *bp;
     if (LIKELY(pool != head)) {
@@ -484,13 +577,13 @@ static inline uint8_t *small_alloc(hd_pool_t *P, unsigned int idx)
         if (bp == NULL)
             return NULL;
     }
-    P->bytes_used += INDEX2SIZE(idx);
+    P->headroom -= (int64_t)INDEX2SIZE(idx);
     return bp;
 }
 
 /* pool_emptied: the pool's last block was freed: unlink it from its class
  * list, push it on its arena's freepools and re-sort the arena. */
-static void pool_emptied(hd_pool_t *P, pool_header_t *pool)
+static __attribute__((noinline)) void pool_emptied(hd_pool_t *P, pool_header_t *pool)
 {
     pool_header_t *next = pool->nextpool, *prev = pool->prevpool;
     next->prevpool = prev;
@@ -511,9 +604,9 @@ static inline void small_free(hd_pool_t *P, uint8_t *p)
     *(uint8_t **)p = lastfree;
     pool->freeblock = p;
     pool->ref.count--;
-    P->bytes_used -= INDEX2SIZE(pool->szidx);
+    P->headroom += (int64_t)INDEX2SIZE(pool->szidx);
     if (UNLIKELY(lastfree == NULL)) { /* it was full */
-        pool_header_t *head = &P->usedpools[pool->szidx];
+        pool_header_t *head = &P->usedpools[pool->szidx].h;
         pool_header_t *first = head->nextpool;
         pool->nextpool = first;
         pool->prevpool = head;
@@ -533,7 +626,7 @@ static inline void small_free(hd_pool_t *P, uint8_t *p)
 /* cap_allows: whether `add` more bytes stay within the byte cap. */
 static inline int cap_allows(const hd_pool_t *P, uint64_t add)
 {
-    return P->bytes_used <= P->limit && add <= P->limit - P->bytes_used;
+    return P->headroom >= 0 && add <= (uint64_t)P->headroom;
 }
 
 /* reserve_slot: makes sure a free slot exists, growing the table if needed. */
@@ -562,7 +655,7 @@ static uint64_t next_large_sim(hd_pool_t *P, size_t len)
 /* large_alloc: a block from the system allocator. No cap check. */
 static int large_alloc(hd_pool_t *P, size_t len, void **out)
 {
-    if (len > SIZE_MAX - LARGE_PREFIX || reserve_slot(P) != 0)
+    if (len > LARGE_MAX || reserve_slot(P) != 0)
         return HD_ENOMEM;
     uint8_t *raw = hd_mem_malloc(P->mem, len + LARGE_PREFIX);
     if (raw == NULL)
@@ -579,7 +672,7 @@ static int large_alloc(hd_pool_t *P, size_t len, void **out)
     P->slots[slot].len = len;
     P->large_count++;
     P->large_bytes += len;
-    P->bytes_used += len;
+    P->headroom -= (int64_t)len;
     *out = raw + LARGE_PREFIX;
     return 0;
 }
@@ -592,7 +685,7 @@ static void large_free(hd_pool_t *P, uint8_t *p, uint32_t slot)
     P->slot_free = slot;
     P->large_count--;
     P->large_bytes -= len;
-    P->bytes_used -= len;
+    P->headroom += (int64_t)len;
     hd_mem_free(P->mem, p - LARGE_PREFIX);
 }
 
@@ -602,10 +695,10 @@ static void large_free(hd_pool_t *P, uint8_t *p, uint32_t slot)
 static int large_realloc(hd_pool_t *P, uint8_t *p, uint32_t slot, size_t len, void **out)
 {
     uint64_t old = P->slots[slot].len;
+    if (len > LARGE_MAX)
+        return HD_ENOMEM;
     if (len > old && !cap_allows(P, len - old))
         return HD_ELIMIT;
-    if (len > SIZE_MAX - LARGE_PREFIX)
-        return HD_ENOMEM;
     uint8_t *raw = hd_mem_realloc(P->mem, p - LARGE_PREFIX, len + LARGE_PREFIX);
     if (raw == NULL)
         return HD_ENOMEM;
@@ -616,7 +709,7 @@ static int large_realloc(hd_pool_t *P, uint8_t *p, uint32_t slot, size_t len, vo
     P->slots[slot].block = raw + LARGE_PREFIX;
     P->slots[slot].len = len;
     P->large_bytes = P->large_bytes - old + len;
-    P->bytes_used = P->bytes_used - old + len;
+    P->headroom = P->headroom + (int64_t)old - (int64_t)len;
     *out = raw + LARGE_PREFIX;
     return 0;
 }
@@ -631,8 +724,11 @@ int hd_pool_new(hd_mem_t *mem, hd_pool_t **out)
     if (P == NULL)
         return HD_ENOMEM;
     for (unsigned int i = 0; i < HD_POOL_NCLASSES; i++)
-        P->usedpools[i].nextpool = P->usedpools[i].prevpool = &P->usedpools[i];
-    P->limit = UINT64_MAX;
+        P->usedpools[i].h.nextpool = P->usedpools[i].h.prevpool = &P->usedpools[i].h;
+    P->limit = P->headroom = INT64_MAX;
+    P->chunk_none.hi_start = CHUNK_SIZE;
+    P->chunks = &P->chunk_none;
+    P->chunk_mask = 0;
     P->slot_free = SLOT_NONE;
     P->large_sim_next = SIM_LARGE_BASE;
     P->mem = mem;
@@ -652,42 +748,88 @@ void hd_pool_free(hd_pool_t *P)
             hd_mem_arena_free(P->mem, P->arenas[i].address, HD_ARENA_SIZE);
     hd_mem_free(P->mem, P->slots);
     hd_mem_free(P->mem, P->arenas);
-    hd_mem_free(P->mem, P->by_addr);
+    if (P->chunks != &P->chunk_none)
+        hd_mem_free(P->mem, P->chunks);
     hd_mem_free(P->mem, P);
 }
 
 void hd_pool_set_limit(hd_pool_t *P, uint64_t max_bytes)
 {
-    P->limit = max_bytes ? max_bytes : UINT64_MAX;
+    int64_t used = P->limit - P->headroom;
+    P->limit = (max_bytes == 0 || max_bytes > INT64_MAX) ? INT64_MAX : (int64_t)max_bytes;
+    P->headroom = P->limit - used;
 }
 
-int hd_pool_block_alloc(hd_pool_t *P, size_t len, void **out)
+/* alloc_slow: the cases hd_pool_block_alloc leaves out: no used pool for
+ * the class (a new pool, perhaps a new arena), the cap, large blocks. */
+static __attribute__((noinline)) int alloc_slow(hd_pool_t *P, size_t len, void **out)
 {
-    if (LIKELY(len - 1 < HD_POOL_SMALL_MAX)) {
+    if (len - 1 < HD_POOL_SMALL_MAX) {
         unsigned int idx = SIZE2INDEX(len);
-        if (UNLIKELY(P->bytes_used + INDEX2SIZE(idx) > P->limit))
+        if (P->headroom < (int64_t)INDEX2SIZE(idx))
             return HD_ELIMIT;
         uint8_t *bp = small_alloc(P, idx);
-        if (UNLIKELY(bp == NULL))
+        if (bp == NULL)
             return HD_ENOMEM;
         *out = bp;
         return 0;
     }
+    if (len > LARGE_MAX)
+        return HD_ENOMEM;
     if (!cap_allows(P, len))
         return HD_ELIMIT;
     return large_alloc(P, len, out);
 }
 
-void hd_pool_block_free(hd_pool_t *P, void *p)
+/* The fast path is leaf code (no call, so no saved registers) and covers
+ * every allocation from a used pool, including the common steady-state case
+ * where the block taken is the pool's last (the pool then leaves its list).
+ * Anything else is a tail call to alloc_slow, from the untouched state. */
+int hd_pool_block_alloc(hd_pool_t *P, size_t len, void **out)
+{
+    if (LIKELY(len - 1 < HD_POOL_SMALL_MAX)) {
+        unsigned int idx = SIZE2INDEX(len);
+        size_t size = INDEX2SIZE(idx);
+        pool_header_t *head = &P->usedpools[idx].h;
+        pool_header_t *pool = head->nextpool;
+        if (LIKELY(pool != head && P->headroom >= (int64_t)size)) {
+            uint8_t *bp = pool->freeblock;
+            uint8_t *next = *(uint8_t **)bp;
+            pool->ref.count++;
+            P->headroom -= (int64_t)size;
+            pool->freeblock = next;
+            if (UNLIKELY(next == NULL))
+                pool_extend(pool, size);
+            else /* the next allocation of this class reads its link: fetch it now */
+                __builtin_prefetch(next, 1);
+            *out = bp;
+            return 0;
+        }
+    }
+    return alloc_slow(P, len, out);
+}
+
+/* free_slow: a large block or NULL. */
+static __attribute__((noinline)) void free_slow(hd_pool_t *P, void *p)
 {
     uint32_t slot;
-    if (UNLIKELY(p == NULL))
+    if (p == NULL)
         return;
-    if (UNLIKELY(large_slot_of(P, p, &slot))) {
+    int large = large_slot_of(P, p, &slot);
+    assert(large); /* else p was not a live block */
+    if (large)
         large_free(P, p, slot);
-        return;
-    }
-    small_free(P, p);
+}
+
+/* The fast path never loads from the block itself (the link is a store),
+ * which is what makes freeing a cold block cheap: CPython's radix tree does
+ * the same. Only an emptied pool calls out (pool_emptied). */
+void hd_pool_block_free(hd_pool_t *P, void *p)
+{
+    if (LIKELY(in_arena(P, p))) /* NULL is in no arena */
+        small_free(P, p);
+    else
+        free_slow(P, p);
 }
 
 /* The cap is checked against the net change (the new block's bytes minus the
@@ -697,9 +839,14 @@ int hd_pool_block_realloc(hd_pool_t *P, void *p, size_t len, void **out)
     uint32_t slot;
     if (p == NULL)
         return hd_pool_block_alloc(P, len, out);
-    if (large_slot_of(P, p, &slot))
-        return large_realloc(P, p, slot, len, out);
+    if (!in_arena(P, p)) {
+        int large = large_slot_of(P, p, &slot);
+        assert(large); /* else p was not a live block */
+        return large ? large_realloc(P, p, slot, len, out) : HD_EINVAL;
+    }
 
+    if (len > LARGE_MAX)
+        return HD_ENOMEM;
     size_t size = INDEX2SIZE(POOL_OF(p)->szidx);
     size_t ncopy = size;
     if (len <= size) {
@@ -730,16 +877,15 @@ int hd_pool_block_realloc(hd_pool_t *P, void *p, size_t len, void **out)
 
 int hd_pool_block_is_large(const hd_pool_t *P, const void *p)
 {
-    uint32_t slot;
-    return large_slot_of(P, p, &slot);
+    return !in_arena(P, p);
 }
 
 size_t hd_pool_block_size(const hd_pool_t *P, const void *p)
 {
     uint32_t slot;
-    if (large_slot_of(P, p, &slot))
-        return (size_t)P->slots[slot].len;
-    return INDEX2SIZE(POOL_OF(p)->szidx);
+    if (in_arena(P, p))
+        return INDEX2SIZE(POOL_OF(p)->szidx);
+    return large_slot_of(P, p, &slot) ? (size_t)P->slots[slot].len : 0;
 }
 
 uint64_t hd_pool_addr(const hd_pool_t *P, const void *p)
@@ -796,7 +942,7 @@ void *hd_pool_deref(const hd_pool_t *P, uint32_t handle)
 
 uint64_t hd_pool_bytes_used(const hd_pool_t *P)
 {
-    return P->bytes_used;
+    return (uint64_t)(P->limit - P->headroom);
 }
 
 void hd_pool_stats(const hd_pool_t *P, hd_pool_stats_t *out)
@@ -835,10 +981,10 @@ void hd_pool_stats(const hd_pool_t *P, hd_pool_stats_t *out)
     out->arenas_highwater = P->arenas_highwater;
     out->large_count = P->large_count;
     out->large_bytes = P->large_bytes;
-    out->inspector_bytes = sizeof(*P) + (uint64_t)P->maxarenas * sizeof(arena_t) +
-                           (uint64_t)P->by_addr_cap * sizeof(uint32_t) +
-                           (uint64_t)P->slots_cap * sizeof(large_slot_t) +
-                           P->large_count * LARGE_PREFIX;
+    out->inspector_bytes =
+        sizeof(*P) + (uint64_t)P->maxarenas * sizeof(arena_t) +
+        (P->chunks != &P->chunk_none ? (uint64_t)(P->chunk_mask + 1) * sizeof(chunk_slot_t) : 0) +
+        (uint64_t)P->slots_cap * sizeof(large_slot_t) + P->large_count * LARGE_PREFIX;
 }
 
 /* outbuf: snprintf-style accumulation; `need` keeps counting past `len`. */
@@ -967,6 +1113,34 @@ int hd_pool_arena_map(const hd_pool_t *P, size_t i, hd_pool_arena_info_t *out)
 
 /* The checks read only; each returns a static reason or NULL. */
 
+/* check_chunk_map: every arena is mapped, and nothing else is. */
+static const char *check_chunk_map(const hd_pool_t *P)
+{
+    uint64_t expect = 0, records = 0;
+    for (uint32_t i = 0; i < P->maxarenas; i++) {
+        const uint8_t *base = P->arenas[i].address;
+        if (base == NULL)
+            continue;
+        expect += ((uintptr_t)base & CHUNK_MASK) ? 2 : 1;
+        if (!in_arena(P, base) || !in_arena(P, base + HD_ARENA_SIZE - 1))
+            return "chunk map misses an arena";
+    }
+    for (uint32_t i = 0; i <= P->chunk_mask; i++) {
+        const chunk_slot_t *e = &P->chunks[i];
+        if (e->key == 0)
+            continue;
+        if (chunk_find(P, e->key) != e)
+            return "chunk map entry unreachable or duplicated";
+        uint64_t n = (e->lo_end != 0) + (e->hi_start != CHUNK_SIZE);
+        if (n == 0 || e->lo_end >= CHUNK_SIZE || e->hi_start > CHUNK_SIZE)
+            return "chunk map entry corrupt";
+        records += n;
+    }
+    if (records != expect || (P->maxarenas && P->chunk_mask + 1 < 8 * P->maxarenas))
+        return "chunk map holds stray or missing records";
+    return NULL;
+}
+
 static const char *check_arena_table(const hd_pool_t *P)
 {
     uint32_t live = 0, unused = 0;
@@ -991,16 +1165,9 @@ static const char *check_arena_table(const hd_pool_t *P)
     }
     if (unused + live != P->maxarenas)
         return "arena objects neither used nor on the unused list";
-    for (uint32_t k = 0; k < P->narenas; k++) {
-        if (P->by_addr[k] >= P->maxarenas || P->arenas[P->by_addr[k]].address == NULL)
-            return "address index names an unused arena";
-        if (k > 0 && (uintptr_t)P->arenas[P->by_addr[k - 1]].address >=
-                         (uintptr_t)P->arenas[P->by_addr[k]].address)
-            return "address index not sorted";
-    }
     if (P->arenas_allocated_total < P->narenas || P->arenas_highwater < P->narenas)
         return "arena counters inconsistent";
-    return NULL;
+    return check_chunk_map(P);
 }
 
 static const char *check_usable_arenas(const hd_pool_t *P)
@@ -1082,8 +1249,6 @@ static const char *check_pools(const hd_pool_t *P, uint32_t *nused, uint64_t *sm
                 nempty++;
             else if (pool->ref.count < cap)
                 nused[pool->szidx]++;
-            else if (pool->nextpool != NULL || pool->prevpool != NULL)
-                return "full pool still linked";
             *small_bytes += (uint64_t)pool->ref.count * INDEX2SIZE(pool->szidx);
         }
         for (const pool_header_t *f = ao->freepools; f != NULL; f = f->nextpool) {
@@ -1103,7 +1268,7 @@ static const char *check_pools(const hd_pool_t *P, uint32_t *nused, uint64_t *sm
 static const char *check_used_lists(const hd_pool_t *P, const uint32_t *nused)
 {
     for (unsigned int i = 0; i < HD_POOL_NCLASSES; i++) {
-        const pool_header_t *head = &P->usedpools[i];
+        const pool_header_t *head = &P->usedpools[i].h;
         uint32_t n = 0;
         const pool_header_t *prev = head;
         for (const pool_header_t *p = head->nextpool; p != head; prev = p, p = p->nextpool) {
@@ -1162,8 +1327,8 @@ int hd_pool_validate(const hd_pool_t *P, const char **why)
         w = check_used_lists(P, nused);
     if (w == NULL)
         w = check_large(P);
-    if (w == NULL && small_bytes + P->large_bytes != P->bytes_used)
-        w = "bytes_used != small + large bytes";
+    if (w == NULL && small_bytes + P->large_bytes != hd_pool_bytes_used(P))
+        w = "bytes used != small + large bytes";
     if (why)
         *why = w;
     return w ? HD_EINVAL : 0;
