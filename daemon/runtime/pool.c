@@ -35,13 +35,22 @@
  * can be reused for the same class without re-carving), never carved (beyond
  * the arena's pool_address).
  *
+ * Ownership: a chunk map (CPython's radix tree, as a small open-addressing
+ * hash of 1 MiB chunks) says whether an address lies in an arena without
+ * touching the memory at that address, which keeps freeing a cold block cheap.
+ *
  * Large blocks (0 or more than 512 bytes) come from hd_mem_malloc with a
  * hidden 16-byte prefix {simulated address, slot}; slots[slot] points back at
- * the block. A pointer p is the start of a large block iff the 8 bytes before
- * it hold a slot s < nslots with slots[s].block == p. Those bytes are always
- * mapped: for a pool block they are inside its pool (header or the previous
- * block), and no live pool block can equal a live large block, so the test
- * never errs. Free slots form a list threaded through their len field.
+ * the block, and gives its size and a 32-bit handle. A pointer p outside the
+ * arenas is the start of a large block iff the 8 bytes before it hold a slot
+ * s < nslots with slots[s].block == p; a pointer into the middle of a large
+ * block is resolved by stepping back 16 bytes at a time to such a start.
+ * Free slots form a list threaded through their len field.
+ *
+ * Hot paths: hd_pool_block_alloc and hd_pool_block_free are leaf code covering
+ * the steady state (pop or push a free block, a pool filling up or leaving the
+ * full state); new pools, emptied pools and large blocks are out of line.
+ * Bytes in use are kept as limit - headroom, so the cap costs one compare.
  *
  * Simulated addresses: arena table slot i has simulated base SIM_ARENA_BASE +
  * i MiB + 4096 (not 16 KiB aligned, like an mmap'd arena), so its pool k is at
@@ -254,7 +263,7 @@ static inline int in_arena(const hd_pool_t *P, const void *p)
 }
 
 /* chunk_slot_for: the entry of `key`, created empty if missing (the map is
- * never more than half full, so there is always room). */
+ * never more than a quarter full, so there is always room). */
 static chunk_slot_t *chunk_slot_for(hd_pool_t *P, uint64_t key)
 {
     uint32_t i = chunk_home(P, key);
@@ -302,14 +311,17 @@ static void chunk_map_arena(hd_pool_t *P, const uint8_t *base, int on)
     }
 }
 
-/* arena_containing: the allocated arena whose pool region holds p, or NULL. */
+/* arena_containing: the allocated arena whose carved pools hold p, or NULL.
+ * Safe for any p: it reads a pool header only where the chunk map says there
+ * is mapped arena memory. */
 static const arena_t *arena_containing(const hd_pool_t *P, const uint8_t *p)
 {
-    if (!in_arena(P, p))
+    const pool_header_t *pool = POOL_OF(p);
+    if (!in_arena(P, p) || !in_arena(P, pool) || pool->arenaindex >= P->maxarenas)
         return NULL;
-    const arena_t *ao = &P->arenas[POOL_OF(p)->arenaindex];
-    if (p < ao->first_pool || p >= ao->pool_address)
-        return NULL; /* in the alignment slack or an uncarved pool */
+    const arena_t *ao = &P->arenas[pool->arenaindex];
+    if (ao->address == NULL || p < ao->first_pool || p >= ao->pool_address)
+        return NULL; /* alignment slack, an uncarved pool, or another arena */
     return ao;
 }
 
@@ -605,7 +617,7 @@ static inline void small_free(hd_pool_t *P, uint8_t *p)
     pool->freeblock = p;
     pool->ref.count--;
     P->headroom += (int64_t)INDEX2SIZE(pool->szidx);
-    if (UNLIKELY(lastfree == NULL)) { /* it was full */
+    if (lastfree == NULL) { /* it was full: common in steady churn, so no hint */
         pool_header_t *head = &P->usedpools[pool->szidx].h;
         pool_header_t *first = head->nextpool;
         pool->nextpool = first;
@@ -798,7 +810,7 @@ int hd_pool_block_alloc(hd_pool_t *P, size_t len, void **out)
             pool->ref.count++;
             P->headroom -= (int64_t)size;
             pool->freeblock = next;
-            if (UNLIKELY(next == NULL))
+            if (next == NULL) /* carve, or the pool is now full: no hint, see small_free */
                 pool_extend(pool, size);
             else /* the next allocation of this class reads its link: fetch it now */
                 __builtin_prefetch(next, 1);
