@@ -7,7 +7,10 @@
  * observed through simulated addresses, whose layout pool.h fixes: arena slot
  * i, pool k, offset o is HD_POOL_SIM_ARENA_BASE + i MiB + 16384 (k + 1) + o.
  */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MAP_NORESERVE */
 #include "test.h"
+
+#include <sys/mman.h>
 
 #include "err.h"
 #include "mem.h"
@@ -912,6 +915,176 @@ TEST(random_stress_validates)
     CHECK_VALID(P);
     free(live);
     done(&t, P);
+}
+
+/* ---- arenas at chosen real addresses (aligned bases, shared chunks) ---- */
+
+#define REGION_LEN ((size_t)256 << 20)
+#define PAGE       4096u
+
+/* placer_t: arena hooks that hand out 1 MiB pieces of one reserved region,
+ * at addresses chosen by the test (`fixed`) or at random 4 KiB offsets. */
+typedef struct placer {
+    tmem_t t;        /* t.mem.arena_* are replaced; ctx points here */
+    uint8_t *region; /* owned: REGION_LEN bytes, 1 MiB aligned */
+    uint8_t *raw;    /* owned: the mapping region was cut from */
+    size_t raw_len;
+    uint8_t used[REGION_LEN / PAGE];
+    const size_t *fixed; /* borrowed: offsets to hand out in order, or NULL */
+    size_t nfixed, next_fixed;
+    uint64_t seed;
+    long live;
+} placer_t;
+
+static int placer_range_free(placer_t *pl, size_t off)
+{
+    for (size_t k = off / PAGE; k < (off + HD_ARENA_SIZE) / PAGE; k++)
+        if (pl->used[k])
+            return 0;
+    return 1;
+}
+
+static void placer_mark(placer_t *pl, size_t off, uint8_t v)
+{
+    memset(&pl->used[off / PAGE], v, HD_ARENA_SIZE / PAGE);
+}
+
+static void *placer_alloc(void *ctx, size_t len)
+{
+    placer_t *pl = ctx;
+    CHECK_EQ(len, HD_ARENA_SIZE);
+    size_t off = 0;
+    if (pl->fixed) {
+        if (pl->next_fixed == pl->nfixed)
+            return NULL;
+        off = pl->fixed[pl->next_fixed++];
+        CHECK(placer_range_free(pl, off));
+    } else {
+        int tries = 0;
+        do {
+            off = (size_t)(rng_next(&pl->seed) % ((REGION_LEN - HD_ARENA_SIZE) / PAGE)) * PAGE;
+            if (++tries > 10000)
+                return NULL;
+        } while (!placer_range_free(pl, off));
+    }
+    placer_mark(pl, off, 1);
+    pl->live++;
+    return pl->region + off;
+}
+
+static void placer_free(void *ctx, void *p, size_t len)
+{
+    placer_t *pl = ctx;
+    size_t off = (size_t)((uint8_t *)p - pl->region);
+    CHECK_EQ(len, HD_ARENA_SIZE);
+    CHECK(off % PAGE == 0 && off + len <= REGION_LEN);
+    placer_mark(pl, off, 0);
+    pl->live--;
+}
+
+static hd_pool_t *placer_pool(placer_t *pl, const size_t *fixed, size_t nfixed)
+{
+    memset(pl, 0, sizeof(*pl));
+    tmem_init(&pl->t);
+    pl->raw_len = REGION_LEN + HD_ARENA_SIZE;
+    pl->raw = mmap(NULL, pl->raw_len, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    CHECK(pl->raw != MAP_FAILED);
+    pl->region =
+        (uint8_t *)(((uintptr_t)pl->raw + HD_ARENA_SIZE - 1) & ~(uintptr_t)(HD_ARENA_SIZE - 1));
+    pl->fixed = fixed;
+    pl->nfixed = nfixed;
+    pl->seed = 0xa11ce;
+    pl->t.mem.arena_alloc_fn = placer_alloc;
+    pl->t.mem.arena_free_fn = placer_free;
+    pl->t.mem.ctx = pl;
+    hd_pool_t *P = NULL;
+    CHECK_OK(hd_pool_new(&pl->t.mem, &P));
+    return P;
+}
+
+static void placer_done(placer_t *pl, hd_pool_t *P)
+{
+    hd_pool_free(P);
+    CHECK_EQ(pl->live, 0);
+    munmap(pl->raw, pl->raw_len);
+}
+
+TEST(arena_aligned_bases)
+{
+    /* 1 MiB aligned (the arena fills one chunk), 16 KiB aligned, 4 KiB past a
+     * 16 KiB boundary, and two arenas sharing chunk 3 (one ends at 0x305000,
+     * the next starts at 0x308000) */
+    static const size_t offs[] = {0, 0x104000, 0x205000, 0x308000, 0x40b000};
+    static placer_t pl;
+    hd_pool_t *P = placer_pool(&pl, offs, 5);
+    void **blocks = fill_arenas(P, 5);
+    CHECK_EQ(hd_pool_arena_count(P), 5);
+    for (int a = 0; a < 5; a++) {
+        uintptr_t base = (uintptr_t)pl.region + offs[a];
+        uintptr_t first = (base & ~(uintptr_t)(HD_POOL_SIZE - 1)) + HD_POOL_SIZE;
+        void *b0 = blocks[a * BLOCKS_512_PER_ARENA];
+        CHECK_EQ((uintptr_t)b0, first + 48);
+        CHECK_EQ(sim(P, b0), pool_addr((uint64_t)a, 0) + 48);
+        void *last = blocks[(a + 1) * BLOCKS_512_PER_ARENA - 1];
+        CHECK((uintptr_t)last + 512 <= base + HD_ARENA_SIZE);
+        CHECK(!hd_pool_block_is_large(P, last));
+        CHECK_EQ(hd_pool_addr(P, (char *)last + 100), sim(P, last) + 100);
+    }
+    check_sums(P);
+    hd_pool_stats_t st;
+    hd_pool_stats(P, &st);
+    CHECK_EQ(st.bytes_arena_alignment, 5 * 16384);
+    CHECK_EQ(st.pools_used, 5 * 63);
+    CHECK_VALID(P);
+    for (int a = 4; a >= 0; a--) { /* release from the last, reusing no slot */
+        for (int i = 0; i < BLOCKS_512_PER_ARENA; i++)
+            hd_pool_block_free(P, blocks[a * BLOCKS_512_PER_ARENA + i]);
+        CHECK_VALID(P);
+    }
+    CHECK_EQ(hd_pool_arena_count(P), 1);
+    CHECK_EQ(pl.live, 1);
+    free(blocks);
+    placer_done(&pl, P);
+}
+
+TEST(chunk_map_random_placement)
+{
+    /* rounds of "fill 1..12 arenas, then drain in random order": arenas are
+     * mapped and unmapped at random addresses, so the chunk map inserts and
+     * deletes (with shifting) many times; validate checks it after each step */
+    static placer_t pl;
+    hd_pool_t *P = placer_pool(&pl, NULL, 0);
+    enum { NBATCH = 12 };
+    void **batch[NBATCH];
+    uint64_t seed = 77;
+    for (int round = 0; round < 40; round++) {
+        int n = 1 + (int)(rng_next(&seed) % NBATCH);
+        for (int b = 0; b < n; b++) {
+            batch[b] = malloc(BLOCKS_512_PER_ARENA * sizeof(void *));
+            CHECK(batch[b] != NULL);
+            for (int i = 0; i < BLOCKS_512_PER_ARENA; i++)
+                batch[b][i] = alloc(P, 497 + (size_t)(i % 16));
+        }
+        CHECK_VALID(P);
+        CHECK_EQ(pl.live, (long)hd_pool_arena_count(P));
+        while (n > 0) {
+            int b = (int)(rng_next(&seed) % (uint64_t)n);
+            for (int i = 0; i < BLOCKS_512_PER_ARENA; i++)
+                hd_pool_block_free(P, batch[b][i]);
+            free(batch[b]);
+            batch[b] = batch[--n];
+            CHECK_VALID(P);
+            CHECK_EQ(pl.live, (long)hd_pool_arena_count(P));
+        }
+        CHECK_EQ(hd_pool_arena_count(P), 1);
+    }
+    hd_pool_stats_t st;
+    hd_pool_stats(P, &st);
+    printf("random placement: %" PRIu64 " arenas allocated, %" PRIu64 " reclaimed\n",
+           st.arenas_allocated_total, st.arenas_reclaimed);
+    CHECK(st.arenas_reclaimed > 100);
+    placer_done(&pl, P);
 }
 
 /* ---- fault injection: fail each request of a scenario in turn ---- */
