@@ -102,8 +102,11 @@ size_t hd_pool_block_size(const hd_pool_t *pool, const void *p);
 
 /* hd_pool_addr: the simulated address of the byte `p` points at, inside a
  * live block (p may point into the middle of it, as a PyObject* points past
- * the GC header). O(log arenas) for a pool block; O(offset / 16) for a
- * pointer into the middle of a large block. */
+ * the GC header). O(1) for a pool block. For a pointer into the middle of a
+ * large block it steps back to the block start 16 bytes at a time, reading
+ * the block's bytes before p: O(offset / 16), and those bytes should have been
+ * written (any value gives the right answer, but Valgrind reports reads of
+ * never-written memory). */
 uint64_t hd_pool_addr(const hd_pool_t *pool, const void *p);
 
 /* hd_pool_handle / hd_pool_deref: a nonzero 32-bit name for the position `p`
