@@ -265,6 +265,8 @@ static const char *check_gen_lists(hd_heap_t *h)
                 return "generation list: collection flags left set";
             if (!hd__is_gc(HD_FROM_GC(x)))
                 return "generation list: holds a non-GC object";
+            if ((int)((x->prev & HD_GC_GEN_MASK) >> HD_GC_GEN_SHIFT) != g)
+                return "generation list: an object's generation bits are wrong";
             prev = x;
         }
         if ((hd_gc_t *)head->prev != prev)

@@ -8,9 +8,17 @@
  *
  * GC header: `next` is 0 for an untracked object; during a collection bit 0
  * (UNREACHABLE) marks members of the tentatively unreachable list. `prev`
- * keeps FINALIZED in bit 0 and COLLECTING in bit 1; during a collection its
- * bits from 2 up hold gc_refs and the list is singly linked through `next`
- * until move_unreachable rebuilds the prev pointers of what is reachable.
+ * keeps FINALIZED in bit 0 and COLLECTING in bit 1; outside a collection
+ * bits 2-3 hold the object's generation (3 = permanent) and the rest the
+ * pointer (GC headers are 16-byte aligned); during a collection its bits
+ * from 2 up hold gc_refs and the list is singly linked through `next` until
+ * move_unreachable rebuilds the prev pointers of what is reachable.
+ *
+ * Knowing each object's generation lets steps 2 and 3 below run as one pass
+ * (update_and_subtract): a referent that belongs to the collected
+ * generations but has not been reached yet by the walk gets its gc_refs
+ * initialized on the spot. The counts come out exactly as CPython's two
+ * passes compute them; the heap is read once less.
  *
  * A collection of generation g (collect()):
  *   1. count[g+1]++, count[0..g] = 0; merge the younger lists into g.
@@ -43,7 +51,7 @@
 #define PERM_HEAD(h)   (&(h)->permanent.head)
 #define NEXT(g)        ((hd_gc_t *)((g)->next))
 #define PREV(g)        ((hd_gc_t *)((g)->prev & HD_GC_PREV_MASK))
-#define FLAGS_MASK     (HD_GC_PREV_FINALIZED | HD_GC_PREV_COLLECTING)
+#define FLAGS_MASK     (HD_GC_PREV_FINALIZED | HD_GC_PREV_COLLECTING | HD_GC_GEN_MASK)
 
 /* ---- lists ---- */
 
@@ -114,7 +122,18 @@ static int64_t get_refs(const hd_gc_t *g)
 
 static void set_refs(hd_gc_t *g, int64_t refs)
 {
-    g->prev = (g->prev & ~HD_GC_PREV_MASK) | ((uintptr_t)refs << HD_GC_PREV_SHIFT);
+    g->prev = (g->prev & 3) | ((uintptr_t)refs << HD_GC_PREV_SHIFT);
+}
+
+/* set_gen: outside the collecting state only. */
+static void set_gen(hd_gc_t *g, int gen)
+{
+    g->prev = (g->prev & ~HD_GC_GEN_MASK) | ((uintptr_t)gen << HD_GC_GEN_SHIFT);
+}
+
+static int gen_bits(const hd_gc_t *g)
+{
+    return (int)((g->prev & HD_GC_GEN_MASK) >> HD_GC_GEN_SHIFT);
 }
 
 static void reset_refs(hd_gc_t *g, int64_t refs)
@@ -183,21 +202,9 @@ static int visit_decref(hd_obj_t *r, void *arg)
     return 0;
 }
 
-/* traverse: lists and tuples inline (the common case), the rest through
- * the type table. */
 static void traverse(hd_heap_t *h, hd_obj_t *o, hd_visit_fn visit, void *arg)
 {
-    if (o->type == HD_T_LIST) {
-        hd_list_obj_t *l = (hd_list_obj_t *)o;
-        for (int64_t i = l->size; --i >= 0;)
-            visit(l->items[i], arg);
-    } else if (o->type == HD_T_TUPLE) {
-        hd_tuple_obj_t *t = (hd_tuple_obj_t *)o;
-        for (int64_t i = t->size; --i >= 0;)
-            visit(t->items[i], arg);
-    } else {
-        hd__traverse(h, o, visit, arg);
-    }
+    hd__traverse_inline(h, o, visit, arg);
 }
 
 static void update_refs(hd_gc_t *containers)
@@ -210,6 +217,32 @@ static void subtract_refs(hd_heap_t *h, hd_gc_t *containers)
 {
     for (hd_gc_t *g = NEXT(containers); g != containers; g = NEXT(g))
         traverse(h, HD_FROM_GC(g), visit_decref, NULL);
+}
+
+/* update_and_subtract: update_refs and subtract_refs in one walk of
+ * `young`, which holds generations 0..gen. */
+static int visit_init_decref(hd_obj_t *r, void *arg)
+{
+    if (!hd__is_gc(r))
+        return 0;
+    hd_gc_t *g = HD_GC(r);
+    if (!is_collecting(g)) {
+        if (g->next == 0 || gen_bits(g) > *(const int *)arg)
+            return 0; /* untracked, or in an older generation */
+        reset_refs(g, HD_FROM_GC(g)->refcnt);
+    }
+    g->prev -= (uintptr_t)1 << HD_GC_PREV_SHIFT;
+    return 0;
+}
+
+static void update_and_subtract(hd_heap_t *h, hd_gc_t *young, int gen)
+{
+    for (hd_gc_t *g = NEXT(young); g != young; g = NEXT(g)) {
+        hd_obj_t *o = HD_FROM_GC(g);
+        if (!is_collecting(g))
+            reset_refs(g, o->refcnt);
+        traverse(h, o, visit_init_decref, &gen);
+    }
 }
 
 static int visit_reachable(hd_obj_t *r, void *arg)
@@ -233,17 +266,73 @@ static int visit_reachable(hd_obj_t *r, void *arg)
     return 0;
 }
 
-static void move_unreachable(hd_heap_t *h, hd_gc_t *young, hd_gc_t *unreachable)
+/* The survivors of move_unreachable: how many, and (full collections) the
+ * dicts among them, for untrack_dicts. */
+typedef struct survivors {
+    uint64_t n;
+    hd_obj_t **dicts; /* owned, or NULL when not collected */
+    uint64_t ndicts, cap;
+    bool collect_dicts;
+    bool dicts_failed; /* the array could not grow: walk the list instead */
+} survivors_t;
+
+static bool tuple_untrackable(const hd_obj_t *o)
 {
+    const hd_tuple_obj_t *t = (const hd_tuple_obj_t *)o;
+    for (int64_t i = 0; i < t->size; i++)
+        if (hd__may_be_tracked(t->items[i]))
+            return false;
+    return true;
+}
+
+static void note_dict(hd_heap_t *h, survivors_t *sv, hd_obj_t *o)
+{
+    if (sv->dicts_failed)
+        return;
+    if (sv->ndicts == sv->cap) {
+        uint64_t cap = sv->cap ? sv->cap * 2 : 64;
+        hd_obj_t **p = hd_mem_realloc(h->mem, sv->dicts, cap * sizeof(*p));
+        if (!p) {
+            sv->dicts_failed = true;
+            return;
+        }
+        sv->dicts = p;
+        sv->cap = cap;
+    }
+    sv->dicts[sv->ndicts++] = o;
+}
+
+/* move_unreachable: gc_refs > 0 objects are reachable, and so is what they
+ * reach; the rest moves to `unreachable`. With `sv`, it also does
+ * untrack_tuples on the survivors as it goes: the scan visits them in their
+ * final list order, so each tuple sees the same tracking state of its items
+ * as CPython's separate pass would (earlier tuples decided, later ones not
+ * yet), and counts the survivors. */
+static void move_unreachable(hd_heap_t *h, hd_gc_t *young, hd_gc_t *unreachable, survivors_t *sv,
+                             int target_gen)
+{
+    uintptr_t gen_bits_of_target = (uintptr_t)target_gen << HD_GC_GEN_SHIFT;
     hd_gc_t *prev = young;
     hd_gc_t *g = NEXT(young);
     visit_ctx_t ctx = {h, young};
     while (g != young) {
         if (get_refs(g)) {
-            traverse(h, HD_FROM_GC(g), visit_reachable, &ctx);
-            set_prev(g, prev);
-            g->prev &= ~HD_GC_PREV_COLLECTING;
-            prev = g;
+            hd_obj_t *o = HD_FROM_GC(g);
+            traverse(h, o, visit_reachable, &ctx);
+            /* relink prev; leave the collecting state for the target's */
+            g->prev = (g->prev & HD_GC_PREV_FINALIZED) | (uintptr_t)prev | gen_bits_of_target;
+            if (sv && o->type == HD_T_TUPLE && tuple_untrackable(o)) {
+                prev->next = g->next; /* untrack: the next one links back when scanned */
+                g->next = 0;
+                g->prev &= HD_GC_PREV_FINALIZED;
+            } else {
+                if (sv) {
+                    sv->n++;
+                    if (sv->collect_dicts && o->type == HD_T_DICT)
+                        note_dict(h, sv, o);
+                }
+                prev = g;
+            }
         } else {
             prev->next = g->next;
             hd_gc_t *last = (hd_gc_t *)unreachable->prev;
@@ -258,12 +347,21 @@ static void move_unreachable(hd_heap_t *h, hd_gc_t *young, hd_gc_t *unreachable)
     unreachable->next &= ~HD_GC_NEXT_UNREACHABLE;
 }
 
-static void deduce_unreachable(hd_heap_t *h, hd_gc_t *base, hd_gc_t *unreachable)
+/* deduce_unreachable: steps 2-4 on `base`. With gen >= 0, base holds the
+ * generations 0..gen and the fused pass is used; with gen < 0 it is any
+ * list (the garbage, re-scanned after finalizers) and membership is marked
+ * first, as CPython does. Survivors get target_gen. */
+static void deduce_unreachable(hd_heap_t *h, hd_gc_t *base, hd_gc_t *unreachable, survivors_t *sv,
+                               int gen, int target_gen)
 {
-    update_refs(base);
-    subtract_refs(h, base);
+    if (gen >= 0) {
+        update_and_subtract(h, base, gen);
+    } else {
+        update_refs(base);
+        subtract_refs(h, base);
+    }
     list_init(unreachable);
-    move_unreachable(h, base, unreachable);
+    move_unreachable(h, base, unreachable, sv, target_gen);
 }
 
 static void clear_unreachable_mask(hd_gc_t *unreachable)
@@ -272,38 +370,44 @@ static void clear_unreachable_mask(hd_gc_t *unreachable)
         g->next &= ~HD_GC_NEXT_UNREACHABLE;
 }
 
-static void untrack_tuples(hd_gc_t *head)
+/* untrack_dicts: full collections only (bpo-14775): dicts whose contents
+ * cannot be tracked leave the lists. Returns how many were untracked. */
+static uint64_t untrack_dicts(hd_heap_t *h, hd_gc_t *head, survivors_t *sv)
 {
-    hd_gc_t *next;
-    for (hd_gc_t *g = NEXT(head); g != head; g = next) {
-        next = NEXT(g);
-        hd_obj_t *o = HD_FROM_GC(g);
-        if (o->type != HD_T_TUPLE)
-            continue;
-        hd_tuple_obj_t *t = (hd_tuple_obj_t *)o;
-        int64_t i = 0;
-        while (i < t->size && !hd__may_be_tracked(t->items[i]))
-            i++;
-        if (i == t->size)
-            hd__gc_untrack(o);
+    uint64_t n = 0;
+    if (!sv->dicts_failed) {
+        for (uint64_t i = 0; i < sv->ndicts; i++)
+            if (hd__dict_contents_untracked(sv->dicts[i])) {
+                hd__gc_untrack(sv->dicts[i]);
+                n++;
+            }
+    } else {
+        hd_gc_t *next;
+        for (hd_gc_t *g = NEXT(head); g != head; g = next) {
+            next = NEXT(g);
+            hd_obj_t *o = HD_FROM_GC(g);
+            if (o->type == HD_T_DICT && hd__dict_contents_untracked(o)) {
+                hd__gc_untrack(o);
+                n++;
+            }
+        }
     }
-}
-
-static void untrack_dicts(hd_gc_t *head)
-{
-    hd_gc_t *next;
-    for (hd_gc_t *g = NEXT(head); g != head; g = next) {
-        next = NEXT(g);
-        hd_obj_t *o = HD_FROM_GC(g);
-        if (o->type == HD_T_DICT && hd__dict_contents_untracked(o))
-            hd__gc_untrack(o);
-    }
+    hd_mem_free(h->mem, sv->dicts);
+    sv->dicts = NULL;
+    return n;
 }
 
 /* ---- weakrefs, finalizers, resurrection, deletion ---- */
 
-static int64_t handle_weakrefs(hd_heap_t *h, hd_gc_t *unreachable, hd_gc_t *old)
+/* handle_weakrefs: clears every weakref to the garbage and runs the
+ * callbacks of those that are not garbage themselves. Returns how many such
+ * weakrefs died after their callback; *nfinalizers counts the objects whose
+ * __del__ is still to run (the same pass, so that finalize_garbage can be
+ * skipped when there are none). */
+static int64_t handle_weakrefs(hd_heap_t *h, hd_gc_t *unreachable, hd_gc_t *old, int old_gen,
+                               uint64_t *nfinalizers)
 {
+    *nfinalizers = 0;
     hd_gc_t to_call;
     list_init(&to_call);
     hd_gc_t *next;
@@ -312,6 +416,8 @@ static int64_t handle_weakrefs(hd_heap_t *h, hd_gc_t *unreachable, hd_gc_t *old)
         next = NEXT(g);
         if (o->type == HD_T_WEAKREF)
             hd__weakref_unlink(h, (hd_weakref_obj_t *)o);
+        if (!(g->prev & HD_GC_PREV_FINALIZED) && hd_obj_has_del(h, o))
+            (*nfinalizers)++;
         if (!(hd__types[o->type].flags & HD_TF_WEAKREFABLE))
             continue;
         hd_weakref_obj_t **list = hd__weakref_list(h, o);
@@ -335,16 +441,21 @@ static int64_t handle_weakrefs(hd_heap_t *h, hd_gc_t *unreachable, hd_gc_t *old)
         hd_weakref_obj_t *wr = (hd_weakref_obj_t *)HD_FROM_GC(g);
         hd__weakref_call(h, wr);
         hd__decref(h, &wr->h);
-        if (NEXT(&to_call) == g)
+        if (NEXT(&to_call) == g) {
             list_move(g, old);
-        else
+            set_gen(g, old_gen);
+        } else {
             freed++;
+        }
     }
     return freed;
 }
 
-static void finalize_garbage(hd_heap_t *h, hd_gc_t *collectable)
+/* finalize_garbage: __del__ of every object that has one and has not run
+ * it yet. Returns how many ran. */
+static uint64_t finalize_garbage(hd_heap_t *h, hd_gc_t *collectable)
 {
+    uint64_t ran = 0;
     hd_gc_t seen;
     list_init(&seen);
     while (!list_is_empty(collectable)) {
@@ -353,6 +464,7 @@ static void finalize_garbage(hd_heap_t *h, hd_gc_t *collectable)
         list_move(g, &seen);
         if (!(g->prev & HD_GC_PREV_FINALIZED) && hd_obj_has_del(h, o)) {
             g->prev |= HD_GC_PREV_FINALIZED;
+            ran++;
             hd__incref(o);
             if (h->hooks.finalizer)
                 h->hooks.finalizer(h, o, h->hooks.ctx);
@@ -360,6 +472,7 @@ static void finalize_garbage(hd_heap_t *h, hd_gc_t *collectable)
         }
     }
     list_merge(&seen, collectable);
+    return ran;
 }
 
 static void clear_collecting(hd_gc_t *head)
@@ -368,10 +481,11 @@ static void clear_collecting(hd_gc_t *head)
         g->prev &= ~HD_GC_PREV_COLLECTING;
 }
 
-static void handle_resurrected(hd_heap_t *h, hd_gc_t *unreachable, hd_gc_t *still, hd_gc_t *old)
+static void handle_resurrected(hd_heap_t *h, hd_gc_t *unreachable, hd_gc_t *still, hd_gc_t *old,
+                               int old_gen)
 {
     clear_collecting(unreachable);
-    deduce_unreachable(h, unreachable, still);
+    deduce_unreachable(h, unreachable, still, NULL, -1, old_gen);
     clear_unreachable_mask(still);
     if (h->hooks.resurrected) {
         for (hd_gc_t *g = NEXT(unreachable); g != unreachable; g = NEXT(g))
@@ -381,7 +495,7 @@ static void handle_resurrected(hd_heap_t *h, hd_gc_t *unreachable, hd_gc_t *stil
     list_merge(unreachable, old);
 }
 
-static void delete_garbage(hd_heap_t *h, hd_gc_t *collectable, hd_gc_t *old)
+static void delete_garbage(hd_heap_t *h, hd_gc_t *collectable, hd_gc_t *old, int old_gen)
 {
     while (!list_is_empty(collectable)) {
         hd_gc_t *g = NEXT(collectable);
@@ -394,8 +508,11 @@ static void delete_garbage(hd_heap_t *h, hd_gc_t *collectable, hd_gc_t *old)
             hd__clear(h, o);
             hd__decref(h, o);
         }
-        if (NEXT(collectable) == g)
-            list_move(g, old); /* still alive: it may die later */
+        if (NEXT(collectable) == g) { /* still alive: it may die later */
+            g->prev &= ~HD_GC_PREV_COLLECTING;
+            list_move(g, old);
+            set_gen(g, old_gen);
+        }
     }
 }
 
@@ -432,6 +549,8 @@ static void debug_objects(hd_heap_t *h, const char *what, hd_gc_t *list)
 
 static void collect_main(hd_heap_t *h, int gen, hd_gc_result_t *res)
 {
+    assert(gen >= 0 && gen < NGEN);
+    gen = gen < 0 ? 0 : gen; /* never taken; tells the compiler gens[gen] is in bounds */
     uint64_t t0 = now_ns();
     if (h->gc_debug & HD_GC_DEBUG_STATS) {
         message(h, "gc: collecting generation %d...", gen);
@@ -449,30 +568,40 @@ static void collect_main(hd_heap_t *h, int gen, hd_gc_result_t *res)
     for (int i = 0; i < gen; i++)
         list_merge(GEN_HEAD(h, i), GEN_HEAD(h, gen));
     hd_gc_t *young = GEN_HEAD(h, gen);
-    hd_gc_t *old = gen + 1 < NGEN ? GEN_HEAD(h, gen + 1) : young;
+    int old_gen = gen + 1 < NGEN ? gen + 1 : gen;
+    hd_gc_t *old = GEN_HEAD(h, old_gen);
 
     hd_gc_t unreachable;
-    deduce_unreachable(h, young, &unreachable);
-    untrack_tuples(young);
+    survivors_t sv = {0};
+    sv.collect_dicts = young == old;
+    deduce_unreachable(h, young, &unreachable, &sv, gen, old_gen);
     if (young != old) {
         if (gen == NGEN - 2)
-            h->long_lived_pending += (int64_t)list_size(young);
+            h->long_lived_pending += (int64_t)sv.n;
         list_merge(young, old);
     } else {
-        untrack_dicts(young);
+        uint64_t untracked = untrack_dicts(h, young, &sv);
         h->long_lived_pending = 0;
-        h->long_lived_total = (int64_t)list_size(young);
+        h->long_lived_total = (int64_t)(sv.n - untracked);
     }
     clear_unreachable_mask(&unreachable);
     if (h->gc_debug & HD_GC_DEBUG_COLLECTABLE)
         debug_objects(h, "collectable", &unreachable);
 
-    int64_t m = handle_weakrefs(h, &unreachable, old);
-    finalize_garbage(h, &unreachable);
+    uint64_t nfinalizers;
+    int64_t m = handle_weakrefs(h, &unreachable, old, old_gen, &nfinalizers);
     hd_gc_t final_unreachable;
-    handle_resurrected(h, &unreachable, &final_unreachable, old);
+    if (nfinalizers > 0 && finalize_garbage(h, &unreachable) > 0) {
+        handle_resurrected(h, &unreachable, &final_unreachable, old, old_gen);
+    } else {
+        /* no finalizer ran, so nothing can have been resurrected: the
+         * re-scan of CPython's handle_resurrected_objects would find the
+         * same set */
+        list_init(&final_unreachable);
+        list_merge(&unreachable, &final_unreachable);
+    }
     m += (int64_t)list_size(&final_unreachable);
-    delete_garbage(h, &final_unreachable, old);
+    delete_garbage(h, &final_unreachable, old, old_gen);
 
     if (gen == NGEN - 1)
         hd__freelists_clear(h);
@@ -597,9 +726,16 @@ uint64_t hd_gc_pause_total_ns(const hd_heap_t *h)
     return h->gc_pause_ns_total;
 }
 
+static void set_gen_all(hd_gc_t *head, int gen)
+{
+    for (hd_gc_t *g = NEXT(head); g != head; g = NEXT(g))
+        set_gen(g, gen);
+}
+
 void hd_gc_freeze(hd_heap_t *h)
 {
     for (int i = 0; i < NGEN; i++) {
+        set_gen_all(GEN_HEAD(h, i), HD_GC_PERMANENT);
         list_merge(GEN_HEAD(h, i), PERM_HEAD(h));
         h->gens[0].count = 0; /* as 3.11 does: only count 0 */
     }
@@ -607,6 +743,7 @@ void hd_gc_freeze(hd_heap_t *h)
 
 void hd_gc_unfreeze(hd_heap_t *h)
 {
+    set_gen_all(PERM_HEAD(h), NGEN - 1);
     list_merge(PERM_HEAD(h), GEN_HEAD(h, NGEN - 1));
 }
 
@@ -638,6 +775,9 @@ int hd_obj_generation(const hd_heap_t *h, const hd_obj_t *o)
     if (!hd__is_gc(o) || !hd__gc_is_tracked(o))
         return -1;
     const hd_gc_t *target = HD_GC(o);
+    if (!is_collecting(target))
+        return gen_bits(target);
+    /* asked from a hook during a collection: find its list */
     for (int g = 0; g < 4; g++) {
         const hd_gc_t *head = g == 3 ? &h->permanent.head : &h->gens[g].head;
         for (const hd_gc_t *x = NEXT(head); x != head; x = NEXT(x))

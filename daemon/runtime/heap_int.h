@@ -63,7 +63,7 @@ enum {
 };
 
 typedef struct hd_gc {
-    uintptr_t next;
+    _Alignas(16) uintptr_t next; /* 16-aligned everywhere: prev keeps 4 flag bits */
     uintptr_t prev;
 } hd_gc_t;
 
@@ -72,7 +72,9 @@ typedef struct hd_gc {
 #define HD_GC_PREV_FINALIZED   ((uintptr_t)1)
 #define HD_GC_PREV_COLLECTING  ((uintptr_t)2)
 #define HD_GC_PREV_SHIFT       2
-#define HD_GC_PREV_MASK        (~(uintptr_t)3)
+#define HD_GC_PREV_MASK        (~(uintptr_t)15) /* the pointer in prev */
+#define HD_GC_GEN_SHIFT        2                /* outside a collection: bits 2-3 = generation */
+#define HD_GC_GEN_MASK         ((uintptr_t)12)
 #define HD_GC_NEXT_UNREACHABLE ((uintptr_t)1)
 
 /* ---- payloads (offsets from the object header) ---- */
@@ -519,6 +521,59 @@ static inline int hd__objects_limit(const hd_heap_t *h)
 
 /* hd__traverse: tp_traverse of any object (instances need the heap). */
 int hd__traverse(hd_heap_t *h, hd_obj_t *o, hd_visit_fn visit, void *arg);
+
+/* hd__instance_traverse_h: subtype_traverse: slots, then the values in
+ * index order, then a materialized dict, then the class. Inline so that the
+ * collector's calls, with a constant visitor, compile to straight loops. */
+static inline int hd__instance_traverse_h(hd_heap_t *h, hd_obj_t *o, hd_visit_fn visit, void *arg)
+{
+    hd_class_meta_t *m = h->classes[o->aux]->meta;
+    int rc;
+    if (!(o->flags & HD_OF_MANAGED)) {
+        hd_obj_t **slots = (hd_obj_t **)(o + 1);
+        for (uint32_t i = 0; i < m->nslots; i++)
+            if (slots[i] && (rc = visit(slots[i], arg)))
+                return rc;
+    } else {
+        hd_preheader_t *pre = HD_PREHEADER(o);
+        if (pre->values) {
+            hd_obj_t **values = (hd_obj_t **)pre->values;
+            for (uint32_t i = 0; i < m->nkeys; i++)
+                if (values[i] && (rc = visit(values[i], arg)))
+                    return rc;
+        }
+        if (pre->dict && (rc = visit(pre->dict, arg)))
+            return rc;
+    }
+    return visit((hd_obj_t *)h->classes[o->aux], arg);
+}
+
+/* hd__traverse_inline: hd__traverse with the common container types
+ * expanded in place (lists and tuples from the end, as CPython's). */
+static inline int hd__traverse_inline(hd_heap_t *h, hd_obj_t *o, hd_visit_fn visit, void *arg)
+{
+    int rc;
+    switch (o->type) {
+    case HD_T_LIST: {
+        hd_list_obj_t *l = (hd_list_obj_t *)o;
+        for (int64_t i = l->size; --i >= 0;)
+            if ((rc = visit(l->items[i], arg)))
+                return rc;
+        return 0;
+    }
+    case HD_T_TUPLE: {
+        hd_tuple_obj_t *t = (hd_tuple_obj_t *)o;
+        for (int64_t i = t->size; --i >= 0;)
+            if ((rc = visit(t->items[i], arg)))
+                return rc;
+        return 0;
+    }
+    case HD_T_INSTANCE:
+        return hd__instance_traverse_h(h, o, visit, arg);
+    default:
+        return hd__types[o->type].traverse ? hd__types[o->type].traverse(o, visit, arg) : 0;
+    }
+}
 /* hd__clear: tp_clear of any object (no-op for types without one). */
 void hd__clear(hd_heap_t *h, hd_obj_t *o);
 
@@ -530,7 +585,6 @@ uint32_t hd__str_char(const hd_obj_t *o, int64_t i);
 int hd__str_from_cps(hd_heap_t *h, const uint32_t *cps, int64_t n, hd_obj_t **out);
 
 /* instance.c */
-int hd__instance_traverse_h(hd_heap_t *h, hd_obj_t *o, hd_visit_fn visit, void *arg);
 size_t hd__instance_sizeof_h(const hd_heap_t *h, const hd_obj_t *o);
 hd_weakref_obj_t **hd__instance_weakref_slot(hd_heap_t *h, hd_obj_t *o);
 /* hd__instance_adopt_dict: o (with no attributes yet) takes `dict` as its

@@ -567,31 +567,6 @@ size_t hd__instance_sizeof(const hd_obj_t *o)
     return 0;
 }
 
-/* hd__instance_traverse_h: subtype_traverse: slots, then the values in
- * index order, then a materialized dict, then the class. */
-int hd__instance_traverse_h(hd_heap_t *h, hd_obj_t *o, hd_visit_fn visit, void *arg)
-{
-    hd_class_meta_t *m = meta_of(h, o);
-    int rc;
-    if (!(o->flags & HD_OF_MANAGED)) {
-        hd_obj_t **slots = (hd_obj_t **)(o + 1);
-        for (uint32_t i = 0; i < m->nslots; i++)
-            if (slots[i] && (rc = visit(slots[i], arg)))
-                return rc;
-    } else {
-        hd_preheader_t *pre = HD_PREHEADER(o);
-        if (pre->values) {
-            hd_obj_t **values = (hd_obj_t **)pre->values;
-            for (uint32_t i = 0; i < m->nkeys; i++)
-                if (values[i] && (rc = visit(values[i], arg)))
-                    return rc;
-        }
-        if (pre->dict && (rc = visit(pre->dict, arg)))
-            return rc;
-    }
-    return visit((hd_obj_t *)hd__class_of(h, o), arg);
-}
-
 int hd__instance_traverse(hd_obj_t *o, hd_visit_fn visit, void *arg)
 {
     (void)o, (void)visit, (void)arg;
@@ -654,17 +629,18 @@ void hd__instance_dealloc(hd_heap_t *h, hd_obj_t *o)
 {
     if (hd__gc_is_tracked(o))
         hd__gc_untrack(o);
-    if (run_finalizer(h, o))
+    hd_class_obj_t *cls = hd__class_of(h, o);
+    hd_class_meta_t *m = cls->meta;
+    if ((m->has_del || (o->flags & HD_OF_DEL)) && run_finalizer(h, o))
         return;
-    hd_class_meta_t *m = meta_of(h, o);
-    if (m->weakrefable && *hd__weakref_list(h, o))
+    hd_weakref_obj_t **wrlist = m->weakrefable ? hd__instance_weakref_slot(h, o) : NULL;
+    if (wrlist && *wrlist)
         hd__weakref_clear_all(h, o);
     hd__instance_clear(h, o);
     if (o->flags & HD_OF_MANAGED && HD_PREHEADER(o)->values)
         values_free(h, (hd_obj_t **)HD_PREHEADER(o)->values);
-    hd_obj_t *cls = (hd_obj_t *)hd__class_of(h, o);
     hd__obj_free_block(h, o);
-    hd__decref(h, cls);
+    hd__decref(h, &cls->h);
 }
 
 /* hd__instance_weakref_slot: where an instance keeps its weakref list. */

@@ -8,8 +8,8 @@
  * decrefs reaches HD_TRASH_UNWIND_LEVEL nested container deallocations, the
  * next dying container is not torn down but pushed on heap->delete_later,
  * linked through its GC header's prev word (it is untracked by then, so the
- * header is free). When the outermost deallocation returns, the chain is
- * drained in a loop. A 1,000,000-deep nested list therefore frees with at
+ * header is free but for the FINALIZED bit, which is kept). When the outermost deallocation
+ * returns, the chain is drained in a loop. A 1,000,000-deep nested list therefore frees with at
  * most ~50 dealloc frames on the C stack.
  */
 #include "heap_int.h"
@@ -112,8 +112,8 @@ static void destroy_chain(hd_heap_t *h)
 {
     while (h->delete_later) {
         hd_obj_t *o = h->delete_later;
-        h->delete_later = (hd_obj_t *)HD_GC(o)->prev;
-        HD_GC(o)->prev = 0;
+        h->delete_later = (hd_obj_t *)(HD_GC(o)->prev & HD_GC_PREV_MASK);
+        HD_GC(o)->prev &= HD_GC_PREV_FINALIZED;
         h->delete_nesting++;
         hd__types[o->type].dealloc(h, o);
         h->delete_nesting--;
@@ -140,7 +140,8 @@ void hd__dealloc(hd_heap_t *h, hd_obj_t *o)
     if (h->delete_nesting >= HD_TRASH_UNWIND_LEVEL) {
         if (o->type == HD_T_INSTANCE && hd__gc_is_tracked(o))
             hd__gc_untrack(o);
-        HD_GC(o)->prev = (uintptr_t)h->delete_later;
+        /* keep FINALIZED: a resurrected instance must not run __del__ twice */
+        HD_GC(o)->prev = (HD_GC(o)->prev & HD_GC_PREV_FINALIZED) | (uintptr_t)h->delete_later;
         h->delete_later = o;
         return;
     }
@@ -190,10 +191,7 @@ size_t hd_obj_sizeof(const hd_heap_t *h, const hd_obj_t *o)
 
 int hd__traverse(hd_heap_t *h, hd_obj_t *o, hd_visit_fn visit, void *arg)
 {
-    if (o->type == HD_T_INSTANCE)
-        return hd__instance_traverse_h(h, o, visit, arg);
-    const hd_type_info_t *t = &hd__types[o->type];
-    return t->traverse ? t->traverse(o, visit, arg) : 0;
+    return hd__traverse_inline(h, o, visit, arg);
 }
 
 void hd__clear(hd_heap_t *h, hd_obj_t *o)
