@@ -58,8 +58,10 @@ int hd_heap_new(hd_mem_t *mem, const hd_heap_config_t *cfg, hd_heap_t **out)
     int rc = hd_pool_new(mem, &h->pool);
     if (!rc)
         rc = hd_trace_new(mem, &h->trace);
-    if (!rc)
+    if (!rc) {
+        h->tracing = hd_trace_flag(h->trace);
         rc = intern_type_kinds(h);
+    }
     if (!rc)
         rc = hd__statics_init(h);
     if (!rc)
@@ -175,7 +177,7 @@ int hd__block_alloc(hd_heap_t *h, size_t len, uint32_t kind, void **out)
     int rc = hd_pool_block_alloc(h->pool, len, out);
     if (rc)
         return rc;
-    if (HD_UNLIKELY(hd_trace_is_tracing(h->trace))) {
+    if (HD_UNLIKELY(*h->tracing)) {
         rc = hd_trace_add(h->trace, *out, len, h->site, kind);
         if (rc) {
             hd_pool_block_free(h->pool, *out);
@@ -187,7 +189,7 @@ int hd__block_alloc(hd_heap_t *h, size_t len, uint32_t kind, void **out)
 
 int hd__block_realloc(hd_heap_t *h, void *p, size_t len, uint32_t kind, void **out)
 {
-    bool tracing = hd_trace_is_tracing(h->trace);
+    bool tracing = *h->tracing != 0;
     if (tracing && hd_trace_reserve(h->trace, 1) != 0)
         return HD_ENOMEM;
     int rc = hd_pool_block_realloc(h->pool, p, len, out);
@@ -202,7 +204,7 @@ void hd__block_free(hd_heap_t *h, void *p)
 {
     if (!p)
         return;
-    if (HD_UNLIKELY(hd_trace_is_tracing(h->trace)))
+    if (HD_UNLIKELY(*h->tracing))
         hd_trace_remove(h->trace, p);
     hd_pool_block_free(h->pool, p);
 }

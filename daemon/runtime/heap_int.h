@@ -268,6 +268,7 @@ struct hd_heap {
     hd_mem_t *mem;          /* borrowed from the embedder */
     hd_pool_t *pool;        /* owned */
     struct hd_trace *trace; /* owned */
+    const int *tracing;     /* borrowed from trace: nonzero while tracing */
     hd_heap_hooks_t hooks;
     uint32_t site; /* current allocation site (trace) */
 

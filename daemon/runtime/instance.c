@@ -343,8 +343,8 @@ static int materialize(hd_heap_t *h, hd_obj_t *o)
     hd_obj_t **values = values_of(o);
     uint8_t *p = order_of(values);
     size_t n = p[-2];
-    const char *names[HD_SHARED_KEYS_MAX];
-    hd_obj_t *vals[HD_SHARED_KEYS_MAX];
+    const char *names[HD_SHARED_KEYS_MAX] = {0};
+    hd_obj_t *vals[HD_SHARED_KEYS_MAX] = {0};
     for (size_t k = 0; k < n; k++) {
         names[k] = m->keys[p[-3 - k]];
         vals[k] = values[p[-3 - k]];
@@ -589,15 +589,15 @@ void hd__instance_clear(hd_heap_t *h, hd_obj_t *o)
         return;
     }
     hd_preheader_t *pre = HD_PREHEADER(o);
-    if (pre->values) {
-        hd_obj_t **values = (hd_obj_t **)pre->values;
+    hd_obj_t **values = (hd_obj_t **)pre->values;
+    if (values && order_of(values)[-2]) {
+        /* empty the insertion order first: a decref below may run code
+         * that looks at this instance, and must find it consistent */
+        order_of(values)[-2] = 0;
         for (uint32_t i = 0; i < m->nkeys; i++) {
             hd_obj_t *v = values[i];
-            if (!v)
-                continue;
             values[i] = NULL;
-            order_remove(values, (int)i);
-            hd__decref(h, v);
+            hd__xdecref(h, v);
         }
     }
     hd_obj_t *dict = pre->dict;

@@ -408,6 +408,11 @@ int hd_trace_is_tracing(const hd_trace_t *trace)
     return trace->tracing;
 }
 
+const int *hd_trace_flag(const hd_trace_t *trace)
+{
+    return &trace->tracing;
+}
+
 void hd_trace_reset_peak(hd_trace_t *trace)
 {
     if (trace->tracing)

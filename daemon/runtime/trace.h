@@ -93,6 +93,11 @@ void hd_trace_stop(hd_trace_t *trace);
 /* hd_trace_is_tracing: 1 while tracing, else 0. Ownership: none. */
 int hd_trace_is_tracing(const hd_trace_t *trace);
 
+/* hd_trace_flag: where the tracer keeps its "tracing" flag (nonzero while
+ * tracing), so that the heap's allocation paths can test it with one load.
+ * Borrowed for the tracer's life; read only. */
+const int *hd_trace_flag(const hd_trace_t *trace);
+
 /* hd_trace_clear: clear_traces(): drop every trace; current and peak become
  * 0. Tracing stays on. Never fails. Ownership: frees the trace table. */
 void hd_trace_clear(hd_trace_t *trace);
