@@ -282,6 +282,7 @@ static void keys_release(hd_heap_t *h, keys_t *k)
 
 /* ---- dict objects ---- */
 
+/* as_dict: o as a dict, or NULL when it is not one. Borrowed. */
 static hd_dict_obj_t *as_dict(hd_obj_t *o)
 {
     return (o && o->type == HD_T_DICT) ? (hd_dict_obj_t *)o : NULL;
@@ -312,7 +313,8 @@ static int dict_alloc(hd_heap_t *h, hd_dict_obj_t **out)
     return 0;
 }
 
-/* dict_free_object: the end of dict_dealloc: onto the free list or freed. */
+/* dict_free_object: the end of dict_dealloc: onto the free list or freed.
+ * Takes the (dead) object. */
 static void dict_free_object(hd_heap_t *h, hd_obj_t *o)
 {
     if (h->dict_nfree < HD_DICT_MAXFREELIST) {
@@ -323,25 +325,19 @@ static void dict_free_object(hd_heap_t *h, hd_obj_t *o)
     hd__obj_free_block(h, o);
 }
 
-/* may_be_tracked: _PyObject_GC_MAY_BE_TRACKED: any GC object, except a
- * tuple that is not tracked right now. */
-static bool may_be_tracked(const hd_obj_t *o)
-{
-    if (!hd__is_gc(o))
-        return false;
-    return o->type != HD_T_TUPLE || hd__gc_is_tracked(o);
-}
-
+/* maintain_tracking: MAINTAIN_TRACKING: track d when key or value may be
+ * tracked (hd__may_be_tracked). No references move. */
 static void maintain_tracking(hd_heap_t *h, hd_dict_obj_t *d, hd_obj_t *key, hd_obj_t *value)
 {
-    if (!hd__gc_is_tracked(&d->h) && (may_be_tracked(key) || may_be_tracked(value)))
+    if (!hd__gc_is_tracked(&d->h) && (hd__may_be_tracked(key) || hd__may_be_tracked(value)))
         hd__gc_track(h, &d->h);
 }
 
 /* ---- lookup and resize ---- */
 
 /* lookup: _Py_dict_lookup: the entry index of key in k (*ix >= 0) or
- * DKIX_EMPTY. Returns 0 or an error of == (HD_ELIMIT: too deep). */
+ * DKIX_EMPTY. Returns 0 or an error of == (HD_ELIMIT: too deep). Reads
+ * only; key borrowed. */
 static int lookup(hd_heap_t *h, const keys_t *k, hd_obj_t *key, int64_t hash, int depth,
                   int64_t *ix)
 {
@@ -373,7 +369,8 @@ static int lookup(hd_heap_t *h, const keys_t *k, hd_obj_t *key, int64_t hash, in
     return 0;
 }
 
-/* find_empty_slot: the first EMPTY or DUMMY slot on hash's probe path. */
+/* find_empty_slot: the first EMPTY or DUMMY slot on hash's probe path.
+ * Reads only. */
 static size_t find_empty_slot(const keys_t *k, int64_t hash)
 {
     size_t mask = ksize(k) - 1, perturb = (size_t)hash, i = (size_t)hash & mask;
@@ -384,6 +381,7 @@ static size_t find_empty_slot(const keys_t *k, int64_t hash)
     return i;
 }
 
+/* build_indices: the index slots of entries [0, n) of a fresh table. */
 static void build_indices(keys_t *k, int64_t n)
 {
     size_t mask = ksize(k) - 1;
@@ -427,6 +425,7 @@ typedef struct reserve {
     int n, next;
 } reserve_t;
 
+/* reserve_plan: notes one more table the merge will need (no memory yet). */
 static int reserve_plan(reserve_t *rv, uint8_t log2, bool unicode)
 {
     if (rv->n == RESERVE_MAX)
@@ -438,7 +437,8 @@ static int reserve_plan(reserve_t *rv, uint8_t log2, bool unicode)
 }
 
 /* reserve_fill: allocates the planned tables; on failure gives back those
- * already taken (in reverse, so the keys free list is as it was). */
+ * already taken (in reverse, so the keys free list is as it was). The
+ * reserve owns the blocks until new_table hands them out. */
 static int reserve_fill(hd_heap_t *h, reserve_t *rv)
 {
     for (int i = 0; i < rv->n; i++) {
@@ -467,7 +467,8 @@ static int new_table(hd_heap_t *h, reserve_t *rv, uint8_t log2, bool unicode, ke
 /* ---- insertion and deletion ---- */
 
 /* resize_need: whether inserting key (present or not) needs a new table
- * first: the unicode -> general conversion, or a full table. */
+ * first: the unicode -> general conversion, or a full table; its log2 size
+ * and kind come back in *log2 and *unicode. Reads only. */
 static bool resize_need(const keys_t *k, int64_t used, const hd_obj_t *key, bool present,
                         uint8_t *log2, bool *unicode)
 {
@@ -484,7 +485,8 @@ static bool resize_need(const keys_t *k, int64_t used, const hd_obj_t *key, bool
     return false;
 }
 
-/* insert_entry: appends a new entry; the table has room and the right kind. */
+/* insert_entry: appends a new entry; the table has room and the right kind.
+ * The dict takes new references to key and value. */
 static void insert_entry(hd_dict_obj_t *d, hd_obj_t *key, int64_t hash, hd_obj_t *value)
 {
     keys_t *k = d->keys;
@@ -499,9 +501,11 @@ static void insert_entry(hd_dict_obj_t *d, hd_obj_t *key, int64_t hash, hd_obj_t
     k->nentries++;
 }
 
-/* insert: insertdict (and insert_to_emptydict, which it equals here). The
- * replaced value, if any, comes back in *old for the caller to release
- * after this returns. Nothing changes on error. */
+/* insert: insertdict (and insert_to_emptydict, which it equals here). A new
+ * table comes from rv (a planned merge) or is allocated now. Nothing
+ * changes on error. key and value borrowed (the dict takes its own
+ * references); the dict's reference to a replaced value passes to the
+ * caller through *old, to release once the dict is consistent. */
 static int insert(hd_heap_t *h, hd_dict_obj_t *d, hd_obj_t *key, int64_t hash, hd_obj_t *value,
                   reserve_t *rv, hd_obj_t **old)
 {
@@ -534,7 +538,8 @@ static int insert(hd_heap_t *h, hd_dict_obj_t *d, hd_obj_t *key, int64_t hash, h
     return 0;
 }
 
-/* setitem: PyDict_SetItem with the key's hash known. */
+/* setitem: PyDict_SetItem with the key's hash known. key and value
+ * borrowed. */
 static int setitem(hd_heap_t *h, hd_dict_obj_t *d, hd_obj_t *key, int64_t hash, hd_obj_t *value)
 {
     hd_obj_t *old;
@@ -545,7 +550,7 @@ static int setitem(hd_heap_t *h, hd_dict_obj_t *d, hd_obj_t *key, int64_t hash, 
 }
 
 /* delitem: delitem_common: DKIX_DUMMY in the slot, entry cleared, then the
- * key and the value released. */
+ * dict's references to the key and the value released (in that order). */
 static void delitem(hd_heap_t *h, hd_dict_obj_t *d, int64_t hash, int64_t ix)
 {
     keys_t *k = d->keys;
@@ -575,7 +580,8 @@ int hd_dict_setitem(hd_heap_t *h, hd_obj_t *dict, hd_obj_t *key, hd_obj_t *value
     return rc ? rc : setitem(h, d, key, hash, value);
 }
 
-/* find: hash + lookup. 0 with *ix (maybe DKIX_EMPTY), or an error. */
+/* find: hash + lookup. 0 with *hash and *ix (maybe DKIX_EMPTY), or an
+ * error (HD_ETYPE: unhashable). Reads only; key borrowed. */
 static int find(hd_heap_t *h, hd_dict_obj_t *d, hd_obj_t *key, int64_t *hash, int64_t *ix)
 {
     int rc = hd__obj_hash(h, key, hash);
@@ -654,7 +660,8 @@ int hd_dict_setdefault(hd_heap_t *h, hd_obj_t *dict, hd_obj_t *key, hd_obj_t *df
 }
 
 /* dict_clear: PyDict_Clear: back to the shared empty keys, then the old
- * table's references are released. Tracking does not change. */
+ * table's references are released (which may re-enter the dict: it is
+ * already empty). Tracking does not change. */
 static void dict_clear(hd_heap_t *h, hd_dict_obj_t *d)
 {
     keys_t *old = d->keys;
@@ -720,6 +727,7 @@ typedef struct plan_state {
     int64_t usable, used;
 } plan_state_t;
 
+/* plan_resize: a simulated resize: the counters of the new table. */
 static int plan_resize(reserve_t *rv, plan_state_t *s, uint8_t log2, bool unicode)
 {
     s->unicode = unicode;
@@ -806,7 +814,8 @@ static int clone_keys(hd_heap_t *h, const hd_dict_obj_t *o, keys_t **out)
 }
 
 /* merge_clone: dict_merge's fast path into an empty dict: the clone of a
- * clean table that is small or at least half full. 1 if taken. */
+ * clean table that is small or at least half full. 1 if taken, 0 if not,
+ * or an error (nothing changed). o borrowed. */
 static int merge_clone(hd_heap_t *h, hd_dict_obj_t *d, hd_dict_obj_t *o)
 {
     const keys_t *ok = o->keys;
@@ -828,7 +837,8 @@ static int merge_clone(hd_heap_t *h, hd_dict_obj_t *d, hd_dict_obj_t *o)
 }
 
 /* dict_merge: dict_merge(d, o, override=1) of 3.11. Atomic (see the file
- * comment). 0, HD_ENOMEM, HD_ELIMIT. */
+ * comment). 0, HD_ENOMEM, HD_ELIMIT. o borrowed; d takes its own
+ * references to what it stores. */
 static int dict_merge(hd_heap_t *h, hd_dict_obj_t *d, hd_dict_obj_t *o)
 {
     if (o == d || o->used == 0)
@@ -897,7 +907,8 @@ int hd__dict_copy(hd_heap_t *h, hd_obj_t *dict, hd_obj_t **out)
 }
 
 /* set_items: PyDict_SetItem of n pairs in order (the key hashed first).
- * On error the dict is left as far as it got: the callers drop it. */
+ * On error the dict is left as far as it got: the callers drop it. Pairs
+ * borrowed. */
 static int set_items(hd_heap_t *h, hd_dict_obj_t *d, size_t n, hd_obj_t *const *keys,
                      hd_obj_t *const *values)
 {
@@ -911,7 +922,7 @@ static int set_items(hd_heap_t *h, hd_dict_obj_t *d, size_t n, hd_obj_t *const *
 }
 
 /* from_items: _PyDict_FromItems: dict_new_presized(n, all keys str), then
- * the items in order. New reference. */
+ * the items in order. Pairs borrowed. New reference. */
 static int from_items(hd_heap_t *h, size_t n, hd_obj_t *const *keys, hd_obj_t *const *values,
                       hd_dict_obj_t **out)
 {
@@ -964,7 +975,8 @@ static int build_chunk(hd_heap_t *h, size_t n, hd_obj_t *const *keys, hd_obj_t *
 }
 
 /* add_chunk: builds pairs [begin, end) and merges them into *acc
- * (DICT_UPDATE), or makes them *acc when it is the first chunk. */
+ * (DICT_UPDATE), or makes them *acc when it is the first chunk (then *acc
+ * is a new reference; the chunk dict of a merge is released). */
 static int add_chunk(hd_heap_t *h, hd_dict_obj_t **acc, size_t begin, size_t end,
                      hd_obj_t *const *keys, hd_obj_t *const *values)
 {
@@ -1135,7 +1147,8 @@ bool hd__dict_contents_untracked(hd_obj_t *o)
     const keys_t *k = ((hd_dict_obj_t *)o)->keys;
     for (int64_t i = 0; i < k->nentries; i++) {
         hd_obj_t *v = ent_value(k, i);
-        if (v && (may_be_tracked(v) || (k->kind == DK_GENERAL && may_be_tracked(ent_key(k, i)))))
+        if (v &&
+            (hd__may_be_tracked(v) || (k->kind == DK_GENERAL && hd__may_be_tracked(ent_key(k, i)))))
             return false;
     }
     return true;

@@ -43,6 +43,7 @@
 
 /* ---- SipHash-1-3, key (0, 0) ---- */
 
+/* rotl64: rotate left by b (0 < b < 64). */
 static uint64_t rotl64(uint64_t x, int b)
 {
     return (x << b) | (x >> (64 - b));
@@ -62,6 +63,7 @@ static uint64_t rotl64(uint64_t x, int b)
         v2 = rotl64(v2, 32);                                                                       \
     } while (0)
 
+/* load_le64: n <= 8 bytes as a little-endian integer (_le64toh). */
 static uint64_t load_le64(const uint8_t *p, size_t n)
 {
     uint64_t x = 0;
@@ -110,6 +112,7 @@ int64_t hd__hash_pointer(uint64_t addr)
     return (int64_t)y == -1 ? -2 : (int64_t)y;
 }
 
+/* hash_int: long_hash over the 30-bit digits. */
 static int64_t hash_int(const hd_int_obj_t *io)
 {
     int64_t n = io->size;
@@ -155,6 +158,7 @@ static double split_double(double v, int *e)
     return v;
 }
 
+/* is_finite: neither inf nor nan (without libm). */
 static bool is_finite(double v)
 {
     return v - v == 0.0;
@@ -205,6 +209,7 @@ int hd__str_hash(hd_obj_t *o, int64_t *out)
     return 0;
 }
 
+/* bytes_hash: bytes_hash with the cache in the object. */
 static int64_t bytes_hash(hd_bytes_obj_t *b)
 {
     if (b->hash == -1)
@@ -216,6 +221,8 @@ static int64_t bytes_hash(hd_bytes_obj_t *b)
 
 static int hash_obj(hd_heap_t *h, hd_obj_t *o, int64_t *out, int depth);
 
+/* hash_tuple: 3.11's tuplehash (xxHash lanes). HD_ETYPE when an item is
+ * unhashable, HD_ELIMIT past HD_HASH_MAX_DEPTH. */
 static int hash_tuple(hd_heap_t *h, hd_obj_t *o, int64_t *out, int depth)
 {
     const hd_tuple_obj_t *t = (const hd_tuple_obj_t *)o;
@@ -236,6 +243,7 @@ static int hash_tuple(hd_heap_t *h, hd_obj_t *o, int64_t *out, int depth)
     return 0;
 }
 
+/* hash_weakref: weakref_hash: the referent's, cached on first use. */
 static int hash_weakref(hd_heap_t *h, hd_obj_t *o, int64_t *out, int depth)
 {
     hd_weakref_obj_t *wr = (hd_weakref_obj_t *)o;
@@ -252,6 +260,7 @@ static int hash_weakref(hd_heap_t *h, hd_obj_t *o, int64_t *out, int depth)
     return 0;
 }
 
+/* hash_obj: PyObject_Hash. Changes nothing but the hash caches. */
 static int hash_obj(hd_heap_t *h, hd_obj_t *o, int64_t *out, int depth)
 {
     switch (o->type) {
@@ -293,11 +302,13 @@ int hd_obj_hash(hd_heap_t *h, hd_obj_t *o, int64_t *out)
 
 /* ---- == ---- */
 
+/* is_int: int or bool (a bool is an int with one digit). */
 static bool is_int(const hd_obj_t *o)
 {
     return o->type == HD_T_INT || o->type == HD_T_BOOL;
 }
 
+/* int_eq: same sign, size and digits. */
 static bool int_eq(const hd_int_obj_t *a, const hd_int_obj_t *b)
 {
     if (a->size != b->size)
@@ -341,6 +352,7 @@ static bool float_int_eq(double v, const hd_int_obj_t *io)
     return n == ndigits && memcmp(io->digits, digits, (size_t)n * sizeof(uint32_t)) == 0;
 }
 
+/* num_eq: == between ints, bools and floats, exact. */
 static int num_eq(const hd_obj_t *a, const hd_obj_t *b)
 {
     if (is_int(a) && is_int(b))
@@ -352,6 +364,8 @@ static int num_eq(const hd_obj_t *a, const hd_obj_t *b)
     return float_int_eq(((const hd_float_obj_t *)b)->value, (const hd_int_obj_t *)a);
 }
 
+/* str_eq: unicode_eq: same length and kind, same code units (the kind of a
+ * str is fixed by its largest character, so equal strs share it). */
 static bool str_eq(const hd_str_obj_t *a, const hd_str_obj_t *b)
 {
     if (a->length != b->length || HD_STR_KIND(a) != HD_STR_KIND(b))
@@ -362,6 +376,7 @@ static bool str_eq(const hd_str_obj_t *a, const hd_str_obj_t *b)
            0;
 }
 
+/* bytes_eq: same size, same bytes. */
 static bool bytes_eq(const hd_bytes_obj_t *a, const hd_bytes_obj_t *b)
 {
     return a->size == b->size && memcmp(a->data, b->data, (size_t)a->size) == 0;

@@ -45,11 +45,13 @@
 _Static_assert(sizeof(hd_set_obj_t) == 200, "PySetObject is 200 bytes");
 _Static_assert(sizeof(hd_set_entry_t) == 16, "setentry is 16 bytes");
 
+/* as_set: o as a set, or NULL when it is not one. Borrowed. */
 static hd_set_obj_t *as_set(hd_obj_t *o)
 {
     return (o && o->type == HD_T_SET) ? (hd_set_obj_t *)o : NULL;
 }
 
+/* is_live: the entry holds a key (neither never used nor a dummy). */
 static bool is_live(const hd_heap_t *h, const hd_set_entry_t *e)
 {
     return e->key && e->key != h->dummy;
@@ -70,7 +72,8 @@ static void empty_to_minsize(hd_set_obj_t *s)
 
 /* probe: walks key's probe sequence. Returns 0 with *found the live entry
  * equal to key, or NULL and *slot the first never-used entry and *freeslot
- * the last dummy before it (NULL if none). Errors come from ==. */
+ * the last dummy before it (NULL if none). Errors come from ==. Reads
+ * only; key borrowed. */
 static int probe(hd_heap_t *h, hd_set_obj_t *s, hd_obj_t *key, int64_t hash, int depth,
                  hd_set_entry_t **found, hd_set_entry_t **slot, hd_set_entry_t **freeslot)
 {
@@ -102,7 +105,8 @@ static int probe(hd_heap_t *h, hd_set_obj_t *s, hd_obj_t *key, int64_t hash, int
     }
 }
 
-/* insert_clean: set_insert_clean: into a table without dummies or key. */
+/* insert_clean: set_insert_clean: into a table without dummies or key.
+ * The reference moves with the entry (the caller counts fill and used). */
 static void insert_clean(hd_set_entry_t *table, size_t mask, hd_obj_t *key, int64_t hash)
 {
     size_t perturb = (size_t)hash, i = (size_t)hash & mask;
@@ -180,7 +184,8 @@ static void table_rebuild(hd_heap_t *h, hd_set_obj_t *s, hd_set_entry_t *nt, siz
 /* ---- adding, discarding ---- */
 
 /* add_entry: set_add_entry, atomic: a new table is allocated before the key
- * is stored. 0, HD_ENOMEM, HD_ELIMIT or an error of ==. */
+ * is stored. 0, HD_ENOMEM, HD_ELIMIT or an error of ==. key borrowed; the
+ * set takes its own reference when it stores it. */
 static int add_entry(hd_heap_t *h, hd_set_obj_t *s, hd_obj_t *key, int64_t hash)
 {
     hd_set_entry_t *found, *slot, *freeslot, *nt = NULL;
@@ -211,6 +216,8 @@ static int add_entry(hd_heap_t *h, hd_set_obj_t *s, hd_obj_t *key, int64_t hash)
     return 0;
 }
 
+/* add_key: set_add_key: hash (HD_ETYPE when unhashable), then add_entry.
+ * key borrowed. */
 static int add_key(hd_heap_t *h, hd_set_obj_t *s, hd_obj_t *key)
 {
     int64_t hash;
@@ -218,8 +225,9 @@ static int add_key(hd_heap_t *h, hd_set_obj_t *s, hd_obj_t *key)
     return rc ? rc : add_entry(h, s, key, hash);
 }
 
-/* clear_internal: set_clear_internal: the set is emptied first, then the
- * old entries are released (a release may re-enter the set). */
+/* clear_internal: set_clear_internal: the set is emptied first, then its
+ * references to the old keys are released (a release may re-enter the set,
+ * which is consistent by then). */
 static void clear_internal(hd_heap_t *h, hd_set_obj_t *s)
 {
     hd_set_entry_t small_copy[HD_SET_MINSIZE];
