@@ -663,7 +663,24 @@ TEST(refcounts_follow_ownership)
     heap_done(h);
 }
 
-TEST(tracking_like_python)
+/* check_tracked: compares our gc.is_tracked answers with python3's. */
+static void check_tracked(const bool *got, int n, const int64_t *want, size_t nwant)
+{
+    CHECK_EQ(n, (int)nwant);
+    for (int i = 0; i < n; i++) {
+        if (got[i] != (want[i] != 0))
+            fprintf(stderr, "tracking check %d: %d, python %lld\n", i, got[i], (long long)want[i]);
+        CHECK_EQ(got[i], want[i]);
+    }
+}
+
+static void decref_all(hd_heap_t *h, hd_obj_t **objs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        hd_obj_decref(h, objs[i]);
+}
+
+TEST(tracking_on_insertion_like_python)
 {
     int64_t *want;
     size_t n = py_ints("import gc\n"
@@ -679,20 +696,14 @@ TEST(tracking_like_python)
                        "e[t] = 1; T(e)\n"
                        "e['l'] = []; T(e)\n"
                        "f = {}; f[1] = {}; T(f)\n"
-                       "g = {}; g.update({'x': []}); T(g)\n"
-                       "g2 = {}; g2.update({'x': 1}); T(g2)\n"
-                       "g3 = {'x': [1]}.copy(); T(g3)\n"
-                       "g4 = {'y': 1}; g4.update({'x': []}); T(g4)\n"
-                       "gc.collect(); T(e); T(g); T(f)\n"
-                       "s = {'s': set()}; T(s)\n",
+                       "gc.collect(); T(e); T(f)\n",
                        &want);
-    CHECK_EQ(n, 19);
     hd_heap_t *h = heap_new();
-    bool got[32];
+    bool got[16];
     int ng = 0;
     hd_obj_t *one = mk_int(h, 1), *two = mk_int(h, 2), *ka = mk_str(h, "a"), *kb = mk_str(h, "b");
-    hd_obj_t *kt = mk_str(h, "t"), *kl = mk_str(h, "l"), *kx = mk_str(h, "x"), *ky = mk_str(h, "y");
-    hd_obj_t *x = mk_str(h, "x"), *fl, *t, *d, *e, *f, *g, *g2, *g3, *g4, *tmp, *lst;
+    hd_obj_t *kt = mk_str(h, "t"), *kl = mk_str(h, "l"), *x = mk_str(h, "x"), *fl, *t, *d, *e, *f;
+    hd_obj_t *tmp, *lst;
     hd_gc_result_t res;
     CHECK_OK(hd_float_new(h, 2.5, &fl));
     CHECK_OK(hd_dict_new(h, 0, NULL, NULL, &d));
@@ -720,14 +731,42 @@ TEST(tracking_like_python)
     got[ng++] = hd_obj_is_tracked(e);
     CHECK_OK(hd_dict_new(h, 0, NULL, NULL, &f));
     CHECK_OK(hd_dict_new(h, 0, NULL, NULL, &tmp));
-    CHECK_OK(hd_dict_setitem(h, f, one, tmp));
+    CHECK_OK(hd_dict_setitem(h, f, one, tmp)); /* an untracked dict may be tracked */
     hd_obj_decref(h, tmp);
     got[ng++] = hd_obj_is_tracked(f);
-    hd_obj_t *lst2;
-    CHECK_OK(hd_list_new(h, 0, NULL, &lst2));
+    CHECK_OK(hd_gc_collect(h, 2, &res));
+    got[ng++] = hd_obj_is_tracked(e);
+    got[ng++] = hd_obj_is_tracked(f);
+    check_tracked(got, ng, want, n);
+    hd_obj_t *all[] = {one, two, ka, kb, kt, kl, x, fl, t, d, e, f, lst};
+    decref_all(h, all, sizeof(all) / sizeof(all[0]));
+    free(want);
+    heap_done(h);
+}
+
+TEST(tracking_on_merge_and_copy_like_python)
+{
+    int64_t *want;
+    size_t n = py_ints("import gc\n"
+                       "gc.disable()\n"
+                       "def T(o): print(int(gc.is_tracked(o)))\n"
+                       "g = {}; g.update({'x': []}); T(g)\n"
+                       "g2 = {}; g2.update({'x': 1}); T(g2)\n"
+                       "g3 = {'x': [1]}.copy(); T(g3)\n"
+                       "g4 = {'y': 1}; g4.update({'x': []}); T(g4)\n"
+                       "s = {'s': set()}; T(s)\n"
+                       "gc.collect(); T(g); T(g2)\n",
+                       &want);
+    hd_heap_t *h = heap_new();
+    bool got[16];
+    int ng = 0;
+    hd_obj_t *one = mk_int(h, 1), *kx = mk_str(h, "x"), *ky = mk_str(h, "y"), *ks = mk_str(h, "s");
+    hd_obj_t *g, *g2, *g3, *g4, *tmp, *lst, *lst1, *set, *s;
+    hd_gc_result_t res;
+    CHECK_OK(hd_list_new(h, 0, NULL, &lst));
     CHECK_OK(hd_dict_new(h, 0, NULL, NULL, &g));
-    CHECK_OK(hd_dict_new(h, 1, &kx, &lst2, &tmp));
-    CHECK_OK(hd_dict_update(h, g, tmp));
+    CHECK_OK(hd_dict_new(h, 1, &kx, &lst, &tmp));
+    CHECK_OK(hd_dict_update(h, g, tmp)); /* the clone path keeps tracking */
     hd_obj_decref(h, tmp);
     got[ng++] = hd_obj_is_tracked(g);
     CHECK_OK(hd_dict_new(h, 0, NULL, NULL, &g2));
@@ -735,35 +774,25 @@ TEST(tracking_like_python)
     CHECK_OK(hd_dict_update(h, g2, tmp));
     hd_obj_decref(h, tmp);
     got[ng++] = hd_obj_is_tracked(g2);
-    hd_obj_t *lst3;
-    CHECK_OK(hd_list_new(h, 1, &one, &lst3));
-    CHECK_OK(hd_dict_new(h, 1, &kx, &lst3, &tmp));
+    CHECK_OK(hd_list_new(h, 1, &one, &lst1));
+    CHECK_OK(hd_dict_new(h, 1, &kx, &lst1, &tmp));
     CHECK_OK(hd__dict_copy(h, tmp, &g3));
     hd_obj_decref(h, tmp);
     got[ng++] = hd_obj_is_tracked(g3);
     CHECK_OK(hd_dict_new(h, 1, &ky, &one, &g4));
-    CHECK_OK(hd_dict_new(h, 1, &kx, &lst2, &tmp));
-    CHECK_OK(hd_dict_update(h, g4, tmp));
+    CHECK_OK(hd_dict_new(h, 1, &kx, &lst, &tmp));
+    CHECK_OK(hd_dict_update(h, g4, tmp)); /* insertdict: MAINTAIN_TRACKING */
     hd_obj_decref(h, tmp);
     got[ng++] = hd_obj_is_tracked(g4);
-    CHECK_OK(hd_gc_collect(h, 2, &res));
-    got[ng++] = hd_obj_is_tracked(e);
-    got[ng++] = hd_obj_is_tracked(g);
-    got[ng++] = hd_obj_is_tracked(f);
-    hd_obj_t *set, *s, *ks = mk_str(h, "s");
     CHECK_OK(hd_set_new(h, 0, NULL, &set));
     CHECK_OK(hd_dict_new(h, 1, &ks, &set, &s));
     got[ng++] = hd_obj_is_tracked(s);
-    CHECK_EQ(ng, (int)n);
-    for (int i = 0; i < ng; i++) {
-        if (got[i] != (want[i] != 0))
-            fprintf(stderr, "tracking check %d: %d, python %lld\n", i, got[i], (long long)want[i]);
-        CHECK_EQ(got[i], want[i]);
-    }
-    hd_obj_t *all[] = {one, two, ka, kb, kt, kl, kx,  ky,   x,    fl,  t, d,
-                       e,   f,   g,  g2, g3, g4, lst, lst2, lst3, set, s, ks};
-    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-        hd_obj_decref(h, all[i]);
+    CHECK_OK(hd_gc_collect(h, 2, &res));
+    got[ng++] = hd_obj_is_tracked(g);
+    got[ng++] = hd_obj_is_tracked(g2);
+    check_tracked(got, ng, want, n);
+    hd_obj_t *all[] = {one, kx, ky, ks, g, g2, g3, g4, lst, lst1, set, s};
+    decref_all(h, all, sizeof(all) / sizeof(all[0]));
     free(want);
     heap_done(h);
 }
