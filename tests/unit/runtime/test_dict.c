@@ -474,6 +474,47 @@ TEST(literals_mixed_and_duplicate_keys_like_python)
     literal_case(50, lit_dups);
 }
 
+TEST(literals_gc_allocations_like_python)
+{
+    /* The compiler's chunks of 17 pairs are separate dicts merged with
+     * DICT_UPDATE: the gen-0 count shows how many GC allocations a literal
+     * makes once a full collection has emptied the free lists (python3's
+     * first get_count() tuple adds 1 and is reused by the second). */
+    text_t py = {0};
+    tprintf(&py, "import gc\ngc.disable()\n");
+    for (int n = 0; n <= 60; n++) {
+        tprintf(&py, "gc.collect(); a = gc.get_count()[0]; d = {");
+        for (int i = 0; i < n; i++)
+            tprintf(&py, "'k%d': %d, ", i, i);
+        tprintf(&py, "}; b = gc.get_count()[0]; print(b - a - 1); del d\n");
+    }
+    int64_t *want;
+    CHECK_EQ(py_ints(py.buf, &want), 61);
+    hd_heap_t *h = heap_new();
+    hd_obj_t *keys[64], *values[64], *d;
+    for (int i = 0; i < 60; i++) {
+        keys[i] = mk_key(h, S(i));
+        values[i] = mk_int(h, i);
+    }
+    for (int n = 0; n <= 60; n++) {
+        hd_gc_result_t res;
+        int before[3], after[3];
+        CHECK_OK(hd_gc_collect(h, 2, &res));
+        hd_gc_get_count(h, before);
+        CHECK_OK(hd_dict_new(h, (size_t)n, keys, values, &d));
+        hd_gc_get_count(h, after);
+        CHECK_EQ(after[0] - before[0], want[n]);
+        hd_obj_decref(h, d);
+    }
+    for (int i = 0; i < 60; i++) {
+        hd_obj_decref(h, keys[i]);
+        hd_obj_decref(h, values[i]);
+    }
+    free(want);
+    free(py.buf);
+    heap_done(h);
+}
+
 /* ---- copies and merges ---- */
 
 /* build: a dict made by inserting 'k0'..: n str keys, `ints` int keys
