@@ -112,13 +112,13 @@ static int collect_refs(export_ctx_t *x, hd_obj_t *o, hd_graph_node_t *node)
         break;
     case HD_T_INSTANCE:
         if (HD_OF_MANAGED & o->flags && HD_PREHEADER(o)->dict) {
-            walk_ref(HD_PREHEADER(o)->dict, &w);
-            x->names[0] = "__dict__";
+            if (!walk_ref(HD_PREHEADER(o)->dict, &w))
+                x->names[0] = "__dict__";
             break;
         }
         while (!w.err && hd_obj_attr_next(x->h, o, &pos, &name, &v)) {
-            x->names[w.n] = name;
-            walk_ref(v, &w);
+            if (!walk_ref(v, &w)) /* grows the scratch arrays first */
+                x->names[w.n - 1] = name;
         }
         break;
     case HD_T_WEAKREF: {
