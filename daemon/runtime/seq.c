@@ -485,18 +485,13 @@ int64_t hd_len(const hd_obj_t *o)
  * clear_freelists): their blocks go back to the pool. */
 void hd__freelists_clear(hd_heap_t *h)
 {
-    while (h->list_nfree) {
-        hd_obj_t *o = h->list_free[--h->list_nfree];
-        if (h->gens[0].count > 0)
-            h->gens[0].count--;
-        hd__block_free(h, hd__block_start(o));
-    }
+    /* 3.11's clear_freelists order: tuples, floats, lists, dicts */
     for (int n = 1; n <= HD_TUPLE_MAXSAVESIZE; n++) {
         while (h->tuple_free[n]) {
             hd_obj_t *o = h->tuple_free[n];
             h->tuple_free[n] = ((hd_tuple_obj_t *)o)->items[0];
             if (h->gens[0].count > 0)
-                h->gens[0].count--;
+                h->gens[0].count--; /* PyObject_GC_Del */
             hd__block_free(h, (char *)o - sizeof(hd_gc_t));
         }
         h->tuple_nfree[n] = 0;
@@ -507,5 +502,11 @@ void hd__freelists_clear(hd_heap_t *h)
         hd__block_free(h, o);
     }
     h->float_nfree = 0;
+    while (h->list_nfree) {
+        hd_obj_t *o = h->list_free[--h->list_nfree];
+        if (h->gens[0].count > 0)
+            h->gens[0].count--;
+        hd__block_free(h, hd__block_start(o));
+    }
     hd__dict_freelist_clear(h);
 }
