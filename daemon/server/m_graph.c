@@ -1,0 +1,509 @@
+/*
+ * m_graph.c: heap.export and heap.import, the heapd-graph/1 document over
+ * the runtime's graph API (graph.h).
+ *
+ * An exported object is its summary, `referents` (the ids gc.get_referents
+ * gives, in CPython's traverse order), `site` (null: allocation sites are
+ * not kept per object outside tracing), and the members import needs, named
+ * after hd_graph_node_t's fields: `value` (int, bool, float, str, bytes as a
+ * string of code points below U+0100), `sign` and `digits` (ints beyond 64
+ * bits), `refs` (the node's references in the order graph.h defines),
+ * `attr_names`, `capacity` (lists), `class_name`, `class_id`, `has_del`,
+ * `use_slots`, `slots`, `finalized`, `notify`, `has_callback_obj`. A float
+ * that JSON cannot write is the string "inf", "-inf" or "nan".
+ *
+ * Import reads every object into an hd_graph_node_t array (the strings stay
+ * borrowed from the request's JSON, which outlives the call), creates the
+ * heap quietly, lets hd_graph_import build it, applies the gc settings, and
+ * only then announces the heap; on any failure the heap is dropped without
+ * a trace, so nothing is half-created.
+ */
+#include "dispatch.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "gc.h"
+#include "graph.h"
+
+/* ---- export ---- */
+
+typedef struct exp {
+    hd_call_t *c;
+    json_t *objects, *names;
+} exp_t;
+
+static json_t *id_array(const uint64_t *ids, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++)
+        if (json_array_append_new(arr, json_integer((json_int_t)ids[i])) != 0) {
+            json_decref(arr);
+            return NULL;
+        }
+    return arr;
+}
+
+static json_t *str_array(const char *const *s, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++)
+        if (json_array_append_new(arr, json_string(s[i])) != 0) {
+            json_decref(arr);
+            return NULL;
+        }
+    return arr;
+}
+
+static json_t *latin1(const unsigned char *p, size_t len)
+{
+    char *buf = malloc(2 * len + 1);
+    size_t n = 0;
+    if (!buf)
+        return NULL;
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] < 0x80) {
+            buf[n++] = (char)p[i];
+        } else {
+            buf[n++] = (char)(0xc0 | (p[i] >> 6));
+            buf[n++] = (char)(0x80 | (p[i] & 0x3f));
+        }
+    }
+    json_t *s = json_stringn(buf, n);
+    free(buf);
+    return s;
+}
+
+static json_t *float_json(double f)
+{
+    if (isnan(f))
+        return json_string("nan");
+    if (isinf(f))
+        return json_string(f < 0 ? "-inf" : "inf");
+    return json_real(f);
+}
+
+static int node_values(json_t *o, const hd_graph_node_t *n)
+{
+    int rc = 0;
+    switch (n->type) {
+    case HD_T_BOOL:
+        return json_object_set_new(o, "value", json_boolean(n->i64));
+    case HD_T_INT:
+        if (n->ndigits > 3 || (n->ndigits == 3 && n->digits[2] >= 8)) { /* beyond 63 bits */
+            json_t *d = json_array();
+            for (size_t i = 0; d && i < n->ndigits; i++)
+                json_array_append_new(d, json_integer(n->digits[i]));
+            rc |= json_object_set_new(o, "sign", json_integer(n->sign));
+            return rc | json_object_set_new(o, "digits", d);
+        }
+        return json_object_set_new(o, "value", json_integer(n->i64));
+    case HD_T_FLOAT:
+        return json_object_set_new(o, "value", float_json(n->f));
+    case HD_T_STR:
+        return json_object_set_new(o, "value", json_stringn(n->data, n->len));
+    case HD_T_BYTES:
+        return json_object_set_new(o, "value", latin1((const unsigned char *)n->data, n->len));
+    default:
+        return 0;
+    }
+}
+
+static int node_members(json_t *o, const hd_graph_node_t *n)
+{
+    int rc = node_values(o, n);
+    rc |= json_object_set_new(o, "refs", id_array(n->refs, n->nrefs));
+    if (n->type == HD_T_LIST)
+        rc |= json_object_set_new(o, "capacity", json_integer(n->capacity));
+    if (n->type == HD_T_INSTANCE) {
+        rc |= json_object_set_new(o, "class_id", json_integer((json_int_t)n->class_id));
+        if (n->attr_names)
+            rc |= json_object_set_new(o, "attr_names", str_array(n->attr_names, n->nrefs));
+    }
+    if (n->type == HD_T_CLASS) {
+        rc |= json_object_set_new(o, "class_name", json_string(n->class_name));
+        rc |= json_object_set_new(o, "use_slots", json_boolean(n->use_slots));
+        if (n->use_slots)
+            rc |= json_object_set_new(o, "slots", str_array(n->slots, n->nslots));
+    }
+    if (n->type == HD_T_CLASS || n->type == HD_T_INSTANCE)
+        rc |= json_object_set_new(o, "has_del", json_boolean(n->has_del));
+    if (n->type == HD_T_WEAKREF) {
+        rc |= json_object_set_new(o, "notify", json_boolean(n->notify));
+        rc |= json_object_set_new(o, "has_callback_obj", json_boolean(n->has_callback_obj));
+    }
+    if (n->finalized)
+        rc |= json_object_set_new(o, "finalized", json_true());
+    return rc ? HD_ENOMEM : 0;
+}
+
+static int add_referent(hd_obj_t *r, void *arg)
+{
+    hd_heap_t **hp = ((void **)arg)[0];
+    json_t *arr = ((void **)arg)[1];
+    uint64_t id = hd_obj_id(*hp, r);
+    return id && json_array_append_new(arr, json_integer((json_int_t)id)) == 0 ? 0 : HD_ENOMEM;
+}
+
+static int export_node(const hd_graph_node_t *n, void *arg)
+{
+    exp_t *e = arg;
+    hd_heap_t *h = e->c->h;
+    hd_obj_t *obj;
+    if (hd_heap_find(h, n->id, &obj) != 0)
+        return HD_EINVAL;
+    json_t *o = hd_summary(h, obj, true), *refs = json_array();
+    void *a[2] = {&h, refs};
+    if (!o || !refs || hd_obj_referents(h, obj, add_referent, a) != 0 ||
+        json_object_set_new(o, "referents", json_incref(refs)) != 0 ||
+        json_object_set_new(o, "site", json_null()) != 0 || node_members(o, n) != 0 ||
+        json_array_append_new(e->objects, o) != 0) {
+        json_decref(refs);
+        return HD_ENOMEM;
+    }
+    json_decref(refs);
+    return 0;
+}
+
+static int export_name(const char *name, uint64_t id, void *arg)
+{
+    exp_t *e = arg;
+    return json_object_set_new(e->names, name, json_integer((json_int_t)id)) ? HD_ENOMEM : 0;
+}
+
+static json_t *gc_settings(hd_heap_t *h)
+{
+    int th[3];
+    hd_gc_get_threshold(h, th);
+    unsigned dbg = hd_gc_get_debug(h);
+    json_t *debug = json_array();
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } flags[] = {{HD_GC_DEBUG_STATS, "stats"},
+                 {HD_GC_DEBUG_COLLECTABLE, "collectable"},
+                 {HD_GC_DEBUG_UNCOLLECTABLE, "uncollectable"},
+                 {HD_GC_DEBUG_SAVEALL, "saveall"}};
+    for (size_t i = 0; debug && i < 4; i++)
+        if (dbg & flags[i].bit)
+            json_array_append_new(debug, json_string(flags[i].name));
+    return json_pack("{s:b, s:[i,i,i], s:o*}", "enabled", hd_gc_is_enabled(h), "thresholds", th[0],
+                     th[1], th[2], "debug", debug);
+}
+
+int hd_m_heap_export(hd_call_t *c)
+{
+    uint64_t max = c->srv->cfg.limits.message_size;
+    hd_heap_totals_t t;
+    hd_heap_totals(c->h, &t);
+    if (t.objects * 100 > max) /* no object exports in under 100 bytes */
+        return hd_call_limit(c, "message_size", max);
+    exp_t e = {c, json_array(), json_object()};
+    int rc = e.objects && e.names ? hd_graph_export(c->h, export_node, export_name, &e) : HD_ENOMEM;
+    json_t *doc =
+        rc ? NULL
+           : json_pack("{s:s, s:s, s:O, s:O, s:o*}", "format", "heapd-graph/1", "heap", c->sh->name,
+                       "names", e.names, "objects", e.objects, "gc", gc_settings(c->h));
+    json_decref(e.objects);
+    json_decref(e.names);
+    if (!doc)
+        return hd_call_errno(c, rc ? rc : HD_ENOMEM, NULL);
+    if (json_dumpb(doc, NULL, 0, JSON_COMPACT) > max) {
+        json_decref(doc);
+        return hd_call_limit(c, "message_size", max);
+    }
+    c->result = doc;
+    return 0;
+}
+
+/* ---- import ---- */
+
+typedef struct imp {
+    hd_graph_node_t *nodes; /* owned array */
+    size_t n;
+    void **owned; /* arrays allocated for nodes (refs, names, digits) */
+    size_t nowned;
+    hd_graph_name_t *names; /* owned */
+    size_t nnames;
+} imp_t;
+
+static void imp_free(imp_t *im)
+{
+    for (size_t i = 0; i < im->nowned; i++)
+        free(im->owned[i]);
+    free(im->owned);
+    free(im->nodes);
+    free(im->names);
+}
+
+static void *imp_alloc(imp_t *im, size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size);
+    if (p)
+        im->owned[im->nowned++] = p;
+    else
+        free(p);
+    return p;
+}
+
+static int read_ids(imp_t *im, const json_t *arr, const uint64_t **out, size_t *n)
+{
+    if (!arr)
+        return 0;
+    if (!json_is_array(arr))
+        return HD_EINVAL;
+    uint64_t *v = imp_alloc(im, json_array_size(arr), sizeof *v);
+    if (!v)
+        return HD_ENOMEM;
+    for (size_t i = 0; i < json_array_size(arr); i++) {
+        json_t *x = json_array_get(arr, i);
+        if (!json_is_integer(x) || json_integer_value(x) < 1)
+            return HD_EINVAL;
+        v[i] = (uint64_t)json_integer_value(x);
+    }
+    *out = v;
+    *n = json_array_size(arr);
+    return 0;
+}
+
+static int read_strs(imp_t *im, const json_t *arr, size_t want, const char *const **out)
+{
+    if (!arr)
+        return 0;
+    if (!json_is_array(arr) || (want != (size_t)-1 && json_array_size(arr) != want))
+        return HD_EINVAL;
+    const char **v = imp_alloc(im, json_array_size(arr), sizeof *v);
+    if (!v)
+        return HD_ENOMEM;
+    for (size_t i = 0; i < json_array_size(arr); i++)
+        if (!(v[i] = json_string_value(json_array_get(arr, i))))
+            return HD_EINVAL;
+    *out = v;
+    return 0;
+}
+
+static int read_int(imp_t *im, const json_t *o, hd_graph_node_t *n)
+{
+    const json_t *digits = json_object_get(o, "digits"), *v = json_object_get(o, "value");
+    if (!digits) {
+        if (n->type == HD_T_BOOL && json_is_boolean(v))
+            n->i64 = json_is_true(v);
+        else if (json_is_integer(v))
+            n->i64 = json_integer_value(v);
+        else
+            return HD_EINVAL;
+        return 0;
+    }
+    if (!json_is_array(digits) || !json_is_integer(json_object_get(o, "sign")))
+        return HD_EINVAL;
+    uint32_t *d = imp_alloc(im, json_array_size(digits), sizeof *d);
+    if (!d)
+        return HD_ENOMEM;
+    for (size_t i = 0; i < json_array_size(digits); i++) {
+        json_t *x = json_array_get(digits, i);
+        if (!json_is_integer(x) || json_integer_value(x) < 0 || json_integer_value(x) >= (1 << 30))
+            return HD_EINVAL;
+        d[i] = (uint32_t)json_integer_value(x);
+    }
+    n->sign = (int)json_integer_value(json_object_get(o, "sign"));
+    n->digits = d;
+    n->ndigits = json_array_size(digits);
+    return n->sign >= -1 && n->sign <= 1 ? 0 : HD_EINVAL;
+}
+
+static int read_text(const json_t *o, hd_graph_node_t *n, imp_t *im)
+{
+    const json_t *v = json_object_get(o, "value");
+    if (n->type == HD_T_FLOAT) {
+        const char *s = json_string_value(v);
+        if (json_is_number(v))
+            n->f = json_number_value(v);
+        else if (s && (!strcmp(s, "inf") || !strcmp(s, "-inf") || !strcmp(s, "nan")))
+            n->f = s[0] == 'n' ? NAN : s[0] == '-' ? -INFINITY : INFINITY;
+        else
+            return HD_EINVAL;
+        return 0;
+    }
+    if (!json_is_string(v))
+        return HD_EINVAL;
+    if (n->type == HD_T_STR) {
+        n->data = json_string_value(v);
+        n->len = json_string_length(v);
+        return 0;
+    }
+    const unsigned char *s = (const unsigned char *)json_string_value(v);
+    size_t len = json_string_length(v), k = 0;
+    unsigned char *buf = imp_alloc(im, len, 1);
+    if (!buf)
+        return HD_ENOMEM;
+    for (size_t i = 0; i < len; i++) {
+        unsigned ch = s[i];
+        if (ch >= 0x80) {
+            if (ch > 0xc3 || i + 1 >= len)
+                return HD_EINVAL;
+            ch = ((ch & 0x1f) << 6) | (s[++i] & 0x3f);
+        }
+        buf[k++] = (unsigned char)ch;
+    }
+    n->data = (const char *)buf;
+    n->len = k;
+    return 0;
+}
+
+static bool flag(const json_t *o, const char *key)
+{
+    return json_is_true(json_object_get(o, key));
+}
+
+static int read_node(imp_t *im, const json_t *o, hd_graph_node_t *n)
+{
+    const json_t *id = json_object_get(o, "id"), *type = json_object_get(o, "type");
+    if (!json_is_object(o) || !json_is_integer(id) || json_integer_value(id) < 1 ||
+        !json_is_string(type) || (n->type = hd_type_from_name(json_string_value(type))) < 0)
+        return HD_EINVAL;
+    n->id = (uint64_t)json_integer_value(id);
+    int rc = read_ids(im, json_object_get(o, "refs"), &n->refs, &n->nrefs);
+    if (rc == 0 && (n->type == HD_T_INT || n->type == HD_T_BOOL))
+        rc = read_int(im, o, n);
+    if (rc == 0 && (n->type == HD_T_FLOAT || n->type == HD_T_STR || n->type == HD_T_BYTES))
+        rc = read_text(o, n, im);
+    if (rc == 0 && n->type == HD_T_INSTANCE) {
+        const json_t *cid = json_object_get(o, "class_id");
+        if (!json_is_integer(cid))
+            return HD_EINVAL;
+        n->class_id = (uint64_t)json_integer_value(cid);
+        rc = read_strs(im, json_object_get(o, "attr_names"), n->nrefs, &n->attr_names);
+    }
+    if (rc == 0 && n->type == HD_T_CLASS) {
+        if (!(n->class_name = json_string_value(json_object_get(o, "class_name"))))
+            return HD_EINVAL;
+        n->use_slots = flag(o, "use_slots");
+        const json_t *slots = json_object_get(o, "slots");
+        rc = read_strs(im, slots, (size_t)-1, &n->slots);
+        n->nslots = json_array_size(slots);
+    }
+    n->capacity = json_integer_value(json_object_get(o, "capacity"));
+    n->has_del = flag(o, "has_del");
+    n->finalized = flag(o, "finalized");
+    n->notify = flag(o, "notify");
+    n->has_callback_obj = flag(o, "has_callback_obj");
+    return rc;
+}
+
+static int read_graph(hd_call_t *c, const json_t *g, imp_t *im)
+{
+    const json_t *objs = json_object_get(g, "objects"), *names = json_object_get(g, "names");
+    const json_t *fmt = json_object_get(g, "format");
+    if (!json_is_object(g) || !json_is_string(fmt) ||
+        strcmp(json_string_value(fmt), "heapd-graph/1") != 0 || !json_is_array(objs) ||
+        !json_is_object(names))
+        return hd_call_bad(c, "graph", "not a heapd-graph/1 document");
+    im->n = json_array_size(objs);
+    im->nodes = calloc(im->n ? im->n : 1, sizeof *im->nodes);
+    im->owned = calloc(4 * im->n + 1, sizeof *im->owned);
+    im->names = calloc(json_object_size(names) + 1, sizeof *im->names);
+    if (!im->nodes || !im->owned || !im->names)
+        return hd_call_errno(c, HD_ENOMEM, NULL);
+    for (size_t i = 0; i < im->n; i++) {
+        int rc = read_node(im, json_array_get(objs, i), &im->nodes[i]);
+        if (rc == HD_ENOMEM)
+            return hd_call_errno(c, rc, NULL);
+        if (rc)
+            return hd_call_bad(c, "graph", "objects[%zu]: a member cannot be read", i);
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)names, key, v)
+    {
+        if (!json_is_integer(v) || !hd_proto_name_valid(key, strlen(key)))
+            return hd_call_bad(c, "graph", "names: '%s' is not NAME: ID", key);
+        im->names[im->nnames++] = (hd_graph_name_t){key, (uint64_t)json_integer_value(v)};
+    }
+    return 0;
+}
+
+/* the graph's gc settings: checked before anything is created */
+static int read_gc(hd_call_t *c, const json_t *g, hd_heap_config_t *hc, unsigned *debug)
+{
+    const json_t *gc = json_object_get(g, "gc");
+    if (!gc)
+        return 0;
+    const json_t *en = json_object_get(gc, "enabled"), *th = json_object_get(gc, "thresholds");
+    const json_t *dbg = json_object_get(gc, "debug");
+    if (!json_is_object(gc) || (en && !json_is_boolean(en)) ||
+        (th && (!json_is_array(th) || json_array_size(th) != 3)) || (dbg && !json_is_array(dbg)))
+        return hd_call_bad(c, "graph", "gc: {enabled, thresholds, debug}");
+    if (en)
+        hc->gc_enabled = json_is_true(en);
+    for (size_t i = 0; th && i < 3; i++) {
+        json_t *x = json_array_get(th, i);
+        if (!json_is_integer(x) || json_integer_value(x) < 0 || json_integer_value(x) > INT32_MAX)
+            return hd_call_bad(c, "graph", "gc.thresholds[%zu]: 0 .. 2^31-1", i);
+        hc->thresholds[i] = (int)json_integer_value(x);
+    }
+    static const char *const names[] = {"stats", "collectable", "uncollectable", "saveall"};
+    static const unsigned bits[] = {HD_GC_DEBUG_STATS, HD_GC_DEBUG_COLLECTABLE,
+                                    HD_GC_DEBUG_UNCOLLECTABLE, HD_GC_DEBUG_SAVEALL};
+    for (size_t i = 0; i < json_array_size(dbg); i++) {
+        const char *f = json_string_value(json_array_get(dbg, i));
+        unsigned b = 0;
+        for (int k = 0; f && k < 4; k++)
+            if (strcmp(f, names[k]) == 0)
+                b = bits[k];
+        if (!b)
+            return hd_call_bad(c, "graph", "gc.debug[%zu]: not a debug flag", i);
+        *debug |= b;
+    }
+    return 0;
+}
+
+int hd_m_heap_import(hd_call_t *c)
+{
+    const hd_limits_t *lim = &c->srv->cfg.limits;
+    const char *name;
+    const json_t *g = hd_param(c, "graph");
+    hd_heap_config_t hc;
+    hd_heap_config_default(&hc);
+    hc.max_bytes = lim->heap_bytes;
+    hc.max_objects = lim->heap_objects;
+    unsigned debug = 0;
+    imp_t im = {0};
+    if (hd_param_str(c, "heap", true, &name) != 0)
+        return -1;
+    if (!g)
+        return hd_call_bad(c, "graph", "required");
+    if (read_graph(c, g, &im) != 0 || read_gc(c, g, &hc, &debug) != 0) {
+        imp_free(&im);
+        return -1;
+    }
+    if (c->srv->nheaps >= lim->heaps) {
+        imp_free(&im);
+        return hd_call_limit(c, "heaps", lim->heaps);
+    }
+    hd_sheap_t *sh;
+    int rc = hd_heaps_create_quiet(c->srv, name, &hc, &sh);
+    size_t bad = 0;
+    if (rc == 0) {
+        c->sh = sh;
+        c->h = sh->heap;
+        hd_gc_set_debug(sh->heap, debug);
+        rc = hd_graph_import(sh->heap, im.nodes, im.n, im.names, im.nnames, &bad);
+        if (rc == HD_EINVAL)
+            hd_call_bad(c, "graph", "objects[%zu]: refers to an object the graph does not define",
+                        bad);
+        else if (rc)
+            hd_call_errno(c, rc, NULL);
+        if (rc)
+            hd_heaps_drop_quiet(c->srv, sh);
+    } else {
+        hd_call_errno(c, rc, NULL);
+    }
+    imp_free(&im);
+    if (rc)
+        return -1;
+    hd_heaps_announce(c->srv, sh);
+    c->result = hd_sheap_info(sh);
+    return 0;
+}

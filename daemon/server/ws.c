@@ -1,0 +1,340 @@
+/*
+ * ws.c: WebSocket sessions: the upgrade checks, message reassembly with the
+ * size limit, the bounded send queue and its writer, and closing.
+ *
+ * Receiving: lws hands a message over in chunks (TCP reads, frames); they
+ * are appended to s->rx until the final chunk of the final fragment, then
+ * the whole message goes to the dispatcher. A message that grows past
+ * limits.message_size is answered with -32004 (data.limit "message_size",
+ * id null), the rest of it is discarded, and the session closes with 1009
+ * once that answer is out. Binary frames close with 1003.
+ *
+ * Sending: everything a session sends goes through its hd_sendq_t (see
+ * sendq.h). The writer runs in SERVER_WRITEABLE: it writes queued messages
+ * while the socket takes them, a big message as fragments of HD_WS_CHUNK
+ * bytes (lws copies what the socket does not take, so writing a whole
+ * megabyte at once would copy it). A pending close (1001 at shutdown, 1009)
+ * is sent once the queue is empty; 1008 (the client does not read its
+ * responses) is sent at once.
+ */
+#include "session.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dispatch.h"
+#include "log.h"
+#include "origin.h"
+#include "streams.h"
+
+#define HD_WS_CHUNK        (32 * 1024)  /* bytes per written fragment */
+#define HD_WS_WRITE_BUDGET (256 * 1024) /* bytes per WRITEABLE callback */
+
+static hd_server_t *server_of(struct lws *wsi)
+{
+    return lws_context_user(lws_get_context(wsi));
+}
+
+/* ---- the upgrade ---- */
+
+static int refuse(hd_server_t *srv, struct lws *wsi, unsigned status, const char *why)
+{
+    char peer[64] = "?";
+    lws_get_peer_simple(wsi, peer, sizeof peer);
+    hd_info("upgrade from %s refused (%u): %s", peer, status, why);
+    srv->stats.rejected_upgrades++;
+    lws_return_http_status(wsi, status, why);
+    return 1;
+}
+
+/* the Authorization header's token, if any: 1 found, 0 absent, -1 malformed */
+static int header_token(struct lws *wsi, char *buf, size_t len, const char **tok, size_t *toklen)
+{
+    int n = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
+    if (n <= 0)
+        return 0;
+    if ((size_t)n >= len || lws_hdr_copy(wsi, buf, (int)len, WSI_TOKEN_HTTP_AUTHORIZATION) < 0)
+        return -1;
+    return hd_auth_bearer(buf, tok, toklen) == 0 ? 1 : -1;
+}
+
+int hd_upgrade_confirm(hd_server_t *srv, struct lws *wsi)
+{
+    char buf[HD_TOKEN_MAX + 64];
+    if (lws_hdr_copy(wsi, buf, sizeof buf, WSI_TOKEN_GET_URI) <= 0 || strcmp(buf, "/ws") != 0)
+        return refuse(srv, wsi, HTTP_STATUS_NOT_FOUND, "WebSocket endpoint is /ws");
+    if (srv->stopping)
+        return refuse(srv, wsi, HTTP_STATUS_SERVICE_UNAVAILABLE, "shutting down");
+    char host[300];
+    hd_hostcheck_t hc = {srv->cfg.listen_host,     srv->port,
+                         srv->cfg.server_names,    srv->cfg.n_server_names,
+                         srv->cfg.allowed_origins, srv->cfg.n_allowed_origins};
+    int n = lws_hdr_copy(wsi, host, sizeof host, WSI_TOKEN_HOST);
+    if (n <= 0 || !hd_host_allowed(&hc, host))
+        return refuse(srv, wsi, HTTP_STATUS_FORBIDDEN, "Host is not a name of this server");
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) > 0) {
+        n = lws_hdr_copy(wsi, buf, sizeof buf, WSI_TOKEN_ORIGIN);
+        if (n <= 0 || !hd_origin_allowed(&hc, buf, host))
+            return refuse(srv, wsi, HTTP_STATUS_FORBIDDEN, "Origin not allowed");
+    }
+    if (srv->nsessions >= srv->cfg.limits.connections)
+        return refuse(srv, wsi, HTTP_STATUS_SERVICE_UNAVAILABLE, "too many connections");
+    const char *tok;
+    size_t toklen;
+    int has = header_token(wsi, buf, sizeof buf, &tok, &toklen);
+    if (has < 0 || (has > 0 && srv->auth_required &&
+                    hd_tokens_lookup(&srv->tokens, tok, toklen) == HD_PROTO_ROLE_NONE))
+        return refuse(srv, wsi, HTTP_STATUS_UNAUTHORIZED, "bad token");
+    return 0;
+}
+
+/* ---- session lifecycle ---- */
+
+static void session_open(hd_server_t *srv, hd_session_t *s, struct lws *wsi)
+{
+    memset(s, 0, sizeof *s);
+    s->srv = srv;
+    s->wsi = wsi;
+    s->serial = ++srv->session_serial;
+    s->role = srv->auth_required ? HD_PROTO_ROLE_NONE : HD_PROTO_ROLE_ADMIN;
+    hd_sendq_init(&s->q, srv->cfg.limits.send_queue_bytes, LWS_PRE, hd_proto_free);
+    char buf[HD_TOKEN_MAX + 64];
+    const char *tok;
+    size_t toklen;
+    if (srv->auth_required && header_token(wsi, buf, sizeof buf, &tok, &toklen) > 0) {
+        s->role = hd_tokens_lookup(&srv->tokens, tok, toklen);
+        if (s->role != HD_PROTO_ROLE_NONE && (s->token = strndup(tok, toklen)) != NULL)
+            s->token_len = toklen;
+    }
+    s->next = srv->sessions;
+    if (srv->sessions)
+        srv->sessions->prev = s;
+    srv->sessions = s;
+    srv->nsessions++;
+    srv->stats.connections_total++;
+    s->established = true;
+    char peer[64] = "?";
+    lws_get_peer_simple(wsi, peer, sizeof peer);
+    hd_info("session %llu from %s, role %s", (unsigned long long)s->serial, peer,
+            hd_proto_role_name(s->role));
+    hd_server_status(srv);
+}
+
+static void session_closed(hd_server_t *srv, hd_session_t *s)
+{
+    if (!s->established)
+        return;
+    s->established = false;
+    hd_streams_session_gone(srv, s);
+    if (s->prev)
+        s->prev->next = s->next;
+    else
+        srv->sessions = s->next;
+    if (s->next)
+        s->next->prev = s->prev;
+    srv->nsessions--;
+    hd_sendq_close(&s->q);
+    free(s->rx);
+    if (s->token)
+        memset(s->token, 0, s->token_len);
+    free(s->token);
+    s->wsi = NULL;
+    hd_info("session %llu closed", (unsigned long long)s->serial);
+    hd_server_status(srv);
+    hd_server_session_gone(srv);
+}
+
+void hd_session_reauth(hd_session_t *s)
+{
+    if (!s->srv->auth_required) {
+        s->role = HD_PROTO_ROLE_ADMIN;
+        return;
+    }
+    s->role =
+        s->token ? hd_tokens_lookup(&s->srv->tokens, s->token, s->token_len) : HD_PROTO_ROLE_NONE;
+}
+
+/* ---- sending ---- */
+
+void hd_session_close(hd_session_t *s, int code, bool after_flush)
+{
+    if (!s->wsi || s->close_code)
+        return;
+    s->close_code = code;
+    s->close_now = !after_flush;
+    lws_callback_on_writable(s->wsi);
+}
+
+int hd_session_send(hd_session_t *s, char *block, size_t len, int kind, uint64_t key)
+{
+    if (!s->wsi || s->close_code) {
+        hd_proto_free(block);
+        return HD_ELIMIT;
+    }
+    uint64_t dropped = s->q.dropped;
+    int rc = hd_sendq_push(&s->q, block, len, kind, key);
+    s->srv->stats.frames_dropped += s->q.dropped - dropped;
+    if (s->q.overflow) {
+        hd_warn("session %llu does not read its responses: closing with 1008",
+                (unsigned long long)s->serial);
+        s->srv->stats.closed_1008++;
+        hd_session_close(s, LWS_CLOSE_STATUS_POLICY_VIOLATION, false);
+        return rc;
+    }
+    if (rc >= 0) {
+        s->messages_out++;
+        s->srv->stats.messages_out++;
+        lws_callback_on_writable(s->wsi);
+    }
+    return rc;
+}
+
+int hd_session_send_buf(hd_session_t *s, hd_proto_buf_t *buf, int kind, uint64_t key)
+{
+    size_t len;
+    char *block = hd_proto_buf_steal(buf, &len);
+    if (!block)
+        return HD_ENOMEM;
+    return hd_session_send(s, block, len, kind, key);
+}
+
+static int close_with(struct lws *wsi, int code, const char *reason)
+{
+    lws_close_reason(wsi, (enum lws_close_status)code, (unsigned char *)reason, strlen(reason));
+    return -1;
+}
+
+static const char *close_text(int code)
+{
+    switch (code) {
+    case LWS_CLOSE_STATUS_GOINGAWAY:
+        return "server shutting down";
+    case LWS_CLOSE_STATUS_POLICY_VIOLATION:
+        return "send queue over its limit";
+    case LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE:
+        return "message too large";
+    default:
+        return "closing";
+    }
+}
+
+static int on_writeable(hd_session_t *s, struct lws *wsi)
+{
+    if (s->close_code && s->close_now)
+        return close_with(wsi, s->close_code, close_text(s->close_code));
+    size_t budget = HD_WS_WRITE_BUDGET;
+    hd_sendq_item_t *it;
+    while ((it = hd_sendq_head(&s->q)) != NULL && budget > 0) {
+        size_t chunk = it->len - it->sent;
+        if (chunk > HD_WS_CHUNK)
+            chunk = HD_WS_CHUNK;
+        int flags = lws_write_ws_flags(LWS_WRITE_TEXT, it->sent == 0, it->sent + chunk == it->len);
+        unsigned char *p = (unsigned char *)it->block + LWS_PRE + it->sent;
+        if (lws_write(wsi, p, chunk, (enum lws_write_protocol)flags) < (int)chunk)
+            return -1;
+        hd_sendq_advance(&s->q, chunk);
+        budget = budget > chunk ? budget - chunk : 0;
+        if (lws_send_pipe_choked(wsi))
+            break;
+    }
+    if (hd_sendq_head(&s->q)) {
+        lws_callback_on_writable(wsi);
+        return 0;
+    }
+    if (s->close_code)
+        return close_with(wsi, s->close_code, close_text(s->close_code));
+    return 0;
+}
+
+/* ---- receiving ---- */
+
+static void too_large(hd_session_t *s)
+{
+    hd_server_t *srv = s->srv;
+    srv->stats.closed_1009++;
+    srv->stats.errors++;
+    hd_proto_buf_t buf;
+    hd_proto_buf_init(&buf, LWS_PRE);
+    json_t *data = hd_proto_data_limit("message_size", (int64_t)srv->cfg.limits.message_size);
+    if (hd_proto_encode_error(&buf, NULL, HD_RPC_LIMIT_EXCEEDED, NULL, data) == 0)
+        hd_session_send_buf(s, &buf, HD_SENDQ_RESPONSE, 0);
+    hd_proto_buf_close(&buf);
+    json_decref(data);
+    hd_session_close(s, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, true);
+}
+
+static int rx_append(hd_session_t *s, const char *in, size_t len)
+{
+    size_t max = s->srv->cfg.limits.message_size;
+    if (s->rx_len + len > max) {
+        free(s->rx);
+        s->rx = NULL;
+        s->rx_len = s->rx_cap = 0;
+        s->rx_discard = true;
+        too_large(s);
+        return 0;
+    }
+    if (s->rx_len + len > s->rx_cap) {
+        size_t cap = s->rx_cap ? s->rx_cap : 4096;
+        while (cap < s->rx_len + len)
+            cap *= 2;
+        if (cap > max)
+            cap = max;
+        char *grown = realloc(s->rx, cap);
+        if (!grown)
+            return -1;
+        s->rx = grown;
+        s->rx_cap = cap;
+    }
+    memcpy(s->rx + s->rx_len, in, len);
+    s->rx_len += len;
+    return 0;
+}
+
+static int on_receive(hd_session_t *s, struct lws *wsi, const char *in, size_t len)
+{
+    if (lws_frame_is_binary(wsi))
+        return close_with(wsi, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE, "binary frames not accepted");
+    if (s->close_code)
+        return 0; /* closing: ignore what still arrives */
+    if (!s->rx_discard && rx_append(s, in, len) != 0)
+        return -1;
+    if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi))
+        return 0;
+    if (s->rx_discard) {
+        s->rx_discard = false;
+        return 0;
+    }
+    s->messages_in++;
+    s->srv->stats.messages_in++;
+    hd_dispatch_message(s, s->rx ? s->rx : "", s->rx_len);
+    s->rx_len = 0;
+    if (s->rx_cap > 64 * 1024) { /* keep small buffers; give big ones back */
+        free(s->rx);
+        s->rx = NULL;
+        s->rx_cap = 0;
+    }
+    return 0;
+}
+
+int hd_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                   size_t len)
+{
+    hd_session_t *s = user;
+    switch (reason) {
+    case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+        return hd_upgrade_confirm(server_of(wsi), wsi);
+    case LWS_CALLBACK_ESTABLISHED:
+        session_open(server_of(wsi), s, wsi);
+        return 0;
+    case LWS_CALLBACK_RECEIVE:
+        return on_receive(s, wsi, in, len);
+    case LWS_CALLBACK_SERVER_WRITEABLE:
+        return s->established ? on_writeable(s, wsi) : 0;
+    case LWS_CALLBACK_CLOSED:
+        session_closed(server_of(wsi), s);
+        return 0;
+    default:
+        return lws_callback_http_dummy(wsi, reason, user, in, len);
+    }
+}
