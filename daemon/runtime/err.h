@@ -11,18 +11,18 @@
 
 /*      name          value  rpc code  message */
 #define HD_ERRNO_MAP(X)                                                                            \
-    X(ENOMEM, -1, -32603, "out of memory")                                                        \
-    X(EINVAL, -2, -32602, "invalid argument")                                                     \
-    X(ENOTFOUND, -3, -32003, "object not found")                                                  \
-    X(ELIMIT, -4, -32004, "limit exceeded")                                                       \
-    X(ETYPE, -5, -32005, "type error")                                                            \
-    X(ENAME, -6, -32006, "name not bound")                                                        \
-    X(EEXIST, -7, -32007, "already exists")                                                       \
-    X(EKEY, -8, -32009, "key or index error")                                                     \
-    X(ENOHEAP, -9, -32000, "heap not found")                                                      \
-    X(EBUSY, -10, -32603, "busy: a collection is running")                                        \
-    X(ESCRIPT, -11, -32008, "script error")                                                       \
-    X(EVALUE, -12, -32602, "value error")                                                         \
+    X(ENOMEM, -1, -32603, "out of memory")                                                         \
+    X(EINVAL, -2, -32602, "invalid argument")                                                      \
+    X(ENOTFOUND, -3, -32003, "object not found")                                                   \
+    X(ELIMIT, -4, -32004, "limit exceeded")                                                        \
+    X(ETYPE, -5, -32005, "type error")                                                             \
+    X(ENAME, -6, -32006, "name not bound")                                                         \
+    X(EEXIST, -7, -32007, "already exists")                                                        \
+    X(EKEY, -8, -32009, "key or index error")                                                      \
+    X(ENOHEAP, -9, -32000, "heap not found")                                                       \
+    X(EBUSY, -10, -32603, "busy: a collection is running")                                         \
+    X(ESCRIPT, -11, -32008, "script error")                                                        \
+    X(EVALUE, -12, -32602, "value error")                                                          \
     X(ERANGE, -13, -32602, "value out of range")
 
 enum {

@@ -51,8 +51,9 @@ _Noreturn void hd_test_fail(const char *file, int line, const char *fmt, ...)
     do {                                                                                           \
         const char *hd__a = (a), *hd__b = (b);                                                     \
         if (strcmp(hd__a, hd__b) != 0)                                                             \
-            hd_test_fail(__FILE__, __LINE__, "%s == %s failed:\n  got      \"%s\"\n  expected \"%s\"", \
-                         #a, #b, hd__a, hd__b);                                                    \
+            hd_test_fail(__FILE__, __LINE__,                                                       \
+                         "%s == %s failed:\n  got      \"%s\"\n  expected \"%s\"", #a, #b, hd__a,  \
+                         hd__b);                                                                   \
     } while (0)
 
 /* CHECK_OK: the expression returns 0 (HD_OK). */
