@@ -356,3 +356,90 @@ TEST(gc_automatic_1000000)
 {
     auto_collections(1000000);
 }
+
+/* ---- resurrection does not block the cleanup of other objects ----
+ * (test_gc.py's test_resurrection_does_not_block_cleanup_of_other_objects,
+ * with python3's own numbers as the expectation) */
+
+typedef struct zs_ctx {
+    hd_obj_t *zs; /* the list Z.__del__ appends to */
+} zs_ctx_t;
+
+static void z_del(hd_heap_t *h, hd_obj_t *o, void *ctx)
+{
+    CHECK_OK(hd_list_append(h, ((zs_ctx_t *)ctx)->zs, o));
+}
+
+static void make_self_loops(rt_t *r, hd_obj_t *cls, int n)
+{
+    for (int i = 0; i < n; i++) {
+        hd_obj_t *o = new_inst(r, cls);
+        CHECK_OK(hd_obj_setattr(r->h, o, "me", o));
+        hd_obj_decref(r->h, o);
+    }
+}
+
+static void stats_delta(rt_t *r, long long *out, hd_gc_gen_stats_t *old)
+{
+    hd_gc_gen_stats_t st[3];
+    hd_gc_get_stats(r->h, st);
+    out[0] = (long long)(st[2].collected - old->collected);
+    out[1] = (long long)(st[2].uncollectable - old->uncollectable);
+    *old = st[2];
+}
+
+TEST(gc_resurrection_does_not_block_cleanup_of_others)
+{
+    const char *prog =
+        "import gc\nN = 100\n"
+        "class A:\n    def __init__(self): self.me = self\n"
+        "class Z(A):\n    def __del__(self): zs.append(self)\n"
+        "zs = []\n"
+        "def stats():\n    d = gc.get_stats()[-1]; return d['collected'], d['uncollectable']\n"
+        "gc.collect(); gc.disable()\n"
+        "def step(t):\n"
+        "    global old\n    c, nc = stats(); print(t); print(c - old[0]); print(nc - old[1]); "
+        "old = (c, nc)\n"
+        "old = stats()\n"
+        "for i in range(N): A()\n"
+        "step(gc.collect())\n"
+        "Z()\nstep(gc.collect())\n"
+        "for i in range(N): A()\n"
+        "Z()\nstep(gc.collect())\n"
+        "zs.clear()\nstep(gc.collect())\n";
+    long long py[12], ours[12];
+    CHECK_EQ(py_ints(prog, py, 12), 12);
+    rt_t *r = rt_new();
+    hd_obj_t *a = new_class(r, "A", false), *z = new_class(r, "Z", true);
+    zs_ctx_t ctx;
+    ctx.zs = new_list(r);
+    CHECK_OK(hd_ns_bind(r->h, "zs", ctx.zs));
+    hd_obj_decref(r->h, ctx.zs);
+    hd_heap_hooks_t hooks = {0};
+    hooks.finalizer = z_del;
+    hooks.ctx = &ctx;
+    hd_heap_set_hooks(r->h, &hooks);
+    collect(r, 2);
+    hd_gc_enable(r->h, false);
+    hd_gc_gen_stats_t old[3];
+    hd_gc_get_stats(r->h, old);
+    make_self_loops(r, a, 100);
+    ours[0] = collect(r, 2);
+    stats_delta(r, &ours[1], &old[2]);
+    make_self_loops(r, z, 1);
+    ours[3] = collect(r, 2);
+    stats_delta(r, &ours[4], &old[2]);
+    make_self_loops(r, a, 100);
+    make_self_loops(r, z, 1);
+    ours[6] = collect(r, 2);
+    stats_delta(r, &ours[7], &old[2]);
+    CHECK_OK(hd_list_clear(r->h, ctx.zs));
+    ours[9] = collect(r, 2);
+    stats_delta(r, &ours[10], &old[2]);
+    for (int i = 0; i < 12; i++)
+        if (py[i] != ours[i])
+            hd_test_fail(__FILE__, __LINE__, "value %d: python %lld, heapd %lld", i, py[i],
+                         ours[i]);
+    hd_gc_enable(r->h, true);
+    rt_free(r);
+}
