@@ -209,6 +209,13 @@ void hd__block_free(hd_heap_t *h, void *p)
     hd_pool_block_free(h->pool, p);
 }
 
+void hd__block_free_small(hd_heap_t *h, void *p)
+{
+    if (HD_UNLIKELY(*h->tracing))
+        hd_trace_remove(h->trace, p);
+    hd_pool_block_free_small(h->pool, p);
+}
+
 /* ---- the id index ---- */
 
 static uint64_t id_hash(uint64_t id)

@@ -338,6 +338,9 @@ struct hd_heap {
 int hd__block_alloc(hd_heap_t *h, size_t len, uint32_t kind, void **out);
 int hd__block_realloc(hd_heap_t *h, void *p, size_t len, uint32_t kind, void **out);
 void hd__block_free(hd_heap_t *h, void *p);
+/* hd__block_free_small: hd__block_free of a block known to come from a pool
+ * (allocated with 1..512 bytes and never reallocated). */
+void hd__block_free_small(hd_heap_t *h, void *p);
 
 /* ---- object allocation and deallocation (obj.c) ---- */
 

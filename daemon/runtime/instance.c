@@ -250,8 +250,9 @@ static int values_new(hd_heap_t *h, hd_class_meta_t *m, hd_obj_t ***out)
 
 static void values_free(hd_heap_t *h, hd_obj_t **values)
 {
+    /* at most round_up(32, 8) + 30 * 8 = 272 bytes: always a pool block */
     uint8_t *order = order_of(values);
-    hd__block_free(h, order - order[-1]);
+    hd__block_free_small(h, order - order[-1]);
 }
 
 int hd_instance_new(hd_heap_t *h, hd_obj_t *cls, bool del, hd_obj_t **out)

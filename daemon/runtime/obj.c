@@ -100,10 +100,17 @@ void hd__obj_free_block(hd_heap_t *h, hd_obj_t *o)
 {
     bool gc = hd__is_gc(o);
     void *start = hd__block_start(o);
+    /* these types' blocks are 16..216 bytes: always from a pool */
+    bool small = (o->type == HD_T_INSTANCE && (o->flags & HD_OF_MANAGED)) || o->type == HD_T_LIST ||
+                 o->type == HD_T_DICT || o->type == HD_T_SET || o->type == HD_T_WEAKREF ||
+                 o->type == HD_T_FLOAT || o->type == HD_T_OBJECT;
     hd__obj_retire(h, o);
     if (gc && h->gens[0].count > 0)
         h->gens[0].count--; /* PyObject_GC_Del */
-    hd__block_free(h, start);
+    if (small)
+        hd__block_free_small(h, start);
+    else
+        hd__block_free(h, start);
 }
 
 /* ---- deallocation and the trashcan ---- */

@@ -844,6 +844,12 @@ void hd_pool_block_free(hd_pool_t *P, void *p)
         free_slow(P, p);
 }
 
+void hd_pool_block_free_small(hd_pool_t *P, void *p)
+{
+    assert(in_arena(P, p));
+    small_free(P, p);
+}
+
 /* The cap is checked against the net change (the new block's bytes minus the
  * old one's), so a realloc that shrinks never fails on the cap. */
 int hd_pool_block_realloc(hd_pool_t *P, void *p, size_t len, void **out)

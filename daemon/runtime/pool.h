@@ -92,6 +92,11 @@ int hd_pool_block_realloc(hd_pool_t *pool, void *p, size_t len, void **out);
  * May release an arena to the system. NULL is allowed. */
 void hd_pool_block_free(hd_pool_t *pool, void *p);
 
+/* hd_pool_block_free_small: hd_pool_block_free for a block the caller knows
+ * came from a pool (a request of 1..512 bytes that was never reallocated to
+ * the system allocator): skips the ownership test. */
+void hd_pool_block_free_small(hd_pool_t *pool, void *p);
+
 /* hd_pool_block_is_large: whether `p` (a live block) came from the system
  * allocator rather than a pool. */
 int hd_pool_block_is_large(const hd_pool_t *pool, const void *p);
