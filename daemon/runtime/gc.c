@@ -414,13 +414,19 @@ static int64_t handle_weakrefs(hd_heap_t *h, hd_gc_t *unreachable, hd_gc_t *old,
     for (hd_gc_t *g = NEXT(unreachable); g != unreachable; g = next) {
         hd_obj_t *o = HD_FROM_GC(g);
         next = NEXT(g);
-        if (o->type == HD_T_WEAKREF)
-            hd__weakref_unlink(h, (hd_weakref_obj_t *)o);
-        if (!(g->prev & HD_GC_PREV_FINALIZED) && hd_obj_has_del(h, o))
-            (*nfinalizers)++;
-        if (!(hd__types[o->type].flags & HD_TF_WEAKREFABLE))
-            continue;
-        hd_weakref_obj_t **list = hd__weakref_list(h, o);
+        hd_weakref_obj_t **list;
+        if (o->type == HD_T_INSTANCE) { /* the common case, without calls */
+            hd_class_meta_t *m = h->classes[o->aux]->meta;
+            if (!(g->prev & HD_GC_PREV_FINALIZED) && (m->has_del || (o->flags & HD_OF_DEL)))
+                (*nfinalizers)++;
+            list = m->weakrefable ? hd__instance_weakref_slot(h, o) : NULL;
+        } else {
+            if (o->type == HD_T_WEAKREF)
+                hd__weakref_unlink(h, (hd_weakref_obj_t *)o);
+            if (!(hd__types[o->type].flags & HD_TF_WEAKREFABLE))
+                continue;
+            list = hd__weakref_list(h, o);
+        }
         if (!list)
             continue;
         while (*list) {
