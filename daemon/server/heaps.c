@@ -309,6 +309,12 @@ void hd_sheap_class_forget(hd_sheap_t *sh, const char *name)
 
 /* ---- descriptions ---- */
 
+int hd_sheap_garbage(hd_sheap_t *sh, hd_obj_t **out)
+{
+    sh->garbage_used = true;
+    return hd_gc_garbage(sh->heap, out);
+}
+
 json_t *hd_sheap_gc_json(hd_sheap_t *sh)
 {
     hd_heap_t *h = sh->heap;
@@ -336,7 +342,9 @@ json_t *hd_sheap_gc_json(hd_sheap_t *sh)
         if (dbg & flags[i].bit)
             json_array_append_new(debug, json_string(flags[i].name));
     hd_obj_t *garbage = NULL;
-    int64_t ngarbage = hd_gc_garbage(h, &garbage) == 0 ? hd_len(garbage) : 0;
+    if (dbg & HD_GC_DEBUG_SAVEALL)
+        sh->garbage_used = true;
+    int64_t ngarbage = sh->garbage_used && hd_gc_garbage(h, &garbage) == 0 ? hd_len(garbage) : 0;
     return json_pack("{s:b, s:[i,i,i], s:[i,i,i], s:o*, s:I, s:o*, s:I}", "enabled",
                      hd_gc_is_enabled(h), "thresholds", th[0], th[1], th[2], "counts", cnt[0],
                      cnt[1], cnt[2], "stats", stats, "garbage", (json_int_t)ngarbage, "debug",

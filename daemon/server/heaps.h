@@ -46,6 +46,7 @@ typedef struct hd_sheap {
     uint64_t created_ms;
     uint64_t max_bytes, max_objects; /* the heap's own caps */
     bool manual_gc;                  /* inside gc.collect: collections are not automatic */
+    bool garbage_used;               /* gc.garbage may exist (see hd_sheap_garbage) */
     hd_wr_watch_t *watches;          /* owned array */
     size_t nwatches, watches_cap;
     uint64_t snapshots[HD_SNAPSHOTS_MAX]; /* kept snapshot ids, oldest first */
@@ -100,6 +101,14 @@ int hd_sheap_watch(hd_sheap_t *sh, hd_obj_t *wr, hd_obj_t *referent);
 /* hd_sheap_alloc_json: alloc.stats' object (also in stream.alloc). NULL on
  * out of memory. New reference. */
 json_t *hd_sheap_alloc_json(hd_sheap_t *sh);
+
+/* hd_sheap_garbage: the heap's gc.garbage list (borrowed), created on
+ * first use. The runtime creates the list lazily, and creating it is an
+ * allocation that shows in the heap's counts; so the server asks for it
+ * only once a client has (gc.garbage, gc.garbage_clear) or once DEBUG_SAVEALL
+ * could have filled it, and otherwise reports len(gc.garbage) as 0 without
+ * touching the heap. Returns 0 or HD_ENOMEM. */
+int hd_sheap_garbage(hd_sheap_t *sh, hd_obj_t **out);
 
 /* hd_sheap_gc_json: gc.get's object. NULL on out of memory. New reference. */
 json_t *hd_sheap_gc_json(hd_sheap_t *sh);

@@ -233,7 +233,7 @@ static int finish(hd_call_t *c, hd_obj_t *ret, const char *bind)
 
 /* the error of a failed call as CPython words it: IndexError, KeyError, or
  * ValueError (-32602) for list.remove and list.index of a missing value */
-static void call_key_error(hd_call_t *c, const call_row_t *row, json_t *args)
+static void call_key_error(hd_call_t *c, const call_row_t *row, json_t *args, hd_obj_t *key)
 {
     if (row->type == HD_T_LIST && strcmp(row->name, "pop") == 0) {
         hd_call_key(c, "IndexError",
@@ -247,9 +247,10 @@ static void call_key_error(hd_call_t *c, const call_row_t *row, json_t *args)
     } else if (json_array_size(args) == 0) {
         hd_call_key(c, "KeyError", "popitem(): dictionary is empty");
     } else {
-        char *text = json_dumps(json_array_get(args, 0), JSON_ENCODE_ANY | JSON_COMPACT);
-        hd_call_key(c, "KeyError", "%s", text ? text : "key");
-        free(text);
+        char repr[200] = "key";
+        if (key)
+            hd_obj_repr(c->h, key, repr, sizeof repr);
+        hd_call_key(c, "KeyError", "%s", repr);
     }
 }
 
@@ -276,15 +277,15 @@ int hd_m_obj_call(hd_call_t *c)
     hd_obj_t *ret = NULL;
     int rc = build_args(&x, row, args);
     if (rc == 0 && (rc = row->fn(&x, &ret)) != 0) {
-        drop_args(&x);
-        hd_val_undo(c);
         if (rc == HD_EKEY)
-            call_key_error(c, row, args);
+            call_key_error(c, row, args, x.a[0]);
         else if (rc == HD_ETYPE)
             hd_call_fail(c, HD_RPC_TYPE_ERROR, hd_proto_data_type(hd_type_name(row->type)),
                          "%s.%s: unsupported argument type", hd_type_name(row->type), row->name);
         else
             hd_call_errno(c, rc, NULL);
+        drop_args(&x);
+        hd_val_undo(c);
         hd_obj_decref(c->h, self);
         return -1;
     }

@@ -97,6 +97,8 @@ int hd_m_gc_set(hd_call_t *c)
     if (rc)
         return hd_call_errno(c, rc, NULL);
     hd_gc_set_debug(c->h, flags);
+    if (flags & HD_GC_DEBUG_SAVEALL)
+        c->sh->garbage_used = true;
     hd_gc_enable(c->h, enabled);
     c->result = hd_sheap_gc_json(c->sh);
     return 0;
@@ -105,7 +107,7 @@ int hd_m_gc_set(hd_call_t *c)
 int hd_m_gc_garbage(hd_call_t *c)
 {
     hd_obj_t *g;
-    int rc = hd_gc_garbage(c->h, &g);
+    int rc = hd_sheap_garbage(c->sh, &g);
     if (rc)
         return hd_call_errno(c, rc, NULL);
     json_t *arr = json_array();
@@ -124,7 +126,7 @@ int hd_m_gc_garbage(hd_call_t *c)
 int hd_m_gc_garbage_clear(hd_call_t *c)
 {
     hd_obj_t *g;
-    int rc = hd_gc_garbage(c->h, &g);
+    int rc = hd_sheap_garbage(c->sh, &g);
     if (rc == 0)
         rc = hd_list_clear(c->h, g);
     if (rc)

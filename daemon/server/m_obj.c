@@ -281,17 +281,19 @@ static int del_item(hd_call_t *c, hd_obj_t *o, const json_t *key)
         if (hd_val_build(c, key, "key", &k) != 0)
             return -1;
         rc = hd_dict_delitem(c->h, o, k);
+        if (rc == HD_EKEY) { /* KeyError's message is the key's repr */
+            char repr[200];
+            hd_obj_repr(c->h, k, repr, sizeof repr);
+            hd_obj_decref(c->h, k);
+            return hd_call_key(c, "KeyError", "%s", repr);
+        }
         hd_obj_decref(c->h, k);
     }
     if (rc == HD_EKEY && has_attrs(type))
         return hd_call_key(c, "AttributeError", "'%s' object has no attribute '%s'",
                            hd_obj_type_name(c->h, o), json_string_value(key));
-    if (rc == HD_EKEY) {
-        char *text = json_dumps(key, JSON_ENCODE_ANY | JSON_COMPACT);
-        hd_call_key(c, "KeyError", "%s", text ? text : "key");
-        free(text);
-        return -1;
-    }
+    if (rc == HD_EKEY)
+        return hd_call_key(c, "IndexError", "list assignment index out of range");
     if (rc)
         return hd_call_errno(c, rc, NULL);
     c->result = json_object();

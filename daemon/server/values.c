@@ -15,7 +15,9 @@
  * never leaves half a value behind.
  *
  * Containers are built the way CPython's BUILD_LIST/BUILD_MAP/BUILD_SET
- * build a literal: the items first, then the container at its literal size.
+ * build a literal: the items first, then the container at its literal size
+ * (a list of three or more constants as the compiler folds it: see
+ * constant_list).
  * An instance's attribute values are built before the instance, so a failure
  * never has to destroy an instance whose __del__ would then run.
  */
@@ -258,6 +260,35 @@ static int items_build(walk_t *w, const json_t *items, const char *param, bool k
     return 0;
 }
 
+/* the number of items when every item is a constant (null, a boolean, a
+ * number, a string), else 0 */
+static size_t constants(const json_t *items)
+{
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it) if (json_is_object(it) || json_is_array(it)) return 0;
+    return json_array_size(items);
+}
+
+/* A list display of three or more constants, as CPython 3.11 compiles it:
+ * BUILD_LIST 0, LOAD_CONST (a tuple), LIST_EXTEND, so the list is
+ * over-allocated as list.extend leaves it (sys.getsizeof([1, 2, 3]) is 88,
+ * not the 80 of [a, b, c]). The constant tuple is a temporary here (in
+ * CPython it lives in the code object), freed at once. */
+static int constant_list(hd_heap_t *h, size_t n, hd_obj_t *const *items, hd_obj_t **out)
+{
+    hd_obj_t *tuple, *list;
+    int rc = hd_tuple_new(h, n, items, &tuple);
+    if (rc)
+        return rc;
+    if ((rc = hd_list_new(h, 0, NULL, &list)) == 0 && (rc = hd_list_extend(h, list, tuple)) != 0)
+        hd_obj_decref(h, list);
+    hd_obj_decref(h, tuple);
+    if (rc == 0)
+        *out = list;
+    return rc;
+}
+
 static int sequence(walk_t *w, int type, const json_t *items, const char *param, hd_obj_t **out,
                     bool *hashable)
 {
@@ -275,9 +306,10 @@ static int sequence(walk_t *w, int type, const json_t *items, const char *param,
     *hashable = type == HD_T_TUPLE && all;
     int rc = 0;
     if (!w->dry) {
-        rc = type == HD_T_TUPLE  ? hd_tuple_new(w->c->h, n, objs, out)
-             : type == HD_T_LIST ? hd_list_new(w->c->h, n, objs, out)
-                                 : hd_set_new(w->c->h, n, objs, out);
+        rc = type == HD_T_TUPLE                           ? hd_tuple_new(w->c->h, n, objs, out)
+             : type == HD_T_LIST && constants(items) >= 3 ? constant_list(w->c->h, n, objs, out)
+             : type == HD_T_LIST                          ? hd_list_new(w->c->h, n, objs, out)
+                                                          : hd_set_new(w->c->h, n, objs, out);
         drop_all(w->c->h, objs, n);
     }
     free(objs);

@@ -198,10 +198,29 @@ int hd_session_send_buf(hd_session_t *s, hd_proto_buf_t *buf, int kind, uint64_t
     return hd_session_send(s, block, len, kind, key);
 }
 
-static int close_with(struct lws *wsi, int code, const char *reason)
+/* lws 4.1 writes close frames with this lws_write() protocol value; its
+ * public header no longer names it ("handled by lws_close_reason"). */
+#define HD_LWS_WRITE_CLOSE 4
+
+/* Close with a code. lws 4.1.6 on libuv drops the connection without the
+ * close frame when a WRITEABLE callback returns -1 after lws_close_reason
+ * (its libuv glue closes the socket again right after the role protocol
+ * queued the frame), and an asynchronous kill skips the frame too. So the
+ * close frame is written here like a message; the peer answers it with its
+ * own close, on which lws ends the connection, and a 3 s timeout covers a
+ * peer that does not answer. */
+static int close_with(hd_session_t *s, struct lws *wsi, int code, const char *reason)
 {
-    lws_close_reason(wsi, (enum lws_close_status)code, (unsigned char *)reason, strlen(reason));
-    return -1;
+    unsigned char buf[LWS_PRE + 125];
+    size_t len = strlen(reason) > 120 ? 120 : strlen(reason);
+    buf[LWS_PRE] = (unsigned char)(code >> 8);
+    buf[LWS_PRE + 1] = (unsigned char)(code & 0xff);
+    memcpy(buf + LWS_PRE + 2, reason, len);
+    s->close_sent = true;
+    if (lws_write(wsi, buf + LWS_PRE, len + 2, (enum lws_write_protocol)HD_LWS_WRITE_CLOSE) < 0)
+        return -1;
+    lws_set_timeout(wsi, PENDING_TIMEOUT_CLOSE_ACK, 3);
+    return 0;
 }
 
 static const char *close_text(int code)
@@ -213,6 +232,8 @@ static const char *close_text(int code)
         return "send queue over its limit";
     case LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE:
         return "message too large";
+    case LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE:
+        return "binary frames are not accepted";
     default:
         return "closing";
     }
@@ -220,8 +241,10 @@ static const char *close_text(int code)
 
 static int on_writeable(hd_session_t *s, struct lws *wsi)
 {
+    if (s->close_sent)
+        return 0;
     if (s->close_code && s->close_now)
-        return close_with(wsi, s->close_code, close_text(s->close_code));
+        return close_with(s, wsi, s->close_code, close_text(s->close_code));
     size_t budget = HD_WS_WRITE_BUDGET;
     hd_sendq_item_t *it;
     while ((it = hd_sendq_head(&s->q)) != NULL && budget > 0) {
@@ -242,7 +265,7 @@ static int on_writeable(hd_session_t *s, struct lws *wsi)
         return 0;
     }
     if (s->close_code)
-        return close_with(wsi, s->close_code, close_text(s->close_code));
+        return close_with(s, wsi, s->close_code, close_text(s->close_code));
     return 0;
 }
 
@@ -293,8 +316,10 @@ static int rx_append(hd_session_t *s, const char *in, size_t len)
 
 static int on_receive(hd_session_t *s, struct lws *wsi, const char *in, size_t len)
 {
-    if (lws_frame_is_binary(wsi))
-        return close_with(wsi, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE, "binary frames not accepted");
+    if (lws_frame_is_binary(wsi)) {
+        hd_session_close(s, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE, false);
+        return 0;
+    }
     if (s->close_code)
         return 0; /* closing: ignore what still arrives */
     if (!s->rx_discard && rx_append(s, in, len) != 0)

@@ -118,12 +118,12 @@ class Server:
         cmd += list(args)
         self.cmd = cmd
         self.lines = []
+        self.port = None
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True, env=env)
         self._ready = threading.Event()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
-        self.port = None
         if expect_start:
             if not self._ready.wait(15) or self.port is None:
                 self.kill()
