@@ -9,3 +9,7 @@ if(HD_COVERAGE)
     add_compile_options(--coverage -O0)
     add_link_options(--coverage)
 endif()
+if(HD_FUZZ)
+    # coverage for libFuzzer in every library; the fuzz targets add the driver
+    add_compile_options(-fsanitize=fuzzer-no-link)
+endif()

@@ -981,7 +981,9 @@ static int add_chunk(hd_heap_t *h, hd_dict_obj_t **acc, size_t begin, size_t end
                      hd_obj_t *const *keys, hd_obj_t *const *values)
 {
     hd_dict_obj_t *c;
-    int rc = build_chunk(h, end - begin, keys + begin, values + begin, &c);
+    /* (an empty literal comes with NULL arrays: no pointer arithmetic then) */
+    int rc = begin == end ? build_chunk(h, 0, NULL, NULL, &c)
+                          : build_chunk(h, end - begin, keys + begin, values + begin, &c);
     if (rc || !*acc) {
         *acc = rc ? *acc : c;
         return rc;
