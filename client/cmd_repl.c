@@ -1,0 +1,143 @@
+/*
+ * cmd_repl.c: `heapctl repl HEAP`: an interactive heap-script prompt with
+ * line editing and history (libedit), each entry run by heap.exec.
+ *
+ * Entries follow Python's prompt: a line ending in ':' (or inside open
+ * brackets) starts a block read with "... " until an empty line. Without
+ * libedit at build time, or when stdin is not a terminal, lines are read
+ * plainly. Ctrl-D ends the session.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exec.h"
+
+#ifdef HC_HAVE_LIBEDIT
+#include <editline/readline.h>
+#endif
+
+/* One line without its newline, or NULL at end of input. Ownership: new (malloc). */
+static char *read_line(const char *prompt, int tty)
+{
+#ifdef HC_HAVE_LIBEDIT
+    if (tty) {
+        char *l = readline(prompt);
+        if (l && *l)
+            add_history(l);
+        return l;
+    }
+#endif
+    if (tty) {
+        fputs(prompt, stdout);
+        fflush(stdout);
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, stdin);
+    if (n < 0) {
+        free(line);
+        return NULL;
+    }
+    if (n > 0 && line[n - 1] == '\n')
+        line[n - 1] = 0;
+    return line;
+}
+
+/* Brackets still open in s (ignoring quoted text, roughly as Python's tokenizer). */
+static int open_brackets(const char *s, int depth)
+{
+    char q = 0;
+    for (; *s; s++) {
+        if (q) {
+            if (*s == '\\' && s[1])
+                s++;
+            else if (*s == q)
+                q = 0;
+        } else if (*s == '\'' || *s == '"') {
+            q = *s;
+        } else if (*s == '#') {
+            break;
+        } else if (strchr("([{", *s)) {
+            depth++;
+        } else if (strchr(")]}", *s) && depth > 0) {
+            depth--;
+        }
+    }
+    return depth;
+}
+
+static int append(char **buf, size_t *len, const char *line)
+{
+    size_t n = strlen(line);
+    char *b = realloc(*buf, *len + n + 2);
+    if (!b)
+        return -1;
+    memcpy(b + *len, line, n);
+    b[*len + n] = '\n';
+    b[*len + n + 1] = 0;
+    *buf = b;
+    *len += n + 1;
+    return 0;
+}
+
+/* Read one entry (a line, or a block); NULL at end of input. */
+static char *read_entry(int tty)
+{
+    char *src = NULL, *line;
+    size_t len = 0;
+    int depth = 0, block = 0;
+    while ((line = read_line(src ? "... " : ">>> ", tty))) {
+        size_t n = strlen(line);
+        int blank = strspn(line, " \t") == n;
+        if (src && blank && depth == 0) {
+            free(line);
+            return src;
+        }
+        if (!src && blank) {
+            free(line);
+            continue;
+        }
+        int rc = append(&src, &len, line);
+        depth = open_brackets(line, depth);
+        block |= n > 0 && line[n - 1] == ':';
+        free(line);
+        if (rc != 0)
+            break;
+        if (!block && depth == 0)
+            return src;
+    }
+    return src; /* a block ended by end of input still runs */
+}
+
+static int run(hc_ctx_t *ctx, const hc_args_t *a)
+{
+    int tty = isatty(STDIN_FILENO), rc = hc_ctx_connect(ctx), last = 0;
+    if (rc)
+        return rc;
+    if (tty)
+        printf("heapctl repl: heap '%s' at %s (Ctrl-D to quit)\n", a->pos[0], ctx->url);
+    char *src;
+    while ((src = read_entry(tty))) {
+        last = hc_exec_source(ctx, a->pos[0], src, "<stdin>", "<stdin>");
+        free(src);
+        fflush(stdout);
+        if (last == HC_EXIT_CONN || last == HC_EXIT_USAGE)
+            return last;
+    }
+    if (tty)
+        putchar('\n');
+    return tty ? 0 : last;
+}
+
+const hc_cmd_t hc_cmd_repl = {
+    .name = "repl",
+    .usage = "HEAP",
+    .summary = "an interactive heap-script prompt (heap.exec per entry)",
+    .help = "Line editing and history on a terminal. A line ending in ':' starts a block,\n"
+            "ended by an empty line. Ctrl-D quits. Without a terminal, reads entries from\n"
+            "stdin and exits with the last entry's status.\n",
+    .min_args = 1,
+    .max_args = 1,
+    .run = run,
+};
