@@ -7,6 +7,9 @@ pkgs=(
     build-essential cmake pkg-config git
     python3
     libjansson-dev
+    # heapctl: line editing for its repl (libedit, BSD licence); tmux runs
+    # `heapctl watch` in a real terminal in the integration tests
+    libedit-dev tmux python3-jsonschema
 )
 
 missing=()
