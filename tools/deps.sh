@@ -10,6 +10,11 @@ pkgs=(
     # heapctl: line editing for its repl (libedit, BSD licence); tmux runs
     # `heapctl watch` in a real terminal in the integration tests
     libedit-dev tmux python3-jsonschema
+    # heapd: libuv, libwebsockets on libuv (the evlib plugin is dlopen()ed at
+    # run time), libsystemd (sd_notify); the integration tests' client,
+    # schema validator, systemd-analyze and curl
+    libuv1-dev libwebsockets-dev libwebsockets-evlib-uv libsystemd-dev
+    python3-websockets python3-jsonschema systemd curl
 )
 
 missing=()

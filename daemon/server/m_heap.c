@@ -179,7 +179,8 @@ int hd_m_heap_objects(hd_call_t *c)
         free(w.v);
         return hd_call_errno(c, rc, NULL);
     }
-    qsort(w.v, w.n, sizeof *w.v, by_id);
+    if (w.n)
+        qsort(w.v, w.n, sizeof *w.v, by_id);
     json_t *arr = json_array();
     for (size_t i = (size_t)offset; arr && i < w.n && i < (size_t)offset + (size_t)limit; i++) {
         json_t *s = hd_summary(c->h, w.v[i].obj, false);

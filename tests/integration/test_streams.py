@@ -3,6 +3,7 @@
 (weakref callbacks, finalizers), heap (created, dropped)."""
 import asyncio
 import json
+import os
 import time
 
 from harness import Client, RawWs, Server, check_notification
@@ -94,7 +95,8 @@ async def test_slow_reader_gets_coalesced_frames_with_seq_gaps():
             await asyncio.sleep(4)
             stats = await c.call("server.stats")
             assert stats["dropped_frames"] > 0, stats
-            assert stats["rss_bytes"] - rss0 < 32 << 20, (rss0, stats)  # bounded, not 10 MB of frames
+            if "ASAN_OPTIONS" not in os.environ:  # ASan's quarantine holds freed memory
+                assert stats["rss_bytes"] - rss0 < 32 << 20, (rss0, stats)  # bounded, not 10 MB of frames
             seqs = []
             slow.sock.settimeout(5)
             while len(seqs) < 40:
