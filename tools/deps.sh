@@ -15,7 +15,14 @@ pkgs=(
     # schema validator, systemd-analyze and curl
     libuv1-dev libwebsockets-dev libwebsockets-evlib-uv libsystemd-dev
     python3-websockets python3-jsonschema systemd curl
+    # the dashboard's browser tests (tests/web): Debian's Chromium, driven
+    # headless by playwright-core (npm); DejaVu so pages render with a font
+    chromium fonts-dejavu-core
 )
+# the dashboard and its tests run on Node.js and npm: Debian's, unless the
+# machine already has them
+command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
+command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -25,4 +32,14 @@ if [ ${#missing[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# the dashboard's npm packages (package.json, package-lock.json at the root):
+# uPlot and d3-force, which the build copies into the web root, and the web
+# tests' playwright-core and ajv; reinstalled only when the lock file changed
+root="$(cd "$(dirname "$0")/.." && pwd)"
+if [ -f "$root/package-lock.json" ] &&
+    { [ ! -f "$root/node_modules/.package-lock.json" ] ||
+        [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; }; then
+    (cd "$root" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
 fi

@@ -1,0 +1,121 @@
+// graphsource.js: fetches the shown heap's object graph for the views that
+// need it (the graph, the inspector, objects by type, the memory map's
+// "objects in this pool"), and what the next collection would free.
+//
+// One batch, [heap.export, gc.dry_run], so the graph and the dry run describe
+// the same instant (heapd runs a batch atomically); then one batch of
+// weakref.get for the weak edges. Refetched when the heap changes (alloc
+// frames with other totals, a collection, an action of this page), at most
+// once a second, and only while a view that needs it is shown. A heap whose
+// export is over the message size limit (-32004) is read in pages instead
+// (heap.objects + obj.referents), drawn as a partial graph.
+
+import { api } from './api.js';
+import { fromExport, fromPages, weakrefIds } from '../graph/model.js';
+import { CODES } from '../proto/codes.js';
+
+export const MIN_GAP_MS = 1000;
+export const PAGE_LIMIT = 2000;
+
+export class GraphSource {
+    constructor(client, store) {
+        this.client = client;
+        this.store = store;
+        this.graph = null;
+        this.heap = null;
+        this.doomed = new Set();
+        this.dry = null;
+        this.dryGeneration = 2;
+        this.interest = 0;
+        this.inflight = false;
+        this.again = false;
+        this.lastAt = 0;
+        this.timer = null;
+        this.error = null;
+        this.fetchedAt = 0;
+        store.on('changed', ({ heap }) => heap === store.selected && this.schedule());
+        store.on('select', () => {
+            this.graph = null;
+            this.doomed = new Set();
+            this.schedule(true);
+        });
+        client.on('state', (s) => s.state === 'open' && this.schedule(true));
+    }
+
+    // want: a view needing the graph is shown (true) or hidden (false)
+    want(on) {
+        this.interest += on ? 1 : -1;
+        if (on) this.schedule();
+    }
+
+    schedule(now = false) {
+        if (this.interest <= 0 && !now) return;
+        if (this.inflight) {
+            this.again = true;
+            return;
+        }
+        clearTimeout(this.timer);
+        const wait = now ? 0 : Math.max(0, this.lastAt + MIN_GAP_MS - Date.now());
+        this.timer = setTimeout(() => this.fetch(), wait);
+    }
+
+    setDryGeneration(g) {
+        this.dryGeneration = g;
+        this.schedule(true);
+    }
+
+    async fetch() {
+        const heap = this.store.selected;
+        if (!heap || this.client.state !== 'open' || this.interest <= 0) return;
+        this.inflight = true;
+        this.lastAt = Date.now();
+        try {
+            const [exp, dry] = await this.client.batch([api.heapExport(heap), api.gcDryRun(heap, this.dryGeneration)]);
+            let graph;
+            if (exp.error && exp.error.code === CODES.LIMIT_EXCEEDED) graph = await this.fetchPages(heap);
+            else if (exp.error) throw exp.error;
+            else graph = fromExport(exp.result);
+            await this.fetchWeak(heap, graph);
+            if (heap !== this.store.selected) return;
+            this.graph = graph;
+            this.heap = heap;
+            this.dry = dry.result || null;
+            this.doomed = new Set(dry.result?.unreachable || []);
+            this.error = null;
+            this.fetchedAt = Date.now();
+            this.store.emit('graph', { heap, graph, doomed: this.doomed, dry: this.dry });
+        } catch (e) {
+            this.error = e;
+            this.store.emit('graph-error', { heap, error: e });
+        } finally {
+            this.inflight = false;
+            if (this.again) {
+                this.again = false;
+                this.schedule();
+            }
+        }
+    }
+
+    async fetchPages(heap) {
+        const [objs, names] = await this.client.batch([api.heapObjects(heap, { limit: PAGE_LIMIT }), api.heapNames(heap)]);
+        if (objs.error) throw objs.error;
+        const summaries = objs.result.objects;
+        const containers = summaries.filter((o) => o.tracked).slice(0, this.client.limits.batch_length || 1000);
+        const refs = await this.client.batch(containers.map((o) => api.objReferents(heap, o.id)));
+        const referents = new Map();
+        refs.forEach((r, i) => r.result && referents.set(containers[i].id, r.result.objects));
+        const g = fromPages(summaries, referents, names.result?.names || []);
+        g.totalObjects = objs.result.total;
+        return g;
+    }
+
+    async fetchWeak(heap, graph) {
+        const ids = weakrefIds(graph, Math.min(500, this.client.limits.batch_length || 500));
+        if (!ids.length) return;
+        const out = await this.client.batch(ids.map((id) => api.weakrefGet(heap, id)));
+        out.forEach((r, i) => {
+            const ref = r.result?.referent;
+            if (ref) graph.weak.push([ids[i], ref.id]);
+        });
+    }
+}
