@@ -5,9 +5,10 @@
  * A CLI needs no event library of its own: each call sends one message and
  * waits for the answer, so the loop is lws_service() run until a condition
  * holds (handshake done, a message received, the connection gone) or a
- * deadline passes. The deadline is an lws_sul timer, which both bounds the
- * wait and wakes lws_service up (its own timeout argument has been ignored
- * since lws 3.2). This is the shape the lws reference tested (section 4).
+ * deadline passes. The deadline is an lws_sul timer (lws_service's own
+ * timeout argument has been ignored since lws 3.2); its callback runs inside
+ * lws_service before the poll, so it wakes the poll with lws_cancel_service.
+ * This is the shape the lws reference tested (section 4).
  *
  * Data layout: a connection owns its lws context (one per connection, so a
  * reconnect starts clean), a FIFO of messages to send (each allocated with
@@ -136,12 +137,12 @@ static void describe_failure(hc_conn_t *c, struct lws *wsi, const char *in)
 {
     unsigned int status = wsi ? lws_http_client_http_response(wsi) : 0;
     char detail[200];
-    if (status == 401 || status == 403) {
-        snprintf(detail, sizeof detail,
-                 "HTTP %u: the server refused the connection "
-                 "(its Host/Origin check or token)",
-                 status);
-        set_err(c, E_CONNECT, detail);
+    if (status == 401) {
+        set_err(c, E_CONNECT, "HTTP 401: the token was refused (see --token-file, HEAPD_TOKEN)");
+    } else if (status == 403) {
+        set_err(c, E_CONNECT,
+                "HTTP 403: the server refused the connection (its Host or "
+                "Origin check; see heapd's --server-name)");
     } else if (status && status != 101) {
         snprintf(detail, sizeof detail,
                  "HTTP %u instead of a WebSocket (is this heapd, "
@@ -265,6 +266,9 @@ static void on_deadline(lws_sorted_usec_list_t *sul)
 {
     hc_conn_t *c = lws_container_of(sul, hc_conn_t, sul);
     c->timed_out = 1;
+    /* The timer runs inside lws_service, before its poll(): without this
+     * wake-up the poll would wait for lws's next housekeeping (5 s). */
+    lws_cancel_service(c->ctx);
 }
 
 /* Run the loop until *flag is set, the connection closes, or timeout_ms

@@ -186,8 +186,10 @@ void hc_summary_cells(const json_t *s, const char **cells, char *buf)
     snprintf(size, 64, "%" PRId64, hc_jint(s, "size"));
     snprintf(refs, 64, "%" PRId64, hc_jint(s, "refcount"));
     json_t *g = json_object_get(s, "generation");
-    if (!json_is_true(json_object_get(s, "tracked")) || !json_is_integer(g))
+    if (!json_is_true(json_object_get(s, "tracked")))
         snprintf(gen, 64, "-");
+    else if (!json_is_integer(g))
+        snprintf(gen, 64, "?");
     else if (json_integer_value(g) == 3)
         snprintf(gen, 64, "perm");
     else

@@ -66,7 +66,8 @@ extern const char *const hc_summary_heads[HC_SUMMARY_COLS]; /* ID TYPE SIZE REFS
 /* hc_summary_cells: the 7 cells of an object summary into cells[0..6],
  * using buf (at least 7 * 64 bytes) for numbers; repr and type borrowed.
  * TYPE is the class name for instances ("Node"), GEN is "-" for untracked
- * objects and "perm" for generation 3. */
+ * objects, "perm" for generation 3, "?" for a tracked object whose summary
+ * has no generation. */
 void hc_summary_cells(const json_t *summary, const char **cells, char *buf);
 
 /* hc_print_summaries: a table of summaries (an array), with an optional
