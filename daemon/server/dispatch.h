@@ -102,9 +102,9 @@ int hd_val_build_spec(hd_call_t *c, const json_t *spec, const char *key, const c
 /* hd_val_undo: forget classes this call created (after a failed build). */
 void hd_val_undo(hd_call_t *c);
 
-/* hd_summary: the object summary of PROTOCOL.md (generation only when
- * with_generation: it walks the generation lists). NULL on out of memory.
- * Ownership: new reference. */
+/* hd_summary: the object summary of PROTOCOL.md (generation for tracked
+ * objects: O(1) in the runtime). with_generation is kept for callers that
+ * already know it. NULL on out of memory. Ownership: new reference. */
 json_t *hd_summary(hd_heap_t *h, hd_obj_t *o, bool with_generation);
 /* hd_summary_or_null: a summary, or JSON null for NULL. */
 json_t *hd_summary_or_null(hd_heap_t *h, hd_obj_t *o);

@@ -83,7 +83,7 @@ json_t *hd_summary(hd_heap_t *h, hd_obj_t *o, bool with_generation)
                   "tracked", hd_obj_is_tracked(o), "repr", repr);
     if (j && type == HD_T_INSTANCE)
         json_object_set_new(j, "class", json_string(hd_obj_type_name(h, o)));
-    if (j && with_generation && hd_obj_is_tracked(o))
+    if (j && hd_obj_is_tracked(o))
         json_object_set_new(j, "generation", json_integer(hd_obj_generation(h, o)));
     return j;
 }
