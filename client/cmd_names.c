@@ -22,8 +22,8 @@ const hc_cmd_t hc_cmd_names = {
     .usage = "HEAP",
     .summary = "list the names bound in a heap (heap.names)",
     .help = "Columns: NAME, then the object: ID, TYPE (the class of an instance), SIZE\n"
-            "(sys.getsizeof), REFS (references to it), GEN (gc generation; - untracked,\n"
-            "perm frozen), ADDR (simulated address, reused like id()), REPR.\n",
+            "(sys.getsizeof), REFS (references to it), GC (no: untracked; gen0..gen2: its\n"
+            "generation; perm: frozen), ADDR (simulated address, reused like id()), REPR.\n",
     .min_args = 1,
     .max_args = 1,
     .run = run,

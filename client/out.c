@@ -164,8 +164,8 @@ void hc_table_free(hc_table_t *t)
 
 /* ---- summaries ---- */
 
-const char *const hc_summary_heads[HC_SUMMARY_COLS] = {"ID",  "TYPE", "SIZE", "REFS",
-                                                       "GEN", "ADDR", "REPR"};
+const char *const hc_summary_heads[HC_SUMMARY_COLS] = {"ID", "TYPE", "SIZE", "REFS",
+                                                       "GC", "ADDR", "REPR"};
 
 int64_t hc_jint(const json_t *obj, const char *key)
 {
@@ -187,13 +187,13 @@ void hc_summary_cells(const json_t *s, const char **cells, char *buf)
     snprintf(refs, 64, "%" PRId64, hc_jint(s, "refcount"));
     json_t *g = json_object_get(s, "generation");
     if (!json_is_true(json_object_get(s, "tracked")))
-        snprintf(gen, 64, "-");
+        snprintf(gen, 64, "no");
     else if (!json_is_integer(g))
-        snprintf(gen, 64, "?");
+        snprintf(gen, 64, "yes");
     else if (json_integer_value(g) == 3)
         snprintf(gen, 64, "perm");
     else
-        snprintf(gen, 64, "%" PRId64, (int64_t)json_integer_value(g));
+        snprintf(gen, 64, "gen%" PRId64, (int64_t)json_integer_value(g));
     snprintf(addr, 64, "0x%" PRIx64, (uint64_t)hc_jint(s, "addr"));
     const char *cls = json_string_value(json_object_get(s, "class"));
     cells[0] = id;
@@ -239,7 +239,7 @@ void hc_print_summary_line(FILE *f, const json_t *s, int color)
     const char *cells[HC_SUMMARY_COLS];
     char buf[7 * 64], sgr[16];
     hc_summary_cells(s, cells, buf);
-    fprintf(f, "%s#%s%s %s  size=%s refcount=%s gen=%s addr=%s  %s\n",
+    fprintf(f, "%s#%s%s %s  size=%s refcount=%s gc=%s addr=%s  %s\n",
             hc_sgr_on(color, HC_CYAN, sgr), cells[0], hc_sgr_off(color), cells[1], cells[2],
             cells[3], cells[4], cells[5], cells[6]);
 }

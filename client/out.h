@@ -60,14 +60,14 @@ void hc_table_free(hc_table_t *t);
 
 /* The summary columns (after an optional leading column such as NAME). */
 #define HC_SUMMARY_COLS 7
-extern const char *const hc_summary_heads[HC_SUMMARY_COLS]; /* ID TYPE SIZE REFS GEN ADDR REPR */
+extern const char *const hc_summary_heads[HC_SUMMARY_COLS]; /* ID TYPE SIZE REFS GC ADDR REPR */
 #define HC_SUMMARY_RIGHT 0x0Du                              /* ID, SIZE, REFS */
 
 /* hc_summary_cells: the 7 cells of an object summary into cells[0..6],
  * using buf (at least 7 * 64 bytes) for numbers; repr and type borrowed.
- * TYPE is the class name for instances ("Node"), GEN is "-" for untracked
- * objects, "perm" for generation 3, "?" for a tracked object whose summary
- * has no generation. */
+ * TYPE is the class name for instances ("Node"); GC says whether the
+ * collector tracks it and where: "no", "gen0".."gen2", "perm" (frozen,
+ * generation 3), or "yes" when the summary gives no generation. */
 void hc_summary_cells(const json_t *summary, const char **cells, char *buf);
 
 /* hc_print_summaries: a table of summaries (an array), with an optional
@@ -76,7 +76,7 @@ void hc_summary_cells(const json_t *summary, const char **cells, char *buf);
 void hc_print_summaries(FILE *f, const json_t *array, const char *first_head, const char *first_key,
                         int color);
 
-/* hc_print_summary_line: one object as "#ID TYPE size=.. refcount=.. repr". */
+/* hc_print_summary_line: one object as "#ID TYPE  size=.. refcount=.. gc=.. addr=..  repr". */
 void hc_print_summary_line(FILE *f, const json_t *summary, int color);
 
 /* hc_jint: an integer member (0 when absent or not an integer). */

@@ -74,7 +74,7 @@ def test_objects_and_names():
         fails(s, -32006, 1, "bind", "demo", "x", "@nosuch")
         fails(s, -32003, 1, "bind", "demo", "x", "#9999")
         names = ok(s, "names", "demo")
-        assert names.splitlines()[0].split() == ["NAME", "ID", "TYPE", "SIZE", "REFS", "GEN", "ADDR", "REPR"]
+        assert names.splitlines()[0].split() == ["NAME", "ID", "TYPE", "SIZE", "REFS", "GC", "ADDR", "REPR"]
         assert re.search(r"^n +\d+ +Node +56 +1 ", names, re.M), names
         nm = js(s, "heap.names", "names", "demo")["names"]
         assert [e["name"] for e in nm] == sorted(e["name"] for e in nm)

@@ -1,12 +1,18 @@
 """test_heapctl_usage.py: heapctl's command line without a server: help
 texts, usage errors (exit 2), and connection failures (exit 3) that say
 what failed and where."""
+import os
+import re
+import shutil
 import socket
+import subprocess
+import tempfile
 import threading
 import time
 
+import harness
 from harness import Server
-from heapctl_util import ctl
+from heapctl_util import HEAPCTL, ctl, ok
 
 COMMANDS = ["info", "heaps", "create", "drop", "new", "bind", "del", "set", "unset", "call",
             "weakref", "show", "names", "objects", "collect", "gc", "garbage", "alloc", "trace",
@@ -151,3 +157,59 @@ def test_wrong_path_and_plain_http():
         assert r.returncode == 0, r.stderr
         r = ctl(None, "heaps", url=f"127.0.0.1:{s.port}")
         assert r.returncode == 0, r.stderr
+
+
+def test_bash_completion():
+    """The completion file completes commands, fixed words and live heap names."""
+    src = os.path.join(os.environ.get("HD_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "../..")),
+                       "client/heapctl.bash-completion")
+    with Server() as s:
+        ok(s, "create", "alpha")
+        ok(s, "create", "beta")
+        script = f"""
+source {src}
+t() {{ COMP_WORDS=("$@"); COMP_CWORD=$((${{#COMP_WORDS[@]}}-1)); COMPREPLY=(); _heapctl; echo "${{COMPREPLY[*]}}"; }}
+t heapctl co
+t heapctl --url {s.url} show ""
+t heapctl --url={s.url} new alpha l
+t heapctl gc alpha debug s
+t heapctl heaps --js
+"""
+        env = dict(os.environ, PATH=os.path.dirname(HEAPCTL) + ":" + os.environ["PATH"])
+        r = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env, timeout=30)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.splitlines() == ["collect", "alpha beta", "list", "stats saveall", "--json"], r.stdout
+
+
+def test_install_layout():
+    """cmake --install puts heapctl, both man pages and the completion where Debian looks."""
+    build = os.path.normpath(os.path.join(os.path.dirname(HEAPCTL), ".."))
+    with tempfile.TemporaryDirectory() as dest:
+        r = subprocess.run(["cmake", "--install", build, "--prefix", "/usr"], capture_output=True,
+                           text=True, env=dict(os.environ, DESTDIR=dest), timeout=120)
+        assert r.returncode == 0, r.stderr
+        for path in ("usr/bin/heapctl", "usr/share/man/man1/heapctl.1", "usr/share/man/man8/heapd.8",
+                     "usr/share/bash-completion/completions/heapctl"):
+            assert os.path.exists(os.path.join(dest, path)), path
+        if shutil.which("man"):
+            for page in ("usr/share/man/man1/heapctl.1", "usr/share/man/man8/heapd.8"):
+                r = subprocess.run(["man", "--warnings", "-l", os.path.join(dest, page)],
+                                   capture_output=True, text=True, env=dict(os.environ, MANWIDTH="80"),
+                                   timeout=30)
+                assert r.returncode == 0 and "EXIT STATUS" in r.stdout, r.stderr
+                assert "warning" not in r.stderr, r.stderr
+
+
+def test_man_page_knows_every_command_and_heapd_flag():
+    root = os.environ.get("HD_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "../.."))
+    with open(os.path.join(root, "client/man/heapctl.1")) as f:
+        page = f.read()
+    for c in COMMANDS:
+        assert re.search(r"^\.(B|BI|BR) " + re.escape(c) + r"\b", page, re.M), c
+    heapd_help = subprocess.run([harness.HEAPD, "--help"], capture_output=True, text=True).stdout
+    with open(os.path.join(root, "client/man/heapd.8")) as f:
+        page8 = f.read().replace("\\-", "-")
+    flags = re.findall(r"^  (--[a-z-]+)", heapd_help, re.M)
+    assert len(flags) >= 10, heapd_help
+    for flag in flags:
+        assert flag in page8, f"heapd.8 does not document {flag}"

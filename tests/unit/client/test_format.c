@@ -89,12 +89,12 @@ TEST(summaries)
                       "{\"name\":\"x\",\"id\":12,\"addr\":16,\"type\":\"int\",\"size\":28,"
                       "\"refcount\":1,\"tracked\":false,\"repr\":\"7\"}]");
     CAPTURE(text, hc_print_summaries(f, s, "NAME", "name", 0));
-    CHECK_STR(text, "NAME  ID  TYPE  SIZE  REFS  GEN   ADDR      REPR\n"
+    CHECK_STR(text, "NAME  ID  TYPE  SIZE  REFS  GC    ADDR      REPR\n"
                     "n      5  Node    56     2  perm  0x1000e0  <Node object at 0x1000e0>\n"
-                    "x     12  int     28     1  -     0x10      7\n");
+                    "x     12  int     28     1  no    0x10      7\n");
     free(text);
     CAPTURE(line, hc_print_summary_line(f, json_array_get(s, 1), 0));
-    CHECK_STR(line, "#12 int  size=28 refcount=1 gen=- addr=0x10  7\n");
+    CHECK_STR(line, "#12 int  size=28 refcount=1 gc=no addr=0x10  7\n");
     free(line);
     json_t *empty = json_array();
     CAPTURE(none, hc_print_summaries(f, empty, NULL, NULL, 0));
