@@ -32,7 +32,8 @@ typedef struct hd_tokens {
  * with hd_tokens_close. */
 int hd_tokens_parse(const char *text, size_t len, hd_tokens_t *out, char *err, size_t errlen);
 
-/* hd_tokens_load: read and parse the file at path (err: "PATH: ..."). */
+/* hd_tokens_load: read and parse the file at path (err: "PATH: ...").
+ * Ownership: path borrowed; *out is caller storage (hd_tokens_close). */
 int hd_tokens_load(const char *path, hd_tokens_t *out, char *err, size_t errlen);
 
 void hd_tokens_close(hd_tokens_t *t);
@@ -48,7 +49,8 @@ int hd_auth_bearer(const char *header, const char **token, size_t *len);
 
 /* hd_auth_check: may a session with role `have` call a method needing
  * `need`? 0 if so; else the JSON-RPC code: -32001 when the session has no
- * role yet (it must authenticate), -32002 when its role is too weak. */
+ * role yet (it must authenticate), -32002 when its role is too weak.
+ * Ownership: none (arguments borrowed for the call). */
 int hd_auth_check(hd_proto_role_t have, hd_proto_role_t need);
 
 #endif

@@ -75,10 +75,12 @@ enum hd_config_action {
  * hd_config_close. */
 int hd_config_init(hd_config_t *cfg, const char *default_web_root);
 
-/* hd_config_close: frees what cfg owns; cfg is then zeroed. */
+/* hd_config_close: frees what cfg owns; cfg is then zeroed.
+ * Ownership: frees everything cfg owns. */
 void hd_config_close(hd_config_t *cfg);
 
-/* hd_config_limits_default: the limits' defaults. */
+/* hd_config_limits_default: the limits' defaults.
+ * Ownership: none (arguments borrowed for the call). */
 void hd_config_limits_default(hd_limits_t *limits);
 
 /* hd_config_from_args: cfg (already initialised) := the config file named by
@@ -112,10 +114,10 @@ int hd_config_parse_listen(const char *s, char **host, int *port);
 bool hd_config_host_is_loopback(const char *host);
 
 /* hd_config_log_level_parse: "error", "warn", "notice", "info", "debug";
- * -1 for anything else. */
+ * -1 for anything else. Ownership: none (arguments borrowed for the call). */
 int hd_config_log_level_parse(const char *s);
 
-/* hd_config_usage: the --help text. Static string. */
+/* hd_config_usage: the --help text. Static string. Ownership: returns a static string. */
 const char *hd_config_usage(void);
 
 #endif

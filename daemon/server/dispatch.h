@@ -47,69 +47,85 @@ typedef int (*hd_method_fn)(hd_call_t *c);
 void hd_dispatch_message(struct hd_session *s, const char *text, size_t len);
 
 /* hd_dispatch_selfcheck: every method of proto/methods.json has a handler
- * (heap.exec aside) and every handler a row. 0, or HD_EINVAL (logged). */
+ * (heap.exec aside) and every handler a row. 0, or HD_EINVAL (logged).
+ * Ownership: none (arguments borrowed for the call). */
 int hd_dispatch_selfcheck(void);
 
 /* ---- errors (params.c); each returns -1 so handlers can `return` it ---- */
 
 /* hd_call_fail: error `code` with a message (printf format; NULL: the
- * code's standard message). Steals data. */
+ * code's standard message). Steals data. Ownership: steals data, even on failure; c borrowed. */
 int hd_call_fail(hd_call_t *c, int code, json_t *data, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* hd_call_errno: the JSON-RPC error of an HD_E* code from the runtime
- * (HD_ELIMIT gets data.limit heap_bytes or heap_objects). Steals data. */
+ * (HD_ELIMIT gets data.limit heap_bytes or heap_objects). Steals data.
+ * Ownership: steals data, even on failure; c borrowed. */
 int hd_call_errno(hd_call_t *c, int err, json_t *data);
-/* hd_call_bad: -32602 with data.param = param and data.detail. */
+/* hd_call_bad: -32602 with data.param = param and data.detail.
+ * Ownership: none (arguments borrowed for the call). */
 int hd_call_bad(hd_call_t *c, const char *param, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* hd_call_key: -32009 with data {exc_type, message} (KeyError,
- * IndexError, AttributeError); the message is CPython's. */
+ * IndexError, AttributeError); the message is CPython's.
+ * Ownership: none (arguments borrowed for the call). */
 int hd_call_key(hd_call_t *c, const char *exc_type, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* hd_call_limit: -32004 with data.limit and data.max. */
+/* hd_call_limit: -32004 with data.limit and data.max.
+ * Ownership: none (arguments borrowed for the call). */
 int hd_call_limit(hd_call_t *c, const char *limit, uint64_t max);
 
 /* ---- parameters (params.c) ---- */
 
-/* hd_param: the parameter's value or NULL (borrowed). */
+/* hd_param: the parameter's value or NULL (borrowed). Ownership: borrowed from c->params. */
 json_t *hd_param(hd_call_t *c, const char *name);
 /* typed getters: 0, or -1 with the -32602 error recorded. Optional ones
- * keep *out when absent. Strings must be UTF-8 without U+0000. */
+ * keep *out when absent. Strings must be UTF-8 without U+0000.
+ * Ownership: *out borrowed from c->params. */
 int hd_param_str(hd_call_t *c, const char *name, bool required, const char **out);
 int hd_param_int(hd_call_t *c, const char *name, bool required, int64_t min, int64_t max,
                  int64_t *out);
 int hd_param_bool(hd_call_t *c, const char *name, bool *out);
 int hd_param_array(hd_call_t *c, const char *name, bool required, json_t **out);
-/* hd_param_name: a namespace name ([A-Za-z_][A-Za-z0-9_]*, <= 255 bytes). */
+/* hd_param_name: a namespace name ([A-Za-z_][A-Za-z0-9_]*, <= 255 bytes).
+ * Ownership: *out borrowed from c->params. */
 int hd_param_name(hd_call_t *c, const char *name, bool required, const char **out);
 
 /* ---- values, targets and summaries (values.c) ---- */
 
 /* hd_val_target: a target (a name string or an id integer): the object,
- * borrowed. 0 or -1 (-32006, -32003 or -32602 recorded). */
+ * borrowed. 0 or -1 (-32006, -32003 or -32602 recorded).
+ * Ownership: *out borrowed from the heap; the caller increfs to keep it across allocations. */
 int hd_val_target(hd_call_t *c, const json_t *t, const char *param, hd_obj_t **out);
 /* hd_val_check: validate a value without creating anything; *hashable says
- * whether it could be a dict key (may be NULL). 0 or -1. */
+ * whether it could be a dict key (may be NULL). 0 or -1.
+ * Ownership: none (arguments borrowed for the call). */
 int hd_val_check(hd_call_t *c, const json_t *v, const char *param, bool *hashable);
 /* hd_val_build: create a value checked by hd_val_check: new reference.
- * Fails only for memory or heap limits (-1, error recorded, nothing left). */
+ * Fails only for memory or heap limits (-1, error recorded, nothing left).
+ * Ownership: *out is a new reference. */
 int hd_val_build(hd_call_t *c, const json_t *v, const char *param, hd_obj_t **out);
 /* hd_val_check_spec / hd_val_build_spec: the same for an obj.new spec (an
- * object with `key` naming the type: "type" for obj.new, "new" nested). */
+ * object with `key` naming the type: "type" for obj.new, "new" nested).
+ * Ownership: none (arguments borrowed for the call). */
 int hd_val_check_spec(hd_call_t *c, const json_t *spec, const char *key, const char *param);
 int hd_val_build_spec(hd_call_t *c, const json_t *spec, const char *key, const char *param,
                       hd_obj_t **out);
-/* hd_val_undo: forget classes this call created (after a failed build). */
+/* hd_val_undo: forget classes this call created (after a failed build).
+ * Ownership: none (arguments borrowed for the call). */
 void hd_val_undo(hd_call_t *c);
 
 /* hd_summary: the object summary of PROTOCOL.md (generation for tracked
  * objects: O(1) in the runtime). with_generation is kept for callers that
  * already know it. NULL on out of memory. Ownership: new reference. */
 json_t *hd_summary(hd_heap_t *h, hd_obj_t *o, bool with_generation);
-/* hd_summary_or_null: a summary, or JSON null for NULL. */
+/* hd_summary_or_null: a summary, or JSON null for NULL. Ownership: new reference. */
 json_t *hd_summary_or_null(hd_heap_t *h, hd_obj_t *o);
 
-/* ---- method families (m_*.c) ---- */
+/* ---- method families (m_*.c) ----
+ * One handler per method, named after it. Each reads c->params, works on
+ * c->h, and returns 0 with c->result set or -1 with the error recorded in c.
+ * Ownership (every handler): c is borrowed; c->result and c->data are new
+ * references that the dispatcher takes. */
 
 int hd_m_server_info(hd_call_t *c);
 int hd_m_server_stats(hd_call_t *c);

@@ -61,20 +61,22 @@ int hd_heaps_create(hd_server_t *srv, const char *name, const hd_heap_config_t *
 
 /* hd_heaps_create_quiet / hd_heaps_announce: as hd_heaps_create, but the
  * heap's `created` notification waits for hd_heaps_announce (heap.import
- * fills the heap first and may still drop it with hd_heaps_drop_quiet). */
+ * fills the heap first and may still drop it with hd_heaps_drop_quiet).
+ * Ownership: the server owns *out. */
 int hd_heaps_create_quiet(hd_server_t *srv, const char *name, const hd_heap_config_t *hc,
                           hd_sheap_t **out);
 void hd_heaps_announce(hd_server_t *srv, hd_sheap_t *sh);
 void hd_heaps_drop_quiet(hd_server_t *srv, hd_sheap_t *sh);
 
-/* hd_heaps_find: the heap named name (len bytes) or NULL. Borrowed. */
+/* hd_heaps_find: the heap named name (len bytes) or NULL. Borrowed.
+ * Ownership: borrowed until hd_heaps_drop. */
 hd_sheap_t *hd_heaps_find(hd_server_t *srv, const char *name, size_t len);
 
 /* hd_heaps_drop: frees the heap (no finalizer runs) and tells subscribers.
  * Ownership: frees sh. */
 void hd_heaps_drop(hd_server_t *srv, hd_sheap_t *sh);
 
-/* hd_heaps_free_all: at exit, without notifications. */
+/* hd_heaps_free_all: at exit, without notifications. Ownership: frees every heap. */
 void hd_heaps_free_all(hd_server_t *srv);
 
 /* hd_sheap_class: the class named name, created on first use (*created
@@ -84,10 +86,11 @@ void hd_heaps_free_all(hd_server_t *srv);
 int hd_sheap_class(hd_sheap_t *sh, const char *name, bool has_del, hd_obj_t **out, bool *created);
 
 /* hd_sheap_class_forget: undo a creation by hd_sheap_class (drops the
- * server's reference). */
+ * server's reference). Ownership: drops the server's reference to the class. */
 void hd_sheap_class_forget(hd_sheap_t *sh, const char *name);
 
-/* hd_sheap_find_class: an existing class by name, or NULL. Borrowed. */
+/* hd_sheap_find_class: an existing class by name, or NULL. Borrowed.
+ * Ownership: borrowed while the heap lives. */
 hd_obj_t *hd_sheap_find_class(hd_sheap_t *sh, const char *name);
 
 /* hd_sheap_info: the heap info object of PROTOCOL.md (heap.info, heap.list,
@@ -95,11 +98,11 @@ hd_obj_t *hd_sheap_find_class(hd_sheap_t *sh, const char *name);
 json_t *hd_sheap_info(hd_sheap_t *sh);
 
 /* hd_sheap_watch: remember weakref wr's referent for its callback event.
- * Returns 0 or HD_ENOMEM. */
+ * Returns 0 or HD_ENOMEM. Ownership: none (arguments borrowed for the call). */
 int hd_sheap_watch(hd_sheap_t *sh, hd_obj_t *wr, hd_obj_t *referent);
 
 /* hd_sheap_alloc_json: alloc.stats' object (also in stream.alloc). NULL on
- * out of memory. New reference. */
+ * out of memory. New reference. Ownership: new reference. */
 json_t *hd_sheap_alloc_json(hd_sheap_t *sh);
 
 /* hd_sheap_garbage: the heap's gc.garbage list (borrowed), created on
@@ -107,10 +110,11 @@ json_t *hd_sheap_alloc_json(hd_sheap_t *sh);
  * allocation that shows in the heap's counts; so the server asks for it
  * only once a client has (gc.garbage, gc.garbage_clear) or once DEBUG_SAVEALL
  * could have filled it, and otherwise reports len(gc.garbage) as 0 without
- * touching the heap. Returns 0 or HD_ENOMEM. */
+ * touching the heap. Returns 0 or HD_ENOMEM. Ownership: *out borrowed from the heap. */
 int hd_sheap_garbage(hd_sheap_t *sh, hd_obj_t **out);
 
-/* hd_sheap_gc_json: gc.get's object. NULL on out of memory. New reference. */
+/* hd_sheap_gc_json: gc.get's object. NULL on out of memory. New reference.
+ * Ownership: new reference. */
 json_t *hd_sheap_gc_json(hd_sheap_t *sh);
 
 #endif

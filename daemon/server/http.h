@@ -15,7 +15,8 @@
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "               \
     "form-action 'self'"
 
-/* hd_http_pss_size: the per-session data of the "http" protocol. */
+/* hd_http_pss_size: the per-session data of the "http" protocol.
+ * Ownership: none (arguments borrowed for the call). */
 size_t hd_http_pss_size(void);
 
 /* hd_metrics_text: the Prometheus text exposition of the server's figures,
@@ -23,7 +24,7 @@ size_t hd_http_pss_size(void);
 int hd_metrics_text(hd_server_t *srv, hd_proto_buf_t *buf);
 
 /* hd_healthz_text: {"status":"ok","version":...,"uptime_s":N}, appended to
- * buf. Returns 0 or HD_ENOMEM. */
+ * buf. Returns 0 or HD_ENOMEM. Ownership: buf borrowed. */
 int hd_healthz_text(hd_server_t *srv, hd_proto_buf_t *buf);
 
 #endif

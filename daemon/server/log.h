@@ -11,20 +11,24 @@
 
 #include "config.h"
 
-/* hd_log_set_level: lines above `level` (enum hd_log_level) are dropped. */
+/* hd_log_set_level: lines above `level` (enum hd_log_level) are dropped.
+ * Ownership: none (arguments borrowed for the call). */
 void hd_log_set_level(int level);
 
-/* hd_log_enabled: whether a line at `level` would be written. */
+/* hd_log_enabled: whether a line at `level` would be written.
+ * Ownership: none (arguments borrowed for the call). */
 int hd_log_enabled(int level);
 
 /* hd_log: one line (no trailing newline needed; one is stripped if given).
  * Ownership: none. */
 void hd_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* hd_log_lws_mask: the lws LLL_* mask to install for our level. */
+/* hd_log_lws_mask: the lws LLL_* mask to install for our level.
+ * Ownership: none (arguments borrowed for the call). */
 int hd_log_lws_mask(int level);
 
-/* hd_log_lws_emit: the emitter handed to lws_set_log_level. */
+/* hd_log_lws_emit: the emitter handed to lws_set_log_level.
+ * Ownership: line borrowed for the call. */
 void hd_log_lws_emit(int lll, const char *line);
 
 #define hd_err(...)    hd_log(HD_LOG_ERR, __VA_ARGS__)

@@ -26,16 +26,18 @@ typedef struct hd_hostcheck {
     size_t n_origins;
 } hd_hostcheck_t;
 
-/* hd_host_allowed: the Host header value names this server. */
+/* hd_host_allowed: the Host header value names this server.
+ * Ownership: none (arguments borrowed for the call). */
 bool hd_host_allowed(const hd_hostcheck_t *hc, const char *host);
 
 /* hd_origin_allowed: the Origin header value is acceptable for a request
- * whose (already accepted) Host header is `host`. */
+ * whose (already accepted) Host header is `host`.
+ * Ownership: none (arguments borrowed for the call). */
 bool hd_origin_allowed(const hd_hostcheck_t *hc, const char *origin, const char *host);
 
 /* hd_split_hostport: "name[:port]" or "[v6][:port]" into a lower-case name
  * (brackets removed, one trailing '.' removed) and a port (default_port when
- * absent). Returns false when malformed. */
+ * absent). Returns false when malformed. Ownership: writes into the caller's name buffer. */
 bool hd_split_hostport(const char *s, int default_port, char *name, size_t namelen, int *port);
 
 #endif

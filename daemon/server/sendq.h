@@ -49,7 +49,7 @@ typedef struct hd_sendq {
 /* hd_sendq_init: an empty queue. Ownership: caller storage; hd_sendq_close. */
 void hd_sendq_init(hd_sendq_t *q, size_t max, size_t headroom, void (*free_block)(void *));
 
-/* hd_sendq_close: frees every queued block. */
+/* hd_sendq_close: empties the queue. Ownership: frees every queued block. */
 void hd_sendq_close(hd_sendq_t *q);
 
 /* hd_sendq_push: queue a message (payload at block + headroom, len bytes).
@@ -59,11 +59,12 @@ void hd_sendq_close(hd_sendq_t *q);
  * Ownership: steals block, even on failure. */
 int hd_sendq_push(hd_sendq_t *q, char *block, size_t len, int kind, uint64_t key);
 
-/* hd_sendq_head: the message to write next, or NULL. Borrowed. */
+/* hd_sendq_head: the message to write next, or NULL.
+ * Ownership: borrowed until the next change to q. */
 hd_sendq_item_t *hd_sendq_head(const hd_sendq_t *q);
 
 /* hd_sendq_advance: n more bytes of the head message were written; it is
- * freed once complete. */
+ * freed once complete. Ownership: frees the head item once complete. */
 void hd_sendq_advance(hd_sendq_t *q, size_t n);
 
 #endif

@@ -89,23 +89,26 @@ typedef struct hd_server {
 int hd_server_init(hd_server_t *srv, uv_loop_t *loop, int argc, char **argv);
 
 /* hd_server_start: lws on the loop, the vhost bound, signals, demo heap,
- * READY=1. Returns 0 or a negative code (logged). */
+ * READY=1. Returns 0 or a negative code (logged).
+ * Ownership: none (arguments borrowed for the call). */
 int hd_server_start(hd_server_t *srv);
 
-/* hd_server_stop: begin the graceful shutdown (idempotent). */
+/* hd_server_stop: begin the graceful shutdown (idempotent).
+ * Ownership: none (arguments borrowed for the call). */
 void hd_server_stop(hd_server_t *srv);
 
-/* hd_server_finish: after uv_run returned: the second lws destroy, heaps
- * freed. */
+/* hd_server_close: after uv_run returned: the second lws destroy, heaps
+ * freed. Ownership: frees what srv owns (srv itself is the caller's). */
 void hd_server_close(hd_server_t *srv);
 
 /* hd_lws_create (vhost.c): the lws context on srv->loop and the vhost
  * bound to the listen address; srv->port is the port bound. Returns 0 or
- * HD_EINVAL (logged: the plugin is missing, the address cannot be bound). */
+ * HD_EINVAL (logged: the plugin is missing, the address cannot be bound).
+ * Ownership: srv owns the context; lws owns the vhost. */
 int hd_lws_create(hd_server_t *srv);
 
 /* hd_server_reload: SIGHUP: token file and limits again; on error the old
- * ones stay (logged). */
+ * ones stay (logged). Ownership: none (arguments borrowed for the call). */
 void hd_server_reload(hd_server_t *srv);
 
 /* hd_server_now_ms: the loop's clock. */
@@ -117,11 +120,12 @@ uint64_t hd_server_wall_ms(void);
 /* hd_server_rss_bytes: the process's resident set size (0 if unknown). */
 uint64_t hd_server_rss_bytes(void);
 
-/* hd_server_status: refresh systemd's STATUS= line. */
+/* hd_server_status: refresh systemd's STATUS= line.
+ * Ownership: none (arguments borrowed for the call). */
 void hd_server_status(hd_server_t *srv);
 
 /* hd_server_session_gone: the last session left: a stopping server may
- * finish now. */
+ * finish now. Ownership: none (arguments borrowed for the call). */
 void hd_server_session_gone(hd_server_t *srv);
 
 #endif

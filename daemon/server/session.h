@@ -48,29 +48,31 @@ typedef struct hd_session {
 int hd_session_send(hd_session_t *s, char *block, size_t len, int kind, uint64_t key);
 
 /* hd_session_send_buf: as hd_session_send with an hd_proto buffer (taken
- * over and left empty). */
+ * over and left empty). Ownership: takes buf's memory, even on failure. */
 int hd_session_send_buf(hd_session_t *s, hd_proto_buf_t *buf, int kind, uint64_t key);
 
 /* hd_session_close: close with `code` (after the queued messages when
- * after_flush). */
+ * after_flush). Ownership: none (arguments borrowed for the call). */
 void hd_session_close(hd_session_t *s, int code, bool after_flush);
 
 /* hd_session_reauth: re-check the session's token against the server's
- * tokens (after a reload). */
+ * tokens (after a reload). Ownership: none (arguments borrowed for the call). */
 void hd_session_reauth(hd_session_t *s);
 
-/* hd_ws_callback: the lws protocol callback of "heapd.v1". */
+/* hd_ws_callback: the lws protocol callback of "heapd.v1".
+ * Ownership: user is lws's per-session storage. */
 int hd_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                    size_t len);
 
 /* hd_http_callback: the lws protocol callback of "http" (files, /healthz,
- * /metrics). */
+ * /metrics). Ownership: user is lws's per-session storage. */
 int hd_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                      size_t len);
 
 /* hd_upgrade_confirm: the checks on a WebSocket upgrade (path, Host, Origin,
  * connection limit, Authorization). Returns what the lws callback must
- * return: 0 to proceed, 1 after answering with an HTTP error. */
+ * return: 0 to proceed, 1 after answering with an HTTP error.
+ * Ownership: none (arguments borrowed for the call). */
 int hd_upgrade_confirm(hd_server_t *srv, struct lws *wsi);
 
 #endif

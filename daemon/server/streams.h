@@ -47,19 +47,22 @@ typedef struct hd_sub {
 int hd_streams_subscribe(hd_server_t *srv, struct hd_session *sess, const char *heap,
                          unsigned topics, int interval_ms, hd_sub_t **out);
 
-/* hd_streams_unsubscribe: end subscription id of sess. 0 or HD_ENOTFOUND. */
+/* hd_streams_unsubscribe: end subscription id of sess. 0 or HD_ENOTFOUND.
+ * Ownership: frees the subscription (in its timer's close callback). */
 int hd_streams_unsubscribe(hd_server_t *srv, struct hd_session *sess, uint64_t id);
 
-/* hd_streams_session_gone: end every subscription of sess. */
+/* hd_streams_session_gone: end every subscription of sess. Ownership: frees the subscriptions. */
 void hd_streams_session_gone(hd_server_t *srv, struct hd_session *sess);
 
-/* hd_streams_heap_gone: end the subscriptions limited to a dropped heap. */
+/* hd_streams_heap_gone: end the subscriptions limited to a dropped heap.
+ * Ownership: frees the subscriptions. */
 void hd_streams_heap_gone(hd_server_t *srv, const char *heap);
 
-/* hd_streams_close_all: at shutdown: close every timer (frees the subs). */
+/* hd_streams_close_all: at shutdown: close every timer (frees the subs).
+ * Ownership: frees every subscription. */
 void hd_streams_close_all(hd_server_t *srv);
 
-/* hd_streams_count: subscriptions of sess. */
+/* hd_streams_count: subscriptions of sess. Ownership: none (arguments borrowed for the call). */
 size_t hd_streams_count(hd_server_t *srv, struct hd_session *sess);
 
 /* Producers: each queues one frame to every matching subscription.
@@ -67,7 +70,7 @@ size_t hd_streams_count(hd_server_t *srv, struct hd_session *sess);
 void hd_streams_emit(hd_server_t *srv, const char *heap, unsigned topic, json_t *params);
 
 /* hd_streams_alloc_params: the body of an alloc frame for a heap (also
- * what tests compare). New reference or NULL. */
+ * what tests compare). New reference or NULL. Ownership: new reference. */
 json_t *hd_streams_alloc_params(hd_sheap_t *sh);
 
 #endif

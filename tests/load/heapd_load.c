@@ -253,7 +253,7 @@ static void connect_one(conn_t *c, int i)
         fprintf(stderr, "handshake refused: %.*s\n", (int)got, buf);
         exit(1);
     }
-    char *end = memmem(buf, got, "\r\n\r\n", 4) + 4;
+    char *end = (char *)memmem(buf, got, "\r\n\r\n", 4) + 4;
     append(&c->in, &c->in_len, &c->in_cap, end, got - (size_t)(end - buf));
 }
 
