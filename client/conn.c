@@ -44,6 +44,7 @@ typedef struct msg {
 struct hc_conn {
     struct lws_context *ctx; /* owned */
     struct lws *wsi;         /* weak; cleared by LWS_CALLBACK_WSI_DESTROY */
+    int tls;                 /* wss:// */
     int established;
     int rx_ready; /* rxq is not empty */
     int closed;
@@ -148,6 +149,12 @@ static void describe_failure(hc_conn_t *c, struct lws *wsi, const char *in)
                  "HTTP %u instead of a WebSocket (is this heapd, "
                  "and is the path /ws?)",
                  status);
+        set_err(c, E_CONNECT, detail);
+    } else if (c->tls && in && (strstr(in, "SSL") || strstr(in, "ssl") || strstr(in, "TLS"))) {
+        snprintf(detail, sizeof detail,
+                 "the TLS handshake failed (%.80s): an untrusted or self-signed "
+                 "certificate? (see --insecure)",
+                 in);
         set_err(c, E_CONNECT, detail);
     } else if (in && strstr(in, "refused")) {
         set_err(c, E_CONNECT, "connection refused (is heapd running? see --url, HEAPD_URL)");
@@ -341,6 +348,7 @@ hc_conn_t *hc_conn_open(const hc_conn_opts_t *o, char *err, size_t errlen)
     c->txtail = &c->txq;
     c->rxtail = &c->rxq;
     snprintf(c->where, sizeof c->where, "%s", o->url);
+    c->tls = o->u->tls;
     if (o->token && snprintf(c->auth, sizeof c->auth, "Bearer %s", o->token) >= (int)sizeof c->auth)
         set_err(c, E_CONNECT, "the token is too long");
     c->ctx = c->err[0] ? NULL : new_context(o);

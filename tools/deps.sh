@@ -8,8 +8,9 @@ pkgs=(
     python3
     libjansson-dev
     # heapctl: line editing for its repl (libedit, BSD licence); tmux runs
-    # `heapctl watch` in a real terminal in the integration tests
-    libedit-dev tmux python3-jsonschema
+    # `heapctl watch` in a real terminal and openssl makes a certificate for
+    # the wss:// test, in the integration tests
+    libedit-dev tmux python3-jsonschema openssl
     # heapd: libuv, libwebsockets on libuv (the evlib plugin is dlopen()ed at
     # run time), libsystemd (sd_notify); the integration tests' client,
     # schema validator, systemd-analyze and curl
