@@ -123,8 +123,8 @@ describe('dashboard against heapd --demo', () => {
         assert.equal(after.stats[2].collected, before.stats[2].collected + 2);
         assert.equal(objectsAfter, objectsBefore, 'the two lists are gone again');
         await tab('heap');
-        await until(async () => (await page.$$('#gc-events tbody tr')).length >= 1, { what: 'the collection in the timeline' });
-        const row = await page.$eval('#gc-events tbody tr', (t) => [...t.children].map((c) => c.textContent));
+        await until(async () => (await page.$$('#gc-events tbody tr:not(.empty)')).length >= 1, { what: 'the collection in the timeline' });
+        const row = await page.$eval('#gc-events tbody tr:not(.empty)', (t) => [...t.children].map((c) => c.textContent));
         assert.equal(row[1], '2');
         assert.equal(row[3], '2');
         await until(async () => (await page.$eval('#gc-stats tbody tr:nth-child(3) td:nth-child(2)', (e) => e.textContent)) === String(after.stats[2].collections),

@@ -39,7 +39,7 @@ export class MemoryMap {
     geometry() {
         const w = this.canvas.clientWidth;
         const pools = Math.max(1, ...this.arenas.map((a) => a.pools.length));
-        const cell = Math.max(4, Math.min(16, Math.floor((w - LABEL_W) / pools) - CELL_GAP));
+        const cell = Math.max(4, Math.min(22, Math.floor((w - LABEL_W) / pools) - CELL_GAP));
         return { w, pools, cell, rowH: Math.max(ROW_H, cell + 4) };
     }
 
@@ -77,7 +77,7 @@ export class MemoryMap {
             ctx.fillStyle = s.releasable ? theme.ok : theme.fg;
             ctx.fillText(`arena ${a.index}`, 2, y + g.cell / 2);
             ctx.fillStyle = s.releasable ? theme.ok : theme.warn;
-            ctx.fillText(s.releasable ? 'free' : `${s.usedPools}p`, 50, y + g.cell / 2);
+            ctx.fillText(s.releasable ? 'free' : 'kept', 46, y + g.cell / 2);
             a.pools.forEach((p, i) => {
                 const x = LABEL_W + i * (g.cell + CELL_GAP);
                 if (p.size_class === null || p.capacity === 0) {

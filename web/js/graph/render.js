@@ -42,7 +42,8 @@ export class GraphCanvas {
         this.t = { x: 0, y: 0, k: 1 };
         this.userMoved = false;
         this.drawPending = false;
-        this.perf = { draws: [], ticks: 0 };
+        this.perf = { draws: [], drawn: 0, ticks: 0 }; // draw times (ms), kept for the tests and the curious
+        this.active = true; // false while the view is hidden: no layout, no drawing
         this.sim = d3.forceSimulation([])
             .force('link', d3.forceLink([]).id((d) => d.key).distance((l) => (l.name ? 14 : 26)).strength(0.5))
             .force('charge', d3.forceManyBody().strength(-28).theta(1.0).distanceMax(320))
@@ -52,6 +53,7 @@ export class GraphCanvas {
             .velocityDecay(0.45)
             .on('tick', () => {
                 this.perf.ticks++;
+                if (!this.userMoved && this.perf.ticks % 5 === 0) this.fit();
                 this.requestDraw();
             })
             .on('end', () => {
@@ -125,8 +127,21 @@ export class GraphCanvas {
         this.sim.nodes(nodes);
         this.sim.force('link').links(links);
         const structural = added > 0 || old.size !== byKey.size;
-        if (structural) this.sim.alpha(Math.max(this.sim.alpha(), added > 20 ? 0.8 : 0.3)).restart();
+        if (structural) {
+            this.sim.alpha(Math.max(this.sim.alpha(), added > 20 ? 0.8 : 0.3));
+            if (this.active) this.sim.restart();
+        }
         this.requestDraw();
+    }
+
+    // setActive: run the layout and draw only while shown
+    setActive(on) {
+        this.active = on;
+        if (!on) this.sim.stop();
+        else {
+            if (this.sim.alpha() > this.sim.alphaMin()) this.sim.restart();
+            this.requestDraw();
+        }
     }
 
     setSelected(id) {
@@ -144,7 +159,7 @@ export class GraphCanvas {
     }
 
     requestDraw() {
-        if (this.drawPending) return;
+        if (this.drawPending || !this.active) return;
         this.drawPending = true;
         requestAnimationFrame(() => {
             this.drawPending = false;
@@ -241,6 +256,7 @@ export class GraphCanvas {
             for (const n of this.nodes) if (!n.name && n.r * k > 5) ctx.fillText(n.type, n.x + n.r + 2, n.y + n.r);
         }
         const ms = performance.now() - t0;
+        this.perf.drawn++;
         this.perf.draws.push(ms);
         if (this.perf.draws.length > PERF_KEPT) this.perf.draws.shift();
     }

@@ -53,7 +53,7 @@ export class CollectorPanel {
         this.flagRow = el('div', { class: 'row', dataset: { method: 'gc.set' } });
         this.enableBtn = actionButton('Disable', 'gc.set', () => run(api.gcEnable(heap(), !this.ctx.store.current()?.gc?.enabled)), { id: 'gc-enable' });
         return el('div', {},
-            el('h3', {}, 'controls'),
+            el('h3', { dataset: { method: 'gc.collect' } }, 'controls'),
             el('div', { class: 'row', dataset: { method: 'gc.collect' } }, 'collect',
                 GENERATIONS.map((g) => actionButton(`gen ${g}`, 'gc.collect', () => run(api.gcCollect(heap(), g), (r) =>
                     toast(`gc.collect(${g}): ${r.unreachable} unreachable, ${r.collected} collected, ${r.uncollectable} uncollectable in ${micros(r.duration_us)}`)),
@@ -87,7 +87,7 @@ export class CollectorPanel {
     }
 
     reset() {
-        clear(this.rows);
+        clear(this.rows, el('tr', { class: 'empty' }, el('td', { colspan: 6, class: 'left muted' }, 'no collection since this page opened')));
         this.chart.reset();
         this.shownThresholds = null;
         const h = this.ctx.store.current();
@@ -99,6 +99,7 @@ export class CollectorPanel {
         const tr = el('tr', {}, el('td', { text: clock(ev.ts_ms) }), el('td', { text: ev.generation }),
             el('td', { text: ev.automatic ? 'automatic' : 'gc.collect' }), el('td', { text: count(ev.collected) }),
             el('td', { text: count(ev.uncollectable) }), el('td', { text: micros(ev.duration_us) }));
+        this.rows.querySelector('.empty')?.remove();
         this.rows.prepend(tr);
         while (this.rows.children.length > TIMELINE_ROWS) this.rows.lastChild.remove();
     }

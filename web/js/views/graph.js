@@ -73,6 +73,7 @@ export class GraphView {
 
     show(on) {
         this.ctx.source.want(on);
+        this.gc.setActive(on);
         if (on) {
             this.gc.resize();
             this.update();
