@@ -53,10 +53,19 @@ static const hc_optspec_t *command_opts(const char *name)
     return c ? c->opts : NULL;
 }
 
+/* "  --name VALUE   help": the help text starts with the value's name when
+ * the option takes one. */
 static void print_opts(FILE *f, const hc_optspec_t *o)
 {
-    for (; o && o->name; o++)
-        fprintf(f, "  --%s %s\n", o->name, o->help);
+    for (; o && o->name; o++) {
+        const char *h = o->help;
+        char left[64];
+        size_t n = o->has_arg ? strcspn(h, " ") : 0;
+        snprintf(left, sizeof left, "--%s%s%.*s", o->name, n ? " " : "", (int)n, h);
+        h += n;
+        h += strspn(h, " ");
+        fprintf(f, "  %-22s %s\n", left, h);
+    }
 }
 
 static void main_help(FILE *f)
