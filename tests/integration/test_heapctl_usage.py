@@ -185,7 +185,8 @@ def test_install_layout():
     """cmake --install puts heapctl, both man pages and the completion where Debian looks."""
     build = os.path.normpath(os.path.join(os.path.dirname(HEAPCTL), ".."))
     with tempfile.TemporaryDirectory() as dest:
-        r = subprocess.run(["cmake", "--install", build, "--prefix", "/usr"], capture_output=True,
+        r = subprocess.run(["cmake", "--install", build, "--prefix", "/usr", "--component", "heapctl"],
+                           capture_output=True,
                            text=True, env=dict(os.environ, DESTDIR=dest), timeout=120)
         assert r.returncode == 0, r.stderr
         for path in ("usr/bin/heapctl", "usr/share/man/man1/heapctl.1", "usr/share/man/man8/heapd.8",
