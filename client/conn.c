@@ -156,8 +156,10 @@ static void describe_failure(hc_conn_t *c, struct lws *wsi, const char *in)
                  "certificate? (see --insecure)",
                  in);
         set_err(c, E_CONNECT, detail);
-    } else if (in && strstr(in, "refused")) {
-        set_err(c, E_CONNECT, "connection refused (is heapd running? see --url, HEAPD_URL)");
+    } else if (in && (strstr(in, "refused") || strstr(in, "Unable to connect"))) {
+        set_err(c, E_CONNECT,
+                "connection refused, or the address is unreachable (is heapd "
+                "running there? see --url, HEAPD_URL)");
     } else {
         snprintf(detail, sizeof detail, "%.120s (is heapd running? see --url, HEAPD_URL)",
                  in && *in ? in : "connection failed");
