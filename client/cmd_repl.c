@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "entry.h"
 #include "exec.h"
 
 #ifdef HC_HAVE_LIBEDIT
@@ -44,70 +45,23 @@ static char *read_line(const char *prompt, int tty)
     return line;
 }
 
-/* Brackets still open in s (ignoring quoted text, roughly as Python's tokenizer). */
-static int open_brackets(const char *s, int depth)
-{
-    char q = 0;
-    for (; *s; s++) {
-        if (q) {
-            if (*s == '\\' && s[1])
-                s++;
-            else if (*s == q)
-                q = 0;
-        } else if (*s == '\'' || *s == '"') {
-            q = *s;
-        } else if (*s == '#') {
-            break;
-        } else if (strchr("([{", *s)) {
-            depth++;
-        } else if (strchr(")]}", *s) && depth > 0) {
-            depth--;
-        }
-    }
-    return depth;
-}
-
-static int append(char **buf, size_t *len, const char *line)
-{
-    size_t n = strlen(line);
-    char *b = realloc(*buf, *len + n + 2);
-    if (!b)
-        return -1;
-    memcpy(b + *len, line, n);
-    b[*len + n] = '\n';
-    b[*len + n + 1] = 0;
-    *buf = b;
-    *len += n + 1;
-    return 0;
-}
-
-/* Read one entry (a line, or a block); NULL at end of input. */
+/* Read one entry (a line, or a block); NULL at end of input (a block cut
+ * short by the end of input still runs). Ownership: new (malloc). */
 static char *read_entry(int tty)
 {
-    char *src = NULL, *line;
-    size_t len = 0;
-    int depth = 0, block = 0;
-    while ((line = read_line(src ? "... " : ">>> ", tty))) {
-        size_t n = strlen(line);
-        int blank = strspn(line, " \t") == n;
-        if (src && blank && depth == 0) {
-            free(line);
-            return src;
-        }
-        if (!src && blank) {
-            free(line);
-            continue;
-        }
-        int rc = append(&src, &len, line);
-        depth = open_brackets(line, depth);
-        block |= n > 0 && line[n - 1] == ':';
+    hc_entry_t e = {0};
+    char *line;
+    while ((line = read_line(hc_entry_pending(&e) ? "... " : ">>> ", tty))) {
+        int r = hc_entry_feed(&e, line);
         free(line);
-        if (rc != 0)
-            break;
-        if (!block && depth == 0)
-            return src;
+        if (r < 0) {
+            hc_entry_free(&e);
+            return NULL;
+        }
+        if (r > 0)
+            return hc_entry_take(&e);
     }
-    return src; /* a block ended by end of input still runs */
+    return hc_entry_take(&e);
 }
 
 static int run(hc_ctx_t *ctx, const hc_args_t *a)
