@@ -12,6 +12,29 @@ import { checkEnvironment, startHeapd, launchBrowser, openPage, shot, rpc, waitC
 
 const PAGE_BUDGET = 500 * 1024;
 
+// tableAndMapMatch: the size-class table and the memory map of the heap view
+// say what alloc.stats says (false until they do)
+async function tableAndMapMatch(page, heap) {
+    const { result: stats } = await rpc(page, 'alloc.stats', { heap });
+    const rows = await page.$$eval('#size-classes tbody tr[data-index]', (trs) => trs.map((t) => ({ ...t.dataset })));
+    const want = stats.size_classes.filter((c) => c.pools > 0);
+    if (rows.length !== want.length) return false;
+    for (let i = 0; i < want.length; i++) {
+        const r = rows[i];
+        const c = want[i];
+        if (Number(r.index) !== c.index || Number(r.size) !== c.size || Number(r.pools) !== c.pools ||
+            Number(r.used) !== c.blocks_used || Number(r.free) !== c.blocks_free) return false;
+    }
+    const map = await page.$eval('#memmap', (e) => ({ arenas: Number(e.dataset.arenas), totals: JSON.parse(e.dataset.totals) }));
+    if (map.arenas !== stats.arenas.current) return false;
+    const byClass = new Map(map.totals.map(([i, pools, used]) => [i, { pools, used }]));
+    for (const c of want) {
+        const m = byClass.get(c.index);
+        if (!m || m.pools !== c.pools || m.used !== c.blocks_used) return false;
+    }
+    return byClass.size === want.length ? { classes: want.length, arenas: map.arenas } : false;
+}
+
 describe('dashboard against heapd --demo', () => {
     let heapd;
     let chrome;
@@ -63,27 +86,7 @@ describe('dashboard against heapd --demo', () => {
         await page.waitForSelector('#size-classes tbody tr[data-index]');
         await page.waitForSelector('#memmap[data-totals]');
         await page.waitForSelector('#gc-counts .num');
-        const check = async () => {
-            const { result: stats } = await rpc(page, 'alloc.stats', { heap: 'demo' });
-            const rows = await page.$$eval('#size-classes tbody tr[data-index]', (trs) => trs.map((t) => ({ ...t.dataset })));
-            const want = stats.size_classes.filter((c) => c.pools > 0);
-            if (rows.length !== want.length) return false;
-            for (let i = 0; i < want.length; i++) {
-                const r = rows[i];
-                const c = want[i];
-                if (Number(r.index) !== c.index || Number(r.size) !== c.size || Number(r.pools) !== c.pools ||
-                    Number(r.used) !== c.blocks_used || Number(r.free) !== c.blocks_free) return false;
-            }
-            const map = await page.$eval('#memmap', (e) => ({ arenas: Number(e.dataset.arenas), totals: JSON.parse(e.dataset.totals) }));
-            if (map.arenas !== stats.arenas.current) return false;
-            const byClass = new Map(map.totals.map(([i, pools, used]) => [i, { pools, used }]));
-            for (const c of want) {
-                const m = byClass.get(c.index);
-                if (!m || m.pools !== c.pools || m.used !== c.blocks_used) return false;
-            }
-            return byClass.size === want.length ? { classes: want.length, arenas: map.arenas } : false;
-        };
-        const ok = await until(check, { timeout: 10000, what: 'the table and map to match alloc.stats' });
+        const ok = await until(() => tableAndMapMatch(page, 'demo'), { timeout: 10000, what: 'the table and map to match alloc.stats' });
         console.log(`size-class table and memory map match alloc.stats: ${ok.classes} classes in use, ${ok.arenas} arena(s)`);
         assert.match(await page.$eval('#arena-pins', (e) => e.textContent), /arena 0 is kept by \d+ used blocks?/);
         const types = await page.$$eval('#types .num', (es) => es.map((e) => e.dataset.type));
@@ -130,6 +133,34 @@ describe('dashboard against heapd --demo', () => {
         await until(async () => (await page.$eval('#gc-stats tbody tr:nth-child(3) td:nth-child(2)', (e) => e.textContent)) === String(after.stats[2].collections),
             { what: 'the per-generation table to count the collection' });
         await shot(page, 'heap-after-collect');
+    });
+
+    it('memory map: a few survivors keep arenas that cannot be released', async () => {
+        // frag = [[] for _ in range(40000)]; keep = frag[::400]; del frag
+        const r = await rpc(page, 'obj.new', { heap: 'demo', type: 'list', items: Array.from({ length: 40000 }, () => ({ new: 'list' })), bind: 'frag', site: 'frag.py:1' });
+        assert.ok(r.result, JSON.stringify(r.error));
+        const empties = []; // the 40,000 empty lists, read a page at a time
+        for (let offset = 0; ; offset += 5000) {
+            const page_ = (await rpc(page, 'heap.objects', { heap: 'demo', type: 'list', offset, limit: 5000 })).result;
+            empties.push(...page_.objects.filter((o) => o.repr === '[]'));
+            if (offset + 5000 >= page_.total) break;
+        }
+        assert.equal(empties.length, 40000);
+        const keep = empties.filter((_, i) => i % 400 === 0).map((o) => ({ id: o.id }));
+        assert.ok((await rpc(page, 'obj.new', { heap: 'demo', type: 'list', items: keep, bind: 'keep', site: 'frag.py:2' })).result);
+        assert.ok((await rpc(page, 'name.del', { heap: 'demo', names: ['frag'] })).result);
+        const stats = (await rpc(page, 'alloc.stats', { heap: 'demo' })).result;
+        assert.ok(stats.arenas.current >= 2, `arenas: ${JSON.stringify(stats.arenas)}`);
+        await tab('heap');
+        const ok = await until(() => tableAndMapMatch(page, 'demo'), { timeout: 15000, what: 'the map of the fragmented heap' });
+        console.log(`fragmented heap: ${ok.arenas} arenas kept by ${keep.length} surviving lists; map and table match alloc.stats (fragmentation ${(stats.fragmentation * 100).toFixed(1)} %)`);
+        const pins = await page.$$eval('#arena-pins li', (ls) => ls.map((l) => l.textContent));
+        assert.ok(pins.filter((t) => / is kept by /.test(t)).length >= 2, pins.join('\n'));
+        await page.hover('#memmap', { position: { x: 90, y: 8 } });
+        await page.waitForSelector('.tip:not([hidden])');
+        await shot(page, 'memmap-fragmented');
+        await page.mouse.move(0, 0);
+        assert.ok((await rpc(page, 'name.del', { heap: 'demo', names: ['keep'] })).result);
     });
 
     it('inspector: click an object, see it, act on it', async () => {

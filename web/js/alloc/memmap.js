@@ -36,11 +36,26 @@ export class MemoryMap {
         this.requestDraw();
     }
 
+    // geometry: cell size, pools per line (an arena wraps onto several
+    // lines in a narrow window), the height of an arena's row
     geometry() {
         const w = this.canvas.clientWidth;
         const pools = Math.max(1, ...this.arenas.map((a) => a.pools.length));
-        const cell = Math.max(4, Math.min(22, Math.floor((w - LABEL_W) / pools) - CELL_GAP));
-        return { w, pools, cell, rowH: Math.max(ROW_H, cell + 4) };
+        const avail = Math.max(1, w - LABEL_W);
+        let cell = Math.floor(avail / pools) - CELL_GAP;
+        let cols = pools;
+        if (cell < 8) {
+            cell = 10;
+            cols = Math.max(1, Math.floor(avail / (cell + CELL_GAP)));
+        }
+        cell = Math.min(22, cell);
+        const lines = Math.ceil(pools / cols);
+        return { w, pools, cell, cols, rowH: Math.max(ROW_H, lines * (cell + CELL_GAP) + 5) };
+    }
+
+    // cellPos: where pool i of arena row `row` is drawn
+    cellPos(g, row, i) {
+        return [LABEL_W + (i % g.cols) * (g.cell + CELL_GAP), 3 + row * g.rowH + Math.floor(i / g.cols) * (g.cell + CELL_GAP)];
     }
 
     requestDraw() {
@@ -72,14 +87,14 @@ export class MemoryMap {
             return;
         }
         this.arenas.forEach((a, row) => {
-            const y = 3 + row * g.rowH;
+            const top = 3 + row * g.rowH + Math.min(g.cell, 12) / 2;
             const s = arenaSummary(a);
             ctx.fillStyle = s.releasable ? theme.ok : theme.fg;
-            ctx.fillText(`arena ${a.index}`, 2, y + g.cell / 2);
+            ctx.fillText(`arena ${a.index}`, 2, top);
             ctx.fillStyle = s.releasable ? theme.ok : theme.warn;
-            ctx.fillText(s.releasable ? 'free' : 'kept', 46, y + g.cell / 2);
+            ctx.fillText(s.releasable ? 'free' : 'kept', 46, top);
             a.pools.forEach((p, i) => {
-                const x = LABEL_W + i * (g.cell + CELL_GAP);
+                const [x, y] = this.cellPos(g, row, i);
                 if (p.size_class === null || p.capacity === 0) {
                     ctx.strokeStyle = theme.line;
                     ctx.lineWidth = 1;
@@ -97,18 +112,21 @@ export class MemoryMap {
             });
         });
         if (this.focus) {
-            const [row, i] = this.focus;
+            const [x, y] = this.cellPos(g, ...this.focus);
             ctx.strokeStyle = theme.focus;
             ctx.lineWidth = 2;
-            ctx.strokeRect(LABEL_W + i * (g.cell + CELL_GAP) - 1, 3 + row * g.rowH - 1, g.cell + 2, g.cell + 2);
+            ctx.strokeRect(x - 1, y - 1, g.cell + 2, g.cell + 2);
         }
     }
 
     cellAt(x, y) {
         const g = this.geometry();
         const row = Math.floor((y - 3) / g.rowH);
-        const i = Math.floor((x - LABEL_W) / (g.cell + CELL_GAP));
-        if (row < 0 || row >= this.arenas.length || x < LABEL_W || i < 0 || i >= this.arenas[row].pools.length) return null;
+        if (row < 0 || row >= this.arenas.length || x < LABEL_W) return null;
+        const col = Math.floor((x - LABEL_W) / (g.cell + CELL_GAP));
+        const line = Math.floor((y - 3 - row * g.rowH) / (g.cell + CELL_GAP));
+        const i = line * g.cols + col;
+        if (col >= g.cols || i < 0 || i >= this.arenas[row].pools.length) return null;
         return [row, i];
     }
 
@@ -146,7 +164,8 @@ export class MemoryMap {
         i = Math.max(0, Math.min(this.arenas[row].pools.length - 1, i + m[1]));
         this.focus = [row, i];
         const g = this.geometry();
-        this.onHover(this.describe(row, i), LABEL_W + i * (g.cell + CELL_GAP), 3 + row * g.rowH + g.cell);
+        const [x, y] = this.cellPos(g, row, i);
+        this.onHover(this.describe(row, i), x, y + g.cell);
         this.requestDraw();
     }
 }

@@ -103,5 +103,5 @@ export function explainArena(summary, pins) {
     const sizes = [...new Set(pins.map((p) => `${p.size} B`))].slice(0, 4).join(', ');
     const pools = pins.length === 1 ? '1 pool' : `${pins.length} pools`;
     const b = blocks === 1 ? '1 used block' : `${blocks} used blocks`;
-    return `arena ${summary.index} is kept by ${b} in ${pools} (${sizes}): every pool must be empty before pymalloc releases it`;
+    return `arena ${summary.index} is kept by ${b} in ${pools} (${sizes})`;
 }

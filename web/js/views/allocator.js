@@ -43,7 +43,9 @@ export class AllocatorPanel {
         this.mapCard = card('Memory map: arenas and pools', { class: 'card span', id: 'memmap-card' },
             el('p', { class: 'muted' }, 'Each row is a 1 MiB arena, each cell a 16 KiB pool, coloured by its size class and filled by the share of its blocks in use; an outlined cell is a free pool. An arena goes back to the system only when all its pools are free.'),
             el('div', { class: 'memmap-wrap' }, this.canvas, this.tip), this.legend, this.mapNote,
-            el('h3', {}, 'why arenas are kept'), this.pins);
+            el('h3', {}, 'why arenas are kept'),
+            el('p', { class: 'muted' }, 'pymalloc releases an arena only when every pool in it is empty: a single used block keeps the whole 1 MiB.'),
+            this.pins);
         parent.append(this.tableCard, this.mapCard);
         this.map = new MemoryMap(this.canvas, ctx.theme, (text, x, y) => this.showTip(text, x, y));
 
