@@ -152,8 +152,8 @@ struct hc_ctx {
     hc_conn_t *conn;    /* owned; opened on first call */
     int64_t next_id;    /* request ids */
     FILE *out;          /* borrowed (stdout) */
-    int quiet;          /* connection failures are only stored in last_err */
-    char last_err[600]; /* the last connection failure */
+    int quiet;          /* failures are only stored in last_err, not printed */
+    char last_err[600]; /* the last connection failure or server error */
     hc_note_fn on_note; /* NULL: notifications are dropped */
     void *note_data;    /* borrowed; for on_note */
 };
@@ -183,7 +183,8 @@ int hc_call_raw(hc_ctx_t *ctx, const char *method, json_t *params, json_t **keep
                 int *code, const char **message, json_t **data);
 
 /* hc_print_server_error: print one error response to stderr as heapctl
- * prints them. Ownership: borrowed arguments. */
+ * prints them (with ctx->quiet, store it in ctx->last_err instead).
+ * Ownership: borrowed arguments. */
 void hc_print_server_error(hc_ctx_t *ctx, int code, const char *message, const json_t *data);
 
 /* hc_ctx_connect: open ctx->conn now (hc_call does it on first use).

@@ -180,6 +180,10 @@ void hc_print_server_error(hc_ctx_t *ctx, int code, const char *message, const j
     char sgr[16];
     if (!message)
         message = hd_proto_code_message(code);
+    if (ctx->quiet) { /* watch's screen shows it in its status line */
+        snprintf(ctx->last_err, sizeof ctx->last_err, "error %d: %s", code, message);
+        return;
+    }
     fprintf(stderr, "heapctl%s%s: %serror %d%s: %s", ctx->cmd ? " " : "", ctx->cmd ? ctx->cmd : "",
             hc_sgr_on(ctx->color_err, HC_RED, sgr), code, hc_sgr_off(ctx->color_err), message);
     print_data(data, message);
