@@ -70,6 +70,18 @@ describe('dashboard against heapd --demo', () => {
         await shot(page, 'overview');
     });
 
+    it('overview: creates a heap and drops it', async () => {
+        page.once('dialog', (d) => d.accept());
+        await page.fill('#create-name', 'scratch');
+        await page.click('#create-form button[type="submit"]');
+        await page.waitForSelector('#heap-rows tr[data-heap="scratch"]');
+        assert.ok((await rpc(page, 'heap.info', { heap: 'scratch' })).result);
+        await page.click('#heap-rows tr[data-heap="scratch"] button.danger');
+        await page.waitForSelector('#heap-rows tr[data-heap="scratch"]', { state: 'detached' });
+        assert.equal((await rpc(page, 'heap.info', { heap: 'scratch' })).error?.code, -32000);
+        assert.equal(await page.$eval('#heap-select', (e) => e.value), 'demo');
+    });
+
     it('weighs less than 500 KB before compression, with nothing from outside heapd', async () => {
         const total = rec.files.reduce((a, f) => a + f[1], 0);
         const lines = rec.files.map(([p, n]) => `  ${String(n).padStart(7)}  ${p}`).join('\n');
@@ -189,6 +201,7 @@ describe('dashboard against heapd --demo', () => {
         await until(async () => (await page.$eval('#inspector', (e) => e.textContent)).includes(`#${at.id}`), { what: 'the inspector to show a' });
         const text = await page.$eval('#inspector', (e) => e.textContent);
         assert.match(text, /Node/);
+        assert.match(text, /weak references to it \(1\)/);
         assert.match(text, /referents \(\d+\)/);
         assert.match(text, /referrers \(1\)/);
         await shot(page, 'inspector');

@@ -6,7 +6,8 @@
 // the same instant (heapd runs a batch atomically); then one batch of
 // weakref.get for the weak edges. Refetched when the heap changes (alloc
 // frames with other totals, a collection, an action of this page), at most
-// once a second, and only while a view that needs it is shown. A heap whose
+// once a second (less often when a fetch is slow: never more than a fifth
+// of the time goes to it), and only while a view that needs it is shown. A heap whose
 // export is over the message size limit (-32004) is read in pages instead
 // (heap.objects + obj.referents), drawn as a partial graph.
 
@@ -15,6 +16,7 @@ import { fromExport, fromPages, weakrefIds } from '../graph/model.js';
 import { CODES } from '../proto/codes.js';
 
 export const MIN_GAP_MS = 1000;
+export const COST_FACTOR = 5; // wait at least 5x what the last fetch took
 export const PAGE_LIMIT = 2000;
 
 export class GraphSource {
@@ -55,7 +57,8 @@ export class GraphSource {
             return;
         }
         clearTimeout(this.timer);
-        const wait = now ? 0 : Math.max(0, this.lastAt + MIN_GAP_MS - Date.now());
+        const gap = Math.max(MIN_GAP_MS, COST_FACTOR * (this.lastCost || 0));
+        const wait = now ? 0 : Math.max(0, this.lastAt + gap - Date.now());
         this.timer = setTimeout(() => this.fetch(), wait);
     }
 
@@ -83,6 +86,7 @@ export class GraphSource {
             this.doomed = new Set(dry.result?.unreachable || []);
             this.error = null;
             this.fetchedAt = Date.now();
+            this.lastCost = this.fetchedAt - this.lastAt;
             this.store.emit('graph', { heap, graph, doomed: this.doomed, dry: this.dry });
         } catch (e) {
             this.error = e;

@@ -35,7 +35,7 @@ export class GraphView {
         const { ctx } = this;
         this.search = el('input', { type: 'search', placeholder: 'search: name, type, repr or id', 'aria-label': 'search objects', oninput: () => this.onFilter() });
         this.typeSel = el('select', { 'aria-label': 'filter by type', onchange: () => this.onFilter() }, el('option', { value: '' }, 'all types'));
-        this.capIn = el('input', { type: 'number', min: 10, max: 20000, step: 10, value: DEFAULT_CAP, 'aria-label': 'most nodes drawn', class: 'short', onchange: () => this.onFilter() });
+        this.capIn = el('input', { type: 'number', min: 10, max: 20000, step: 10, value: DEFAULT_CAP, 'aria-label': 'most nodes drawn', class: 'count', onchange: () => this.onFilter() });
         this.dryGen = el('select', { 'aria-label': 'dry run generation', onchange: () => ctx.source.setDryGeneration(Number(this.dryGen.value)) },
             [2, 1, 0].map((g) => el('option', { value: g }, `gen ${g}`)));
         this.status = el('p', { class: 'muted', id: 'graph-status', role: 'status' }, 'waiting for the graph…');

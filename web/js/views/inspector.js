@@ -64,6 +64,7 @@ export class Inspector {
     render(heap, o, referrers, weak) {
         const { source } = this.ctx;
         const names = source.graph?.namesOf.get(o.id) || [];
+        const weakTo = (source.graph?.weak || []).filter(([, r]) => r === o.id).map(([w]) => source.graph.nodes.get(w)).filter(Boolean);
         const doomed = source.doomed.has(o.id);
         const facts = [
             ['id', `#${o.id}`], ['type', typeName(o)], ['address', hex(o.addr)], ['size', bytes(o.size)],
@@ -89,6 +90,8 @@ export class Inspector {
             el('ul', { class: 'objlist' }, o.referents.map((r) => this.objButton(r))),
             el('h3', {}, `referrers (${referrers.length})`),
             el('ul', { class: 'objlist' }, referrers.map((r) => this.objButton(r))),
+            weakTo.length ? el('h3', {}, `weak references to it (${weakTo.length})`) : null,
+            weakTo.length ? el('ul', { class: 'objlist', id: 'inspector-weak' }, weakTo.map((w) => this.objButton(w))) : null,
             names.length ? null : el('p', { class: 'muted' }, 'No name is bound to it.'));
     }
 
