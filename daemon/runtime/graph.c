@@ -416,10 +416,16 @@ static int pass_tuples_weakrefs(import_ctx_t *c, hd_obj_t **scratch)
             continue;
         bool ready;
         int rc = refs_ready(c, nd, scratch, &ready);
-        if (rc || !ready || nd->nrefs == 0 || nd->nrefs > 2)
-            return rc ? rc : HD_EINVAL; /* dead weakrefs are not exported */
-        hd_obj_t *cb = nd->has_callback_obj && nd->nrefs == 2 ? scratch[1] : NULL;
-        if ((rc = hd_weakref_new(c->h, scratch[0], cb, nd->notify, &c->objs[i])))
+        if (rc || !ready || nd->nrefs > 2)
+            return rc ? rc : HD_EINVAL;
+        /* refs: [referent] [callback]; a dead weakref has no referent */
+        size_t nref = nd->nrefs - (nd->has_callback_obj ? 1 : 0);
+        hd_obj_t *cb = nd->has_callback_obj && nd->nrefs >= 1 ? scratch[nd->nrefs - 1] : NULL;
+        if (nref == 0)
+            rc = hd__weakref_new_dead(c->h, cb, nd->notify, &c->objs[i]);
+        else
+            rc = hd_weakref_new(c->h, scratch[0], cb, nd->notify, &c->objs[i]);
+        if (rc)
             return rc;
     }
     return 0;

@@ -33,7 +33,7 @@ typedef struct hd_graph_node {
     /* references, by id, in CPython's order: tuple/list/set items; dict:
      * key0, value0, key1, value1, ...; instance: attribute values (names in
      * attr_names), materialized dict last if any; weakref: its referent
-     * (nrefs 0 when dead) then its callback object if any. */
+     * (absent when dead) then its callback object if any. */
     size_t nrefs;
     const uint64_t *refs;
     const char *const *attr_names; /* instance attributes, nrefs of them */

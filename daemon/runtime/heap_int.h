@@ -453,6 +453,9 @@ void hd__weakref_clear_all(hd_heap_t *h, hd_obj_t *o);
 /* hd__weakref_unlink: detach one weakref from its referent's list. */
 void hd__weakref_unlink(hd_heap_t *h, hd_weakref_obj_t *wr);
 void hd__weakref_call(hd_heap_t *h, hd_weakref_obj_t *wr);
+/* hd__weakref_new_dead: a weakref whose referent is gone (import of an
+ * export that holds one). New reference. */
+int hd__weakref_new_dead(hd_heap_t *h, hd_obj_t *callback, bool notify, hd_obj_t **out);
 
 /* ---- per-type internals ---- */
 hd_obj_t *hd__int_small(hd_heap_t *h, int64_t v); /* borrowed or NULL */

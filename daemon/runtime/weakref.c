@@ -140,6 +140,27 @@ int hd_weakref_new(hd_heap_t *h, hd_obj_t *target, hd_obj_t *callback, bool noti
     return 0;
 }
 
+int hd__weakref_new_dead(hd_heap_t *h, hd_obj_t *callback, bool notify, hd_obj_t **out)
+{
+    hd_obj_t *o;
+    int rc = hd__obj_alloc(h, HD_T_WEAKREF, WEAKREF_BLOCK, sizeof(hd_gc_t), &o);
+    if (rc)
+        return rc;
+    hd_weakref_obj_t *wr = (hd_weakref_obj_t *)o;
+    wr->object = NULL;
+    wr->callback = callback;
+    if (callback)
+        hd__incref(callback);
+    if (notify)
+        o->flags |= HD_OF_WR_NOTIFY;
+    wr->hash = -1;
+    wr->prev = wr->next = NULL;
+    wr->vectorcall = 0;
+    hd__gc_track(h, o);
+    *out = o;
+    return 0;
+}
+
 hd_obj_t *hd_weakref_get(const hd_obj_t *wr)
 {
     if (wr->type != HD_T_WEAKREF)

@@ -114,6 +114,12 @@ TEST(export_import_round_trip)
     CHECK_OK(hd_set_new(h, 1, &v, &s));
     CHECK_OK(hd_tuple_new(h, 1, &d, &t));
     CHECK_OK(hd_weakref_new(h, n1, NULL, true, &wr));
+    hd_obj_t *gone, *dead;
+    CHECK_OK(hd_instance_new(h, cls, false, &gone));
+    CHECK_OK(hd_weakref_new(h, gone, NULL, false, &dead));
+    CHECK_OK(hd_ns_bind(h, "dead", dead));
+    hd_obj_decref(h, dead);
+    hd_obj_decref(h, gone); /* __del__ runs; the weakref is dead from now on */
     uint32_t digits[4] = {1, 2, 3, 4};
     CHECK_OK(hd_int_from_digits(h, -1, digits, 4, &big));
     hd_obj_t *objs[] = {cls, n1, l, d, s, t, wr, big};
@@ -126,7 +132,7 @@ TEST(export_import_round_trip)
 
     copy_t c = {0};
     CHECK_OK(hd_graph_export(h, copy_node, copy_name, &c));
-    CHECK_EQ(c.nnames, 8);
+    CHECK_EQ(c.nnames, 9);
     rt_t *b = rt_new();
     size_t bad = 0;
     CHECK_OK(hd_graph_import(b->h, c.nodes, c.n, c.names, c.nnames, &bad));
@@ -137,6 +143,9 @@ TEST(export_import_round_trip)
     CHECK_EQ(ta.objects, tb.objects);
     for (int t2 = 0; t2 < HD_TYPE_COUNT; t2++)
         CHECK_EQ(ta.by_type[t2], tb.by_type[t2]);
+    hd_obj_t *dead_b;
+    CHECK_OK(hd_ns_get(b->h, "dead", &dead_b));
+    CHECK(hd_obj_type(dead_b) == HD_T_WEAKREF && hd_weakref_get(dead_b) == NULL);
     for (int i = 0; i < 8; i++) {
         char da[256], db[256];
         describe(a, names[i], da, sizeof(da));
