@@ -39,7 +39,13 @@ def cpu(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def idle_connections(heapd, n=1000):
+def ws_frame(text):
+    data = text.encode()
+    mask = b"\x01\x02\x03\x04"
+    return bytes([0x81, 0x80 | len(data)]) + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+
+
+def idle_connections(heapd, n=1000, talk=False):
     p, port = start(heapd)
     socks = []
     before = rss(p.pid)
@@ -48,10 +54,13 @@ def idle_connections(heapd, n=1000):
         s.sendall(f"GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n".encode())
         assert b" 101 " in s.recv(4096)
+        if talk:  # one request first: lws's receive buffer and ours exist then
+            s.sendall(ws_frame('{"jsonrpc":"2.0","id":1,"method":"server.info"}'))
+            s.recv(4096)
         socks.append(s)
     time.sleep(0.5)
     after = rss(p.pid)
-    print(f"idle connections: {n}, RSS {before / 1e6:.1f} MB -> {after / 1e6:.1f} MB: "
+    print(f"idle connections{' after one request' if talk else ''}: {n}, RSS {before / 1e6:.1f} MB -> {after / 1e6:.1f} MB: "
           f"{(after - before) / n / 1024:.1f} KiB per connection")
     for s in socks:
         s.close()
@@ -99,4 +108,5 @@ if __name__ == "__main__":
     resource.setrlimit(resource.RLIMIT_NOFILE, (4096, 4096))
     heapd = sys.argv[1] if len(sys.argv) > 1 else "heapd"
     idle_connections(heapd)
+    idle_connections(heapd, talk=True)
     asyncio.run(subscribers(heapd))
