@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# run.sh: heapd's load figures side by side with Redis's, in one run.
+#   bash tests/load/run.sh [BUILD_DIR] [SECONDS]
+# BUILD_DIR holds a build of heapd and heapd-load (a Release build gives the
+# fair figures: cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release). Redis is
+# the anchor when redis-server and redis-benchmark are installed (Debian:
+# redis-server, redis-tools). Prints figures; not a test.
+set -euo pipefail
+build=${1:-build}
+secs=${2:-5}
+heapd=$build/daemon/server/heapd
+load=$build/tests/load/heapd-load
+port=17468
+$heapd --listen 127.0.0.1:$port --log-level warn &
+heapd_pid=$!
+trap 'kill $heapd_pid 2>/dev/null; [ -n "${redis_pid:-}" ] && kill $redis_pid 2>/dev/null; true' EXIT
+sleep 0.5
+echo "== heapd ($(nproc) cores, load generator on the same machine)"
+for m in server.info obj.new obj.set gc.get mix; do
+    $load --port $port --connections 50 --pipeline 1 --duration "$secs" --method $m
+done
+for m in server.info obj.new; do
+    $load --port $port --connections 1 --pipeline 16 --duration "$secs" --method $m
+done
+if command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null; then
+    echo "== Redis $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/'), the anchor"
+    redis-server --port $((port + 1)) --save "" --appendonly no >/dev/null &
+    redis_pid=$!
+    sleep 0.5
+    redis-benchmark -p $((port + 1)) -t set -c 50 -n 500000 -q | tr '\r' '\n' | tail -n 2
+    redis-benchmark -p $((port + 1)) -t set -c 50 -P 16 -n 2000000 -q | tr '\r' '\n' | tail -n 2
+    redis-benchmark -p $((port + 1)) -t set -c 1 -P 16 -n 2000000 -q | tr '\r' '\n' | tail -n 2
+fi
