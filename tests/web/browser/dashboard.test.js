@@ -175,6 +175,19 @@ describe('dashboard against heapd --demo', () => {
         assert.ok((await rpc(page, 'name.del', { heap: 'demo', names: ['keep'] })).result);
     });
 
+    it('events: a weakref callback is reported as it runs', async () => {
+        await tab('heap');
+        const calls = await page.evaluate(() => globalThis.heapdDebug.client.batch([
+            ['obj.new', { heap: 'demo', type: 'instance', class: 'Tmp', bind: 't' }],
+            ['weakref.new', { heap: 'demo', target: 't', bind: 'tw', callback: true }],
+            ['name.del', { heap: 'demo', names: ['t'] }],
+        ]).then((out) => out.map((x) => (x.error ? x.error.message : 'ok'))));
+        assert.deepEqual(calls, ['ok', 'ok', 'ok']);
+        await until(async () => /weakref #\d+ callback: its referent #\d+ \(Tmp\) died/.test(await page.$eval('#events', (e) => e.textContent)),
+            { what: 'the weakref callback event' });
+        assert.ok((await rpc(page, 'name.del', { heap: 'demo', names: ['tw'] })).result);
+    });
+
     it('inspector: click an object, see it, act on it', async () => {
         await tab('graph');
         await page.fill('input[type="search"]', 'greeting');
@@ -184,21 +197,20 @@ describe('dashboard against heapd --demo', () => {
         assert.equal(await page.$eval('#inspector .repr', (e) => e.textContent), "'hello, heapd'");
         await page.fill('input[type="search"]', '');
 
-        // click node "a" on the canvas itself
-        const at = await until(() => page.evaluate(() => {
-            const g = globalThis.heapdDebug.graph;
-            const idA = globalThis.heapdDebug.source.graph.names.get('a');
-            const n = g.byKey.get(`o${idA}`);
-            g.centerOn(idA);
-            return n ? { x: g.w / 2, y: g.h / 2, id: idA } : false;
-        }), { what: 'node a' });
-        await page.waitForTimeout(100);
-        const box = await page.$eval('#graph-canvas', (c) => { const r = c.getBoundingClientRect(); return { x: r.x, y: r.y }; });
-        await page.evaluate(() => globalThis.heapdDebug.graph.sim.stop());
-        await page.evaluate((id) => globalThis.heapdDebug.graph.centerOn(id), at.id);
-        await page.waitForTimeout(100);
-        await page.mouse.click(box.x + at.x, box.y + at.y);
-        await until(async () => (await page.$eval('#inspector', (e) => e.textContent)).includes(`#${at.id}`), { what: 'the inspector to show a' });
+        // click node "a" on the canvas itself: center the view on it, click
+        // the middle of the canvas (again if a layout step moved it away)
+        const idA = await page.evaluate(() => globalThis.heapdDebug.source.graph.names.get('a'));
+        await until(async () => {
+            const at = await page.evaluate((id) => {
+                const g = globalThis.heapdDebug.graph;
+                g.centerOn(id);
+                const r = g.canvas.getBoundingClientRect();
+                return { x: r.x + g.w / 2, y: r.y + g.h / 2 };
+            }, idA);
+            await page.mouse.click(at.x, at.y);
+            await page.waitForTimeout(300);
+            return (await page.$eval('#inspector', (e) => e.dataset.id)) === String(idA);
+        }, { timeout: 10000, what: 'the inspector to show a' });
         const text = await page.$eval('#inspector', (e) => e.textContent);
         assert.match(text, /Node/);
         assert.match(text, /weak references to it \(1\)/);

@@ -279,18 +279,24 @@ export class GraphCanvas {
         return [(px - this.t.x) / this.t.k, (py - this.t.y) / this.t.k];
     }
 
+    // nodeAt: the node under a point: of the nodes it falls in, the
+    // smallest (a small object drawn over a big one stays clickable); else
+    // the nearest rim within a few pixels
     nodeAt(px, py) {
         const [wx, wy] = this.toWorld(px, py);
-        let best = null;
-        let bestD = Infinity;
+        let inside = null;
+        let near = null;
+        let nearD = 6 / this.t.k;
         for (const n of this.nodes) {
             const d = Math.hypot(n.x - wx, n.y - wy) - n.r;
-            if (d < bestD) {
-                bestD = d;
-                best = n;
+            if (d <= 0) {
+                if (!inside || n.r < inside.r) inside = n;
+            } else if (d < nearD) {
+                nearD = d;
+                near = n;
             }
         }
-        return best && bestD < 6 / this.t.k ? best : null;
+        return inside || near;
     }
 
     bindPointer() {
@@ -394,6 +400,7 @@ export class GraphCanvas {
     centerOn(id) {
         const n = this.byKey.get(`o${id}`);
         if (!n) return;
+        this.userMoved = true; // the user went to a node: no more automatic fitting
         this.t = { ...this.t, x: this.w / 2 - n.x * this.t.k, y: this.h / 2 - n.y * this.t.k };
         this.requestDraw();
     }

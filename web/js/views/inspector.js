@@ -25,6 +25,7 @@ export class Inspector {
     show(id) {
         this.id = id;
         if (id == null) {
+            delete this.body.dataset.id;
             clear(this.body, el('p', { class: 'muted' }, 'Click an object in the graph (or pick one with n / p) to inspect it.'));
             return;
         }
@@ -81,6 +82,7 @@ export class Inspector {
         const setRow = settable ? el('div', { class: 'row', dataset: { method: 'obj.set' } },
             el('span', {}, o.type === 'instance' ? 'set attribute' : 'set item'), keyIn, el('span', {}, 'to None'),
             actionButton('Set', 'obj.set', () => this.setNone(heap, o, keyIn.value))) : null;
+        this.body.dataset.id = String(o.id);
         clear(this.body,
             doomed ? el('p', {}, el('span', { class: 'badge doomed' }, 'unreachable: the next collection frees it')) : null,
             el('pre', { class: 'repr' }, o.repr),
