@@ -6,7 +6,7 @@
  * client sent) and from jansson trees (results, error objects), and a
  * server wants the frame in one block with room for a transport header in
  * front (libwebsockets' LWS_PRE). So encoders append pieces here, dumping
- * jansson trees straight into the buffer with json_dump_callback.
+ * jansson trees straight into the buffer (dump.c).
  *
  * It also holds hd__proto_load, the one way hd_proto parses JSON (see
  * proto_int.h for why a failed parse is tried twice).
@@ -216,23 +216,6 @@ int hd__proto_buf_string(hd_proto_buf_t *buf, const char *s, size_t len)
         run = i + 1;
     }
     if (hd_proto_buf_append(buf, s + run, len - run) != 0 || hd_proto_buf_append(buf, "\"", 1) != 0)
-        return HD_ENOMEM;
-    return 0;
-}
-
-static int dump_cb(const char *data, size_t size, void *arg)
-{
-    return hd_proto_buf_append(arg, data, size) == 0 ? 0 : -1;
-}
-
-int hd__proto_buf_json(hd_proto_buf_t *buf, const json_t *j)
-{
-    if (!j)
-        return HD_EINVAL;
-    /* jansson's dump fails only when memory runs out (in our callback or in
-     * its own loop check) or on a reference cycle, a programmer error: so a
-     * failure counts as out of memory. */
-    if (json_dump_callback(j, dump_cb, buf, HD__PROTO_DUMP_FLAGS) != 0)
         return HD_ENOMEM;
     return 0;
 }

@@ -1,0 +1,199 @@
+/*
+ * dump.c: jansson trees written into an hd_proto_buf_t, compact, exactly as
+ * json_dump_callback(JSON_COMPACT | JSON_ENCODE_ANY) writes them: members
+ * in insertion order, "," and ":" without spaces, strings escaped as jansson
+ * escapes them (\" \\ \b \f \n \r \t, other control characters as \u00XX
+ * in upper-case hex, everything else as is), integers in decimal, reals
+ * with 17 significant digits and always a '.' or an 'e' (jansson's
+ * jsonp_dtostr).
+ *
+ * Why not json_dump_callback itself: jansson 2.14 guards every object and
+ * array it dumps against reference cycles by formatting the node's address
+ * with snprintf into a key and inserting it into a hash table, then calls
+ * the callback once per token; for the small results a server sends by the
+ * hundred thousand per second, that was a third of heapd's time per request.
+ * The trees dumped here are built by hd_proto and heapd and never hold a
+ * cycle; a depth bound (the parser's own, 2048) stands in for the check.
+ *
+ * A failed dump (out of memory, a tree too deep, a string that is not
+ * UTF-8) leaves the buffer as it was.
+ */
+#include "proto_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "err.h"
+
+#define DUMP_MAX_DEPTH HD_PROTO_MAX_DEPTH
+
+static int put(hd_proto_buf_t *buf, const char *s, size_t len)
+{
+    return hd_proto_buf_append(buf, s, len);
+}
+
+static int dump_string(hd_proto_buf_t *buf, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    if (!hd__proto_utf8_valid(s, len))
+        return HD_EINVAL;
+    if (hd__proto_buf_reserve(buf, len + 2) != 0 || put(buf, "\"", 1) != 0)
+        return HD_ENOMEM;
+    size_t run = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        char esc[6] = {'\\', 0, 0, 0, 0, 0};
+        size_t n = 2;
+        switch (c) {
+        case '"':
+            esc[1] = '"';
+            break;
+        case '\\':
+            esc[1] = '\\';
+            break;
+        case '\b':
+            esc[1] = 'b';
+            break;
+        case '\f':
+            esc[1] = 'f';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
+        default:
+            memcpy(esc, "\\u00", 4);
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            n = 6;
+        }
+        if (put(buf, s + run, i - run) != 0 || put(buf, esc, n) != 0)
+            return HD_ENOMEM;
+        run = i + 1;
+    }
+    return put(buf, s + run, len - run) != 0 || put(buf, "\"", 1) != 0 ? HD_ENOMEM : 0;
+}
+
+static int dump_integer(hd_proto_buf_t *buf, json_int_t v)
+{
+    char tmp[24], *p = tmp + sizeof tmp;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    return put(buf, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+/* jansson's jsonp_dtostr: "%.17g", a ".0" when there is neither '.' nor
+ * 'e', and no '+' or leading zeros in the exponent */
+static int dump_real(hd_proto_buf_t *buf, double v)
+{
+    char s[40];
+    int n = snprintf(s, sizeof s, "%.17g", v);
+    if (n < 0 || (size_t)n >= sizeof s - 3)
+        return HD_EINVAL;
+    size_t len = (size_t)n;
+    if (!strchr(s, '.') && !strchr(s, 'e')) {
+        memcpy(s + len, ".0", 3);
+        len += 2;
+    }
+    char *e = strchr(s, 'e');
+    if (e) {
+        char *start = e + 1, *end = e + 2;
+        if (*start == '-')
+            start++;
+        while (*end == '0')
+            end++;
+        if (end != start) {
+            memmove(start, end, len - (size_t)(end - s) + 1);
+            len -= (size_t)(end - start);
+        }
+    }
+    return put(buf, s, len);
+}
+
+static int dump(hd_proto_buf_t *buf, const json_t *j, int depth);
+
+static int dump_object(hd_proto_buf_t *buf, const json_t *j, int depth)
+{
+    if (put(buf, "{", 1) != 0)
+        return HD_ENOMEM;
+    const char *key;
+    json_t *v;
+    int first = 1, rc = 0;
+    json_object_foreach((json_t *)j, key, v)
+    {
+        if ((!first && put(buf, ",", 1) != 0) ||
+            (rc = dump_string(buf, key, json_object_iter_key_len(json_object_key_to_iter(key)))) !=
+                0 ||
+            put(buf, ":", 1) != 0 || (rc = dump(buf, v, depth + 1)) != 0)
+            return rc ? rc : HD_ENOMEM;
+        first = 0;
+    }
+    return put(buf, "}", 1);
+}
+
+static int dump_array(hd_proto_buf_t *buf, const json_t *j, int depth)
+{
+    if (put(buf, "[", 1) != 0)
+        return HD_ENOMEM;
+    size_t i;
+    json_t *v;
+    json_array_foreach(j, i, v)
+    {
+        int rc;
+        if ((i && put(buf, ",", 1) != 0))
+            return HD_ENOMEM;
+        if ((rc = dump(buf, v, depth + 1)) != 0)
+            return rc;
+    }
+    return put(buf, "]", 1);
+}
+
+static int dump(hd_proto_buf_t *buf, const json_t *j, int depth)
+{
+    if (depth > DUMP_MAX_DEPTH)
+        return HD_EINVAL;
+    switch (json_typeof(j)) {
+    case JSON_OBJECT:
+        return dump_object(buf, j, depth);
+    case JSON_ARRAY:
+        return dump_array(buf, j, depth);
+    case JSON_STRING:
+        return dump_string(buf, json_string_value(j), json_string_length(j));
+    case JSON_INTEGER:
+        return dump_integer(buf, json_integer_value(j));
+    case JSON_REAL:
+        return dump_real(buf, json_real_value(j));
+    case JSON_TRUE:
+        return put(buf, "true", 4);
+    case JSON_FALSE:
+        return put(buf, "false", 5);
+    default:
+        return put(buf, "null", 4);
+    }
+}
+
+int hd__proto_buf_json(hd_proto_buf_t *buf, const json_t *j)
+{
+    if (!j)
+        return HD_EINVAL;
+    size_t len = buf->len;
+    int rc = dump(buf, j, 0);
+    if (rc) {
+        hd__proto_buf_truncate(buf, len);
+        /* as before: a dump fails only for memory (or a programmer error) */
+        return HD_ENOMEM;
+    }
+    return 0;
+}
