@@ -85,10 +85,10 @@ async def test_heap_stream_and_subscription_end_on_drop():
 async def test_slow_reader_gets_coalesced_frames_with_seq_gaps():
     with Server(config={"limits": {"send_queue_bytes": 65536}}) as srv:
         async with await Client.connect(srv) as c:
-            for h in ["s1", "s2", "s3", "s4"]:
+            for h in ["s1", "s2", "s3", "s4", "s5", "s6"]:
                 await c.call("heap.create", {"heap": h})
             slow = RawWs(srv.port, rcvbuf=2048)
-            for i in range(10):  # 10 subscriptions x 4 heaps x 20 Hz x ~3 KB: ~2.4 MB/s never read
+            for i in range(16):  # 16 subscriptions x 6 heaps x 20 Hz x ~3 KB: ~5.8 MB/s never read
                 slow.send_frame(json.dumps({"jsonrpc": "2.0", "id": i, "method": "stream.subscribe",
                                             "params": {"topics": ["alloc"], "interval_ms": 50}}))
             rss0 = (await c.call("server.stats"))["rss_bytes"]
