@@ -92,11 +92,27 @@ describe('responsive at 10 Hz with 2,000 nodes drawn', () => {
         }, { timeout: 20000, what: `${NODES} nodes drawn` });
         await page.evaluate(() => globalThis.heapdDebug.graph.reheat());
         const m = await measure(page, SECONDS * 1000);
-        const fps = report(`graph, ${shown} nodes, 10 Hz`, m);
+        const fps = report(`graph, ${shown} nodes, layout running, 10 Hz`, m);
         await shot(page, 'graph-2000');
         assert.ok(m.frames >= SECONDS * 7, `only ${m.frames} stream frames in ${SECONDS} s at 10 Hz`);
         assert.ok(fps >= 10, `${fps.toFixed(1)} fps`);
         assert.ok(pct(m.gaps, 50) < 100, 'median frame interval under 100 ms');
+
+        // once the layout has settled: panning and zooming redraw all 2,000
+        await until(() => page.evaluate(() => globalThis.heapdDebug.graph.sim.alpha() < globalThis.heapdDebug.graph.sim.alphaMin()),
+            { timeout: 30000, what: 'the layout to settle' });
+        await page.focus('#graph-canvas');
+        const keys = (async () => {
+            for (let i = 0; i < 40; i++) {
+                await page.keyboard.press(['ArrowLeft', 'ArrowUp', '+', '-'][i % 4]);
+                await page.waitForTimeout(60);
+            }
+        })();
+        const m2 = await measure(page, 3000);
+        await keys;
+        const fps2 = report(`graph, ${shown} nodes, settled, panning and zooming, 10 Hz`, m2);
+        assert.ok(m2.draws.length >= 20, `${m2.draws.length} redraws while panning`);
+        assert.ok(fps2 >= 20, `${fps2.toFixed(1)} fps`);
     });
 
     it('heap view: live charts at 10 Hz', async () => {

@@ -126,6 +126,8 @@ export class GraphCanvas {
         this.selected = selected;
         this.sim.nodes(nodes);
         this.sim.force('link').links(links);
+        // a coarser Barnes-Hut for big graphs: the charge is most of a step
+        this.sim.force('charge').theta(nodes.length > 1000 ? 1.3 : 0.9);
         const structural = added > 0 || old.size !== byKey.size;
         if (structural) {
             this.sim.alpha(Math.max(this.sim.alpha(), added > 20 ? 0.8 : 0.3));
