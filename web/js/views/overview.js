@@ -27,7 +27,8 @@ export class OverviewView {
             card('Server', { id: 'server-card' }, this.server),
             card('Heaps', { class: 'card span', id: 'heaps-card' },
                 el('div', { class: 'table-wrap' }, el('table', { id: 'heaps' },
-                    el('thead', {}, el('tr', {}, ['heap', 'objects', '', 'bytes', '', 'arenas', 'collector', ''].map((h) => el('th', { text: h })))),
+                    el('thead', {}, el('tr', {}, ['heap', 'objects', '', 'bytes', '', 'arenas', 'collector', ''].map((h, i) =>
+                        el('th', { text: h, class: i === 2 || i === 4 ? 'spark-cell' : undefined })))),
                     this.tbody)),
                 el('h3', { dataset: { method: 'heap.create' } }, 'new heap'), form));
         ctx.store.on('heaps', (list) => this.renderHeaps(list));
@@ -89,7 +90,7 @@ export class OverviewView {
                 ctx.store.select(name);
                 ctx.showView('heap');
             } }, name)),
-            r.objects, el('td', {}, sparkO), r.bytes, el('td', {}, sparkB), r.arenas, r.gc,
+            r.objects, el('td', { class: 'spark-cell' }, sparkO), r.bytes, el('td', { class: 'spark-cell' }, sparkB), r.arenas, r.gc,
             el('td', {}, actionButton('Drop', 'heap.drop', () => this.drop(name), { class: 'danger' })));
         this.tbody.append(r.tr);
         this.rows.set(name, r);
