@@ -70,6 +70,7 @@ static const key_t_ keys[] = {
     {"send_queue_bytes", K_LIMIT, 0, LIM(send_queue_bytes), 0, 64 * 1024, BIG_MAX},
     {"subscriptions", K_LIMIT, 0, LIM(subscriptions), 0, 1, 100000},
     {"snapshots", K_LIMIT, 0, LIM(snapshots), 0, 1, 16},
+    {"work_objects", K_LIMIT, 0, LIM(work_objects), 0, 1, INT64_C(1) << 40},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -96,6 +97,7 @@ void hd_config_limits_default(hd_limits_t *l)
     l->send_queue_bytes = 4 * MIB;
     l->subscriptions = 16;
     l->snapshots = 16;
+    l->work_objects = 4000000;
 }
 
 int hd_config_init(hd_config_t *cfg, const char *default_web_root)
@@ -567,5 +569,6 @@ const char *hd_config_usage(void)
            "Config keys: the flags' names with '_' (listen, web_root, state_dir, token_file,\n"
            "allowed_origins, server_names, demo, log_level), shutdown_timeout_ms,\n"
            "ping_interval_s, and \"limits\": {message_size, batch_length, connections, heaps,\n"
-           "heap_bytes, heap_objects, send_queue_bytes, subscriptions, snapshots}.\n";
+           "heap_bytes, heap_objects, send_queue_bytes, subscriptions, snapshots,\n"
+           "work_objects}.\n";
 }

@@ -43,6 +43,8 @@ typedef struct hd_limits {
     uint64_t send_queue_bytes; /* per connection: unsent data (4 MiB) */
     uint64_t subscriptions;    /* per connection: stream subscriptions (16) */
     uint64_t snapshots;        /* per heap: trace snapshots kept (16, at most 16) */
+    uint64_t work_objects;     /* objects one request may walk: gc.collect, gc.dry_run,
+                                  heap.objects, obj.referrers (4,000,000) */
 } hd_limits_t;
 
 typedef struct hd_config {

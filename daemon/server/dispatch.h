@@ -70,6 +70,12 @@ int hd_call_bad(hd_call_t *c, const char *param, const char *fmt, ...)
  * Ownership: none (arguments borrowed for the call). */
 int hd_call_key(hd_call_t *c, const char *exc_type, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* hd_call_busy: -32603 "busy" when walking `objects` objects would hold the
+ * loop longer than the server allows (limits.work_objects): the request
+ * changes nothing and other clients are not starved. Returns 0 when the
+ * work is allowed, else -1 with the error recorded.
+ * Ownership: none. */
+int hd_call_busy(hd_call_t *c, uint64_t objects);
 /* hd_call_limit: -32004 with data.limit and data.max.
  * Ownership: none (arguments borrowed for the call). */
 int hd_call_limit(hd_call_t *c, const char *limit, uint64_t max);

@@ -23,10 +23,20 @@ static const struct {
     {"leak", HD_GC_DEBUG_LEAK},
 };
 
+/* objects a collection of generations 0..gen walks */
+static uint64_t collected_size(hd_heap_t *h, int64_t gen)
+{
+    uint64_t n = 0;
+    for (int g = 0; g <= gen; g++)
+        n += hd_gc_generation_size(h, g);
+    return n;
+}
+
 int hd_m_gc_collect(hd_call_t *c)
 {
     int64_t gen = 2;
-    if (hd_param_int(c, "generation", false, 0, 2, &gen) != 0)
+    if (hd_param_int(c, "generation", false, 0, 2, &gen) != 0 ||
+        hd_call_busy(c, collected_size(c->h, gen)) != 0)
         return -1;
     hd_gc_result_t r;
     c->sh->manual_gc = true; /* stream.gc: not automatic */
@@ -188,7 +198,8 @@ static void qsort_ids(json_t *arr)
 int hd_m_gc_dry_run(hd_call_t *c)
 {
     int64_t gen = 2;
-    if (hd_param_int(c, "generation", false, 0, 2, &gen) != 0)
+    if (hd_param_int(c, "generation", false, 0, 2, &gen) != 0 ||
+        hd_call_busy(c, collected_size(c->h, gen)) != 0)
         return -1;
     dry_t d = {c->h, json_array()};
     int64_t collected = 0, uncollectable = 0;

@@ -174,6 +174,10 @@ int hd_m_heap_objects(hd_call_t *c)
         return -1;
     if (type && (w.type = hd_type_from_name(type)) < 0)
         w.klass = type; /* not a type name: a class name */
+    hd_heap_totals_t t;
+    hd_heap_totals(c->h, &t);
+    if (hd_call_busy(c, t.objects) != 0)
+        return -1;
     int rc = hd_heap_objects(c->h, add_object, &w);
     if (rc) {
         free(w.v);

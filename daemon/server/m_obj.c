@@ -170,7 +170,9 @@ int hd_m_obj_referents(hd_call_t *c)
 int hd_m_obj_referrers(hd_call_t *c)
 {
     hd_obj_t *o;
-    if (hd_val_target(c, hd_param(c, "target"), "target", &o) != 0)
+    hd_heap_totals_t t;
+    hd_heap_totals(c->h, &t);
+    if (hd_val_target(c, hd_param(c, "target"), "target", &o) != 0 || hd_call_busy(c, t.tracked))
         return -1;
     json_t *arr = summaries(c->h, o, hd_gc_get_referrers);
     c->result = arr ? json_pack("{s:o}", "objects", arr) : NULL;

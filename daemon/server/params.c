@@ -67,6 +67,18 @@ int hd_call_key(hd_call_t *c, const char *exc_type, const char *fmt, ...)
                         json_pack("{s:s, s:s}", "exc_type", exc_type, "message", msg), "%s", msg);
 }
 
+int hd_call_busy(hd_call_t *c, uint64_t objects)
+{
+    uint64_t max = c->srv->cfg.limits.work_objects;
+    if (objects <= max)
+        return 0;
+    return hd_call_fail(c, HD_RPC_INTERNAL_ERROR,
+                        json_pack("{s:s, s:I, s:I}", "limit", "work_objects", "max",
+                                  (json_int_t)max, "objects", (json_int_t)objects),
+                        "busy: this would walk %llu objects (the bound is %llu)",
+                        (unsigned long long)objects, (unsigned long long)max);
+}
+
 int hd_call_bad(hd_call_t *c, const char *param, const char *fmt, ...)
 {
     char detail[200];

@@ -144,3 +144,19 @@ async def test_reader_that_never_reads_is_closed_with_1008():
         async with await Client.connect(srv) as c:  # the server is fine
             stats = await c.call("server.stats")
             assert stats["rss_bytes"] < 200 << 20
+
+
+async def test_work_bound_answers_busy():
+    with Server(config={"limits": {"work_objects": 50}}) as srv:
+        async with await Client.connect(srv) as c:
+            await c.call("heap.create", {"heap": "w", "thresholds": [0]})
+            p = {"heap": "w"}
+            await c.call("obj.new", {**p, "type": "list", "bind": "l", "items": [{"new": "list"} for _ in range(60)]})
+            before = await c.call("gc.get", p)
+            for method, params in [("gc.collect", {}), ("gc.dry_run", {}), ("heap.objects", {}),
+                                   ("obj.referrers", {"target": "l"})]:
+                e = await c.error(method, {**p, **params}, -32603)
+                assert e["message"].startswith("busy") and e["data"]["limit"] == "work_objects", e
+            assert (await c.call("gc.get", p))["stats"] == before["stats"]  # nothing collected
+            await c.call("obj.call", {**p, "target": "l", "method": "clear"})
+            assert (await c.call("gc.collect", p))["unreachable"] == 0
