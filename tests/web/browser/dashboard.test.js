@@ -175,6 +175,36 @@ describe('dashboard against heapd --demo', () => {
         assert.ok((await rpc(page, 'name.del', { heap: 'demo', names: ['keep'] })).result);
     });
 
+    it('collector controls: thresholds, enable, freeze, debug flags', async () => {
+        await tab('heap');
+        const gc = async () => (await rpc(page, 'gc.get', { heap: 'demo' })).result;
+        await page.fill('#gc-threshold-0', '500');
+        await page.fill('#gc-threshold-1', '5');
+        await page.click('#gc-thresholds-set');
+        await until(async () => (await gc()).thresholds.join() === '500,5,10', { what: 'thresholds 500/5/10' });
+        await until(async () => (await page.$eval('#gc-counts', (e) => e.textContent)).includes('/ 500'), { what: 'the bars against 500' });
+        await page.click('#gc-enable');
+        await until(async () => (await gc()).enabled === false, { what: 'the collector disabled' });
+        await page.waitForSelector('#gc-enabled.off');
+        await page.click('#gc-enable');
+        await until(async () => (await gc()).enabled === true, { what: 'the collector enabled' });
+        await page.click('#gc-freeze');
+        await until(async () => (await gc()).frozen > 0, { what: 'gc.freeze' });
+        await shot(page, 'heap-frozen');
+        await page.click('#gc-unfreeze');
+        await until(async () => (await gc()).frozen === 0, { what: 'gc.unfreeze' });
+        await page.check('#gc-debug-saveall');
+        await page.click('#gc-debug-set');
+        await until(async () => (await gc()).debug.join() === 'saveall', { what: 'DEBUG_SAVEALL' });
+        await page.uncheck('#gc-debug-saveall');
+        await page.click('#gc-debug-set');
+        await until(async () => (await gc()).debug.length === 0, { what: 'no debug flag' });
+        await page.fill('#gc-threshold-0', '700');
+        await page.fill('#gc-threshold-1', '10');
+        await page.click('#gc-thresholds-set');
+        await until(async () => (await gc()).thresholds.join() === '700,10,10', { what: 'thresholds back' });
+    });
+
     it('events: a weakref callback is reported as it runs', async () => {
         await tab('heap');
         const calls = await page.evaluate(() => globalThis.heapdDebug.client.batch([
