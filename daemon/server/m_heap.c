@@ -176,7 +176,9 @@ int hd_m_heap_objects(hd_call_t *c)
         w.klass = type; /* not a type name: a class name */
     hd_heap_totals_t t;
     hd_heap_totals(c->h, &t);
-    if (hd_call_busy(c, t.objects) != 0)
+    /* each object is found, numbered and sorted: about four times the cost
+     * of a collection's visit, so it counts four times against the bound */
+    if (hd_call_busy(c, 4 * t.objects) != 0)
         return -1;
     int rc = hd_heap_objects(c->h, add_object, &w);
     if (rc) {
