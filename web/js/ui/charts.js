@@ -120,7 +120,14 @@ export class Sparkline {
         this.pending = false;
     }
 
+    destroy() {
+        this.plot?.destroy();
+        this.plot = null;
+        this.dead = true;
+    }
+
     push(t, v) {
+        if (this.dead) return;
         this.data[0].push(t / 1000);
         this.data[1].push(v);
         if (this.data[0].length > this.window) for (const a of this.data) a.splice(0, a.length - this.window);

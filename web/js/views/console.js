@@ -5,7 +5,7 @@
 // run the graph, the charts and the map refresh at once.
 //
 // heap.exec comes with the script language; a heapd without it answers
-// -32601, which is shown as such, once, instead of as a failure.
+// -32601, which is shown as a note on what is missing, not as a failure.
 
 import { el, card, clear, actionButton, errorText } from '../ui/dom.js';
 import { api } from '../app/api.js';

@@ -61,6 +61,8 @@ export class OverviewView {
         const names = new Set(list.map((h) => h.heap));
         for (const [name, r] of this.rows) {
             if (!names.has(name)) {
+                r.sparkO.destroy();
+                r.sparkB.destroy();
                 r.tr.remove();
                 this.rows.delete(name);
             }
