@@ -25,6 +25,13 @@ test('an arena with used blocks cannot be released; its pins, fewest blocks firs
     assert.match(explainArena(s, pins), /kept by 5 used blocks in 2 pools \(32 B, 64 B\)/);
 });
 
+test('the sizes of the pinning pools are listed smallest first, at most six', () => {
+    const pools = [512, 64, 32, 128, 256, 96, 48, 80].map((size) => ({ size_class: size / 16 - 1, used: 1, capacity: 10 }));
+    const a = { index: 1, addr: 2 << 20, pools };
+    const text = explainArena(arenaSummary(a), pinsOf(a));
+    assert.match(text, /\(32 B, 48 B, 64 B, 80 B, 96 B, 128 B, …\)$/);
+});
+
 test('an empty arena can be released', () => {
     const a = { index: 3, addr: 4 << 20, pools: Array(64).fill(free) };
     const s = arenaSummary(a);

@@ -100,7 +100,8 @@ export function classRows(stats, { all = false } = {}) {
 export function explainArena(summary, pins) {
     if (summary.releasable) return `arena ${summary.index} holds no used block: it can be released`;
     const blocks = pins.reduce((a, p) => a + p.used, 0);
-    const sizes = [...new Set(pins.map((p) => `${p.size} B`))].slice(0, 4).join(', ');
+    const all = [...new Set(pins.map((p) => p.size))].sort((a, b) => a - b);
+    const sizes = all.slice(0, 6).map((n) => `${n} B`).join(', ') + (all.length > 6 ? ', …' : '');
     const pools = pins.length === 1 ? '1 pool' : `${pins.length} pools`;
     const b = blocks === 1 ? '1 used block' : `${blocks} used blocks`;
     return `arena ${summary.index} is kept by ${b} in ${pools} (${sizes})`;

@@ -7,7 +7,8 @@
 
 import { el, card, clear, kv, bar } from '../ui/dom.js';
 import { bytes, count, percent } from '../ui/format.js';
-import { classRows, arenaSummary, pinsOf, explainArena, mapTotals } from '../alloc/model.js';
+import { classRows, arenaSummary, pinsOf, explainArena, mapTotals, objectsIn } from '../alloc/model.js';
+import { typeName } from '../ui/format.js';
 import { MemoryMap } from '../alloc/memmap.js';
 import { api } from '../app/api.js';
 
@@ -151,9 +152,22 @@ export class AllocatorPanel {
         }), el('span', {}, 'filled part: blocks in use'));
         const kept = arenas.map((a) => ({ s: arenaSummary(a), pins: pinsOf(a) }));
         const shown = this.total > arenas.length ? ` (the first ${arenas.length} of ${this.total})` : '';
-        this.mapNote.textContent = `${count(arenas.length)} arenas${shown}; ${kept.filter((k) => !k.s.releasable).length} kept by used blocks`;
-        clear(this.pins, kept.slice(0, 32).map(({ s, pins }) => el('li', {}, explainArena(s, pins),
-            pins.length && pins.length <= 3 && s.used <= 16 ? ` — free those ${s.used} block(s) and the arena goes` : '')));
+        const plural = (n, one, many) => `${count(n)} ${n === 1 ? one : many}`;
+        this.mapNote.textContent = `${plural(arenas.length, 'arena', 'arenas')}${shown}; ${plural(kept.filter((k) => !k.s.releasable).length, 'is', 'are')} kept by used blocks`;
+        const objects = this.objects();
+        const g = this.ctx.source.graph;
+        clear(this.pins, kept.slice(0, 32).map(({ s, pins }, k) => el('li', {}, explainArena(s, pins),
+            !s.releasable && s.used <= 16 ? this.pinningObjects(arenas[k], objects, g) : '')));
+    }
+
+    // pinningObjects: for an arena kept by a few blocks, the objects that
+    // start in it (from the graph): free them and the arena can go
+    pinningObjects(arena, objects, g) {
+        const found = [...objectsIn(arena, objects).values()].flat();
+        if (!found.length) return '';
+        const names = (o) => (g?.namesOf.get(o.id) || []).join(', ');
+        const list = found.slice(0, 6).map((o) => `#${o.id} ${typeName(o)}${names(o) ? ` (${names(o)})` : ''}`).join(', ');
+        return ` — the objects there: ${list}${found.length > 6 ? `, … ${found.length - 6} more` : ''}`;
     }
 
     showTip(text, x, y) {
