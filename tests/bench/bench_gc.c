@@ -4,7 +4,8 @@
  * the same run:
  *
  *   gc_cycles  100,000 two-instance cycles dropped, then gc.collect():
- *              ns per collected object (target <= 40; python3 60-140)
+ *              ns per collected object (target <= 40; python3 60-140), for
+ *              plain instances (gc_cycles) and __slots__ ones (gc_cycles_slots)
  *   gc_full    a full collection over 1,000,000 live tracked objects (a list
  *              of empty lists) with no garbage: ns per object (target <= 15)
  *   churn      create and drop an empty list 10^6 times: ns per iteration
@@ -15,6 +16,7 @@
  * Medians of opts->reps measurements on both sides.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,12 +74,14 @@ static void report(const char *name, const char *what, double ours, double py, d
 
 /* ---- gc_cycles ---- */
 
-static double cycles_once(int n)
+static double cycles_once(int n, bool slots)
 {
     hd_mem_t mem;
     hd_heap_t *h = new_heap(&mem);
     hd_obj_t *cls, *a, *b;
-    hd_class_new(h, "Plain", NULL, &cls);
+    static const char *const slot_names[] = {"other", "__weakref__"};
+    hd_class_spec_t spec = {false, true, 2, slot_names};
+    hd_class_new(h, slots ? "Node" : "Plain", slots ? &spec : NULL, &cls);
     hd_gc_collect(h, 2, NULL);
     hd_gc_enable(h, false);
     for (int i = 0; i < n; i++) {
@@ -100,17 +104,17 @@ static double cycles_once(int n)
     return ns;
 }
 
-static int bench_gc_cycles(const bench_opts_t *opts)
+static int bench_gc_cycles(const bench_opts_t *opts, bool slots)
 {
     int n = opts->quick ? 10000 : 100000;
     double v[101];
     for (int r = 0; r < opts->reps; r++)
-        v[r] = cycles_once(n);
+        v[r] = cycles_once(n, slots);
     double ours = bench_median(v, opts->reps);
     char prog[2048];
     int len = snprintf(prog, sizeof(prog), PY_PRELUDE, opts->reps, n);
     snprintf(prog + len, sizeof(prog) - (size_t)len,
-             "class Plain: pass\n"
+             "%s"
              "def build(n):\n"
              "    for _ in range(n):\n"
              "        a = Plain(); b = Plain(); a.other = b; b.other = a\n"
@@ -118,9 +122,13 @@ static int bench_gc_cycles(const bench_opts_t *opts)
              "for _ in range(REPS):\n"
              "    gc.collect(); gc.disable(); build(N)\n"
              "    t0 = pc(); k = gc.collect(); res.append((pc() - t0) / k); gc.enable()\n"
-             "print(statistics.median(res))\n");
-    report("gc_cycles", "two-instance cycles, ns per collected object", ours, python_figure(prog),
-           40);
+             "print(statistics.median(res))\n",
+             slots ? "class Plain:\n    __slots__ = ('other', '__weakref__')\n"
+                   : "class Plain: pass\n");
+    report(slots ? "gc_cycles_slots" : "gc_cycles",
+           slots ? "two-instance cycles (__slots__), ns per object"
+                 : "two-instance cycles, ns per collected object",
+           ours, python_figure(prog), 40);
     return 0;
 }
 
@@ -250,7 +258,8 @@ static int bench_overhead(const bench_opts_t *opts)
 
 int bench_gc(const bench_opts_t *opts)
 {
-    int rc = bench_gc_cycles(opts);
+    int rc = bench_gc_cycles(opts, false);
+    rc |= bench_gc_cycles(opts, true);
     rc |= bench_gc_full(opts);
     rc |= bench_churn(opts);
     rc |= bench_overhead(opts);
