@@ -42,6 +42,13 @@ int hd__proto_buf_json(hd_proto_buf_t *buf, const json_t *j);
  * bad input, described in *jerr; 1: out of memory). */
 json_t *hd__proto_load(const char *text, size_t len, size_t flags, json_error_t *jerr, int *nomem);
 
+/* hd__proto_fast_load (parse.c): the tree json_loadb would build for a
+ * plain valid message, read faster; NULL for anything else (bad input,
+ * duplicate keys, integers beyond 64 bits, memory...), and then the caller
+ * asks json_loadb. Only for the flags requests are read with (DECODE_ANY,
+ * REJECT_DUPLICATES, ALLOW_NUL). Returns a new reference or NULL. */
+json_t *hd__proto_fast_load(const char *text, size_t len, size_t flags);
+
 /* The flags every hd_proto dump uses: compact, keys in insertion order. */
 #define HD__PROTO_DUMP_FLAGS (JSON_COMPACT | JSON_ENCODE_ANY)
 
