@@ -135,6 +135,12 @@ static int collect_refs(export_ctx_t *x, hd_obj_t *o, hd_graph_node_t *node)
         if (((hd_class_obj_t *)o)->attrs)
             walk_ref(((hd_class_obj_t *)o)->attrs, &w);
         break;
+    default:
+        /* the script language's types (functions, iterators, ...): their
+         * references in traverse order; hd_graph_import refuses them */
+        if (o->type >= HD_T_CODE)
+            hd__traverse(x->h, o, walk_ref, &w);
+        break;
     }
     node->nrefs = w.n;
     node->refs = x->refs;

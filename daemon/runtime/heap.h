@@ -47,6 +47,21 @@ enum hd_type {
     HD_T_INSTANCE, /* an instance of a class */
     HD_T_WEAKREF,
     HD_T_CLASS, /* a class (a heap type) */
+    /* the heap script language's types (script.h; func.c, iter.c) */
+    HD_T_CODE,      /* a code object (not GC) */
+    HD_T_FUNCTION,  /* a function (def, lambda) */
+    HD_T_METHOD,    /* a bound method */
+    HD_T_CELL,      /* a closure cell */
+    HD_T_BUILTIN,   /* a builtin function, type, module or method: a shared singleton */
+    HD_T_CMETHOD,   /* a builtin method bound to an object ([].append) */
+    HD_T_DESCR,     /* a class's __dict__, __weakref__ or slot descriptor */
+    HD_T_RANGE,     /* range() (not GC) */
+    HD_T_SEQITER,   /* list, tuple and str iterators */
+    HD_T_RANGEITER, /* range_iterator (not GC) */
+    HD_T_DICTITER,  /* dict key, value and item iterators */
+    HD_T_SETITER,   /* set_iterator */
+    HD_T_DICTVIEW,  /* dict_keys, dict_values, dict_items */
+    HD_T_SLICE,     /* slice */
     HD_TYPE_COUNT
 };
 

@@ -225,6 +225,129 @@ typedef struct hd_class_meta {
     char *keys[HD_SHARED_KEYS_MAX]; /* owned strings */
 } hd_class_meta_t;
 
+/* ---- the script language's types (func.c, iter.c), CPython 3.11's sizes ----
+ *
+ * Each payload below has the size of the CPython struct it stands for, so
+ * blocks and sys.getsizeof match: fields the model does not need are kept as
+ * padding. GC types are tracked at creation, as CPython tracks them. */
+
+/* A code object (not GC). The block holds this header, then the compiler's
+ * data (script/code.h): `refs` points into the block at the references the
+ * code owns (constants, names, nested code), released when it dies. */
+typedef struct hd_code_obj {
+    hd_obj_t h;
+    uint32_t nrefs;       /* owned references in refs[0..nrefs) */
+    uint32_t firstline;   /* co_firstlineno */
+    size_t len;           /* the block's size */
+    hd_obj_t **refs;      /* inside the block */
+    const char *name;     /* inside the block: co_name */
+    const char *filename; /* inside the block: co_filename */
+} hd_code_obj_t;
+
+typedef struct hd_func_obj { /* PyFunctionObject: 136 bytes */
+    hd_obj_t h;
+    hd_obj_t *code;                     /* owned */
+    hd_obj_t *name;                     /* owned str */
+    hd_obj_t *qualname;                 /* owned str */
+    hd_obj_t *defaults;                 /* owned tuple, or NULL */
+    hd_obj_t *closure;                  /* owned tuple of cells, or NULL */
+    hd_obj_t *module;                   /* owned str, or NULL */
+    hd_obj_t *doc;                      /* owned, or NULL */
+    hd_obj_t *dict;                     /* owned dict (function attributes), or NULL */
+    struct hd_weakref_obj *weakreflist; /* weak; unused (functions are not weakrefable here) */
+    uint64_t unused[6];                 /* globals, builtins, kwdefaults, annotations, ... */
+} hd_func_obj_t;
+
+typedef struct hd_method_obj { /* PyMethodObject: 48 bytes */
+    hd_obj_t h;
+    hd_obj_t *func;                     /* owned */
+    hd_obj_t *self;                     /* owned */
+    struct hd_weakref_obj *weakreflist; /* weak; unused */
+    uint64_t vectorcall;
+} hd_method_obj_t;
+
+typedef struct hd_cell_obj { /* PyCellObject: 24 bytes */
+    hd_obj_t h;
+    hd_obj_t *ref; /* owned, or NULL (empty) */
+} hd_cell_obj_t;
+
+enum { HD_BUILTIN_FUNCTION, HD_BUILTIN_TYPE, HD_BUILTIN_MODULE, HD_BUILTIN_METHOD };
+
+/* A builtin: a shared singleton (HD_OF_STATIC) the script language creates
+ * once per heap in a block of its own; never freed before the heap. */
+typedef struct hd_builtin_obj {
+    hd_obj_t h;
+    const char *name;      /* static string: "print", "list", "gc", "append" */
+    const char *type_name; /* static: "builtin_function_or_method", "type", ... */
+    const char *owner;     /* static: a method's type ("list"), a module's file or NULL */
+    uint32_t size;         /* sys.getsizeof */
+    uint16_t kind;         /* HD_BUILTIN_* */
+    uint16_t index;        /* the script language's builtin number */
+} hd_builtin_obj_t;
+
+typedef struct hd_cmethod_obj { /* PyCFunctionObject: 56 bytes */
+    hd_obj_t h;
+    hd_obj_t *builtin;                  /* owned: the HD_T_BUILTIN method */
+    hd_obj_t *self;                     /* owned */
+    hd_obj_t *module;                   /* unused (NULL) */
+    struct hd_weakref_obj *weakreflist; /* weak; unused */
+    uint64_t vectorcall;
+} hd_cmethod_obj_t;
+
+enum { HD_DESCR_GETSET, HD_DESCR_MEMBER };
+typedef struct hd_descr_obj { /* PyGetSetDescrObject / PyMemberDescrObject: 48 bytes */
+    hd_obj_t h;
+    hd_obj_t *type;     /* owned: the class */
+    hd_obj_t *name;     /* owned str */
+    hd_obj_t *qualname; /* unused (NULL) */
+    uint64_t slot;      /* member: the slot's index */
+} hd_descr_obj_t;
+
+typedef struct hd_range_obj { /* rangeobject: 48 bytes */
+    hd_obj_t h;
+    int64_t start, stop, step, length;
+} hd_range_obj_t;
+
+enum { HD_ITER_LIST, HD_ITER_TUPLE, HD_ITER_STR, HD_ITER_STR_ASCII };
+typedef struct hd_seqiter_obj { /* listiterobject: 32 bytes; aux = HD_ITER_* */
+    hd_obj_t h;
+    int64_t index;
+    hd_obj_t *seq; /* owned; NULL once exhausted */
+} hd_seqiter_obj_t;
+
+typedef struct hd_rangeiter_obj { /* rangeiterobject: 48 bytes */
+    hd_obj_t h;
+    int64_t index, start, step, len;
+} hd_rangeiter_obj_t;
+
+enum { HD_DICT_KEYS, HD_DICT_VALUES, HD_DICT_ITEMS };
+typedef struct hd_dictiter_obj { /* dictiterobject: 56 bytes; aux = HD_DICT_* */
+    hd_obj_t h;
+    hd_obj_t *dict; /* owned; NULL once exhausted */
+    int64_t used;
+    int64_t pos;
+    hd_obj_t *result; /* owned: the reused item tuple, or NULL */
+    int64_t len;
+} hd_dictiter_obj_t;
+
+typedef struct hd_setiter_obj { /* setiterobject: 48 bytes */
+    hd_obj_t h;
+    hd_obj_t *set; /* owned; NULL once exhausted */
+    int64_t used;
+    int64_t pos;
+    int64_t len;
+} hd_setiter_obj_t;
+
+typedef struct hd_dictview_obj { /* _PyDictViewObject: 24 bytes; aux = HD_DICT_* */
+    hd_obj_t h;
+    hd_obj_t *dict; /* owned */
+} hd_dictview_obj_t;
+
+typedef struct hd_slice_obj { /* PySliceObject: 40 bytes */
+    hd_obj_t h;
+    hd_obj_t *start, *stop, *step; /* owned */
+} hd_slice_obj_t;
+
 /* ---- the heap ---- */
 
 typedef struct hd_gen {
@@ -292,6 +415,7 @@ struct hd_heap {
     int float_nfree;
     hd_obj_t *tuple_free[HD_TUPLE_MAXSAVESIZE + 1]; /* chained through items[0] */
     int tuple_nfree[HD_TUPLE_MAXSAVESIZE + 1];
+    hd_obj_t *slice_cache; /* 3.11's one-slice cache (iter.c), or NULL */
 
     /* objects */
     uint64_t next_id;  /* last id given out */
@@ -328,6 +452,11 @@ struct hd_heap {
 
     /* tracing: the trace kind of each type (classes have their own) */
     uint32_t type_kinds[HD_TYPE_COUNT];
+
+    /* the script language's per-heap state (script/): a block of the heap's
+     * own pool, created by the first run and freed with the pool; NULL until
+     * then. Owned. */
+    struct sc_state *script;
 };
 
 /* ---- block allocation (heap.c): the pool plus tracing and quota ---- */
@@ -483,6 +612,20 @@ HD_TYPE_FUNCS(set)
 HD_TYPE_FUNCS(instance)
 HD_TYPE_FUNCS(weakref)
 HD_TYPE_FUNCS(class)
+HD_TYPE_FUNCS(code)
+HD_TYPE_FUNCS(func)
+HD_TYPE_FUNCS(method)
+HD_TYPE_FUNCS(cell)
+HD_TYPE_FUNCS(builtin)
+HD_TYPE_FUNCS(cmethod)
+HD_TYPE_FUNCS(descr)
+HD_TYPE_FUNCS(range)
+HD_TYPE_FUNCS(seqiter)
+HD_TYPE_FUNCS(rangeiter)
+HD_TYPE_FUNCS(dictiter)
+HD_TYPE_FUNCS(setiter)
+HD_TYPE_FUNCS(dictview)
+HD_TYPE_FUNCS(slice)
 #undef HD_TYPE_FUNCS
 void hd__atom_dealloc(hd_heap_t *h, hd_obj_t *o);
 size_t hd__atom_sizeof(const hd_obj_t *o);
@@ -492,6 +635,8 @@ void hd__set_clear(hd_heap_t *h, hd_obj_t *o);
 void hd__instance_clear(hd_heap_t *h, hd_obj_t *o);
 void hd__weakref_clear(hd_heap_t *h, hd_obj_t *o);
 void hd__class_clear(hd_heap_t *h, hd_obj_t *o);
+void hd__func_clear(hd_heap_t *h, hd_obj_t *o);
+void hd__cell_clear(hd_heap_t *h, hd_obj_t *o);
 
 /* repr (repr.c): appends CPython's repr of o; depth = nesting so far.
  * Recursion ("[...]") is detected with the heap's repr stack. */
@@ -629,6 +774,43 @@ int hd__dict_visit_all(hd_obj_t *o, hd_visit_fn visit, void *arg);
 size_t hd__dict_keys_block(const hd_obj_t *o);
 size_t hd__set_table_block(const hd_obj_t *o);
 /* ---- end of dict.c, set.c, hash.c ---- */
+
+/* ---- the script language's types (func.c, iter.c): constructors ----
+ * Each returns 0, HD_ELIMIT or HD_ENOMEM and a new reference; arguments
+ * are borrowed (the new object takes its own references). GC types are
+ * allocated through hd__obj_alloc, so they count in generation 0 and may
+ * run an automatic collection before they exist. */
+/* hd__code_new: a code object of `len` bytes (header included) whose
+ * first `nrefs` pointers at refs_offset are references the code will own
+ * (the caller fills them, with new references, before anything can free
+ * the code). */
+int hd__code_new(hd_heap_t *h, size_t len, size_t refs_offset, uint32_t nrefs, hd_obj_t **out);
+int hd__func_new(hd_heap_t *h, hd_obj_t *code, hd_obj_t *name, hd_obj_t *qualname,
+                 hd_obj_t *defaults, hd_obj_t *closure, hd_obj_t *module, hd_obj_t **out);
+int hd__method_new(hd_heap_t *h, hd_obj_t *func, hd_obj_t *self, hd_obj_t **out);
+int hd__cell_new(hd_heap_t *h, hd_obj_t *value, hd_obj_t **out); /* value may be NULL */
+/* hd__builtin_init: makes `mem` (at least sizeof(hd_builtin_obj_t) bytes,
+ * caller's memory that outlives every reference) a shared singleton. */
+void hd__builtin_init(void *mem, const char *name, const char *type_name, const char *owner,
+                      uint32_t size, int kind, int index);
+int hd__cmethod_new(hd_heap_t *h, hd_obj_t *builtin, hd_obj_t *self, hd_obj_t **out);
+int hd__descr_new(hd_heap_t *h, int kind, hd_obj_t *type, hd_obj_t *name, uint64_t slot,
+                  hd_obj_t **out);
+int hd__range_new(hd_heap_t *h, int64_t start, int64_t stop, int64_t step, hd_obj_t **out);
+/* hd__iter_new: iter(o) for list, tuple, str, range, dict (keys), set,
+ * dict views; HD_ETYPE for anything else. */
+int hd__iter_new(hd_heap_t *h, hd_obj_t *o, hd_obj_t **out);
+/* hd__iter_next: next(it): 1 with a new reference in *out, 0 when
+ * exhausted (the iterator then drops its sequence, as CPython's do),
+ * HD_EVALUE when a dict or set changed size during iteration, HD_ENOMEM or
+ * HD_ELIMIT. HD_ETYPE if `it` is not an iterator. */
+int hd__iter_next(hd_heap_t *h, hd_obj_t *it, hd_obj_t **out);
+int hd__dictview_new(hd_heap_t *h, hd_obj_t *dict, int which, hd_obj_t **out);
+int hd__slice_new(hd_heap_t *h, hd_obj_t *start, hd_obj_t *stop, hd_obj_t *step, hd_obj_t **out);
+/* hd__obj_type_name_ex: the CPython type name of any object ("list_iterator",
+ * "builtin_function_or_method", ...); static or borrowed. */
+const char *hd__obj_type_name_ex(hd_heap_t *h, const hd_obj_t *o);
+void hd__script_repr(hd_heap_t *h, hd_obj_t *o, struct hd_strbuf *sb, int depth);
 
 /* id index (heap.c) */
 int hd__ids_assign(hd_heap_t *h, hd_obj_t *o);

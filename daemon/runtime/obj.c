@@ -37,6 +37,33 @@ const hd_type_info_t hd__types[HD_TYPE_COUNT] = {
                       hd__weakref_dealloc, hd__weakref_sizeof},
     [HD_T_CLASS] = {"type", HD_TF_GC | HD_TF_CONTAINER | HD_TF_WEAKREFABLE, hd__class_traverse,
                     hd__class_clear, hd__class_dealloc, hd__class_sizeof},
+    /* the script language's types (func.c, iter.c); every GC one tears down
+     * inside the trashcan, so no chain of them can exhaust the C stack */
+    [HD_T_CODE] = {"code", 0, hd__code_traverse, NULL, hd__code_dealloc, hd__code_sizeof},
+    [HD_T_FUNCTION] = {"function", HD_TF_GC | HD_TF_CONTAINER, hd__func_traverse, hd__func_clear,
+                       hd__func_dealloc, hd__func_sizeof},
+    [HD_T_METHOD] = {"method", HD_TF_GC | HD_TF_CONTAINER, hd__method_traverse, NULL,
+                     hd__method_dealloc, hd__method_sizeof},
+    [HD_T_CELL] = {"cell", HD_TF_GC | HD_TF_CONTAINER, hd__cell_traverse, hd__cell_clear,
+                   hd__cell_dealloc, hd__cell_sizeof},
+    [HD_T_BUILTIN] = {"builtin", 0, NULL, NULL, hd__builtin_dealloc, hd__builtin_sizeof},
+    [HD_T_CMETHOD] = {"builtin_function_or_method", HD_TF_GC | HD_TF_CONTAINER,
+                      hd__cmethod_traverse, NULL, hd__cmethod_dealloc, hd__cmethod_sizeof},
+    [HD_T_DESCR] = {"descriptor", HD_TF_GC | HD_TF_CONTAINER, hd__descr_traverse, NULL,
+                    hd__descr_dealloc, hd__descr_sizeof},
+    [HD_T_RANGE] = {"range", 0, NULL, NULL, hd__range_dealloc, hd__range_sizeof},
+    [HD_T_SEQITER] = {"iterator", HD_TF_GC | HD_TF_CONTAINER, hd__seqiter_traverse, NULL,
+                      hd__seqiter_dealloc, hd__seqiter_sizeof},
+    [HD_T_RANGEITER] = {"range_iterator", 0, NULL, NULL, hd__rangeiter_dealloc,
+                        hd__rangeiter_sizeof},
+    [HD_T_DICTITER] = {"dict_iterator", HD_TF_GC | HD_TF_CONTAINER, hd__dictiter_traverse, NULL,
+                       hd__dictiter_dealloc, hd__dictiter_sizeof},
+    [HD_T_SETITER] = {"set_iterator", HD_TF_GC | HD_TF_CONTAINER, hd__setiter_traverse, NULL,
+                      hd__setiter_dealloc, hd__setiter_sizeof},
+    [HD_T_DICTVIEW] = {"dict_view", HD_TF_GC | HD_TF_CONTAINER, hd__dictview_traverse, NULL,
+                       hd__dictview_dealloc, hd__dictview_sizeof},
+    [HD_T_SLICE] = {"slice", HD_TF_GC | HD_TF_CONTAINER, hd__slice_traverse, NULL,
+                    hd__slice_dealloc, hd__slice_sizeof},
 };
 
 const char *hd_type_name(int type)
@@ -180,6 +207,8 @@ const char *hd_obj_type_name(hd_heap_t *h, const hd_obj_t *o)
 {
     if (o->type == HD_T_INSTANCE)
         return hd__class_of(h, o)->meta->name;
+    if (o->type >= HD_T_CODE)
+        return hd__obj_type_name_ex(h, o);
     return hd__types[o->type].name;
 }
 

@@ -318,7 +318,185 @@ void hd__repr(hd_heap_t *h, hd_obj_t *o, hd_strbuf_t *sb, int depth)
     case HD_T_CLASS:
         hd__sb_printf(sb, "<class '__main__.%s'>", hd_class_name(o));
         return;
+    default:
+        hd__script_repr(h, o, sb, depth);
+        return;
     }
+}
+
+/* ---- the script language's types ---- */
+
+const char *hd__obj_type_name_ex(hd_heap_t *h, const hd_obj_t *o)
+{
+    static const char *const seqiters[] = {"list_iterator", "tuple_iterator", "str_iterator",
+                                           "str_ascii_iterator"};
+    static const char *const dictiters[] = {"dict_keyiterator", "dict_valueiterator",
+                                            "dict_itemiterator"};
+    static const char *const views[] = {"dict_keys", "dict_values", "dict_items"};
+    switch (o->type) {
+    case HD_T_INSTANCE:
+        return hd__class_of(h, o)->meta->name;
+    case HD_T_BUILTIN:
+        return ((const hd_builtin_obj_t *)o)->type_name;
+    case HD_T_DESCR:
+        return o->aux == HD_DESCR_MEMBER ? "member_descriptor" : "getset_descriptor";
+    case HD_T_SEQITER:
+        return seqiters[o->aux & 3];
+    case HD_T_DICTITER:
+        return dictiters[o->aux % 3];
+    case HD_T_DICTVIEW:
+        return views[o->aux % 3];
+    }
+    return hd__types[o->type].name;
+}
+
+static void str_plain(hd_obj_t *s, hd_strbuf_t *sb)
+{
+    int64_t n = s && s->type == HD_T_STR ? ((hd_str_obj_t *)s)->length : 0;
+    for (int64_t i = 0; i < n && !hd__sb_full(sb); i++)
+        put_cp(sb, hd__str_char(s, i));
+}
+
+static void builtin_repr(hd_heap_t *h, hd_obj_t *o, hd_strbuf_t *sb)
+{
+    const hd_builtin_obj_t *b = (const hd_builtin_obj_t *)o;
+    switch (b->kind) {
+    case HD_BUILTIN_TYPE:
+        hd__sb_printf(sb, "<class '%s'>", b->name);
+        return;
+    case HD_BUILTIN_MODULE:
+        if (b->owner)
+            hd__sb_printf(sb, "<module '%s' from '%s'>", b->name, b->owner);
+        else
+            hd__sb_printf(sb, "<module '%s' (built-in)>", b->name);
+        return;
+    case HD_BUILTIN_METHOD:
+        hd__sb_printf(sb, "<method '%s' of '%s' objects>", b->name, b->owner);
+        return;
+    }
+    (void)h;
+    hd__sb_printf(sb, "<built-in function %s>", b->name);
+}
+
+static void dictview_repr(hd_heap_t *h, hd_obj_t *o, hd_strbuf_t *sb, int depth)
+{
+    hd_obj_t *d = ((hd_dictview_obj_t *)o)->dict;
+    hd__sb_printf(sb, "%s(", hd__obj_type_name_ex(h, o));
+    if (hd__repr_enter(h, o)) {
+        hd__sb_puts(sb, "...)");
+        return;
+    }
+    hd__sb_putc(sb, '[');
+    int64_t pos = 0;
+    hd_obj_t *k, *v;
+    for (bool first = true; !hd__sb_full(sb) && hd_dict_next(d, &pos, &k, &v); first = false) {
+        if (!first)
+            hd__sb_puts(sb, ", ");
+        if (o->aux == HD_DICT_ITEMS) {
+            hd__sb_putc(sb, '(');
+            hd__repr(h, k, sb, depth + 1);
+            hd__sb_puts(sb, ", ");
+            hd__repr(h, v, sb, depth + 1);
+            hd__sb_putc(sb, ')');
+        } else {
+            hd__repr(h, o->aux == HD_DICT_VALUES ? v : k, sb, depth + 1);
+        }
+    }
+    hd__sb_puts(sb, "])");
+    hd__repr_leave(h);
+}
+
+static void range_repr(const hd_range_obj_t *r, hd_strbuf_t *sb)
+{
+    if (r->step == 1)
+        hd__sb_printf(sb, "range(%lld, %lld)", (long long)r->start, (long long)r->stop);
+    else
+        hd__sb_printf(sb, "range(%lld, %lld, %lld)", (long long)r->start, (long long)r->stop,
+                      (long long)r->step);
+}
+
+static void cell_repr(hd_heap_t *h, hd_obj_t *o, hd_strbuf_t *sb)
+{
+    hd_obj_t *v = ((hd_cell_obj_t *)o)->ref;
+    hd__sb_printf(sb, "<cell at 0x%llx: ", (unsigned long long)hd_obj_addr(h, o));
+    if (v)
+        hd__sb_printf(sb, "%s object at 0x%llx>", hd__obj_type_name_ex(h, v),
+                      (unsigned long long)hd_obj_addr(h, v));
+    else
+        hd__sb_puts(sb, "empty>");
+}
+
+static void callable_repr(hd_heap_t *h, hd_obj_t *o, hd_strbuf_t *sb, int depth)
+{
+    unsigned long long a = (unsigned long long)hd_obj_addr(h, o);
+    if (o->type == HD_T_FUNCTION) {
+        hd__sb_puts(sb, "<function ");
+        str_plain(((hd_func_obj_t *)o)->qualname, sb);
+        hd__sb_printf(sb, " at 0x%llx>", a);
+    } else if (o->type == HD_T_METHOD) {
+        hd_method_obj_t *m = (hd_method_obj_t *)o;
+        hd__sb_puts(sb, "<bound method ");
+        if (m->func->type == HD_T_FUNCTION)
+            str_plain(((hd_func_obj_t *)m->func)->qualname, sb);
+        else
+            hd__sb_puts(sb, "?");
+        hd__sb_puts(sb, " of ");
+        hd__repr(h, m->self, sb, depth + 1);
+        hd__sb_putc(sb, '>');
+    } else if (o->type == HD_T_CMETHOD) {
+        hd_cmethod_obj_t *m = (hd_cmethod_obj_t *)o;
+        hd__sb_printf(sb, "<built-in method %s of %s object at 0x%llx>",
+                      ((hd_builtin_obj_t *)m->builtin)->name, hd__obj_type_name_ex(h, m->self),
+                      (unsigned long long)hd_obj_addr(h, m->self));
+    } else { /* code */
+        hd_code_obj_t *c = (hd_code_obj_t *)o;
+        hd__sb_printf(sb, "<code object %s at 0x%llx, file \"%s\", line %u>",
+                      c->name ? c->name : "?", a, c->filename ? c->filename : "?", c->firstline);
+    }
+}
+
+void hd__script_repr(hd_heap_t *h, hd_obj_t *o, hd_strbuf_t *sb, int depth)
+{
+    switch (o->type) {
+    case HD_T_BUILTIN:
+        builtin_repr(h, o, sb);
+        return;
+    case HD_T_RANGE:
+        range_repr((const hd_range_obj_t *)o, sb);
+        return;
+    case HD_T_CELL:
+        cell_repr(h, o, sb);
+        return;
+    case HD_T_DICTVIEW:
+        dictview_repr(h, o, sb, depth);
+        return;
+    case HD_T_CODE:
+    case HD_T_FUNCTION:
+    case HD_T_METHOD:
+    case HD_T_CMETHOD:
+        callable_repr(h, o, sb, depth);
+        return;
+    case HD_T_DESCR: {
+        hd_descr_obj_t *d = (hd_descr_obj_t *)o;
+        hd__sb_puts(sb, o->aux == HD_DESCR_MEMBER ? "<member '" : "<attribute '");
+        str_plain(d->name, sb);
+        hd__sb_printf(sb, "' of '%s' objects>", hd_class_name(d->type));
+        return;
+    }
+    case HD_T_SLICE: {
+        hd_slice_obj_t *s = (hd_slice_obj_t *)o;
+        hd__sb_puts(sb, "slice(");
+        hd__repr(h, s->start, sb, depth + 1);
+        hd__sb_puts(sb, ", ");
+        hd__repr(h, s->stop, sb, depth + 1);
+        hd__sb_puts(sb, ", ");
+        hd__repr(h, s->step, sb, depth + 1);
+        hd__sb_putc(sb, ')');
+        return;
+    }
+    }
+    hd__sb_printf(sb, "<%s object at 0x%llx>", hd__obj_type_name_ex(h, o),
+                  (unsigned long long)hd_obj_addr(h, o));
 }
 
 void hd_obj_repr(hd_heap_t *h, hd_obj_t *o, char *buf, size_t len)
