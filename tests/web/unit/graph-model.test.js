@@ -3,7 +3,7 @@
 // to draw (roots first, the dry run's doomed objects never left out).
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { fromExport, fromPages, selectView, typeCounts, matches, bfsFromNames, weakrefIds } from '../../../web/js/graph/model.js';
+import { fromExport, fromPages, mergeObjects, mergeNeighbourhood, selectView, typeCounts, matches, bfsFromNames, weakrefIds } from '../../../web/js/graph/model.js';
 
 const s = (id, type, extra = {}) => ({ id, addr: 0x100000 + id * 16, type, size: 56, refcount: 1, tracked: true, generation: 0, repr: `<${type}>`, ...extra });
 
@@ -118,4 +118,19 @@ test('fromPages: a partial graph from summaries and referents', () => {
     assert.equal(g.size, 3);
     assert.deepEqual(g.nodes.get(3).referrers, [1]);
     assert.deepEqual(g.namesOf.get(1), ['x']);
+});
+
+test('a partial graph grows by neighbourhoods and by pages', () => {
+    const g = fromPages([s(1, 'list')], new Map([[1, [s(2, 'dict')]]]), []);
+    assert.equal(g.nodes.get(2).complete, false);
+    // obj.get of 2 (its referents) and obj.referrers of 2 (1 and a new 5)
+    const added = mergeNeighbourhood(g, { ...s(2, 'dict'), referents: [s(3, 'int')] }, [s(1, 'list'), s(5, 'instance', { class: 'Holder' })]);
+    assert.equal(added, 2);
+    assert.deepEqual(g.nodes.get(2).referents, [3]);
+    assert.equal(g.nodes.get(2).complete, true);
+    assert.deepEqual(g.nodes.get(5).referents, [2], 'an incomplete referrer learns its edge');
+    assert.deepEqual(g.nodes.get(1).referents, [2], 'a complete one keeps its own list');
+    assert.deepEqual(g.nodes.get(2).referrers.sort(), [1, 5]);
+    assert.equal(mergeObjects(g, [s(9, 'set'), s(1, 'list')], new Map([[9, [s(3, 'int')]]])), 1);
+    assert.deepEqual(g.nodes.get(3).referrers.sort(), [2, 9]);
 });

@@ -86,3 +86,39 @@ test('nothing is fetched while no view wants the graph', async () => {
     await src.fetch();
     assert.deepEqual(client.sent, []);
 });
+
+test('a partial graph grows: named roots first, then types and neighbourhoods on demand', async () => {
+    const client = fakeClient((m, p) => {
+        if (m === 'heap.export') return { error: { code: -32004, message: 'Limit exceeded', data: { limit: 'message_size' } } };
+        if (m === 'gc.dry_run') return { result: { unreachable: [], collected: 0, uncollectable: 0 } };
+        if (m === 'heap.objects') {
+            return p.type === 'Rare'
+                ? { result: { total: 1, objects: [s(900, 'instance', [], { class: 'Rare' })] } }
+                : { result: { total: 9000, objects: [s(1, 'list'), s(2, 'list')] } };
+        }
+        if (m === 'heap.names') return { result: { names: [{ name: 'root', ...s(500, 'dict') }] } };
+        if (m === 'obj.referents') return { result: { objects: p.target === 500 ? [s(1, 'list')] : [] } };
+        if (m === 'obj.get') return { result: { ...s(2, 'list'), referents: [s(700, 'set')] } };
+        if (m === 'obj.referrers') return { result: { objects: [s(800, 'tuple')] } };
+        throw new Error(`unexpected ${m}`);
+    });
+    const store = new Store();
+    store.selected = 'demo';
+    const src = new GraphSource(client, store);
+    src.interest = 1;
+    client.call = async (m, p) => {
+        const r = await client.batch([[m, p]]);
+        return r[0].result;
+    };
+    await src.fetch();
+    assert.ok(src.graph.nodes.has(500), 'the named root is in, though not on the first page');
+    assert.deepEqual(src.graph.nodes.get(500).referents, [1]);
+    assert.equal(await src.grow({ type: 'Rare' }), 1);
+    assert.ok(src.graph.nodes.has(900));
+    assert.equal(await src.grow({ id: 2 }), 2);
+    assert.deepEqual(src.graph.nodes.get(2).referents, [700]);
+    assert.deepEqual(src.graph.nodes.get(800).referents, [2]);
+    // a refetch keeps what was grown
+    await src.fetch();
+    for (const id of [500, 900, 700, 800]) assert.ok(src.graph.nodes.has(id), `${id} after a refetch`);
+});

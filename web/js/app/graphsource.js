@@ -9,10 +9,14 @@
 // once a second (less often when a fetch is slow: never more than a fifth
 // of the time goes to it), and only while a view that needs it is shown. A heap whose
 // export is over the message size limit (-32004) is read in pages instead
-// (heap.objects + obj.referents), drawn as a partial graph.
+// (heap.objects + obj.referents), drawn as a partial graph, which grows on
+// demand: a node's neighbourhood (obj.get + obj.referrers) when it is
+// expanded, the objects of a type (heap.objects with `type`) when they are
+// searched for; both are fetched again after each refetch.
+export const EXTRA_KEPT = 32;
 
 import { api } from './api.js';
-import { fromExport, fromPages, weakrefIds } from '../graph/model.js';
+import { fromExport, fromPages, weakrefIds, mergeObjects, mergeNeighbourhood } from '../graph/model.js';
 import { CODES } from '../proto/codes.js';
 
 export const MIN_GAP_MS = 1000;
@@ -35,9 +39,13 @@ export class GraphSource {
         this.timer = null;
         this.error = null;
         this.fetchedAt = 0;
+        this.extraIds = new Set(); // neighbourhoods fetched into a partial graph
+        this.extraTypes = new Set(); // types fetched into a partial graph
         store.on('changed', ({ heap }) => heap === store.selected && this.schedule());
         store.on('select', () => {
             this.graph = null;
+            this.extraIds.clear();
+            this.extraTypes.clear();
             this.doomed = new Set();
             this.schedule(true);
         });
@@ -103,14 +111,66 @@ export class GraphSource {
     async fetchPages(heap) {
         const [objs, names] = await this.client.batch([api.heapObjects(heap, { limit: PAGE_LIMIT }), api.heapNames(heap)]);
         if (objs.error) throw objs.error;
-        const summaries = objs.result.objects;
+        const named = names.result?.names || [];
+        // the named objects (the roots) wherever they are, then the first page
+        const byId = new Map(named.map((e) => [e.id, e]));
+        for (const o of objs.result.objects) if (!byId.has(o.id)) byId.set(o.id, o);
+        const summaries = [...byId.values()];
         const containers = summaries.filter((o) => o.tracked).slice(0, this.client.limits.batch_length || 1000);
         const refs = await this.client.batch(containers.map((o) => api.objReferents(heap, o.id)));
         const referents = new Map();
         refs.forEach((r, i) => r.result && referents.set(containers[i].id, r.result.objects));
-        const g = fromPages(summaries, referents, names.result?.names || []);
+        const g = fromPages(summaries, referents, named);
         g.totalObjects = objs.result.total;
+        for (const type of this.extraTypes) await this.fetchType(heap, g, type);
+        for (const id of this.extraIds) await this.fetchNeighbourhood(heap, g, id);
         return g;
+    }
+
+    async fetchType(heap, g, type) {
+        const r = await this.client.call(...api.heapObjects(heap, { type, limit: PAGE_LIMIT }));
+        const containers = r.objects.filter((o) => o.tracked && !g.nodes.get(o.id)?.complete).slice(0, this.client.limits.batch_length || 1000);
+        const refs = containers.length ? await this.client.batch(containers.map((o) => api.objReferents(heap, o.id))) : [];
+        const referents = new Map();
+        refs.forEach((x, i) => x.result && referents.set(containers[i].id, x.result.objects));
+        return mergeObjects(g, r.objects, referents);
+    }
+
+    async fetchNeighbourhood(heap, g, id) {
+        const [got, refs] = await this.client.batch([api.objGet(heap, id), api.objReferrers(heap, id)]);
+        if (got.error) {
+            this.extraIds.delete(id); // freed since
+            return 0;
+        }
+        return mergeNeighbourhood(g, got.result, refs.result?.objects || []);
+    }
+
+    // grow: add a node's neighbourhood ({id}) or a type's objects ({type})
+    // to a partial graph. Resolves with the number of nodes added (0 for a
+    // whole graph: it has everything already).
+    async grow({ id, type }) {
+        const g = this.graph;
+        const heap = this.store.selected;
+        if (!g?.partial || !heap) return 0;
+        const bounded = (set, v) => {
+            set.add(v);
+            if (set.size > EXTRA_KEPT) set.delete(set.values().next().value);
+        };
+        let added = 0;
+        try {
+            if (id !== undefined) {
+                bounded(this.extraIds, id);
+                added = await this.fetchNeighbourhood(heap, g, id);
+            } else if (type) {
+                bounded(this.extraTypes, type);
+                added = await this.fetchType(heap, g, type);
+            }
+        } catch (e) {
+            this.store.emit('graph-error', { heap, error: e });
+            return 0;
+        }
+        if (g === this.graph) this.store.emit('graph', { heap, graph: g, doomed: this.doomed, dry: this.dry });
+        return added;
     }
 
     async fetchWeak(heap, graph) {

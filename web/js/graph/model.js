@@ -48,8 +48,9 @@ export class Graph {
     }
 }
 
-function nodeOf(o) {
+function nodeOf(o, complete = Array.isArray(o.referents)) {
     return {
+        complete, // its referents are known (false for a referent seen only as a summary)
         id: o.id, type: o.type, class: o.class, size: o.size, refcount: o.refcount,
         tracked: o.tracked, generation: o.generation, repr: o.repr, site: o.site ?? null,
         referents: Array.isArray(o.referents) ? o.referents.filter((r) => typeof r === 'number') : [],
@@ -83,11 +84,41 @@ export function fromPages(summaries, referents, names) {
         const n = g.nodes.get(id);
         if (!n) continue;
         n.referents = list.map((r) => r.id);
-        for (const r of list) if (!g.nodes.has(r.id)) g.nodes.set(r.id, nodeOf(r));
+        n.complete = true;
+        for (const r of list) if (!g.nodes.has(r.id)) g.nodes.set(r.id, nodeOf(r, false));
     }
     for (const e of names) setName(g, e.name, e.id);
     g.link();
     return g;
+}
+
+// mergeObjects: more summaries into a partial graph, with the referents of
+// some of them (Map id -> [summary]); returns how many nodes were new
+export function mergeObjects(g, summaries, referents = new Map()) {
+    const before = g.nodes.size;
+    for (const o of summaries) if (!g.nodes.has(o.id)) g.nodes.set(o.id, nodeOf(o, false));
+    for (const [id, list] of referents) {
+        const n = g.nodes.get(id);
+        if (!n) continue;
+        n.referents = list.map((r) => r.id);
+        n.complete = true;
+        for (const r of list) if (!g.nodes.has(r.id)) g.nodes.set(r.id, nodeOf(r, false));
+    }
+    g.link();
+    return g.nodes.size - before;
+}
+
+// mergeNeighbourhood: one object's obj.get (summary with referent
+// summaries) and obj.referrers into a partial graph
+export function mergeNeighbourhood(g, got, referrers) {
+    const before = g.nodes.size;
+    mergeObjects(g, [got, ...referrers], new Map([[got.id, got.referents]]));
+    for (const r of referrers) {
+        const n = g.nodes.get(r.id);
+        if (!n.complete && !n.referents.includes(got.id)) n.referents.push(got.id);
+    }
+    g.link();
+    return g.nodes.size - before;
 }
 
 // weakrefIds: ids of weakref objects (to ask weakref.get for), at most max

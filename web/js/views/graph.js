@@ -85,6 +85,13 @@ export class GraphView {
         this.opts.type = this.typeSel.value;
         this.opts.cap = Math.max(10, Number(this.capIn.value) || DEFAULT_CAP);
         this.update();
+        // a partial graph: ask heapd for the objects of a type searched for
+        const g = this.ctx.source.graph;
+        const word = this.opts.type || this.opts.query.trim();
+        if (g?.partial && /^[A-Za-z_][A-Za-z0-9_]*$/.test(word)) {
+            clearTimeout(this.growTimer);
+            this.growTimer = setTimeout(() => this.ctx.source.grow({ type: word }), 400);
+        }
     }
 
     select(id, center = false) {
@@ -97,6 +104,7 @@ export class GraphView {
     expand(id) {
         this.opts.expanded.add(id);
         this.update();
+        this.ctx.source.grow({ id }); // a partial graph fetches the neighbourhood
     }
 
     async collect() {
