@@ -314,6 +314,13 @@ describe('dashboard against heapd --demo', () => {
         await page.keyboard.press('ArrowRight');
         await page.keyboard.press('ArrowRight');
         await page.keyboard.press('Tab');
+        // the memory map: arrow keys walk its pools and tell about each
+        await page.click('#tab-heap');
+        await page.focus('#memmap');
+        await page.keyboard.press('ArrowRight');
+        await page.waitForSelector('.tip:not([hidden])');
+        assert.match(await page.$eval('.tip', (e) => e.textContent), /arena 0, pool 1/);
+        await page.click('#tab-graph');
         // focus lands inside the graph view; n selects an object
         await page.focus('#graph-canvas');
         await page.keyboard.press('n');

@@ -47,6 +47,10 @@ export class TracingView {
     show() {}
 
     renderStatus(s) {
+        this.root.querySelector('#trace-start').disabled = s.tracing;
+        this.root.querySelector('#trace-stop').disabled = !s.tracing;
+        this.root.querySelector('#trace-snapshot').disabled = !s.tracing;
+        this.root.querySelector('#trace-reset').disabled = !s.tracing;
         clear(this.status, kv([
             ['tracing', el('span', { class: s.tracing ? 'badge on' : 'badge off', id: 'trace-on' }, s.tracing ? 'on' : 'off')],
             ['traced now', bytes(s.current)],
