@@ -27,6 +27,19 @@ export function tokenFromHash(hash) {
     return p.get('token') || null;
 }
 
+// The fragment also names the view and the heap shown (#view=graph&heap=demo),
+// so a link or a reload comes back to them; the token in it is left as given.
+function hashParams() {
+    return new URLSearchParams(location.hash.replace(/^#/, ''));
+}
+
+function setHashParam(key, value) {
+    const p = hashParams();
+    if (p.get(key) === value) return;
+    p.set(key, value);
+    history.replaceState(null, '', `#${p.toString()}`);
+}
+
 function banner(text) {
     const b = document.getElementById('banner');
     b.textContent = text;
@@ -85,6 +98,7 @@ function tabs(views) {
         if (current && current !== name) views[current].show(false);
         current = name;
         views[name].show(true);
+        setHashParam('view', name);
     };
     for (const t of list) {
         t.addEventListener('click', () => showView(t.dataset.view));
@@ -109,7 +123,10 @@ function heapPicker(store) {
         }
         sel.value = store.selected ?? '';
     });
-    store.on('select', (name) => (sel.value = name ?? ''));
+    store.on('select', (name) => {
+        sel.value = name ?? '';
+        if (name) setHashParam('heap', name);
+    });
     sel.addEventListener('change', () => store.select(sel.value));
 }
 
@@ -151,7 +168,9 @@ async function main() {
 
     document.getElementById('rate-select').addEventListener('change', (e) => live.setInterval(Number(e.target.value)));
     live.interval = Number(document.getElementById('rate-select').value);
-    ctx.showView('overview');
+    const wanted = hashParams();
+    store.preferred = wanted.get('heap'); // shown once heap.list has it
+    ctx.showView(views[wanted.get('view')] ? wanted.get('view') : 'overview');
     live.start();
     client.connect();
     globalThis.heapdDebug = { ...(globalThis.heapdDebug || {}), client, store, live, source, views };

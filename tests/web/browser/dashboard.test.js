@@ -354,6 +354,19 @@ describe('dashboard against heapd --demo', () => {
         await p2.close();
     });
 
+    it('a link names the view and the heap; the page keeps them in its fragment', async () => {
+        assert.ok((await rpc(page, 'heap.create', { heap: 'second' })).result);
+        const { page: p3, rec: rec3 } = await openPage(chrome.context, `${heapd.url}#view=graph&heap=second`);
+        await waitConnected(p3);
+        await p3.waitForSelector('#view-graph:not([hidden])');
+        await until(async () => (await p3.$eval('#heap-select', (e) => e.value)) === 'second', { what: 'heap second shown' });
+        await p3.click('#tab-heap');
+        assert.match(p3.url(), /#view=heap&heap=second$/);
+        assert.deepEqual(rec3.errors, []);
+        await p3.close();
+        assert.ok((await rpc(page, 'heap.drop', { heap: 'second' })).result);
+    });
+
     it('logged no error and no CSP violation', () => {
         assert.deepEqual(rec.csp, []);
         assert.deepEqual(rec.errors, []);

@@ -62,3 +62,14 @@ test('a listener that throws does not stop the others', () => {
     assert.ok(ran);
     assert.equal(s.role, 'read');
 });
+
+test('a preferred heap (from the URL) is shown once it is listed', () => {
+    const s = new Store();
+    s.preferred = 'b';
+    s.setHeaps([info('a'), info('b')]);
+    assert.equal(s.selected, 'b');
+    const t = new Store();
+    t.preferred = 'gone';
+    t.setHeaps([info('a')]);
+    assert.equal(t.selected, 'a');
+});

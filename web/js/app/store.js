@@ -32,6 +32,7 @@ export class Store {
     constructor() {
         this.heaps = new Map();
         this.selected = null;
+        this.preferred = null; // the heap to show once it is listed (from the URL)
         this.info = null;
         this.stats = null;
         this.role = null;
@@ -68,7 +69,11 @@ export class Store {
         const names = new Set(list.map((h) => h.heap));
         for (const name of [...this.heaps.keys()]) if (!names.has(name)) this.heaps.delete(name);
         for (const info of list) this.heap(info.heap).info = info;
-        if (!this.selected || !names.has(this.selected)) this.select(list[0]?.heap ?? null);
+        if (!this.selected || !names.has(this.selected)) {
+            const want = names.has(this.preferred) ? this.preferred : list[0]?.heap ?? null;
+            this.preferred = null;
+            this.select(want);
+        }
         this.emit('heaps', list);
     }
 
