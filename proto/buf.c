@@ -241,7 +241,14 @@ json_t *hd__proto_load(const char *text, size_t len, size_t flags, json_error_t 
     if (root)
         return root;
     if (code == json_error_unknown || json_error_code(&again) != code ||
-        again.position != jerr->position)
+        again.position != jerr->position) {
         *nomem = 1;
+    } else {
+        /* the same failure twice: bad input, unless memory is failing for
+         * good (then both parses failed alike); a small allocation tells */
+        void *probe = hd__proto_malloc(64);
+        *nomem = probe == NULL;
+        hd__proto_free(probe);
+    }
     return NULL;
 }

@@ -266,10 +266,12 @@ static json_t *object(fp_t *p)
         json_t *v = value(p);
         if (!v)
             break;
-        if (json_object_get(o, kbuf) || json_object_set_new_nocheck(o, kbuf, v) != 0) {
+        if (json_object_get(o, kbuf)) {
             json_decref(v); /* a duplicate key: jansson says which */
             break;
         }
+        if (json_object_set_new_nocheck(o, kbuf, v) != 0)
+            break; /* it took v, even on failure */
         ws(p);
         if (p->pos >= p->len)
             break;
