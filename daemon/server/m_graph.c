@@ -392,6 +392,39 @@ static int read_node(imp_t *im, const json_t *o, hd_graph_node_t *n)
     return rc;
 }
 
+/* A weakref whose referent died is exported with no reference, and the
+ * runtime can only make a weakref to a live object. So each dead weakref
+ * gets a placeholder referent: an instance of a class of its own, which
+ * nothing else refers to, so both die as the import ends and leave the
+ * weakref dead, as it was (its callback is not asked for: it already ran in
+ * the exported heap). */
+static int dead_weakrefs(hd_call_t *c, imp_t *im)
+{
+    uint64_t next = 0;
+    size_t n = im->n;
+    for (size_t i = 0; i < n; i++)
+        if (im->nodes[i].id > next)
+            next = im->nodes[i].id;
+    for (size_t i = 0; i < n; i++) {
+        hd_graph_node_t *wr = &im->nodes[i];
+        if (wr->type != HD_T_WEAKREF || wr->nrefs != 0)
+            continue;
+        uint64_t *ref = imp_alloc(im, 1, sizeof *ref);
+        if (!ref)
+            return hd_call_errno(c, HD_ENOMEM, NULL);
+        hd_graph_node_t *cls = &im->nodes[im->n++], *inst = &im->nodes[im->n++];
+        *cls = (hd_graph_node_t){
+            .id = ++next, .type = HD_T_CLASS, .class_name = "_heapd_dead_referent"};
+        *inst = (hd_graph_node_t){.id = ++next, .type = HD_T_INSTANCE, .class_id = cls->id};
+        *ref = inst->id;
+        wr->refs = ref;
+        wr->nrefs = 1;
+        wr->notify = false;
+        wr->has_callback_obj = false;
+    }
+    return 0;
+}
+
 static int read_graph(hd_call_t *c, const json_t *g, imp_t *im)
 {
     const json_t *objs = json_object_get(g, "objects"), *names = json_object_get(g, "names");
@@ -401,8 +434,9 @@ static int read_graph(hd_call_t *c, const json_t *g, imp_t *im)
         !json_is_object(names))
         return hd_call_bad(c, "graph", "not a heapd-graph/1 document");
     im->n = json_array_size(objs);
-    im->nodes = calloc(im->n ? im->n : 1, sizeof *im->nodes);
-    im->owned = calloc(4 * im->n + 1, sizeof *im->owned);
+    /* room for two placeholder nodes per dead weakref (see revive_dead) */
+    im->nodes = calloc(3 * im->n + 1, sizeof *im->nodes);
+    im->owned = calloc(5 * im->n + 1, sizeof *im->owned);
     im->names = calloc(json_object_size(names) + 1, sizeof *im->names);
     if (!im->nodes || !im->owned || !im->names)
         return hd_call_errno(c, HD_ENOMEM, NULL);
@@ -421,7 +455,7 @@ static int read_graph(hd_call_t *c, const json_t *g, imp_t *im)
             return hd_call_bad(c, "graph", "names: '%s' is not NAME: ID", key);
         im->names[im->nnames++] = (hd_graph_name_t){key, (uint64_t)json_integer_value(v)};
     }
-    return 0;
+    return dead_weakrefs(c, im);
 }
 
 /* the graph's gc settings: checked before anything is created */

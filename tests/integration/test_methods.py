@@ -88,6 +88,14 @@ async def test_export_and_import_round_trip():
             assert n["refcount"] == 2 and n["weakrefs"] == 1
             again = await c.call("heap.export", {"heap": "dst"})
             assert sorted(o["type"] for o in again["objects"]) == sorted(o["type"] for o in graph["objects"])
+            # a dead weakref survives the round trip dead
+            await c.call("obj.new", {**p, "type": "instance", "class": "Gone", "bind": "g"})
+            await c.call("weakref.new", {**p, "target": "g", "bind": "wg", "callback": True})
+            await c.call("name.del", {**p, "names": ["g"]})
+            graph2 = await c.call("heap.export", p)
+            info2 = await c.call("heap.import", {"heap": "dst2", "graph": graph2})
+            assert (await c.call("weakref.get", {"heap": "dst2", "target": "wg"})) == {"alive": False, "referent": None}
+            assert info2["names"] == 7
             # an inconsistent graph creates nothing
             bad = json.loads(json.dumps(graph))
             bad["objects"][0]["refs"] = [999999]
