@@ -1,0 +1,847 @@
+/*
+ * attr.c: attributes (LOAD_ATTR, LOAD_METHOD, STORE_ATTR, DELETE_ATTR)
+ * and class creation (__build_class__), as CPython 3.11 does them.
+ *
+ * Instances: the class's data descriptors first (slots, __dict__,
+ * __weakref__), then the instance's own attributes, then the class's
+ * attributes, a function there becoming a bound method (a new object for
+ * LOAD_ATTR; none for LOAD_METHOD, which leaves (function, self) on the
+ * stack). Builtin objects' methods are shared method descriptors
+ * (builtins_list.h); reading one as an attribute makes a bound builtin
+ * method.
+ *
+ * Classes keep their attributes in the runtime's class dict (a copy of the
+ * class body's namespace, as type_new copies it), which also holds what
+ * CPython keeps in the type object itself and what makes a class a
+ * collectable cycle like CPython's: the MRO tuple (which holds the class),
+ * the bases tuple, and the __dict__/__weakref__ or slot descriptors (which
+ * hold the class). Class creation allocates what type_new allocates,
+ * transient objects included, so that the generation-0 count moves as
+ * python3's does.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "impl.h"
+#include "vm.h"
+
+/* ---- class attribute lookup ---- */
+
+static hd_obj_t *attrs_of(hd_obj_t *cls)
+{
+    return ((hd_class_obj_t *)cls)->attrs;
+}
+
+static hd_obj_t *dict_cstr(hd_obj_t *d, const char *name)
+{
+    if (!d)
+        return NULL;
+    int64_t pos = 0;
+    hd_obj_t *k, *v;
+    size_t n = strlen(name);
+    char buf[256];
+    while (hd_dict_next(d, &pos, &k, &v))
+        if (k->type == HD_T_STR && hd_len(k) == (int64_t)n &&
+            (size_t)hd_str_utf8(k, buf, sizeof(buf)) == n && memcmp(buf, name, n) == 0)
+            return v;
+    return NULL;
+}
+
+/* mro_of: the class's MRO tuple (a hidden entry of its dict), or NULL */
+static hd_obj_t *mro_of(hd_obj_t *cls)
+{
+    hd_obj_t *m = dict_cstr(attrs_of(cls), "__mro__");
+    return m && m->type == HD_T_TUPLE ? m : NULL;
+}
+
+hd_obj_t *sc_class_lookup(sc_vm_t *vm, hd_obj_t *cls, const char *name)
+{
+    (void)vm;
+    if (!cls || cls->type != HD_T_CLASS)
+        return NULL;
+    hd_obj_t *mro = mro_of(cls);
+    if (!mro)
+        return dict_cstr(attrs_of(cls), name);
+    hd_tuple_obj_t *t = (hd_tuple_obj_t *)mro;
+    for (int64_t i = 0; i < t->size; i++) {
+        hd_obj_t *c = t->items[i];
+        if (c->type != HD_T_CLASS)
+            continue;
+        hd_obj_t *v = dict_cstr(attrs_of(c), name);
+        if (v)
+            return v;
+    }
+    return NULL;
+}
+
+/* lookup_str: the same with a str key (a hash lookup per class) */
+int sc_class_lookup_str(sc_vm_t *vm, hd_obj_t *cls, hd_obj_t *name, hd_obj_t **out)
+{
+    hd_obj_t *mro = mro_of(cls);
+    hd_obj_t *one[1] = {cls};
+    hd_obj_t **items = one;
+    int64_t n = 1;
+    if (mro) {
+        items = ((hd_tuple_obj_t *)mro)->items;
+        n = ((hd_tuple_obj_t *)mro)->size;
+    }
+    for (int64_t i = 0; i < n; i++) {
+        if (items[i]->type != HD_T_CLASS || !attrs_of(items[i]))
+            continue;
+        int rc = hd_dict_getitem(vm->h, attrs_of(items[i]), name, out);
+        if (rc == 0)
+            return 0;
+        if (rc != HD_EKEY)
+            return sc_nomem(vm, rc);
+    }
+    *out = NULL;
+    return 0;
+}
+
+static int class_attr(sc_vm_t *vm, hd_obj_t *cls, const char *name, hd_obj_t *name_obj,
+                      hd_obj_t **out)
+{
+    if (name_obj)
+        return sc_class_lookup_str(vm, cls, name_obj, out);
+    *out = sc_class_lookup(vm, cls, name);
+    return 0;
+}
+
+bool sc_isinstance(sc_vm_t *vm, hd_obj_t *o, hd_obj_t *cls)
+{
+    hd_obj_t *t = sc_type_of(vm, o);
+    if (t == cls)
+        return true;
+    if (cls->type == HD_T_BUILTIN) {
+        hd_builtin_obj_t *b = (hd_builtin_obj_t *)cls;
+        if (b->index == SC_BI_T_OBJECT)
+            return true;
+        if (b->index == SC_BI_T_INT && o->type == HD_T_BOOL)
+            return true;
+        return false;
+    }
+    if (t->type != HD_T_CLASS)
+        return false;
+    hd_obj_t *mro = mro_of(t);
+    if (!mro)
+        return false;
+    hd_tuple_obj_t *m = (hd_tuple_obj_t *)mro;
+    for (int64_t i = 0; i < m->size; i++)
+        if (m->items[i] == cls)
+            return true;
+    return false;
+}
+
+/* ---- errors ---- */
+
+static int no_attr(sc_vm_t *vm, hd_obj_t *o, const char *name)
+{
+    if (o->type == HD_T_CLASS)
+        return sc_raise(vm, EXC_ATTRIBUTEERROR, "type object '%s' has no attribute '%s'",
+                        hd_class_name(o), name);
+    if (o->type == HD_T_BUILTIN) {
+        hd_builtin_obj_t *b = (hd_builtin_obj_t *)o;
+        if (b->kind == HD_BUILTIN_MODULE)
+            return sc_raise(vm, EXC_ATTRIBUTEERROR, "module '%s' has no attribute '%s'", b->name,
+                            name);
+        if (b->kind == HD_BUILTIN_TYPE)
+            return sc_raise(vm, EXC_ATTRIBUTEERROR, "type object '%s' has no attribute '%s'",
+                            b->name, name);
+    }
+    return sc_raise(vm, EXC_ATTRIBUTEERROR, "'%s' object has no attribute '%s'", sc_tname(vm, o),
+                    name);
+}
+
+static int newref(hd_obj_t *v, hd_obj_t **out)
+{
+    hd__incref(v);
+    *out = v;
+    return 0;
+}
+
+static int new_str(sc_vm_t *vm, const char *s, hd_obj_t **out)
+{
+    return sc_str_new(vm, s, strlen(s), out);
+}
+
+/* ---- instances ---- */
+
+static int weakref_attr(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **out)
+{
+    hd_weakref_obj_t **list = hd__weakref_list(vm->h, o);
+    hd_weakref_obj_t *head = list ? *list : NULL;
+    if (head && !head->callback && !(head->h.flags & HD_OF_WR_NOTIFY))
+        return newref(&head->h, out);
+    return newref(vm->h->none, out);
+}
+
+/* instance_dict: a snapshot of the instance's attributes as a dict (the
+ * model does not materialize __dict__ the way 3.11 does) */
+static int instance_dict(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **out)
+{
+    if ((o->flags & HD_OF_MANAGED) && HD_PREHEADER(o)->dict)
+        return newref(HD_PREHEADER(o)->dict, out);
+    int rc = hd_dict_new(vm->h, 0, NULL, NULL, out);
+    if (rc)
+        return sc_nomem(vm, rc);
+    int64_t pos = 0;
+    const char *name;
+    hd_obj_t *v;
+    while (hd_obj_attr_next(vm->h, o, &pos, &name, &v)) {
+        hd_obj_t *k;
+        if ((rc = new_str(vm, name, &k)) == 0) {
+            rc = hd_dict_setitem(vm->h, *out, k, v);
+            hd__decref(vm->h, k);
+            if (rc)
+                rc = sc_nomem(vm, rc);
+        }
+        if (rc) {
+            hd__decref(vm->h, *out);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* data_descr: a slot or getset descriptor of the class, applied */
+static int data_descr(sc_vm_t *vm, hd_obj_t *o, hd_obj_t *descr, const char *name, hd_obj_t **out)
+{
+    hd_descr_obj_t *d = (hd_descr_obj_t *)descr;
+    if (descr->aux == HD_DESCR_MEMBER) {
+        hd_obj_t *v;
+        if (hd_obj_getattr(vm->h, o, name, &v) == 0)
+            return newref(v, out);
+        return no_attr(vm, o, name);
+    }
+    (void)d;
+    if (strcmp(name, "__weakref__") == 0)
+        return weakref_attr(vm, o, out);
+    return instance_dict(vm, o, out);
+}
+
+static int instance_getattr(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t *name_obj,
+                            hd_obj_t **out, bool method)
+{
+    hd_obj_t *cls = hd_obj_class(vm->h, o), *descr, *v;
+    if (name[0] == '_' && strcmp(name, "__class__") == 0)
+        return newref(cls, out);
+    if (class_attr(vm, cls, name, name_obj, &descr))
+        return -1;
+    if (descr && descr->type == HD_T_DESCR)
+        return data_descr(vm, o, descr, name, out);
+    if (hd_obj_getattr(vm->h, o, name, &v) == 0)
+        return newref(v, out);
+    if (descr && descr->type == HD_T_FUNCTION) {
+        if (method) {
+            newref(descr, out);
+            return 1;
+        }
+        int rc = hd__method_new(vm->h, descr, o, out);
+        return rc ? sc_nomem(vm, rc) : 0;
+    }
+    if (descr)
+        return newref(descr, out);
+    if (strcmp(name, "__dict__") == 0 && (o->flags & HD_OF_MANAGED))
+        return instance_dict(vm, o, out);
+    return no_attr(vm, o, name);
+}
+
+/* ---- classes ---- */
+
+static int class_getattr(sc_vm_t *vm, hd_obj_t *cls, const char *name, hd_obj_t *name_obj,
+                         hd_obj_t **out)
+{
+    hd_obj_t *v;
+    if (name[0] == '_' && name[1] == '_') {
+        if (strcmp(name, "__name__") == 0 || strcmp(name, "__qualname__") == 0)
+            return new_str(vm, hd_class_name(cls), out);
+        if (strcmp(name, "__class__") == 0)
+            return newref(sc_builtin(vm, SC_BI_T_TYPE), out);
+        if (strcmp(name, "__dict__") == 0) {
+            int rc = hd__dict_copy(vm->h, attrs_of(cls), out);
+            return rc ? sc_nomem(vm, rc) : 0;
+        }
+    }
+    if (class_attr(vm, cls, name, name_obj, &v))
+        return -1;
+    if (v)
+        return newref(v, out);
+    return no_attr(vm, cls, name);
+}
+
+/* ---- functions, methods, weakrefs ---- */
+
+static int func_getattr(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t **out)
+{
+    hd_func_obj_t *f = (hd_func_obj_t *)o;
+    hd_obj_t *none = vm->h->none;
+    if (strcmp(name, "__name__") == 0)
+        return newref(f->name, out);
+    if (strcmp(name, "__qualname__") == 0)
+        return newref(f->qualname, out);
+    if (strcmp(name, "__module__") == 0)
+        return newref(f->module ? f->module : none, out);
+    if (strcmp(name, "__doc__") == 0)
+        return newref(f->doc ? f->doc : none, out);
+    if (strcmp(name, "__defaults__") == 0)
+        return newref(f->defaults ? f->defaults : none, out);
+    if (strcmp(name, "__closure__") == 0)
+        return newref(f->closure ? f->closure : none, out);
+    if (strcmp(name, "__code__") == 0)
+        return newref(f->code, out);
+    if (strcmp(name, "__dict__") == 0) {
+        if (!f->dict) {
+            int rc = hd_dict_new(vm->h, 0, NULL, NULL, &f->dict);
+            if (rc)
+                return sc_nomem(vm, rc);
+        }
+        return newref(f->dict, out);
+    }
+    hd_obj_t *v = dict_cstr(f->dict, name);
+    if (v)
+        return newref(v, out);
+    return no_attr(vm, o, name);
+}
+
+static int other_getattr(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t **out)
+{
+    switch (o->type) {
+    case HD_T_METHOD: {
+        hd_method_obj_t *m = (hd_method_obj_t *)o;
+        if (strcmp(name, "__self__") == 0)
+            return newref(m->self, out);
+        if (strcmp(name, "__func__") == 0)
+            return newref(m->func, out);
+        return sc_getattr(vm, m->func, name, NULL, out);
+    }
+    case HD_T_WEAKREF:
+        if (strcmp(name, "__callback__") == 0) {
+            hd_obj_t *cb = ((hd_weakref_obj_t *)o)->callback;
+            return newref(cb ? cb : vm->h->none, out);
+        }
+        break;
+    case HD_T_CELL:
+        if (strcmp(name, "cell_contents") == 0) {
+            hd_obj_t *v = ((hd_cell_obj_t *)o)->ref;
+            if (!v)
+                return sc_raise(vm, EXC_VALUEERROR, "Cell is empty");
+            return newref(v, out);
+        }
+        break;
+    case HD_T_CODE:
+        if (strcmp(name, "co_name") == 0)
+            return newref(((sc_code_t *)o)->co_name, out);
+        break;
+    case HD_T_SLICE: {
+        hd_slice_obj_t *s = (hd_slice_obj_t *)o;
+        if (strcmp(name, "start") == 0)
+            return newref(s->start, out);
+        if (strcmp(name, "stop") == 0)
+            return newref(s->stop, out);
+        if (strcmp(name, "step") == 0)
+            return newref(s->step, out);
+        break;
+    }
+    case HD_T_RANGE: {
+        hd_range_obj_t *r = (hd_range_obj_t *)o;
+        if (strcmp(name, "start") == 0)
+            return sc_int_new(vm, r->start, out);
+        if (strcmp(name, "stop") == 0)
+            return sc_int_new(vm, r->stop, out);
+        if (strcmp(name, "step") == 0)
+            return sc_int_new(vm, r->step, out);
+        break;
+    }
+    case HD_T_BUILTIN: {
+        hd_builtin_obj_t *b = (hd_builtin_obj_t *)o;
+        if (b->kind == HD_BUILTIN_MODULE)
+            return sc_module_getattr(vm, o, name, out);
+        if (strcmp(name, "__name__") == 0)
+            return new_str(vm, b->name, out);
+        if (b->kind == HD_BUILTIN_TYPE) {
+            int m =
+                sc_builtin_lookup(vm, BM_TYPE_METHOD, sc_builtin_defs[b->index].owner_type, name);
+            if (m >= 0) {
+                hd_obj_t *d = sc_builtin(vm, m);
+                return d ? newref(d, out) : sc_nomem(vm, HD_ENOMEM);
+            }
+        }
+        break;
+    }
+    }
+    /* a builtin type's method, bound to the object */
+    int m = sc_builtin_lookup(vm, BM_TYPE_METHOD, o->type, name);
+    if (m >= 0) {
+        hd_obj_t *d = sc_builtin(vm, m);
+        if (!d)
+            return sc_nomem(vm, HD_ENOMEM);
+        int rc = hd__cmethod_new(vm->h, d, o, out);
+        return rc ? sc_nomem(vm, rc) : 0;
+    }
+    if (strcmp(name, "__class__") == 0)
+        return newref(sc_type_of(vm, o), out);
+    return no_attr(vm, o, name);
+}
+
+int sc_getattr(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t *name_obj, hd_obj_t **out)
+{
+    switch (o->type) {
+    case HD_T_INSTANCE:
+        return instance_getattr(vm, o, name, name_obj, out, false);
+    case HD_T_CLASS:
+        return class_getattr(vm, o, name, name_obj, out);
+    case HD_T_FUNCTION:
+        return func_getattr(vm, o, name, out);
+    }
+    return other_getattr(vm, o, name, out);
+}
+
+int sc_getmethod(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t *name_obj, hd_obj_t **meth)
+{
+    if (o->type == HD_T_INSTANCE)
+        return instance_getattr(vm, o, name, name_obj, meth, true);
+    if (o->type < HD_T_CODE && o->type != HD_T_CLASS && o->type != HD_T_WEAKREF) {
+        int m = sc_builtin_lookup(vm, BM_TYPE_METHOD, o->type, name);
+        if (m >= 0) {
+            hd_obj_t *d = sc_builtin(vm, m);
+            if (!d)
+                return sc_nomem(vm, HD_ENOMEM);
+            newref(d, meth);
+            return 1;
+        }
+    }
+    return sc_getattr(vm, o, name, name_obj, meth);
+}
+
+/* ---- setting ---- */
+
+static int class_setattr(sc_vm_t *vm, hd_obj_t *cls, const char *name, hd_obj_t *name_obj,
+                         hd_obj_t *value)
+{
+    hd_class_obj_t *c = (hd_class_obj_t *)cls;
+    hd_obj_t *key = name_obj;
+    int rc = 0;
+    if (!key && (rc = new_str(vm, name, &key)))
+        return -1;
+    if (!c->attrs && value)
+        rc = hd_dict_new(vm->h, 0, NULL, NULL, &c->attrs);
+    if (!rc) {
+        if (value)
+            rc = hd_dict_setitem(vm->h, c->attrs, key, value);
+        else
+            rc = c->attrs ? hd_dict_delitem(vm->h, c->attrs, key) : HD_EKEY;
+    }
+    if (key != name_obj)
+        hd__decref(vm->h, key);
+    if (rc == HD_EKEY)
+        return no_attr(vm, cls, name);
+    if (rc)
+        return sc_nomem(vm, rc);
+    if (value && strcmp(name, "__del__") == 0)
+        c->meta->has_del = true;
+    return 0;
+}
+
+static int func_setattr(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t *value)
+{
+    hd_func_obj_t *f = (hd_func_obj_t *)o;
+    if (name[0] == '_' && name[1] == '_')
+        return sc_raise(vm, EXC_ATTRIBUTEERROR,
+                        "setting '%s' of a function is not supported by the heap script language",
+                        name);
+    int rc = 0;
+    if (!f->dict && (rc = hd_dict_new(vm->h, 0, NULL, NULL, &f->dict)))
+        return sc_nomem(vm, rc);
+    hd_obj_t *key;
+    if (new_str(vm, name, &key))
+        return -1;
+    rc = value ? hd_dict_setitem(vm->h, f->dict, key, value) : hd_dict_delitem(vm->h, f->dict, key);
+    hd__decref(vm->h, key);
+    if (rc == HD_EKEY)
+        return no_attr(vm, o, name);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+int sc_setattr(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t *name_obj, hd_obj_t *value)
+{
+    if (o->type == HD_T_CLASS)
+        return class_setattr(vm, o, name, name_obj, value);
+    if (o->type == HD_T_FUNCTION)
+        return func_setattr(vm, o, name, value);
+    if (o->type != HD_T_INSTANCE) {
+        if (o->type == HD_T_BUILTIN && ((hd_builtin_obj_t *)o)->kind == HD_BUILTIN_TYPE)
+            return sc_raise(vm, EXC_TYPEERROR, "cannot set '%s' attribute of immutable type '%s'",
+                            name, ((hd_builtin_obj_t *)o)->name);
+        hd_obj_t *probe;
+        if (other_getattr(vm, o, name, &probe) == 0) {
+            hd__decref(vm->h, probe);
+            return sc_raise(vm, EXC_ATTRIBUTEERROR, "'%s' object attribute '%s' is read-only",
+                            sc_tname(vm, o), name);
+        }
+        sc_clear_exc(vm);
+        return no_attr(vm, o, name);
+    }
+    hd_obj_t *descr;
+    if (class_attr(vm, hd_obj_class(vm->h, o), name, name_obj, &descr))
+        return -1;
+    if (descr && descr->type == HD_T_DESCR && descr->aux != HD_DESCR_MEMBER)
+        return sc_raise(vm, EXC_ATTRIBUTEERROR,
+                        "setting '%s' is not supported by the heap script language", name);
+    int rc = value ? hd_obj_setattr(vm->h, o, name, value) : hd_obj_delattr(vm->h, o, name);
+    if (rc == HD_EKEY || rc == HD_EINVAL)
+        return no_attr(vm, o, name);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+/* ---- class creation ---- */
+
+typedef struct class_plan {
+    bool use_slots, weakref_slot, dict_slot, inherits_dict;
+    const char *slots[64];
+    size_t nslots;
+    char *store; /* owned: slot name text */
+} class_plan_t;
+
+static int cmp_cstr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* read_slots: __slots__ from the namespace (a str, tuple or list of str) */
+static int read_slots(sc_vm_t *vm, hd_obj_t *ns, class_plan_t *p)
+{
+    hd_obj_t *s = dict_cstr(ns, "__slots__");
+    if (!s)
+        return 0;
+    p->use_slots = true;
+    hd_obj_t *one[1] = {s}, **items = one;
+    int64_t n = 1;
+    if (s->type == HD_T_TUPLE || s->type == HD_T_LIST) {
+        hd_seq_getitem(s, 0, &one[0]);
+        n = hd_len(s);
+        items = s->type == HD_T_TUPLE ? ((hd_tuple_obj_t *)s)->items : ((hd_list_obj_t *)s)->items;
+    } else if (s->type != HD_T_STR) {
+        return sc_raise(vm, EXC_TYPEERROR, "__slots__ items must be strings, not '%s'",
+                        sc_tname(vm, s));
+    }
+    if (n > 64)
+        return sc_raise(vm, EXC_TYPEERROR, "too many __slots__ for the heap script language");
+    size_t total = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (items[i]->type != HD_T_STR)
+            return sc_raise(vm, EXC_TYPEERROR, "__slots__ items must be strings, not '%s'",
+                            sc_tname(vm, items[i]));
+        total += (size_t)hd_str_utf8(items[i], NULL, 0) + 1;
+    }
+    if (!(p->store = hd_mem_malloc(vm->h->mem, total + 1)))
+        return sc_nomem(vm, HD_ENOMEM);
+    char *w = p->store;
+    for (int64_t i = 0; i < n; i++) {
+        long len = hd_str_utf8(items[i], w, total + 1 - (size_t)(w - p->store));
+        if (strcmp(w, "__weakref__") == 0)
+            p->weakref_slot = true;
+        else if (strcmp(w, "__dict__") == 0)
+            p->dict_slot = true;
+        p->slots[p->nslots++] = w;
+        w += len + 1;
+    }
+    /* type_new sorts the slot names (they become member offsets in order) */
+    qsort(p->slots, p->nslots, sizeof(char *), cmp_cstr);
+    if (p->dict_slot)
+        return sc_raise(vm, EXC_TYPEERROR,
+                        "'__dict__' in __slots__ is not supported by the heap script language");
+    return 0;
+}
+
+static bool has_del(sc_vm_t *vm, hd_obj_t *ns, hd_obj_t *const *bases, int nbases)
+{
+    if (dict_cstr(ns, "__del__"))
+        return true;
+    for (int i = 0; i < nbases; i++)
+        if (bases[i]->type == HD_T_CLASS && sc_class_lookup(vm, bases[i], "__del__"))
+            return true;
+    return false;
+}
+
+static int set_cstr(sc_vm_t *vm, hd_obj_t *d, const char *name, hd_obj_t *v)
+{
+    hd_obj_t *k;
+    if (new_str(vm, name, &k))
+        return -1;
+    int rc = hd_dict_setitem(vm->h, d, k, v);
+    hd__decref(vm->h, k);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+/* add_descr: a member or getset descriptor of cls in its dict */
+static int add_descr(sc_vm_t *vm, hd_obj_t *cls, hd_obj_t *d, int kind, const char *name,
+                     uint64_t slot)
+{
+    hd_obj_t *k, *descr;
+    if (new_str(vm, name, &k))
+        return -1;
+    int rc = hd__descr_new(vm->h, kind, cls, k, slot, &descr);
+    if (!rc) {
+        rc = hd_dict_setitem(vm->h, d, k, descr);
+        hd__decref(vm->h, descr);
+    }
+    hd__decref(vm->h, k);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+/* transient: an object allocated and dropped at once, standing for one of
+ * type_new's (a bound classmethod, the super() object) */
+static int transient(sc_vm_t *vm)
+{
+    hd_obj_t *m;
+    int rc = hd__method_new(vm->h, vm->h->none, vm->h->none, &m);
+    if (rc)
+        return sc_nomem(vm, rc);
+    hd__decref(vm->h, m);
+    return 0;
+}
+
+static int transient_dict_copy(sc_vm_t *vm, hd_obj_t *d)
+{
+    hd_obj_t *c;
+    int rc = hd__dict_copy(vm->h, d, &c);
+    if (rc)
+        return sc_nomem(vm, rc);
+    hd__decref(vm->h, c);
+    return 0;
+}
+
+/* fill_dict: the class dict: the namespace's copy without __qualname__,
+ * then descriptors, __doc__, and the hidden MRO and bases */
+static int fill_dict(sc_vm_t *vm, hd_obj_t *cls, hd_obj_t *ns, const class_plan_t *p,
+                     hd_obj_t *bases, hd_obj_t **dict_out)
+{
+    hd_obj_t *d, *qk, *mro = NULL;
+    int rc = hd__dict_copy(vm->h, ns, &d);
+    if (rc)
+        return sc_nomem(vm, rc);
+    if (new_str(vm, "__qualname__", &qk) == 0) {
+        (void)hd_dict_delitem(vm->h, d, qk);
+        hd__decref(vm->h, qk);
+    }
+    *dict_out = d;
+    uint64_t k = 0;
+    for (size_t i = 0; i < p->nslots; i++)
+        if (strcmp(p->slots[i], "__weakref__") != 0 &&
+            add_descr(vm, cls, d, HD_DESCR_MEMBER, p->slots[i], k++))
+            return -1;
+    if (!p->use_slots && !p->inherits_dict && add_descr(vm, cls, d, HD_DESCR_GETSET, "__dict__", 0))
+        return -1;
+    if (((!p->use_slots && !p->inherits_dict) || p->weakref_slot) &&
+        add_descr(vm, cls, d, HD_DESCR_GETSET, "__weakref__", 0))
+        return -1;
+    if (!dict_cstr(d, "__doc__") && set_cstr(vm, d, "__doc__", vm->h->none))
+        return -1;
+    /* mro_implementation: (cls, bases' MROs..., object) */
+    hd_obj_t *items[66];
+    int n = 0;
+    items[n++] = cls;
+    hd_tuple_obj_t *bt = (hd_tuple_obj_t *)bases;
+    for (int64_t i = 0; i < bt->size && n < 64; i++) {
+        if (bt->items[i]->type != HD_T_CLASS)
+            continue;
+        hd_obj_t *bm = mro_of(bt->items[i]);
+        hd_tuple_obj_t *bmt = (hd_tuple_obj_t *)bm;
+        for (int64_t j = 0; bm && j < bmt->size && n < 64; j++)
+            if (bmt->items[j]->type == HD_T_CLASS)
+                items[n++] = bmt->items[j];
+    }
+    items[n++] = sc_builtin(vm, SC_BI_T_OBJECT);
+    if ((rc = hd_tuple_new(vm->h, (size_t)n, items, &mro)))
+        return sc_nomem(vm, rc);
+    rc = set_cstr(vm, d, "__mro__", mro) || set_cstr(vm, d, "__bases__", bases);
+    hd__decref(vm->h, mro);
+    return rc ? -1 : 0;
+}
+
+/* slots_tuple: ht_slots as type_new computes it: __slots__ made a tuple (a
+ * str packed, a list copied, a tuple shared), then the names without
+ * __weakref__ copied into a list, sorted, and made a tuple again (the empty
+ * tuple when none). *out is NULL without __slots__. */
+static int slots_tuple(sc_vm_t *vm, hd_obj_t *ns, hd_obj_t **out)
+{
+    hd_obj_t *s = dict_cstr(ns, "__slots__"), *t = NULL, *l = NULL;
+    *out = NULL;
+    if (!s)
+        return 0;
+    int rc = 0;
+    if (s->type == HD_T_STR)
+        rc = hd_tuple_new(vm->h, 1, &s, &t);
+    else if (s->type == HD_T_LIST)
+        rc = hd_tuple_new(vm->h, (size_t)hd_len(s), ((hd_list_obj_t *)s)->items, &t);
+    else
+        hd__incref(t = s);
+    if (rc)
+        return sc_nomem(vm, rc);
+    hd_tuple_obj_t *tt = (hd_tuple_obj_t *)t;
+    hd_obj_t *keep[64];
+    size_t n = 0;
+    for (int64_t i = 0; i < tt->size && n < 64; i++) {
+        char name[16];
+        hd_str_utf8(tt->items[i], name, sizeof(name));
+        if (strcmp(name, "__weakref__") != 0)
+            keep[n++] = tt->items[i];
+    }
+    if (!(rc = hd_list_new(vm->h, n, keep, &l))) {
+        rc = sc_list_sort(vm, l, NULL, false) ? HD_EINVAL : 0;
+        if (!rc)
+            rc = hd_tuple_new(vm->h, n, ((hd_list_obj_t *)l)->items, out);
+        hd__decref(vm->h, l);
+    }
+    hd__decref(vm->h, t);
+    return rc == HD_EINVAL ? -1 : rc ? sc_nomem(vm, rc) : 0;
+}
+
+static int check_bases(sc_vm_t *vm, hd_obj_t *const *bases, int nbases)
+{
+    for (int i = 0; i < nbases; i++) {
+        hd_obj_t *b = bases[i];
+        if (b->type == HD_T_BUILTIN && ((hd_builtin_obj_t *)b)->index == SC_BI_T_OBJECT)
+            continue;
+        if (b->type == HD_T_CLASS) {
+            if (!((hd_class_obj_t *)b)->meta->managed_dict)
+                return sc_raise(vm, EXC_TYPEERROR,
+                                "subclasses of classes with __slots__ are not supported by the "
+                                "heap script language");
+            continue;
+        }
+        return sc_raise(vm, EXC_TYPEERROR,
+                        "base class '%s' is not supported by the heap script language (only "
+                        "classes defined by the program and object)",
+                        b->type == HD_T_BUILTIN ? ((hd_builtin_obj_t *)b)->name : sc_tname(vm, b));
+    }
+    return 0;
+}
+
+/* add_subclass: the base's tp_subclasses keeps a weakref to the class:
+ * object's is the state's list; a program class's is a dict created with
+ * its first subclass (a hidden entry of its dict), keyed by an int as
+ * CPython keys it by the address */
+static int add_subclass(sc_vm_t *vm, hd_obj_t *base, hd_obj_t *cls)
+{
+    hd_obj_t *wr, *d = NULL, *key = NULL;
+    if (hd_weakref_new(vm->h, cls, NULL, false, &wr))
+        return sc_nomem(vm, HD_ENOMEM);
+    int rc = 0;
+    if (base->type != HD_T_CLASS) {
+        rc = hd_list_append(vm->h, vm->st->subclasses, wr);
+    } else if (!(d = dict_cstr(attrs_of(base), "__hd_subclasses__"))) {
+        if (!(rc = hd_dict_new(vm->h, 0, NULL, NULL, &d))) {
+            rc = set_cstr(vm, attrs_of(base), "__hd_subclasses__", d) ? HD_ENOMEM : 0;
+            hd__decref(vm->h, d);
+        }
+    }
+    if (!rc && d && !(rc = hd_int_from_i64(vm->h, (int64_t)((uintptr_t)cls >> 4), &key))) {
+        rc = hd_dict_setitem(vm->h, d, key, wr);
+        hd__decref(vm->h, key);
+    }
+    hd__decref(vm->h, wr);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+/* make_class: type_new proper, once the body has run */
+static int make_class(sc_vm_t *vm, const char *cname, hd_obj_t *ns, hd_obj_t *bases_in,
+                      hd_obj_t *const *bases, int nbases, hd_obj_t **out)
+{
+    class_plan_t p;
+    memset(&p, 0, sizeof(p));
+    for (int i = 0; i < nbases; i++)
+        p.inherits_dict |= bases[i]->type == HD_T_CLASS;
+    hd_obj_t *slots_t = NULL, *cls = NULL, *bases_t = NULL, *dict = NULL;
+    int rc = read_slots(vm, ns, &p);
+    if (!rc && p.use_slots && p.inherits_dict)
+        rc = sc_raise(vm, EXC_TYPEERROR,
+                      "__slots__ in a subclass is not supported by the heap script language");
+    if (!rc)
+        rc = slots_tuple(vm, ns, &slots_t);
+    if (!rc) {
+        hd_class_spec_t spec = {has_del(vm, ns, bases, nbases), p.use_slots, p.nslots, p.slots};
+        int r = hd_class_new(vm->h, cname, &spec, &cls);
+        rc = r == HD_EINVAL ? sc_raise(vm, EXC_TYPEERROR, "invalid class name")
+             : r            ? sc_nomem(vm, r)
+                            : 0;
+    }
+    if (!rc && nbases == 0) {
+        hd_obj_t *obj = sc_builtin(vm, SC_BI_T_OBJECT);
+        rc = hd_tuple_new(vm->h, 1, &obj, &bases_t) ? sc_nomem(vm, HD_ENOMEM) : 0;
+    } else if (!rc) {
+        hd__incref(bases_t = bases_in);
+    }
+    if (!rc) {
+        rc = fill_dict(vm, cls, ns, &p, bases_t, &dict);
+        ((hd_class_obj_t *)cls)->attrs = dict;
+    }
+    if (!rc && slots_t)
+        rc = set_cstr(vm, dict, "__hd_slots__", slots_t);
+    hd__xdecref(vm->h, slots_t);
+    hd_mem_free(vm->h->mem, p.store);
+    for (int64_t i = 0; !rc && i < ((hd_tuple_obj_t *)bases_t)->size; i++)
+        rc = add_subclass(vm, ((hd_tuple_obj_t *)bases_t)->items[i], cls);
+    hd__xdecref(vm->h, bases_t);
+    /* super() and the bound __init_subclass__ of init_subclass, then the
+     * copy of the dict that type_new_set_names walks */
+    if (!rc && (transient(vm) || transient(vm) || transient_dict_copy(vm, dict)))
+        rc = -1;
+    if (rc) {
+        hd__xdecref(vm->h, cls);
+        return -1;
+    }
+    *out = cls;
+    return 0;
+}
+
+/* prune_subclasses: drops the weakrefs of classes that died */
+static void prune_subclasses(sc_vm_t *vm)
+{
+    hd_list_obj_t *l = (hd_list_obj_t *)vm->st->subclasses;
+    for (int64_t i = l->size; i-- > 0;)
+        if (!hd_weakref_get(l->items[i]))
+            (void)hd_list_delitem(vm->h, vm->st->subclasses, i);
+}
+
+int sc_build_class(sc_vm_t *vm, hd_obj_t *func, hd_obj_t *name, hd_obj_t *const *bases, int nbases,
+                   hd_obj_t **out)
+{
+    hd_heap_t *h = vm->h;
+    if (func->type != HD_T_FUNCTION || name->type != HD_T_STR)
+        return sc_raise(vm, EXC_TYPEERROR, "__build_class__: func must be a function");
+    if (check_bases(vm, bases, nbases))
+        return -1;
+    char cname[HD_CLASS_NAME_MAX + 1];
+    if (hd_str_utf8(name, cname, sizeof(cname)) > HD_CLASS_NAME_MAX)
+        return sc_raise(vm, EXC_VALUEERROR, "class name too long");
+    prune_subclasses(vm);
+    hd_obj_t *bases_t = NULL, *ns = NULL, *res = NULL, *args = NULL;
+    int rc = hd_tuple_new(h, (size_t)nbases, bases, &bases_t);
+    if (!rc)
+        rc = hd_dict_new(h, 0, NULL, NULL, &ns); /* type.__prepare__ */
+    if (rc) {
+        hd__xdecref(h, bases_t);
+        return sc_nomem(vm, rc);
+    }
+    if (transient(vm))
+        goto fail;
+    hd__incref(func);
+    if (sc_run_frame_code(vm, (sc_code_t *)((hd_func_obj_t *)func)->code, func, ns, &res))
+        goto fail;
+    hd__decref(h, res);
+    hd_obj_t *targs[3] = {name, bases_t, ns};
+    if ((rc = hd_tuple_new(h, 3, targs, &args))) {
+        sc_nomem(vm, rc);
+        goto fail;
+    }
+    rc = make_class(vm, cname, ns, bases_t, bases, nbases, out);
+    hd__decref(h, args);
+    hd__decref(h, ns);
+    hd__decref(h, bases_t);
+    return rc ? -1 : 0;
+fail:
+    hd__xdecref(h, ns);
+    hd__xdecref(h, bases_t);
+    return -1;
+}

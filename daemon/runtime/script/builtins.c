@@ -1,0 +1,1229 @@
+/*
+ * builtins.c: the builtin functions and types of the heap script language
+ * (print, len, id, type, isinstance, range, list, dict, ...), with
+ * CPython 3.11's results, objects and messages.
+ *
+ * Allocation follows CPython where the gen-0 count can see it: list() and
+ * dict() allocate their object with PyType_GenericAlloc, never from the
+ * free lists that [] and {} use; list(x) of a sized x preallocates exactly
+ * (rounded up to even); tuple(x) returns x itself when it is a tuple.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ast.h"
+#include "impl.h"
+#include "vm.h"
+
+#define ARGS hd_obj_t *const *args, int nargs, hd_obj_t *kwnames, hd_obj_t **out
+
+/* ---- argument helpers ---- */
+
+int sc_arg_count(sc_vm_t *vm, const char *fname, int nargs, int min, int max)
+{
+    if (nargs >= min && nargs <= max)
+        return 0;
+    if (min == 1 && max == 1)
+        return sc_raise(vm, EXC_TYPEERROR, "%s() takes exactly one argument (%d given)", fname,
+                        nargs);
+    if (min == max)
+        return sc_raise(vm, EXC_TYPEERROR, "%s expected %d argument%s, got %d", fname, min,
+                        min == 1 ? "" : "s", nargs);
+    if (nargs < min)
+        return sc_raise(vm, EXC_TYPEERROR, "%s expected at least %d argument%s, got %d", fname, min,
+                        min == 1 ? "" : "s", nargs);
+    return sc_raise(vm, EXC_TYPEERROR, "%s expected at most %d argument%s, got %d", fname, max,
+                    max == 1 ? "" : "s", nargs);
+}
+
+int sc_no_kwargs(sc_vm_t *vm, const char *fname, hd_obj_t *kwnames)
+{
+    if (!kwnames || hd_len(kwnames) == 0)
+        return 0;
+    return sc_raise(vm, EXC_TYPEERROR, "%s() takes no keyword arguments", fname);
+}
+
+/* kwarg: the keyword argument named `name` (borrowed) or NULL; *npos the
+ * number of positional arguments */
+static hd_obj_t *kwarg(hd_obj_t *const *args, int nargs, hd_obj_t *kwnames, const char *name)
+{
+    if (!kwnames)
+        return NULL;
+    int nkw = (int)hd_len(kwnames);
+    for (int i = 0; i < nkw; i++) {
+        char buf[64];
+        hd_str_utf8(((hd_tuple_obj_t *)kwnames)->items[i], buf, sizeof(buf));
+        if (strcmp(buf, name) == 0)
+            return args[nargs - nkw + i];
+    }
+    return NULL;
+}
+
+static int check_kwargs(sc_vm_t *vm, const char *fname, hd_obj_t *kwnames,
+                        const char *const *allowed)
+{
+    int nkw = kwnames ? (int)hd_len(kwnames) : 0;
+    for (int i = 0; i < nkw; i++) {
+        char buf[64];
+        hd_str_utf8(((hd_tuple_obj_t *)kwnames)->items[i], buf, sizeof(buf));
+        bool ok = false;
+        for (int k = 0; allowed[k]; k++)
+            ok |= strcmp(allowed[k], buf) == 0;
+        if (!ok)
+            return sc_raise(vm, EXC_TYPEERROR, "%s() got an unexpected keyword argument '%s'",
+                            fname, buf);
+    }
+    return 0;
+}
+
+static int npos_of(int nargs, hd_obj_t *kwnames)
+{
+    return nargs - (kwnames ? (int)hd_len(kwnames) : 0);
+}
+
+static int ret(hd_obj_t *v, hd_obj_t **out)
+{
+    hd__incref(v);
+    *out = v;
+    return 0;
+}
+
+static int ret_bool(sc_vm_t *vm, bool v, hd_obj_t **out)
+{
+    hd_bool(vm->h, v, out);
+    return 0;
+}
+
+int sc_int_new(sc_vm_t *vm, int64_t v, hd_obj_t **out)
+{
+    int rc = hd_int_from_i64(vm->h, v, out);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+static int index_arg(sc_vm_t *vm, hd_obj_t *o, int64_t *v)
+{
+    if (o->type != HD_T_INT && o->type != HD_T_BOOL)
+        return sc_raise(vm, EXC_TYPEERROR, "'%s' object cannot be interpreted as an integer",
+                        sc_tname(vm, o));
+    if (hd_int_to_i64(o, v))
+        return sc_raise(vm, EXC_OVERFLOWERROR, "Python int too large to convert to C ssize_t");
+    return 0;
+}
+
+/* ---- print ---- */
+
+static int print_sep(sc_vm_t *vm, hd_obj_t *v, const char *what, const char *dflt)
+{
+    if (v && v != vm->h->none) {
+        if (v->type != HD_T_STR)
+            return sc_raise(vm, EXC_TYPEERROR, "%s must be None or a string, not %s", what,
+                            sc_tname(vm, v));
+        return sc_write_str(vm, v);
+    }
+    hd_obj_t *s;
+    if (sc_str_new(vm, dflt, strlen(dflt), &s))
+        return -1;
+    int rc = sc_write_str(vm, s);
+    hd__decref(vm->h, s);
+    return rc;
+}
+
+static int bi_print(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    static const char *const allowed[] = {"sep", "end", "file", "flush", NULL};
+    (void)self;
+    if (sc_kwtuple(vm, SC_BI_PRINT, allowed) || check_kwargs(vm, "print", kwnames, allowed))
+        return -1;
+    int npos = npos_of(nargs, kwnames);
+    hd_obj_t *sep = kwarg(args, nargs, kwnames, "sep"), *end = kwarg(args, nargs, kwnames, "end");
+    hd_obj_t *file = kwarg(args, nargs, kwnames, "file");
+    if (file && file != vm->h->none)
+        return sc_raise(vm, EXC_TYPEERROR,
+                        "print(file=...) is not supported by the heap script "
+                        "language");
+    if (sep && sep != vm->h->none && sep->type != HD_T_STR)
+        return sc_raise(vm, EXC_TYPEERROR, "sep must be None or a string, not %s",
+                        sc_tname(vm, sep));
+    if (end && end != vm->h->none && end->type != HD_T_STR)
+        return sc_raise(vm, EXC_TYPEERROR, "end must be None or a string, not %s",
+                        sc_tname(vm, end));
+    for (int i = 0; i < npos; i++) {
+        if (i && print_sep(vm, sep, "sep", " "))
+            return -1;
+        hd_obj_t *s;
+        if (sc_str(vm, args[i], &s))
+            return -1;
+        int rc = sc_write_str(vm, s);
+        hd__decref(vm->h, s);
+        if (rc)
+            return -1;
+    }
+    if (print_sep(vm, end, "end", "\n"))
+        return -1;
+    return ret(vm->h->none, out);
+}
+
+/* ---- small functions ---- */
+
+static int bi_len(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    int64_t n;
+    if (sc_no_kwargs(vm, "len", kwnames) || sc_arg_count(vm, "len", nargs, 1, 1) ||
+        sc_len(vm, args[0], &n))
+        return -1;
+    return sc_int_new(vm, n, out);
+}
+
+static int bi_id(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (sc_no_kwargs(vm, "id", kwnames) || sc_arg_count(vm, "id", nargs, 1, 1))
+        return -1;
+    return sc_int_new(vm, (int64_t)hd_obj_addr(vm->h, args[0]), out);
+}
+
+static int bi_repr(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (sc_no_kwargs(vm, "repr", kwnames) || sc_arg_count(vm, "repr", nargs, 1, 1))
+        return -1;
+    return sc_repr(vm, args[0], out);
+}
+
+static int check_class_arg(sc_vm_t *vm, hd_obj_t *c, const char *fname)
+{
+    if (c->type == HD_T_CLASS ||
+        (c->type == HD_T_BUILTIN && ((hd_builtin_obj_t *)c)->kind == HD_BUILTIN_TYPE))
+        return 0;
+    return sc_raise(vm, EXC_TYPEERROR, "%s() arg 2 must be a type, a tuple of types, or a union",
+                    fname);
+}
+
+static int bi_isinstance(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (sc_no_kwargs(vm, "isinstance", kwnames) || sc_arg_count(vm, "isinstance", nargs, 2, 2))
+        return -1;
+    hd_obj_t *c = args[1];
+    if (c->type == HD_T_TUPLE) {
+        hd_tuple_obj_t *t = (hd_tuple_obj_t *)c;
+        for (int64_t i = 0; i < t->size; i++) {
+            if (check_class_arg(vm, t->items[i], "isinstance"))
+                return -1;
+            if (sc_isinstance(vm, args[0], t->items[i]))
+                return ret_bool(vm, true, out);
+        }
+        return ret_bool(vm, false, out);
+    }
+    if (check_class_arg(vm, c, "isinstance"))
+        return -1;
+    return ret_bool(vm, sc_isinstance(vm, args[0], c), out);
+}
+
+static int bi_issubclass(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (sc_no_kwargs(vm, "issubclass", kwnames) || sc_arg_count(vm, "issubclass", nargs, 2, 2) ||
+        check_class_arg(vm, args[1], "issubclass"))
+        return -1;
+    hd_obj_t *a = args[0], *b = args[1];
+    if (a == b || (b->type == HD_T_BUILTIN && ((hd_builtin_obj_t *)b)->index == SC_BI_T_OBJECT))
+        return ret_bool(vm, true, out);
+    if (a->type != HD_T_CLASS)
+        return ret_bool(vm, false, out);
+    hd_obj_t *mro = sc_class_lookup(vm, a, "__mro__");
+    bool found = false;
+    for (int64_t i = 0; mro && mro->type == HD_T_TUPLE && i < hd_len(mro); i++)
+        found |= ((hd_tuple_obj_t *)mro)->items[i] == b;
+    return ret_bool(vm, found, out);
+}
+
+static int radix(sc_vm_t *vm, const char *fname, char type, ARGS)
+{
+    if (sc_no_kwargs(vm, fname, kwnames) || sc_arg_count(vm, fname, nargs, 1, 1))
+        return -1;
+    if (args[0]->type != HD_T_INT && args[0]->type != HD_T_BOOL)
+        return sc_raise(vm, EXC_TYPEERROR, "'%s' object cannot be interpreted as an integer",
+                        sc_tname(vm, args[0]));
+    char spec[3] = {'#', type, 0};
+    sc_buf_t b = {0};
+    int rc = sc_format_buf(vm, args[0], spec, &b);
+    if (!rc)
+        rc = sc_str_new(vm, b.v, b.n, out);
+    hd_mem_free(vm->h->mem, b.v);
+    return rc;
+}
+
+static int bi_hex(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    return radix(vm, "hex", 'x', args, nargs, kwnames, out);
+}
+
+static int bi_oct(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    return radix(vm, "oct", 'o', args, nargs, kwnames, out);
+}
+
+static int bi_bin(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    return radix(vm, "bin", 'b', args, nargs, kwnames, out);
+}
+
+static int bi_abs(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (sc_no_kwargs(vm, "abs", kwnames) || sc_arg_count(vm, "abs", nargs, 1, 1))
+        return -1;
+    hd_obj_t *o = args[0];
+    bool neg = (o->type == HD_T_INT && ((hd_int_obj_t *)o)->size < 0) ||
+               (o->type == HD_T_FLOAT && signbit(((hd_float_obj_t *)o)->value));
+    if (o->type != HD_T_INT && o->type != HD_T_FLOAT && o->type != HD_T_BOOL)
+        return sc_raise(vm, EXC_TYPEERROR, "bad operand type for abs(): '%s'", sc_tname(vm, o));
+    if (!neg && o->type != HD_T_BOOL)
+        return ret(o, out);
+    sc_err_t err;
+    int rc = sc_num_unary(vm->h, neg ? UO_NEG : UO_POS, o, out, &err);
+    if (!rc && o->type == HD_T_BOOL) { /* abs(True) is 1 */
+        hd__decref(vm->h, *out);
+        return sc_int_new(vm, ((hd_int_obj_t *)o)->size != 0, out);
+    }
+    return rc ? sc_raise_rc(vm, rc, &err) : 0;
+}
+
+/* iterate: calls fn for each item of an iterable (borrowed in the call);
+ * fn returns 0 to go on, 1 to stop, -1 on error */
+static int iterate(sc_vm_t *vm, hd_obj_t *iterable, int (*fn)(sc_vm_t *, hd_obj_t *, void *),
+                   void *arg)
+{
+    hd_obj_t *it, *item;
+    if (sc_iter(vm, iterable, &it))
+        return -1;
+    int rc = 0, r;
+    while ((r = sc_next(vm, it, &item)) > 0) {
+        rc = fn(vm, item, arg);
+        hd__decref(vm->h, item);
+        if (rc)
+            break;
+        if (--vm->tick <= 0 && sc_check_budget(vm)) {
+            rc = -1;
+            break;
+        }
+    }
+    hd__decref(vm->h, it);
+    if (r < 0)
+        return -1;
+    return rc < 0 ? -1 : 0;
+}
+
+typedef struct minmax {
+    hd_obj_t *best, *best_key, *key;
+    int op;
+} minmax_t;
+
+static int minmax_item(sc_vm_t *vm, hd_obj_t *item, void *arg)
+{
+    minmax_t *m = arg;
+    hd_obj_t *k = item;
+    if (m->key && sc_call(vm, m->key, &item, 1, NULL, &k))
+        return -1;
+    if (!m->key)
+        hd__incref(k);
+    if (m->best) {
+        sc_err_t err;
+        int better = sc_compare_bool(vm->h, m->op, k, m->best_key, &err);
+        if (better < 0) {
+            hd__decref(vm->h, k);
+            return sc_raise_rc(vm, better, &err);
+        }
+        if (!better) {
+            hd__decref(vm->h, k);
+            return 0;
+        }
+        hd__decref(vm->h, m->best);
+        hd__decref(vm->h, m->best_key);
+    }
+    hd__incref(item);
+    m->best = item;
+    m->best_key = k;
+    return 0;
+}
+
+static int minmax(sc_vm_t *vm, const char *fname, int op, ARGS)
+{
+    static const char *const allowed[] = {"key", "default", NULL};
+    if (check_kwargs(vm, fname, kwnames, allowed))
+        return -1;
+    int npos = npos_of(nargs, kwnames);
+    hd_obj_t *key = kwarg(args, nargs, kwnames, "key");
+    hd_obj_t *dflt = kwarg(args, nargs, kwnames, "default");
+    minmax_t m = {NULL, NULL, key && key != vm->h->none ? key : NULL, op};
+    if (npos == 0)
+        return sc_raise(vm, EXC_TYPEERROR, "%s expected at least 1 argument, got 0", fname);
+    int rc = 0;
+    if (npos == 1) {
+        rc = iterate(vm, args[0], minmax_item, &m);
+    } else {
+        if (dflt)
+            return sc_raise(vm, EXC_TYPEERROR,
+                            "Cannot specify a default for %s() with multiple positional arguments",
+                            fname);
+        for (int i = 0; i < npos && !rc; i++)
+            rc = minmax_item(vm, args[i], &m);
+    }
+    if (m.best_key)
+        hd__decref(vm->h, m.best_key);
+    if (rc) {
+        hd__xdecref(vm->h, m.best);
+        return -1;
+    }
+    if (!m.best) {
+        if (dflt)
+            return ret(dflt, out);
+        return sc_raise(vm, EXC_VALUEERROR, "%s() arg is an empty sequence", fname);
+    }
+    *out = m.best;
+    return 0;
+}
+
+static int bi_min(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    return minmax(vm, "min", CO_LT, args, nargs, kwnames, out);
+}
+
+static int bi_max(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    return minmax(vm, "max", CO_GT, args, nargs, kwnames, out);
+}
+
+static int sum_item(sc_vm_t *vm, hd_obj_t *item, void *arg)
+{
+    hd_obj_t **acc = arg, *r;
+    if (sc_binary_op(vm, BO_ADD, false, *acc, item, &r))
+        return -1;
+    hd__decref(vm->h, *acc);
+    *acc = r;
+    return 0;
+}
+
+static int bi_sum(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    static const char *const allowed[] = {"start", NULL};
+    (void)self;
+    if ((kwnames && sc_kwtuple(vm, SC_BI_SUM, allowed)) ||
+        check_kwargs(vm, "sum", kwnames, allowed))
+        return -1;
+    int npos = npos_of(nargs, kwnames);
+    if (npos < 1 || npos > 2)
+        return sc_arg_count(vm, "sum", npos, 1, 2);
+    hd_obj_t *start = npos == 2 ? args[1] : kwarg(args, nargs, kwnames, "start"), *acc;
+    if (start && start->type == HD_T_STR)
+        return sc_raise(vm, EXC_TYPEERROR, "sum() can't sum strings [use ''.join(seq) instead]");
+    if (start)
+        hd__incref(acc = start);
+    else if (sc_int_new(vm, 0, &acc))
+        return -1;
+    if (iterate(vm, args[0], sum_item, &acc)) {
+        hd__decref(vm->h, acc);
+        return -1;
+    }
+    *out = acc;
+    return 0;
+}
+
+static int bi_sorted(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    static const char *const allowed[] = {"key", "reverse", NULL};
+    (void)self;
+    if ((kwnames && sc_kwtuple(vm, SC_BI_L_SORT, allowed)) ||
+        check_kwargs(vm, "sorted", kwnames, allowed))
+        return -1;
+    int npos = npos_of(nargs, kwnames);
+    if (npos != 1)
+        return sc_raise(vm, EXC_TYPEERROR, "sorted expected 1 argument, got %d", npos);
+    hd_obj_t *key = kwarg(args, nargs, kwnames, "key"),
+             *rev = kwarg(args, nargs, kwnames, "reverse");
+    hd_obj_t *l, *m;
+    /* PySequence_List: a list from the free list, then list.extend */
+    int rc = hd_list_new(vm->h, 0, NULL, &l);
+    if (rc)
+        return sc_nomem(vm, rc);
+    if (sc_list_extend(vm, l, args[0])) {
+        hd__decref(vm->h, l);
+        return -1;
+    }
+    /* newlist.sort, looked up as an attribute: a bound method */
+    if ((rc = hd__cmethod_new(vm->h, sc_builtin(vm, SC_BI_L_SORT), l, &m))) {
+        hd__decref(vm->h, l);
+        return sc_nomem(vm, rc);
+    }
+    hd__decref(vm->h, m);
+    int r = rev ? sc_truth(vm, rev) : 0;
+    if (r < 0 || sc_list_sort(vm, l, key && key != vm->h->none ? key : NULL, r == 1)) {
+        hd__decref(vm->h, l);
+        return -1;
+    }
+    *out = l;
+    return 0;
+}
+
+static int bi_iter(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (sc_no_kwargs(vm, "iter", kwnames) || sc_arg_count(vm, "iter", nargs, 1, 1))
+        return -1;
+    return sc_iter(vm, args[0], out);
+}
+
+static int bi_next(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (sc_no_kwargs(vm, "next", kwnames) || sc_arg_count(vm, "next", nargs, 1, 2))
+        return -1;
+    int t = args[0]->type;
+    if (t != HD_T_SEQITER && t != HD_T_RANGEITER && t != HD_T_DICTITER && t != HD_T_SETITER)
+        return sc_raise(vm, EXC_TYPEERROR, "'%s' object is not an iterator", sc_tname(vm, args[0]));
+    int r = sc_next(vm, args[0], out);
+    if (r > 0)
+        return 0;
+    if (r < 0)
+        return -1;
+    if (nargs == 2)
+        return ret(args[1], out);
+    return sc_raise(vm, EXC_STOPITERATION, "%s", "");
+}
+
+static int attr_name(sc_vm_t *vm, hd_obj_t *n, char *buf, size_t len, const char *fname)
+{
+    if (n->type != HD_T_STR)
+        return sc_raise(vm, EXC_TYPEERROR, "%s(): attribute name must be string, not '%s'", fname,
+                        sc_tname(vm, n));
+    if ((size_t)hd_str_utf8(n, buf, len) >= len)
+        return sc_raise(vm, EXC_ATTRIBUTEERROR, "attribute name too long");
+    return 0;
+}
+
+static int bi_hasattr(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    char name[256];
+    hd_obj_t *v;
+    (void)self;
+    if (sc_no_kwargs(vm, "hasattr", kwnames) || sc_arg_count(vm, "hasattr", nargs, 2, 2) ||
+        attr_name(vm, args[1], name, sizeof(name), "hasattr"))
+        return -1;
+    if (sc_getattr(vm, args[0], name, NULL, &v) == 0) {
+        hd__decref(vm->h, v);
+        return ret_bool(vm, true, out);
+    }
+    if (vm->exc != EXC_ATTRIBUTEERROR)
+        return -1;
+    sc_clear_exc(vm);
+    return ret_bool(vm, false, out);
+}
+
+static int bi_getattr(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    char name[256];
+    (void)self;
+    if (sc_no_kwargs(vm, "getattr", kwnames) || sc_arg_count(vm, "getattr", nargs, 2, 3) ||
+        attr_name(vm, args[1], name, sizeof(name), "getattr"))
+        return -1;
+    if (sc_getattr(vm, args[0], name, NULL, out) == 0)
+        return 0;
+    if (nargs == 3 && vm->exc == EXC_ATTRIBUTEERROR) {
+        sc_clear_exc(vm);
+        return ret(args[2], out);
+    }
+    return -1;
+}
+
+static int bi_setattr(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    char name[256];
+    (void)self;
+    if (sc_no_kwargs(vm, "setattr", kwnames) || sc_arg_count(vm, "setattr", nargs, 3, 3) ||
+        attr_name(vm, args[1], name, sizeof(name), "setattr") ||
+        sc_setattr(vm, args[0], name, NULL, args[2]))
+        return -1;
+    return ret(vm->h->none, out);
+}
+
+static int bi_delattr(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    char name[256];
+    (void)self;
+    if (sc_no_kwargs(vm, "delattr", kwnames) || sc_arg_count(vm, "delattr", nargs, 2, 2) ||
+        attr_name(vm, args[1], name, sizeof(name), "delattr") ||
+        sc_setattr(vm, args[0], name, NULL, NULL))
+        return -1;
+    return ret(vm->h->none, out);
+}
+
+static int bi_callable(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (sc_no_kwargs(vm, "callable", kwnames) || sc_arg_count(vm, "callable", nargs, 1, 1))
+        return -1;
+    bool c = sc_callable(args[0]);
+    if (!c && args[0]->type == HD_T_INSTANCE)
+        c = sc_class_lookup(vm, hd_obj_class(vm->h, args[0]), "__call__") != NULL;
+    return ret_bool(vm, c, out);
+}
+
+static int bi_hash(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    int64_t v;
+    (void)self;
+    if (sc_no_kwargs(vm, "hash", kwnames) || sc_arg_count(vm, "hash", nargs, 1, 1) ||
+        sc_hash_of(vm, args[0], &v))
+        return -1;
+    return sc_int_new(vm, v, out);
+}
+
+static int bi_round(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    static const char *const allowed[] = {"number", "ndigits", NULL};
+    (void)self;
+    if (check_kwargs(vm, "round", kwnames, allowed))
+        return -1;
+    int npos = npos_of(nargs, kwnames);
+    if (npos < 1 || npos > 2)
+        return sc_arg_count(vm, "round", npos, 1, 2);
+    hd_obj_t *x = args[0], *nd = npos == 2 ? args[1] : NULL;
+    if (x->type == HD_T_INT || x->type == HD_T_BOOL) {
+        if (!nd || nd == vm->h->none)
+            return x->type == HD_T_BOOL ? sc_int_new(vm, ((hd_int_obj_t *)x)->size != 0, out)
+                                        : ret(x, out);
+        return ret(x, out);
+    }
+    if (x->type != HD_T_FLOAT)
+        return sc_raise(vm, EXC_TYPEERROR, "type %s doesn't define __round__ method",
+                        sc_tname(vm, x));
+    double v = ((hd_float_obj_t *)x)->value;
+    if (!nd || nd == vm->h->none) {
+        if (isnan(v))
+            return sc_raise(vm, EXC_VALUEERROR, "cannot convert float NaN to integer");
+        if (isinf(v))
+            return sc_raise(vm, EXC_OVERFLOWERROR, "cannot convert float infinity to integer");
+        double r = nearbyint(v); /* round half to even */
+        return sc_int_new(vm, (int64_t)r, out);
+    }
+    int64_t n;
+    if (index_arg(vm, nd, &n))
+        return -1;
+    char buf[64];
+    snprintf(buf, sizeof(buf), "%.*f", (int)(n < 0 ? 0 : n > 30 ? 30 : n), v);
+    int rc = hd_float_new(vm->h, strtod(buf, NULL), out);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+static int bi_chr(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    int64_t v;
+    (void)self;
+    if (sc_no_kwargs(vm, "chr", kwnames) || sc_arg_count(vm, "chr", nargs, 1, 1) ||
+        index_arg(vm, args[0], &v))
+        return -1;
+    if (v < 0 || v > 0x10ffff)
+        return sc_raise(vm, EXC_VALUEERROR, "chr() arg not in range(0x110000)");
+    uint32_t c = (uint32_t)v;
+    int rc = hd__str_from_cps(vm->h, &c, 1, out);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+static int bi_ord(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (sc_no_kwargs(vm, "ord", kwnames) || sc_arg_count(vm, "ord", nargs, 1, 1))
+        return -1;
+    hd_obj_t *s = args[0];
+    if (s->type == HD_T_STR && hd_len(s) == 1)
+        return sc_int_new(vm, hd__str_char(s, 0), out);
+    if (s->type == HD_T_BYTES && hd_len(s) == 1)
+        return sc_int_new(vm, (unsigned char)((hd_bytes_obj_t *)s)->data[0], out);
+    if (s->type == HD_T_STR || s->type == HD_T_BYTES)
+        return sc_raise(vm, EXC_TYPEERROR,
+                        "ord() expected a character, but string of length %lld "
+                        "found",
+                        (long long)hd_len(s));
+    return sc_raise(vm, EXC_TYPEERROR, "ord() expected string of length 1, but %s found",
+                    sc_tname(vm, s));
+}
+
+static int bi_divmod(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (sc_no_kwargs(vm, "divmod", kwnames) || sc_arg_count(vm, "divmod", nargs, 2, 2))
+        return -1;
+    hd_obj_t *q, *r;
+    if (sc_binary_op(vm, BO_FLOORDIV, false, args[0], args[1], &q)) {
+        if (vm->exc == EXC_ZERODIVISIONERROR && args[0]->type != HD_T_FLOAT &&
+            args[1]->type != HD_T_FLOAT) {
+            sc_clear_exc(vm);
+            return sc_raise(vm, EXC_ZERODIVISIONERROR, "integer division or modulo by zero");
+        }
+        if (vm->exc == EXC_TYPEERROR) {
+            sc_clear_exc(vm);
+            return sc_raise(vm, EXC_TYPEERROR,
+                            "unsupported operand type(s) for divmod(): '%s' and '%s'",
+                            sc_tname(vm, args[0]), sc_tname(vm, args[1]));
+        }
+        return -1;
+    }
+    if (sc_binary_op(vm, BO_MOD, false, args[0], args[1], &r)) {
+        hd__decref(vm->h, q);
+        return -1;
+    }
+    hd_obj_t *pair[2] = {q, r};
+    int rc = hd_tuple_new(vm->h, 2, pair, out);
+    hd__decref(vm->h, q);
+    hd__decref(vm->h, r);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+static int bi_pow(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (sc_no_kwargs(vm, "pow", kwnames) || sc_arg_count(vm, "pow", nargs, 2, 3))
+        return -1;
+    if (nargs == 3 && args[2] != vm->h->none) {
+        int64_t b, e, m;
+        if (index_arg(vm, args[0], &b) || index_arg(vm, args[1], &e) || index_arg(vm, args[2], &m))
+            return -1;
+        if (m == 0)
+            return sc_raise(vm, EXC_VALUEERROR, "pow() 3rd argument cannot be 0");
+        if (e < 0)
+            return sc_raise(vm, EXC_VALUEERROR,
+                            "pow() negative exponent with a modulus is not supported by the heap "
+                            "script language");
+        __int128 r = 1, x = ((b % m) + m) % m;
+        for (; e > 0; e >>= 1, x = x * x % m)
+            if (e & 1)
+                r = r * x % m;
+        int64_t res = (int64_t)r;
+        if (res && ((res < 0) != (m < 0)))
+            res += m;
+        return sc_int_new(vm, res, out);
+    }
+    return sc_binary_op(vm, BO_POW, false, args[0], args[1], out);
+}
+
+static int allany_item(sc_vm_t *vm, hd_obj_t *item, void *arg)
+{
+    int *want = arg; /* want[0]: the truth that stops; want[1]: found */
+    int t = sc_truth(vm, item);
+    if (t < 0)
+        return -1;
+    if (t == want[0]) {
+        want[1] = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static int allany(sc_vm_t *vm, const char *fname, int stop, ARGS)
+{
+    int want[2] = {stop, 0};
+    if (sc_no_kwargs(vm, fname, kwnames) || sc_arg_count(vm, fname, nargs, 1, 1) ||
+        iterate(vm, args[0], allany_item, want))
+        return -1;
+    return ret_bool(vm, stop ? want[1] : !want[1], out);
+}
+
+static int bi_all(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    return allany(vm, "all", 0, args, nargs, kwnames, out);
+}
+
+static int bi_any(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    return allany(vm, "any", 1, args, nargs, kwnames, out);
+}
+
+static int bi_format(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (sc_no_kwargs(vm, "format", kwnames) || sc_arg_count(vm, "format", nargs, 1, 2))
+        return -1;
+    if (nargs == 2 && args[1]->type != HD_T_STR)
+        return sc_raise(vm, EXC_TYPEERROR, "format() argument 2 must be str, not %s",
+                        sc_tname(vm, args[1]));
+    return sc_format(vm, args[0], nargs == 2 ? args[1] : NULL, out);
+}
+
+static int bi_build_class(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (kwnames && hd_len(kwnames))
+        return sc_raise(vm, EXC_TYPEERROR,
+                        "class keywords (metaclass=...) are not supported by the heap script "
+                        "language");
+    if (nargs < 2)
+        return sc_raise(vm, EXC_TYPEERROR, "__build_class__: not enough arguments");
+    return sc_build_class(vm, args[0], args[1], args + 2, nargs - 2, out);
+}
+
+/* ---- types ---- */
+
+/* sc_list_new_generic: list() allocates with PyType_GenericAlloc (never
+ * from the free list), tracked */
+int sc_list_new_generic(sc_vm_t *vm, hd_obj_t **out)
+{
+    hd_obj_t *o;
+    int rc = hd__obj_alloc(vm->h, HD_T_LIST, sizeof(hd_gc_t) + sizeof(hd_list_obj_t),
+                           sizeof(hd_gc_t), &o);
+    if (rc)
+        return sc_nomem(vm, rc);
+    hd_list_obj_t *l = (hd_list_obj_t *)o;
+    l->size = 0;
+    l->items = NULL;
+    l->allocated = 0;
+    hd__gc_track(vm->h, o);
+    *out = o;
+    return 0;
+}
+
+static int dict_new_generic(sc_vm_t *vm, hd_obj_t **out)
+{
+    hd_obj_t *o;
+    int rc = hd__obj_alloc(vm->h, HD_T_DICT, sizeof(hd_gc_t) + sizeof(hd_dict_obj_t),
+                           sizeof(hd_gc_t), &o);
+    if (rc)
+        return sc_nomem(vm, rc);
+    memset(HD_GC(o), 0, sizeof(hd_gc_t));
+    hd_dict_obj_t *d = (hd_dict_obj_t *)o;
+    d->used = 0;
+    d->version = 0;
+    d->keys = vm->h->empty_keys;
+    d->values = NULL;
+    *out = o;
+    return 0;
+}
+
+static int int_from_str(sc_vm_t *vm, hd_obj_t *s, int base, hd_obj_t **out)
+{
+    size_t len;
+    char *t = sc_str_utf8(vm, s, &len);
+    if (!t)
+        return sc_nomem(vm, HD_ENOMEM);
+    char *p = t, *e = t + len;
+    while (p < e && (*p == ' ' || *p == '\t' || *p == '\n'))
+        p++;
+    while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n'))
+        e--;
+    bool neg = p < e && *p == '-';
+    if (p < e && (*p == '-' || *p == '+'))
+        p++;
+    if (base == 0 || base == 16 || base == 8 || base == 2) {
+        if (e - p > 2 && p[0] == '0' && strchr("xXoObB", p[1])) {
+            int b = strchr("xX", p[1]) ? 16 : strchr("oO", p[1]) ? 8 : 2;
+            if (base == 0 || base == b) {
+                base = b;
+                p += 2;
+            }
+        }
+        if (base == 0)
+            base = 10;
+    }
+    __int128 v = 0;
+    bool ok = p < e, big = false;
+    for (char *q = p; q < e && ok; q++) {
+        if (*q == '_' && q > p && q + 1 < e && q[1] != '_')
+            continue;
+        int d = (*q >= '0' && *q <= '9')                   ? *q - '0'
+                : (*q | 0x20) >= 'a' && (*q | 0x20) <= 'z' ? (*q | 0x20) - 'a' + 10
+                                                           : 99;
+        ok = d < base;
+        v = v * base + d;
+        big |= v > (__int128)INT64_MAX;
+    }
+    int rc;
+    if (!ok) {
+        char shown[220];
+        snprintf(shown, sizeof(shown), "%.200s", t);
+        hd_mem_free(vm->h->mem, t);
+        hd_obj_t *r;
+        if (sc_str_new(vm, shown, strlen(shown), &r))
+            return -1;
+        sc_buf_t b = {0};
+        rc = sc_repr_buf(vm, r, &b);
+        hd__decref(vm->h, r);
+        if (!rc)
+            sc_raise(vm, EXC_VALUEERROR, "invalid literal for int() with base %d: %s", base, b.v);
+        hd_mem_free(vm->h->mem, b.v);
+        return -1;
+    }
+    hd_mem_free(vm->h->mem, t);
+    if (big)
+        return sc_raise(
+            vm, EXC_OVERFLOWERROR,
+            "int() of more than 18 digits is not supported by the heap script language");
+    return sc_int_new(vm, neg ? -(int64_t)v : (int64_t)v, out);
+}
+
+static int ty_int(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    static const char *const allowed[] = {"base", NULL};
+    if (check_kwargs(vm, "int", kwnames, allowed))
+        return -1;
+    int npos = npos_of(nargs, kwnames);
+    if (npos > 2)
+        return sc_raise(vm, EXC_TYPEERROR, "int() takes at most 2 arguments (%d given)", npos);
+    hd_obj_t *basearg = npos == 2 ? args[1] : kwarg(args, nargs, kwnames, "base");
+    if (npos == 0)
+        return sc_int_new(vm, 0, out);
+    hd_obj_t *x = args[0];
+    int64_t base = 10;
+    if (basearg) {
+        if (index_arg(vm, basearg, &base))
+            return -1;
+        if (x->type != HD_T_STR)
+            return sc_raise(vm, EXC_TYPEERROR, "int() can't convert non-string with explicit base");
+        if (base != 0 && (base < 2 || base > 36))
+            return sc_raise(vm, EXC_VALUEERROR, "int() base must be >= 2 and <= 36, or 0");
+    }
+    switch (x->type) {
+    case HD_T_INT:
+        return ret(x, out);
+    case HD_T_BOOL:
+        return sc_int_new(vm, ((hd_int_obj_t *)x)->size != 0, out);
+    case HD_T_FLOAT: {
+        double v = ((hd_float_obj_t *)x)->value;
+        if (isnan(v))
+            return sc_raise(vm, EXC_VALUEERROR, "cannot convert float NaN to integer");
+        if (isinf(v))
+            return sc_raise(vm, EXC_OVERFLOWERROR, "cannot convert float infinity to integer");
+        if (fabs(v) >= 9.2e18)
+            return sc_raise(vm, EXC_OVERFLOWERROR,
+                            "int() of a float this large is not supported by the heap script "
+                            "language");
+        return sc_int_new(vm, (int64_t)v, out);
+    }
+    case HD_T_STR:
+        return int_from_str(vm, x, (int)base, out);
+    }
+    return sc_raise(vm, EXC_TYPEERROR,
+                    "int() argument must be a string, a bytes-like object or a real number, not "
+                    "'%s'",
+                    sc_tname(vm, x));
+}
+
+static int ty_float(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (sc_no_kwargs(vm, "float", kwnames))
+        return -1;
+    if (nargs > 1)
+        return sc_raise(vm, EXC_TYPEERROR, "float expected at most 1 argument, got %d", nargs);
+    double v = 0;
+    if (nargs == 1) {
+        hd_obj_t *x = args[0];
+        if (x->type == HD_T_FLOAT)
+            return ret(x, out);
+        if (x->type == HD_T_INT || x->type == HD_T_BOOL) {
+            sc_float_of(x, &v);
+            if (isinf(v))
+                return sc_raise(vm, EXC_OVERFLOWERROR, "int too large to convert to float");
+        } else if (x->type == HD_T_STR) {
+            size_t len;
+            char *t = sc_str_utf8(vm, x, &len), *end;
+            if (!t)
+                return sc_nomem(vm, HD_ENOMEM);
+            v = strtod(t, &end);
+            while (*end == ' ' || *end == '\n' || *end == '\t')
+                end++;
+            bool bad = end == t || *end;
+            if (bad) {
+                hd_obj_t *r;
+                sc_buf_t b = {0};
+                int rc = sc_repr(vm, x, &r);
+                if (!rc) {
+                    rc = sc_str_buf(vm, r, &b);
+                    hd__decref(vm->h, r);
+                }
+                if (!rc)
+                    sc_raise(vm, EXC_VALUEERROR, "could not convert string to float: %s", b.v);
+                hd_mem_free(vm->h->mem, b.v);
+                hd_mem_free(vm->h->mem, t);
+                return -1;
+            }
+            hd_mem_free(vm->h->mem, t);
+        } else {
+            return sc_raise(vm, EXC_TYPEERROR,
+                            "float() argument must be a string or a real number, not '%s'",
+                            sc_tname(vm, x));
+        }
+    }
+    int rc = hd_float_new(vm->h, v, out);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+static int ty_str(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (sc_no_kwargs(vm, "str", kwnames))
+        return -1;
+    if (nargs == 0)
+        return sc_str_new(vm, "", 0, out);
+    if (nargs == 2 && args[0]->type == HD_T_BYTES) {
+        hd_bytes_obj_t *b = (hd_bytes_obj_t *)args[0];
+        return sc_str_new(vm, b->data, (size_t)b->size, out);
+    }
+    if (nargs > 1)
+        return sc_raise(vm, EXC_TYPEERROR, "str() takes at most 1 argument (%d given)", nargs);
+    if (args[0]->type == HD_T_INT)
+        return sc_int_str(vm, args[0], out);
+    return sc_str(vm, args[0], out);
+}
+
+static int ty_bool(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (sc_no_kwargs(vm, "bool", kwnames) || (nargs > 1 && sc_arg_count(vm, "bool", nargs, 0, 1)))
+        return -1;
+    int t = nargs ? sc_truth(vm, args[0]) : 0;
+    if (t < 0)
+        return -1;
+    return ret_bool(vm, t, out);
+}
+
+static int bytes_item(sc_vm_t *vm, hd_obj_t *item, void *arg)
+{
+    sc_buf_t *b = arg;
+    int64_t v;
+    if (index_arg(vm, item, &v))
+        return -1;
+    if (v < 0 || v > 255)
+        return sc_raise(vm, EXC_VALUEERROR, "bytes must be in range(0, 256)");
+    char c = (char)v;
+    return sc_buf_put(vm, b, &c, 1);
+}
+
+static int ty_bytes(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (sc_no_kwargs(vm, "bytes", kwnames))
+        return -1;
+    sc_buf_t b = {0};
+    int rc = 0;
+    if (nargs >= 1) {
+        hd_obj_t *x = args[0];
+        if (x->type == HD_T_STR) {
+            if (nargs < 2) {
+                return sc_raise(vm, EXC_TYPEERROR, "string argument without an encoding");
+            }
+            size_t len;
+            char *t = sc_str_utf8(vm, x, &len);
+            if (!t)
+                return sc_nomem(vm, HD_ENOMEM);
+            rc = sc_buf_put(vm, &b, t, len);
+            hd_mem_free(vm->h->mem, t);
+        } else if (x->type == HD_T_INT) {
+            int64_t n;
+            if (index_arg(vm, x, &n))
+                return -1;
+            if (n < 0)
+                return sc_raise(vm, EXC_VALUEERROR, "negative count");
+            if (n > (1 << 28))
+                return sc_raise(vm, EXC_MEMORYERROR, "%s", "");
+            char *z = hd_mem_calloc(vm->h->mem, (size_t)n + 1, 1);
+            if (!z)
+                return sc_nomem(vm, HD_ENOMEM);
+            rc = sc_buf_put(vm, &b, z, (size_t)n);
+            hd_mem_free(vm->h->mem, z);
+        } else if (x->type == HD_T_BYTES) {
+            return ret(x, out);
+        } else {
+            rc = iterate(vm, x, bytes_item, &b);
+        }
+    }
+    if (!rc) {
+        int r = hd_bytes_new(vm->h, b.v ? b.v : "", b.n, out);
+        rc = r ? sc_nomem(vm, r) : 0;
+    }
+    hd_mem_free(vm->h->mem, b.v);
+    return rc;
+}
+
+static int ty_list(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (sc_no_kwargs(vm, "list", kwnames))
+        return -1;
+    if (nargs > 1)
+        return sc_raise(vm, EXC_TYPEERROR, "list expected at most 1 argument, got %d", nargs);
+    if (nargs == 0)
+        return sc_list_new_generic(vm, out);
+    return sc_list_from(vm, args[0], out);
+}
+
+static int ty_tuple(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (sc_no_kwargs(vm, "tuple", kwnames))
+        return -1;
+    if (nargs > 1)
+        return sc_raise(vm, EXC_TYPEERROR, "tuple expected at most 1 argument, got %d", nargs);
+    if (nargs == 0)
+        return ret(vm->h->empty_tuple, out);
+    if (args[0]->type == HD_T_TUPLE)
+        return ret(args[0], out);
+    hd_obj_t *l;
+    if (args[0]->type == HD_T_LIST) {
+        l = args[0];
+        hd__incref(l);
+    } else if (sc_list_from(vm, args[0], &l)) {
+        return -1;
+    }
+    hd_list_obj_t *lo = (hd_list_obj_t *)l;
+    int rc = hd_tuple_new(vm->h, (size_t)lo->size, lo->items, out);
+    hd__decref(vm->h, l);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+static int dict_pair(sc_vm_t *vm, hd_obj_t *item, void *arg)
+{
+    hd_obj_t *d = arg, *kv[2];
+    hd_obj_t *seq = item;
+    if ((seq->type != HD_T_TUPLE && seq->type != HD_T_LIST) || hd_len(seq) != 2) {
+        if (seq->type == HD_T_TUPLE || seq->type == HD_T_LIST)
+            return sc_raise(vm, EXC_VALUEERROR,
+                            "dictionary update sequence element #0 has length %lld; 2 is required",
+                            (long long)hd_len(seq));
+        return sc_raise(vm, EXC_TYPEERROR,
+                        "cannot convert dictionary update sequence element #0 to a sequence");
+    }
+    hd_seq_getitem(seq, 0, &kv[0]);
+    hd_seq_getitem(seq, 1, &kv[1]);
+    return sc_setitem(vm, d, kv[0], kv[1]);
+}
+
+static int ty_dict(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    int npos = npos_of(nargs, kwnames), nkw = nargs - npos;
+    if (npos > 1)
+        return sc_raise(vm, EXC_TYPEERROR, "dict expected at most 1 argument, got %d", npos);
+    hd_obj_t *d = NULL;
+    if (dict_new_generic(vm, &d))
+        return -1;
+    int rc = 0;
+    if (npos == 1) {
+        hd_obj_t *src = args[0];
+        if (src->type == HD_T_DICT) {
+            int r = hd_dict_update(vm->h, d, src);
+            rc = r == HD_ETYPE ? sc_raise(vm, EXC_TYPEERROR, "unhashable type")
+                 : r           ? sc_nomem(vm, r)
+                               : 0;
+        } else {
+            rc = iterate(vm, src, dict_pair, d);
+        }
+    }
+    for (int i = 0; i < nkw && !rc; i++)
+        rc = sc_setitem(vm, d, ((hd_tuple_obj_t *)kwnames)->items[i], args[npos + i]);
+    if (rc) {
+        hd__decref(vm->h, d);
+        return -1;
+    }
+    *out = d;
+    return 0;
+}
+
+static int set_item(sc_vm_t *vm, hd_obj_t *item, void *arg)
+{
+    int64_t hash;
+    if (sc_hash_of(vm, item, &hash))
+        return -1;
+    int rc = hd_set_add(vm->h, arg, item);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+static int ty_set(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (sc_no_kwargs(vm, "set", kwnames))
+        return -1;
+    if (nargs > 1)
+        return sc_raise(vm, EXC_TYPEERROR, "set expected at most 1 argument, got %d", nargs);
+    hd_obj_t *s;
+    int rc = hd_set_new(vm->h, 0, NULL, &s);
+    if (rc)
+        return sc_nomem(vm, rc);
+    if (nargs && iterate(vm, args[0], set_item, s)) {
+        hd__decref(vm->h, s);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+static int ty_object(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self, (void)args;
+    if (nargs || (kwnames && hd_len(kwnames)))
+        return sc_raise(vm, EXC_TYPEERROR, "object() takes no arguments");
+    int rc = hd_object_new(vm->h, out);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+static int ty_type(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (sc_no_kwargs(vm, "type", kwnames))
+        return -1;
+    if (nargs == 3)
+        return sc_raise(vm, EXC_TYPEERROR,
+                        "type(name, bases, dict) is not supported by the heap script language");
+    if (nargs != 1)
+        return sc_raise(vm, EXC_TYPEERROR, "type() takes 1 or 3 arguments");
+    return ret(sc_type_of(vm, args[0]), out);
+}
+
+static int ty_range(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (sc_no_kwargs(vm, "range", kwnames))
+        return -1;
+    if (nargs < 1 || nargs > 3)
+        return sc_raise(vm, EXC_TYPEERROR,
+                        nargs < 1 ? "range expected at least 1 argument, got %d"
+                                  : "range expected at most 3 arguments, got %d",
+                        nargs);
+    int64_t v[3] = {0, 0, 1};
+    for (int i = 0; i < nargs; i++)
+        if (index_arg(vm, args[i], &v[nargs == 1 ? 1 : i]))
+            return -1;
+    if (v[2] == 0)
+        return sc_raise(vm, EXC_VALUEERROR, "range() arg 3 must not be zero");
+    int rc = hd__range_new(vm->h, v[0], v[1], v[2], out);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+static int ty_slice(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (sc_no_kwargs(vm, "slice", kwnames) || sc_arg_count(vm, "slice", nargs, 1, 3))
+        return -1;
+    hd_obj_t *a = nargs == 1 ? NULL : args[0], *b = nargs == 1 ? args[0] : args[1];
+    int rc = hd__slice_new(vm->h, a, b, nargs == 3 ? args[2] : NULL, out);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+/* ---- the table ---- */
+
+const sc_builtin_def_t sc_builtin_defs[SC_NBUILTINS] = {
+#define SC_BI_DEF(id, name, kind, module, owner, flags, fn)                                        \
+    [SC_BI_##id] = {name, kind, module, owner, flags, fn},
+    SC_BUILTINS(SC_BI_DEF)
+#undef SC_BI_DEF
+};

@@ -1,0 +1,996 @@
+/*
+ * format.c: str(), repr() and format() of every object, with CPython
+ * 3.11's text, and the model of sys.stdout that print() writes through.
+ *
+ * repr of containers follows Py_ReprEnter: an object already being
+ * printed shows as [...], (...) or {...}. Nesting counts against the
+ * recursion limit (RecursionError "while getting the repr of an object"),
+ * so a deeply nested list cannot exhaust the C stack. The first container
+ * repr of a heap makes what CPython makes on the first one of a process:
+ * the thread state's dict and its "Py_Repr" list (a generation-0 count of
+ * one, and two objects that stay), and every container repr appends itself
+ * to that list and removes itself after, as Py_ReprEnter/Leave do.
+ *
+ * Classes may define __repr__ and __str__; format() calls __format__ only
+ * through object.__format__'s rules (an empty spec means str()).
+ *
+ * sys.stdout: when stdout is a pipe, TextIOWrapper.write keeps the text it
+ * has not yet passed on in `pending_bytes`: the first str itself, then a
+ * list of them, flushed (and freed) once 8192 bytes are pending. print()
+ * therefore allocates a list now and then and keeps its strs alive for a
+ * while; PyFile_WriteObject also looks up `write` each time, making and
+ * dropping a bound method. sc_write_str does all of that with real objects
+ * (state->pending), so the generation-0 count and tracemalloc see what
+ * python3 does; the text itself goes straight into the run's output.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bigint.h"
+#include "impl.h"
+#include "strbuf.h"
+#include "vm.h"
+
+#define CHUNK_SIZE 8192 /* TextIOWrapper's chunk_size */
+
+/* ---- buffers ---- */
+
+int sc_buf_put(sc_vm_t *vm, sc_buf_t *b, const char *s, size_t n)
+{
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 256;
+        while (cap < b->n + n + 1)
+            cap *= 2;
+        char *v = hd_mem_realloc(vm->h->mem, b->v, cap);
+        if (!v)
+            return sc_nomem(vm, HD_ENOMEM);
+        b->v = v;
+        b->cap = cap;
+    }
+    memcpy(b->v + b->n, s, n);
+    b->n += n;
+    b->v[b->n] = '\0';
+    return 0;
+}
+
+static int buf_puts(sc_vm_t *vm, sc_buf_t *b, const char *s)
+{
+    return sc_buf_put(vm, b, s, strlen(s));
+}
+
+static int buf_printf(sc_vm_t *vm, sc_buf_t *b, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int buf_printf(sc_vm_t *vm, sc_buf_t *b, const char *fmt, ...)
+{
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+    va_end(ap);
+    return sc_buf_put(vm, b, tmp, (size_t)(n < (int)sizeof(tmp) ? n : (int)sizeof(tmp) - 1));
+}
+
+/* str_text: a str's UTF-8 into the buffer */
+static int put_str(sc_vm_t *vm, sc_buf_t *b, hd_obj_t *s)
+{
+    long n = hd_str_utf8(s, NULL, 0);
+    if (b->n + (size_t)n + 1 > b->cap && sc_buf_put(vm, b, "", 0) == 0) {
+        size_t cap = b->cap;
+        while (cap < b->n + (size_t)n + 1)
+            cap *= 2;
+        char *v = hd_mem_realloc(vm->h->mem, b->v, cap);
+        if (!v)
+            return sc_nomem(vm, HD_ENOMEM);
+        b->v = v;
+        b->cap = cap;
+    }
+    hd_str_utf8(s, b->v + b->n, (size_t)n + 1);
+    b->n += (size_t)n;
+    return 0;
+}
+
+char *sc_str_utf8(sc_vm_t *vm, hd_obj_t *s, size_t *len)
+{
+    long n = hd_str_utf8(s, NULL, 0);
+    char *p = hd_mem_malloc(vm->h->mem, (size_t)n + 1);
+    if (p)
+        hd_str_utf8(s, p, (size_t)n + 1);
+    if (len)
+        *len = (size_t)n;
+    return p;
+}
+
+int sc_str_new(sc_vm_t *vm, const char *s, size_t n, hd_obj_t **out)
+{
+    int rc = hd_str_new(vm->h, s, n, out);
+    if (rc == HD_EINVAL)
+        return sc_raise(vm, EXC_UNICODEERROR, "invalid UTF-8");
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+/* fresh_str: a new str object even for one ASCII character (what
+ * PyUnicode_New + a copy gives, e.g. str(5)): never the shared one. */
+static int fresh_str(sc_vm_t *vm, const char *s, size_t n, hd_obj_t **out)
+{
+    bool ascii = true;
+    for (size_t i = 0; i < n; i++)
+        ascii &= (unsigned char)s[i] < 0x80;
+    if (n != 1 || !ascii)
+        return sc_str_new(vm, s, n, out);
+    hd_obj_t *o;
+    int rc = hd__obj_alloc(vm->h, HD_T_STR, HD_STR_ASCII_HEADER + 2, 0, &o);
+    if (rc)
+        return sc_nomem(vm, rc);
+    hd_str_obj_t *so = (hd_str_obj_t *)o;
+    so->length = 1;
+    so->hash = -1;
+    so->state = 1 | HD_STR_ASCII;
+    so->pad = 0;
+    so->wstr = 0;
+    char *d = (char *)o + HD_STR_ASCII_HEADER;
+    d[0] = s[0];
+    d[1] = '\0';
+    *out = o;
+    return 0;
+}
+
+/* ---- repr of atoms (through repr.c) ---- */
+
+static int atom_repr(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
+{
+    size_t need = 64;
+    if (o->type == HD_T_STR)
+        need = (size_t)hd_len(o) * 10 + 8;
+    else if (o->type == HD_T_BYTES)
+        need = (size_t)hd_len(o) * 4 + 8;
+    else if (o->type == HD_T_INT) {
+        int64_t nd = ((hd_int_obj_t *)o)->size;
+        need = (size_t)(nd < 0 ? -nd : nd) * 10 + 8;
+    }
+    char stack[256], *tmp = need <= sizeof(stack) ? stack : hd_mem_malloc(vm->h->mem, need);
+    if (!tmp)
+        return sc_nomem(vm, HD_ENOMEM);
+    hd_strbuf_t sb;
+    hd__sb_init(&sb, tmp, need);
+    hd__repr(vm->h, o, &sb, 0);
+    int rc = sc_buf_put(vm, b, tmp, sb.len);
+    if (tmp != stack)
+        hd_mem_free(vm->h->mem, tmp);
+    return rc;
+}
+
+/* ---- the Py_Repr list ---- */
+
+static int repr_enter(sc_vm_t *vm, hd_obj_t *o, bool *recursive)
+{
+    sc_state_t *st = vm->st;
+    hd_heap_t *h = vm->h;
+    *recursive = false;
+    if (vm->depth + 1 >= vm->limit)
+        return sc_raise(vm, EXC_RECURSIONERROR,
+                        "maximum recursion depth exceeded while getting the repr of an object");
+    if (!st->repr_dict_made) {
+        hd_obj_t *d, *l, *k;
+        int rc = hd_dict_new(h, 0, NULL, NULL, &d);
+        if (rc)
+            return sc_nomem(vm, rc);
+        if ((rc = hd_list_new(h, 0, NULL, &l))) {
+            hd__decref(h, d);
+            return sc_nomem(vm, rc);
+        }
+        if ((rc = hd_str_new(h, "Py_Repr", 7, &k)) == 0) {
+            rc = hd_dict_setitem(h, d, k, l);
+            hd__decref(h, k);
+        }
+        hd__decref(h, l);
+        if (rc) {
+            hd__decref(h, d);
+            return sc_nomem(vm, rc);
+        }
+        st->repr_list_owner = d;
+        st->repr_list = l;
+        st->repr_dict_made = true;
+    }
+    hd_list_obj_t *l = (hd_list_obj_t *)st->repr_list;
+    for (int64_t i = l->size; i-- > 0;)
+        if (l->items[i] == o) {
+            *recursive = true;
+            return 0;
+        }
+    int rc = hd_list_append(h, st->repr_list, o);
+    if (rc)
+        return sc_nomem(vm, rc);
+    vm->depth++;
+    return 0;
+}
+
+static void repr_leave(sc_vm_t *vm, hd_obj_t *o)
+{
+    hd_list_obj_t *l = (hd_list_obj_t *)vm->st->repr_list;
+    vm->depth--;
+    for (int64_t i = l->size; i-- > 0;) {
+        if (l->items[i] == o) {
+            hd_obj_t *x;
+            if (hd_list_pop(vm->h, vm->st->repr_list, i, &x) == 0)
+                hd__decref(vm->h, x);
+            return;
+        }
+    }
+}
+
+/* ---- repr ---- */
+
+static int repr_items(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
+{
+    int64_t n = hd_len(o);
+    for (int64_t i = 0; i < n && i < hd_len(o); i++) {
+        hd_obj_t *item;
+        hd_seq_getitem(o, i, &item);
+        hd__incref(item);
+        int rc = (i ? buf_puts(vm, b, ", ") : 0) || sc_repr_buf(vm, item, b);
+        hd__decref(vm->h, item);
+        if (rc)
+            return -1;
+    }
+    return 0;
+}
+
+static int repr_dict(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
+{
+    int64_t pos = 0;
+    hd_obj_t *k, *v;
+    bool first = true;
+    while (hd_dict_next(o, &pos, &k, &v)) {
+        hd__incref(k);
+        hd__incref(v);
+        int rc = (!first && buf_puts(vm, b, ", ")) || sc_repr_buf(vm, k, b) ||
+                 buf_puts(vm, b, ": ") || sc_repr_buf(vm, v, b);
+        hd__decref(vm->h, k);
+        hd__decref(vm->h, v);
+        if (rc)
+            return -1;
+        first = false;
+    }
+    return 0;
+}
+
+static int repr_set(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
+{
+    int64_t pos = 0;
+    hd_obj_t *k;
+    bool first = true;
+    while (hd_set_next(o, &pos, &k)) {
+        hd__incref(k);
+        int rc = (!first && buf_puts(vm, b, ", ")) || sc_repr_buf(vm, k, b);
+        hd__decref(vm->h, k);
+        if (rc)
+            return -1;
+        first = false;
+    }
+    return 0;
+}
+
+static int repr_container(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
+{
+    static const char *const open[] = {"[", "(", "{", "{"}, *const close[] = {"]", ")", "}", "}"};
+    int k = o->type == HD_T_LIST ? 0 : o->type == HD_T_TUPLE ? 1 : o->type == HD_T_DICT ? 2 : 3;
+    int64_t n = hd_len(o);
+    if (n == 0)
+        return buf_puts(vm, b, k == 0 ? "[]" : k == 1 ? "()" : k == 2 ? "{}" : "set()");
+    bool rec;
+    if (repr_enter(vm, o, &rec))
+        return -1;
+    if (rec)
+        return buf_puts(vm, b, k == 0 ? "[...]" : k == 1 ? "(...)" : k == 2 ? "{...}" : "set(...)");
+    int rc = buf_puts(vm, b, open[k]);
+    if (!rc)
+        rc = k < 2 ? repr_items(vm, o, b) : k == 2 ? repr_dict(vm, o, b) : repr_set(vm, o, b);
+    if (!rc && k == 1 && n == 1)
+        rc = buf_puts(vm, b, ",");
+    if (!rc)
+        rc = buf_puts(vm, b, close[k]);
+    repr_leave(vm, o);
+    return rc;
+}
+
+static int repr_view(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
+{
+    hd_obj_t *d = ((hd_dictview_obj_t *)o)->dict;
+    bool rec;
+    if (buf_printf(vm, b, "%s(", sc_tname(vm, o)))
+        return -1;
+    if (repr_enter(vm, o, &rec))
+        return -1;
+    if (rec)
+        return buf_puts(vm, b, "...)");
+    int rc = buf_puts(vm, b, "[");
+    int64_t pos = 0;
+    hd_obj_t *k, *v;
+    for (bool first = true; !rc && hd_dict_next(d, &pos, &k, &v); first = false) {
+        if (!first)
+            rc = buf_puts(vm, b, ", ");
+        if (!rc && o->aux == HD_DICT_ITEMS)
+            rc = buf_puts(vm, b, "(") || sc_repr_buf(vm, k, b) || buf_puts(vm, b, ", ") ||
+                 sc_repr_buf(vm, v, b) || buf_puts(vm, b, ")");
+        else if (!rc)
+            rc = sc_repr_buf(vm, o->aux == HD_DICT_VALUES ? v : k, b);
+    }
+    if (!rc)
+        rc = buf_puts(vm, b, "])");
+    repr_leave(vm, o);
+    return rc ? -1 : 0;
+}
+
+/* call_dunder: o.__repr__() / __str__() of a class; 1 when the class has
+ * none */
+static int call_dunder(sc_vm_t *vm, hd_obj_t *o, const char *name, sc_buf_t *b)
+{
+    hd_obj_t *fn = sc_class_lookup(vm, hd_obj_class(vm->h, o), name), *res;
+    if (!fn || fn->type != HD_T_FUNCTION)
+        return 1;
+    if (vm->depth + 1 >= vm->limit)
+        return sc_raise(vm, EXC_RECURSIONERROR,
+                        "maximum recursion depth exceeded while calling a "
+                        "Python object");
+    if (sc_call(vm, fn, &o, 1, NULL, &res))
+        return -1;
+    if (res->type != HD_T_STR) {
+        sc_raise(vm, EXC_TYPEERROR, "%s returned non-string (type %s)", name, sc_tname(vm, res));
+        hd__decref(vm->h, res);
+        return -1;
+    }
+    int rc = put_str(vm, b, res);
+    hd__decref(vm->h, res);
+    return rc;
+}
+
+int sc_repr_buf(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
+{
+    switch (o->type) {
+    case HD_T_LIST:
+    case HD_T_TUPLE:
+    case HD_T_DICT:
+    case HD_T_SET:
+        return repr_container(vm, o, b);
+    case HD_T_DICTVIEW:
+        return repr_view(vm, o, b);
+    case HD_T_INSTANCE: {
+        int rc = call_dunder(vm, o, "__repr__", b);
+        if (rc <= 0)
+            return rc;
+        rc = sc_special_repr(vm, o, b);
+        if (rc <= 0)
+            return rc;
+        return buf_printf(vm, b, "<__main__.%s object at 0x%llx>", hd_obj_type_name(vm->h, o),
+                          (unsigned long long)hd_obj_addr(vm->h, o));
+    }
+    case HD_T_METHOD: {
+        hd_method_obj_t *m = (hd_method_obj_t *)o;
+        hd_obj_t *qn = m->func->type == HD_T_FUNCTION ? ((hd_func_obj_t *)m->func)->qualname : NULL;
+        int rc = buf_puts(vm, b, "<bound method ") ||
+                 (qn ? put_str(vm, b, qn) : buf_puts(vm, b, "?")) || buf_puts(vm, b, " of ") ||
+                 sc_repr_buf(vm, m->self, b) || buf_puts(vm, b, ">");
+        return rc ? -1 : 0;
+    }
+    }
+    return atom_repr(vm, o, b);
+}
+
+int sc_str_buf(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
+{
+    if (o->type == HD_T_STR)
+        return put_str(vm, b, o);
+    if (o->type == HD_T_INSTANCE) {
+        int rc = call_dunder(vm, o, "__str__", b);
+        if (rc <= 0)
+            return rc;
+    }
+    return sc_repr_buf(vm, o, b);
+}
+
+static int to_str(sc_vm_t *vm, hd_obj_t *o, bool repr, hd_obj_t **out)
+{
+    sc_buf_t b = {0};
+    int rc = repr ? sc_repr_buf(vm, o, &b) : sc_str_buf(vm, o, &b);
+    if (!rc)
+        rc = fresh_str(vm, b.v ? b.v : "", b.n, out);
+    hd_mem_free(vm->h->mem, b.v);
+    return rc;
+}
+
+int sc_repr(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **out)
+{
+    return to_str(vm, o, true, out);
+}
+
+int sc_str(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **out)
+{
+    if (o->type == HD_T_STR) {
+        hd__incref(o);
+        *out = o;
+        return 0;
+    }
+    if (o->type == HD_T_FLOAT || o->type == HD_T_BOOL || o->type == HD_T_NONE) {
+        sc_buf_t b = {0};
+        int rc = atom_repr(vm, o, &b);
+        if (!rc)
+            rc = sc_str_new(vm, b.v, b.n, out);
+        hd_mem_free(vm->h->mem, b.v);
+        return rc;
+    }
+    return to_str(vm, o, false, out);
+}
+
+/* ---- format specs ---- */
+
+typedef struct spec {
+    char fill, align, sign, type, grouping;
+    bool alt, zero;
+    int width, precision;
+} spec_t;
+
+static int parse_spec(sc_vm_t *vm, const char *s, spec_t *p)
+{
+    memset(p, 0, sizeof(*p));
+    p->fill = ' ';
+    p->precision = -1;
+    size_t n = strlen(s);
+    if (n >= 2 && strchr("<>=^", s[1])) {
+        p->fill = s[0];
+        p->align = s[1];
+        s += 2;
+    } else if (n >= 1 && strchr("<>=^", s[0])) {
+        p->align = s[0];
+        s++;
+    }
+    if (*s == '+' || *s == '-' || *s == ' ')
+        p->sign = *s++;
+    if (*s == '#') {
+        p->alt = true;
+        s++;
+    }
+    if (*s == '0') {
+        p->zero = true;
+        s++;
+    }
+    while (*s >= '0' && *s <= '9')
+        p->width = p->width * 10 + (*s++ - '0');
+    if (*s == ',' || *s == '_')
+        p->grouping = *s++;
+    if (*s == '.') {
+        s++;
+        if (!(*s >= '0' && *s <= '9'))
+            return sc_raise(vm, EXC_VALUEERROR, "Format specifier missing precision");
+        p->precision = 0;
+        while (*s >= '0' && *s <= '9')
+            p->precision = p->precision * 10 + (*s++ - '0');
+    }
+    if (*s)
+        p->type = *s++;
+    if (*s)
+        return sc_raise(vm, EXC_VALUEERROR, "Invalid format specifier");
+    if (p->zero && !p->align) {
+        p->fill = '0';
+        p->align = '=';
+    }
+    return 0;
+}
+
+/* group: inserts separators every 3 digits into the digit run of s */
+static void group(char *out, const char *digits, char sep, int every)
+{
+    size_t n = strlen(digits), w = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i && (n - i) % (size_t)every == 0)
+            out[w++] = sep;
+        out[w++] = digits[i];
+    }
+    out[w] = '\0';
+}
+
+/* pad: sign + body aligned in the spec's width */
+static int pad(sc_vm_t *vm, const spec_t *p, const char *sign, const char *body, char def_align,
+               sc_buf_t *b)
+{
+    size_t len = strlen(sign) + strlen(body);
+    int fill = p->width > (int)len ? p->width - (int)len : 0;
+    char align = p->align ? p->align : def_align;
+    int left = align == '>' ? fill : align == '^' ? fill / 2 : 0;
+    int right = align == '<' ? fill : align == '^' ? fill - fill / 2 : 0;
+    int mid = align == '=' ? fill : 0;
+    int rc = 0;
+    for (int i = 0; i < left && !rc; i++)
+        rc = sc_buf_put(vm, b, &p->fill, 1);
+    if (!rc)
+        rc = buf_puts(vm, b, sign);
+    for (int i = 0; i < mid && !rc; i++)
+        rc = sc_buf_put(vm, b, &p->fill, 1);
+    if (!rc)
+        rc = buf_puts(vm, b, body);
+    for (int i = 0; i < right && !rc; i++)
+        rc = sc_buf_put(vm, b, &p->fill, 1);
+    return rc;
+}
+
+/* int_digits: |v| in base 2, 8, 10 or 16 into a new buffer */
+static char *int_digits(sc_vm_t *vm, hd_obj_t *o, int base, bool upper)
+{
+    hd_int_obj_t *io = (hd_int_obj_t *)o;
+    int64_t nd = io->size < 0 ? -io->size : io->size;
+    size_t cap = (size_t)(nd ? nd : 1) * 31 + 4;
+    char *s = hd_mem_malloc(vm->h->mem, cap);
+    if (!s)
+        return NULL;
+    if (base == 10) {
+        hd_strbuf_t sb;
+        hd__sb_init(&sb, s, cap);
+        hd__repr(vm->h, o, &sb, 0);
+        if (s[0] == '-')
+            memmove(s, s + 1, strlen(s));
+        return s;
+    }
+    int bits = base == 2 ? 1 : base == 8 ? 3 : 4;
+    size_t total = (size_t)nd * 30, w = 0;
+    const char *dig = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+    char *rev = hd_mem_malloc(vm->h->mem, total / (size_t)bits + 3);
+    if (!rev) {
+        hd_mem_free(vm->h->mem, s);
+        return NULL;
+    }
+    for (size_t bit = 0; bit < total; bit += (size_t)bits) {
+        unsigned v = 0;
+        for (int k = 0; k < bits; k++) {
+            size_t at = bit + (size_t)k;
+            if (at < total && (io->digits[at / 30] >> (at % 30)) & 1)
+                v |= 1u << k;
+        }
+        rev[w++] = dig[v];
+    }
+    while (w > 1 && rev[w - 1] == '0')
+        w--;
+    if (w == 0)
+        rev[w++] = '0';
+    for (size_t i = 0; i < w; i++)
+        s[i] = rev[w - 1 - i];
+    s[w] = '\0';
+    hd_mem_free(vm->h->mem, rev);
+    return s;
+}
+
+static int format_int(sc_vm_t *vm, hd_obj_t *o, const spec_t *p, sc_buf_t *b)
+{
+    char type = p->type ? p->type : 'd';
+    if (type == 'c') {
+        int64_t v;
+        if (hd_int_to_i64(o, &v) || v < 0 || v > 0x10ffff)
+            return sc_raise(vm, EXC_OVERFLOWERROR, "%%c arg not in range(0x110000)");
+        hd_obj_t *s;
+        uint32_t cp = (uint32_t)v;
+        if (hd__str_from_cps(vm->h, &cp, 1, &s))
+            return sc_nomem(vm, HD_ENOMEM);
+        int rc = put_str(vm, b, s);
+        hd__decref(vm->h, s);
+        return rc;
+    }
+    int base = type == 'b' ? 2 : type == 'o' ? 8 : (type == 'x' || type == 'X') ? 16 : 10;
+    if (!strchr("dnbxXo", type))
+        return sc_raise(vm, EXC_VALUEERROR, "Unknown format code '%c' for object of type 'int'",
+                        type);
+    bool neg = ((hd_int_obj_t *)o)->size < 0;
+    char *digits = int_digits(vm, o, base, type == 'X');
+    if (!digits)
+        return sc_nomem(vm, HD_ENOMEM);
+    char *grouped = hd_mem_malloc(vm->h->mem, strlen(digits) * 2 + 4);
+    if (!grouped) {
+        hd_mem_free(vm->h->mem, digits);
+        return sc_nomem(vm, HD_ENOMEM);
+    }
+    if (p->grouping)
+        group(grouped, digits, p->grouping, base == 10 ? 3 : 4);
+    else
+        strcpy(grouped, digits);
+    char sign[8] = "";
+    size_t k = 0;
+    if (neg)
+        sign[k++] = '-';
+    else if (p->sign == '+' || p->sign == ' ')
+        sign[k++] = p->sign;
+    if (p->alt && base != 10) {
+        sign[k++] = '0';
+        sign[k++] = type == 'b' ? 'b' : type == 'o' ? 'o' : type;
+    }
+    sign[k] = '\0';
+    int rc = pad(vm, p, sign, grouped, '>', b);
+    hd_mem_free(vm->h->mem, digits);
+    hd_mem_free(vm->h->mem, grouped);
+    return rc;
+}
+
+static void float_body(double v, const spec_t *p, char *out, size_t len)
+{
+    char type = p->type;
+    int prec = p->precision;
+    double a = fabs(v);
+    if (isinf(v) || isnan(v)) {
+        snprintf(out, len, "%s", isnan(v) ? "nan" : "inf");
+        if (type == 'E' || type == 'F' || type == 'G')
+            for (char *c = out; *c; c++)
+                *c = (char)(*c - 32);
+        return;
+    }
+    if (!type && prec < 0) {
+        hd_strbuf_t sb;
+        hd__sb_init(&sb, out, len);
+        hd__float_repr(a, &sb);
+        return;
+    }
+    if (type == '%') {
+        snprintf(out, len, "%.*f%%", prec < 0 ? 6 : prec, a * 100);
+        return;
+    }
+    if (type == 'f' || type == 'F' || type == 'e' || type == 'E') {
+        int pr = prec < 0 ? 6 : prec;
+        if (type == 'f' || type == 'F')
+            snprintf(out, len, "%.*f", pr, a);
+        else if (type == 'e')
+            snprintf(out, len, "%.*e", pr, a);
+        else
+            snprintf(out, len, "%.*E", pr, a);
+        return;
+    }
+    /* g, G, n, or none with a precision */
+    int pg = prec < 0 ? 6 : prec == 0 ? 1 : prec;
+    snprintf(out, len, type == 'G' ? "%.*G" : "%.*g", pg, a);
+    if (!type && !strpbrk(out, ".eEn"))
+        strcat(out, ".0");
+}
+
+static int format_float(sc_vm_t *vm, double v, const spec_t *p, sc_buf_t *b)
+{
+    if (p->type && !strchr("eEfFgGn%", p->type))
+        return sc_raise(vm, EXC_VALUEERROR, "Unknown format code '%c' for object of type 'float'",
+                        p->type);
+    char body[512], grouped[700];
+    float_body(v, p, body, sizeof(body));
+    if (p->grouping) {
+        char *dot = strpbrk(body, ".eE%");
+        char tail[512] = "";
+        if (dot) {
+            strcpy(tail, dot);
+            *dot = '\0';
+        }
+        group(grouped, body, p->grouping, 3);
+        strcat(grouped, tail);
+    } else {
+        strcpy(grouped, body);
+    }
+    char sign[2] = "";
+    if (signbit(v) && !isnan(v))
+        sign[0] = '-';
+    else if (p->sign == '+' || p->sign == ' ')
+        sign[0] = p->sign;
+    return pad(vm, p, sign, grouped, '>', b);
+}
+
+static int format_to(sc_vm_t *vm, hd_obj_t *o, const char *spec_text, sc_buf_t *b)
+{
+    spec_t p;
+    if (o->type == HD_T_INSTANCE || (!spec_text[0] && o->type != HD_T_FLOAT))
+        return sc_str_buf(vm, o, b)
+                   ? -1
+                   : (spec_text[0] ? sc_raise(vm, EXC_TYPEERROR,
+                                              "unsupported format string passed to %s.__format__",
+                                              sc_tname(vm, o))
+                                   : 0);
+    if (parse_spec(vm, spec_text, &p))
+        return -1;
+    switch (o->type) {
+    case HD_T_BOOL:
+        if (!p.type) {
+            sc_buf_t s = {0};
+            int rc = sc_str_buf(vm, o, &s) || pad(vm, &p, "", s.v, '<', b);
+            hd_mem_free(vm->h->mem, s.v);
+            return rc ? -1 : 0;
+        }
+        /* fall through */
+    case HD_T_INT:
+        if (p.type && strchr("eEfFgG%", p.type)) {
+            double d;
+            sc_float_of(o, &d);
+            return format_float(vm, d, &p, b);
+        }
+        return format_int(vm, o, &p, b);
+    case HD_T_FLOAT: {
+        double d = ((hd_float_obj_t *)o)->value;
+        return format_float(vm, d, &p, b);
+    }
+    case HD_T_STR: {
+        if (p.type && p.type != 's')
+            return sc_raise(vm, EXC_VALUEERROR, "Unknown format code '%c' for object of type 'str'",
+                            p.type);
+        if (p.sign)
+            return sc_raise(vm, EXC_VALUEERROR, "Sign not allowed in string format specifier");
+        size_t len;
+        char *t = sc_str_utf8(vm, o, &len);
+        if (!t)
+            return sc_nomem(vm, HD_ENOMEM);
+        if (p.precision >= 0 && (size_t)p.precision < len)
+            t[p.precision] = '\0'; /* ASCII-accurate truncation */
+        int rc = pad(vm, &p, "", t, '<', b);
+        hd_mem_free(vm->h->mem, t);
+        return rc;
+    }
+    }
+    return sc_raise(vm, EXC_TYPEERROR, "unsupported format string passed to %s.__format__",
+                    sc_tname(vm, o));
+}
+
+int sc_format(sc_vm_t *vm, hd_obj_t *o, hd_obj_t *spec, hd_obj_t **out)
+{
+    char *text = spec ? sc_str_utf8(vm, spec, NULL) : NULL;
+    if (spec && !text)
+        return sc_nomem(vm, HD_ENOMEM);
+    sc_buf_t b = {0};
+    int rc = format_to(vm, o, text ? text : "", &b);
+    hd_mem_free(vm->h->mem, text);
+    if (!rc)
+        rc = fresh_str(vm, b.v ? b.v : "", b.n, out);
+    hd_mem_free(vm->h->mem, b.v);
+    return rc;
+}
+
+int sc_format_buf(sc_vm_t *vm, hd_obj_t *o, const char *spec, sc_buf_t *b)
+{
+    return format_to(vm, o, spec, b);
+}
+
+int sc_int_str(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **out)
+{
+    sc_buf_t b = {0};
+    int rc = atom_repr(vm, o, &b);
+    if (!rc)
+        rc = fresh_str(vm, b.v ? b.v : "", b.n, out);
+    hd_mem_free(vm->h->mem, b.v);
+    return rc;
+}
+
+/* ---- printf-style % ---- */
+
+static int percent_one(sc_vm_t *vm, char conv, const char *flags, int width, int prec,
+                       hd_obj_t *arg, sc_buf_t *b)
+{
+    spec_t p;
+    memset(&p, 0, sizeof(p));
+    p.fill = ' ';
+    p.align = strchr(flags, '-') ? '<' : '>';
+    p.width = width;
+    p.precision = prec;
+    if (strchr(flags, '+'))
+        p.sign = '+';
+    else if (strchr(flags, ' '))
+        p.sign = ' ';
+    p.alt = strchr(flags, '#') != NULL;
+    if (strchr(flags, '0') && p.align == '>') {
+        p.fill = '0';
+        p.align = '=';
+    }
+    if (conv == 's' || conv == 'r' || conv == 'a') {
+        sc_buf_t s = {0};
+        int rc = conv == 's' ? sc_str_buf(vm, arg, &s) : sc_repr_buf(vm, arg, &s);
+        if (!rc && prec >= 0 && (size_t)prec < s.n)
+            s.v[prec] = '\0';
+        p.fill = ' ';
+        if (p.align == '=')
+            p.align = '>';
+        if (!rc)
+            rc = pad(vm, &p, "", s.v ? s.v : "", '>', b);
+        hd_mem_free(vm->h->mem, s.v);
+        return rc;
+    }
+    if (conv == 'c') {
+        p.type = 'c';
+        if (arg->type == HD_T_STR)
+            return pad(vm, &p, "", "", '>', b) || put_str(vm, b, arg);
+        return format_int(vm, arg, &p, b);
+    }
+    if (arg->type != HD_T_INT && arg->type != HD_T_BOOL && arg->type != HD_T_FLOAT)
+        return sc_raise(vm, EXC_TYPEERROR, "%%%c format: a real number is required, not %s", conv,
+                        sc_tname(vm, arg));
+    if (strchr("diu", conv)) {
+        if (arg->type == HD_T_FLOAT) {
+            double d = ((hd_float_obj_t *)arg)->value;
+            hd_obj_t *iv;
+            if (hd_int_from_i64(vm->h, (int64_t)d, &iv))
+                return sc_nomem(vm, HD_ENOMEM);
+            int rc = format_int(vm, iv, &p, b);
+            hd__decref(vm->h, iv);
+            return rc;
+        }
+        p.precision = -1;
+        return format_int(vm, arg, &p, b);
+    }
+    if (strchr("xXo", conv)) {
+        p.type = conv;
+        if (arg->type == HD_T_FLOAT)
+            return sc_raise(vm, EXC_TYPEERROR, "%%%c format: an integer is required, not float",
+                            conv);
+        return format_int(vm, arg, &p, b);
+    }
+    p.type = conv;
+    double d;
+    sc_float_of(arg, &d);
+    return format_float(vm, d, &p, b);
+}
+
+int sc_percent_format(sc_vm_t *vm, hd_obj_t *fmt, hd_obj_t *args, hd_obj_t **out)
+{
+    size_t len;
+    char *f = sc_str_utf8(vm, fmt, &len);
+    if (!f)
+        return sc_nomem(vm, HD_ENOMEM);
+    hd_obj_t **items = &args;
+    int64_t nargs = 1, used = 0;
+    if (args->type == HD_T_TUPLE) {
+        items = ((hd_tuple_obj_t *)args)->items;
+        nargs = ((hd_tuple_obj_t *)args)->size;
+    }
+    sc_buf_t b = {0};
+    int rc = 0;
+    for (size_t i = 0; i < len && !rc; i++) {
+        if (f[i] != '%') {
+            rc = sc_buf_put(vm, &b, &f[i], 1);
+            continue;
+        }
+        char flags[8] = "";
+        int nf = 0, width = 0, prec = -1;
+        i++;
+        while (i < len && strchr("-+ #0", f[i]) && nf < 7)
+            flags[nf++] = f[i++];
+        while (i < len && f[i] >= '0' && f[i] <= '9')
+            width = width * 10 + (f[i++] - '0');
+        if (i < len && f[i] == '.') {
+            prec = 0;
+            for (i++; i < len && f[i] >= '0' && f[i] <= '9'; i++)
+                prec = prec * 10 + (f[i] - '0');
+        }
+        if (i >= len) {
+            rc = sc_raise(vm, EXC_VALUEERROR, "incomplete format");
+            break;
+        }
+        if (f[i] == '%') {
+            rc = sc_buf_put(vm, &b, "%", 1);
+            continue;
+        }
+        if (!strchr("sradiuxXoeEfFgGc", f[i])) {
+            rc = sc_raise(vm, EXC_VALUEERROR,
+                          "unsupported format character '%c' (0x%x) at index %zu", f[i],
+                          (unsigned char)f[i], i);
+            break;
+        }
+        if (used >= nargs) {
+            rc = sc_raise(vm, EXC_TYPEERROR, "not enough arguments for format string");
+            break;
+        }
+        rc = percent_one(vm, f[i], flags, width, prec, items[used++], &b);
+    }
+    if (!rc && used < nargs)
+        rc = sc_raise(vm, EXC_TYPEERROR, "not all arguments converted during string formatting");
+    hd_mem_free(vm->h->mem, f);
+    if (!rc)
+        rc = fresh_str(vm, b.v ? b.v : "", b.n, out);
+    hd_mem_free(vm->h->mem, b.v);
+    return rc;
+}
+
+/* ---- sys.stdout ---- */
+
+static bool is_ascii(hd_obj_t *s)
+{
+    return (((hd_str_obj_t *)s)->state & HD_STR_ASCII) != 0;
+}
+
+/* writeflush: _textiowrapper_writeflush: the pending text becomes one
+ * bytes object handed to the buffer, and the pending objects go */
+static int writeflush(sc_vm_t *vm)
+{
+    sc_state_t *st = vm->st;
+    hd_obj_t *pending = st->pending, *bytes = NULL;
+    if (!pending)
+        return 0;
+    if (pending->type != HD_T_BYTES) {
+        char *tmp = hd_mem_malloc(vm->h->mem, (size_t)st->pending_bytes + 1);
+        if (!tmp)
+            return sc_nomem(vm, HD_ENOMEM);
+        memset(tmp, ' ', (size_t)st->pending_bytes);
+        int rc = hd_bytes_new(vm->h, tmp, (size_t)st->pending_bytes, &bytes);
+        hd_mem_free(vm->h->mem, tmp);
+        if (rc)
+            return sc_nomem(vm, rc);
+    } else {
+        hd__incref(pending);
+        bytes = pending;
+    }
+    st->pending_bytes = 0;
+    st->pending = NULL;
+    hd__decref(vm->h, pending);
+    hd_obj_t *n;
+    if (hd_int_from_i64(vm->h, hd_len(bytes), &n) == 0) /* buffer.write's result */
+        hd__decref(vm->h, n);
+    hd__decref(vm->h, bytes);
+    return 0;
+}
+
+static int pending_add(sc_vm_t *vm, hd_obj_t *b, int64_t blen)
+{
+    sc_state_t *st = vm->st;
+    int rc = 0;
+    if (!st->pending) {
+        st->pending_bytes = 0;
+        hd__incref(b);
+        st->pending = b;
+    } else if (st->pending_bytes + blen > CHUNK_SIZE) {
+        if (writeflush(vm))
+            return -1;
+        hd__incref(b);
+        st->pending = b;
+    } else if (st->pending->type != HD_T_LIST) {
+        hd_obj_t *items[2] = {st->pending, b}, *l;
+        if ((rc = hd_list_new(vm->h, 2, items, &l)))
+            return sc_nomem(vm, rc);
+        hd__decref(vm->h, st->pending);
+        st->pending = l;
+    } else if ((rc = hd_list_append(vm->h, st->pending, b))) {
+        return sc_nomem(vm, rc);
+    }
+    st->pending_bytes += blen;
+    if (st->pending_bytes >= CHUNK_SIZE)
+        return writeflush(vm);
+    return 0;
+}
+
+int sc_write_str(sc_vm_t *vm, hd_obj_t *s)
+{
+    hd_obj_t *writer, *b = s;
+    /* PyFile_WriteObject: getattr(file, 'write'), a bound method */
+    hd_obj_t *wfn = sc_builtin(vm, SC_BI_PRINT);
+    int rc = wfn ? hd__cmethod_new(vm->h, wfn, vm->h->none, &writer) : HD_ENOMEM;
+    if (rc)
+        return sc_nomem(vm, rc);
+    size_t len;
+    char *text = sc_str_utf8(vm, s, &len);
+    if (!text) {
+        hd__decref(vm->h, writer);
+        return sc_nomem(vm, HD_ENOMEM);
+    }
+    rc = 0;
+    if (!vm->out_closed) {
+        if (vm->lim && vm->lim->max_output && vm->out.n + len > vm->lim->max_output)
+            rc = sc_fatal(vm, SC_FATAL_BUDGET, "script_output");
+        else
+            rc = sc_buf_put(vm, &vm->out, text, len);
+    }
+    if (!rc && !is_ascii(s)) {
+        int r = hd_bytes_new(vm->h, text, len, &b);
+        rc = r ? sc_nomem(vm, r) : 0;
+    }
+    hd_mem_free(vm->h->mem, text);
+    if (!rc) {
+        rc = pending_add(vm, b, (int64_t)len);
+        if (b != s)
+            hd__decref(vm->h, b);
+    }
+    if (!rc) {
+        hd_obj_t *ret; /* write() returns the length */
+        if (hd_int_from_i64(vm->h, hd_len(s), &ret) == 0)
+            hd__decref(vm->h, ret);
+    }
+    hd__decref(vm->h, writer);
+    return rc;
+}
+
+void sc_flush_stdout(sc_vm_t *vm)
+{
+    (void)writeflush(vm);
+}

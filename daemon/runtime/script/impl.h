@@ -1,0 +1,131 @@
+/*
+ * impl.h: the implementations behind the builtin table and the helpers
+ * builtins.c, methods.c, modules.c and format.c share (internal).
+ */
+#ifndef SC_IMPL_H
+#define SC_IMPL_H
+
+#include "vm.h"
+
+#define SC_ARGS hd_obj_t *const *args, int nargs, hd_obj_t *kwnames, hd_obj_t **out
+
+int sys_getrefcount(sc_vm_t *, hd_obj_t *, SC_ARGS);
+int sys_getsizeof(sc_vm_t *, hd_obj_t *, SC_ARGS);
+int sys_getrecursionlimit(sc_vm_t *, hd_obj_t *, SC_ARGS);
+int sys_setrecursionlimit(sc_vm_t *, hd_obj_t *, SC_ARGS);
+#define GC_FN(n) int gc_##n(sc_vm_t *, hd_obj_t *, SC_ARGS);
+GC_FN(collect)
+GC_FN(enable)
+GC_FN(disable)
+GC_FN(isenabled)
+GC_FN(get_count)
+GC_FN(get_threshold)
+GC_FN(set_threshold)
+GC_FN(get_stats)
+GC_FN(is_tracked)
+GC_FN(is_finalized)
+GC_FN(get_referrers)
+GC_FN(get_referents)
+GC_FN(get_objects)
+GC_FN(freeze)
+GC_FN(unfreeze)
+GC_FN(get_freeze_count)
+GC_FN(set_debug)
+GC_FN(get_debug)
+#undef GC_FN
+int wr_ref(sc_vm_t *, hd_obj_t *, SC_ARGS);
+int wr_getweakrefcount(sc_vm_t *, hd_obj_t *, SC_ARGS);
+int wr_getweakrefs(sc_vm_t *, hd_obj_t *, SC_ARGS);
+int wr_finalize(sc_vm_t *, hd_obj_t *, SC_ARGS);
+#define TM_FN(n) int tm_##n(sc_vm_t *, hd_obj_t *, SC_ARGS);
+TM_FN(start)
+TM_FN(stop)
+TM_FN(is_tracing)
+TM_FN(get_traced_memory)
+TM_FN(reset_peak)
+TM_FN(clear_traces)
+TM_FN(take_snapshot)
+TM_FN(get_traceback_limit)
+#undef TM_FN
+#define M_FN(n) int m_##n(sc_vm_t *, hd_obj_t *, SC_ARGS);
+M_FN(list_append)
+M_FN(list_extend)
+M_FN(list_insert)
+M_FN(list_pop)
+M_FN(list_remove)
+M_FN(list_clear)
+M_FN(seq_index)
+M_FN(seq_count)
+M_FN(list_copy)
+M_FN(list_reverse)
+M_FN(list_sort)
+M_FN(dict_get)
+M_FN(dict_keys)
+M_FN(dict_values)
+M_FN(dict_items)
+M_FN(dict_pop)
+M_FN(dict_popitem)
+M_FN(dict_setdefault)
+M_FN(dict_update)
+M_FN(dict_clear)
+M_FN(dict_copy)
+M_FN(set_add)
+M_FN(set_discard)
+M_FN(set_remove)
+M_FN(set_pop)
+M_FN(set_clear)
+M_FN(set_copy)
+M_FN(set_update)
+M_FN(set_union)
+M_FN(set_intersection)
+M_FN(set_difference)
+M_FN(set_issubset)
+M_FN(set_issuperset)
+M_FN(str_join)
+M_FN(str_format)
+M_FN(str_upper)
+M_FN(str_lower)
+M_FN(str_strip)
+M_FN(str_lstrip)
+M_FN(str_rstrip)
+M_FN(str_split)
+M_FN(str_replace)
+M_FN(str_startswith)
+M_FN(str_endswith)
+M_FN(str_find)
+M_FN(str_count)
+M_FN(str_isdigit)
+M_FN(str_isalpha)
+M_FN(str_ljust)
+M_FN(str_rjust)
+M_FN(str_center)
+M_FN(str_zfill)
+M_FN(int_bit_length)
+M_FN(float_is_integer)
+M_FN(bytes_decode)
+#undef M_FN
+
+/* helpers */
+int sc_list_new_generic(sc_vm_t *vm, hd_obj_t **out);
+/* sc_kwtuple: the tuple of keyword names an Argument Clinic parser makes the
+ * first time it parses keywords (3.11 builds it then, and keeps it) */
+int sc_kwtuple(sc_vm_t *vm, int index, const char *const *names);
+int sc_list_sort(sc_vm_t *vm, hd_obj_t *list, hd_obj_t *key, bool reverse);
+int sc_format_buf(sc_vm_t *vm, hd_obj_t *o, const char *spec, sc_buf_t *b);
+int sc_int_str(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **out);
+int sc_percent_format(sc_vm_t *vm, hd_obj_t *fmt, hd_obj_t *args, hd_obj_t **out);
+/* sc_special_repr: finalize and tracemalloc objects; 1 when o is not one */
+int sc_special_repr(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b);
+hd_obj_t *sc_finalize_class(sc_vm_t *vm, bool create);
+int sc_finalize_call(sc_vm_t *vm, hd_obj_t *fin, hd_obj_t **out);
+/* sc_weakref_died: a weakref callback of the runtime: finalize objects */
+bool sc_is_finalize(sc_vm_t *vm, hd_obj_t *o);
+bool sc_is_snapshot(sc_vm_t *vm, hd_obj_t *o);
+void sc_snapshot_died(sc_vm_t *vm, hd_obj_t *snap);
+/* sc_special_getattr / sc_special_method: attributes and methods of the
+ * support classes (finalize, Snapshot); 1 when o is not one of them */
+int sc_special_getattr(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t **out);
+int sc_special_method(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t *const *args, int nargs,
+                      hd_obj_t *kwnames, hd_obj_t **out);
+
+#endif

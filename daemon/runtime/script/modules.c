@@ -1,0 +1,1177 @@
+/*
+ * modules.c: the modules a program can import (sys, gc, weakref,
+ * tracemalloc), weakref.finalize, and the tracemalloc result objects.
+ *
+ * gc is the runtime's collector (gc.h) with CPython's API; gc.garbage and
+ * gc.callbacks are real lists. Changing the collector's configuration
+ * (enable, disable, set_threshold, set_debug) needs the caller's
+ * permission (hd_script_limits_t.allow_gc_config): without it the program
+ * stops there with HD_SCRIPT_DENIED.
+ *
+ * weakref.finalize and tracemalloc's Snapshot, Statistic, StatisticDiff,
+ * Traceback and Filter are pure-Python classes in CPython; here they are
+ * classes of the heap made once per heap (held by the script state), with
+ * the slots or attributes CPython's have, so their instances have
+ * CPython's sizes and are ordinary heap objects. Their behaviour is C.
+ * Objects that CPython's tracemalloc.py allocates are recorded at that
+ * file's lines, as tracemalloc itself records them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ast.h"
+#include "gc.h"
+#include "impl.h"
+#include "trace.h"
+#include "vm.h"
+
+#define TM_FILE "/usr/lib/python3.11/tracemalloc.py"
+
+static int ret(hd_obj_t *v, hd_obj_t **out)
+{
+    hd__incref(v);
+    *out = v;
+    return 0;
+}
+
+static int none(sc_vm_t *vm, hd_obj_t **out)
+{
+    return ret(vm->h->none, out);
+}
+
+static int hdrc(sc_vm_t *vm, int rc)
+{
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+static int tuple3(sc_vm_t *vm, int64_t a, int64_t b, int64_t c, hd_obj_t **out)
+{
+    hd_obj_t *v[3];
+    int rc = hd_int_from_i64(vm->h, a, &v[0]);
+    if (!rc && (rc = hd_int_from_i64(vm->h, b, &v[1])))
+        hd__decref(vm->h, v[0]);
+    if (!rc && (rc = hd_int_from_i64(vm->h, c, &v[2]))) {
+        hd__decref(vm->h, v[0]);
+        hd__decref(vm->h, v[1]);
+    }
+    if (rc)
+        return sc_nomem(vm, rc);
+    rc = hd_tuple_new(vm->h, 3, v, out);
+    for (int i = 0; i < 3; i++)
+        hd__decref(vm->h, v[i]);
+    return hdrc(vm, rc);
+}
+
+static int nokw(sc_vm_t *vm, const char *name, hd_obj_t *kwnames)
+{
+    return sc_no_kwargs(vm, name, kwnames);
+}
+
+static int denied(sc_vm_t *vm, const char *what)
+{
+    if (vm->lim && vm->lim->allow_gc_config)
+        return 0;
+    return sc_fatal(vm, SC_FATAL_DENIED, what);
+}
+
+/* ---- import ---- */
+
+int sc_import(sc_vm_t *vm, const char *name, hd_obj_t **out)
+{
+    static const struct {
+        const char *name;
+        int id;
+    } mods[] = {{"sys", SC_BI_MOD_SYS},
+                {"gc", SC_BI_MOD_GC},
+                {"weakref", SC_BI_MOD_WEAKREF},
+                {"tracemalloc", SC_BI_MOD_TRACEMALLOC}};
+    for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
+        if (strcmp(name, mods[i].name) == 0) {
+            hd_obj_t *m = sc_builtin(vm, mods[i].id);
+            return m ? ret(m, out) : sc_nomem(vm, HD_ENOMEM);
+        }
+    }
+    const char *dot = strchr(name, '.');
+    return sc_raise(vm, EXC_MODULENOTFOUNDERROR, "No module named '%.*s'",
+                    dot ? (int)(dot - name) : (int)strlen(name), name);
+}
+
+static int int_attr(sc_vm_t *vm, int64_t v, hd_obj_t **out)
+{
+    return sc_int_new(vm, v, out);
+}
+
+static int str_attr(sc_vm_t *vm, const char *s, hd_obj_t **out)
+{
+    return sc_str_new(vm, s, strlen(s), out);
+}
+
+static int gc_attr(sc_vm_t *vm, const char *name, hd_obj_t **out)
+{
+    static const struct {
+        const char *name;
+        int v;
+    } flags[] = {{"DEBUG_STATS", HD_GC_DEBUG_STATS},
+                 {"DEBUG_COLLECTABLE", HD_GC_DEBUG_COLLECTABLE},
+                 {"DEBUG_UNCOLLECTABLE", HD_GC_DEBUG_UNCOLLECTABLE},
+                 {"DEBUG_SAVEALL", HD_GC_DEBUG_SAVEALL},
+                 {"DEBUG_LEAK", HD_GC_DEBUG_LEAK}};
+    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+        if (strcmp(name, flags[i].name) == 0)
+            return int_attr(vm, flags[i].v, out);
+    if (strcmp(name, "garbage") == 0) {
+        hd_obj_t *g;
+        return hd_gc_garbage(vm->h, &g) ? sc_nomem(vm, HD_ENOMEM) : ret(g, out);
+    }
+    if (strcmp(name, "callbacks") == 0)
+        return ret(vm->st->gc_callbacks, out);
+    return 1;
+}
+
+int sc_module_getattr(sc_vm_t *vm, hd_obj_t *mod, const char *name, hd_obj_t **out)
+{
+    hd_builtin_obj_t *m = (hd_builtin_obj_t *)mod;
+    static const int modules[] = {[SC_BI_MOD_SYS] = BM_SYS,
+                                  [SC_BI_MOD_GC] = BM_GC,
+                                  [SC_BI_MOD_WEAKREF] = BM_WEAKREF,
+                                  [SC_BI_MOD_TRACEMALLOC] = BM_TRACEMALLOC};
+    int module = m->index <= SC_BI_MOD_TRACEMALLOC ? modules[m->index] : BM_NONE;
+    int b = sc_builtin_lookup(vm, module, -1, name);
+    if (b >= 0) {
+        hd_obj_t *o = sc_builtin(vm, b);
+        return o ? ret(o, out) : sc_nomem(vm, HD_ENOMEM);
+    }
+    if (strcmp(name, "__name__") == 0)
+        return str_attr(vm, m->name, out);
+    int rc = 1;
+    if (module == BM_GC)
+        rc = gc_attr(vm, name, out);
+    else if (module == BM_SYS && strcmp(name, "maxsize") == 0)
+        rc = int_attr(vm, INT64_MAX, out);
+    else if (module == BM_SYS && strcmp(name, "platform") == 0)
+        rc = str_attr(vm, "linux", out);
+    else if (module == BM_SYS && strcmp(name, "byteorder") == 0)
+        rc = str_attr(vm, "little", out);
+    else if (module == BM_WEAKREF && strcmp(name, "ReferenceType") == 0)
+        rc = ret(sc_builtin(vm, SC_BI_WR_REF), out);
+    if (rc <= 0)
+        return rc;
+    return sc_raise(vm, EXC_ATTRIBUTEERROR, "module '%s' has no attribute '%s'", m->name, name);
+}
+
+/* ---- sys ---- */
+
+int sys_getrefcount(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self;
+    if (nokw(vm, "getrefcount", kwnames) || sc_arg_count(vm, "getrefcount", nargs, 1, 1))
+        return -1;
+    return int_attr(vm, (int64_t)args[0]->refcnt, out);
+}
+
+int sys_getsizeof(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self;
+    if (nokw(vm, "getsizeof", kwnames) || sc_arg_count(vm, "getsizeof", nargs, 1, 2))
+        return -1;
+    return int_attr(vm, (int64_t)hd_obj_sizeof(vm->h, args[0]), out);
+}
+
+int sys_getrecursionlimit(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self, (void)args;
+    if (nokw(vm, "getrecursionlimit", kwnames) ||
+        sc_arg_count(vm, "getrecursionlimit", nargs, 0, 0))
+        return -1;
+    return int_attr(vm, vm->st->recursion_limit, out);
+}
+
+int sys_setrecursionlimit(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    int64_t n;
+    (void)self;
+    if (nokw(vm, "setrecursionlimit", kwnames) ||
+        sc_arg_count(vm, "setrecursionlimit", nargs, 1, 1) || sc_int_value(args[0], &n, NULL))
+        return -1;
+    if (n < 1)
+        return sc_raise(vm, EXC_VALUEERROR, "recursion limit must be greater or equal than 1");
+    if (n <= vm->depth)
+        return sc_raise(vm, EXC_RECURSIONERROR,
+                        "cannot set the recursion limit to %lld at the recursion depth %d: the "
+                        "limit is too low",
+                        (long long)n, vm->depth);
+    int cap = vm->lim && vm->lim->max_depth ? vm->lim->max_depth : 1000;
+    vm->st->recursion_limit = (int)n;
+    vm->limit = n > cap ? cap : (int)n;
+    return none(vm, out);
+}
+
+/* ---- gc ---- */
+
+int gc_collect(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self;
+    int64_t gen = 2;
+    int nkw = kwnames ? (int)hd_len(kwnames) : 0;
+    if (nargs - nkw > 1)
+        return sc_raise(vm, EXC_TYPEERROR, "collect() takes at most 1 argument (%d given)", nargs);
+    if (nargs && sc_int_value(args[0], &gen, NULL))
+        return -1;
+    if (gen < 0 || gen > 2)
+        return sc_raise(vm, EXC_VALUEERROR, "invalid generation");
+    hd_gc_result_t res;
+    int rc = hd_gc_collect(vm->h, (int)gen, &res);
+    if (vm->fatal)
+        return -1;
+    if (rc == HD_EBUSY)
+        return int_attr(vm, 0, out);
+    if (rc)
+        return sc_nomem(vm, rc);
+    return int_attr(vm, res.collected + res.uncollectable, out);
+}
+
+int gc_enable(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self, (void)args;
+    if (nokw(vm, "enable", kwnames) || sc_arg_count(vm, "enable", nargs, 0, 0) ||
+        denied(vm, "gc.enable"))
+        return -1;
+    hd_gc_enable(vm->h, true);
+    return none(vm, out);
+}
+
+int gc_disable(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self, (void)args;
+    if (nokw(vm, "disable", kwnames) || sc_arg_count(vm, "disable", nargs, 0, 0) ||
+        denied(vm, "gc.disable"))
+        return -1;
+    hd_gc_enable(vm->h, false);
+    return none(vm, out);
+}
+
+int gc_isenabled(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self, (void)args;
+    if (nokw(vm, "isenabled", kwnames) || sc_arg_count(vm, "isenabled", nargs, 0, 0))
+        return -1;
+    hd_bool(vm->h, hd_gc_is_enabled(vm->h), out);
+    return 0;
+}
+
+int gc_get_count(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self, (void)args;
+    int c[3];
+    if (nokw(vm, "get_count", kwnames) || sc_arg_count(vm, "get_count", nargs, 0, 0))
+        return -1;
+    hd_gc_get_count(vm->h, c);
+    return tuple3(vm, c[0], c[1], c[2], out);
+}
+
+int gc_get_threshold(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self, (void)args;
+    int t[3];
+    if (nokw(vm, "get_threshold", kwnames) || sc_arg_count(vm, "get_threshold", nargs, 0, 0))
+        return -1;
+    hd_gc_get_threshold(vm->h, t);
+    return tuple3(vm, t[0], t[1], t[2], out);
+}
+
+int gc_set_threshold(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self;
+    int t[3];
+    int64_t v[3];
+    if (nokw(vm, "set_threshold", kwnames))
+        return -1;
+    if (nargs < 1 || nargs > 3)
+        return sc_raise(vm, EXC_TYPEERROR,
+                        nargs < 1 ? "set_threshold() takes at least 1 argument (0 "
+                                    "given)"
+                                  : "set_threshold() takes at most 3 arguments (%d "
+                                    "given)",
+                        nargs);
+    hd_gc_get_threshold(vm->h, t);
+    for (int i = 0; i < nargs; i++) {
+        if (args[i]->type != HD_T_INT && args[i]->type != HD_T_BOOL)
+            return sc_raise(vm, EXC_TYPEERROR, "'%s' object cannot be interpreted as an integer",
+                            sc_tname(vm, args[i]));
+        if (sc_int_value(args[i], &v[i], NULL) || v[i] < INT32_MIN || v[i] > INT32_MAX)
+            return sc_raise(vm, EXC_OVERFLOWERROR, "signed integer is greater than maximum");
+        t[i] = (int)v[i];
+    }
+    if (denied(vm, "gc.set_threshold"))
+        return -1;
+    for (int i = 0; i < 3; i++)
+        if (t[i] < 0)
+            t[i] = 0; /* the model refuses negatives; CPython treats them as 0 or never */
+    hd_gc_set_threshold(vm->h, t[0], t[1], t[2]);
+    return none(vm, out);
+}
+
+static int stats_dict(sc_vm_t *vm, const hd_gc_gen_stats_t *s, hd_obj_t **out)
+{
+    static const char *const keys[3] = {"collections", "collected", "uncollectable"};
+    const uint64_t vals[3] = {s->collections, s->collected, s->uncollectable};
+    int rc = hd_dict_new(vm->h, 0, NULL, NULL, out);
+    if (rc)
+        return sc_nomem(vm, rc);
+    for (int i = 0; i < 3 && !rc; i++) {
+        hd_obj_t *k, *v;
+        if (str_attr(vm, keys[i], &k)) {
+            rc = -1;
+            break;
+        }
+        if (int_attr(vm, (int64_t)vals[i], &v)) {
+            hd__decref(vm->h, k);
+            rc = -1;
+            break;
+        }
+        rc = hdrc(vm, hd_dict_setitem(vm->h, *out, k, v));
+        hd__decref(vm->h, k);
+        hd__decref(vm->h, v);
+    }
+    if (rc)
+        hd__decref(vm->h, *out);
+    return rc;
+}
+
+int gc_get_stats(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self, (void)args;
+    hd_gc_gen_stats_t st[3];
+    if (nokw(vm, "get_stats", kwnames) || sc_arg_count(vm, "get_stats", nargs, 0, 0))
+        return -1;
+    hd_gc_get_stats(vm->h, st);
+    int rc = hd_list_new(vm->h, 0, NULL, out);
+    if (rc)
+        return sc_nomem(vm, rc);
+    for (int i = 0; i < 3 && !rc; i++) {
+        hd_obj_t *d;
+        if ((rc = stats_dict(vm, &st[i], &d)))
+            break;
+        rc = hdrc(vm, hd_list_append(vm->h, *out, d));
+        hd__decref(vm->h, d);
+    }
+    if (rc)
+        hd__decref(vm->h, *out);
+    return rc;
+}
+
+int gc_is_tracked(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self;
+    if (nokw(vm, "is_tracked", kwnames) || sc_arg_count(vm, "is_tracked", nargs, 1, 1))
+        return -1;
+    hd_bool(vm->h, hd_obj_is_tracked(args[0]) && !hd_obj_is_static(args[0]), out);
+    return 0;
+}
+
+int gc_is_finalized(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self;
+    if (nokw(vm, "is_finalized", kwnames) || sc_arg_count(vm, "is_finalized", nargs, 1, 1))
+        return -1;
+    hd_bool(vm->h, hd_obj_is_finalized(args[0]), out);
+    return 0;
+}
+
+typedef struct collect_ctx {
+    sc_vm_t *vm;
+    hd_obj_t *list;
+    hd_obj_t *const *targets;
+    int ntargets;
+    int rc;
+} collect_ctx_t;
+
+static int is_target(hd_obj_t *r, void *arg)
+{
+    collect_ctx_t *c = arg;
+    for (int i = 0; i < c->ntargets; i++)
+        if (r == c->targets[i])
+            return 1;
+    return 0;
+}
+
+static int referrer_visit(hd_obj_t *o, void *arg)
+{
+    collect_ctx_t *c = arg;
+    if (o == c->list)
+        return 0;
+    if (hd__traverse(c->vm->h, o, is_target, c) && (c->rc = hd_list_append(c->vm->h, c->list, o)))
+        return c->rc;
+    return 0;
+}
+
+int gc_get_referrers(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self;
+    if (nokw(vm, "get_referrers", kwnames))
+        return -1;
+    collect_ctx_t c = {vm, NULL, args, nargs, 0};
+    int rc = hd_list_new(vm->h, 0, NULL, &c.list);
+    if (rc)
+        return sc_nomem(vm, rc);
+    hd_gc_get_objects(vm->h, -1, referrer_visit, &c);
+    if (c.rc) {
+        hd__decref(vm->h, c.list);
+        return sc_nomem(vm, c.rc);
+    }
+    *out = c.list;
+    return 0;
+}
+
+static int referent_visit(hd_obj_t *r, void *arg)
+{
+    collect_ctx_t *c = arg;
+    return c->rc = hd_list_append(c->vm->h, c->list, r);
+}
+
+int gc_get_referents(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self;
+    if (nokw(vm, "get_referents", kwnames))
+        return -1;
+    collect_ctx_t c = {vm, NULL, NULL, 0, 0};
+    int rc = hd_list_new(vm->h, 0, NULL, &c.list);
+    if (rc)
+        return sc_nomem(vm, rc);
+    for (int i = 0; i < nargs && !c.rc; i++)
+        if (hd_obj_is_gc(args[i]) && !hd_obj_is_static(args[i]))
+            hd__traverse(vm->h, args[i], referent_visit, &c);
+    if (c.rc) {
+        hd__decref(vm->h, c.list);
+        return sc_nomem(vm, c.rc);
+    }
+    *out = c.list;
+    return 0;
+}
+
+static int objects_visit(hd_obj_t *o, void *arg)
+{
+    collect_ctx_t *c = arg;
+    if (o == c->list)
+        return 0;
+    return c->rc = hd_list_append(c->vm->h, c->list, o);
+}
+
+int gc_get_objects(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self;
+    int64_t gen = -1;
+    int nkw = kwnames ? (int)hd_len(kwnames) : 0;
+    if (nargs - nkw > 1)
+        return sc_raise(vm, EXC_TYPEERROR, "get_objects() takes at most 1 argument (%d given)",
+                        nargs);
+    if (nargs && args[0] != vm->h->none && sc_int_value(args[0], &gen, NULL))
+        return -1;
+    if (gen >= 3)
+        return sc_raise(vm, EXC_VALUEERROR,
+                        "generation parameter must be less than the number of "
+                        "available generations (3)");
+    if (nargs && args[0] != vm->h->none && gen < 0)
+        return sc_raise(vm, EXC_VALUEERROR, "generation parameter cannot be negative");
+    collect_ctx_t c = {vm, NULL, NULL, 0, 0};
+    int rc = hd_list_new(vm->h, 0, NULL, &c.list);
+    if (rc)
+        return sc_nomem(vm, rc);
+    hd_gc_get_objects(vm->h, (int)gen, objects_visit, &c);
+    if (c.rc) {
+        hd__decref(vm->h, c.list);
+        return sc_nomem(vm, c.rc);
+    }
+    *out = c.list;
+    return 0;
+}
+
+int gc_freeze(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self, (void)args;
+    if (nokw(vm, "freeze", kwnames) || sc_arg_count(vm, "freeze", nargs, 0, 0))
+        return -1;
+    hd_gc_freeze(vm->h);
+    return none(vm, out);
+}
+
+int gc_unfreeze(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self, (void)args;
+    if (nokw(vm, "unfreeze", kwnames) || sc_arg_count(vm, "unfreeze", nargs, 0, 0))
+        return -1;
+    hd_gc_unfreeze(vm->h);
+    return none(vm, out);
+}
+
+int gc_get_freeze_count(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self, (void)args;
+    if (nokw(vm, "get_freeze_count", kwnames) || sc_arg_count(vm, "get_freeze_count", nargs, 0, 0))
+        return -1;
+    return int_attr(vm, (int64_t)hd_gc_freeze_count(vm->h), out);
+}
+
+int gc_set_debug(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self;
+    int64_t flags;
+    if (nokw(vm, "set_debug", kwnames) || sc_arg_count(vm, "set_debug", nargs, 1, 1))
+        return -1;
+    if (args[0]->type != HD_T_INT && args[0]->type != HD_T_BOOL)
+        return sc_raise(vm, EXC_TYPEERROR, "'%s' object cannot be interpreted as an integer",
+                        sc_tname(vm, args[0]));
+    if (sc_int_value(args[0], &flags, NULL) || denied(vm, "gc.set_debug"))
+        return -1;
+    hd_gc_set_debug(vm->h, (unsigned)flags);
+    return none(vm, out);
+}
+
+int gc_get_debug(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self, (void)args;
+    if (nokw(vm, "get_debug", kwnames) || sc_arg_count(vm, "get_debug", nargs, 0, 0))
+        return -1;
+    return int_attr(vm, hd_gc_get_debug(vm->h), out);
+}
+
+/* ---- weakref ---- */
+
+static int weakref_error(sc_vm_t *vm, hd_obj_t *o)
+{
+    return sc_raise(vm, EXC_TYPEERROR, "cannot create weak reference to '%s' object",
+                    sc_tname(vm, o));
+}
+
+int wr_ref(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self;
+    if (nokw(vm, "ref", kwnames))
+        return -1;
+    if (nargs < 1 || nargs > 2)
+        return sc_raise(vm, EXC_TYPEERROR, "__new__ expected at most 2 arguments, got %d", nargs);
+    hd_obj_t *cb = nargs == 2 && args[1] != vm->h->none ? args[1] : NULL;
+    int rc = hd_weakref_new(vm->h, args[0], cb, false, out);
+    if (rc == HD_ETYPE)
+        return weakref_error(vm, args[0]);
+    return hdrc(vm, rc);
+}
+
+int wr_getweakrefcount(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self;
+    if (nokw(vm, "getweakrefcount", kwnames) || sc_arg_count(vm, "getweakrefcount", nargs, 1, 1))
+        return -1;
+    return int_attr(vm, hd__weakref_list(vm->h, args[0]) ? hd_weakref_count(vm->h, args[0]) : 0,
+                    out);
+}
+
+int wr_getweakrefs(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self;
+    if (nokw(vm, "getweakrefs", kwnames) || sc_arg_count(vm, "getweakrefs", nargs, 1, 1))
+        return -1;
+    int rc = hd_list_new(vm->h, 0, NULL, out);
+    if (rc)
+        return sc_nomem(vm, rc);
+    hd_weakref_obj_t **list = hd__weakref_list(vm->h, args[0]);
+    for (hd_weakref_obj_t *w = list ? *list : NULL; w && !rc; w = w->next)
+        rc = hd_list_append(vm->h, *out, &w->h);
+    if (rc) {
+        hd__decref(vm->h, *out);
+        return sc_nomem(vm, rc);
+    }
+    return 0;
+}
+
+/* ---- classes of the heap that stand for CPython's Python classes ---- */
+
+static hd_obj_t *support_class(sc_vm_t *vm, hd_obj_t **slot, const char *name,
+                               const char *const *slots, size_t nslots, bool use_slots,
+                               bool has_del, bool create)
+{
+    if (*slot || !create)
+        return *slot;
+    hd_class_spec_t spec = {has_del, use_slots, nslots, slots};
+    if (hd_class_new(vm->h, name, &spec, slot))
+        return NULL;
+    return *slot;
+}
+
+hd_obj_t *sc_finalize_class(sc_vm_t *vm, bool create)
+{
+    return support_class(vm, &vm->st->cls_finalize, "finalize", NULL, 0, true, false, create);
+}
+
+static hd_obj_t *info_class(sc_vm_t *vm)
+{
+    static const char *const slots[] = {"args", "atexit", "func", "index", "kwargs", "weakref"};
+    return support_class(vm, &vm->st->cls_info, "_Info", slots, 6, true, false, true);
+}
+
+bool sc_is_finalize(sc_vm_t *vm, hd_obj_t *o)
+{
+    hd_obj_t *cls = vm->st->cls_finalize;
+    return cls && o->type == HD_T_INSTANCE && hd_obj_class(vm->h, o) == cls;
+}
+
+static hd_obj_t *get_slot(sc_vm_t *vm, hd_obj_t *o, const char *name)
+{
+    hd_obj_t *v;
+    return hd_obj_getattr(vm->h, o, name, &v) == 0 ? v : NULL;
+}
+
+/* wr_finalize: finalize(obj, func, /, *args, **kwargs) */
+int wr_finalize(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self;
+    int nkw = kwnames ? (int)hd_len(kwnames) : 0, npos = nargs - nkw;
+    if (npos < 2)
+        return sc_raise(vm, EXC_TYPEERROR,
+                        "finalize.__init__() missing %d required positional argument%s", 2 - npos,
+                        npos == 1 ? "" : "s");
+    hd_obj_t *cls = sc_finalize_class(vm, true), *icls = info_class(vm);
+    if (!cls || !icls)
+        return sc_nomem(vm, HD_ENOMEM);
+    hd_obj_t *calltuple = NULL, *fin = NULL, *info = NULL, *wr = NULL, *rest = NULL, *kw = NULL;
+    hd_obj_t *idx = NULL;
+    int rc = hd_tuple_new(vm->h, (size_t)npos, args, &calltuple);
+    if (!rc)
+        rc = hd_instance_new(vm->h, cls, false, &fin);
+    if (!rc)
+        rc = hd_tuple_new(vm->h, (size_t)(npos - 2), args + 2, &rest);
+    if (!rc && nkw)
+        rc = hd_dict_new(vm->h, (size_t)nkw, ((hd_tuple_obj_t *)kwnames)->items, args + npos, &kw);
+    if (!rc)
+        rc = hd_instance_new(vm->h, icls, false, &info);
+    if (!rc) {
+        rc = hd_weakref_new(vm->h, args[0], fin, false, &wr);
+        if (rc == HD_ETYPE) {
+            weakref_error(vm, args[0]);
+            rc = -1;
+        }
+    }
+    if (!rc)
+        rc = hd_int_from_i64(vm->h, vm->st->finalize_counter++, &idx);
+    if (!rc)
+        rc = hd_obj_setattr(vm->h, info, "weakref", wr) ||
+             hd_obj_setattr(vm->h, info, "func", args[1]) ||
+             hd_obj_setattr(vm->h, info, "args", rest) ||
+             hd_obj_setattr(vm->h, info, "kwargs", kw ? kw : vm->h->none) ||
+             hd_obj_setattr(vm->h, info, "atexit", vm->h->true_) ||
+             hd_obj_setattr(vm->h, info, "index", idx) ||
+             hd_dict_setitem(vm->h, vm->st->finalizers, fin, info);
+    hd_obj_t *drop[] = {calltuple, info, wr, rest, kw, idx};
+    for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
+        hd__xdecref(vm->h, drop[i]);
+    if (rc) {
+        hd__xdecref(vm->h, fin);
+        return rc == -1 ? -1 : sc_nomem(vm, rc);
+    }
+    *out = fin;
+    return 0;
+}
+
+/* sc_finalize_call: finalize.__call__: pops the registry entry and calls
+ * func(*args, **kwargs) */
+int sc_finalize_call(sc_vm_t *vm, hd_obj_t *fin, hd_obj_t **out)
+{
+    hd_obj_t *info;
+    int rc = hd_dict_pop(vm->h, vm->st->finalizers, fin, &info);
+    if (rc == HD_EKEY)
+        return none(vm, out);
+    if (rc)
+        return sc_nomem(vm, rc);
+    hd_obj_t *func = get_slot(vm, info, "func"), *a = get_slot(vm, info, "args");
+    hd_obj_t *kw = get_slot(vm, info, "kwargs"), *names = NULL, *argv[260];
+    int n = a ? (int)hd_len(a) : 0, nk = kw && kw->type == HD_T_DICT ? (int)hd_len(kw) : 0;
+    if (!func || n + nk > 256) {
+        hd__decref(vm->h, info);
+        return none(vm, out);
+    }
+    for (int i = 0; i < n; i++)
+        argv[i] = ((hd_tuple_obj_t *)a)->items[i];
+    if (nk) {
+        hd_obj_t *keys[256], *k, *v;
+        int64_t pos = 0;
+        int i = 0;
+        while (hd_dict_next(kw, &pos, &k, &v)) {
+            keys[i] = k;
+            argv[n + i++] = v;
+        }
+        if (hd_tuple_new(vm->h, (size_t)nk, keys, &names)) {
+            hd__decref(vm->h, info);
+            return sc_nomem(vm, HD_ENOMEM);
+        }
+    }
+    hd_obj_t *empty;
+    if (!nk && hd_dict_new(vm->h, 0, NULL, NULL, &empty) == 0)
+        hd__decref(vm->h, empty); /* `info.kwargs or {}` */
+    rc = sc_call(vm, func, argv, n + nk, names, out);
+    hd__xdecref(vm->h, names);
+    hd__decref(vm->h, info);
+    return rc;
+}
+
+static int finalize_attr(sc_vm_t *vm, hd_obj_t *fin, const char *name, hd_obj_t **out)
+{
+    hd_obj_t *info;
+    int rc = hd_dict_getitem(vm->h, vm->st->finalizers, fin, &info);
+    if (strcmp(name, "alive") == 0) {
+        hd_bool(vm->h, rc == 0, out);
+        return 0;
+    }
+    if (strcmp(name, "atexit") == 0)
+        return ret(rc == 0 ? get_slot(vm, info, "atexit") : vm->h->false_, out);
+    return 1;
+}
+
+/* ---- tracemalloc ---- */
+
+static int site_file(sc_vm_t *vm, int line, uint32_t *saved)
+{
+    char site[64];
+    *saved = vm->h->site;
+    snprintf(site, sizeof(site), TM_FILE ":%d", line);
+    return hd_trace_is_tracing(vm->h->trace) ? hdrc(vm, hd_heap_set_site(vm->h, site)) : 0;
+}
+
+int tm_start(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self;
+    int64_t n = 1;
+    if (nokw(vm, "start", kwnames) || sc_arg_count(vm, "start", nargs, 0, 1) ||
+        (nargs && sc_int_value(args[0], &n, NULL)))
+        return -1;
+    if (n < 1 || n > 65535)
+        return sc_raise(vm, EXC_VALUEERROR, "the number of frames must be in range [1; 65535]");
+    hd_trace_start(vm->h->trace);
+    vm->st->traceback_limit = (int)n;
+    if (vm->frame)
+        sc_set_site(vm, vm->frame->code, vm->frame->cur->line);
+    return none(vm, out);
+}
+
+int tm_stop(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self, (void)args;
+    if (nokw(vm, "stop", kwnames) || sc_arg_count(vm, "stop", nargs, 0, 0))
+        return -1;
+    hd_trace_stop(vm->h->trace);
+    return none(vm, out);
+}
+
+int tm_is_tracing(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self, (void)args;
+    if (nokw(vm, "is_tracing", kwnames) || sc_arg_count(vm, "is_tracing", nargs, 0, 0))
+        return -1;
+    hd_bool(vm->h, hd_trace_is_tracing(vm->h->trace), out);
+    return 0;
+}
+
+int tm_get_traced_memory(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self, (void)args;
+    size_t cur, peak;
+    if (nokw(vm, "get_traced_memory", kwnames) ||
+        sc_arg_count(vm, "get_traced_memory", nargs, 0, 0))
+        return -1;
+    hd_trace_memory(vm->h->trace, &cur, &peak);
+    hd_obj_t *v[2];
+    if (sc_int_new(vm, (int64_t)cur, &v[0]))
+        return -1;
+    if (sc_int_new(vm, (int64_t)peak, &v[1])) {
+        hd__decref(vm->h, v[0]);
+        return -1;
+    }
+    int rc = hd_tuple_new(vm->h, 2, v, out);
+    hd__decref(vm->h, v[0]);
+    hd__decref(vm->h, v[1]);
+    return hdrc(vm, rc);
+}
+
+int tm_reset_peak(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self, (void)args;
+    if (nokw(vm, "reset_peak", kwnames) || sc_arg_count(vm, "reset_peak", nargs, 0, 0))
+        return -1;
+    hd_trace_reset_peak(vm->h->trace);
+    return none(vm, out);
+}
+
+int tm_clear_traces(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self, (void)args;
+    if (nokw(vm, "clear_traces", kwnames) || sc_arg_count(vm, "clear_traces", nargs, 0, 0))
+        return -1;
+    hd_trace_clear(vm->h->trace);
+    return none(vm, out);
+}
+
+int tm_get_traceback_limit(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self, (void)args;
+    if (nokw(vm, "get_traceback_limit", kwnames) ||
+        sc_arg_count(vm, "get_traceback_limit", nargs, 0, 0))
+        return -1;
+    return int_attr(vm, vm->st->traceback_limit ? vm->st->traceback_limit : 1, out);
+}
+
+static hd_obj_t *snapshot_class(sc_vm_t *vm)
+{
+    return support_class(vm, &vm->st->cls_snapshot, "Snapshot", NULL, 0, false, true, true);
+}
+
+static hd_obj_t *traces_class(sc_vm_t *vm)
+{
+    return support_class(vm, &vm->st->cls_traces, "_Traces", NULL, 0, false, false, true);
+}
+
+int tm_take_snapshot(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)self, (void)args;
+    if (nokw(vm, "take_snapshot", kwnames) || sc_arg_count(vm, "take_snapshot", nargs, 0, 0))
+        return -1;
+    if (!hd_trace_is_tracing(vm->h->trace))
+        return sc_raise(vm, EXC_RUNTIMEERROR,
+                        "the tracemalloc module must be tracing memory "
+                        "allocations to take a snapshot");
+    uint64_t id;
+    int rc = hd_trace_snapshot(vm->h->trace, &id);
+    if (rc == HD_ELIMIT)
+        return sc_raise(vm, EXC_MEMORYERROR, "too many tracemalloc snapshots alive (%d)",
+                        HD_TRACE_MAX_SNAPSHOTS);
+    if (rc)
+        return sc_nomem(vm, rc);
+    hd_obj_t *scls = snapshot_class(vm), *tcls = traces_class(vm);
+    hd_obj_t *list = NULL, *snap = NULL, *traces = NULL, *idobj = NULL, *lim = NULL;
+    uint32_t saved;
+    if (!scls || !tcls || site_file(vm, 558, &saved)) {
+        hd_trace_snapshot_drop(vm->h->trace, id);
+        return scls && tcls ? -1 : sc_nomem(vm, HD_ENOMEM);
+    }
+    rc = hd_list_new(vm->h, 0, NULL, &list);
+    if (!rc && !(rc = site_file(vm, 560, &saved)))
+        rc = hd_instance_new(vm->h, scls, false, &snap);
+    if (!rc && !(rc = site_file(vm, 423, &saved)))
+        rc = hd_instance_new(vm->h, tcls, false, &traces);
+    vm->h->site = saved;
+    if (!rc)
+        rc = hd_int_from_i64(vm->h, (int64_t)id, &idobj);
+    if (!rc)
+        rc = hd_int_from_i64(vm->h, vm->st->traceback_limit ? vm->st->traceback_limit : 1, &lim);
+    if (!rc)
+        rc = hd_obj_setattr(vm->h, traces, "_traces", list) ||
+             hd_obj_setattr(vm->h, snap, "traces", traces) ||
+             hd_obj_setattr(vm->h, snap, "traceback_limit", lim) ||
+             hd_obj_setattr(vm->h, snap, "_hd_snapshot", idobj);
+    hd__xdecref(vm->h, list);
+    hd__xdecref(vm->h, traces);
+    hd__xdecref(vm->h, idobj);
+    hd__xdecref(vm->h, lim);
+    if (rc) {
+        if (snap)
+            hd__decref(vm->h, snap);
+        else
+            hd_trace_snapshot_drop(vm->h->trace, id);
+        return sc_nomem(vm, rc);
+    }
+    *out = snap;
+    return 0;
+}
+
+/* sc_snapshot_died: a Snapshot's finalizer: its trace snapshot goes */
+void sc_snapshot_died(sc_vm_t *vm, hd_obj_t *snap)
+{
+    hd_obj_t *id = get_slot(vm, snap, "_hd_snapshot");
+    int64_t v;
+    if (id && hd_int_to_i64(id, &v) == 0)
+        hd_trace_snapshot_drop(vm->h->trace, (uint64_t)v);
+}
+
+bool sc_is_snapshot(sc_vm_t *vm, hd_obj_t *o)
+{
+    return vm->st->cls_snapshot && o->type == HD_T_INSTANCE &&
+           hd_obj_class(vm->h, o) == vm->st->cls_snapshot;
+}
+
+static hd_obj_t *stat_class(sc_vm_t *vm, bool diff)
+{
+    static const char *const s1[] = {"count", "size", "traceback"};
+    static const char *const s2[] = {"count", "count_diff", "size", "size_diff", "traceback"};
+    if (diff)
+        return support_class(vm, &vm->st->cls_statdiff, "StatisticDiff", s2, 5, true, false, true);
+    return support_class(vm, &vm->st->cls_stat, "Statistic", s1, 3, true, false, true);
+}
+
+static hd_obj_t *traceback_class(sc_vm_t *vm)
+{
+    static const char *const s[] = {"_frames", "_total_nframe"};
+    return support_class(vm, &vm->st->cls_traceback, "Traceback", s, 2, true, false, true);
+}
+
+static int group_of(sc_vm_t *vm, hd_obj_t *kt, hd_trace_group_t *g)
+{
+    char k[32];
+    if (kt->type != HD_T_STR || hd_str_utf8(kt, k, sizeof(k)) >= (long)sizeof(k))
+        k[0] = '\0';
+    if (strcmp(k, "lineno") == 0 || strcmp(k, "traceback") == 0) {
+        *g = HD_TRACE_BY_SITE;
+        return 0;
+    }
+    if (strcmp(k, "filename") == 0) {
+        *g = HD_TRACE_BY_FILE;
+        return 0;
+    }
+    sc_buf_t b = {0};
+    if (sc_repr_buf(vm, kt, &b) == 0)
+        sc_raise(vm, EXC_VALUEERROR, "unknown key_type: %s", b.v);
+    hd_mem_free(vm->h->mem, b.v);
+    return -1;
+}
+
+/* make_traceback: Traceback(((filename, lineno),)) for a "file:line" key */
+static int make_traceback(sc_vm_t *vm, const char *key, hd_obj_t **out)
+{
+    const char *colon = strrchr(key, ':');
+    size_t flen = colon ? (size_t)(colon - key) : strlen(key);
+    hd_obj_t *fname, *line, *frame, *frames, *tb = NULL;
+    if (sc_str_new(vm, key, flen, &fname))
+        return -1;
+    if (sc_int_new(vm, colon ? atoll(colon + 1) : 0, &line)) {
+        hd__decref(vm->h, fname);
+        return -1;
+    }
+    hd_obj_t *pair[2] = {fname, line};
+    int rc = hd_tuple_new(vm->h, 2, pair, &frame);
+    hd__decref(vm->h, fname);
+    hd__decref(vm->h, line);
+    if (rc)
+        return sc_nomem(vm, rc);
+    rc = hd_tuple_new(vm->h, 1, &frame, &frames);
+    hd__decref(vm->h, frame);
+    if (rc)
+        return sc_nomem(vm, rc);
+    rc = hd_instance_new(vm->h, traceback_class(vm), false, &tb);
+    if (!rc)
+        rc = hd_obj_setattr(vm->h, tb, "_frames", frames) ||
+             hd_obj_setattr(vm->h, tb, "_total_nframe", vm->h->none);
+    hd__decref(vm->h, frames);
+    if (rc)
+        return sc_nomem(vm, rc);
+    *out = tb;
+    return 0;
+}
+
+static int stat_object(sc_vm_t *vm, bool diff, const char *key, int64_t size, int64_t size_diff,
+                       int64_t count, int64_t count_diff, hd_obj_t **out)
+{
+    hd_obj_t *tb = NULL, *s = NULL, *v[4];
+    int64_t vals[4] = {size, size_diff, count, count_diff};
+    static const char *const names[4] = {"size", "size_diff", "count", "count_diff"};
+    if (make_traceback(vm, key, &tb))
+        return -1;
+    int rc = hd_instance_new(vm->h, stat_class(vm, diff), false, &s);
+    if (!rc)
+        rc = hd_obj_setattr(vm->h, s, "traceback", tb);
+    hd__decref(vm->h, tb);
+    for (int i = 0; i < 4 && !rc; i++) {
+        if (!diff && (i == 1 || i == 3))
+            continue;
+        if (!(rc = hd_int_from_i64(vm->h, vals[i], &v[i]))) {
+            rc = hd_obj_setattr(vm->h, s, names[i], v[i]);
+            hd__decref(vm->h, v[i]);
+        }
+    }
+    if (rc) {
+        hd__xdecref(vm->h, rc ? NULL : s);
+        return sc_nomem(vm, rc);
+    }
+    *out = s;
+    return 0;
+}
+
+static int snapshot_id(sc_vm_t *vm, hd_obj_t *snap, uint64_t *id)
+{
+    hd_obj_t *v = sc_is_snapshot(vm, snap) ? get_slot(vm, snap, "_hd_snapshot") : NULL;
+    int64_t x;
+    if (!v || hd_int_to_i64(v, &x))
+        return sc_raise(vm, EXC_TYPEERROR, "expected a tracemalloc.Snapshot, got %s",
+                        sc_tname(vm, snap));
+    *id = (uint64_t)x;
+    return 0;
+}
+
+/* snapshot_stats: Snapshot.statistics / compare_to */
+static int snapshot_stats(sc_vm_t *vm, hd_obj_t *snap, hd_obj_t *base, hd_obj_t *kt, hd_obj_t **out)
+{
+    uint64_t id, bid = 0;
+    hd_trace_group_t g;
+    if (snapshot_id(vm, snap, &id) || (base && snapshot_id(vm, base, &bid)) || group_of(vm, kt, &g))
+        return -1;
+    size_t n;
+    int rc = base ? hd_trace_compare(vm->h->trace, id, bid, g, 0, NULL, &n)
+                  : hd_trace_stats(vm->h->trace, id, g, 0, NULL, &n);
+    if (rc)
+        return sc_nomem(vm, rc);
+    hd_trace_stat_t *st = base ? NULL : hd_mem_calloc(vm->h->mem, n ? n : 1, sizeof(*st));
+    hd_trace_diff_t *df = base ? hd_mem_calloc(vm->h->mem, n ? n : 1, sizeof(*df)) : NULL;
+    if (!st && !df)
+        return sc_nomem(vm, HD_ENOMEM);
+    rc = base ? hd_trace_compare(vm->h->trace, id, bid, g, n, df, &n)
+              : hd_trace_stats(vm->h->trace, id, g, n, st, &n);
+    uint32_t saved;
+    if (!rc && !(rc = site_file(vm, 535, &saved)))
+        rc = hd_list_new(vm->h, 0, NULL, out) ? HD_ENOMEM : 0;
+    if (!rc)
+        rc = site_file(vm, 505, &saved);
+    for (size_t i = 0; i < n && !rc; i++) {
+        hd_obj_t *s;
+        if (base)
+            rc = stat_object(vm, true, df[i].key, (int64_t)df[i].size, df[i].size_diff,
+                             (int64_t)df[i].count, df[i].count_diff, &s);
+        else
+            rc = stat_object(vm, false, st[i].key, (int64_t)st[i].size, 0, (int64_t)st[i].count, 0,
+                             &s);
+        if (!rc) {
+            rc = hd_list_append(vm->h, *out, s) ? sc_nomem(vm, HD_ENOMEM) : 0;
+            hd__decref(vm->h, s);
+        }
+    }
+    vm->h->site = saved;
+    hd_mem_free(vm->h->mem, st);
+    hd_mem_free(vm->h->mem, df);
+    return rc ? (rc > 0 ? sc_nomem(vm, HD_ENOMEM) : -1) : 0;
+}
+
+/* ---- special objects: attributes, methods, reprs ---- */
+
+static int fmt_stat(sc_vm_t *vm, hd_obj_t *o, bool diff, sc_buf_t *b)
+{
+    hd_obj_t *tb = get_slot(vm, o, "traceback");
+    hd_obj_t *frames = tb ? get_slot(vm, tb, "_frames") : NULL;
+    hd_obj_t *frame = frames && hd_len(frames) ? ((hd_tuple_obj_t *)frames)->items[0] : NULL;
+    char key[HD_TRACE_NAME_MAX + 32], line[HD_TRACE_LINE_LEN];
+    if (!frame)
+        return sc_raise(vm, EXC_RUNTIMEERROR, "broken Statistic");
+    char fname[HD_TRACE_NAME_MAX];
+    int64_t lineno = 0, v[4] = {0};
+    hd_str_utf8(((hd_tuple_obj_t *)frame)->items[0], fname, sizeof(fname));
+    hd_int_to_i64(((hd_tuple_obj_t *)frame)->items[1], &lineno);
+    snprintf(key, sizeof(key), "%s:%lld", fname, (long long)lineno);
+    static const char *const names[4] = {"size", "size_diff", "count", "count_diff"};
+    for (int i = 0; i < 4; i++) {
+        hd_obj_t *x = (diff || i % 2 == 0) ? get_slot(vm, o, names[i]) : NULL;
+        if (x)
+            hd_int_to_i64(x, &v[i]);
+    }
+    if (diff) {
+        hd_trace_diff_t d = {key, 0, (uint64_t)v[0], v[1], (uint64_t)v[2], v[3]};
+        hd_trace_format_diff(&d, line, sizeof(line));
+    } else {
+        hd_trace_stat_t s = {key, 0, (uint64_t)v[0], (uint64_t)v[2]};
+        hd_trace_format_stat(&s, line, sizeof(line));
+    }
+    return sc_buf_put(vm, b, line, strlen(line));
+}
+
+int sc_special_repr(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
+{
+    sc_state_t *st = vm->st;
+    hd_obj_t *cls = hd_obj_class(vm->h, o);
+    char tmp[256];
+    if (cls == st->cls_finalize && cls) {
+        hd_obj_t *info, *obj = NULL;
+        if (hd_dict_getitem(vm->h, st->finalizers, o, &info) == 0) {
+            hd_obj_t *wr = get_slot(vm, info, "weakref");
+            obj = wr ? hd_weakref_get(wr) : NULL;
+        }
+        if (!obj)
+            snprintf(tmp, sizeof(tmp), "<finalize object at 0x%llx; dead>",
+                     (unsigned long long)hd_obj_addr(vm->h, o));
+        else
+            snprintf(tmp, sizeof(tmp), "<finalize object at 0x%llx; for '%s' at 0x%llx>",
+                     (unsigned long long)hd_obj_addr(vm->h, o), sc_tname(vm, obj),
+                     (unsigned long long)hd_obj_addr(vm->h, obj));
+        return sc_buf_put(vm, b, tmp, strlen(tmp));
+    }
+    if (cls && (cls == st->cls_stat || cls == st->cls_statdiff))
+        return fmt_stat(vm, o, cls == st->cls_statdiff, b);
+    if (cls && cls == st->cls_traceback) {
+        hd_obj_t *frames = get_slot(vm, o, "_frames");
+        hd_obj_t *frame = frames && hd_len(frames) ? ((hd_tuple_obj_t *)frames)->items[0] : NULL;
+        if (frame) {
+            char fname[HD_TRACE_NAME_MAX];
+            int64_t ln = 0;
+            hd_str_utf8(((hd_tuple_obj_t *)frame)->items[0], fname, sizeof(fname));
+            hd_int_to_i64(((hd_tuple_obj_t *)frame)->items[1], &ln);
+            return sc_buf_put(vm, b, fname, strlen(fname)) ||
+                   (snprintf(tmp, sizeof(tmp), ":%lld", (long long)ln),
+                    sc_buf_put(vm, b, tmp, strlen(tmp)));
+        }
+    }
+    return 1;
+}
+
+int sc_special_getattr(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t **out)
+{
+    if (sc_is_finalize(vm, o))
+        return finalize_attr(vm, o, name, out);
+    return 1;
+}
+
+/* sc_special_method: methods of the support classes; 1 when not one */
+int sc_special_method(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t *const *args, int nargs,
+                      hd_obj_t *kwnames, hd_obj_t **out)
+{
+    if (sc_is_snapshot(vm, o)) {
+        int npos = nargs - (kwnames ? (int)hd_len(kwnames) : 0);
+        if (strcmp(name, "statistics") == 0) {
+            if (npos < 1)
+                return sc_raise(vm, EXC_TYPEERROR,
+                                "Snapshot.statistics() missing 1 required "
+                                "positional argument: 'key_type'");
+            return snapshot_stats(vm, o, NULL, args[0], out);
+        }
+        if (strcmp(name, "compare_to") == 0) {
+            if (npos < 2)
+                return sc_raise(vm, EXC_TYPEERROR,
+                                "Snapshot.compare_to() missing required "
+                                "positional arguments");
+            return snapshot_stats(vm, o, args[0], args[1], out);
+        }
+    }
+    if (sc_is_finalize(vm, o)) {
+        hd_obj_t *info;
+        if (strcmp(name, "__call__") == 0)
+            return sc_finalize_call(vm, o, out);
+        if (strcmp(name, "detach") == 0 || strcmp(name, "peek") == 0) {
+            if (hd_dict_getitem(vm->h, vm->st->finalizers, o, &info))
+                return none(vm, out);
+            hd_obj_t *wr = get_slot(vm, info, "weakref");
+            hd_obj_t *obj = wr ? hd_weakref_get(wr) : NULL;
+            if (!obj)
+                return none(vm, out);
+            hd_obj_t *kw = get_slot(vm, info, "kwargs"), *kwd = NULL;
+            if (!kw || kw == vm->h->none) {
+                if (hd_dict_new(vm->h, 0, NULL, NULL, &kwd))
+                    return sc_nomem(vm, HD_ENOMEM);
+                kw = kwd;
+            }
+            hd_obj_t *items[4] = {obj, get_slot(vm, info, "func"), get_slot(vm, info, "args"), kw};
+            int rc = hd_tuple_new(vm->h, 4, items, out);
+            hd__xdecref(vm->h, kwd);
+            if (rc)
+                return sc_nomem(vm, rc);
+            if (name[0] == 'd') {
+                hd_obj_t *gone;
+                if (hd_dict_pop(vm->h, vm->st->finalizers, o, &gone) == 0)
+                    hd__decref(vm->h, gone);
+            }
+            return 0;
+        }
+    }
+    return 1;
+}

@@ -1,0 +1,411 @@
+/*
+ * objops.c: the VM's operations on objects where program code or
+ * program-visible state can take part: binary operators (list += any
+ * iterable), truth (__bool__, __len__), comparisons (__eq__, __lt__ ... of
+ * classes), subscripts (__getitem__ of classes), iteration, len(), hash()
+ * (__hash__ of classes), and list(x) / list.extend(x) with CPython 3.11's
+ * allocation rules. Everything without program code is in ops.c.
+ */
+#include <string.h>
+
+#include "ast.h"
+#include "impl.h"
+#include "vm.h"
+
+static int hdrc(sc_vm_t *vm, int rc)
+{
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+/* dunder: calls cls.name(self, *args) when the class defines it: 1 with
+ * the result, 0 when it does not, -1 on error */
+static int dunder(sc_vm_t *vm, hd_obj_t *self, const char *name, hd_obj_t *const *args, int nargs,
+                  hd_obj_t **out)
+{
+    if (self->type != HD_T_INSTANCE)
+        return 0;
+    hd_obj_t *fn = sc_class_lookup(vm, hd_obj_class(vm->h, self), name);
+    if (!fn || fn->type != HD_T_FUNCTION)
+        return 0;
+    hd_obj_t *argv[4] = {self};
+    for (int i = 0; i < nargs && i < 3; i++)
+        argv[i + 1] = args[i];
+    return sc_call(vm, fn, argv, nargs + 1, NULL, out) ? -1 : 1;
+}
+
+static const char *const binop_names[] = {
+    "__add__", "__sub__",    "__mul__",    "__matmul__", "__truediv__", "__floordiv__", "__mod__",
+    "__pow__", "__lshift__", "__rshift__", "__and__",    "__or__",      "__xor__"};
+
+int sc_binary_op(sc_vm_t *vm, int op, bool inplace, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out)
+{
+    if (a->type == HD_T_INSTANCE) {
+        int r = dunder(vm, a, binop_names[op], &b, 1, out);
+        if (r)
+            return r < 0 ? -1 : 0;
+    }
+    if (op == BO_MOD && a->type == HD_T_STR)
+        return sc_percent_format(vm, a, b, out);
+    sc_err_t err;
+    int rc = sc_binary(vm->h, op, a, b, inplace, out, &err);
+    if (rc == 1) { /* list += an iterable that is not a list or tuple */
+        if (sc_list_extend(vm, a, b))
+            return -1;
+        hd__incref(a);
+        *out = a;
+        return 0;
+    }
+    if (rc)
+        return sc_raise_rc(vm, rc, &err);
+    return 0;
+}
+
+int sc_truth(sc_vm_t *vm, hd_obj_t *o)
+{
+    if (o->type == HD_T_INSTANCE) {
+        hd_obj_t *r;
+        int d = dunder(vm, o, "__bool__", NULL, 0, &r);
+        if (d == 0)
+            d = dunder(vm, o, "__len__", NULL, 0, &r);
+        if (d < 0)
+            return -1;
+        if (d > 0) {
+            int t = sc_truthy(vm->h, r);
+            bool ok = r->type == HD_T_BOOL || r->type == HD_T_INT;
+            hd__decref(vm->h, r);
+            if (!ok)
+                return sc_raise(vm, EXC_TYPEERROR, "__bool__ should return bool, returned %s",
+                                "object");
+            return t;
+        }
+    }
+    return sc_truthy(vm->h, o);
+}
+
+int sc_compare_op(sc_vm_t *vm, int op, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out)
+{
+    static const char *const names[] = {"__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"};
+    static const int swapped[] = {CO_GT, CO_GE, CO_EQ, CO_NE, CO_LT, CO_LE};
+    if (a->type == HD_T_INSTANCE || b->type == HD_T_INSTANCE) {
+        int r = dunder(vm, a, names[op], &b, 1, out);
+        if (r == 0 && b->type == HD_T_INSTANCE)
+            r = dunder(vm, b, names[swapped[op]], &a, 1, out);
+        if (r == 0 && op == CO_NE) {
+            hd_obj_t *eq;
+            r = dunder(vm, a, "__eq__", &b, 1, &eq);
+            if (r > 0) {
+                int t = sc_truth(vm, eq);
+                hd__decref(vm->h, eq);
+                if (t < 0)
+                    return -1;
+                hd_bool(vm->h, !t, out);
+                return 0;
+            }
+        }
+        if (r)
+            return r < 0 ? -1 : 0;
+    }
+    sc_err_t err;
+    int rc = sc_compare(vm->h, op, a, b, out, &err);
+    return rc ? sc_raise_rc(vm, rc, &err) : 0;
+}
+
+int sc_hash_of(sc_vm_t *vm, hd_obj_t *o, int64_t *out)
+{
+    if (o->type == HD_T_INSTANCE) {
+        hd_obj_t *cls = hd_obj_class(vm->h, o);
+        hd_obj_t *eq = sc_class_lookup(vm, cls, "__eq__"),
+                 *hf = sc_class_lookup(vm, cls, "__hash__");
+        if (eq && (!hf || hf == vm->h->none))
+            return sc_raise(vm, EXC_TYPEERROR, "unhashable type: '%s'", sc_tname(vm, o));
+    }
+    sc_err_t err;
+    int rc = sc_hash(vm->h, o, out, &err);
+    return rc ? sc_raise_rc(vm, rc, &err) : 0;
+}
+
+int sc_getitem(sc_vm_t *vm, hd_obj_t *o, hd_obj_t *key, hd_obj_t **out)
+{
+    if (o->type == HD_T_INSTANCE) {
+        int r = dunder(vm, o, "__getitem__", &key, 1, out);
+        if (r)
+            return r < 0 ? -1 : 0;
+    }
+    if (o->type == HD_T_DICT) {
+        int64_t hash;
+        if (sc_hash_of(vm, key, &hash))
+            return -1;
+    }
+    sc_err_t err;
+    int rc = sc_const_subscript(vm->h, o, key, out, &err);
+    if (rc == SC_EXC && err.type == EXC_TYPEERROR && o->type == HD_T_CLASS)
+        return sc_raise(vm, EXC_TYPEERROR, "type '%s' is not subscriptable", hd_class_name(o));
+    return rc ? sc_raise_rc(vm, rc, &err) : 0;
+}
+
+static int list_ass_slice(sc_vm_t *vm, hd_obj_t *list, hd_obj_t *slice, hd_obj_t *value)
+{
+    int64_t start, stop, step, n;
+    sc_err_t err;
+    if (sc_slice_indices(vm->h, slice, hd_len(list), &start, &stop, &step, &n, &err))
+        return sc_raise_rc(vm, SC_EXC, &err);
+    if (step != 1)
+        return sc_raise(vm, EXC_VALUEERROR,
+                        "extended slice assignment is not supported by the heap script language");
+    hd_obj_t *items = NULL;
+    if (value && sc_list_from(vm, value, &items))
+        return -1;
+    if (stop < start)
+        stop = start;
+    for (int64_t i = stop; i-- > start;)
+        if (hdrc(vm, hd_list_delitem(vm->h, list, i))) {
+            hd__xdecref(vm->h, items);
+            return -1;
+        }
+    for (int64_t i = 0; items && i < hd_len(items); i++) {
+        hd_obj_t *v;
+        hd_seq_getitem(items, i, &v);
+        if (hdrc(vm, hd_list_insert(vm->h, list, start + i, v))) {
+            hd__decref(vm->h, items);
+            return -1;
+        }
+    }
+    hd__xdecref(vm->h, items);
+    return 0;
+}
+
+static int key_error(sc_vm_t *vm, hd_obj_t *key)
+{
+    sc_buf_t b = {0};
+    if (sc_repr_buf(vm, key, &b) == 0)
+        sc_raise(vm, EXC_KEYERROR, "%s", b.v);
+    hd_mem_free(vm->h->mem, b.v);
+    return -1;
+}
+
+int sc_setitem(sc_vm_t *vm, hd_obj_t *o, hd_obj_t *key, hd_obj_t *value)
+{
+    switch (o->type) {
+    case HD_T_LIST: {
+        if (key->type == HD_T_SLICE)
+            return list_ass_slice(vm, o, key, value);
+        int64_t i;
+        sc_err_t err;
+        if (sc_index(vm->h, key, "list", &i, &err))
+            return sc_raise_rc(vm, SC_EXC, &err);
+        int rc = value ? hd_list_setitem(vm->h, o, i, value) : hd_list_delitem(vm->h, o, i);
+        if (rc == HD_EKEY)
+            return sc_raise(vm, EXC_INDEXERROR,
+                            value ? "list assignment index out of range"
+                                  : "list assignment index out of range");
+        return hdrc(vm, rc);
+    }
+    case HD_T_DICT: {
+        int64_t hash;
+        if (sc_hash_of(vm, key, &hash))
+            return -1;
+        int rc = value ? hd_dict_setitem(vm->h, o, key, value) : hd_dict_delitem(vm->h, o, key);
+        if (rc == HD_EKEY)
+            return key_error(vm, key);
+        return hdrc(vm, rc);
+    }
+    case HD_T_INSTANCE: {
+        hd_obj_t *r, *argv[2] = {key, value};
+        int d = value ? dunder(vm, o, "__setitem__", argv, 2, &r)
+                      : dunder(vm, o, "__delitem__", argv, 1, &r);
+        if (d > 0)
+            hd__decref(vm->h, r);
+        if (d)
+            return d < 0 ? -1 : 0;
+        break;
+    }
+    }
+    if (!value)
+        return sc_raise(vm, EXC_TYPEERROR, "'%s' object doesn't support item deletion",
+                        sc_tname(vm, o));
+    return sc_raise(vm, EXC_TYPEERROR, "'%s' object does not support item assignment",
+                    sc_tname(vm, o));
+}
+
+int sc_iter(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **out)
+{
+    int rc = hd__iter_new(vm->h, o, out);
+    if (rc == HD_ETYPE)
+        return sc_raise(vm, EXC_TYPEERROR, "'%s' object is not iterable", sc_tname(vm, o));
+    return hdrc(vm, rc);
+}
+
+int sc_next(sc_vm_t *vm, hd_obj_t *it, hd_obj_t **out)
+{
+    int rc = hd__iter_next(vm->h, it, out);
+    if (rc >= 0)
+        return rc;
+    if (rc == HD_EVALUE)
+        return sc_raise(vm, EXC_RUNTIMEERROR,
+                        it->type == HD_T_SETITER ? "Set changed size during iteration"
+                                                 : "dictionary changed size during iteration");
+    if (rc == HD_ETYPE)
+        return sc_raise(vm, EXC_TYPEERROR, "'%s' object is not an iterator", sc_tname(vm, it));
+    return sc_nomem(vm, rc);
+}
+
+int sc_len(sc_vm_t *vm, hd_obj_t *o, int64_t *out)
+{
+    int64_t n = hd_len(o);
+    if (n >= 0) {
+        *out = n;
+        return 0;
+    }
+    if (o->type == HD_T_RANGE) {
+        *out = ((hd_range_obj_t *)o)->length;
+        return 0;
+    }
+    if (o->type == HD_T_DICTVIEW) {
+        *out = hd_len(((hd_dictview_obj_t *)o)->dict);
+        return 0;
+    }
+    hd_obj_t *r;
+    int d = dunder(vm, o, "__len__", NULL, 0, &r);
+    if (d < 0)
+        return -1;
+    if (d > 0) {
+        int64_t v;
+        bool ok = (r->type == HD_T_INT || r->type == HD_T_BOOL) && hd_int_to_i64(r, &v) == 0;
+        hd__decref(vm->h, r);
+        if (!ok)
+            return sc_raise(vm, EXC_TYPEERROR, "'%s' object cannot be interpreted as an integer",
+                            "object");
+        if (v < 0)
+            return sc_raise(vm, EXC_VALUEERROR, "__len__() should return >= 0");
+        *out = v;
+        return 0;
+    }
+    return sc_raise(vm, EXC_TYPEERROR, "object of type '%s' has no len()", sc_tname(vm, o));
+}
+
+/* ---- list(x) and list.extend(x) ---- */
+
+static bool has_len(const hd_obj_t *o)
+{
+    return o->type == HD_T_LIST || o->type == HD_T_TUPLE || o->type == HD_T_STR ||
+           o->type == HD_T_BYTES || o->type == HD_T_DICT || o->type == HD_T_SET ||
+           o->type == HD_T_RANGE || o->type == HD_T_DICTVIEW;
+}
+
+/* list_resize: seq.c's (3.11's) list_resize, for list_extend's presizing */
+static int list_resize(sc_vm_t *vm, hd_list_obj_t *l, int64_t newsize)
+{
+    int64_t allocated = l->allocated;
+    if (allocated >= newsize && newsize >= (allocated >> 1)) {
+        l->size = newsize;
+        return 0;
+    }
+    uint64_t na = ((uint64_t)newsize + ((uint64_t)newsize >> 3) + 6) & ~(uint64_t)3;
+    if (newsize - l->size > (int64_t)na - newsize)
+        na = ((uint64_t)newsize + 3) & ~(uint64_t)3;
+    if (newsize == 0)
+        na = 0;
+    void *items;
+    int rc = hd__block_realloc(vm->h, l->items, na * 8, hd__type_kind(vm->h, HD_T_LIST), &items);
+    if (rc)
+        return sc_nomem(vm, rc);
+    l->items = items;
+    l->size = newsize;
+    l->allocated = (int64_t)na;
+    return 0;
+}
+
+/* length_hint: PyObject_LengthHint(o, 8) */
+static int64_t length_hint(sc_vm_t *vm, hd_obj_t *o)
+{
+    int64_t n;
+    switch (o->type) {
+    case HD_T_SEQITER: {
+        hd_seqiter_obj_t *it = (hd_seqiter_obj_t *)o;
+        if (!it->seq)
+            return 0;
+        n = it->seq->type == HD_T_STR ? hd_len(it->seq) : hd_len(it->seq);
+        return n > it->index ? n - it->index : 0;
+    }
+    case HD_T_RANGEITER: {
+        hd_rangeiter_obj_t *it = (hd_rangeiter_obj_t *)o;
+        return it->len - it->index;
+    }
+    case HD_T_DICTITER:
+        return ((hd_dictiter_obj_t *)o)->dict ? ((hd_dictiter_obj_t *)o)->len : 0;
+    case HD_T_SETITER:
+        return ((hd_setiter_obj_t *)o)->set ? ((hd_setiter_obj_t *)o)->len : 0;
+    }
+    if (has_len(o) && sc_len(vm, o, &n) == 0)
+        return n;
+    sc_clear_exc(vm);
+    return 8;
+}
+
+int sc_list_extend(sc_vm_t *vm, hd_obj_t *list, hd_obj_t *iterable)
+{
+    int t = iterable->type;
+    if (t == HD_T_LIST || t == HD_T_TUPLE || t == HD_T_SET || t == HD_T_DICT)
+        return hdrc(vm, hd_list_extend(vm->h, list, iterable));
+    hd_obj_t *it, *item;
+    if (sc_iter(vm, iterable, &it))
+        return -1;
+    hd_list_obj_t *l = (hd_list_obj_t *)list;
+    int64_t m = l->size, n = length_hint(vm, iterable);
+    if (n > 0) {
+        if (list_resize(vm, l, m + n)) {
+            hd__decref(vm->h, it);
+            return -1;
+        }
+        l->size = m;
+    }
+    int r, rc = 0;
+    while (!rc && (r = sc_next(vm, it, &item)) > 0) {
+        if (l->size < l->allocated) {
+            l->items[l->size++] = item;
+        } else {
+            rc = hdrc(vm, hd_list_append(vm->h, list, item));
+            hd__decref(vm->h, item);
+        }
+        if (!rc && --vm->tick <= 0)
+            rc = sc_check_budget(vm);
+    }
+    hd__decref(vm->h, it);
+    if (rc || r < 0)
+        return -1;
+    if (l->size < l->allocated && list_resize(vm, l, l->size))
+        return -1;
+    return 0;
+}
+
+int sc_list_from(sc_vm_t *vm, hd_obj_t *iterable, hd_obj_t **out)
+{
+    hd_obj_t *l;
+    if (sc_list_new_generic(vm, &l))
+        return -1;
+    if (has_len(iterable)) {
+        /* list_preallocate_exact: the length rounded up to even */
+        int64_t n;
+        if (sc_len(vm, iterable, &n)) {
+            hd__decref(vm->h, l);
+            return -1;
+        }
+        if (n > 0) {
+            void *items;
+            int rc = hd__block_alloc(vm->h, (size_t)((n + 1) & ~1) * 8,
+                                     hd__type_kind(vm->h, HD_T_LIST), &items);
+            if (rc) {
+                hd__decref(vm->h, l);
+                return sc_nomem(vm, rc);
+            }
+            ((hd_list_obj_t *)l)->items = items;
+            ((hd_list_obj_t *)l)->allocated = (n + 1) & ~1;
+        }
+    }
+    if (sc_list_extend(vm, l, iterable)) {
+        hd__decref(vm->h, l);
+        return -1;
+    }
+    *out = l;
+    return 0;
+}

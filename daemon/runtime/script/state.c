@@ -1,0 +1,286 @@
+/*
+ * state.c: what the script language keeps in a heap between runs: the
+ * builtin objects (one shared singleton per builtin, made on first use),
+ * gc.callbacks, sys.stdout's pending text, weakref.finalize's registry,
+ * object.__subclasses__ and the support classes of modules.c.
+ *
+ * The state is one block of the heap's own pool (a large block), found
+ * through h->script, so it and the builtins' blocks go away with the pool
+ * when the heap is freed: nothing of the script language outlives its
+ * heap, and nothing has to be freed separately. The builtins' blocks show
+ * in the allocator's statistics like CPython's own builtin objects do in
+ * its arenas.
+ *
+ * Builtins are found by name through a small open-addressing table in the
+ * state (module or owner type, name) -> index, built when the state is.
+ */
+#include <string.h>
+
+#include "impl.h"
+#include "vm.h"
+
+#define LOOKUP_SLOTS 512
+
+struct sc_lookup {
+    uint16_t slot[LOOKUP_SLOTS]; /* builtin index + 1, 0 = empty */
+};
+
+static uint64_t lookup_hash(int module, int type, const char *name)
+{
+    uint64_t x = 0xcbf29ce484222325ull ^ (uint64_t)(module * 131 + type);
+    for (; *name; name++)
+        x = (x ^ (unsigned char)*name) * 0x100000001b3ull;
+    return x;
+}
+
+static int def_module(const sc_builtin_def_t *d)
+{
+    return d->module;
+}
+
+static void lookup_build(struct sc_lookup *t)
+{
+    memset(t, 0, sizeof(*t));
+    for (int i = 0; i < SC_NBUILTINS; i++) {
+        const sc_builtin_def_t *d = &sc_builtin_defs[i];
+        if (d->module == BM_NONE)
+            continue;
+        int type = d->module == BM_TYPE_METHOD ? d->owner_type : -1;
+        uint64_t j = lookup_hash(def_module(d), type, d->name) & (LOOKUP_SLOTS - 1);
+        while (t->slot[j])
+            j = (j + 1) & (LOOKUP_SLOTS - 1);
+        t->slot[j] = (uint16_t)(i + 1);
+    }
+}
+
+static int builtin_find_in(const struct sc_lookup *t, int module, int type, const char *name)
+{
+    uint64_t j =
+        lookup_hash(module, module == BM_TYPE_METHOD ? type : -1, name) & (LOOKUP_SLOTS - 1);
+    for (; t->slot[j]; j = (j + 1) & (LOOKUP_SLOTS - 1)) {
+        const sc_builtin_def_t *d = &sc_builtin_defs[t->slot[j] - 1];
+        if (d->module == module && (module != BM_TYPE_METHOD || d->owner_type == type) &&
+            strcmp(d->name, name) == 0)
+            return t->slot[j] - 1;
+    }
+    return -1;
+}
+
+/* the state and its lookup table share one block */
+typedef struct state_block {
+    sc_state_t state;
+    struct sc_lookup lookup;
+} state_block_t;
+
+static state_block_t *block_of(hd_heap_t *h)
+{
+    return (state_block_t *)h->script;
+}
+
+static int make_objects(hd_heap_t *h, sc_state_t *st)
+{
+    int rc = hd_list_new(h, 0, NULL, &st->gc_callbacks);
+    if (!rc)
+        rc = hd_list_new(h, 0, NULL, &st->subclasses);
+    if (!rc)
+        rc = hd_dict_new(h, 0, NULL, NULL, &st->finalizers);
+    if (!rc)
+        rc = hd_str_new(h, "__main__", 8, &st->main_str);
+    return rc;
+}
+
+int sc_state_get(hd_heap_t *h, sc_state_t **out)
+{
+    if (h->script) {
+        *out = &block_of(h)->state;
+        return 0;
+    }
+    void *mem;
+    int rc = hd_pool_block_alloc(h->pool, sizeof(state_block_t), &mem);
+    if (rc)
+        return rc;
+    state_block_t *b = mem;
+    memset(b, 0, sizeof(*b));
+    b->state.magic = SC_STATE_MAGIC;
+    b->state.recursion_limit = HD_SCRIPT_DEFAULT_DEPTH;
+    lookup_build(&b->lookup);
+    /* CPython makes these at startup: they do not count as the program's */
+    int count0 = h->gens[0].count;
+    bool collecting = h->gc_collecting;
+    h->gc_collecting = true;
+    rc = make_objects(h, &b->state);
+    h->gc_collecting = collecting;
+    h->gens[0].count = count0;
+    if (rc) {
+        sc_state_t *st = &b->state;
+        hd_obj_t *objs[] = {st->gc_callbacks, st->subclasses, st->finalizers, st->main_str};
+        for (size_t i = 0; i < sizeof(objs) / sizeof(objs[0]); i++)
+            hd__xdecref(h, objs[i]);
+        hd_pool_block_free(h->pool, mem);
+        return rc;
+    }
+    h->script = &b->state;
+    *out = &b->state;
+    return 0;
+}
+
+/* ---- builtin objects ---- */
+
+static const char *module_file(int index)
+{
+    if (index == SC_BI_MOD_WEAKREF)
+        return "/usr/lib/python3.11/weakref.py";
+    if (index == SC_BI_MOD_TRACEMALLOC)
+        return "/usr/lib/python3.11/tracemalloc.py";
+    return NULL;
+}
+
+static const char *type_owner(int index)
+{
+    if (index == SC_BI_WR_REF)
+        return "weakref.ReferenceType";
+    if (index == SC_BI_WR_FINALIZE)
+        return "weakref.finalize";
+    return NULL;
+}
+
+hd_obj_t *sc_builtin(sc_vm_t *vm, int index)
+{
+    sc_state_t *st = vm->st;
+    if (st->builtins[index])
+        return st->builtins[index];
+    const sc_builtin_def_t *d = &sc_builtin_defs[index];
+    void *mem;
+    if (hd_pool_block_alloc(vm->h->pool, sizeof(hd_builtin_obj_t), &mem))
+        return NULL;
+    const char *type_name = "builtin_function_or_method", *owner = NULL;
+    uint32_t size = 72;
+    switch (d->kind) {
+    case HD_BUILTIN_TYPE:
+        type_name = "type";
+        size = 424;
+        owner = type_owner(index);
+        break;
+    case HD_BUILTIN_MODULE:
+        type_name = "module";
+        owner = module_file(index);
+        break;
+    case HD_BUILTIN_METHOD:
+        type_name = "method_descriptor";
+        owner = d->owner_type < HD_TYPE_COUNT ? hd_type_name(d->owner_type) : "object";
+        break;
+    }
+    hd__builtin_init(mem, d->name, type_name, owner, size, d->kind, index);
+    st->builtins[index] = mem;
+    return mem;
+}
+
+int sc_builtin_lookup(sc_vm_t *vm, int module, int type, const char *name)
+{
+    return builtin_find_in(&block_of(vm->h)->lookup, module, type, name);
+}
+
+/* ---- type() ---- */
+
+static int type_index(const hd_obj_t *o)
+{
+    switch (o->type) {
+    case HD_T_NONE:
+        return SC_BI_T_NONE;
+    case HD_T_BOOL:
+        return SC_BI_T_BOOL;
+    case HD_T_INT:
+        return SC_BI_T_INT;
+    case HD_T_FLOAT:
+        return SC_BI_T_FLOAT;
+    case HD_T_STR:
+        return SC_BI_T_STR;
+    case HD_T_BYTES:
+        return SC_BI_T_BYTES;
+    case HD_T_TUPLE:
+        return SC_BI_T_TUPLE;
+    case HD_T_LIST:
+        return SC_BI_T_LIST;
+    case HD_T_DICT:
+        return SC_BI_T_DICT;
+    case HD_T_SET:
+        return SC_BI_T_SET;
+    case HD_T_OBJECT:
+        return SC_BI_T_OBJECT;
+    case HD_T_WEAKREF:
+        return SC_BI_WR_REF;
+    case HD_T_CLASS:
+        return SC_BI_T_TYPE;
+    case HD_T_CODE:
+        return SC_BI_T_CODE;
+    case HD_T_FUNCTION:
+        return SC_BI_T_FUNCTION;
+    case HD_T_METHOD:
+        return SC_BI_T_METHOD;
+    case HD_T_CELL:
+        return SC_BI_T_CELL;
+    case HD_T_CMETHOD:
+        return SC_BI_T_BUILTIN_FN;
+    case HD_T_DESCR:
+        return o->aux == HD_DESCR_MEMBER ? SC_BI_T_MEMBER : SC_BI_T_GETSET;
+    case HD_T_RANGE:
+        return SC_BI_T_RANGE;
+    case HD_T_RANGEITER:
+        return SC_BI_T_RANGEITER;
+    case HD_T_SLICE:
+        return SC_BI_T_SLICE;
+    case HD_T_SEQITER: {
+        static const int it[] = {SC_BI_T_LISTITER, SC_BI_T_TUPLEITER, SC_BI_T_STRITER,
+                                 SC_BI_T_STRASCIIITER};
+        return it[o->aux & 3];
+    }
+    case HD_T_DICTITER: {
+        static const int it[] = {SC_BI_T_DICTKEYITER, SC_BI_T_DICTVALITER, SC_BI_T_DICTITEMITER};
+        return it[o->aux % 3];
+    }
+    case HD_T_SETITER:
+        return SC_BI_T_SETITER;
+    case HD_T_DICTVIEW: {
+        static const int v[] = {SC_BI_T_DICTKEYS, SC_BI_T_DICTVALUES, SC_BI_T_DICTITEMS};
+        return v[o->aux % 3];
+    }
+    case HD_T_BUILTIN: {
+        const hd_builtin_obj_t *b = (const hd_builtin_obj_t *)o;
+        return b->kind == HD_BUILTIN_TYPE     ? SC_BI_T_TYPE
+               : b->kind == HD_BUILTIN_MODULE ? SC_BI_T_MODULE
+               : b->kind == HD_BUILTIN_METHOD ? SC_BI_T_METHOD_DESCR
+                                              : SC_BI_T_BUILTIN_FN;
+    }
+    }
+    return SC_BI_T_OBJECT;
+}
+
+hd_obj_t *sc_type_of(sc_vm_t *vm, hd_obj_t *o)
+{
+    if (o->type == HD_T_INSTANCE)
+        return hd_obj_class(vm->h, o);
+    hd_obj_t *t = sc_builtin(vm, type_index(o));
+    return t ? t : vm->h->none;
+}
+
+const char *sc_tname(sc_vm_t *vm, hd_obj_t *o)
+{
+    return hd__obj_type_name_ex(vm->h, o);
+}
+
+int sc_kwtuple(sc_vm_t *vm, int index, const char *const *names)
+{
+    if (vm->st->kwtuples[index])
+        return 0;
+    hd_obj_t *items[8] = {NULL};
+    int n = 0, rc = 0;
+    while (names[n] && n < 8 && !rc)
+        if (!(rc = sc_str_new(vm, names[n], strlen(names[n]), &items[n])))
+            n++;
+    if (!rc && (rc = hd_tuple_new(vm->h, (size_t)n, items, &vm->st->kwtuples[index]))) {
+        sc_nomem(vm, rc);
+    }
+    for (int i = 0; i < n; i++)
+        hd__decref(vm->h, items[i]);
+    return rc ? -1 : 0;
+}

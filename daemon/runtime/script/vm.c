@@ -1,0 +1,1029 @@
+/*
+ * vm.c: the evaluation loop of the heap script language and its frames.
+ *
+ * The loop follows CPython 3.11's ceval.c instruction by instruction, with
+ * the same stack discipline: every stack slot is an owned reference, an
+ * instruction drops its operands' references in the order ceval.c does
+ * (the container before the key, the callable before the arguments), and a
+ * Python call moves the arguments off the caller's stack into the new
+ * frame's locals. That is what makes sys.getrefcount() and the order of
+ * __del__ calls come out as python3's.
+ *
+ * Frames live in chunks of inspector memory (sc_frame_push), each
+ * followed by its locals and its value stack. A frame is cleared as
+ * _PyFrame_Clear does it: locals in slot order, then what is left on its
+ * stack, then the class namespace, then the function.
+ *
+ * The dispatch function is long because it is one switch over the
+ * instruction set, kept in one place so that the stack pointer and the
+ * instruction pointer stay in registers; each case is a few lines, and the
+ * larger operations (calls, attribute lookups, arithmetic) are functions of
+ * their own in call.c, attr.c and ops.c.
+ */
+#include <string.h>
+
+#include "ast.h"
+#include "vm.h"
+
+#define CHUNK_SLOTS     (64 * 1024)
+#define MAX_TOTAL_SLOTS (8 * 1024 * 1024)
+#define BUDGET_TICK     4096
+
+struct sc_chunk_s {
+    sc_chunk_s *prev;
+    size_t cap, top; /* bytes */
+    char data[];
+};
+
+/* ---- frames ---- */
+
+sc_frame_t *sc_frame_push(sc_vm_t *vm, sc_code_t *code, hd_obj_t *func)
+{
+    size_t slots = (size_t)code->nlocals + code->stacksize;
+    size_t size = (sizeof(sc_frame_t) + slots * sizeof(hd_obj_t *) + 15) & ~(size_t)15;
+    sc_chunk_s *c = vm->chunk;
+    if (!c || c->top + size > c->cap) {
+        size_t cap =
+            size > CHUNK_SLOTS * sizeof(hd_obj_t *) ? size : CHUNK_SLOTS * sizeof(hd_obj_t *);
+        if (vm->chunk_slots_total + cap / sizeof(hd_obj_t *) > MAX_TOTAL_SLOTS) {
+            sc_raise(vm, EXC_MEMORYERROR, "%s", "");
+            return NULL;
+        }
+        sc_chunk_s *n = hd_mem_malloc(vm->h->mem, sizeof(sc_chunk_s) + cap);
+        if (!n) {
+            sc_nomem(vm, HD_ENOMEM);
+            return NULL;
+        }
+        n->prev = c;
+        n->cap = cap;
+        n->top = 0;
+        vm->chunk = c = n;
+        vm->chunk_slots_total += cap / sizeof(hd_obj_t *);
+    }
+    sc_frame_t *f = (sc_frame_t *)(c->data + c->top);
+    c->top += size;
+    memset(f, 0, sizeof(*f));
+    memset(f->locals, 0, (size_t)code->nlocals * sizeof(hd_obj_t *));
+    f->prev = vm->frame;
+    f->code = code;
+    f->func = func;
+    f->stack = f->locals + code->nlocals;
+    f->sp = f->stack;
+    f->ip = code->instr;
+    f->cur = code->instr;
+    f->size = size;
+    vm->frame = f;
+    vm->depth++;
+    return f;
+}
+
+/* frame_release: gives the frame's memory back (it is the chunk's top) */
+static void frame_release(sc_vm_t *vm, sc_frame_t *f)
+{
+    sc_chunk_s *c = vm->chunk;
+    c->top -= f->size;
+    if (c->top == 0 && c->prev) {
+        vm->chunk = c->prev;
+        vm->chunk_slots_total -= c->cap / sizeof(hd_obj_t *);
+        hd_mem_free(vm->h->mem, c);
+    }
+}
+
+/* sc_frame_pop: _PyFrame_Clear, then the frame goes away. The stack must
+ * be described by f->sp. */
+void sc_frame_pop(sc_vm_t *vm, sc_frame_t *f)
+{
+    hd_heap_t *h = vm->h;
+    vm->frame = f->prev;
+    vm->depth--;
+    uint32_t n = f->code->nlocals;
+    for (uint32_t i = 0; i < n; i++) {
+        hd_obj_t *v = f->locals[i];
+        f->locals[i] = NULL;
+        hd__xdecref(h, v);
+    }
+    for (hd_obj_t **p = f->stack; p < f->sp; p++)
+        hd__xdecref(h, *p);
+    hd_obj_t *ns = f->ns, *func = f->func, *self = f->init_self, *args = f->init_args;
+    hd__xdecref(h, ns);
+    hd__xdecref(h, func);
+    hd__xdecref(h, args);
+    hd__xdecref(h, self);
+    frame_release(vm, f);
+}
+
+void sc_vm_free_chunks(sc_vm_t *vm)
+{
+    while (vm->chunk) {
+        sc_chunk_s *c = vm->chunk;
+        vm->chunk = c->prev;
+        hd_mem_free(vm->h->mem, c);
+    }
+    vm->chunk_slots_total = 0;
+}
+
+/* ---- budget ---- */
+
+int sc_check_budget(sc_vm_t *vm)
+{
+    if (vm->fatal)
+        return -1;
+    vm->steps += BUDGET_TICK - (vm->tick > 0 ? vm->tick : 0);
+    vm->tick = BUDGET_TICK;
+    const hd_script_limits_t *lim = vm->lim;
+    if (vm->max_steps && vm->steps > vm->max_steps)
+        return sc_fatal(vm, SC_FATAL_BUDGET, "script_steps");
+    if (lim && lim->clock_ns && lim->max_time_ns &&
+        lim->clock_ns(lim->clock_ctx) - vm->t0 > lim->max_time_ns)
+        return sc_fatal(vm, SC_FATAL_BUDGET, "script_time");
+    return 0;
+}
+
+/* ---- helpers of the loop ---- */
+
+static int unbound_local(sc_vm_t *vm, sc_code_t *code, int i)
+{
+    if (code->kinds[i] == LK_FREE)
+        return sc_raise(vm, EXC_NAMEERROR,
+                        "cannot access free variable '%s' where it is not associated with a "
+                        "value in enclosing scope",
+                        code->varnames[i]);
+    return sc_raise(vm, EXC_UNBOUNDLOCALERROR,
+                    "cannot access local variable '%s' where it is not associated with a value",
+                    code->varnames[i]);
+}
+
+static int name_error(sc_vm_t *vm, const char *name)
+{
+    return sc_raise(vm, EXC_NAMEERROR, "name '%s' is not defined", name);
+}
+
+/* load_global: globals, then the module's own names, then builtins.
+ * Borrowed or NULL (NameError set). */
+static hd_obj_t *load_global(sc_vm_t *vm, const char *name)
+{
+    hd_obj_t *v = sc_ns_load(vm, name);
+    if (v)
+        return v;
+    if (strcmp(name, "__name__") == 0)
+        return vm->st->main_str;
+    int b = sc_builtin_lookup(vm, BM_BUILTINS, -1, name);
+    if (b >= 0)
+        return sc_builtin(vm, b);
+    name_error(vm, name);
+    return NULL;
+}
+
+static hd_obj_t *load_name(sc_vm_t *vm, sc_frame_t *f, int arg)
+{
+    if (f->ns) {
+        hd_obj_t *v;
+        int rc = hd_dict_getitem(vm->h, f->ns, f->code->names[arg], &v);
+        if (rc == 0)
+            return v;
+        if (rc != HD_EKEY) {
+            sc_nomem(vm, rc);
+            return NULL;
+        }
+    }
+    return load_global(vm, f->code->cnames[arg]);
+}
+
+static int store_name(sc_vm_t *vm, sc_frame_t *f, int arg, hd_obj_t *v)
+{
+    if (f->ns) {
+        int rc = hd_dict_setitem(vm->h, f->ns, f->code->names[arg], v);
+        return rc ? sc_nomem(vm, rc) : 0;
+    }
+    int rc = sc_ns_store(vm, f->code->cnames[arg], v);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+static int delete_name(sc_vm_t *vm, sc_frame_t *f, int arg)
+{
+    int rc;
+    if (f->ns)
+        rc = hd_dict_delitem(vm->h, f->ns, f->code->names[arg]);
+    else
+        rc = sc_ns_delete(vm, f->code->cnames[arg]);
+    if (rc == HD_EKEY || rc == HD_ENAME)
+        return name_error(vm, f->code->cnames[arg]);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+static int make_function(sc_vm_t *vm, int flags, hd_obj_t **sp, hd_obj_t **out)
+{
+    /* sp points past: [defaults?][closure?][code] */
+    hd_obj_t *code = sp[-1];
+    hd_obj_t *closure = (flags & MF_CLOSURE) ? sp[-2] : NULL;
+    hd_obj_t *defaults = (flags & MF_DEFAULTS) ? sp[(flags & MF_CLOSURE) ? -3 : -2] : NULL;
+    sc_code_t *co = (sc_code_t *)code;
+    int rc = hd__func_new(vm->h, code, co->co_name, co->co_qualname, defaults, closure,
+                          vm->st->main_str, out);
+    if (rc)
+        return sc_nomem(vm, rc);
+    hd_func_obj_t *fn = (hd_func_obj_t *)*out;
+    if (co->nconsts && co->consts[0]->type == HD_T_STR && (co->flags & CO_FUNCTION) &&
+        !(co->flags & (CO_LAMBDA | CO_COMPREHENSION))) {
+        hd__incref(co->consts[0]);
+        fn->doc = co->consts[0];
+    }
+    return 0;
+}
+
+static int unpack(sc_vm_t *vm, hd_obj_t *seq, int n, hd_obj_t **dst)
+{
+    /* dst[n-1] is pushed first: items go in reverse so that item 0 is on top */
+    if ((seq->type == HD_T_TUPLE || seq->type == HD_T_LIST) && hd_len(seq) == n) {
+        for (int i = 0; i < n; i++) {
+            hd_obj_t *item;
+            hd_seq_getitem(seq, i, &item);
+            hd__incref(item);
+            dst[n - 1 - i] = item;
+        }
+        return 0;
+    }
+    hd_obj_t *it;
+    if (sc_iter(vm, seq, &it)) {
+        if (vm->exc == EXC_TYPEERROR)
+            return sc_raise(vm, EXC_TYPEERROR, "cannot unpack non-iterable %s object",
+                            sc_tname(vm, seq));
+        return -1;
+    }
+    int i = 0;
+    for (; i < n; i++) {
+        hd_obj_t *item;
+        int r = sc_next(vm, it, &item);
+        if (r <= 0) {
+            while (i-- > 0)
+                hd__decref(vm->h, dst[n - 1 - i]);
+            hd__decref(vm->h, it);
+            if (r < 0)
+                return -1;
+            return sc_raise(vm, EXC_VALUEERROR, "not enough values to unpack (expected %d, got %d)",
+                            n, i < 0 ? 0 : i);
+        }
+        dst[n - 1 - i] = item;
+    }
+    hd_obj_t *extra;
+    int r = sc_next(vm, it, &extra);
+    hd__decref(vm->h, it);
+    if (r != 0) {
+        if (r > 0)
+            hd__decref(vm->h, extra);
+        for (int k = 0; k < n; k++)
+            hd__decref(vm->h, dst[k]);
+        return r < 0 ? -1
+                     : sc_raise(vm, EXC_VALUEERROR, "too many values to unpack (expected %d)", n);
+    }
+    return 0;
+}
+
+static int build_string(sc_vm_t *vm, hd_obj_t **items, int n, hd_obj_t **out)
+{
+    sc_buf_t b = {0};
+    int rc = 0;
+    for (int i = 0; i < n && !rc; i++)
+        rc = sc_str_buf(vm, items[i], &b);
+    if (!rc)
+        rc = sc_str_new(vm, b.v ? b.v : "", b.n, out);
+    hd_mem_free(vm->h->mem, b.v);
+    return rc;
+}
+
+static int format_value(sc_vm_t *vm, int flags, hd_obj_t *value, hd_obj_t *spec, hd_obj_t **out)
+{
+    hd_obj_t *v = value;
+    int conv = flags & 3, rc = 0;
+    hd__incref(v);
+    if (conv) {
+        hd_obj_t *c;
+        rc = conv == 1 ? sc_str(vm, v, &c) : sc_repr(vm, v, &c);
+        hd__decref(vm->h, v);
+        if (rc)
+            return -1;
+        v = c;
+    }
+    if (v->type == HD_T_STR && !spec) {
+        *out = v;
+        return 0;
+    }
+    rc = sc_format(vm, v, spec, out);
+    hd__decref(vm->h, v);
+    return rc;
+}
+
+static int build_map(sc_vm_t *vm, hd_obj_t **pairs, int n, hd_obj_t **out)
+{
+    hd_obj_t *kv[64], **keys = kv, **values = kv + 32;
+    if (n > 32)
+        return sc_raise(vm, EXC_RUNTIMEERROR, "dict display too long");
+    for (int i = 0; i < n; i++) {
+        int64_t hash;
+        if (sc_hash_of(vm, pairs[2 * i], &hash))
+            return -1;
+        keys[i] = pairs[2 * i];
+        values[i] = pairs[2 * i + 1];
+    }
+    int rc = hd_dict_new(vm->h, (size_t)n, keys, values, out);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+static int build_const_key_map(sc_vm_t *vm, hd_obj_t *keys, hd_obj_t **values, int n,
+                               hd_obj_t **out)
+{
+    hd_tuple_obj_t *t = (hd_tuple_obj_t *)keys;
+    for (int i = 0; i < n; i++) {
+        int64_t hash;
+        if (sc_hash_of(vm, t->items[i], &hash))
+            return -1;
+    }
+    int rc = hd_dict_new(vm->h, (size_t)n, t->items, values, out);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+static int import_from(sc_vm_t *vm, hd_obj_t *mod, const char *name, hd_obj_t **out)
+{
+    if (sc_module_getattr(vm, mod, name, out) == 0)
+        return 0;
+    if (vm->fatal)
+        return -1;
+    sc_clear_exc(vm);
+    return sc_raise(vm, EXC_IMPORTERROR, "cannot import name '%s' from '%s' (%s)", name,
+                    ((hd_builtin_obj_t *)mod)->name,
+                    ((hd_builtin_obj_t *)mod)->owner ? ((hd_builtin_obj_t *)mod)->owner
+                                                     : "unknown location");
+}
+
+static int assert_fail(sc_vm_t *vm, hd_obj_t *msg)
+{
+    if (!msg)
+        return sc_raise(vm, EXC_ASSERTIONERROR, "%s", "");
+    hd_obj_t *s;
+    if (sc_str(vm, msg, &s))
+        return -1;
+    size_t len;
+    char *text = sc_str_utf8(vm, s, &len);
+    hd__decref(vm->h, s);
+    if (!text)
+        return sc_nomem(vm, HD_ENOMEM);
+    sc_raise(vm, EXC_ASSERTIONERROR, "%s", text);
+    hd_mem_free(vm->h->mem, text);
+    return -1;
+}
+
+/* ---- the loop ---- */
+
+#define PUSH(v)    (*sp++ = (v))
+#define POP()      (*--sp)
+#define TOP()      (sp[-1])
+#define SECOND()   (sp[-2])
+#define PEEK(n)    (sp[-(n)])
+#define DECREF(o)  hd__decref(h, (o))
+#define XDECREF(o) hd__xdecref(h, (o))
+#define HDRC(x)    hdrc(vm, (x))
+#define ERR_IF(c)                                                                                  \
+    do {                                                                                           \
+        if (c)                                                                                     \
+            goto error;                                                                            \
+    } while (0)
+
+static int hdrc(sc_vm_t *vm, int rc)
+{
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+/* dict_get_cstr: d[name] for a dict of str keys, borrowed or NULL */
+static hd_obj_t *dict_get_cstr(hd_obj_t *d, const char *name)
+{
+    int64_t pos = 0;
+    hd_obj_t *k, *v;
+    size_t n = strlen(name);
+    char buf[256];
+    while (hd_dict_next(d, &pos, &k, &v))
+        if (k->type == HD_T_STR && (size_t)hd_str_utf8(k, buf, sizeof(buf)) == n &&
+            memcmp(buf, name, n) == 0)
+            return v;
+    return NULL;
+}
+
+static void note_position(sc_vm_t *vm, sc_frame_t *f)
+{
+    if (vm->exc && !vm->exc_pos && f && f->cur) {
+        vm->exc_pos = true;
+        vm->exc_line = (int)f->cur->line;
+        vm->exc_col = f->cur->col;
+    }
+}
+
+/* sc_eval: runs `entry` (pushed by the caller) and every frame it calls
+ * until entry returns. 0 with the return value (new reference), or -1 with
+ * the exception set; entry has been popped either way. */
+int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
+{
+    hd_heap_t *h = vm->h;
+    sc_frame_t *f = entry;
+    sc_code_t *code = f->code;
+    const sc_instr_t *ip = f->ip;
+    hd_obj_t **sp = f->sp, **locals = f->locals, **consts = code->consts;
+    hd_obj_t *v, *w, *u, *res;
+    uint32_t line = 0;
+    int rc;
+    entry->entry = true;
+    if (++vm->cnest > SC_MAX_CNEST) {
+        vm->cnest--;
+        sc_raise(vm, EXC_RECURSIONERROR, "maximum recursion depth exceeded");
+        note_position(vm, f->prev);
+        f->sp = sp;
+        sc_frame_pop(vm, f);
+        return -1;
+    }
+    for (;;) {
+        const sc_instr_t *in = ip++;
+        f->cur = in;
+        if (HD_UNLIKELY(--vm->tick <= 0) && sc_check_budget(vm))
+            goto error;
+        if (HD_UNLIKELY(in->line != line)) {
+            line = in->line;
+            sc_set_site(vm, code, line);
+        }
+        int arg = in->arg;
+        switch (in->op) {
+        case OP_NOP:
+            break;
+        case OP_POP_TOP:
+            v = POP();
+            DECREF(v);
+            break;
+        case OP_PUSH_NULL:
+            PUSH(NULL);
+            break;
+        case OP_COPY:
+            v = PEEK(arg);
+            hd__incref(v);
+            PUSH(v);
+            break;
+        case OP_SWAP:
+            v = TOP();
+            TOP() = PEEK(arg);
+            PEEK(arg) = v;
+            break;
+        case OP_LOAD_CONST:
+            v = consts[arg];
+            hd__incref(v);
+            PUSH(v);
+            break;
+        case OP_LOAD_NAME:
+            v = load_name(vm, f, arg);
+            ERR_IF(!v);
+            hd__incref(v);
+            PUSH(v);
+            break;
+        case OP_STORE_NAME:
+            v = POP();
+            rc = store_name(vm, f, arg, v);
+            DECREF(v);
+            ERR_IF(rc);
+            break;
+        case OP_DELETE_NAME:
+        case OP_DELETE_GLOBAL:
+            if (in->op == OP_DELETE_GLOBAL) {
+                rc = sc_ns_delete(vm, code->cnames[arg]);
+                if (rc == HD_ENAME)
+                    rc = name_error(vm, code->cnames[arg]);
+                else if (rc)
+                    rc = sc_nomem(vm, rc);
+            } else {
+                rc = delete_name(vm, f, arg);
+            }
+            ERR_IF(rc);
+            break;
+        case OP_LOAD_GLOBAL:
+            v = load_global(vm, code->cnames[arg >> 1]);
+            ERR_IF(!v);
+            if (arg & 1)
+                PUSH(NULL);
+            hd__incref(v);
+            PUSH(v);
+            break;
+        case OP_STORE_GLOBAL:
+            v = POP();
+            rc = sc_ns_store(vm, code->cnames[arg], v);
+            DECREF(v);
+            ERR_IF(rc && sc_nomem(vm, rc));
+            break;
+        case OP_LOAD_FAST:
+            v = locals[arg];
+            if (HD_UNLIKELY(!v)) {
+                unbound_local(vm, code, arg);
+                goto error;
+            }
+            hd__incref(v);
+            PUSH(v);
+            break;
+        case OP_STORE_FAST:
+            w = locals[arg];
+            locals[arg] = POP();
+            XDECREF(w);
+            break;
+        case OP_DELETE_FAST:
+            w = locals[arg];
+            if (!w) {
+                unbound_local(vm, code, arg);
+                goto error;
+            }
+            locals[arg] = NULL;
+            DECREF(w);
+            break;
+        case OP_MAKE_CELL:
+            rc = hd__cell_new(h, locals[arg], &v);
+            ERR_IF(rc && sc_nomem(vm, rc));
+            w = locals[arg];
+            locals[arg] = v;
+            XDECREF(w);
+            break;
+        case OP_COPY_FREE_VARS: {
+            hd_tuple_obj_t *cl = (hd_tuple_obj_t *)((hd_func_obj_t *)f->func)->closure;
+            for (int i = 0; i < arg; i++) {
+                hd__incref(cl->items[i]);
+                locals[code->nlocals - (uint32_t)arg + (uint32_t)i] = cl->items[i];
+            }
+            break;
+        }
+        case OP_LOAD_CLOSURE:
+            v = locals[arg];
+            hd__incref(v);
+            PUSH(v);
+            break;
+        case OP_LOAD_CLASSDEREF:
+            if (f->ns && (v = dict_get_cstr(f->ns, code->varnames[arg])) != NULL) {
+                hd__incref(v);
+                PUSH(v);
+                break;
+            }
+            /* fall through */
+        case OP_LOAD_DEREF:
+            v = ((hd_cell_obj_t *)locals[arg])->ref;
+            if (!v) {
+                unbound_local(vm, code, arg);
+                goto error;
+            }
+            hd__incref(v);
+            PUSH(v);
+            break;
+        case OP_STORE_DEREF: {
+            hd_cell_obj_t *cell = (hd_cell_obj_t *)locals[arg];
+            w = cell->ref;
+            cell->ref = POP();
+            XDECREF(w);
+            break;
+        }
+        case OP_DELETE_DEREF: {
+            hd_cell_obj_t *cell = (hd_cell_obj_t *)locals[arg];
+            w = cell->ref;
+            if (!w) {
+                unbound_local(vm, code, arg);
+                goto error;
+            }
+            cell->ref = NULL;
+            DECREF(w);
+            break;
+        }
+        case OP_LOAD_ATTR:
+            v = TOP();
+            rc = sc_getattr(vm, v, code->cnames[arg], code->names[arg], &res);
+            ERR_IF(rc);
+            DECREF(v);
+            TOP() = res;
+            break;
+        case OP_STORE_ATTR:
+            v = TOP();
+            w = SECOND();
+            sp -= 2;
+            rc = sc_setattr(vm, v, code->cnames[arg], code->names[arg], w);
+            DECREF(w);
+            DECREF(v);
+            ERR_IF(rc);
+            break;
+        case OP_DELETE_ATTR:
+            v = POP();
+            rc = sc_setattr(vm, v, code->cnames[arg], code->names[arg], NULL);
+            DECREF(v);
+            ERR_IF(rc);
+            break;
+        case OP_LOAD_METHOD:
+            v = TOP();
+            rc = sc_getmethod(vm, v, code->cnames[arg], code->names[arg], &res);
+            ERR_IF(rc < 0);
+            if (rc) {
+                TOP() = res;
+                PUSH(v);
+            } else {
+                TOP() = NULL;
+                DECREF(v);
+                PUSH(res);
+            }
+            break;
+        case OP_BINARY_SUBSCR:
+            w = POP();
+            v = TOP();
+            rc = sc_getitem(vm, v, w, &res);
+            DECREF(v);
+            DECREF(w);
+            if (rc) {
+                sp--;
+                goto error;
+            }
+            TOP() = res;
+            break;
+        case OP_STORE_SUBSCR:
+            w = TOP();
+            v = SECOND();
+            u = PEEK(3);
+            sp -= 3;
+            rc = sc_setitem(vm, v, w, u);
+            DECREF(u);
+            DECREF(v);
+            DECREF(w);
+            ERR_IF(rc);
+            break;
+        case OP_DELETE_SUBSCR:
+            w = TOP();
+            v = SECOND();
+            sp -= 2;
+            rc = sc_setitem(vm, v, w, NULL);
+            DECREF(v);
+            DECREF(w);
+            ERR_IF(rc);
+            break;
+        case OP_BUILD_SLICE:
+            u = arg == 3 ? POP() : NULL;
+            w = POP();
+            v = TOP();
+            rc = hd__slice_new(h, v, w, u, &res);
+            DECREF(v);
+            DECREF(w);
+            XDECREF(u);
+            if (rc) {
+                sp--;
+                sc_nomem(vm, rc);
+                goto error;
+            }
+            TOP() = res;
+            break;
+        case OP_BINARY_OP:
+            w = POP();
+            v = TOP();
+            rc = sc_binary_op(vm, arg & 0xff, (arg & 0x100) != 0, v, w, &res);
+            DECREF(v);
+            DECREF(w);
+            if (rc) {
+                sp--;
+                goto error;
+            }
+            TOP() = res;
+            break;
+        case OP_UNARY_NEGATIVE:
+        case OP_UNARY_POSITIVE:
+        case OP_UNARY_INVERT:
+        case OP_UNARY_NOT: {
+            static const int uops[] = {UO_NEG, UO_POS, UO_INVERT, UO_NOT};
+            v = TOP();
+            if (in->op == OP_UNARY_NOT) {
+                rc = sc_truth(vm, v);
+                if (rc >= 0)
+                    hd_bool(h, !rc, &res);
+                rc = rc < 0;
+            } else {
+                sc_err_t err;
+                rc = sc_num_unary(h, uops[in->op - OP_UNARY_NEGATIVE], v, &res, &err);
+                if (rc)
+                    sc_raise_rc(vm, rc, &err);
+            }
+            DECREF(v);
+            if (rc) {
+                sp--;
+                goto error;
+            }
+            TOP() = res;
+            break;
+        }
+        case OP_COMPARE_OP:
+            w = POP();
+            v = TOP();
+            rc = sc_compare_op(vm, arg, v, w, &res);
+            DECREF(v);
+            DECREF(w);
+            if (rc) {
+                sp--;
+                goto error;
+            }
+            TOP() = res;
+            break;
+        case OP_IS_OP:
+            w = POP();
+            v = TOP();
+            hd_bool(h, (v == w) ^ arg, &res);
+            DECREF(v);
+            DECREF(w);
+            TOP() = res;
+            break;
+        case OP_CONTAINS_OP: {
+            w = POP();
+            v = POP();
+            sc_err_t err;
+            rc = sc_contains(h, w, v, &err);
+            DECREF(v);
+            DECREF(w);
+            if (rc < 0) {
+                sc_raise_rc(vm, rc, &err);
+                goto error;
+            }
+            hd_bool(h, rc ^ arg, &res);
+            PUSH(res);
+            break;
+        }
+        case OP_BUILD_TUPLE:
+        case OP_BUILD_LIST:
+        case OP_BUILD_SET:
+            if (in->op == OP_BUILD_SET) {
+                for (int i = 0; i < arg; i++) {
+                    int64_t hash;
+                    ERR_IF(sc_hash_of(vm, sp[i - arg], &hash));
+                }
+                rc = hd_set_new(h, (size_t)arg, sp - arg, &res);
+            } else if (in->op == OP_BUILD_TUPLE) {
+                rc = hd_tuple_new(h, (size_t)arg, sp - arg, &res);
+            } else {
+                rc = hd_list_new(h, (size_t)arg, sp - arg, &res);
+            }
+            ERR_IF(rc && sc_nomem(vm, rc));
+            while (arg--)
+                DECREF(POP());
+            PUSH(res);
+            break;
+        case OP_BUILD_MAP:
+            ERR_IF(build_map(vm, sp - 2 * arg, arg, &res));
+            for (int i = 0; i < 2 * arg; i++)
+                DECREF(POP());
+            PUSH(res);
+            break;
+        case OP_BUILD_CONST_KEY_MAP:
+            ERR_IF(build_const_key_map(vm, TOP(), sp - 1 - arg, arg, &res));
+            DECREF(POP());
+            while (arg--)
+                DECREF(POP());
+            PUSH(res);
+            break;
+        case OP_LIST_APPEND:
+            v = POP();
+            rc = hd_list_append(h, PEEK(arg), v);
+            DECREF(v);
+            ERR_IF(rc && sc_nomem(vm, rc));
+            break;
+        case OP_SET_ADD: {
+            v = POP();
+            int64_t hash;
+            rc = sc_hash_of(vm, v, &hash) ? -1 : HDRC(hd_set_add(h, PEEK(arg), v));
+            DECREF(v);
+            ERR_IF(rc);
+            break;
+        }
+        case OP_MAP_ADD: {
+            w = POP();
+            v = POP();
+            int64_t hash;
+            rc = sc_hash_of(vm, v, &hash) ? -1 : HDRC(hd_dict_setitem(h, PEEK(arg), v, w));
+            DECREF(v);
+            DECREF(w);
+            ERR_IF(rc);
+            break;
+        }
+        case OP_LIST_EXTEND:
+            v = POP();
+            rc = sc_list_extend(vm, PEEK(arg), v);
+            DECREF(v);
+            ERR_IF(rc);
+            break;
+        case OP_SET_UPDATE:
+        case OP_DICT_UPDATE:
+            v = POP();
+            if (in->op == OP_DICT_UPDATE) {
+                rc = hd_dict_update(h, PEEK(arg), v);
+            } else {
+                int64_t pos = 0;
+                hd_obj_t *k;
+                rc = 0;
+                while (!rc && hd_set_next(v, &pos, &k))
+                    rc = hd_set_add(h, PEEK(arg), k);
+            }
+            DECREF(v);
+            ERR_IF(rc && sc_nomem(vm, rc));
+            break;
+        case OP_LIST_TO_TUPLE: {
+            v = TOP();
+            hd_list_obj_t *l = (hd_list_obj_t *)v;
+            rc = hd_tuple_new(h, (size_t)l->size, l->items, &res);
+            ERR_IF(rc && sc_nomem(vm, rc));
+            DECREF(v);
+            TOP() = res;
+            break;
+        }
+        case OP_BUILD_STRING:
+            ERR_IF(build_string(vm, sp - arg, arg, &res));
+            while (arg--)
+                DECREF(POP());
+            PUSH(res);
+            break;
+        case OP_FORMAT_VALUE:
+            w = (arg & 4) ? POP() : NULL;
+            v = POP();
+            rc = format_value(vm, arg, v, w, &res);
+            DECREF(v);
+            XDECREF(w);
+            ERR_IF(rc);
+            PUSH(res);
+            break;
+        case OP_UNPACK_SEQUENCE:
+            v = POP();
+            rc = unpack(vm, v, arg, sp);
+            DECREF(v);
+            ERR_IF(rc);
+            sp += arg;
+            break;
+        case OP_GET_ITER:
+            v = TOP();
+            rc = sc_iter(vm, v, &res);
+            ERR_IF(rc);
+            DECREF(v);
+            TOP() = res;
+            break;
+        case OP_FOR_ITER:
+            v = TOP();
+            rc = sc_next(vm, v, &res);
+            if (rc > 0) {
+                PUSH(res);
+                break;
+            }
+            ERR_IF(rc < 0);
+            sp--;
+            DECREF(v);
+            ip = code->instr + arg;
+            break;
+        case OP_JUMP:
+            ip = code->instr + arg;
+            break;
+        case OP_POP_JUMP_IF_FALSE:
+        case OP_POP_JUMP_IF_TRUE:
+            v = POP();
+            if (v == h->true_ || v == h->false_) {
+                rc = v == h->true_;
+            } else {
+                rc = sc_truth(vm, v);
+                if (rc < 0) {
+                    DECREF(v);
+                    goto error;
+                }
+            }
+            DECREF(v);
+            if (rc == (in->op == OP_POP_JUMP_IF_TRUE))
+                ip = code->instr + arg;
+            break;
+        case OP_POP_JUMP_IF_NONE:
+        case OP_POP_JUMP_IF_NOT_NONE:
+            v = POP();
+            if ((v == h->none) == (in->op == OP_POP_JUMP_IF_NONE))
+                ip = code->instr + arg;
+            DECREF(v);
+            break;
+        case OP_JUMP_IF_FALSE_OR_POP:
+        case OP_JUMP_IF_TRUE_OR_POP:
+            v = TOP();
+            rc = sc_truth(vm, v);
+            ERR_IF(rc < 0);
+            if (rc == (in->op == OP_JUMP_IF_TRUE_OR_POP)) {
+                ip = code->instr + arg;
+            } else {
+                sp--;
+                DECREF(v);
+            }
+            break;
+        case OP_KW_NAMES:
+            vm->kwnames = consts[arg];
+            break;
+        case OP_CALL: {
+            sc_frame_t *callee = NULL;
+            f->sp = sp;
+            f->ip = ip;
+            rc = sc_call_op(vm, f, &sp, arg, &callee);
+            vm->kwnames = NULL;
+            ERR_IF(rc < 0);
+            if (callee) {
+                f->sp = sp;
+                f = callee;
+                goto enter_frame;
+            }
+            line = 0;
+            break;
+        }
+        case OP_CALL_FUNCTION_EX:
+            f->sp = sp;
+            rc = sc_call_ex(vm, &sp, arg);
+            ERR_IF(rc < 0);
+            line = 0;
+            break;
+        case OP_MAKE_FUNCTION: {
+            int npop = 1 + ((arg & MF_CLOSURE) != 0) + ((arg & MF_DEFAULTS) != 0);
+            ERR_IF(make_function(vm, arg, sp, &res));
+            while (npop--)
+                DECREF(POP());
+            PUSH(res);
+            break;
+        }
+        case OP_RETURN_VALUE: {
+            v = POP();
+            f->sp = sp;
+            sc_frame_t *done = f;
+            if (done == entry) {
+                sc_frame_pop(vm, done);
+                vm->cnest--;
+                *result = v;
+                return 0;
+            }
+            f = done->prev;
+            sp = f->sp;
+            if (done->init_self) {
+                /* __init__ returns to type_call: the instance replaces the
+                 * class and arguments on the caller's stack */
+                rc = sc_init_return(vm, done, v, &sp);
+                ERR_IF(rc);
+            } else {
+                sc_frame_pop(vm, done);
+                PUSH(v);
+            }
+            code = f->code;
+            ip = f->ip;
+            locals = f->locals;
+            consts = code->consts;
+            line = 0;
+            break;
+        }
+        case OP_LOAD_BUILD_CLASS:
+            v = sc_builtin(vm, SC_BI_BUILD_CLASS);
+            ERR_IF(!v);
+            hd__incref(v);
+            PUSH(v);
+            break;
+        case OP_IMPORT_NAME:
+            w = POP();
+            v = TOP();
+            rc = sc_import(vm, code->cnames[arg], &res);
+            DECREF(w);
+            DECREF(v);
+            if (rc) {
+                sp--;
+                goto error;
+            }
+            TOP() = res;
+            break;
+        case OP_IMPORT_FROM:
+            ERR_IF(import_from(vm, TOP(), code->cnames[arg], &res));
+            PUSH(res);
+            break;
+        case OP_RAISE_VARARGS:
+            v = arg ? POP() : NULL;
+            assert_fail(vm, v);
+            XDECREF(v);
+            goto error;
+        default:
+            sc_raise(vm, EXC_RUNTIMEERROR, "unsupported instruction %s", sc_opname(in->op));
+            goto error;
+        }
+        continue;
+
+    enter_frame:
+        /* a Python call: f is the callee, pushed by sc_call_op */
+        code = f->code;
+        ip = f->ip;
+        sp = f->sp;
+        locals = f->locals;
+        consts = code->consts;
+        line = 0;
+        continue;
+
+    error:
+        /* no handlers: unwind to the entry frame */
+        note_position(vm, f);
+        for (;;) {
+            f->sp = sp;
+            bool last = f == entry;
+            sc_frame_pop(vm, f);
+            if (last) {
+                vm->cnest--;
+                return -1;
+            }
+            f = vm->frame;
+            sp = f->sp;
+        }
+    }
+}
