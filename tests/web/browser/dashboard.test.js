@@ -273,6 +273,19 @@ describe('dashboard against heapd --demo', () => {
             await page.fill('input[type="search"]', 'items');
             await until(async () => (await page.$$('#graph-results button')).length >= 1, { what: 'items in the graph' });
             await page.fill('input[type="search"]', '');
+            // a cycle typed in the console: ringed by the dry run, then collected from it
+            await tab('console');
+            await page.fill('#console-in', 'cyc = []\ncyc.append(cyc)\ndel cyc');
+            await page.keyboard.press('Enter');
+            await tab('graph');
+            await until(async () => Number(await page.$eval('#graph-status', (e) => e.dataset.doomed)) >= 1, { what: 'the console cycle ringed' });
+            await shot(page, 'graph-console-cycle');
+            await tab('console');
+            await page.fill('#console-in', 'import gc\nprint(gc.collect())');
+            await page.keyboard.press('Enter');
+            await until(async () => /gc\.collect\(\)\)\n[1-9]\d*\n$/.test(await page.$eval('#console-out', (e) => e.textContent)), { what: 'gc.collect() printing what it found' });
+            await tab('graph');
+            await until(async () => Number(await page.$eval('#graph-status', (e) => e.dataset.doomed)) === 0, { what: 'the cycle gone' });
             await tab('console');
             await page.fill('#console-in', 'print(undefined_name)');
             await page.keyboard.press('Enter');
