@@ -797,6 +797,10 @@ int hd__cmethod_new(hd_heap_t *h, hd_obj_t *builtin, hd_obj_t *self, hd_obj_t **
 int hd__descr_new(hd_heap_t *h, int kind, hd_obj_t *type, hd_obj_t *name, uint64_t slot,
                   hd_obj_t **out);
 int hd__range_new(hd_heap_t *h, int64_t start, int64_t stop, int64_t step, hd_obj_t **out);
+/* hd__int_from_long: PyLong_FromLongLong as 3.11 makes it: a one-digit
+ * value takes a whole PyLongObject (32 bytes, _PyLong_FromMedium), unlike
+ * hd_int_from_i64 (_PyLong_New: 28 bytes, as parsing makes them). (iter.c) */
+int hd__int_from_long(hd_heap_t *h, int64_t v, hd_obj_t **out);
 /* hd__iter_new: iter(o) for list, tuple, str, range, dict (keys), set,
  * dict views; HD_ETYPE for anything else. */
 int hd__iter_new(hd_heap_t *h, hd_obj_t *o, hd_obj_t **out);

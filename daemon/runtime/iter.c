@@ -220,12 +220,32 @@ static int seqiter_next(hd_heap_t *h, hd_seqiter_obj_t *it, hd_obj_t **out)
     return 0;
 }
 
+int hd__int_from_long(hd_heap_t *h, int64_t v, hd_obj_t **out)
+{
+    hd_obj_t *small = hd__int_small(h, v);
+    if (small) {
+        hd__incref(small);
+        *out = small;
+        return 0;
+    }
+    uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    if (mag > HD_INT_MASK)
+        return hd_int_from_i64(h, v, out);
+    int rc = hd__obj_alloc(h, HD_T_INT, HD_INT_HEADER + 8, 0, out);
+    if (rc)
+        return rc;
+    hd_int_obj_t *io = (hd_int_obj_t *)*out;
+    io->size = v < 0 ? -1 : 1;
+    io->digits[0] = (uint32_t)mag;
+    return 0;
+}
+
 static int rangeiter_next(hd_heap_t *h, hd_rangeiter_obj_t *it, hd_obj_t **out)
 {
     if (it->index >= it->len)
         return 0;
     int64_t v = (int64_t)((uint64_t)it->start + (uint64_t)it->index * (uint64_t)it->step);
-    int rc = hd_int_from_i64(h, v, out);
+    int rc = hd__int_from_long(h, v, out);
     if (rc)
         return rc;
     it->index++;

@@ -13,6 +13,7 @@
  * most ~50 dealloc frames on the C stack.
  */
 #include "heap_int.h"
+#include "trace.h"
 
 const hd_type_info_t hd__types[HD_TYPE_COUNT] = {
     [HD_T_NONE] = {"NoneType", 0, NULL, NULL, hd__atom_dealloc, hd__atom_sizeof},
@@ -121,6 +122,15 @@ void hd__obj_revive(hd_heap_t *h, hd_obj_t *o, int type)
     o->id = 0;
     h->nobjects++;
     h->counts_by_type[type]++;
+    /* _Py_NewReference -> _PyTraceMalloc_NewReference: a traced block
+     * reused from a free list takes the current site (same size) */
+    if (HD_UNLIKELY(*h->tracing)) {
+        void *start = hd__block_start(o);
+        size_t requested;
+        uint32_t kind;
+        if (hd_trace_get(h->trace, start, &requested, NULL, &kind) == 0)
+            (void)hd_trace_add(h->trace, start, requested, h->site, kind);
+    }
 }
 
 void hd__obj_free_block(hd_heap_t *h, hd_obj_t *o)

@@ -8,11 +8,11 @@
  * ignored exceptions) to stderr, then on an error a "Traceback (most
  * recent call last):" line and CPython's last traceback line
  * ("NameError: name 'x' is not defined"). The program's name in
- * tracemalloc sites and tracebacks is the file's base name, as when
- * python3 runs it from its own directory. Exit status: 0, 1 after an
- * error, 2 on a budget breach or a usage error, 3 when denied.
+ * tracemalloc sites and tracebacks is the file's absolute path, as
+ * python3 3.11 names the main module of `python3 FILE.py`. Exit status: 0,
+ * 1 after an error, 2 on a budget breach or a usage error, 3 when denied.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,8 +79,8 @@ int main(int argc, char **argv)
         perror(argv[i]);
         return 2;
     }
-    const char *base = strrchr(argv[i], '/');
-    lim.filename = base ? base + 1 : argv[i];
+    char *abs = realpath(argv[i], NULL);
+    lim.filename = abs ? abs : argv[i];
     hd_mem_t mem;
     hd_mem_init_default(&mem);
     hd_heap_t *h;
@@ -115,5 +115,6 @@ int main(int argc, char **argv)
     }
     hd_script_result_close(&r);
     hd_heap_free(h);
+    free(abs);
     return status;
 }

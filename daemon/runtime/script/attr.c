@@ -32,6 +32,18 @@ static hd_obj_t *attrs_of(hd_obj_t *cls)
     return ((hd_class_obj_t *)cls)->attrs;
 }
 
+/* str_is: whether the str k is `name` (n bytes) */
+static bool str_is(hd_obj_t *k, const char *name, size_t n)
+{
+    if (k->type != HD_T_STR || hd_len(k) > (int64_t)n)
+        return false;
+    const hd_str_obj_t *so = (const hd_str_obj_t *)k;
+    if (so->state & HD_STR_ASCII)
+        return hd_len(k) == (int64_t)n && memcmp(hd__str_data(k), name, n) == 0;
+    char buf[256];
+    return (size_t)hd_str_utf8(k, buf, sizeof(buf)) == n && memcmp(buf, name, n) == 0;
+}
+
 static hd_obj_t *dict_cstr(hd_obj_t *d, const char *name)
 {
     if (!d)
@@ -39,27 +51,61 @@ static hd_obj_t *dict_cstr(hd_obj_t *d, const char *name)
     int64_t pos = 0;
     hd_obj_t *k, *v;
     size_t n = strlen(name);
-    char buf[256];
     while (hd_dict_next(d, &pos, &k, &v))
-        if (k->type == HD_T_STR && hd_len(k) == (int64_t)n &&
-            (size_t)hd_str_utf8(k, buf, sizeof(buf)) == n && memcmp(buf, name, n) == 0)
+        if (str_is(k, name, n))
             return v;
     return NULL;
 }
 
-/* mro_of: the class's MRO tuple (a hidden entry of its dict), or NULL */
-static hd_obj_t *mro_of(hd_obj_t *cls)
+/* ---- the attribute cache ---- */
+
+void sc_classes_changed(sc_vm_t *vm)
 {
-    hd_obj_t *m = dict_cstr(attrs_of(cls), "__mro__");
+    vm->st->class_gen++;
+}
+
+static sc_acache_t *cache_slot(sc_vm_t *vm, const hd_obj_t *cls, const char *name)
+{
+    uint64_t x = (uint64_t)(uintptr_t)cls >> 4;
+    for (const char *p = name; *p; p++)
+        x = (x ^ (uint8_t)*p) * 0x100000001b3ull;
+    return &vm->st->acache[(x ^ (x >> 29)) & (SC_ACACHE_SIZE - 1)];
+}
+
+static bool cache_get(sc_vm_t *vm, const hd_obj_t *cls, const char *name, hd_obj_t **out)
+{
+    sc_acache_t *e = cache_slot(vm, cls, name);
+    if (e->cls != cls || e->gen != vm->st->class_gen || strcmp(e->name, name) != 0)
+        return false;
+    *out = e->value;
+    return true;
+}
+
+static void cache_put(sc_vm_t *vm, const hd_obj_t *cls, const char *name, hd_obj_t *value)
+{
+    if (strlen(name) >= SC_ACACHE_NAME)
+        return;
+    sc_acache_t *e = cache_slot(vm, cls, name);
+    e->cls = cls;
+    e->gen = vm->st->class_gen;
+    e->value = value;
+    strcpy(e->name, name);
+}
+
+/* mro_of: the class's MRO tuple (a hidden entry of its dict), or NULL */
+static hd_obj_t *mro_of(sc_vm_t *vm, hd_obj_t *cls)
+{
+    hd_obj_t *m;
+    if (!cache_get(vm, cls, "\001mro", &m)) {
+        m = dict_cstr(attrs_of(cls), "__mro__");
+        cache_put(vm, cls, "\001mro", m);
+    }
     return m && m->type == HD_T_TUPLE ? m : NULL;
 }
 
-hd_obj_t *sc_class_lookup(sc_vm_t *vm, hd_obj_t *cls, const char *name)
+static hd_obj_t *class_lookup_slow(sc_vm_t *vm, hd_obj_t *cls, const char *name)
 {
-    (void)vm;
-    if (!cls || cls->type != HD_T_CLASS)
-        return NULL;
-    hd_obj_t *mro = mro_of(cls);
+    hd_obj_t *mro = mro_of(vm, cls);
     if (!mro)
         return dict_cstr(attrs_of(cls), name);
     hd_tuple_obj_t *t = (hd_tuple_obj_t *)mro;
@@ -74,10 +120,31 @@ hd_obj_t *sc_class_lookup(sc_vm_t *vm, hd_obj_t *cls, const char *name)
     return NULL;
 }
 
-/* lookup_str: the same with a str key (a hash lookup per class) */
+hd_obj_t *sc_class_lookup(sc_vm_t *vm, hd_obj_t *cls, const char *name)
+{
+    if (!cls || cls->type != HD_T_CLASS)
+        return NULL;
+    hd_obj_t *v;
+    if (cache_get(vm, cls, name, &v))
+        return v;
+    v = class_lookup_slow(vm, cls, name);
+    cache_put(vm, cls, name, v);
+    return v;
+}
+
+/* sc_class_lookup_str: the same with a str name */
 int sc_class_lookup_str(sc_vm_t *vm, hd_obj_t *cls, hd_obj_t *name, hd_obj_t **out)
 {
-    hd_obj_t *mro = mro_of(cls);
+    if (((hd_str_obj_t *)name)->state & HD_STR_ASCII && hd_len(name) < SC_ACACHE_NAME) {
+        char buf[SC_ACACHE_NAME];
+        memcpy(buf, hd__str_data(name), (size_t)hd_len(name));
+        buf[hd_len(name)] = 0;
+        if (strlen(buf) == (size_t)hd_len(name)) {
+            *out = sc_class_lookup(vm, cls, buf);
+            return 0;
+        }
+    }
+    hd_obj_t *mro = mro_of(vm, cls);
     hd_obj_t *one[1] = {cls};
     hd_obj_t **items = one;
     int64_t n = 1;
@@ -122,7 +189,7 @@ bool sc_isinstance(sc_vm_t *vm, hd_obj_t *o, hd_obj_t *cls)
     }
     if (t->type != HD_T_CLASS)
         return false;
-    hd_obj_t *mro = mro_of(t);
+    hd_obj_t *mro = mro_of(vm, t);
     if (!mro)
         return false;
     hd_tuple_obj_t *m = (hd_tuple_obj_t *)mro;
@@ -159,8 +226,15 @@ static int newref(hd_obj_t *v, hd_obj_t **out)
     return 0;
 }
 
+/* new_str: a str for a name; CPython's identifiers (_Py_ID) are static */
 static int new_str(sc_vm_t *vm, const char *s, hd_obj_t **out)
 {
+    hd_obj_t *st = sc_static_str(vm, s);
+    if (st) {
+        hd__incref(st);
+        *out = st;
+        return 0;
+    }
     return sc_str_new(vm, s, strlen(s), out);
 }
 
@@ -243,7 +317,8 @@ static int instance_getattr(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t
         return newref(descr, out);
     if (strcmp(name, "__dict__") == 0 && (o->flags & HD_OF_MANAGED))
         return instance_dict(vm, o, out);
-    return no_attr(vm, o, name);
+    int r = sc_special_getattr(vm, o, name, method, out);
+    return r != 2 ? r : no_attr(vm, o, name);
 }
 
 /* ---- classes ---- */
@@ -383,7 +458,8 @@ static int other_getattr(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t **
     return no_attr(vm, o, name);
 }
 
-int sc_getattr(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t *name_obj, hd_obj_t **out)
+static int getattr_of(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t *name_obj,
+                      hd_obj_t **out)
 {
     switch (o->type) {
     case HD_T_INSTANCE:
@@ -396,10 +472,24 @@ int sc_getattr(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t *name_obj, h
     return other_getattr(vm, o, name, out);
 }
 
+/* failed: an AttributeError of a lookup remembers the object and name for
+ * its "Did you mean" (set_attribute_error_context) */
+static int failed(sc_vm_t *vm, hd_obj_t *o, const char *name, int rc)
+{
+    if (rc < 0 && vm->exc == EXC_ATTRIBUTEERROR && !vm->hint_obj)
+        sc_hint_attr(vm, o, name);
+    return rc;
+}
+
+int sc_getattr(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t *name_obj, hd_obj_t **out)
+{
+    return failed(vm, o, name, getattr_of(vm, o, name, name_obj, out));
+}
+
 int sc_getmethod(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t *name_obj, hd_obj_t **meth)
 {
     if (o->type == HD_T_INSTANCE)
-        return instance_getattr(vm, o, name, name_obj, meth, true);
+        return failed(vm, o, name, instance_getattr(vm, o, name, name_obj, meth, true));
     if (o->type < HD_T_CODE && o->type != HD_T_CLASS && o->type != HD_T_WEAKREF) {
         int m = sc_builtin_lookup(vm, BM_TYPE_METHOD, o->type, name);
         if (m >= 0) {
@@ -421,6 +511,7 @@ static int class_setattr(sc_vm_t *vm, hd_obj_t *cls, const char *name, hd_obj_t 
     hd_class_obj_t *c = (hd_class_obj_t *)cls;
     hd_obj_t *key = name_obj;
     int rc = 0;
+    sc_classes_changed(vm);
     if (!key && (rc = new_str(vm, name, &key)))
         return -1;
     if (!c->attrs && value)
@@ -645,7 +736,7 @@ static int fill_dict(sc_vm_t *vm, hd_obj_t *cls, hd_obj_t *ns, const class_plan_
     for (int64_t i = 0; i < bt->size && n < 64; i++) {
         if (bt->items[i]->type != HD_T_CLASS)
             continue;
-        hd_obj_t *bm = mro_of(bt->items[i]);
+        hd_obj_t *bm = mro_of(vm, bt->items[i]);
         hd_tuple_obj_t *bmt = (hd_tuple_obj_t *)bm;
         for (int64_t j = 0; bm && j < bmt->size && n < 64; j++)
             if (bmt->items[j]->type == HD_T_CLASS)
@@ -725,21 +816,26 @@ static int check_bases(sc_vm_t *vm, hd_obj_t *const *bases, int nbases)
 static int add_subclass(sc_vm_t *vm, hd_obj_t *base, hd_obj_t *cls)
 {
     hd_obj_t *wr, *d = NULL, *key = NULL;
-    if (hd_weakref_new(vm->h, cls, NULL, false, &wr))
+    /* the key first, then the weakref, then the dict (as add_subclass) */
+    /* (python3's key, PyLong_FromVoidPtr, is seen as a one-digit int) */
+    if (hd_int_from_i64(vm->h, ((int64_t)1 << 20) + vm->st->subclass_serial++, &key))
         return sc_nomem(vm, HD_ENOMEM);
+    if (hd_weakref_new(vm->h, cls, NULL, false, &wr)) {
+        hd__decref(vm->h, key);
+        return sc_nomem(vm, HD_ENOMEM);
+    }
     int rc = 0;
     if (base->type != HD_T_CLASS) {
-        rc = hd_list_append(vm->h, vm->st->subclasses, wr);
+        d = vm->st->subclasses;
     } else if (!(d = dict_cstr(attrs_of(base), "__hd_subclasses__"))) {
         if (!(rc = hd_dict_new(vm->h, 0, NULL, NULL, &d))) {
             rc = set_cstr(vm, attrs_of(base), "__hd_subclasses__", d) ? HD_ENOMEM : 0;
             hd__decref(vm->h, d);
         }
     }
-    if (!rc && d && !(rc = hd_int_from_i64(vm->h, (int64_t)((uintptr_t)cls >> 4), &key))) {
+    if (!rc)
         rc = hd_dict_setitem(vm->h, d, key, wr);
-        hd__decref(vm->h, key);
-    }
+    hd__decref(vm->h, key);
     hd__decref(vm->h, wr);
     return rc ? sc_nomem(vm, rc) : 0;
 }
@@ -748,6 +844,7 @@ static int add_subclass(sc_vm_t *vm, hd_obj_t *base, hd_obj_t *cls)
 static int make_class(sc_vm_t *vm, const char *cname, hd_obj_t *ns, hd_obj_t *bases_in,
                       hd_obj_t *const *bases, int nbases, hd_obj_t **out)
 {
+    sc_classes_changed(vm); /* the new class may reuse a dead one's address */
     class_plan_t p;
     memset(&p, 0, sizeof(p));
     for (int i = 0; i < nbases; i++)
@@ -791,17 +888,23 @@ static int make_class(sc_vm_t *vm, const char *cname, hd_obj_t *ns, hd_obj_t *ba
         hd__xdecref(vm->h, cls);
         return -1;
     }
+    sc_classes_changed(vm);
     *out = cls;
     return 0;
 }
 
-/* prune_subclasses: drops the weakrefs of classes that died */
+/* prune_subclasses: forgets the classes that died (type_dealloc's
+ * remove_subclass, done lazily) */
 static void prune_subclasses(sc_vm_t *vm)
 {
-    hd_list_obj_t *l = (hd_list_obj_t *)vm->st->subclasses;
-    for (int64_t i = l->size; i-- > 0;)
-        if (!hd_weakref_get(l->items[i]))
-            (void)hd_list_delitem(vm->h, vm->st->subclasses, i);
+    hd_obj_t *d = vm->st->subclasses, *k, *v, *dead[16];
+    int64_t pos = 0;
+    int n = 0;
+    while (n < 16 && hd_dict_next(d, &pos, &k, &v))
+        if (v->type == HD_T_WEAKREF && !hd_weakref_get(v))
+            dead[n++] = k;
+    for (int i = 0; i < n; i++)
+        (void)hd_dict_delitem(vm->h, d, dead[i]);
 }
 
 int sc_build_class(sc_vm_t *vm, hd_obj_t *func, hd_obj_t *name, hd_obj_t *const *bases, int nbases,

@@ -96,9 +96,14 @@ static int ret_bool(sc_vm_t *vm, bool v, hd_obj_t **out)
     return 0;
 }
 
+static int sc_int_rc(sc_vm_t *vm, int rc)
+{
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
 int sc_int_new(sc_vm_t *vm, int64_t v, hd_obj_t **out)
 {
-    int rc = hd_int_from_i64(vm->h, v, out);
+    int rc = hd__int_from_long(vm->h, v, out);
     return rc ? sc_nomem(vm, rc) : 0;
 }
 
@@ -867,7 +872,8 @@ static int int_from_str(sc_vm_t *vm, hd_obj_t *s, int base, hd_obj_t **out)
         return sc_raise(
             vm, EXC_OVERFLOWERROR,
             "int() of more than 18 digits is not supported by the heap script language");
-    return sc_int_new(vm, neg ? -(int64_t)v : (int64_t)v, out);
+    /* PyLong_FromString: _PyLong_New(ndigits), header + 4 per digit */
+    return sc_int_rc(vm, hd_int_from_i64(vm->h, neg ? -(int64_t)v : (int64_t)v, out));
 }
 
 static int ty_int(sc_vm_t *vm, hd_obj_t *self, ARGS)

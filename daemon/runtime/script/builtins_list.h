@@ -204,7 +204,12 @@
     /* int, float, bytes */                                                                        \
     X(INT_BIT_LENGTH, "bit_length", SC_BK_M, BM_TYPE_METHOD, HD_T_INT, 0, m_int_bit_length)        \
     X(FLOAT_IS_INTEGER, "is_integer", SC_BK_M, BM_TYPE_METHOD, HD_T_FLOAT, 0, m_float_is_integer)  \
-    X(BYTES_DECODE, "decode", SC_BK_M, BM_TYPE_METHOD, HD_T_BYTES, 0, m_bytes_decode)
+    X(BYTES_DECODE, "decode", SC_BK_M, BM_TYPE_METHOD, HD_T_BYTES, 0, m_bytes_decode)              \
+    /* methods of the support classes (found through sc_special_getattr) */                        \
+    X(FIN_DETACH, "detach", SC_BK_M, BM_NONE, SC_NOT, 0, sp_fin_detach)                            \
+    X(FIN_PEEK, "peek", SC_BK_M, BM_NONE, SC_NOT, 0, sp_fin_peek)                                  \
+    X(SNAP_STATISTICS, "statistics", SC_BK_M, BM_NONE, SC_NOT, 0, sp_snap_statistics)              \
+    X(SNAP_COMPARE_TO, "compare_to", SC_BK_M, BM_NONE, SC_NOT, 0, sp_snap_compare_to)
 
 enum sc_builtin_id {
 #define SC_BI_ENUM(id, name, kind, module, owner, flags, fn) SC_BI_##id,

@@ -434,6 +434,16 @@ int sc_call_ex(sc_vm_t *vm, hd_obj_t ***spp, int flags)
 
 /* ---- calls from C ---- */
 
+/* eval_nested: runs a frame for C code; back in C, allocations belong to
+ * the caller's line again (tracemalloc reads the innermost frame) */
+static int eval_nested(sc_vm_t *vm, sc_frame_t *f, hd_obj_t **out)
+{
+    int rc = sc_eval(vm, f, out);
+    if (vm->frame && vm->frame->cur)
+        sc_set_site(vm, vm->frame->code, vm->frame->cur->line);
+    return rc;
+}
+
 static int call_function(sc_vm_t *vm, hd_obj_t *func, hd_obj_t *const *args, int nargs,
                          hd_obj_t *kwnames, hd_obj_t **out)
 {
@@ -443,7 +453,7 @@ static int call_function(sc_vm_t *vm, hd_obj_t *func, hd_obj_t *const *args, int
         hd__decref(vm->h, func);
         return -1;
     }
-    return sc_eval(vm, f, out);
+    return eval_nested(vm, f, out);
 }
 
 static int call_with_self(sc_vm_t *vm, hd_obj_t *func, hd_obj_t *self, hd_obj_t *const *args,
@@ -555,8 +565,5 @@ int sc_run_frame_code(sc_vm_t *vm, sc_code_t *code, hd_obj_t *func, hd_obj_t *ns
         hd__incref(ns);
         f->ns = ns;
     }
-    if (func && ((hd_func_obj_t *)func)->closure && code->nfree) {
-        /* COPY_FREE_VARS runs as the code's first instruction */
-    }
-    return sc_eval(vm, f, out);
+    return eval_nested(vm, f, out);
 }

@@ -180,10 +180,8 @@ static int repr_enter(sc_vm_t *vm, hd_obj_t *o, bool *recursive)
             hd__decref(h, d);
             return sc_nomem(vm, rc);
         }
-        if ((rc = hd_str_new(h, "Py_Repr", 7, &k)) == 0) {
+        if ((k = sc_static_str(vm, "Py_Repr")))
             rc = hd_dict_setitem(h, d, k, l);
-            hd__decref(h, k);
-        }
         hd__decref(h, l);
         if (rc) {
             hd__decref(h, d);
@@ -212,8 +210,11 @@ static void repr_leave(sc_vm_t *vm, hd_obj_t *o)
     vm->depth--;
     for (int64_t i = l->size; i-- > 0;) {
         if (l->items[i] == o) {
+            /* PyList_SetSlice(list, i, i + 1, NULL): emptied, it is cleared */
             hd_obj_t *x;
-            if (hd_list_pop(vm->h, vm->st->repr_list, i, &x) == 0)
+            if (l->size == 1)
+                (void)hd_list_clear(vm->h, vm->st->repr_list);
+            else if (hd_list_pop(vm->h, vm->st->repr_list, i, &x) == 0)
                 hd__decref(vm->h, x);
             return;
         }
@@ -802,7 +803,7 @@ static int percent_one(sc_vm_t *vm, char conv, const char *flags, int width, int
         if (arg->type == HD_T_FLOAT) {
             double d = ((hd_float_obj_t *)arg)->value;
             hd_obj_t *iv;
-            if (hd_int_from_i64(vm->h, (int64_t)d, &iv))
+            if (hd__int_from_long(vm->h, (int64_t)d, &iv))
                 return sc_nomem(vm, HD_ENOMEM);
             int rc = format_int(vm, iv, &p, b);
             hd__decref(vm->h, iv);
@@ -916,7 +917,7 @@ static int writeflush(sc_vm_t *vm)
     st->pending = NULL;
     hd__decref(vm->h, pending);
     hd_obj_t *n;
-    if (hd_int_from_i64(vm->h, hd_len(bytes), &n) == 0) /* buffer.write's result */
+    if (hd__int_from_long(vm->h, hd_len(bytes), &n) == 0) /* buffer.write's result */
         hd__decref(vm->h, n);
     hd__decref(vm->h, bytes);
     return 0;
@@ -983,7 +984,7 @@ int sc_write_str(sc_vm_t *vm, hd_obj_t *s)
     }
     if (!rc) {
         hd_obj_t *ret; /* write() returns the length */
-        if (hd_int_from_i64(vm->h, hd_len(s), &ret) == 0)
+        if (hd__int_from_long(vm->h, hd_len(s), &ret) == 0)
             hd__decref(vm->h, ret);
     }
     hd__decref(vm->h, writer);

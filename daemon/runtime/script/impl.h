@@ -37,6 +37,10 @@ int wr_ref(sc_vm_t *, hd_obj_t *, SC_ARGS);
 int wr_getweakrefcount(sc_vm_t *, hd_obj_t *, SC_ARGS);
 int wr_getweakrefs(sc_vm_t *, hd_obj_t *, SC_ARGS);
 int wr_finalize(sc_vm_t *, hd_obj_t *, SC_ARGS);
+int sp_fin_detach(sc_vm_t *, hd_obj_t *, SC_ARGS);
+int sp_fin_peek(sc_vm_t *, hd_obj_t *, SC_ARGS);
+int sp_snap_statistics(sc_vm_t *, hd_obj_t *, SC_ARGS);
+int sp_snap_compare_to(sc_vm_t *, hd_obj_t *, SC_ARGS);
 #define TM_FN(n) int tm_##n(sc_vm_t *, hd_obj_t *, SC_ARGS);
 TM_FN(start)
 TM_FN(stop)
@@ -110,6 +114,16 @@ int sc_list_new_generic(sc_vm_t *vm, hd_obj_t **out);
 /* sc_kwtuple: the tuple of keyword names an Argument Clinic parser makes the
  * first time it parses keywords (3.11 builds it then, and keeps it) */
 int sc_kwtuple(sc_vm_t *vm, int index, const char *const *names);
+/* suggest.c: "Did you mean" for NameError and AttributeError */
+void sc_hint_name(sc_vm_t *vm, const char *name);
+void sc_hint_attr(sc_vm_t *vm, hd_obj_t *o, const char *name);
+void sc_hint_clear(sc_vm_t *vm);
+const char *sc_hint_text(sc_vm_t *vm);
+/* sc_classes_changed: forget the cached class attribute lookups */
+void sc_classes_changed(sc_vm_t *vm);
+/* sc_static_str: one of the strs CPython has statically (see state.c),
+ * borrowed, or NULL */
+hd_obj_t *sc_static_str(sc_vm_t *vm, const char *name);
 int sc_list_sort(sc_vm_t *vm, hd_obj_t *list, hd_obj_t *key, bool reverse);
 int sc_format_buf(sc_vm_t *vm, hd_obj_t *o, const char *spec, sc_buf_t *b);
 int sc_int_str(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **out);
@@ -122,10 +136,8 @@ int sc_finalize_call(sc_vm_t *vm, hd_obj_t *fin, hd_obj_t **out);
 bool sc_is_finalize(sc_vm_t *vm, hd_obj_t *o);
 bool sc_is_snapshot(sc_vm_t *vm, hd_obj_t *o);
 void sc_snapshot_died(sc_vm_t *vm, hd_obj_t *snap);
-/* sc_special_getattr / sc_special_method: attributes and methods of the
- * support classes (finalize, Snapshot); 1 when o is not one of them */
-int sc_special_getattr(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t **out);
-int sc_special_method(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t *const *args, int nargs,
-                      hd_obj_t *kwnames, hd_obj_t **out);
+/* sc_special_getattr: attributes and methods of the support classes (see
+ * modules.c); 2 when o has no such attribute */
+int sc_special_getattr(sc_vm_t *vm, hd_obj_t *o, const char *name, bool method, hd_obj_t **out);
 
 #endif

@@ -48,10 +48,10 @@ static int hdrc(sc_vm_t *vm, int rc)
 static int tuple3(sc_vm_t *vm, int64_t a, int64_t b, int64_t c, hd_obj_t **out)
 {
     hd_obj_t *v[3];
-    int rc = hd_int_from_i64(vm->h, a, &v[0]);
-    if (!rc && (rc = hd_int_from_i64(vm->h, b, &v[1])))
+    int rc = hd__int_from_long(vm->h, a, &v[0]);
+    if (!rc && (rc = hd__int_from_long(vm->h, b, &v[1])))
         hd__decref(vm->h, v[0]);
-    if (!rc && (rc = hd_int_from_i64(vm->h, c, &v[2]))) {
+    if (!rc && (rc = hd__int_from_long(vm->h, c, &v[2]))) {
         hd__decref(vm->h, v[0]);
         hd__decref(vm->h, v[1]);
     }
@@ -77,6 +77,8 @@ static int denied(sc_vm_t *vm, const char *what)
 
 /* ---- import ---- */
 
+static int module_classes(sc_vm_t *vm, int id);
+
 int sc_import(sc_vm_t *vm, const char *name, hd_obj_t **out)
 {
     static const struct {
@@ -89,7 +91,9 @@ int sc_import(sc_vm_t *vm, const char *name, hd_obj_t **out)
     for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
         if (strcmp(name, mods[i].name) == 0) {
             hd_obj_t *m = sc_builtin(vm, mods[i].id);
-            return m ? ret(m, out) : sc_nomem(vm, HD_ENOMEM);
+            if (!m || module_classes(vm, mods[i].id))
+                return sc_nomem(vm, HD_ENOMEM);
+            return ret(m, out);
         }
     }
     const char *dot = strchr(name, '.');
@@ -366,7 +370,13 @@ int gc_is_tracked(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     (void)self;
     if (nokw(vm, "is_tracked", kwnames) || sc_arg_count(vm, "is_tracked", nargs, 1, 1))
         return -1;
-    hd_bool(vm->h, hd_obj_is_tracked(args[0]) && !hd_obj_is_static(args[0]), out);
+    hd_obj_t *o = args[0];
+    bool tracked = hd_obj_is_tracked(o) && !hd_obj_is_static(o);
+    /* builtin functions, modules and method descriptors are GC objects in
+     * CPython (static types are not) */
+    if (o->type == HD_T_BUILTIN)
+        tracked = ((hd_builtin_obj_t *)o)->kind != HD_BUILTIN_TYPE;
+    hd_bool(vm->h, tracked, out);
     return 0;
 }
 
@@ -594,6 +604,7 @@ static hd_obj_t *support_class(sc_vm_t *vm, hd_obj_t **slot, const char *name,
     if (*slot || !create)
         return *slot;
     hd_class_spec_t spec = {has_del, use_slots, nslots, slots};
+    sc_classes_changed(vm);
     if (hd_class_new(vm->h, name, &spec, slot))
         return NULL;
     return *slot;
@@ -653,7 +664,7 @@ int wr_finalize(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
         }
     }
     if (!rc)
-        rc = hd_int_from_i64(vm->h, vm->st->finalize_counter++, &idx);
+        rc = hd__int_from_long(vm->h, vm->st->finalize_counter++, &idx);
     if (!rc)
         rc = hd_obj_setattr(vm->h, info, "weakref", wr) ||
              hd_obj_setattr(vm->h, info, "func", args[1]) ||
@@ -829,6 +840,49 @@ static hd_obj_t *traces_class(sc_vm_t *vm)
     return support_class(vm, &vm->st->cls_traces, "_Traces", NULL, 0, false, false, true);
 }
 
+/* call_tuple: the argument tuple of a call that type_call makes (from the
+ * free list, back to it after) */
+static int call_tuple(sc_vm_t *vm, size_t n, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out)
+{
+    hd_obj_t *items[2] = {a, b};
+    return hdrc(vm, hd_tuple_new(vm->h, n, items, out));
+}
+
+/* take_snapshot as tracemalloc.py runs it: _get_traces() makes its list
+ * (line 558) before copying the traces; Snapshot(traces, limit) (560) makes
+ * an argument tuple and the instance, whose __init__ makes _Traces(traces)
+ * (423: a tuple, the instance) which calls Sequence.__init__(self) (313: a
+ * tuple). The tuples go back to the free list, where they stay traced. */
+static int make_snapshot(sc_vm_t *vm, hd_obj_t *list, hd_obj_t *lim, hd_obj_t **snap_out)
+{
+    hd_obj_t *scls = snapshot_class(vm), *tcls = traces_class(vm);
+    hd_obj_t *t2 = NULL, *t1 = NULL, *t0 = NULL, *snap = NULL, *traces = NULL;
+    uint32_t saved, ignored;
+    if (!scls || !tcls)
+        return sc_nomem(vm, HD_ENOMEM);
+    int rc = site_file(vm, 560, &saved) || call_tuple(vm, 2, list, lim, &t2) ||
+             hdrc(vm, hd_instance_new(vm->h, scls, false, &snap)) || site_file(vm, 423, &ignored) ||
+             call_tuple(vm, 1, list, NULL, &t1) ||
+             hdrc(vm, hd_instance_new(vm->h, tcls, false, &traces)) ||
+             site_file(vm, 313, &ignored) || call_tuple(vm, 1, traces, NULL, &t0);
+    hd__xdecref(vm->h, t0);
+    if (!rc)
+        rc = hdrc(vm, hd_obj_setattr(vm->h, traces, "_traces", list));
+    hd__xdecref(vm->h, t1);
+    if (!rc)
+        rc = hdrc(vm, hd_obj_setattr(vm->h, snap, "traces", traces) ||
+                          hd_obj_setattr(vm->h, snap, "traceback_limit", lim));
+    hd__xdecref(vm->h, t2);
+    hd__xdecref(vm->h, traces);
+    vm->h->site = saved;
+    if (rc) {
+        hd__xdecref(vm->h, snap);
+        return -1;
+    }
+    *snap_out = snap;
+    return 0;
+}
+
 int tm_take_snapshot(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
     (void)self, (void)args;
@@ -838,46 +892,36 @@ int tm_take_snapshot(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
         return sc_raise(vm, EXC_RUNTIMEERROR,
                         "the tracemalloc module must be tracing memory "
                         "allocations to take a snapshot");
-    uint64_t id;
-    int rc = hd_trace_snapshot(vm->h->trace, &id);
-    if (rc == HD_ELIMIT)
+    int slot = 0;
+    while (slot < HD_TRACE_MAX_SNAPSHOTS && vm->st->snaps[slot].snap)
+        slot++;
+    if (slot == HD_TRACE_MAX_SNAPSHOTS)
         return sc_raise(vm, EXC_MEMORYERROR, "too many tracemalloc snapshots alive (%d)",
                         HD_TRACE_MAX_SNAPSHOTS);
-    if (rc)
-        return sc_nomem(vm, rc);
-    hd_obj_t *scls = snapshot_class(vm), *tcls = traces_class(vm);
-    hd_obj_t *list = NULL, *snap = NULL, *traces = NULL, *idobj = NULL, *lim = NULL;
+    hd_obj_t *list = NULL, *lim = NULL, *snap = NULL;
     uint32_t saved;
-    if (!scls || !tcls || site_file(vm, 558, &saved)) {
-        hd_trace_snapshot_drop(vm->h->trace, id);
-        return scls && tcls ? -1 : sc_nomem(vm, HD_ENOMEM);
-    }
-    rc = hd_list_new(vm->h, 0, NULL, &list);
-    if (!rc && !(rc = site_file(vm, 560, &saved)))
-        rc = hd_instance_new(vm->h, scls, false, &snap);
-    if (!rc && !(rc = site_file(vm, 423, &saved)))
-        rc = hd_instance_new(vm->h, tcls, false, &traces);
+    if (site_file(vm, 558, &saved) || hdrc(vm, hd_list_new(vm->h, 0, NULL, &list)))
+        return -1;
+    uint64_t id;
+    int rc = hd_trace_snapshot(vm->h->trace, &id);
     vm->h->site = saved;
-    if (!rc)
-        rc = hd_int_from_i64(vm->h, (int64_t)id, &idobj);
-    if (!rc)
-        rc = hd_int_from_i64(vm->h, vm->st->traceback_limit ? vm->st->traceback_limit : 1, &lim);
-    if (!rc)
-        rc = hd_obj_setattr(vm->h, traces, "_traces", list) ||
-             hd_obj_setattr(vm->h, snap, "traces", traces) ||
-             hd_obj_setattr(vm->h, snap, "traceback_limit", lim) ||
-             hd_obj_setattr(vm->h, snap, "_hd_snapshot", idobj);
-    hd__xdecref(vm->h, list);
-    hd__xdecref(vm->h, traces);
-    hd__xdecref(vm->h, idobj);
+    if (rc) {
+        hd__decref(vm->h, list);
+        return rc == HD_ELIMIT
+                   ? sc_raise(vm, EXC_MEMORYERROR, "too many tracemalloc snapshots alive (%d)",
+                              HD_TRACE_MAX_SNAPSHOTS)
+                   : sc_nomem(vm, rc);
+    }
+    rc = sc_int_new(vm, vm->st->traceback_limit ? vm->st->traceback_limit : 1, &lim) ||
+         make_snapshot(vm, list, lim, &snap);
+    hd__decref(vm->h, list);
     hd__xdecref(vm->h, lim);
     if (rc) {
-        if (snap)
-            hd__decref(vm->h, snap);
-        else
-            hd_trace_snapshot_drop(vm->h->trace, id);
-        return sc_nomem(vm, rc);
+        hd_trace_snapshot_drop(vm->h->trace, id);
+        return -1;
     }
+    vm->st->snaps[slot].snap = snap;
+    vm->st->snaps[slot].id = id;
     *out = snap;
     return 0;
 }
@@ -885,10 +929,11 @@ int tm_take_snapshot(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 /* sc_snapshot_died: a Snapshot's finalizer: its trace snapshot goes */
 void sc_snapshot_died(sc_vm_t *vm, hd_obj_t *snap)
 {
-    hd_obj_t *id = get_slot(vm, snap, "_hd_snapshot");
-    int64_t v;
-    if (id && hd_int_to_i64(id, &v) == 0)
-        hd_trace_snapshot_drop(vm->h->trace, (uint64_t)v);
+    for (int i = 0; i < HD_TRACE_MAX_SNAPSHOTS; i++)
+        if (vm->st->snaps[i].snap == snap) {
+            hd_trace_snapshot_drop(vm->h->trace, vm->st->snaps[i].id);
+            vm->st->snaps[i].snap = NULL;
+        }
 }
 
 bool sc_is_snapshot(sc_vm_t *vm, hd_obj_t *o)
@@ -923,6 +968,10 @@ static int group_of(sc_vm_t *vm, hd_obj_t *kt, hd_trace_group_t *g)
     }
     if (strcmp(k, "filename") == 0) {
         *g = HD_TRACE_BY_FILE;
+        return 0;
+    }
+    if (strcmp(k, "__hd_kind__") == 0) { /* heapd extension: by object type */
+        *g = HD_TRACE_BY_KIND;
         return 0;
     }
     sc_buf_t b = {0};
@@ -980,7 +1029,7 @@ static int stat_object(sc_vm_t *vm, bool diff, const char *key, int64_t size, in
     for (int i = 0; i < 4 && !rc; i++) {
         if (!diff && (i == 1 || i == 3))
             continue;
-        if (!(rc = hd_int_from_i64(vm->h, vals[i], &v[i]))) {
+        if (!(rc = hd__int_from_long(vm->h, vals[i], &v[i]))) {
             rc = hd_obj_setattr(vm->h, s, names[i], v[i]);
             hd__decref(vm->h, v[i]);
         }
@@ -995,13 +1044,13 @@ static int stat_object(sc_vm_t *vm, bool diff, const char *key, int64_t size, in
 
 static int snapshot_id(sc_vm_t *vm, hd_obj_t *snap, uint64_t *id)
 {
-    hd_obj_t *v = sc_is_snapshot(vm, snap) ? get_slot(vm, snap, "_hd_snapshot") : NULL;
-    int64_t x;
-    if (!v || hd_int_to_i64(v, &x))
-        return sc_raise(vm, EXC_TYPEERROR, "expected a tracemalloc.Snapshot, got %s",
-                        sc_tname(vm, snap));
-    *id = (uint64_t)x;
-    return 0;
+    for (int i = 0; i < HD_TRACE_MAX_SNAPSHOTS; i++)
+        if (vm->st->snaps[i].snap == snap) {
+            *id = vm->st->snaps[i].id;
+            return 0;
+        }
+    return sc_raise(vm, EXC_TYPEERROR, "expected a tracemalloc.Snapshot, got %s",
+                    sc_tname(vm, snap));
 }
 
 /* snapshot_stats: Snapshot.statistics / compare_to */
@@ -1115,63 +1164,114 @@ int sc_special_repr(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
     return 1;
 }
 
-int sc_special_getattr(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t **out)
+/* sc_special_getattr: attributes of the support classes: finalize.alive
+ * and .atexit; their methods as an unbound builtin (1, as LOAD_METHOD
+ * leaves a function and self) or bound; 2 when none of those */
+int sc_special_getattr(sc_vm_t *vm, hd_obj_t *o, const char *name, bool method, hd_obj_t **out)
 {
-    if (sc_is_finalize(vm, o))
-        return finalize_attr(vm, o, name, out);
-    return 1;
+    int index = -1;
+    if (sc_is_finalize(vm, o)) {
+        int r = finalize_attr(vm, o, name, out);
+        if (r != 1)
+            return r;
+        index = strcmp(name, "detach") == 0 ? SC_BI_FIN_DETACH
+                : strcmp(name, "peek") == 0 ? SC_BI_FIN_PEEK
+                                            : -1;
+    } else if (sc_is_snapshot(vm, o)) {
+        index = strcmp(name, "statistics") == 0   ? SC_BI_SNAP_STATISTICS
+                : strcmp(name, "compare_to") == 0 ? SC_BI_SNAP_COMPARE_TO
+                                                  : -1;
+    }
+    if (index < 0)
+        return 2;
+    hd_obj_t *fn = sc_builtin(vm, index);
+    if (!fn)
+        return sc_nomem(vm, HD_ENOMEM);
+    if (method) {
+        hd__incref(*out = fn);
+        return 1;
+    }
+    return hdrc(vm, hd__cmethod_new(vm->h, fn, o, out));
 }
 
-/* sc_special_method: methods of the support classes; 1 when not one */
-int sc_special_method(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t *const *args, int nargs,
-                      hd_obj_t *kwnames, hd_obj_t **out)
+int sp_snap_statistics(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
-    if (sc_is_snapshot(vm, o)) {
-        int npos = nargs - (kwnames ? (int)hd_len(kwnames) : 0);
-        if (strcmp(name, "statistics") == 0) {
-            if (npos < 1)
-                return sc_raise(vm, EXC_TYPEERROR,
-                                "Snapshot.statistics() missing 1 required "
-                                "positional argument: 'key_type'");
-            return snapshot_stats(vm, o, NULL, args[0], out);
-        }
-        if (strcmp(name, "compare_to") == 0) {
-            if (npos < 2)
-                return sc_raise(vm, EXC_TYPEERROR,
-                                "Snapshot.compare_to() missing required "
-                                "positional arguments");
-            return snapshot_stats(vm, o, args[0], args[1], out);
-        }
+    int npos = nargs - (kwnames ? (int)hd_len(kwnames) : 0);
+    if (npos < 1)
+        return sc_raise(vm, EXC_TYPEERROR,
+                        "Snapshot.statistics() missing 1 required positional argument: 'key_type'");
+    return snapshot_stats(vm, self, NULL, args[0], out);
+}
+
+int sp_snap_compare_to(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    int npos = nargs - (kwnames ? (int)hd_len(kwnames) : 0);
+    if (npos < 2)
+        return sc_raise(vm, EXC_TYPEERROR,
+                        "Snapshot.compare_to() missing 1 required positional argument: 'key_type'");
+    return snapshot_stats(vm, self, args[0], args[1], out);
+}
+
+/* detach/peek: (obj, func, args, kwargs) while alive, else None; detach
+ * also unregisters */
+static int fin_peek(sc_vm_t *vm, hd_obj_t *o, bool detach, hd_obj_t **out)
+{
+    hd_obj_t *info;
+    if (hd_dict_getitem(vm->h, vm->st->finalizers, o, &info))
+        return none(vm, out);
+    hd_obj_t *wr = get_slot(vm, info, "weakref");
+    hd_obj_t *obj = wr ? hd_weakref_get(wr) : NULL;
+    if (!obj)
+        return none(vm, out);
+    hd_obj_t *kw = get_slot(vm, info, "kwargs"), *kwd = NULL;
+    if (!kw || kw == vm->h->none) {
+        if (hd_dict_new(vm->h, 0, NULL, NULL, &kwd))
+            return sc_nomem(vm, HD_ENOMEM);
+        kw = kwd;
     }
-    if (sc_is_finalize(vm, o)) {
-        hd_obj_t *info;
-        if (strcmp(name, "__call__") == 0)
-            return sc_finalize_call(vm, o, out);
-        if (strcmp(name, "detach") == 0 || strcmp(name, "peek") == 0) {
-            if (hd_dict_getitem(vm->h, vm->st->finalizers, o, &info))
-                return none(vm, out);
-            hd_obj_t *wr = get_slot(vm, info, "weakref");
-            hd_obj_t *obj = wr ? hd_weakref_get(wr) : NULL;
-            if (!obj)
-                return none(vm, out);
-            hd_obj_t *kw = get_slot(vm, info, "kwargs"), *kwd = NULL;
-            if (!kw || kw == vm->h->none) {
-                if (hd_dict_new(vm->h, 0, NULL, NULL, &kwd))
-                    return sc_nomem(vm, HD_ENOMEM);
-                kw = kwd;
-            }
-            hd_obj_t *items[4] = {obj, get_slot(vm, info, "func"), get_slot(vm, info, "args"), kw};
-            int rc = hd_tuple_new(vm->h, 4, items, out);
-            hd__xdecref(vm->h, kwd);
-            if (rc)
-                return sc_nomem(vm, rc);
-            if (name[0] == 'd') {
-                hd_obj_t *gone;
-                if (hd_dict_pop(vm->h, vm->st->finalizers, o, &gone) == 0)
-                    hd__decref(vm->h, gone);
-            }
-            return 0;
-        }
-    }
-    return 1;
+    hd_obj_t *items[4] = {obj, get_slot(vm, info, "func"), get_slot(vm, info, "args"), kw};
+    int rc = hd_tuple_new(vm->h, 4, items, out);
+    hd__xdecref(vm->h, kwd);
+    if (rc)
+        return sc_nomem(vm, rc);
+    hd_obj_t *gone;
+    if (detach && hd_dict_pop(vm->h, vm->st->finalizers, o, &gone) == 0)
+        hd__decref(vm->h, gone);
+    return 0;
+}
+
+int sp_fin_detach(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)args;
+    if (nokw(vm, "detach", kwnames) || sc_arg_count(vm, "detach", nargs, 0, 0))
+        return -1;
+    return fin_peek(vm, self, true, out);
+}
+
+int sp_fin_peek(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)args;
+    if (nokw(vm, "peek", kwnames) || sc_arg_count(vm, "peek", nargs, 0, 0))
+        return -1;
+    return fin_peek(vm, self, false, out);
+}
+
+/* module_classes: the classes a module defines exist once it is imported,
+ * made as the state's objects are: uncounted, since the generation-0
+ * count CPython's import leaves depends on far more than these */
+static int module_classes(sc_vm_t *vm, int id)
+{
+    hd_heap_t *h = vm->h;
+    int count0 = h->gens[0].count;
+    bool collecting = h->gc_collecting;
+    h->gc_collecting = true;
+    bool ok = true;
+    if (id == SC_BI_MOD_WEAKREF)
+        ok = sc_finalize_class(vm, true) && info_class(vm);
+    else if (id == SC_BI_MOD_TRACEMALLOC)
+        ok = snapshot_class(vm) && traces_class(vm) && stat_class(vm, false) &&
+             stat_class(vm, true) && traceback_class(vm);
+    h->gc_collecting = collecting;
+    h->gens[0].count = count0;
+    return ok ? 0 : -1;
 }

@@ -143,35 +143,68 @@ int sc_getitem(sc_vm_t *vm, hd_obj_t *o, hd_obj_t *key, hd_obj_t **out)
     return rc ? sc_raise_rc(vm, rc, &err) : 0;
 }
 
+static int list_resize(sc_vm_t *vm, hd_list_obj_t *l, int64_t newsize);
+
+/* list_ass_slice: 3.11's: the removed items are kept aside (in a temporary
+ * block past 8 of them), the tail moves, the list resizes, the new items go
+ * in, and the removed ones are released last, from the end */
 static int list_ass_slice(sc_vm_t *vm, hd_obj_t *list, hd_obj_t *slice, hd_obj_t *value)
 {
-    int64_t start, stop, step, n;
+    int64_t ilow, ihigh, step, n = 0;
     sc_err_t err;
-    if (sc_slice_indices(vm->h, slice, hd_len(list), &start, &stop, &step, &n, &err))
+    hd_list_obj_t *a = (hd_list_obj_t *)list;
+    if (sc_slice_indices(vm->h, slice, a->size, &ilow, &ihigh, &step, &n, &err))
         return sc_raise_rc(vm, SC_EXC, &err);
     if (step != 1)
         return sc_raise(vm, EXC_VALUEERROR,
                         "extended slice assignment is not supported by the heap script language");
-    hd_obj_t *items = NULL;
-    if (value && sc_list_from(vm, value, &items))
-        return -1;
-    if (stop < start)
-        stop = start;
-    for (int64_t i = stop; i-- > start;)
-        if (hdrc(vm, hd_list_delitem(vm->h, list, i))) {
-            hd__xdecref(vm->h, items);
+    hd_obj_t *sf = NULL, **vitem = NULL;
+    n = 0;
+    if (value) {
+        /* PySequence_Fast (a[i:j] = a copies a first) */
+        if ((value->type == HD_T_LIST && value != list) || value->type == HD_T_TUPLE)
+            hd__incref(sf = value);
+        else if (sc_list_from(vm, value, &sf))
             return -1;
-        }
-    for (int64_t i = 0; items && i < hd_len(items); i++) {
-        hd_obj_t *v;
-        hd_seq_getitem(items, i, &v);
-        if (hdrc(vm, hd_list_insert(vm->h, list, start + i, v))) {
-            hd__decref(vm->h, items);
-            return -1;
-        }
+        n = hd_len(sf);
+        vitem =
+            sf->type == HD_T_LIST ? ((hd_list_obj_t *)sf)->items : ((hd_tuple_obj_t *)sf)->items;
     }
-    hd__xdecref(vm->h, items);
-    return 0;
+    if (ihigh < ilow)
+        ihigh = ilow;
+    int64_t norig = ihigh - ilow, d = n - norig;
+    if (a->size + d == 0) {
+        hd__xdecref(vm->h, sf);
+        return hdrc(vm, hd_list_clear(vm->h, list));
+    }
+    hd_obj_t *stack[8], **recycle = stack;
+    if (norig > 8 &&
+        hdrc(vm, hd__block_alloc(vm->h, (size_t)norig * 8, hd__type_kind(vm->h, HD_T_LIST),
+                                 (void **)&recycle))) {
+        hd__xdecref(vm->h, sf);
+        return -1;
+    }
+    if (norig)
+        memcpy(recycle, &a->items[ilow], (size_t)norig * 8);
+    int rc = 0;
+    if (d < 0) {
+        memmove(&a->items[ihigh + d], &a->items[ihigh], (size_t)(a->size - ihigh) * 8);
+        rc = list_resize(vm, a, a->size + d);
+    } else if (d > 0) {
+        int64_t k = a->size;
+        if (!(rc = list_resize(vm, a, k + d)))
+            memmove(&a->items[ihigh + d], &a->items[ihigh], (size_t)(k - ihigh) * 8);
+    }
+    if (!rc) {
+        for (int64_t k = 0; k < n; k++, ilow++)
+            hd__incref(a->items[ilow] = vitem[k]);
+        for (int64_t k = norig - 1; k >= 0; --k)
+            hd__decref(vm->h, recycle[k]);
+    }
+    if (recycle != stack)
+        hd__block_free(vm->h, recycle);
+    hd__xdecref(vm->h, sf);
+    return rc;
 }
 
 static int key_error(sc_vm_t *vm, hd_obj_t *key)

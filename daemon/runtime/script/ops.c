@@ -166,7 +166,7 @@ bool sc_float_of(hd_obj_t *o, double *out)
 
 static int int_obj(hd_heap_t *h, int64_t v, hd_obj_t **out)
 {
-    return hd_int_from_i64(h, v, out);
+    return hd__int_from_long(h, v, out);
 }
 
 /* big_binary: a op b on bigints (op: add, sub, mul, floordiv, mod, pow,
@@ -1334,12 +1334,12 @@ int sc_const_subscript(hd_heap_t *h, hd_obj_t *o, hd_obj_t *index, hd_obj_t **ou
     case HD_T_BYTES:
         if (index_of(h, o, index, hd_len(o), "byte", "index out of range", &i, err))
             return SC_EXC;
-        return hd_int_from_i64(h, (unsigned char)((hd_bytes_obj_t *)o)->data[i], out);
+        return hd__int_from_long(h, (unsigned char)((hd_bytes_obj_t *)o)->data[i], out);
     case HD_T_RANGE: {
         hd_range_obj_t *r = (hd_range_obj_t *)o;
         if (index_of(h, o, index, r->length, "range", "range object index out of range", &i, err))
             return SC_EXC;
-        return hd_int_from_i64(h, r->start + i * r->step, out);
+        return hd__int_from_long(h, r->start + i * r->step, out);
     }
     case HD_T_DICT: {
         int64_t hash;

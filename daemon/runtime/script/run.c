@@ -40,6 +40,7 @@ int sc_raise(sc_vm_t *vm, int exc, const char *fmt, ...)
 {
     if (vm->fatal)
         return -1;
+    sc_hint_clear(vm);
     va_list ap;
     va_start(ap, fmt);
     vm->exc = exc;
@@ -64,6 +65,7 @@ int sc_nomem(sc_vm_t *vm, int rc)
 
 void sc_clear_exc(sc_vm_t *vm)
 {
+    sc_hint_clear(vm);
     vm->exc = EXC_NONE;
     vm->exc_msg[0] = '\0';
     vm->exc_pos = false;
@@ -80,7 +82,31 @@ int sc_fatal(sc_vm_t *vm, int kind, const char *what)
     return -1;
 }
 
-/* ---- the namespace ---- */
+/* ---- the namespace ----
+ *
+ * The program's globals are the heap's namespace. Each LOAD/STORE of a
+ * global has an inline cache: the namespace entry it found (or the builtin
+ * the name fell through to), valid while st->ns_version is unchanged. The
+ * version moves whenever the script adds or removes a name (entries move
+ * when the table grows) and at each run (the protocol may have changed the
+ * namespace in between). Only this file adds or removes names during a run.
+ *
+ * CPython's module dict is a real dict whose key table grows at the same
+ * points; st->globals mirrors its keys (values None), so the memory a new
+ * global costs shows where python3 shows it (tracemalloc, heap size). */
+
+static int shadow_key(sc_vm_t *vm, const char *name, hd_obj_t *name_obj, bool add)
+{
+    hd_obj_t *d = vm->st->globals, *k = name_obj;
+    if (!d)
+        return 0;
+    if (!k && hd_str_new(vm->h, name, strlen(name), &k))
+        return HD_ENOMEM;
+    int rc = add ? hd_dict_setitem(vm->h, d, k, vm->h->none) : hd_dict_delitem(vm->h, d, k);
+    if (k != name_obj)
+        hd__decref(vm->h, k);
+    return rc == HD_EKEY ? 0 : rc;
+}
 
 hd_obj_t *sc_ns_load(sc_vm_t *vm, const char *name)
 {
@@ -88,14 +114,85 @@ hd_obj_t *sc_ns_load(sc_vm_t *vm, const char *name)
     return hd_ns_get(vm->h, name, &v) == 0 ? v : NULL;
 }
 
+static int ns_store(sc_vm_t *vm, const char *name, hd_obj_t *name_obj, hd_obj_t *value)
+{
+    hd_obj_t *old;
+    if (hd_ns_get(vm->h, name, &old) == 0)
+        return hd_ns_bind(vm->h, name, value); /* rebinding: no new entry */
+    vm->st->ns_version++;
+    int rc = shadow_key(vm, name, name_obj, true);
+    return rc ? rc : hd_ns_bind(vm->h, name, value);
+}
+
 int sc_ns_store(sc_vm_t *vm, const char *name, hd_obj_t *value)
 {
-    return hd_ns_bind(vm->h, name, value);
+    return ns_store(vm, name, NULL, value);
 }
 
 int sc_ns_delete(sc_vm_t *vm, const char *name)
 {
-    return hd_ns_del(vm->h, name);
+    vm->st->ns_version++;
+    int rc = hd_ns_del(vm->h, name);
+    if (!rc)
+        rc = shadow_key(vm, name, NULL, false);
+    return rc;
+}
+
+static hd_ns_entry_t *ns_entry(sc_vm_t *vm, const char *name)
+{
+    hd_namespace_t *ns = &vm->h->ns;
+    hd_obj_t *v;
+    if (hd_ns_get(vm->h, name, &v))
+        return NULL;
+    for (uint64_t i = 0; ns->slots && i <= ns->mask; i++) /* found: find its slot */
+        if (ns->slots[i].obj == v && ns->slots[i].name && strcmp(ns->slots[i].name, name) == 0)
+            return &ns->slots[i];
+    return NULL;
+}
+
+/* sc_global_load: a global or builtin through the inline cache c;
+ * borrowed, or NULL when the name is unbound (nothing raised) */
+hd_obj_t *sc_global_load(sc_vm_t *vm, sc_cache_t *c, const char *name)
+{
+    if (c->key == vm->st->ns_version) {
+        if (c->value & 1)
+            return c->value == 3 ? vm->st->main_str : sc_builtin(vm, (int)(c->value >> 2));
+        return ((hd_ns_entry_t *)(uintptr_t)c->value)->obj;
+    }
+    hd_ns_entry_t *e = ns_entry(vm, name);
+    if (e) {
+        c->key = vm->st->ns_version;
+        c->value = (uint64_t)(uintptr_t)e;
+        return e->obj;
+    }
+    int b = strcmp(name, "__name__") == 0 ? -1 : sc_builtin_lookup(vm, BM_BUILTINS, -1, name);
+    if (b < 0 && strcmp(name, "__name__") != 0)
+        return NULL;
+    c->key = vm->st->ns_version;
+    c->value = b < 0 ? 3 : ((uint64_t)b << 2) | 1;
+    return b < 0 ? vm->st->main_str : sc_builtin(vm, b);
+}
+
+/* sc_global_store: name = value through the inline cache c (takes its own
+ * reference) */
+int sc_global_store(sc_vm_t *vm, sc_cache_t *c, const char *name, hd_obj_t *name_obj,
+                    hd_obj_t *value)
+{
+    if (c->key == vm->st->ns_version && !(c->value & 1)) {
+        hd_ns_entry_t *e = (hd_ns_entry_t *)(uintptr_t)c->value;
+        hd_obj_t *old = e->obj;
+        hd__incref(value);
+        e->obj = value;
+        hd__decref(vm->h, old);
+        return 0;
+    }
+    int rc = ns_store(vm, name, name_obj, value);
+    hd_ns_entry_t *e = rc ? NULL : ns_entry(vm, name);
+    if (e) {
+        c->key = vm->st->ns_version;
+        c->value = (uint64_t)(uintptr_t)e;
+    }
+    return rc;
 }
 
 /* ---- allocation sites for tracemalloc ---- */
@@ -238,7 +335,7 @@ static int gc_info(sc_vm_t *vm, const hd_gc_info_t *info, hd_obj_t **out)
         hd_obj_t *k, *v;
         if ((rc = hd_str_new(vm->h, keys[i], strlen(keys[i]), &k)))
             break;
-        if (!(rc = hd_int_from_i64(vm->h, vals[i], &v))) {
+        if (!(rc = hd__int_from_long(vm->h, vals[i], &v))) {
             rc = hd_dict_setitem(vm->h, *out, k, v);
             hd__decref(vm->h, v);
         }
@@ -341,10 +438,17 @@ static void fill_error(sc_vm_t *vm, hd_script_result_t *out)
 {
     out->status = HD_SCRIPT_ERROR;
     snprintf(out->exc_type, sizeof(out->exc_type), "%s", sc_exc_name(vm->exc));
-    size_t n = strlen(vm->exc_msg);
-    out->message = hd_mem_malloc(vm->h->mem, n + 1);
-    if (out->message)
+    /* the printed line has the "Did you mean" suggestion */
+    const char *hint =
+        vm->exc == EXC_NAMEERROR || vm->exc == EXC_ATTRIBUTEERROR ? sc_hint_text(vm) : "";
+    size_t n = strlen(vm->exc_msg), hn = strlen(hint);
+    out->message = hd_mem_malloc(vm->h->mem, n + hn + 24);
+    if (out->message) {
         memcpy(out->message, vm->exc_msg, n + 1);
+        if (hn)
+            sprintf(out->message + n, ". Did you mean: '%s'?", hint);
+    }
+    sc_hint_clear(vm);
     out->line = vm->exc_pos ? vm->exc_line : 0;
     out->col = vm->exc_pos ? vm->exc_col : 0;
 }
@@ -377,6 +481,7 @@ static int finish(sc_vm_t *vm, int rc, hd_script_result_t *out)
     } else if (rc) {
         fill_error(vm, out);
     }
+    sc_hint_clear(vm);
     out->out = vm->out.v;
     out->out_len = vm->out.n;
     out->err = vm->err.v;
@@ -433,6 +538,8 @@ int hd_script_run(hd_heap_t *h, const char *source, size_t len, const hd_script_
     int rc = sc_state_get(h, &st);
     if (rc)
         return rc;
+    st->class_gen++;  /* classes may have changed since the last run */
+    st->ns_version++; /* and the namespace */
     sc_vm_t vm;
     vm_init(&vm, h, st, &lim);
     if (len > lim.max_source) {

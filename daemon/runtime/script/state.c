@@ -77,15 +77,90 @@ static state_block_t *block_of(hd_heap_t *h)
     return (state_block_t *)h->script;
 }
 
+/* strings CPython has statically (_Py_ID): the keyword names of the
+ * Argument Clinic parsers modelled (sc_kwtuple), "Py_Repr" */
+static const char *const kw_names[] = {"sep",
+                                       "end",
+                                       "file",
+                                       "flush",
+                                       "key",
+                                       "reverse",
+                                       "start",
+                                       "Py_Repr",
+                                       "__dict__",
+                                       "__weakref__",
+                                       "__doc__",
+                                       "__module__",
+                                       "__qualname__",
+                                       "__mro__",
+                                       "__bases__",
+                                       "__hd_slots__",
+                                       "__hd_subclasses__"};
+
+static int add_global_key(const char *name, hd_obj_t *o, void *arg)
+{
+    hd_heap_t *h = ((void **)arg)[0];
+    sc_state_t *st = ((void **)arg)[1];
+    hd_obj_t *k;
+    (void)o;
+    int rc = hd_str_new(h, name, strlen(name), &k);
+    if (!rc) {
+        rc = hd_dict_setitem(h, st->globals, k, h->none);
+        hd__decref(h, k);
+    }
+    return rc;
+}
+
+/* make_globals: the keys of __main__'s dict as python3 runs a file, then
+ * the names the heap has already (run.c keeps them in step) */
+static int make_globals(hd_heap_t *h, sc_state_t *st)
+{
+    static const char *const names[] = {"__name__",     "__doc__",  "__package__",
+                                        "__loader__",   "__spec__", "__annotations__",
+                                        "__builtins__", "__file__", "__cached__"};
+    int rc = hd_dict_new(h, 0, NULL, NULL, &st->globals);
+    void *arg[2] = {h, st};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && !rc; i++)
+        rc = add_global_key(names[i], NULL, arg);
+    return rc ? rc : hd_ns_each(h, add_global_key, arg);
+}
+
+/* object's tp_subclasses: python3 3.11 starts a program with 147 direct
+ * subclasses of object registered; stand-ins for them (values None) give
+ * the dict the table it has then, so a class the program makes grows it
+ * when python3's grows */
+#define SC_OBJECT_SUBCLASSES_AT_START 147
+
+static int make_subclasses(hd_heap_t *h, sc_state_t *st)
+{
+    int rc = hd_dict_new(h, 0, NULL, NULL, &st->subclasses);
+    for (int i = 0; i < SC_OBJECT_SUBCLASSES_AT_START && !rc; i++) {
+        hd_obj_t *k;
+        if (!(rc = hd_int_from_i64(h, ((int64_t)1 << 40) + i, &k))) {
+            rc = hd_dict_setitem(h, st->subclasses, k, h->none);
+            hd__decref(h, k);
+        }
+    }
+    return rc;
+}
+
 static int make_objects(hd_heap_t *h, sc_state_t *st)
 {
     int rc = hd_list_new(h, 0, NULL, &st->gc_callbacks);
+    for (size_t i = 0; i < sizeof(kw_names) / sizeof(kw_names[0]) && !rc; i++)
+        rc = hd_str_new(h, kw_names[i], strlen(kw_names[i]), &st->kwstrs[i]);
     if (!rc)
-        rc = hd_list_new(h, 0, NULL, &st->subclasses);
+        rc = make_subclasses(h, st);
     if (!rc)
         rc = hd_dict_new(h, 0, NULL, NULL, &st->finalizers);
     if (!rc)
         rc = hd_str_new(h, "__main__", 8, &st->main_str);
+    if (!rc)
+        rc = make_globals(h, st);
+    /* startup has used a slice: interp->slice_cache holds one */
+    hd_obj_t *sl;
+    if (!rc && !h->slice_cache && !(rc = hd__slice_new(h, NULL, NULL, NULL, &sl)))
+        hd__decref(h, sl);
     return rc;
 }
 
@@ -113,7 +188,8 @@ int sc_state_get(hd_heap_t *h, sc_state_t **out)
     h->gens[0].count = count0;
     if (rc) {
         sc_state_t *st = &b->state;
-        hd_obj_t *objs[] = {st->gc_callbacks, st->subclasses, st->finalizers, st->main_str};
+        hd_obj_t *objs[] = {st->gc_callbacks, st->subclasses, st->finalizers, st->main_str,
+                            st->globals};
         for (size_t i = 0; i < sizeof(objs) / sizeof(objs[0]); i++)
             hd__xdecref(h, objs[i]);
         hd_pool_block_free(h->pool, mem);
@@ -167,7 +243,10 @@ hd_obj_t *sc_builtin(sc_vm_t *vm, int index)
         break;
     case HD_BUILTIN_METHOD:
         type_name = "method_descriptor";
-        owner = d->owner_type < HD_TYPE_COUNT ? hd_type_name(d->owner_type) : "object";
+        owner = d->owner_type < HD_TYPE_COUNT                          ? hd_type_name(d->owner_type)
+                : index <= SC_BI_FIN_PEEK && index >= SC_BI_FIN_DETACH ? "finalize"
+                : index >= SC_BI_SNAP_STATISTICS                       ? "Snapshot"
+                                                                       : "object";
         break;
     }
     hd__builtin_init(mem, d->name, type_name, owner, size, d->kind, index);
@@ -268,15 +347,31 @@ const char *sc_tname(sc_vm_t *vm, hd_obj_t *o)
     return hd__obj_type_name_ex(vm->h, o);
 }
 
+hd_obj_t *sc_static_str(sc_vm_t *vm, const char *name)
+{
+    for (size_t k = 0; k < sizeof(kw_names) / sizeof(kw_names[0]); k++)
+        if (strcmp(kw_names[k], name) == 0)
+            return vm->st->kwstrs[k];
+    return NULL;
+}
+
 int sc_kwtuple(sc_vm_t *vm, int index, const char *const *names)
 {
     if (vm->st->kwtuples[index])
         return 0;
     hd_obj_t *items[8] = {NULL};
     int n = 0, rc = 0;
-    while (names[n] && n < 8 && !rc)
-        if (!(rc = sc_str_new(vm, names[n], strlen(names[n]), &items[n])))
+    while (names[n] && n < 8 && !rc) {
+        size_t k = 0;
+        while (k < sizeof(kw_names) / sizeof(kw_names[0]) && strcmp(kw_names[k], names[n]) != 0)
+            k++;
+        if (k < sizeof(kw_names) / sizeof(kw_names[0]))
+            hd__incref(items[n] = vm->st->kwstrs[k]);
+        else
+            rc = sc_str_new(vm, names[n], strlen(names[n]), &items[n]);
+        if (!rc)
             n++;
+    }
     if (!rc && (rc = hd_tuple_new(vm->h, (size_t)n, items, &vm->st->kwtuples[index]))) {
         sc_nomem(vm, rc);
     }

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "ast.h"
+#include "impl.h"
 #include "vm.h"
 
 #define CHUNK_SLOTS     (64 * 1024)
@@ -155,27 +156,24 @@ static int unbound_local(sc_vm_t *vm, sc_code_t *code, int i)
 
 static int name_error(sc_vm_t *vm, const char *name)
 {
-    return sc_raise(vm, EXC_NAMEERROR, "name '%s' is not defined", name);
+    sc_raise(vm, EXC_NAMEERROR, "name '%s' is not defined", name);
+    sc_hint_name(vm, name);
+    return -1;
 }
 
 /* load_global: globals, then the module's own names, then builtins.
  * Borrowed or NULL (NameError set). */
-static hd_obj_t *load_global(sc_vm_t *vm, const char *name)
+static hd_obj_t *load_global(sc_vm_t *vm, sc_cache_t *c, const char *name)
 {
-    hd_obj_t *v = sc_ns_load(vm, name);
-    if (v)
-        return v;
-    if (strcmp(name, "__name__") == 0)
-        return vm->st->main_str;
-    int b = sc_builtin_lookup(vm, BM_BUILTINS, -1, name);
-    if (b >= 0)
-        return sc_builtin(vm, b);
-    name_error(vm, name);
-    return NULL;
+    hd_obj_t *v = sc_global_load(vm, c, name);
+    if (!v)
+        name_error(vm, name);
+    return v;
 }
 
-static hd_obj_t *load_name(sc_vm_t *vm, sc_frame_t *f, int arg)
+static hd_obj_t *load_name(sc_vm_t *vm, sc_frame_t *f, const sc_instr_t *in)
 {
+    int arg = in->arg;
     if (f->ns) {
         hd_obj_t *v;
         int rc = hd_dict_getitem(vm->h, f->ns, f->code->names[arg], &v);
@@ -186,16 +184,17 @@ static hd_obj_t *load_name(sc_vm_t *vm, sc_frame_t *f, int arg)
             return NULL;
         }
     }
-    return load_global(vm, f->code->cnames[arg]);
+    return load_global(vm, &f->code->cache[in->cache], f->code->cnames[arg]);
 }
 
-static int store_name(sc_vm_t *vm, sc_frame_t *f, int arg, hd_obj_t *v)
+static int store_name(sc_vm_t *vm, sc_frame_t *f, const sc_instr_t *in, hd_obj_t *v)
 {
-    if (f->ns) {
-        int rc = hd_dict_setitem(vm->h, f->ns, f->code->names[arg], v);
-        return rc ? sc_nomem(vm, rc) : 0;
-    }
-    int rc = sc_ns_store(vm, f->code->cnames[arg], v);
+    int arg = in->arg, rc;
+    if (f->ns)
+        rc = hd_dict_setitem(vm->h, f->ns, f->code->names[arg], v);
+    else
+        rc = sc_global_store(vm, &f->code->cache[in->cache], f->code->cnames[arg],
+                             f->code->names[arg], v);
     return rc ? sc_nomem(vm, rc) : 0;
 }
 
@@ -474,14 +473,14 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             PUSH(v);
             break;
         case OP_LOAD_NAME:
-            v = load_name(vm, f, arg);
+            v = load_name(vm, f, in);
             ERR_IF(!v);
             hd__incref(v);
             PUSH(v);
             break;
         case OP_STORE_NAME:
             v = POP();
-            rc = store_name(vm, f, arg, v);
+            rc = store_name(vm, f, in, v);
             DECREF(v);
             ERR_IF(rc);
             break;
@@ -499,7 +498,7 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             ERR_IF(rc);
             break;
         case OP_LOAD_GLOBAL:
-            v = load_global(vm, code->cnames[arg >> 1]);
+            v = load_global(vm, &code->cache[in->cache], code->cnames[arg >> 1]);
             ERR_IF(!v);
             if (arg & 1)
                 PUSH(NULL);
@@ -508,7 +507,8 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             break;
         case OP_STORE_GLOBAL:
             v = POP();
-            rc = sc_ns_store(vm, code->cnames[arg], v);
+            rc = sc_global_store(vm, &code->cache[in->cache], code->cnames[arg], code->names[arg],
+                                 v);
             DECREF(v);
             ERR_IF(rc && sc_nomem(vm, rc));
             break;

@@ -27,6 +27,7 @@
 #include "heap_int.h"
 #include "ops.h"
 #include "script.h"
+#include "trace.h"
 
 struct sc_arena;
 
@@ -74,25 +75,49 @@ extern const sc_builtin_def_t sc_builtin_defs[SC_NBUILTINS];
 
 /* ---- per-heap state ---- */
 
+/* the class attribute cache (attr.c): (class, name) -> value found along
+ * the MRO, or none; valid while class_gen is unchanged */
+#define SC_ACACHE_SIZE 512
+#define SC_ACACHE_NAME 24
+typedef struct sc_acache {
+    const hd_obj_t *cls; /* weak: an entry of a dead class is never asked for */
+    uint64_t gen;
+    hd_obj_t *value; /* borrowed from the class dicts, or NULL */
+    char name[SC_ACACHE_NAME];
+} sc_acache_t;
+
 typedef struct sc_state {
     uint64_t magic;
+    /* bumped when a class is made or a class dict changes, and at each run
+     * (the protocol may change classes between runs) */
+    uint64_t class_gen;
+    sc_acache_t acache[SC_ACACHE_SIZE];
     uint64_t ns_version;  /* bumped whenever a name is added to or removed from the namespace */
     uint64_t code_serial; /* code objects made so far */
     hd_obj_t *builtins[SC_NBUILTINS]; /* shared singletons, made on first use */
     hd_obj_t *kwtuples[SC_NBUILTINS]; /* owned: Argument Clinic's keyword tuples */
+    hd_obj_t *kwstrs[24];             /* owned: their names (CPython's are static) */
     hd_obj_t *gc_callbacks;           /* owned list: gc.callbacks */
     hd_obj_t *pending;                /* owned: sys.stdout's pending text (str, bytes or list) */
     int64_t pending_bytes;
-    hd_obj_t *subclasses; /* owned list of weakrefs: object.__subclasses__() */
+    hd_obj_t *subclasses; /* owned dict {int: weakref}: object's tp_subclasses */
     hd_obj_t *finalizers; /* owned dict: live weakref.finalize objects -> info tuple */
     int64_t finalize_counter;
+    int64_t subclass_serial;   /* keys of the tp_subclasses dicts */
     hd_obj_t *main_str;        /* owned str "__main__" */
+    hd_obj_t *globals;         /* owned dict: the keys of CPython's module dict (run.c) */
     bool repr_dict_made;       /* CPython's thread-state dict for Py_ReprEnter exists */
     hd_obj_t *repr_list_owner; /* owned: that dict */
     hd_obj_t *repr_list;       /* borrowed from it: the "Py_Repr" list */
     int recursion_limit;
     int traceback_limit; /* tracemalloc.start(n) */
     /* classes standing for CPython's pure-Python ones (owned, made on use) */
+    /* the trace snapshot of each live Snapshot object (borrowed; cleared by
+     * its finalizer) */
+    struct {
+        hd_obj_t *snap;
+        uint64_t id;
+    } snaps[HD_TRACE_MAX_SNAPSHOTS];
     hd_obj_t *cls_finalize, *cls_info, *cls_snapshot, *cls_traces, *cls_stat, *cls_statdiff,
         *cls_traceback;
 } sc_state_t;
@@ -144,6 +169,11 @@ struct sc_vm {
     /* the pending exception */
     int exc; /* enum sc_exc, 0 = none */
     char exc_msg[1024];
+    /* "Did you mean" (suggest.c): the suggestion, or the object and name of
+     * an AttributeError to work it out from when printed */
+    char hint[64];
+    hd_obj_t *hint_obj; /* owned, or NULL */
+    char hint_attr[128];
     int exc_line, exc_col;
     bool exc_pos;
     hd_obj_t *exc_value; /* owned: for AssertionError(msg) etc., or NULL */
@@ -257,6 +287,9 @@ int sc_list_extend(sc_vm_t *vm, hd_obj_t *list, hd_obj_t *iterable);
 int sc_ns_store(sc_vm_t *vm, const char *name, hd_obj_t *value); /* takes its own reference */
 int sc_ns_delete(sc_vm_t *vm, const char *name);                 /* HD_ENAME if unbound */
 hd_obj_t *sc_ns_load(sc_vm_t *vm, const char *name);             /* borrowed or NULL */
+hd_obj_t *sc_global_load(sc_vm_t *vm, sc_cache_t *c, const char *name);
+int sc_global_store(sc_vm_t *vm, sc_cache_t *c, const char *name, hd_obj_t *name_obj,
+                    hd_obj_t *value);
 
 /* modules (modules.c) */
 int sc_import(sc_vm_t *vm, const char *name, hd_obj_t **out);

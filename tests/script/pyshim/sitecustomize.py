@@ -1,18 +1,17 @@
 # sitecustomize for the python3 side of the script-language tests
 # (tests/script/compare.py puts this directory on PYTHONPATH).
 #
-# heapd keeps a heap alive after a program ends, so the program's objects
-# are never torn down and no atexit handler runs. To print the same,
-# python3 must stop right after the main module: this module registers
-# the first atexit handler, which runs last, after flushing what was
-# printed; weakref.finalize is told it already has its own handler, so
-# it registers none (finalizers do not run at exit).
+# heapd keeps a heap alive after a program ends: its objects are never torn
+# down and no exit handler runs. To print the same, python3 must stop right
+# after the main module: this registers the first atexit handler (it runs
+# last), which flushes what was printed and leaves at once; handlers the
+# program (or weakref.finalize) registers later are ignored, since they
+# would run before it. Kept minimal (no imports beyond what site has
+# loaded), so that the program starts in the state a plain `python3 file.py`
+# starts in as nearly as possible.
 import atexit
 import os
 import sys
-import weakref
-
-weakref.finalize._registered_with_atexit = True
 
 
 def _stop_here():
@@ -24,3 +23,4 @@ def _stop_here():
 
 
 atexit.register(_stop_here)
+atexit.register = lambda func, *args, **kwargs: func
