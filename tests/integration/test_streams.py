@@ -85,26 +85,32 @@ async def test_heap_stream_and_subscription_end_on_drop():
 async def test_slow_reader_gets_coalesced_frames_with_seq_gaps():
     with Server(config={"limits": {"send_queue_bytes": 65536}}) as srv:
         async with await Client.connect(srv) as c:
-            for h in ["s1", "s2", "s3", "s4", "s5", "s6"]:
+            for h in ["s1", "s2", "s3", "s4"]:
                 await c.call("heap.create", {"heap": h})
             slow = RawWs(srv.port, rcvbuf=2048)
-            for i in range(16):  # 16 subscriptions x 6 heaps x 20 Hz x ~3 KB: ~5.8 MB/s never read
+            for i in range(12):  # 12 subscriptions x 4 heaps x 20 Hz x ~3 KB: ~2.9 MB/s never read
                 slow.send_frame(json.dumps({"jsonrpc": "2.0", "id": i, "method": "stream.subscribe",
                                             "params": {"topics": ["alloc"], "interval_ms": 50}}))
             rss0 = (await c.call("server.stats"))["rss_bytes"]
-            await asyncio.sleep(4)
-            stats = await c.call("server.stats")
+            deadline = time.monotonic() + 30  # the socket buffers fill first (slower on a busy machine)
+            while True:
+                await asyncio.sleep(0.5)
+                stats = await c.call("server.stats")
+                if stats["dropped_frames"] > 0 or time.monotonic() > deadline:
+                    break
             assert stats["dropped_frames"] > 0, stats
             if "ASAN_OPTIONS" not in os.environ:  # ASan's quarantine holds freed memory
-                assert stats["rss_bytes"] - rss0 < 32 << 20, (rss0, stats)  # bounded, not 10 MB of frames
+                assert stats["rss_bytes"] - rss0 < 32 << 20, (rss0, stats)  # bounded
             seqs = []
-            slow.sock.settimeout(5)
-            while len(seqs) < 40:
+            slow.sock.settimeout(10)
+            deadline = time.monotonic() + 30
+            while len(seqs) < 12 and time.monotonic() < deadline:
                 op, payload = slow.recv_message()
                 msg = json.loads(payload)
                 if msg.get("method") == "stream.alloc" and msg["params"]["subscription"] == 1 \
                         and msg["params"]["heap"] == "s1":
                     check_notification(msg)
                     seqs.append(msg["params"]["seq"])
-            assert seqs == sorted(seqs) and seqs[-1] - seqs[0] + 1 > len(seqs), seqs  # gaps
+            assert len(seqs) >= 3 and seqs == sorted(seqs), seqs
+            assert seqs[-1] - seqs[0] + 1 > len(seqs), seqs  # gaps: frames were dropped
             slow.close()
