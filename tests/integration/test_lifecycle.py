@@ -113,7 +113,9 @@ async def test_sigterm_with_clients_connected():
     assert raw.close_code() == 1001
     rc = srv.wait(10)
     elapsed = time.monotonic() - t0
-    assert rc == 0 and elapsed < 3, (rc, elapsed, srv.log())
+    # bounded: shutdown_timeout_ms (2 s) for the raw client that never answers
+    # its close frame, plus the process's exit (slack for a loaded machine)
+    assert rc == 0 and elapsed < 6, (rc, elapsed, srv.log())
     assert "SIGTERM" in srv.log()
     srv.tmp.cleanup()
 
@@ -122,7 +124,7 @@ async def test_sigint_without_clients_exits_at_once():
     srv = Server()
     t0 = time.monotonic()
     srv.proc.send_signal(signal.SIGINT)
-    assert srv.wait(10) == 0 and time.monotonic() - t0 < 1
+    assert srv.wait(10) == 0 and time.monotonic() - t0 < 3
     srv.tmp.cleanup()
 
 

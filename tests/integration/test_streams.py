@@ -17,7 +17,7 @@ async def test_alloc_is_periodic():
             await c.call("obj.new", {"heap": "h", "type": "list", "bind": "l"})
             t0 = time.monotonic()
             await c.notes_until(lambda n: n["method"] == "stream.alloc" and n["params"]["seq"] >= 4)
-            assert time.monotonic() - t0 < 2
+            assert time.monotonic() - t0 < 5
             frames = [n["params"] for n in c.notes if n["method"] == "stream.alloc"]
             assert [f["seq"] for f in frames][:4] == [1, 2, 3, 4]
             assert all(f["subscription"] == sub and f["heap"] == "h" for f in frames)
