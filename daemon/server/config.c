@@ -71,6 +71,9 @@ static const key_t_ keys[] = {
     {"subscriptions", K_LIMIT, 0, LIM(subscriptions), 0, 1, 100000},
     {"snapshots", K_LIMIT, 0, LIM(snapshots), 0, 1, 16},
     {"work_objects", K_LIMIT, 0, LIM(work_objects), 0, 1, INT64_C(1) << 40},
+    {"script_source", K_LIMIT, 0, LIM(script_source), 0, 1, GIB},
+    {"script_steps", K_LIMIT, 0, LIM(script_steps), 0, 1, INT64_C(1) << 40},
+    {"script_time", K_LIMIT, 0, LIM(script_time), 0, 1, 3600000},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -98,6 +101,9 @@ void hd_config_limits_default(hd_limits_t *l)
     l->subscriptions = 16;
     l->snapshots = 16;
     l->work_objects = 4000000;
+    l->script_source = 256 * 1024;
+    l->script_steps = 100000000;
+    l->script_time = 5000;
 }
 
 int hd_config_init(hd_config_t *cfg, const char *default_web_root)
@@ -570,5 +576,5 @@ const char *hd_config_usage(void)
            "allowed_origins, server_names, demo, log_level), shutdown_timeout_ms,\n"
            "ping_interval_s, and \"limits\": {message_size, batch_length, connections, heaps,\n"
            "heap_bytes, heap_objects, send_queue_bytes, subscriptions, snapshots,\n"
-           "work_objects}.\n";
+           "work_objects, script_source, script_steps, script_time}.\n";
 }

@@ -45,6 +45,9 @@ typedef struct hd_limits {
     uint64_t snapshots;        /* per heap: trace snapshots kept (16, at most 16) */
     uint64_t work_objects;     /* objects one request may walk: gc.collect, gc.dry_run,
                                   heap.objects, obj.referrers (4,000,000) */
+    uint64_t script_source;    /* heap.exec: bytes of a program (256 KiB) */
+    uint64_t script_steps;     /* heap.exec: instructions a program may run (100,000,000) */
+    uint64_t script_time;      /* heap.exec: milliseconds a program may run (5,000) */
 } hd_limits_t;
 
 typedef struct hd_config {

@@ -3,7 +3,7 @@
  *
  * For each member of a message, in order: a member the decoder rejected is
  * answered with its error; otherwise the method is looked up in `methods`
- * (unknown: -32601; heap.exec: -32601 until the script language exists),
+ * (unknown: -32601),
  * the session's role is checked against proto/methods.json (-32001 without a
  * role, -32002 with too weak a one), the parameters are checked against the
  * method's list (an unknown parameter is -32602), `heap` is resolved (-32000)
@@ -43,6 +43,7 @@ static const method_t methods[] = {
     {"heap.objects", hd_m_heap_objects, "type offset limit", true},
     {"heap.export", hd_m_heap_export, "", true},
     {"heap.import", hd_m_heap_import, "graph", false},
+    {"heap.exec", hd_m_heap_exec, "source", false},
     {"obj.new", hd_m_obj_new, "type value items attrs class finalizer bind", false},
     {"name.bind", hd_m_name_bind, "name value", false},
     {"name.del", hd_m_name_del, "names", false},
@@ -76,9 +77,6 @@ static const method_t methods[] = {
 };
 #define NMETHODS (sizeof methods / sizeof methods[0])
 
-/* methods of the protocol that this server does not implement yet */
-static const char *const not_yet[] = {"heap.exec"};
-
 static const method_t *find_method(const char *name, size_t len)
 {
     for (size_t i = 0; i < NMETHODS; i++)
@@ -91,8 +89,7 @@ int hd_dispatch_selfcheck(void)
 {
     for (size_t i = 0; i < hd_proto_method_count(); i++) {
         const hd_proto_method_t *pm = hd_proto_method_at(i);
-        bool skip = strcmp(pm->name, not_yet[0]) == 0;
-        if (!skip && !find_method(pm->name, strlen(pm->name))) {
+        if (!find_method(pm->name, strlen(pm->name))) {
             hd_err("internal: method %s of methods.json has no handler", pm->name);
             return HD_EINVAL;
         }
@@ -192,11 +189,6 @@ static int run(hd_call_t *c, const hd_proto_req_t *req)
     const method_t *m = find_method(req->method, req->method_len);
     const hd_proto_method_t *pm = hd_proto_method_find(req->method, req->method_len);
     if (!m || !pm) {
-        if (pm)
-            return hd_call_fail(c, HD_RPC_METHOD_NOT_FOUND, json_pack("{s:s}", "method", pm->name),
-                                "%s is not available yet (it comes with the heap script "
-                                "language)",
-                                pm->name);
         return hd_call_fail(c, HD_RPC_METHOD_NOT_FOUND,
                             json_pack("{s:s%}", "method", req->method, req->method_len),
                             "method not found");

@@ -47,7 +47,7 @@ typedef int (*hd_method_fn)(hd_call_t *c);
 void hd_dispatch_message(struct hd_session *s, const char *text, size_t len);
 
 /* hd_dispatch_selfcheck: every method of proto/methods.json has a handler
- * (heap.exec aside) and every handler a row. 0, or HD_EINVAL (logged).
+ * and every handler a row. 0, or HD_EINVAL (logged).
  * Ownership: none (arguments borrowed for the call). */
 int hd_dispatch_selfcheck(void);
 
@@ -147,6 +147,7 @@ int hd_m_heap_names(hd_call_t *c);
 int hd_m_heap_objects(hd_call_t *c);
 int hd_m_heap_export(hd_call_t *c);
 int hd_m_heap_import(hd_call_t *c);
+int hd_m_heap_exec(hd_call_t *c); /* dispatch_exec.c */
 
 int hd_m_obj_new(hd_call_t *c);
 int hd_m_name_bind(hd_call_t *c);

@@ -43,7 +43,8 @@ async def test_every_error_code():
             await c.call("obj.new", {**p, "type": "list", "bind": "l"})
             e = await c.error("obj.set", {**p, "target": "l", "key": 3, "value": 1}, -32009)
             assert e["data"]["exc_type"] == "IndexError"
-            e = await c.error("heap.exec", {**p, "source": "1"}, -32601)
+            e = await c.error("heap.exec", {**p, "source": "1 / 0"}, -32008)
+            assert e["data"]["exc_type"] == "ZeroDivisionError"
 
 
 async def test_stale_ids_are_never_reused():

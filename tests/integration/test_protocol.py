@@ -96,11 +96,11 @@ async def test_client_without_subprotocol_is_served():
             assert (await c.call("server.info"))["protocol"] == 1
 
 
-async def test_unknown_param_and_heap_exec_not_yet():
+async def test_unknown_param():
     with Server() as srv:
         async with await Client.connect(srv) as c:
             await c.call("heap.create", {"heap": "h"})
             e = await c.error("heap.info", {"heap": "h", "bogus": 1}, -32602)
             assert e["data"]["param"] == "bogus"
-            e = await c.error("heap.exec", {"heap": "h", "source": "x = 1"}, -32601)
-            assert e["data"]["method"] == "heap.exec"
+            e = await c.error("heap.exec", {"heap": "h", "source": "x = 1", "bogus": 1}, -32602)
+            assert e["data"]["param"] == "bogus"
