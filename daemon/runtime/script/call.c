@@ -527,7 +527,8 @@ int sc_call(sc_vm_t *vm, hd_obj_t *callable, hd_obj_t *const *args, int nargs, h
     }
     case HD_T_INSTANCE: {
         if (sc_is_finalize(vm, callable))
-            return sc_finalize_call(vm, callable, out);
+            return sc_finalize_call(vm, callable, args,
+                                    nargs - (kwnames ? (int)hd_len(kwnames) : 0), out);
         hd_obj_t *call = sc_class_lookup(vm, hd_obj_class(vm->h, callable), "__call__");
         if (call && call->type == HD_T_FUNCTION)
             return call_with_self(vm, call, callable, args, nargs, kwnames, out);

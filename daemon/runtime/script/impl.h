@@ -131,7 +131,7 @@ int sc_percent_format(sc_vm_t *vm, hd_obj_t *fmt, hd_obj_t *args, hd_obj_t **out
 /* sc_special_repr: finalize and tracemalloc objects; 1 when o is not one */
 int sc_special_repr(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b);
 hd_obj_t *sc_finalize_class(sc_vm_t *vm, bool create);
-int sc_finalize_call(sc_vm_t *vm, hd_obj_t *fin, hd_obj_t **out);
+int sc_finalize_call(sc_vm_t *vm, hd_obj_t *fin, hd_obj_t *const *args, int nargs, hd_obj_t **out);
 /* sc_weakref_died: a weakref callback of the runtime: finalize objects */
 bool sc_is_finalize(sc_vm_t *vm, hd_obj_t *o);
 bool sc_is_snapshot(sc_vm_t *vm, hd_obj_t *o);

@@ -16,6 +16,7 @@
  */
 #include <string.h>
 
+#include "gc.h"
 #include "impl.h"
 #include "vm.h"
 
@@ -157,6 +158,10 @@ static int make_objects(hd_heap_t *h, sc_state_t *st)
         rc = hd_str_new(h, "__main__", 8, &st->main_str);
     if (!rc)
         rc = make_globals(h, st);
+    /* gc.garbage exists from the start in CPython */
+    hd_obj_t *garbage;
+    if (!rc)
+        rc = hd_gc_garbage(h, &garbage);
     /* startup has used a slice: interp->slice_cache holds one */
     hd_obj_t *sl;
     if (!rc && !h->slice_cache && !(rc = hd__slice_new(h, NULL, NULL, NULL, &sl)))

@@ -103,6 +103,8 @@ typedef struct sc_state {
     hd_obj_t *subclasses; /* owned dict {int: weakref}: object's tp_subclasses */
     hd_obj_t *finalizers; /* owned dict: live weakref.finalize objects -> info tuple */
     int64_t finalize_counter;
+    bool atexit_done;          /* the first finalize imported atexit (modules.c) */
+    hd_obj_t *atexit_module;   /* owned: stand-ins for what that import keeps */
     int64_t subclass_serial;   /* keys of the tp_subclasses dicts */
     hd_obj_t *main_str;        /* owned str "__main__" */
     hd_obj_t *globals;         /* owned dict: the keys of CPython's module dict (run.c) */
