@@ -62,7 +62,7 @@ describe('a heap too large to export whole', () => {
     it('finds objects past the first page by type, and grows a neighbourhood on demand', async () => {
         await page.fill('input[type="search"]', 'Rare');
         const rare = async () => (await page.$$eval('#graph-results button', (bs) => bs.map((b) => b.textContent))).filter((t) => /^#\d+ Rare /.test(t));
-        await until(async () => (await rare()).length === 3, { timeout: 15000, what: 'the three Rare instances fetched by type' });
+        await until(async () => (await rare()).length === 3, { timeout: 45000, what: 'the three Rare instances fetched by type' });
         await page.click('#graph-results button >> text=/Rare /');
         await page.waitForSelector('#inspector[data-id]');
         const id = Number(await page.$eval('#inspector', (e) => e.dataset.id));
