@@ -628,9 +628,13 @@ static hd_obj_t *build_code(compiler_t *C, unit_t *u)
         coom(C, HD_ENOMEM);
         return NULL;
     }
-    memcpy(lp, u->varnames, (size_t)u->nvar * sizeof(char *));
-    memcpy(lp + u->nvar, u->cellvars, (size_t)u->ncell * sizeof(char *));
-    memcpy(lp + u->nvar + u->ncell, u->freevars, (size_t)u->nfree * sizeof(char *));
+    /* (the arrays are NULL when empty: memcpy must not see them then) */
+    if (u->nvar)
+        memcpy(lp, u->varnames, (size_t)u->nvar * sizeof(char *));
+    if (u->ncell)
+        memcpy(lp + u->nvar, u->cellvars, (size_t)u->ncell * sizeof(char *));
+    if (u->nfree)
+        memcpy(lp + u->nvar + u->ncell, u->freevars, (size_t)u->nfree * sizeof(char *));
     for (int i = 0; i < nlocalsplus; i++)
         strbytes += strlen(lp[i]) + 1;
     uint32_t nrefs = (uint32_t)(u->nconsts + u->nnames + 2);
