@@ -25,6 +25,7 @@ typedef struct bench {
 static const bench_t benches[] = {
     {"alloc", bench_alloc, "pool block churn vs glibc malloc and CPython's PyObject_Malloc"},
     {"gc", bench_gc, "gc_cycles, gc_full, churn and overhead vs python3"},
+    {"script", bench_script, "script_churn and script_cycles: heap-script programs vs python3"},
 };
 #define NBENCHES (sizeof(benches) / sizeof(benches[0]))
 

@@ -37,5 +37,6 @@ uint64_t bench_rng(uint64_t *state);
 /* The benchmarks. Each returns 0, or nonzero when it could not run. */
 int bench_alloc(const bench_opts_t *opts);
 int bench_gc(const bench_opts_t *opts);
+int bench_script(const bench_opts_t *opts);
 
 #endif

@@ -481,6 +481,73 @@ static int failed(sc_vm_t *vm, hd_obj_t *o, const char *name, int rc)
     return rc;
 }
 
+/* the inline caches of LOAD_ATTR, STORE_ATTR and LOAD_METHOD on instances:
+ * what the instance's class has under the name (valid for one class and one
+ * class generation). With nothing there, the instance's own attributes
+ * decide at once; a function there is a method unless the instance has its
+ * own attribute of that name. */
+static bool cache_hit(sc_vm_t *vm, const sc_cache_t *c, hd_obj_t *cls, hd_obj_t **v)
+{
+    if (c->key != (uint64_t)(uintptr_t)cls || c->aux != vm->st->class_gen)
+        return false;
+    *v = (hd_obj_t *)(uintptr_t)c->value;
+    return true;
+}
+
+static void cache_fill(sc_vm_t *vm, sc_cache_t *c, hd_obj_t *cls, const char *name)
+{
+    c->key = (uint64_t)(uintptr_t)cls;
+    c->aux = vm->st->class_gen;
+    c->value = (uint64_t)(uintptr_t)sc_class_lookup(vm, cls, name);
+}
+
+int sc_getattr_cached(sc_vm_t *vm, sc_cache_t *c, hd_obj_t *o, const char *name, hd_obj_t *name_obj,
+                      hd_obj_t **out)
+{
+    if (o->type == HD_T_INSTANCE) {
+        hd_obj_t *cls = hd_obj_class(vm->h, o), *descr, *v;
+        if (cache_hit(vm, c, cls, &descr)) {
+            if ((!descr || descr->type != HD_T_DESCR) && hd_obj_getattr(vm->h, o, name, &v) == 0)
+                return newref(v, out);
+        } else {
+            cache_fill(vm, c, cls, name);
+        }
+    }
+    return sc_getattr(vm, o, name, name_obj, out);
+}
+
+int sc_setattr_cached(sc_vm_t *vm, sc_cache_t *c, hd_obj_t *o, const char *name, hd_obj_t *name_obj,
+                      hd_obj_t *value)
+{
+    if (o->type == HD_T_INSTANCE) {
+        hd_obj_t *cls = hd_obj_class(vm->h, o), *descr;
+        if (cache_hit(vm, c, cls, &descr)) {
+            if (!descr && hd_obj_setattr(vm->h, o, name, value) == 0)
+                return 0;
+        } else {
+            cache_fill(vm, c, cls, name);
+        }
+    }
+    return sc_setattr(vm, o, name, name_obj, value);
+}
+
+int sc_getmethod_cached(sc_vm_t *vm, sc_cache_t *c, hd_obj_t *o, const char *name,
+                        hd_obj_t *name_obj, hd_obj_t **meth)
+{
+    if (o->type == HD_T_INSTANCE) {
+        hd_obj_t *cls = hd_obj_class(vm->h, o), *descr, *v;
+        if (cache_hit(vm, c, cls, &descr)) {
+            if (descr && descr->type == HD_T_FUNCTION && hd_obj_getattr(vm->h, o, name, &v) != 0) {
+                newref(descr, meth);
+                return 1;
+            }
+        } else {
+            cache_fill(vm, c, cls, name);
+        }
+    }
+    return sc_getmethod(vm, o, name, name_obj, meth);
+}
+
 int sc_getattr(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t *name_obj, hd_obj_t **out)
 {
     return failed(vm, o, name, getattr_of(vm, o, name, name_obj, out));

@@ -125,6 +125,18 @@ static sc_frame_t *push_function(sc_vm_t *vm, hd_obj_t *func, hd_obj_t *const *a
 {
     hd_func_obj_t *fn = (hd_func_obj_t *)func;
     sc_code_t *co = (sc_code_t *)fn->code;
+    if (!kwnames && nargs == (int)co->argcount && vm->depth < vm->limit) {
+        /* the common call: exactly the positional arguments */
+        sc_frame_t *f = sc_frame_push(vm, co, func);
+        if (!f)
+            return NULL;
+        for (int i = 0; i < nargs; i++) {
+            if (!steal)
+                hd__incref(args[i]);
+            f->locals[i] = args[i];
+        }
+        return f;
+    }
     int slot[260];
     hd_obj_t *filled[260];
     if (nargs > 256) {
@@ -292,10 +304,25 @@ int sc_init_return(sc_vm_t *vm, sc_frame_t *done, hd_obj_t *retval, hd_obj_t ***
 
 /* call_class: CALL of a class. Either the instance is on the stack at
  * once, or an __init__ frame is pushed (*callee). */
+/* cached_init: __init__ through the CALL's inline cache */
+static hd_obj_t *cached_init(sc_vm_t *vm, sc_frame_t *f, hd_obj_t *cls)
+{
+    sc_cache_t *c = f->cur && f->cur->cache ? &f->code->cache[f->cur->cache] : NULL;
+    if (c && c->key == (uint64_t)(uintptr_t)cls && c->aux == vm->st->class_gen)
+        return (hd_obj_t *)(uintptr_t)c->value;
+    hd_obj_t *init = find_init(vm, cls);
+    if (c) {
+        c->key = (uint64_t)(uintptr_t)cls;
+        c->aux = vm->st->class_gen;
+        c->value = (uint64_t)(uintptr_t)init;
+    }
+    return init;
+}
+
 static int call_class(sc_vm_t *vm, sc_frame_t *f, hd_obj_t ***spp, int n, hd_obj_t *cls,
                       hd_obj_t *const *args, int nargs, hd_obj_t *kwnames, sc_frame_t **callee)
 {
-    hd_obj_t *init = find_init(vm, cls);
+    hd_obj_t *init = cached_init(vm, f, cls);
     int nkw = kwnames ? (int)hd_len(kwnames) : 0;
     if (!init) {
         hd_obj_t *obj;

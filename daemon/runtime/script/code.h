@@ -132,8 +132,9 @@ typedef struct sc_instr {
 /* An inline cache: globals lookups remember a namespace slot, attribute and
  * method lookups the type they saw. */
 typedef struct sc_cache {
-    uint64_t key;   /* the namespace version, or a type identity */
-    uint64_t value; /* the slot index, or a builtin */
+    uint64_t key;   /* the namespace version, or a class (its address) */
+    uint64_t value; /* the namespace entry or builtin; the class attribute found */
+    uint64_t aux;   /* the classes' generation the class entry is valid for */
 } sc_cache_t;
 
 /* code flags */

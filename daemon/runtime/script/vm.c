@@ -444,7 +444,8 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             goto error;
         if (HD_UNLIKELY(in->line != line)) {
             line = in->line;
-            sc_set_site(vm, code, line);
+            if (HD_UNLIKELY(*h->tracing))
+                sc_set_site(vm, code, line);
         }
         int arg = in->arg;
         switch (in->op) {
@@ -591,7 +592,8 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
         }
         case OP_LOAD_ATTR:
             v = TOP();
-            rc = sc_getattr(vm, v, code->cnames[arg], code->names[arg], &res);
+            rc = sc_getattr_cached(vm, &code->cache[in->cache], v, code->cnames[arg],
+                                   code->names[arg], &res);
             ERR_IF(rc);
             DECREF(v);
             TOP() = res;
@@ -600,7 +602,8 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             v = TOP();
             w = SECOND();
             sp -= 2;
-            rc = sc_setattr(vm, v, code->cnames[arg], code->names[arg], w);
+            rc = sc_setattr_cached(vm, &code->cache[in->cache], v, code->cnames[arg],
+                                   code->names[arg], w);
             DECREF(w);
             DECREF(v);
             ERR_IF(rc);
@@ -613,7 +616,8 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             break;
         case OP_LOAD_METHOD:
             v = TOP();
-            rc = sc_getmethod(vm, v, code->cnames[arg], code->names[arg], &res);
+            rc = sc_getmethod_cached(vm, &code->cache[in->cache], v, code->cnames[arg],
+                                     code->names[arg], &res);
             ERR_IF(rc < 0);
             if (rc) {
                 TOP() = res;

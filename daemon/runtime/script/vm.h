@@ -303,6 +303,13 @@ void sc_hooks_restore(sc_vm_t *vm);
 void sc_set_site(sc_vm_t *vm, const sc_code_t *code, uint32_t line);
 
 /* calls (call.c): CALL n, CALL_FUNCTION_EX, and the end of __init__ */
+/* attribute access through an instruction's inline cache (attr.c) */
+int sc_getattr_cached(sc_vm_t *vm, sc_cache_t *c, hd_obj_t *o, const char *name, hd_obj_t *name_obj,
+                      hd_obj_t **out);
+int sc_setattr_cached(sc_vm_t *vm, sc_cache_t *c, hd_obj_t *o, const char *name, hd_obj_t *name_obj,
+                      hd_obj_t *value);
+int sc_getmethod_cached(sc_vm_t *vm, sc_cache_t *c, hd_obj_t *o, const char *name,
+                        hd_obj_t *name_obj, hd_obj_t **meth);
 int sc_call_op(sc_vm_t *vm, sc_frame_t *f, hd_obj_t ***spp, int n, sc_frame_t **callee);
 int sc_init_return(sc_vm_t *vm, sc_frame_t *f, hd_obj_t *retval, hd_obj_t ***spp);
 int sc_call_ex(sc_vm_t *vm, hd_obj_t ***spp, int flags);
