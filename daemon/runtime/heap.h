@@ -279,8 +279,10 @@ int hd_weakref_new(hd_heap_t *h, hd_obj_t *target, hd_obj_t *callback, bool noti
 hd_obj_t *hd_weakref_get(const hd_obj_t *wr);
 /* weakref.getweakrefcount(o) */
 int64_t hd_weakref_count(hd_heap_t *h, hd_obj_t *o);
-/* "cannot create weak reference to 'list' object" for a type, into buf. */
-void hd_weakref_error(const hd_obj_t *target, char *buf, size_t len);
+/* hd_weakref_error: CPython's message for a target that cannot be weakly
+ * referenced ("cannot create weak reference to 'list' object"; the class
+ * name for an instance of a __slots__ class without __weakref__), into buf. */
+void hd_weakref_error(hd_heap_t *h, const hd_obj_t *target, char *buf, size_t len);
 
 /* ---- object facts ---- */
 

@@ -38,10 +38,9 @@ hd_weakref_obj_t **hd__weakref_list(hd_heap_t *h, hd_obj_t *o)
     return NULL;
 }
 
-void hd_weakref_error(const hd_obj_t *target, char *buf, size_t len)
+void hd_weakref_error(hd_heap_t *h, const hd_obj_t *target, char *buf, size_t len)
 {
-    snprintf(buf, len, "cannot create weak reference to '%s' object",
-             target->type == HD_T_INSTANCE ? "instance" : hd_type_name(target->type));
+    snprintf(buf, len, "cannot create weak reference to '%s' object", hd_obj_type_name(h, target));
 }
 
 /* ---- the list ---- */

@@ -326,7 +326,7 @@ int hd_m_weakref_new(hd_call_t *c)
     int rc = hd_weakref_new(c->h, target, NULL, callback, &wr);
     if (rc == HD_ETYPE) {
         char msg[200];
-        hd_weakref_error(target, msg, sizeof msg);
+        hd_weakref_error(c->h, target, msg, sizeof msg);
         return hd_call_fail(c, HD_RPC_TYPE_ERROR,
                             hd_proto_data_type(hd_type_name(hd_obj_type(target))), "%s", msg);
     }

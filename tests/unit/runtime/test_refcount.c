@@ -155,9 +155,31 @@ TEST(weakref_refused_types)
     char msg[128];
     CHECK_OK(hd_list_new(r->h, 0, NULL, &l));
     CHECK_EQ(hd_weakref_new(r->h, l, NULL, false, &wr), HD_ETYPE);
-    hd_weakref_error(l, msg, sizeof(msg));
+    hd_weakref_error(r->h, l, msg, sizeof(msg));
     CHECK_STR(msg, "cannot create weak reference to 'list' object");
     hd_obj_decref(r->h, l);
+    /* an instance of a __slots__ class without __weakref__: python3 names the class */
+    static const char *slots[] = {"a"};
+    hd_class_spec_t spec = {false, true, 1, slots};
+    hd_obj_t *cls, *o;
+    CHECK_OK(hd_class_new(r->h, "Point", &spec, &cls));
+    CHECK_OK(hd_instance_new(r->h, cls, false, &o));
+    CHECK_EQ(hd_weakref_new(r->h, o, NULL, false, &wr), HD_ETYPE);
+    hd_weakref_error(r->h, o, msg, sizeof(msg));
+    long long n = 0;
+    char prog[] =
+        "import weakref\nclass Point:\n    __slots__ = ('a',)\n"
+        "try:\n    weakref.ref(Point())\nexcept TypeError as e:\n"
+        "    print(len(str(e)))\n    print(int(str(e) == \"cannot create weak reference to "
+        "'Point' object\"))\n";
+    long long out[2];
+    CHECK_EQ(py_ints(prog, out, 2), 2);
+    CHECK_EQ(out[1], 1); /* python3 says exactly this */
+    n = out[0];
+    CHECK_EQ((long long)strlen(msg), n);
+    CHECK_STR(msg, "cannot create weak reference to 'Point' object");
+    hd_obj_decref(r->h, o);
+    hd_obj_decref(r->h, cls);
     rt_free(r);
 }
 
