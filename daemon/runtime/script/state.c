@@ -137,7 +137,8 @@ static int make_subclasses(hd_heap_t *h, sc_state_t *st)
     int rc = hd_dict_new(h, 0, NULL, NULL, &st->subclasses);
     for (int i = 0; i < SC_OBJECT_SUBCLASSES_AT_START && !rc; i++) {
         hd_obj_t *k;
-        if (!(rc = hd_int_from_i64(h, ((int64_t)1 << 40) + i, &k))) {
+        /* small ints: shared singletons, so the stand-ins add no objects */
+        if (!(rc = hd_int_from_i64(h, i, &k))) {
             rc = hd_dict_setitem(h, st->subclasses, k, h->none);
             hd__decref(h, k);
         }
