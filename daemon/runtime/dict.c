@@ -710,10 +710,14 @@ int hd_dict_keys(hd_heap_t *h, hd_obj_t *dict, hd_obj_t **out)
     size_t n = (size_t)d->used, j = 0;
     if (n > SMALL_BATCH && !(items = hd_mem_malloc(h->mem, n * sizeof(*items))))
         return HD_ENOMEM;
-    for (int64_t pos = 0; hd_dict_next(dict, &pos, &key, NULL);)
+    for (int64_t pos = 0; hd_dict_next(dict, &pos, &key, NULL);) {
+        hd__incref(key); /* the allocation below may run a finalizer that empties the dict */
         items[j++] = key;
+    }
     assert(j == n);
     int rc = hd_list_new(h, n, items, out); /* PyList_New(n): exactly n slots */
+    for (size_t i = 0; i < j; i++)
+        hd__decref(h, items[i]);
     if (items != stack)
         hd_mem_free(h->mem, items);
     return rc;

@@ -441,6 +441,10 @@ static int fill_list(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t *o, hd
 {
     hd_list_obj_t *l = (hd_list_obj_t *)o;
     int64_t cap = nd->capacity >= (int64_t)nd->nrefs ? nd->capacity : (int64_t)nd->nrefs;
+    /* a list never holds more than twice its size plus list_resize's
+     * padding: anything beyond is not an export of ours (and could overflow) */
+    if (cap > 2 * (int64_t)nd->nrefs + 16)
+        return HD_EINVAL;
     if (cap == 0)
         return 0;
     void *arr;

@@ -77,6 +77,16 @@ static int class_slot(hd_heap_t *h, uint16_t *out)
     return 0;
 }
 
+/* mem_strdup: a copy from the heap's memory hooks (freed with hd_mem_free). */
+static char *mem_strdup(hd_heap_t *h, const char *s)
+{
+    size_t len = strlen(s) + 1;
+    char *copy = hd_mem_malloc(h->mem, len);
+    if (copy)
+        memcpy(copy, s, len);
+    return copy;
+}
+
 static void meta_free(hd_heap_t *h, hd_class_meta_t *m)
 {
     if (!m)
@@ -109,7 +119,7 @@ static int meta_new(hd_heap_t *h, const char *name, const hd_class_spec_t *spec,
                 m->weakrefable = true;
                 continue;
             }
-            if (!(m->slot_names[m->nslots] = strdup(spec->slots[i])))
+            if (!(m->slot_names[m->nslots] = mem_strdup(h, spec->slots[i])))
                 goto oom;
             m->nslots++;
         }
@@ -219,10 +229,11 @@ size_t hd__class_sizeof(const hd_obj_t *o)
 void hd__class_dealloc(hd_heap_t *h, hd_obj_t *o)
 {
     hd_class_obj_t *c = (hd_class_obj_t *)o;
+    /* out of the class table first: callbacks below must not find it */
+    h->classes[c->meta->index] = NULL;
     if (c->weakreflist)
         hd__weakref_clear_all(h, o);
     hd__class_clear(h, o);
-    h->classes[c->meta->index] = NULL;
     meta_free(h, c->meta);
     hd__block_free(h, c->cached_keys);
     hd__obj_free_block(h, o);
@@ -269,13 +280,17 @@ int hd_instance_new(hd_heap_t *h, hd_obj_t *cls, bool del, hd_obj_t **out)
         len = presize + sizeof(hd_obj_t) + 8 * (m->nslots + (m->weakrefable ? 1 : 0));
     }
     hd_obj_t *o;
+    /* the instance's reference to its class, taken before the allocation,
+     * which may run a collection that would otherwise free the class */
+    hd__incref(cls);
     int rc = hd__obj_alloc(h, HD_T_INSTANCE, len, presize, &o);
-    if (rc)
+    if (rc) {
+        hd__decref(h, cls);
         return rc;
+    }
     o->aux = m->index;
     o->flags = (uint8_t)((m->managed_dict ? HD_OF_MANAGED : 0) | (del ? HD_OF_DEL : 0));
     memset(o + 1, 0, len - presize - sizeof(hd_obj_t));
-    hd__incref(cls);
     if (m->managed_dict) {
         hd_obj_t **values;
         if ((rc = values_new(h, m, &values)) != 0) {
@@ -350,16 +365,32 @@ static int materialize(hd_heap_t *h, hd_obj_t *o)
         names[k] = m->keys[p[-3 - k]];
         vals[k] = values[p[-3 - k]];
     }
+    /* hold the values: the dict's allocation may run a finalizer that
+     * changes this instance */
+    for (size_t k = 0; k < n; k++)
+        hd__incref(vals[k]);
     hd_obj_t *dict;
     int rc = hd__dict_from_pairs(h, n, names, vals, &dict);
-    if (rc)
-        return rc;
-    HD_PREHEADER(o)->dict = dict;
-    HD_PREHEADER(o)->values = NULL;
+    hd_preheader_t *pre = HD_PREHEADER(o);
+    if (rc == 0 && (pre->dict || !pre->values)) {
+        hd__decref(h, dict); /* a finalizer materialized it meanwhile */
+    } else if (rc == 0) {
+        /* detach the (re-read) values block, then drop its references */
+        values = (hd_obj_t **)pre->values;
+        p = order_of(values);
+        size_t now = p[-2];
+        hd_obj_t *held[HD_SHARED_KEYS_MAX];
+        for (size_t k = 0; k < now; k++)
+            held[k] = values[p[-3 - k]];
+        pre->dict = dict;
+        pre->values = NULL;
+        values_free(h, values);
+        for (size_t k = 0; k < now; k++)
+            hd__decref(h, held[k]);
+    }
     for (size_t k = 0; k < n; k++)
-        hd__decref(h, vals[k]); /* the dict holds them now */
-    values_free(h, values);
-    return 0;
+        hd__decref(h, vals[k]);
+    return rc;
 }
 
 int hd__instance_adopt_dict(hd_heap_t *h, hd_obj_t *o, hd_obj_t *dict)
@@ -409,7 +440,7 @@ static int managed_setattr(hd_heap_t *h, hd_obj_t *o, const char *name, hd_obj_t
         return dict_set_cstr(h, pre->dict, name, value);
     int ix = key_index(m, name);
     if (ix < 0 && value && m->usable > 0 && m->nkeys < HD_SHARED_KEYS_MAX) {
-        char *copy = strdup(name);
+        char *copy = mem_strdup(h, name);
         if (!copy)
             return HD_ENOMEM;
         ix = (int)m->nkeys;
@@ -463,9 +494,14 @@ static int class_setattr(hd_heap_t *h, hd_obj_t *o, const char *name, hd_obj_t *
     if (!c->attrs) {
         if (!value)
             return HD_EKEY;
-        int rc = hd_dict_new(h, 0, NULL, NULL, &c->attrs);
+        hd_obj_t *attrs;
+        int rc = hd_dict_new(h, 0, NULL, NULL, &attrs);
         if (rc)
             return rc;
+        if (c->attrs) /* a finalizer made one during the allocation */
+            hd__decref(h, attrs);
+        else
+            c->attrs = attrs;
     }
     return dict_set_cstr(h, c->attrs, name, value);
 }
@@ -613,10 +649,10 @@ static bool run_finalizer(hd_heap_t *h, hd_obj_t *o)
     if (!hd_obj_has_del(h, o) || hd__gc_finalized(o))
         return false;
     hd__gc_track(h, o);
-    hd__gc_set_finalized(o);
     o->refcnt = 1;
     if (h->hooks.finalizer)
         h->hooks.finalizer(h, o, h->hooks.ctx);
+    hd__gc_set_finalized(o); /* after, as PyObject_CallFinalizer: __del__ sees False */
     if (--o->refcnt != 0) {
         if (h->hooks.resurrected)
             h->hooks.resurrected(h, o, h->hooks.ctx);

@@ -36,8 +36,9 @@ const hd_type_info_t hd__types[HD_TYPE_COUNT] = {
                        hd__instance_sizeof},
     [HD_T_WEAKREF] = {"weakref", HD_TF_GC, hd__weakref_traverse, hd__weakref_clear,
                       hd__weakref_dealloc, hd__weakref_sizeof},
-    [HD_T_CLASS] = {"type", HD_TF_GC | HD_TF_CONTAINER | HD_TF_WEAKREFABLE, hd__class_traverse,
-                    hd__class_clear, hd__class_dealloc, hd__class_sizeof},
+    /* type_dealloc has no trashcan bracket: a class is no CONTAINER here */
+    [HD_T_CLASS] = {"type", HD_TF_GC | HD_TF_WEAKREFABLE, hd__class_traverse, hd__class_clear,
+                    hd__class_dealloc, hd__class_sizeof},
     /* the script language's types (func.c, iter.c); every GC one tears down
      * inside the trashcan, so no chain of them can exhaust the C stack */
     [HD_T_CODE] = {"code", 0, hd__code_traverse, NULL, hd__code_dealloc, hd__code_sizeof},
@@ -158,9 +159,11 @@ static void destroy_chain(hd_heap_t *h)
         hd_obj_t *o = h->delete_later;
         h->delete_later = (hd_obj_t *)(HD_GC(o)->prev & HD_GC_PREV_MASK);
         HD_GC(o)->prev &= HD_GC_PREV_FINALIZED;
-        h->delete_nesting++;
+        /* CPython drains at nesting 1 and the dealloc's own trashcan
+         * bracket adds one more */
+        h->delete_nesting += 2;
         hd__types[o->type].dealloc(h, o);
-        h->delete_nesting--;
+        h->delete_nesting -= 2;
     }
 }
 

@@ -30,7 +30,9 @@ int hd_tuple_new(hd_heap_t *h, size_t n, hd_obj_t *const *items, hd_obj_t **out)
         return 0;
     }
     hd_obj_t *o;
-    if (n <= HD_TUPLE_MAXSAVESIZE && h->tuple_free[n]) {
+    /* 3.11 takes from the free lists only below PyTuple_MAXSAVESIZE (20),
+     * though it pushes tuples of 20 too */
+    if (n < HD_TUPLE_MAXSAVESIZE && h->tuple_free[n]) {
         int rc = hd__objects_limit(h);
         if (rc)
             return rc;

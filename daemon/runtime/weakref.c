@@ -109,16 +109,22 @@ int hd_weakref_new(hd_heap_t *h, hd_obj_t *target, hd_obj_t *callback, bool noti
         return 0;
     }
     hd_obj_t *o;
+    /* the allocation may run a collection: the target (perhaps named only by
+     * id, as CPython's argument would be held by the call) must outlive it */
+    hd__incref(target);
     int rc = hd__obj_alloc(h, HD_T_WEAKREF, WEAKREF_BLOCK, sizeof(hd_gc_t), &o);
-    if (rc)
+    if (rc) {
+        hd__decref(h, target);
         return rc;
-    /* the allocation may have run a collection: look at the list again */
+    }
+    /* look at the list again: the collection may have changed it */
     hd_weakref_obj_t **list = hd__weakref_list(h, target);
     basic = basic_ref(list);
     if (shared && basic) {
         hd__obj_free_block(h, o);
         hd__incref(&basic->h);
         *out = &basic->h;
+        hd__decref(h, target);
         return 0;
     }
     hd_weakref_obj_t *wr = (hd_weakref_obj_t *)o;
@@ -136,6 +142,7 @@ int hd_weakref_new(hd_heap_t *h, hd_obj_t *target, hd_obj_t *callback, bool noti
         insert_after(wr, basic);
     hd__gc_track(h, o);
     *out = o;
+    hd__decref(h, target); /* the weakref keeps nothing alive; the caller still holds it */
     return 0;
 }
 
@@ -207,11 +214,19 @@ void hd__weakref_clear_all(hd_heap_t *h, hd_obj_t *o)
         *tail = wr;
         tail = &wr->next;
     }
-    while (chain) {
-        hd_weakref_obj_t *wr = chain;
-        chain = wr->next;
-        wr->next = NULL;
+    /* call every callback first; then drop them (callback, then weakref)
+     * from the last to the first, as CPython releases its tuple */
+    hd_weakref_obj_t *reversed = NULL;
+    for (hd_weakref_obj_t *wr = chain, *next; wr; wr = next) {
+        next = wr->next;
         hd__weakref_call(h, wr);
+        wr->next = reversed;
+        reversed = wr;
+    }
+    while (reversed) {
+        hd_weakref_obj_t *wr = reversed;
+        reversed = wr->next;
+        wr->next = NULL;
         hd_obj_t *cb = wr->callback;
         wr->callback = NULL;
         wr->h.flags &= (uint8_t)~HD_OF_WR_NOTIFY;

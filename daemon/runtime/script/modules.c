@@ -191,12 +191,24 @@ int sys_getrecursionlimit(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     return int_attr(vm, vm->st->recursion_limit, out);
 }
 
+/* int_arg: an int argument as Argument Clinic converts it (_PyLong_AsInt
+ * and friends): TypeError for anything else, OverflowError when too big */
+static int int_arg(sc_vm_t *vm, hd_obj_t *o, int64_t *v)
+{
+    if (o->type != HD_T_INT && o->type != HD_T_BOOL)
+        return sc_raise(vm, EXC_TYPEERROR, "'%s' object cannot be interpreted as an integer",
+                        sc_tname(vm, o));
+    if (hd_int_to_i64(o, v) || *v < INT32_MIN || *v > INT32_MAX)
+        return sc_raise(vm, EXC_OVERFLOWERROR, "Python int too large to convert to C int");
+    return 0;
+}
+
 int sys_setrecursionlimit(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
     int64_t n;
     (void)self;
     if (nokw(vm, "setrecursionlimit", kwnames) ||
-        sc_arg_count(vm, "setrecursionlimit", nargs, 1, 1) || sc_int_value(args[0], &n, NULL))
+        sc_arg_count(vm, "setrecursionlimit", nargs, 1, 1) || int_arg(vm, args[0], &n))
         return -1;
     if (n < 1)
         return sc_raise(vm, EXC_VALUEERROR, "recursion limit must be greater or equal than 1");
@@ -220,7 +232,7 @@ int gc_collect(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     int nkw = kwnames ? (int)hd_len(kwnames) : 0;
     if (nargs - nkw > 1)
         return sc_raise(vm, EXC_TYPEERROR, "collect() takes at most 1 argument (%d given)", nargs);
-    if (nargs && sc_int_value(args[0], &gen, NULL))
+    if (nargs && int_arg(vm, args[0], &gen))
         return -1;
     if (gen < 0 || gen > 2)
         return sc_raise(vm, EXC_VALUEERROR, "invalid generation");
@@ -476,7 +488,7 @@ int gc_get_objects(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     if (nargs - nkw > 1)
         return sc_raise(vm, EXC_TYPEERROR, "get_objects() takes at most 1 argument (%d given)",
                         nargs);
-    if (nargs && args[0] != vm->h->none && sc_int_value(args[0], &gen, NULL))
+    if (nargs && args[0] != vm->h->none && int_arg(vm, args[0], &gen))
         return -1;
     if (gen >= 3)
         return sc_raise(vm, EXC_VALUEERROR,
@@ -532,7 +544,7 @@ int gc_set_debug(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     if (args[0]->type != HD_T_INT && args[0]->type != HD_T_BOOL)
         return sc_raise(vm, EXC_TYPEERROR, "'%s' object cannot be interpreted as an integer",
                         sc_tname(vm, args[0]));
-    if (sc_int_value(args[0], &flags, NULL) || denied(vm, "gc.set_debug"))
+    if (int_arg(vm, args[0], &flags) || denied(vm, "gc.set_debug"))
         return -1;
     hd_gc_set_debug(vm->h, (unsigned)flags);
     return none(vm, out);
@@ -666,7 +678,7 @@ static int atexit_import(sc_vm_t *vm, bool transients)
     if (st->atexit_done)
         return 0;
     st->atexit_done = true;
-    hd_obj_t *keep, *o;
+    hd_obj_t *keep = NULL, *o; /* stays NULL when the list cannot be made */
     int rc = hd_list_new(vm->h, 0, NULL, &keep);
     for (int i = 0; i < 8 && !rc; i++)
         if (!(rc = sc_list_new_generic(vm, &o) ? HD_ENOMEM : 0)) {
@@ -849,7 +861,7 @@ int tm_start(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     (void)self;
     int64_t n = 1;
     if (nokw(vm, "start", kwnames) || sc_arg_count(vm, "start", nargs, 0, 1) ||
-        (nargs && sc_int_value(args[0], &n, NULL)))
+        (nargs && int_arg(vm, args[0], &n)))
         return -1;
     if (n < 1 || n > 65535)
         return sc_raise(vm, EXC_VALUEERROR, "the number of frames must be in range [1; 65535]");

@@ -172,3 +172,17 @@ TEST(import_rejects_bad_references)
     CHECK_EQ(bad, 0);
     rt_free(r);
 }
+
+TEST(import_rejects_an_impossible_list_capacity)
+{
+    /* capacity 2**61 would overflow the size of the item block */
+    rt_t *r = rt_new();
+    uint64_t refs[] = {2, 2};
+    hd_graph_node_t nodes[2] = {
+        {.id = 1, .type = HD_T_LIST, .nrefs = 2, .refs = refs, .capacity = INT64_C(1) << 61},
+        {.id = 2, .type = HD_T_NONE}};
+    size_t bad = 9;
+    CHECK_EQ(hd_graph_import(r->h, nodes, 2, NULL, 0, &bad), HD_EINVAL);
+    CHECK_EQ(bad, 0);
+    rt_free(r);
+}

@@ -261,3 +261,25 @@ TEST(repr_forms)
     hd_obj_decref(r->h, l);
     rt_free(r);
 }
+
+TEST(weakref_target_outlives_the_collection_its_allocation_runs)
+{
+    /* a class in a cycle with nothing else holding it (as a target named by
+     * id can be): making a weakref to it allocates, the allocation runs a
+     * collection, and the target must not be freed under the call */
+    rt_t *r = rt_new();
+    hd_obj_t *cls, *wr;
+    CHECK_OK(hd_class_new(r->h, "K", NULL, &cls));
+    CHECK_OK(hd_obj_setattr(r->h, cls, "me", cls));
+    hd_obj_decref(r->h, cls); /* garbage now, until a collection */
+    int count[3];
+    hd_gc_get_count(r->h, count);
+    CHECK_OK(hd_gc_set_threshold(r->h, count[0], 10, 10)); /* the next GC object collects */
+    CHECK_OK(hd_weakref_new(r->h, cls, NULL, false, &wr));
+    CHECK(hd_weakref_get(wr) == cls); /* it survived the collection inside the call */
+    CHECK_OK(hd_gc_collect(r->h, 2, NULL));
+    CHECK(hd_weakref_get(wr) == NULL);
+    hd_obj_decref(r->h, wr);
+    CHECK_OK(hd_gc_set_threshold(r->h, 700, 10, 10));
+    rt_free(r);
+}
