@@ -97,6 +97,8 @@ bool sc_exc_is(int exc, int base)
 
 int sc_err_set(sc_err_t *err, int type, const char *fmt, ...)
 {
+    if (!err)
+        return SC_EXC;
     va_list ap;
     va_start(ap, fmt);
     err->type = type;

@@ -1834,8 +1834,11 @@ static sc_node_t *value_stmt(parser_t *P, int kind)
     if (!n)
         return NULL;
     const sc_token_t *p = peek(P);
-    if (p->kind == TK_NEWLINE || is_op(p, OP_SEMI))
+    if (p->kind == TK_NEWLINE || is_op(p, OP_SEMI)) {
+        if (kind == S_ASSERT || kind == S_DEL) /* `assert` and `del` need an operand */
+            return fail(P, "invalid syntax");
         return n;
+    }
     if (kind == S_DEL) {
         sc_node_t *targets = target_list(P, false);
         if (!targets)
