@@ -34,6 +34,9 @@
 #include "vm.h"
 
 #define CHUNK_SIZE 8192 /* TextIOWrapper's chunk_size */
+/* widths and precisions past this would make strings of hundreds of MiB:
+ * MemoryError (CPython tries the allocation) */
+#define FMT_MAX_WIDTH (1 << 27)
 
 /* ---- buffers ---- */
 
@@ -457,7 +460,8 @@ static int parse_spec(sc_vm_t *vm, const char *s, spec_t *p)
         s++;
     }
     while (*s >= '0' && *s <= '9')
-        p->width = p->width * 10 + (*s++ - '0');
+        if ((p->width = p->width * 10 + (*s++ - '0')) > FMT_MAX_WIDTH)
+            return sc_nomem(vm, HD_ENOMEM); /* CPython would try to allocate it */
     if (*s == ',' || *s == '_')
         p->grouping = *s++;
     if (*s == '.') {
@@ -466,7 +470,8 @@ static int parse_spec(sc_vm_t *vm, const char *s, spec_t *p)
             return sc_raise(vm, EXC_VALUEERROR, "Format specifier missing precision");
         p->precision = 0;
         while (*s >= '0' && *s <= '9')
-            p->precision = p->precision * 10 + (*s++ - '0');
+            if ((p->precision = p->precision * 10 + (*s++ - '0')) > FMT_MAX_WIDTH)
+                return sc_nomem(vm, HD_ENOMEM);
     }
     if (*s)
         p->type = *s++;
@@ -849,12 +854,16 @@ int sc_percent_format(sc_vm_t *vm, hd_obj_t *fmt, hd_obj_t *args, hd_obj_t **out
         i++;
         while (i < len && strchr("-+ #0", f[i]) && nf < 7)
             flags[nf++] = f[i++];
-        while (i < len && f[i] >= '0' && f[i] <= '9')
+        while (i < len && f[i] >= '0' && f[i] <= '9' && width <= FMT_MAX_WIDTH)
             width = width * 10 + (f[i++] - '0');
         if (i < len && f[i] == '.') {
             prec = 0;
-            for (i++; i < len && f[i] >= '0' && f[i] <= '9'; i++)
+            for (i++; i < len && f[i] >= '0' && f[i] <= '9' && prec <= FMT_MAX_WIDTH; i++)
                 prec = prec * 10 + (f[i] - '0');
+        }
+        if (width > FMT_MAX_WIDTH || prec > FMT_MAX_WIDTH) {
+            rc = sc_nomem(vm, HD_ENOMEM);
+            break;
         }
         if (i >= len) {
             rc = sc_raise(vm, EXC_VALUEERROR, "incomplete format");
