@@ -191,7 +191,10 @@ static int call_builtin(sc_vm_t *vm, hd_obj_t *callable, hd_obj_t *const *args, 
         hd__xdecref(vm->h, t);
         return sc_nomem(vm, rc);
     }
+    hd_obj_t *outer = vm->varargs;
+    vm->varargs = t;
     rc = call_builtin_def(vm, callable, args, nargs, kwnames, out);
+    vm->varargs = outer;
     hd__xdecref(vm->h, d);
     hd__decref(vm->h, t);
     return rc;

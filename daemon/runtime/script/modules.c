@@ -421,11 +421,18 @@ static int is_target(hd_obj_t *r, void *arg)
 static int referrer_visit(hd_obj_t *o, void *arg)
 {
     collect_ctx_t *c = arg;
-    if (o == c->list)
+    if (o == c->list || o == c->vm->varargs) /* the result and the call's own arguments */
         return 0;
     if (hd__traverse(c->vm->h, o, is_target, c) && (c->rc = hd_list_append(c->vm->h, c->list, o)))
         return c->rc;
     return 0;
+}
+
+/* bound_to: hd_ns_each's callback: 1 (stop) when the name is bound to arg */
+static int bound_to(const char *name, hd_obj_t *o, void *arg)
+{
+    (void)name;
+    return o == arg ? 1 : 0;
 }
 
 int gc_get_referrers(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
@@ -438,6 +445,13 @@ int gc_get_referrers(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     if (rc)
         return sc_nomem(vm, rc);
     hd_gc_get_objects(vm->h, -1, referrer_visit, &c);
+    /* the module's dict refers to every global: it is one of the referrers
+     * CPython reports (the stand-in has the same keys) */
+    for (int i = 0; !c.rc && i < nargs; i++)
+        if (hd_ns_each(vm->h, bound_to, args[i]) == 1) {
+            c.rc = vm->st->globals ? hd_list_append(vm->h, c.list, vm->st->globals) : 0;
+            break;
+        }
     if (c.rc) {
         hd__decref(vm->h, c.list);
         return sc_nomem(vm, c.rc);

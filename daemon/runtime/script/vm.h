@@ -199,6 +199,7 @@ struct sc_vm {
 
     hd_heap_hooks_t saved_hooks; /* the embedder's, chained */
     hd_obj_t *kwnames;           /* KW_NAMES for the next CALL (borrowed from consts) */
+    hd_obj_t *varargs;           /* the argument tuple of the METH_VARARGS call running, or NULL */
 };
 
 /* ---- errors ---- */
