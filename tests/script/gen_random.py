@@ -12,6 +12,7 @@ dicts, tuples), link them (attributes, appends, self-references, cycles),
 drop them (del, rebinding, clear), take weak references with printing
 callbacks and weakref.finalize, and print what the memory manager says:
 sys.getrefcount, sys.getsizeof, gc.collect()'s result, gc.get_count(),
+len(gc.get_referents()) and len(gc.get_referrers()),
 gc.is_tracked, weakref liveness, gc.garbage under DEBUG_SAVEALL. Some
 programs allocate enough to trigger automatic collections. Each starts with
 gc.collect(), so both start from the same generation counts.
@@ -221,8 +222,10 @@ class Gen:
             self.has_cb.discard(v)
         elif c < 0.7:
             self.emit("print(%r, hold(%s))" % (a, a))
-        else:
+        elif c < 0.85:
             self.emit("print(%r, len(gc.get_referents(%s)))" % (a, a))
+        else:
+            self.emit("print(%r, len(gc.get_referrers(%s)))" % (a, a))
 
     def container_op(self):
         v = self.var()

@@ -32,8 +32,7 @@ typedef struct sc_arena {
     sc_chunk_t *chunks; /* owned list */
     char *cur;          /* free space in the first chunk */
     size_t left;
-    hd_obj_t **objs; /* owned array of owned references: every constant made */
-    size_t nobjs, objs_cap;
+    hd_obj_t *list; /* owned list (a_objects): every constant made, or NULL */
 } sc_arena_t;
 
 void sc_arena_init(sc_arena_t *a, hd_mem_t *mem);
@@ -43,7 +42,7 @@ char *sc_arena_strndup(sc_arena_t *a, const char *s, size_t len);
 /* sc_arena_keep: the arena takes a reference to o (steals it), 0 or HD_ENOMEM
  * (then the reference is dropped). */
 int sc_arena_keep(sc_arena_t *a, hd_heap_t *h, hd_obj_t *o);
-/* sc_arena_release: drops the constants' references (may free objects). */
+/* sc_arena_release: drops the constants' list (may free objects). */
 void sc_arena_release(sc_arena_t *a, hd_heap_t *h);
 void sc_arena_free(sc_arena_t *a);
 

@@ -72,28 +72,28 @@ char *sc_arena_strndup(sc_arena_t *a, const char *s, size_t len)
     return p;
 }
 
+/* sc_arena_keep: CPython's arena keeps the objects the parser and the AST
+ * optimizer make in a list (a_objects), a real tracked list that lives while
+ * the module runs: gc.get_referrers(a_constant) finds it, and the constant
+ * has its reference */
 int sc_arena_keep(sc_arena_t *a, hd_heap_t *h, hd_obj_t *o)
 {
-    if (a->nobjs == a->objs_cap) {
-        size_t cap = a->objs_cap ? a->objs_cap * 2 : 64;
-        hd_obj_t **p = hd_mem_realloc(a->mem, a->objs, cap * sizeof(*p));
-        if (!p) {
-            hd_obj_decref(h, o);
-            return HD_ENOMEM;
-        }
-        a->objs = p;
-        a->objs_cap = cap;
-    }
-    a->objs[a->nobjs++] = o;
-    return 0;
+    int rc = a->list ? 0 : hd_list_new(h, 0, NULL, &a->list);
+    if (!rc)
+        rc = hd_list_append(h, a->list, o);
+    hd_obj_decref(h, o);
+    return rc;
 }
 
 void sc_arena_release(sc_arena_t *a, hd_heap_t *h)
 {
-    /* released in creation order, as _PyArena_Free's list is */
-    for (size_t i = 0; i < a->nobjs; i++)
-        hd_obj_decref(h, a->objs[i]);
-    a->nobjs = 0;
+    /* _PyArena_Free: Py_DECREF(a_objects) (the list releases its items from
+     * the end) */
+    if (a->list) {
+        hd_obj_t *l = a->list;
+        a->list = NULL;
+        hd_obj_decref(h, l);
+    }
 }
 
 void sc_arena_free(sc_arena_t *a)
@@ -103,9 +103,6 @@ void sc_arena_free(sc_arena_t *a)
         a->chunks = c->next;
         hd_mem_free(a->mem, c);
     }
-    hd_mem_free(a->mem, a->objs);
-    a->objs = NULL;
-    a->nobjs = a->objs_cap = 0;
 }
 
 /* ---- the tokenizer ---- */
