@@ -62,6 +62,9 @@ enum hd_type {
     HD_T_SETITER,   /* set_iterator */
     HD_T_DICTVIEW,  /* dict_keys, dict_values, dict_items */
     HD_T_SLICE,     /* slice */
+    HD_T_ENUMERATE, /* enumerate */
+    HD_T_ZIP,       /* zip */
+    HD_T_REVITER,   /* list_reverseiterator, reversed */
     HD_TYPE_COUNT
 };
 

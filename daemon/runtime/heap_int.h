@@ -338,6 +338,30 @@ typedef struct hd_setiter_obj { /* setiterobject: 48 bytes */
     int64_t len;
 } hd_setiter_obj_t;
 
+typedef struct hd_enum_obj { /* enumobject: 56 bytes */
+    hd_obj_t h;
+    int64_t index;
+    hd_obj_t *sit;       /* owned: the iterator */
+    hd_obj_t *result;    /* owned: the reused (index, item) tuple, or NULL */
+    hd_obj_t *longindex; /* unused (indexes past 2**63) */
+    hd_obj_t *one;       /* unused */
+} hd_enum_obj_t;
+
+typedef struct hd_zip_obj { /* zipobject: 48 bytes */
+    hd_obj_t h;
+    int64_t tuplesize;
+    hd_obj_t *ittuple; /* owned: the tuple of iterators */
+    hd_obj_t *result;  /* owned: the reused result tuple, or NULL */
+    int64_t strict;
+} hd_zip_obj_t;
+
+enum { HD_REV_LIST, HD_REV_SEQ };
+typedef struct hd_reviter_obj { /* listreviterobject, reversedobject: 32 bytes; aux = HD_REV_* */
+    hd_obj_t h;
+    int64_t index; /* the next item's index; -1 when exhausted */
+    hd_obj_t *seq; /* owned; NULL once exhausted */
+} hd_reviter_obj_t;
+
 typedef struct hd_dictview_obj { /* _PyDictViewObject: 24 bytes; aux = HD_DICT_* */
     hd_obj_t h;
     hd_obj_t *dict; /* owned */
@@ -626,6 +650,9 @@ HD_TYPE_FUNCS(dictiter)
 HD_TYPE_FUNCS(setiter)
 HD_TYPE_FUNCS(dictview)
 HD_TYPE_FUNCS(slice)
+HD_TYPE_FUNCS(enum)
+HD_TYPE_FUNCS(zip)
+HD_TYPE_FUNCS(reviter)
 #undef HD_TYPE_FUNCS
 void hd__atom_dealloc(hd_heap_t *h, hd_obj_t *o);
 size_t hd__atom_sizeof(const hd_obj_t *o);
@@ -801,6 +828,13 @@ int hd__range_new(hd_heap_t *h, int64_t start, int64_t stop, int64_t step, hd_ob
  * value takes a whole PyLongObject (32 bytes, _PyLong_FromMedium), unlike
  * hd_int_from_i64 (_PyLong_New: 28 bytes, as parsing makes them). (iter.c) */
 int hd__int_from_long(hd_heap_t *h, int64_t v, hd_obj_t **out);
+/* hd__enum_new / hd__zip_new / hd__reviter_new: enumerate(it, start),
+ * zip(*its) over iterators already made (the tuple of them is taken, a
+ * reference stolen) and reversed(seq) of a list, tuple or str (range gives
+ * a range_iterator, hd__range_new). New references. (iter.c) */
+int hd__enum_new(hd_heap_t *h, hd_obj_t *sit, int64_t start, hd_obj_t **out);
+int hd__zip_new(hd_heap_t *h, hd_obj_t *ittuple, bool strict, hd_obj_t **out);
+int hd__reviter_new(hd_heap_t *h, hd_obj_t *seq, hd_obj_t **out);
 /* hd__iter_new: iter(o) for list, tuple, str, range, dict (keys), set,
  * dict views; HD_ETYPE for anything else. */
 int hd__iter_new(hd_heap_t *h, hd_obj_t *o, hd_obj_t **out);

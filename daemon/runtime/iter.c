@@ -26,6 +26,9 @@
 #define SETITER_BLOCK  (sizeof(hd_gc_t) + sizeof(hd_setiter_obj_t))
 #define VIEW_BLOCK     (sizeof(hd_gc_t) + sizeof(hd_dictview_obj_t))
 #define SLICE_BLOCK    (sizeof(hd_gc_t) + sizeof(hd_slice_obj_t))
+#define ENUM_BLOCK     (sizeof(hd_gc_t) + sizeof(hd_enum_obj_t))
+#define ZIP_BLOCK      (sizeof(hd_gc_t) + sizeof(hd_zip_obj_t))
+#define REVITER_BLOCK  (sizeof(hd_gc_t) + sizeof(hd_reviter_obj_t))
 
 _Static_assert(sizeof(hd_range_obj_t) == 48, "rangeobject is 48 bytes");
 _Static_assert(sizeof(hd_rangeiter_obj_t) == 48, "rangeiterobject is 48 bytes");
@@ -34,6 +37,9 @@ _Static_assert(DICTITER_BLOCK == 72, "dictiterobject is 72 bytes with its GC hea
 _Static_assert(SETITER_BLOCK == 64, "setiterobject is 64 bytes with its GC header");
 _Static_assert(VIEW_BLOCK == 40, "_PyDictViewObject is 40 bytes with its GC header");
 _Static_assert(SLICE_BLOCK == 56, "PySliceObject is 56 bytes with its GC header");
+_Static_assert(ENUM_BLOCK == 72, "enumobject is 72 bytes with its GC header");
+_Static_assert(ZIP_BLOCK == 64, "zipobject is 64 bytes with its GC header");
+_Static_assert(REVITER_BLOCK == 48, "listreviterobject is 48 bytes with its GC header");
 
 /* ---- range ---- */
 
@@ -521,4 +527,138 @@ size_t hd__slice_sizeof(const hd_obj_t *o)
 {
     (void)o;
     return SLICE_BLOCK;
+}
+
+/* ---- enumerate, zip, reversed ----
+ *
+ * Their next() calls the script's iteration (a Python-level __next__ may
+ * run), so it lives in the script language (objops.c); here are their
+ * objects: enumerate and zip keep a result tuple that they reuse while
+ * nobody else holds it, as enum_next and zip_next do. */
+
+int hd__enum_new(hd_heap_t *h, hd_obj_t *sit, int64_t start, hd_obj_t **out)
+{
+    hd_obj_t *items[2] = {h->none, h->none}, *res, *o;
+    int rc = hd_tuple_new(h, 2, items, &res); /* PyTuple_Pack(2, None, None) */
+    if (rc)
+        return rc;
+    if ((rc = hd__obj_alloc(h, HD_T_ENUMERATE, ENUM_BLOCK, sizeof(hd_gc_t), &o))) {
+        hd__decref(h, res);
+        return rc;
+    }
+    hd_enum_obj_t *e = (hd_enum_obj_t *)o;
+    e->index = start;
+    hd__incref(e->sit = sit);
+    e->result = res;
+    e->longindex = NULL;
+    e->one = NULL;
+    hd__gc_track(h, o);
+    *out = o;
+    return 0;
+}
+
+int hd__zip_new(hd_heap_t *h, hd_obj_t *ittuple, bool strict, hd_obj_t **out)
+{
+    int64_t n = hd_len(ittuple);
+    hd_obj_t *none[64], *res, *o;
+    for (int64_t i = 0; i < n && i < 64; i++)
+        none[i] = h->none;
+    int rc = hd_tuple_new(h, (size_t)(n < 64 ? n : 64), none, &res);
+    if (rc) {
+        hd__decref(h, ittuple);
+        return rc;
+    }
+    if ((rc = hd__obj_alloc(h, HD_T_ZIP, ZIP_BLOCK, sizeof(hd_gc_t), &o))) {
+        hd__decref(h, res);
+        hd__decref(h, ittuple);
+        return rc;
+    }
+    hd_zip_obj_t *z = (hd_zip_obj_t *)o;
+    z->tuplesize = n;
+    z->ittuple = ittuple;
+    z->result = res;
+    z->strict = strict;
+    hd__gc_track(h, o);
+    *out = o;
+    return 0;
+}
+
+int hd__reviter_new(hd_heap_t *h, hd_obj_t *seq, hd_obj_t **out)
+{
+    hd_obj_t *o;
+    int rc = hd__obj_alloc(h, HD_T_REVITER, REVITER_BLOCK, sizeof(hd_gc_t), &o);
+    if (rc)
+        return rc;
+    hd_reviter_obj_t *r = (hd_reviter_obj_t *)o;
+    o->aux = seq->type == HD_T_LIST ? HD_REV_LIST : HD_REV_SEQ;
+    r->index = hd_len(seq) - 1;
+    hd__incref(r->seq = seq);
+    hd__gc_track(h, o);
+    *out = o;
+    return 0;
+}
+
+int hd__enum_traverse(hd_obj_t *o, hd_visit_fn visit, void *arg)
+{
+    hd_enum_obj_t *e = (hd_enum_obj_t *)o;
+    int rc = e->sit ? visit(e->sit, arg) : 0;
+    if (!rc && e->result)
+        rc = visit(e->result, arg);
+    return rc;
+}
+
+void hd__enum_dealloc(hd_heap_t *h, hd_obj_t *o)
+{
+    hd_enum_obj_t *e = (hd_enum_obj_t *)o;
+    hd__xdecref(h, e->sit);
+    hd__xdecref(h, e->result);
+    hd__xdecref(h, e->longindex);
+    hd__obj_free_block(h, o);
+}
+
+size_t hd__enum_sizeof(const hd_obj_t *o)
+{
+    (void)o;
+    return ENUM_BLOCK;
+}
+
+int hd__zip_traverse(hd_obj_t *o, hd_visit_fn visit, void *arg)
+{
+    hd_zip_obj_t *z = (hd_zip_obj_t *)o;
+    int rc = z->ittuple ? visit(z->ittuple, arg) : 0;
+    if (!rc && z->result)
+        rc = visit(z->result, arg);
+    return rc;
+}
+
+void hd__zip_dealloc(hd_heap_t *h, hd_obj_t *o)
+{
+    hd_zip_obj_t *z = (hd_zip_obj_t *)o;
+    hd__xdecref(h, z->ittuple);
+    hd__xdecref(h, z->result);
+    hd__obj_free_block(h, o);
+}
+
+size_t hd__zip_sizeof(const hd_obj_t *o)
+{
+    (void)o;
+    return ZIP_BLOCK;
+}
+
+int hd__reviter_traverse(hd_obj_t *o, hd_visit_fn visit, void *arg)
+{
+    hd_obj_t *seq = ((hd_reviter_obj_t *)o)->seq;
+    return seq ? visit(seq, arg) : 0;
+}
+
+void hd__reviter_dealloc(hd_heap_t *h, hd_obj_t *o)
+{
+    hd__xdecref(h, ((hd_reviter_obj_t *)o)->seq);
+    hd__obj_free_block(h, o);
+}
+
+size_t hd__reviter_sizeof(const hd_obj_t *o)
+{
+    (void)o;
+    return REVITER_BLOCK;
 }

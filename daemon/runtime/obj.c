@@ -66,6 +66,12 @@ const hd_type_info_t hd__types[HD_TYPE_COUNT] = {
                        hd__dictview_dealloc, hd__dictview_sizeof},
     [HD_T_SLICE] = {"slice", HD_TF_GC | HD_TF_CONTAINER, hd__slice_traverse, NULL,
                     hd__slice_dealloc, hd__slice_sizeof},
+    [HD_T_ENUMERATE] = {"enumerate", HD_TF_GC | HD_TF_CONTAINER, hd__enum_traverse, NULL,
+                        hd__enum_dealloc, hd__enum_sizeof},
+    [HD_T_ZIP] = {"zip", HD_TF_GC | HD_TF_CONTAINER, hd__zip_traverse, NULL, hd__zip_dealloc,
+                  hd__zip_sizeof},
+    [HD_T_REVITER] = {"reversed", HD_TF_GC | HD_TF_CONTAINER, hd__reviter_traverse, NULL,
+                      hd__reviter_dealloc, hd__reviter_sizeof},
 };
 
 const char *hd_type_name(int type)

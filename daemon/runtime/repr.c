@@ -346,6 +346,8 @@ const char *hd__obj_type_name_ex(hd_heap_t *h, const hd_obj_t *o)
         return dictiters[o->aux % 3];
     case HD_T_DICTVIEW:
         return views[o->aux % 3];
+    case HD_T_REVITER:
+        return o->aux == HD_REV_LIST ? "list_reverseiterator" : "reversed";
     }
     return hd__types[o->type].name;
 }

@@ -239,8 +239,12 @@ class Gen:
                 self.emit("if %s: %s.pop()" % (v, v))
             elif c < 0.5 and o:
                 self.emit("%s.insert(0, %s)" % (v, o))
-            elif c < 0.7:
+            elif c < 0.6:
                 self.emit("%s.extend(%s[:])" % (v, v))
+            elif c < 0.7:
+                self.emit("print(%r, [i for i, x in enumerate(%s)], gc.get_count())" % (v, v))
+            elif c < 0.8:
+                self.emit("print(%r, len(list(zip(%s, reversed(%s)))), gc.get_count())" % (v, v, v))
             else:
                 self.emit("print(%r, len(%s), sys.getsizeof(%s))" % (v, v, v))
         elif k == "dict":

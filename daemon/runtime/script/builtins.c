@@ -493,7 +493,8 @@ static int bi_next(sc_vm_t *vm, hd_obj_t *self, ARGS)
     if (sc_no_kwargs(vm, "next", kwnames) || sc_arg_count(vm, "next", nargs, 1, 2))
         return -1;
     int t = args[0]->type;
-    if (t != HD_T_SEQITER && t != HD_T_RANGEITER && t != HD_T_DICTITER && t != HD_T_SETITER)
+    if (t != HD_T_SEQITER && t != HD_T_RANGEITER && t != HD_T_DICTITER && t != HD_T_SETITER &&
+        t != HD_T_ENUMERATE && t != HD_T_ZIP && t != HD_T_REVITER)
         return sc_raise(vm, EXC_TYPEERROR, "'%s' object is not an iterator", sc_tname(vm, args[0]));
     int r = sc_next(vm, args[0], out);
     if (r > 0)
@@ -1222,6 +1223,98 @@ static int ty_slice(sc_vm_t *vm, hd_obj_t *self, ARGS)
         return -1;
     hd_obj_t *a = nargs == 1 ? NULL : args[0], *b = nargs == 1 ? args[0] : args[1];
     int rc = hd__slice_new(vm->h, a, b, nargs == 3 ? args[2] : NULL, out);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+/* enumerate(iterable, start=0) */
+static int ty_enumerate(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    static const char *const allowed[] = {"iterable", "start", NULL};
+    (void)self;
+    if (check_kwargs(vm, "enumerate", kwnames, allowed))
+        return -1;
+    int npos = npos_of(nargs, kwnames);
+    hd_obj_t *it = npos ? args[0] : kwarg(args, nargs, kwnames, "iterable");
+    hd_obj_t *st = npos > 1 ? args[1] : kwarg(args, nargs, kwnames, "start");
+    if (!it || npos > 2)
+        return sc_raise(vm, EXC_TYPEERROR,
+                        npos > 2 ? "enumerate() takes at most 2 arguments (%d given)"
+                                 : "enumerate() missing required argument 'iterable' (pos 1)",
+                        npos);
+    int64_t start = 0;
+    if (st && index_arg(vm, st, &start))
+        return -1;
+    hd_obj_t *sit;
+    if (sc_iter(vm, it, &sit))
+        return -1;
+    int rc = hd__enum_new(vm->h, sit, start, out);
+    hd__decref(vm->h, sit);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+/* zip(*iterables, strict=False): 3.11 calls it through tp_call (an
+ * argument tuple), and zip_new makes the tuple of iterators before them */
+static int ty_zip(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    static const char *const allowed[] = {"strict", NULL};
+    (void)self;
+    if (check_kwargs(vm, "zip", kwnames, allowed))
+        return -1;
+    int npos = npos_of(nargs, kwnames);
+    hd_obj_t *strict = kwarg(args, nargs, kwnames, "strict"), *none[64], *t, *calltuple;
+    if (npos > 64)
+        return sc_raise(vm, EXC_TYPEERROR, "zip() of more than 64 iterables is not supported");
+    int s = strict ? sc_truth(vm, strict) : 0;
+    if (s < 0)
+        return -1;
+    for (int i = 0; i < npos; i++)
+        none[i] = vm->h->none;
+    int rc = hd_tuple_new(vm->h, (size_t)npos, args, &calltuple);
+    if (rc)
+        return sc_nomem(vm, rc);
+    if ((rc = hd_tuple_new(vm->h, (size_t)npos, none, &t))) {
+        hd__decref(vm->h, calltuple);
+        return sc_nomem(vm, rc);
+    }
+    for (int i = 0; i < npos; i++) {
+        hd_obj_t *it;
+        if (sc_iter(vm, args[i], &it)) {
+            hd__decref(vm->h, t);
+            hd__decref(vm->h, calltuple);
+            return -1;
+        }
+        ((hd_tuple_obj_t *)t)->items[i] = it; /* in place of None */
+        hd__decref(vm->h, vm->h->none);
+    }
+    rc = hd__zip_new(vm->h, t, s == 1, out);
+    hd__decref(vm->h, calltuple);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+/* reversed(sequence) */
+static int ty_reversed(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (sc_no_kwargs(vm, "reversed", kwnames) || sc_arg_count(vm, "reversed", nargs, 1, 1))
+        return -1;
+    hd_obj_t *seq = args[0];
+    if (seq->type == HD_T_RANGE) { /* range.__reversed__: a range_iterator */
+        hd_range_obj_t *r = (hd_range_obj_t *)seq;
+        int64_t last = r->start + (r->length - 1) * r->step;
+        hd_obj_t *rr, *it;
+        int rc = hd__range_new(vm->h, last, last - r->length * r->step, -r->step, &rr);
+        if (rc)
+            return sc_nomem(vm, rc);
+        rc = hd__iter_new(vm->h, rr, &it);
+        hd__decref(vm->h, rr);
+        if (rc)
+            return sc_nomem(vm, rc);
+        *out = it;
+        return 0;
+    }
+    if (seq->type != HD_T_LIST && seq->type != HD_T_TUPLE && seq->type != HD_T_STR)
+        return sc_raise(vm, EXC_TYPEERROR, "'%s' object is not reversible", sc_tname(vm, seq));
+    int rc = hd__reviter_new(vm->h, seq, out);
     return rc ? sc_nomem(vm, rc) : 0;
 }
 

@@ -65,6 +65,9 @@
     X(T_OBJECT, "object", SC_BK_T, BM_BUILTINS, HD_T_OBJECT, 0, ty_object)                         \
     X(T_TYPE, "type", SC_BK_T, BM_BUILTINS, HD_T_CLASS, 0, ty_type)                                \
     X(T_RANGE, "range", SC_BK_T, BM_BUILTINS, HD_T_RANGE, 0, ty_range)                             \
+    X(T_ENUMERATE, "enumerate", SC_BK_T, BM_BUILTINS, HD_T_ENUMERATE, 0, ty_enumerate)             \
+    X(T_ZIP, "zip", SC_BK_T, BM_BUILTINS, HD_T_ZIP, 0, ty_zip)                                     \
+    X(T_REVERSED, "reversed", SC_BK_T, BM_BUILTINS, HD_T_REVITER, 0, ty_reversed)                  \
     X(T_SLICE, "slice", SC_BK_T, BM_BUILTINS, HD_T_SLICE, SC_BF_VARARGS, ty_slice)                 \
     /* types without a builtin name */                                                             \
     X(T_NONE, "NoneType", SC_BK_T, BM_NONE, HD_T_NONE, SC_BF_NOCALL, NULL)                         \

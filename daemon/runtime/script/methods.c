@@ -230,11 +230,93 @@ typedef struct sort_item {
     hd_obj_t *key, *value;
 } sort_item_t;
 
+/* less: PyObject_RichCompareBool(a, b, Py_LT), __lt__ and friends
+ * included: 1, 0, or -1 with the error raised */
 static int less(sc_vm_t *vm, hd_obj_t *a, hd_obj_t *b)
 {
-    sc_err_t err;
-    int r = sc_compare_bool(vm->h, CO_LT, a, b, &err);
-    return r < 0 ? sc_raise_rc(vm, r, &err) : r;
+    hd_obj_t *res;
+    if (sc_compare_op(vm, CO_LT, a, b, &res))
+        return -1;
+    int r = res == vm->h->true_ ? 1 : res == vm->h->false_ ? 0 : sc_truth(vm, res);
+    hd__decref(vm->h, res);
+    return r;
+}
+
+static void reverse_items(sort_item_t *v, int64_t n)
+{
+    for (int64_t i = 0, j = n - 1; i < j; i++, j--) {
+        sort_item_t t = v[i];
+        v[i] = v[j];
+        v[j] = t;
+    }
+}
+
+/* count_run: listsort's: the length of the run at the start of v (at most
+ * n), and whether it is strictly descending; -1 on an error */
+static int64_t count_run(sc_vm_t *vm, sort_item_t *v, int64_t n, bool *descending)
+{
+    *descending = false;
+    if (n == 1)
+        return 1;
+    int lt = less(vm, v[1].key, v[0].key);
+    if (lt < 0)
+        return -1;
+    int64_t k = 2;
+    *descending = lt == 1;
+    for (; k < n; k++) {
+        lt = less(vm, v[k].key, v[k - 1].key);
+        if (lt < 0)
+            return -1;
+        if (lt != (*descending ? 1 : 0))
+            break;
+    }
+    return k;
+}
+
+/* binarysort: listsort's, on v[0..n) of which v[0..start) is sorted */
+static int binarysort(sc_vm_t *vm, sort_item_t *v, int64_t n, int64_t start)
+{
+    if (start == 0)
+        start++;
+    for (; start < n; start++) {
+        int64_t l = 0, r = start;
+        sort_item_t pivot = v[start];
+        do {
+            int64_t p = l + ((r - l) >> 1);
+            int lt = less(vm, pivot.key, v[p].key);
+            if (lt < 0)
+                return -1;
+            if (lt)
+                r = p;
+            else
+                l = p + 1;
+        } while (l < r);
+        memmove(&v[l + 1], &v[l], (size_t)(start - l) * sizeof(*v));
+        v[l] = pivot;
+        if (--vm->tick <= 0 && sc_check_budget(vm))
+            return -1;
+    }
+    return 0;
+}
+
+/* small_sort: listsort for fewer than 64 items (one run, extended by
+ * binary insertion): the very comparisons CPython makes, in its order,
+ * which decides which pair an error names and what __lt__ prints */
+static int small_sort(sc_vm_t *vm, sort_item_t *v, int64_t n, bool reverse)
+{
+    if (reverse)
+        reverse_items(v, n);
+    bool descending;
+    int64_t k = count_run(vm, v, n, &descending);
+    if (k < 0)
+        return -1;
+    if (descending)
+        reverse_items(v, k);
+    if (k < n && binarysort(vm, v, n, k))
+        return -1;
+    if (reverse)
+        reverse_items(v, n);
+    return 0;
 }
 
 static int merge_sort(sc_vm_t *vm, sort_item_t *v, sort_item_t *tmp, int64_t n, bool reverse)
@@ -286,12 +368,15 @@ int sc_list_sort(sc_vm_t *vm, hd_obj_t *list, hd_obj_t *key, bool reverse)
             break;
     }
     if (!rc)
-        rc = merge_sort(vm, v, v + n, n, reverse);
+        rc = n < 64 ? small_sort(vm, v, n, reverse) : merge_sort(vm, v, v + n, n, reverse);
     if (key)
         for (int64_t i = 0; i < made; i++)
             hd__decref(vm->h, v[i].key);
     bool modified = l->items != NULL || l->size != 0;
-    if (!rc || !modified)
+    /* the values go back in their new order unless a key failed (then
+     * nothing moved; a failed comparison leaves a partial order, as
+     * CPython's in-place merge does) */
+    if (made == n && (!rc || !modified))
         for (int64_t i = 0; i < n; i++)
             items[i] = v[i].value;
     hd_obj_t **junk = l->items;

@@ -262,14 +262,119 @@ int sc_setitem(sc_vm_t *vm, hd_obj_t *o, hd_obj_t *key, hd_obj_t *value)
 
 int sc_iter(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **out)
 {
+    if (o->type == HD_T_ENUMERATE || o->type == HD_T_ZIP || o->type == HD_T_REVITER) {
+        hd__incref(o); /* an iterator is its own iterator */
+        *out = o;
+        return 0;
+    }
     int rc = hd__iter_new(vm->h, o, out);
     if (rc == HD_ETYPE)
         return sc_raise(vm, EXC_TYPEERROR, "'%s' object is not iterable", sc_tname(vm, o));
     return hdrc(vm, rc);
 }
 
+/* enum_next: enumerate's next, reusing its result tuple while no one else
+ * holds it (and tracking it again if a collection untracked it) */
+static int enum_next(sc_vm_t *vm, hd_enum_obj_t *e, hd_obj_t **out)
+{
+    hd_obj_t *item, *index, *res = e->result;
+    int rc = sc_next(vm, e->sit, &item);
+    if (rc <= 0)
+        return rc;
+    if (hd__int_from_long(vm->h, e->index, &index)) {
+        hd__decref(vm->h, item);
+        return sc_nomem(vm, HD_ENOMEM);
+    }
+    e->index++;
+    if (res && res->refcnt == 1) {
+        hd_tuple_obj_t *t = (hd_tuple_obj_t *)res;
+        hd_obj_t *old_index = t->items[0], *old_item = t->items[1];
+        hd__incref(res);
+        t->items[0] = index;
+        t->items[1] = item;
+        hd__decref(vm->h, old_index);
+        hd__decref(vm->h, old_item);
+        if (!hd_obj_is_tracked(res))
+            hd__gc_track(vm->h, res);
+        *out = res;
+        return 1;
+    }
+    hd_obj_t *pair[2] = {index, item};
+    rc = hd_tuple_new(vm->h, 2, pair, out);
+    hd__decref(vm->h, index);
+    hd__decref(vm->h, item);
+    return rc ? sc_nomem(vm, rc) : 1;
+}
+
+/* zip_next: zip's next, as zip_next (a strict zip checks the lengths) */
+static int zip_next(sc_vm_t *vm, hd_zip_obj_t *z, hd_obj_t **out)
+{
+    int64_t n = z->tuplesize;
+    if (n == 0)
+        return 0;
+    hd_tuple_obj_t *its = (hd_tuple_obj_t *)z->ittuple;
+    hd_obj_t *res = z->result, *none[64] = {NULL};
+    bool reuse = res && res->refcnt == 1;
+    if (reuse) {
+        hd__incref(res);
+    } else {
+        for (int64_t i = 0; i < n && i < 64; i++)
+            none[i] = vm->h->none;
+        if (hd_tuple_new(vm->h, (size_t)n, none, &res))
+            return sc_nomem(vm, HD_ENOMEM);
+    }
+    hd_tuple_obj_t *t = (hd_tuple_obj_t *)res;
+    for (int64_t i = 0; i < n; i++) {
+        hd_obj_t *item;
+        int rc = sc_next(vm, its->items[i], &item);
+        if (rc <= 0) {
+            hd__decref(vm->h, res);
+            if (rc == 0 && z->strict && i > 0)
+                return sc_raise(vm, EXC_VALUEERROR,
+                                "zip() argument %lld is shorter than argument%s%lld",
+                                (long long)i + 1, i == 1 ? " " : "s 1-", (long long)i);
+            return rc;
+        }
+        hd_obj_t *old = t->items[i];
+        t->items[i] = item;
+        hd__decref(vm->h, old);
+    }
+    if (reuse && !hd_obj_is_tracked(res))
+        hd__gc_track(vm->h, res);
+    *out = res;
+    return 1;
+}
+
+static int reviter_next(sc_vm_t *vm, hd_reviter_obj_t *r, hd_obj_t **out)
+{
+    hd_obj_t *seq = r->seq;
+    if (seq && r->index >= 0 && r->index < hd_len(seq)) {
+        int rc;
+        if (seq->type == HD_T_STR) {
+            uint32_t c = hd__str_char(seq, r->index);
+            rc = hd__str_from_cps(vm->h, &c, 1, out);
+        } else if (!(rc = hd_seq_getitem(seq, r->index, out))) {
+            hd__incref(*out); /* list and tuple items are borrowed */
+        }
+        if (rc)
+            return sc_nomem(vm, rc);
+        r->index--;
+        return 1;
+    }
+    r->index = -1;
+    r->seq = NULL;
+    hd__xdecref(vm->h, seq);
+    return 0;
+}
+
 int sc_next(sc_vm_t *vm, hd_obj_t *it, hd_obj_t **out)
 {
+    if (it->type == HD_T_ENUMERATE)
+        return enum_next(vm, (hd_enum_obj_t *)it, out);
+    if (it->type == HD_T_ZIP)
+        return zip_next(vm, (hd_zip_obj_t *)it, out);
+    if (it->type == HD_T_REVITER)
+        return reviter_next(vm, (hd_reviter_obj_t *)it, out);
     int rc = hd__iter_next(vm->h, it, out);
     if (rc >= 0)
         return rc;
