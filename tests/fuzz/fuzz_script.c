@@ -4,7 +4,7 @@
  * output, recursion): whatever it is, the run must end with a status (never
  * a crash, a hang or a sanitizer report), and the heap must pass every
  * invariant check afterwards (hd_heap_validate) and free cleanly. Seeds:
- * tests/script/corpus/*.py.
+ * the programs of tests/script/corpus.
  */
 #include <stdint.h>
 #include <stdlib.h>
