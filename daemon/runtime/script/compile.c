@@ -596,34 +596,111 @@ static size_t align8(size_t n)
     return (n + 7) & ~(size_t)7;
 }
 
-/* build_code: the unit's code object. New reference, or NULL on error. */
-static hd_obj_t *build_code(compiler_t *C, unit_t *u)
+/* resolve_args: jump targets to instruction indexes, cell and free
+ * variable numbers to localsplus slots */
+static void resolve_args(unit_t *u)
 {
-    int nloc = u->nvar, nlocalsplus = u->nvar + u->ncell + u->nfree;
+    int nloc = u->nvar;
     for (int i = 0; i < u->ncode; i++) {
         sc_instr_t *in = &u->code[i];
         if (is_jump(in->op))
             in->arg = u->labels[in->arg];
-        if ((in->op >= OP_MAKE_CELL && in->op <= OP_LOAD_CLASSDEREF &&
-             in->op != OP_COPY_FREE_VARS)) {
+        if (in->op >= OP_MAKE_CELL && in->op <= OP_LOAD_CLASSDEREF && in->op != OP_COPY_FREE_VARS) {
             if (in->arg & 0x100000)
                 in->arg = nloc + (in->arg & 0xfffff);
             else if (in->arg & 0x200000)
                 in->arg = nloc + u->ncell + (in->arg & 0xfffff);
         }
     }
-    int stack = max_depth(C, u->code, u->ncode);
-    if (stack < 0)
-        return NULL;
+}
+
+/* the code object's one block: its struct, then each array (code.h) */
+typedef struct layout {
+    size_t instr, refs, cnames, vars, kinds, cell2arg, cache, sites, str, total;
+    uint32_t nrefs, nlines;
+} layout_t;
+
+static void plan_layout(const unit_t *u, int nlocalsplus, size_t strbytes, layout_t *L)
+{
     uint32_t lastline = (uint32_t)u->firstline;
     for (int i = 0; i < u->ncode; i++)
         if (u->code[i].line > lastline)
             lastline = u->code[i].line;
-    uint32_t nlines = lastline - (uint32_t)u->firstline + 1;
-    size_t strbytes = strlen(u->qualname) + strlen(u->name) + strlen(C->filename) + 3;
-    for (int i = 0; i < u->nnames; i++)
-        strbytes += strlen(u->names[i]) + 1;
-    const char **lp = hd_mem_malloc(C->h->mem, (size_t)(nlocalsplus + 1) * sizeof(char *));
+    L->nlines = lastline - (uint32_t)u->firstline + 1;
+    L->nrefs = (uint32_t)(u->nconsts + u->nnames + 2);
+    size_t off = align8(sizeof(sc_code_t));
+    L->instr = off;
+    off += align8((size_t)u->ncode * sizeof(sc_instr_t));
+    L->refs = off;
+    off += align8(L->nrefs * sizeof(hd_obj_t *));
+    L->cnames = off;
+    off += align8((size_t)u->nnames * sizeof(char *));
+    L->vars = off;
+    off += align8((size_t)nlocalsplus * sizeof(char *));
+    L->kinds = off;
+    off += align8((size_t)nlocalsplus);
+    L->cell2arg = off;
+    off += align8((size_t)(u->ncell + u->nargcells) * sizeof(int32_t));
+    L->cache = off;
+    off += align8((size_t)(u->ncache + 1) * sizeof(sc_cache_t));
+    L->sites = off;
+    off += align8((size_t)L->nlines * sizeof(uint32_t));
+    L->str = off;
+    L->total = off + align8(strbytes);
+}
+
+static char *put_str(char **sp, const char *s)
+{
+    size_t len = strlen(s) + 1;
+    char *at = *sp;
+    memcpy(at, s, len);
+    *sp += len;
+    return at;
+}
+
+/* fill_names: constants and names (C strings and str objects) */
+static bool fill_names(compiler_t *C, unit_t *u, sc_code_t *co, char **sp)
+{
+    for (int i = 0; i < u->nconsts; i++) {
+        hd__incref(u->consts[i]);
+        co->consts[i] = u->consts[i];
+    }
+    for (int i = 0; i < u->nnames; i++) {
+        co->cnames[i] = put_str(sp, u->names[i]);
+        hd_obj_t *s = name_str(C, u->names[i]);
+        if (!s)
+            return false;
+        hd__incref(s);
+        co->names[i] = s;
+    }
+    return true;
+}
+
+/* fill_locals: localsplus names and kinds; cells: the parameters that are
+ * cells (in their own slots), then the others; cell2arg says where each
+ * starts */
+static void fill_locals(const unit_t *u, sc_code_t *co, const char **lp, int nlocalsplus, char **sp)
+{
+    for (int i = 0; i < nlocalsplus; i++) {
+        co->varnames[i] = put_str(sp, lp[i]);
+        co->kinds[i] = i < u->nvar ? LK_LOCAL : i < u->nvar + u->ncell ? LK_CELL : LK_FREE;
+    }
+    int k = 0;
+    for (int i = 0; i < u->nargcells; i++) {
+        int slot = 0;
+        while (slot < u->nvar && strcmp(u->varnames[slot], u->argcells[i]) != 0)
+            slot++;
+        co->cell2arg[k++] = slot;
+    }
+    for (int i = 0; i < u->ncell; i++)
+        co->cell2arg[k++] = -1 - (u->nvar + i);
+}
+
+/* localsplus: the unit's local, cell and free variable names in one array
+ * (owned by the caller), or NULL */
+static const char **localsplus(compiler_t *C, const unit_t *u, int n)
+{
+    const char **lp = hd_mem_malloc(C->h->mem, (size_t)(n + 1) * sizeof(char *));
     if (!lp) {
         coom(C, HD_ENOMEM);
         return NULL;
@@ -635,37 +712,13 @@ static hd_obj_t *build_code(compiler_t *C, unit_t *u)
         memcpy(lp + u->nvar, u->cellvars, (size_t)u->ncell * sizeof(char *));
     if (u->nfree)
         memcpy(lp + u->nvar + u->ncell, u->freevars, (size_t)u->nfree * sizeof(char *));
-    for (int i = 0; i < nlocalsplus; i++)
-        strbytes += strlen(lp[i]) + 1;
-    uint32_t nrefs = (uint32_t)(u->nconsts + u->nnames + 2);
-    size_t off = align8(sizeof(sc_code_t));
-    size_t o_instr = off;
-    off += align8((size_t)u->ncode * sizeof(sc_instr_t));
-    size_t o_refs = off;
-    off += align8(nrefs * sizeof(hd_obj_t *));
-    size_t o_cnames = off;
-    off += align8((size_t)u->nnames * sizeof(char *));
-    size_t o_vars = off;
-    off += align8((size_t)nlocalsplus * sizeof(char *));
-    size_t o_kinds = off;
-    off += align8((size_t)nlocalsplus);
-    size_t o_cell2arg = off;
-    off += align8((size_t)(u->ncell + u->nargcells) * sizeof(int32_t));
-    size_t o_cache = off;
-    off += align8((size_t)(u->ncache + 1) * sizeof(sc_cache_t));
-    size_t o_sites = off;
-    off += align8((size_t)nlines * sizeof(uint32_t));
-    size_t o_str = off;
-    off += align8(strbytes);
-    hd_obj_t *o;
-    int rc = hd__code_new(C->h, off, o_refs, nrefs, &o);
-    if (rc) {
-        hd_mem_free(C->h->mem, lp);
-        coom(C, rc);
-        return NULL;
-    }
-    char *base = (char *)o, *sp = base + o_str;
-    sc_code_t *co = (sc_code_t *)o;
+    return lp;
+}
+
+static void set_header(sc_code_t *co, const unit_t *u, const layout_t *L, int nlocalsplus,
+                       int stack)
+{
+    char *base = (char *)co;
     co->flags = u->flags;
     co->ninstr = (uint32_t)u->ncode;
     co->nconsts = (uint32_t)u->nconsts;
@@ -676,78 +729,64 @@ static hd_obj_t *build_code(compiler_t *C, unit_t *u)
     co->argcount = (uint32_t)u->argcount;
     co->stacksize = (uint32_t)stack + 1;
     co->ncache = (uint32_t)u->ncache;
-    co->nlines = nlines;
+    co->nlines = L->nlines;
     co->base.firstline = (uint32_t)u->firstline;
-    co->instr = (sc_instr_t *)(base + o_instr);
+    co->instr = (sc_instr_t *)(base + L->instr);
     memcpy(co->instr, u->code, (size_t)u->ncode * sizeof(sc_instr_t));
     co->consts = co->base.refs;
     co->names = co->base.refs + u->nconsts;
-    co->cnames = (const char **)(base + o_cnames);
-    co->varnames = (const char **)(base + o_vars);
-    co->kinds = (uint8_t *)(base + o_kinds);
-    co->cell2arg = (int32_t *)(base + o_cell2arg);
-    co->cache = (sc_cache_t *)(base + o_cache);
-    co->sites = (uint32_t *)(base + o_sites);
-    for (int i = 0; i < u->nconsts; i++) {
-        hd__incref(u->consts[i]);
-        co->consts[i] = u->consts[i];
-    }
-    for (int i = 0; i < u->nnames; i++) {
-        size_t len = strlen(u->names[i]) + 1;
-        memcpy(sp, u->names[i], len);
-        co->cnames[i] = sp;
-        sp += len;
-        hd_obj_t *s = name_str(C, u->names[i]);
-        if (!s) {
-            hd__decref(C->h, o);
-            hd_mem_free(C->h->mem, lp);
-            return NULL;
-        }
-        hd__incref(s);
-        co->names[i] = s;
-    }
-    for (int i = 0; i < nlocalsplus; i++) {
-        size_t len = strlen(lp[i]) + 1;
-        memcpy(sp, lp[i], len);
-        co->varnames[i] = sp;
-        sp += len;
-        co->kinds[i] = i < u->nvar ? LK_LOCAL : i < u->nvar + u->ncell ? LK_CELL : LK_FREE;
-    }
-    /* cells: the parameters that are cells (in their own slots), then the
-     * others; cell2arg says where each starts */
-    int k = 0;
-    for (int i = 0; i < u->nargcells; i++) {
-        int slot = 0;
-        while (slot < u->nvar && strcmp(u->varnames[slot], u->argcells[i]) != 0)
-            slot++;
-        co->cell2arg[k++] = slot;
-    }
-    for (int i = 0; i < u->ncell; i++)
-        co->cell2arg[k++] = -1 - (nloc + i);
-    hd_mem_free(C->h->mem, lp);
-    size_t len = strlen(u->qualname) + 1;
-    memcpy(sp, u->qualname, len);
-    co->qualname = sp;
-    sp += len;
-    len = strlen(u->name) + 1;
-    memcpy(sp, u->name, len);
-    co->base.name = sp;
-    sp += len;
-    len = strlen(C->filename) + 1;
-    memcpy(sp, C->filename, len);
-    co->base.filename = sp;
-    hd_obj_t *sn = name_str(C, u->name), *sq;
-    int rq = hd_str_new(C->h, u->qualname, strlen(u->qualname), &sq);
-    if (!sn || rq) {
-        if (!rq)
-            hd__decref(C->h, sq);
-        hd__decref(C->h, o);
-        coom(C, rq ? rq : HD_ENOMEM);
+    co->cnames = (const char **)(base + L->cnames);
+    co->varnames = (const char **)(base + L->vars);
+    co->kinds = (uint8_t *)(base + L->kinds);
+    co->cell2arg = (int32_t *)(base + L->cell2arg);
+    co->cache = (sc_cache_t *)(base + L->cache);
+    co->sites = (uint32_t *)(base + L->sites);
+}
+
+/* build_code: the unit's code object. New reference, or NULL on error. */
+static hd_obj_t *build_code(compiler_t *C, unit_t *u)
+{
+    int nlocalsplus = u->nvar + u->ncell + u->nfree;
+    resolve_args(u);
+    int stack = max_depth(C, u->code, u->ncode);
+    const char **lp = stack < 0 ? NULL : localsplus(C, u, nlocalsplus);
+    if (!lp)
+        return NULL;
+    size_t strbytes = strlen(u->qualname) + strlen(u->name) + strlen(C->filename) + 3;
+    for (int i = 0; i < u->nnames; i++)
+        strbytes += strlen(u->names[i]) + 1;
+    for (int i = 0; i < nlocalsplus; i++)
+        strbytes += strlen(lp[i]) + 1;
+    layout_t L;
+    plan_layout(u, nlocalsplus, strbytes, &L);
+    hd_obj_t *o;
+    int rc = hd__code_new(C->h, L.total, L.refs, L.nrefs, &o);
+    if (rc) {
+        hd_mem_free(C->h->mem, lp);
+        coom(C, rc);
         return NULL;
     }
+    sc_code_t *co = (sc_code_t *)o;
+    char *sp = (char *)o + L.str;
+    set_header(co, u, &L, nlocalsplus, stack);
+    bool ok = fill_names(C, u, co, &sp);
+    if (ok)
+        fill_locals(u, co, lp, nlocalsplus, &sp);
+    hd_mem_free(C->h->mem, lp);
+    hd_obj_t *sn = ok ? name_str(C, u->name) : NULL, *sq = NULL;
+    int rq = sn ? hd_str_new(C->h, u->qualname, strlen(u->qualname), &sq) : 0;
+    if (!sn || rq) {
+        if (ok)
+            coom(C, rq ? rq : HD_ENOMEM);
+        hd__decref(C->h, o);
+        return NULL;
+    }
+    co->qualname = put_str(&sp, u->qualname);
+    co->base.name = put_str(&sp, u->name);
+    co->base.filename = put_str(&sp, C->filename);
     hd__incref(sn);
-    co->co_name = co->base.refs[nrefs - 2] = sn;
-    co->co_qualname = co->base.refs[nrefs - 1] = sq;
+    co->co_name = co->base.refs[L.nrefs - 2] = sn;
+    co->co_qualname = co->base.refs[L.nrefs - 1] = sq;
     co->serial = ++*C->serial;
     return o;
 }
