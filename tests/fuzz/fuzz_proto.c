@@ -32,10 +32,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (hd_proto_reply_end(&r) == 0 && buf.len > 0) {
         {
             /* what we answer must itself be JSON (ids are echoed as sent, so
-             * integers may exceed 64 bits) */
+             * integers may exceed 64 bits, strings may hold \u0000) */
             json_error_t err;
-            json_t *back =
-                json_loadb(hd_proto_buf_text(&buf), buf.len, JSON_DECODE_INT_AS_REAL, &err);
+            json_t *back = json_loadb(hd_proto_buf_text(&buf), buf.len,
+                                      JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL, &err);
             if (!back)
                 __builtin_trap();
             json_decref(back);
