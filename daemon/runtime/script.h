@@ -52,7 +52,8 @@ typedef struct hd_script_limits {
 } hd_script_limits_t;
 
 /* hd_script_limits_default: the defaults above; no step or time budget,
- * configuration of the collector allowed. */
+ * configuration of the collector allowed.
+ * Ownership: fills the caller's *lim. */
 void hd_script_limits_default(hd_script_limits_t *lim);
 
 typedef enum hd_script_status {

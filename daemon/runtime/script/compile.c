@@ -439,7 +439,8 @@ static bool enter_unit(compiler_t *C, unit_t *u, sc_scope_t *scope, uint32_t fla
     return true;
 }
 
-/* stack_effect: the depth change of an instruction (jump: when taken) */
+/* stack_effect: the depth change of an instruction (jump: when taken);
+ * one case per opcode, a table written as a switch */
 static int stack_effect(const sc_instr_t *in, bool jump)
 {
     int a = in->arg;
@@ -1389,6 +1390,8 @@ static bool ifexp(compiler_t *C, sc_node_t *e)
     return true;
 }
 
+/* expr: one case per kind of expression node (the larger ones are
+ * functions of their own) */
 static bool expr(compiler_t *C, sc_node_t *e)
 {
     if (C->failed)
