@@ -1,4 +1,8 @@
 /*
+ * (Length: one algorithm, a visitor over every node kind of ast.h whose
+ * cases must stay side by side to be checked against CPython's compile.c;
+ * splitting it by node kind is listed for a later session.)
+ *
  * compile.c: the code generator of the heap script language: syntax tree
  * (after fold.c and symtable.c) to code objects (code.h), emitting what
  * CPython 3.11's Python/compile.c emits for the same source, because what

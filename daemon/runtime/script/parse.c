@@ -1,4 +1,8 @@
 /*
+ * (Length: one recursive-descent grammar, one function per rule, kept in
+ * one file so the rules read in grammar order; splitting statements from
+ * expressions is listed for a later session.)
+ *
  * parse.c: the recursive-descent parser of the heap script language, a
  * subset of Python 3.11's grammar (docs/script.md lists it), producing the
  * tree of ast.h.

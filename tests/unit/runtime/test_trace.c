@@ -1,4 +1,8 @@
 /*
+ * (Length: one case per tracemalloc behaviour plus the python3 oracle
+ * drivers they share; splitting the oracle cases into a file of their own
+ * is listed for a later session.)
+ *
  * test_trace.c: the allocation-tracing module (trace.h) in tracemalloc's
  * model.
  *
