@@ -82,6 +82,10 @@ export class Inspector {
         const setRow = settable ? el('div', { class: 'row', dataset: { method: 'obj.set' } },
             el('span', {}, o.type === 'instance' ? 'set attribute' : 'set item'), keyIn, el('span', {}, 'to None'),
             actionButton('Set', 'obj.set', () => this.setNone(heap, o, keyIn.value))) : null;
+        // a live refresh of the same object keeps what the user is typing
+        const typing = this.body.dataset.id === String(o.id) ? this.body.querySelector('.row input[type="text"]') : null;
+        if (typing) keyIn.value = typing.value;
+        const hadFocus = typing && document.activeElement === typing;
         this.body.dataset.id = String(o.id);
         clear(this.body,
             doomed ? el('p', {}, el('span', { class: 'badge doomed' }, 'unreachable: the next collection frees it')) : null,
@@ -95,6 +99,7 @@ export class Inspector {
             weakTo.length ? el('h3', {}, `weak references to it (${weakTo.length})`) : null,
             weakTo.length ? el('ul', { class: 'objlist', id: 'inspector-weak' }, weakTo.map((w) => this.objButton(w))) : null,
             names.length ? null : el('p', { class: 'muted' }, 'No name is bound to it.'));
+        if (hadFocus) keyIn.focus();
     }
 
     async delName(heap, name) {
