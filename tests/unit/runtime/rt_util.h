@@ -169,6 +169,44 @@ static inline void rt_free(rt_t *r)
     free(r);
 }
 
+/* ---- a plain heap, for the tests of one object type ---- */
+
+/* rt_heap_new: a heap without hooks that allocates through *mem, which is
+ * initialised here to the default allocator (a test may then inject
+ * failures with hd_mem_fail_after). With auto_gc false no allocation starts
+ * a collection, as in the python programs that call gc.disable().
+ * Returns a new heap; end it with rt_heap_done. */
+static inline hd_heap_t *rt_heap_new(hd_mem_t *mem, bool auto_gc)
+{
+    hd_heap_t *h = NULL;
+    hd_mem_init_default(mem);
+    CHECK_OK(hd_heap_new(mem, NULL, &h));
+    if (!auto_gc)
+        hd_gc_enable(h, false);
+    return h;
+}
+
+/* rt_validate: hd_heap_validate passes (its reason is printed when not). */
+static inline void rt_validate(hd_heap_t *h)
+{
+    const char *why = "";
+    int rc = hd_heap_validate(h, &why, NULL);
+    if (rc)
+        fprintf(stderr, "validate: %s\n", why);
+    CHECK_OK(rc);
+}
+
+/* rt_heap_done: every invariant holds and every object is gone; frees the
+ * heap. */
+static inline void rt_heap_done(hd_heap_t *h)
+{
+    rt_validate(h);
+    hd_heap_totals_t t;
+    hd_heap_totals(h, &t);
+    CHECK_EQ(t.objects, 0);
+    hd_heap_free(h);
+}
+
 /* py_ints: runs a Python program with /usr/bin/python3 and reads every
  * integer it prints (one per line) into out; returns how many. */
 static inline size_t py_ints(const char *program, long long *out, size_t max)

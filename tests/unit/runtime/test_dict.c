@@ -16,122 +16,15 @@
 #define _POSIX_C_SOURCE 200809L
 #include "test.h"
 
-#include <stdarg.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include "heap_int.h"
+#include "rt_oracle.h"
+#include "rt_util.h"
 
-#define PYTHON  "/usr/bin/python3"
 #define INT_TAG 1000000000LL
-
-/* ---- python3 ---- */
-
-/* py_run: runs prog under PYTHONHASHSEED=0; its whole output (malloc'd). */
-static char *py_run(const char *prog)
-{
-    char path[] = "/tmp/hd_test_dict_XXXXXX";
-    int fd = mkstemp(path);
-    CHECK(fd >= 0);
-    FILE *f = fdopen(fd, "w");
-    CHECK(f != NULL);
-    fputs(prog, f);
-    fclose(f);
-    char cmd[256];
-    snprintf(cmd, sizeof(cmd), "PYTHONHASHSEED=0 %s %s", PYTHON, path);
-    FILE *p = popen(cmd, "r");
-    CHECK(p != NULL);
-    size_t cap = 1 << 16, len = 0, k;
-    char *out = malloc(cap);
-    CHECK(out != NULL);
-    while ((k = fread(out + len, 1, cap - len - 1, p)) > 0) {
-        len += k;
-        if (len + 1 == cap) {
-            out = realloc(out, cap *= 2);
-            CHECK(out != NULL);
-        }
-    }
-    out[len] = '\0';
-    int st = pclose(p);
-    unlink(path);
-    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-    return out;
-}
-
-/* py_ints: the integers python3 prints, into *out (malloc'd). */
-static size_t py_ints(const char *prog, int64_t **out)
-{
-    char *text = py_run(prog), *p = text, *end;
-    size_t n = 0, cap = 256;
-    int64_t *v = malloc(cap * sizeof(*v));
-    CHECK(v != NULL);
-    for (long long x = strtoll(p, &end, 10); end != p; x = strtoll(p, &end, 10)) {
-        if (n == cap)
-            CHECK((v = realloc(v, (cap *= 2) * sizeof(*v))) != NULL);
-        v[n++] = x;
-        p = end;
-    }
-    free(text);
-    *out = v;
-    return n;
-}
-
-/* ---- text building ---- */
-
-typedef struct text {
-    char *buf;
-    size_t len, cap;
-} text_t;
-
-static void tprintf(text_t *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void tprintf(text_t *t, const char *fmt, ...)
-{
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int k = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
-        va_end(ap);
-        CHECK(k >= 0);
-        if (t->len + (size_t)k < t->cap) {
-            t->len += (size_t)k;
-            return;
-        }
-        t->cap = t->cap ? t->cap * 2 + (size_t)k : 4096;
-        CHECK((t->buf = realloc(t->buf, t->cap)) != NULL);
-    }
-}
 
 /* ---- heaps and objects ---- */
 
 static hd_mem_t test_mem;
-
-static hd_heap_t *heap_new(void)
-{
-    hd_heap_t *h = NULL;
-    hd_mem_init_default(&test_mem);
-    CHECK_OK(hd_heap_new(&test_mem, NULL, &h));
-    hd_gc_enable(h, false); /* as the python programs run: no automatic GC */
-    return h;
-}
-
-static void validate(hd_heap_t *h)
-{
-    const char *why = "";
-    int rc = hd_heap_validate(h, &why, NULL);
-    if (rc)
-        fprintf(stderr, "validate: %s\n", why);
-    CHECK_OK(rc);
-}
-
-/* heap_done: every object is gone and every invariant holds. */
-static void heap_done(hd_heap_t *h)
-{
-    validate(h);
-    hd_heap_totals_t t;
-    hd_heap_totals(h, &t);
-    CHECK_EQ(t.objects, 0);
-    hd_heap_free(h);
-}
 
 /* A key: 'k<n>' when str, else the int n. */
 typedef struct key {
@@ -172,9 +65,9 @@ static hd_obj_t *mk_key(hd_heap_t *h, dkey_t k)
     return mk_str(h, buf);
 }
 
-static void py_key(text_t *t, dkey_t k)
+static void py_key(rt_text_t *t, dkey_t k)
 {
-    tprintf(t, k.str ? "'k%lld'" : "%lld", (long long)k.n);
+    rt_text_add(t, k.str ? "'k%lld'" : "%lld", (long long)k.n);
 }
 
 /* key_code: the number the order lines print for a key object. */
@@ -200,33 +93,27 @@ static const char PY_PRELUDE[] = "import sys, gc\n"
 /* ---- scenarios: the same operations on python3 and on a heap ---- */
 
 typedef struct scen {
-    text_t py;
+    rt_text_t py;
     hd_heap_t *h;
     hd_obj_t *d;
-    hd_obj_t *zero; /* the value stored */
-    int64_t *sizes;
-    size_t nsizes, cap;
+    hd_obj_t *zero;  /* the value stored */
+    rt_ints_t sizes; /* sys.getsizeof(d) after each operation */
 } scen_t;
 
 static void scen_init(scen_t *s)
 {
     memset(s, 0, sizeof(*s));
-    s->h = heap_new();
+    s->h = rt_heap_new(&test_mem, false);
     CHECK_OK(hd_dict_new(s->h, 0, NULL, NULL, &s->d));
     s->zero = mk_int(s->h, 0);
-    tprintf(&s->py, "%sd = {}\nS()\n", PY_PRELUDE);
-    s->cap = 1024;
-    s->sizes = malloc(s->cap * sizeof(*s->sizes));
-    CHECK(s->sizes != NULL);
-    s->sizes[s->nsizes++] = (int64_t)hd_obj_sizeof(s->h, s->d);
+    rt_text_add(&s->py, "%sd = {}\nS()\n", PY_PRELUDE);
+    rt_ints_push(&s->sizes, (int64_t)hd_obj_sizeof(s->h, s->d));
 }
 
 static void scen_size(scen_t *s)
 {
-    if (s->nsizes == s->cap)
-        CHECK((s->sizes = realloc(s->sizes, (s->cap *= 2) * sizeof(*s->sizes))) != NULL);
-    s->sizes[s->nsizes++] = (int64_t)hd_obj_sizeof(s->h, s->d);
-    tprintf(&s->py, "S()\n");
+    rt_ints_push(&s->sizes, (int64_t)hd_obj_sizeof(s->h, s->d));
+    rt_text_add(&s->py, "S()\n");
 }
 
 /* op: 's' d[k] = 0, 'd' del d[k], 'p' d.pop(k), 'D' d.setdefault(k, 0),
@@ -237,32 +124,32 @@ static void op(scen_t *s, char what, dkey_t k)
     switch (what) {
     case 's':
         CHECK_OK(hd_dict_setitem(s->h, s->d, key, s->zero));
-        tprintf(&s->py, "d[");
+        rt_text_add(&s->py, "d[");
         py_key(&s->py, k);
-        tprintf(&s->py, "] = 0\n");
+        rt_text_add(&s->py, "] = 0\n");
         break;
     case 'd':
         CHECK_OK(hd_dict_delitem(s->h, s->d, key));
-        tprintf(&s->py, "del d[");
+        rt_text_add(&s->py, "del d[");
         py_key(&s->py, k);
-        tprintf(&s->py, "]\n");
+        rt_text_add(&s->py, "]\n");
         break;
     case 'p':
         CHECK_OK(hd_dict_pop(s->h, s->d, key, &out));
         hd_obj_decref(s->h, out);
-        tprintf(&s->py, "d.pop(");
+        rt_text_add(&s->py, "d.pop(");
         py_key(&s->py, k);
-        tprintf(&s->py, ")\n");
+        rt_text_add(&s->py, ")\n");
         break;
     case 'D':
         CHECK_OK(hd_dict_setdefault(s->h, s->d, key, s->zero, &out));
-        tprintf(&s->py, "d.setdefault(");
+        rt_text_add(&s->py, "d.setdefault(");
         py_key(&s->py, k);
-        tprintf(&s->py, ", 0)\n");
+        rt_text_add(&s->py, ", 0)\n");
         break;
     default:
         CHECK_OK(hd_dict_clear(s->h, s->d));
-        tprintf(&s->py, "d.clear()\n");
+        rt_text_add(&s->py, "d.clear()\n");
     }
     if (key)
         hd_obj_decref(s->h, key);
@@ -272,18 +159,18 @@ static void op(scen_t *s, char what, dkey_t k)
 /* scen_finish: runs python3, compares sizes and the final order, frees. */
 static void scen_finish(scen_t *s)
 {
-    tprintf(&s->py, "O()\n");
+    rt_text_add(&s->py, "O()\n");
     int64_t *want;
-    size_t n = py_ints(s->py.buf, &want);
-    CHECK(n >= s->nsizes);
-    for (size_t i = 0; i < s->nsizes; i++) {
-        if (s->sizes[i] != want[i])
+    size_t n = rt_py_int_list(s->py.buf, &want);
+    CHECK(n >= s->sizes.n);
+    for (size_t i = 0; i < s->sizes.n; i++) {
+        if (s->sizes.v[i] != want[i])
             fprintf(stderr, "size after operation %zu: %lld, python %lld\n", i,
-                    (long long)s->sizes[i], (long long)want[i]);
-        CHECK_EQ(s->sizes[i], want[i]);
+                    (long long)s->sizes.v[i], (long long)want[i]);
+        CHECK_EQ(s->sizes.v[i], want[i]);
     }
     int64_t pos = 0;
-    size_t j = s->nsizes;
+    size_t j = s->sizes.n;
     hd_obj_t *key;
     while (hd_dict_next(s->d, &pos, &key, NULL)) {
         CHECK(j < n);
@@ -291,14 +178,14 @@ static void scen_finish(scen_t *s)
         j++;
     }
     CHECK_EQ(j, n);
-    CHECK_EQ(hd_len(s->d), (int64_t)(n - s->nsizes));
-    validate(s->h);
+    CHECK_EQ(hd_len(s->d), (int64_t)(n - s->sizes.n));
+    rt_validate(s->h);
     free(want);
     free(s->py.buf);
-    free(s->sizes);
+    rt_ints_free(&s->sizes);
     hd_obj_decref(s->h, s->d);
     hd_obj_decref(s->h, s->zero);
-    heap_done(s->h);
+    rt_heap_done(s->h);
 }
 
 TEST(str_keys_grow_like_python)
@@ -399,19 +286,19 @@ TEST(churn_like_python)
  * kind(i); compares getsizeof and the order for each n. */
 static void literal_case(int max, dkey_t (*kind)(int i))
 {
-    text_t py = {0};
-    tprintf(&py, "%s", PY_PRELUDE);
+    rt_text_t py = {0};
+    rt_text_add(&py, "%s", PY_PRELUDE);
     for (int n = 0; n <= max; n++) {
-        tprintf(&py, "d = {");
+        rt_text_add(&py, "d = {");
         for (int i = 0; i < n; i++) {
             py_key(&py, kind(i));
-            tprintf(&py, ": %d, ", i);
+            rt_text_add(&py, ": %d, ", i);
         }
-        tprintf(&py, "}\nS(); O()\n");
+        rt_text_add(&py, "}\nS(); O()\n");
     }
     int64_t *want;
-    size_t nwant = py_ints(py.buf, &want), w = 0;
-    hd_heap_t *h = heap_new();
+    size_t nwant = rt_py_int_list(py.buf, &want), w = 0;
+    hd_heap_t *h = rt_heap_new(&test_mem, false);
     for (int n = 0; n <= max; n++) {
         hd_obj_t *keys[64], *values[64], *d, *key;
         for (int i = 0; i < n; i++) {
@@ -435,7 +322,7 @@ static void literal_case(int max, dkey_t (*kind)(int i))
     CHECK_EQ(w, nwant);
     free(want);
     free(py.buf);
-    heap_done(h);
+    rt_heap_done(h);
 }
 
 static dkey_t lit_str(int i)
@@ -480,17 +367,17 @@ TEST(literals_gc_allocations_like_python)
      * DICT_UPDATE: the gen-0 count shows how many GC allocations a literal
      * makes once a full collection has emptied the free lists (python3's
      * first get_count() tuple adds 1 and is reused by the second). */
-    text_t py = {0};
-    tprintf(&py, "import gc\ngc.disable()\n");
+    rt_text_t py = {0};
+    rt_text_add(&py, "import gc\ngc.disable()\n");
     for (int n = 0; n <= 60; n++) {
-        tprintf(&py, "gc.collect(); a = gc.get_count()[0]; d = {");
+        rt_text_add(&py, "gc.collect(); a = gc.get_count()[0]; d = {");
         for (int i = 0; i < n; i++)
-            tprintf(&py, "'k%d': %d, ", i, i);
-        tprintf(&py, "}; b = gc.get_count()[0]; print(b - a - 1); del d\n");
+            rt_text_add(&py, "'k%d': %d, ", i, i);
+        rt_text_add(&py, "}; b = gc.get_count()[0]; print(b - a - 1); del d\n");
     }
     int64_t *want;
-    CHECK_EQ(py_ints(py.buf, &want), 61);
-    hd_heap_t *h = heap_new();
+    CHECK_EQ(rt_py_int_list(py.buf, &want), 61);
+    hd_heap_t *h = rt_heap_new(&test_mem, false);
     hd_obj_t *keys[64], *values[64], *d;
     for (int i = 0; i < 60; i++) {
         keys[i] = mk_key(h, S(i));
@@ -512,7 +399,7 @@ TEST(literals_gc_allocations_like_python)
     }
     free(want);
     free(py.buf);
-    heap_done(h);
+    rt_heap_done(h);
 }
 
 /* ---- copies and merges ---- */
@@ -520,28 +407,28 @@ TEST(literals_gc_allocations_like_python)
 /* build: a dict made by inserting 'k0'..: n str keys, `ints` int keys
  * after the first, then `dels` of them deleted from the front. Python
  * code for the same is appended to py as `name = ...`. */
-static hd_obj_t *build(hd_heap_t *h, text_t *py, const char *name, int n, int ints, int dels)
+static hd_obj_t *build(hd_heap_t *h, rt_text_t *py, const char *name, int n, int ints, int dels)
 {
     hd_obj_t *d, *v = mk_int(h, 1);
     CHECK_OK(hd_dict_new(h, 0, NULL, NULL, &d));
-    tprintf(py, "%s = {}\n", name);
+    rt_text_add(py, "%s = {}\n", name);
     for (int i = 0; i < n + ints; i++) {
         dkey_t k = (i >= 1 && i <= ints) ? I(i) : S(i);
         hd_obj_t *key = mk_key(h, k);
         CHECK_OK(hd_dict_setitem(h, d, key, v));
         hd_obj_decref(h, key);
-        tprintf(py, "%s[", name);
+        rt_text_add(py, "%s[", name);
         py_key(py, k);
-        tprintf(py, "] = 1\n");
+        rt_text_add(py, "] = 1\n");
     }
     for (int i = 0; i < dels; i++) {
         dkey_t k = (i >= 1 && i <= ints) ? I(i) : S(i);
         hd_obj_t *key = mk_key(h, k);
         CHECK_OK(hd_dict_delitem(h, d, key));
         hd_obj_decref(h, key);
-        tprintf(py, "del %s[", name);
+        rt_text_add(py, "del %s[", name);
         py_key(py, k);
-        tprintf(py, "]\n");
+        rt_text_add(py, "]\n");
     }
     hd_obj_decref(h, v);
     return d;
@@ -549,9 +436,9 @@ static hd_obj_t *build(hd_heap_t *h, text_t *py, const char *name, int n, int in
 
 TEST(copies_and_merges_like_python)
 {
-    text_t py = {0};
-    tprintf(&py, "%s", PY_PRELUDE);
-    hd_heap_t *h = heap_new();
+    rt_text_t py = {0};
+    rt_text_add(&py, "%s", PY_PRELUDE);
+    hd_heap_t *h = rt_heap_new(&test_mem, false);
     int64_t got[4096];
     size_t ngot = 0;
     static const int shapes[][3] = {{0, 0, 0},  {1, 0, 0},  {2, 0, 0},  {5, 0, 0},  {6, 0, 0},
@@ -567,9 +454,9 @@ TEST(copies_and_merges_like_python)
         CHECK_OK(hd_dict_update(h, c, src));
         CHECK_OK(hd_dict_update(h, e, src));
         CHECK_OK(hd_dict_update(h, src, src));
-        tprintf(&py, "a = dict(src); b = src.copy(); c.update(src); e.update(src)\n"
-                     "src.update(src)\n"
-                     "for d in (src, a, b, c, e): S(); O()\n");
+        rt_text_add(&py, "a = dict(src); b = src.copy(); c.update(src); e.update(src)\n"
+                         "src.update(src)\n"
+                         "for d in (src, a, b, c, e): S(); O()\n");
         hd_obj_t *all[] = {src, a, b, c, e};
         for (int j = 0; j < 5; j++) {
             hd_obj_t *key;
@@ -582,23 +469,23 @@ TEST(copies_and_merges_like_python)
             hd_obj_decref(h, all[j]);
     }
     int64_t *want;
-    CHECK_EQ(py_ints(py.buf, &want), ngot);
+    CHECK_EQ(rt_py_int_list(py.buf, &want), ngot);
     for (size_t i = 0; i < ngot; i++)
         CHECK_EQ(got[i], want[i]);
     free(want);
     free(py.buf);
-    heap_done(h);
+    rt_heap_done(h);
 }
 
 TEST(keys_list_is_exact_like_python)
 {
     /* PyDict_Keys: python3 calls it through ctypes */
-    text_t py = {0};
-    tprintf(&py,
-            "%simport ctypes\nctypes.pythonapi.PyDict_Keys.restype = ctypes.py_object\n"
-            "ctypes.pythonapi.PyDict_Keys.argtypes = [ctypes.py_object]\n",
-            PY_PRELUDE);
-    hd_heap_t *h = heap_new();
+    rt_text_t py = {0};
+    rt_text_add(&py,
+                "%simport ctypes\nctypes.pythonapi.PyDict_Keys.restype = ctypes.py_object\n"
+                "ctypes.pythonapi.PyDict_Keys.argtypes = [ctypes.py_object]\n",
+                PY_PRELUDE);
+    hd_heap_t *h = rt_heap_new(&test_mem, false);
     int64_t got[64];
     int ngot = 0;
     for (int n = 0; n < 30; n += 3) {
@@ -606,17 +493,17 @@ TEST(keys_list_is_exact_like_python)
         CHECK_OK(hd_dict_keys(h, d, &l));
         CHECK_EQ(hd_len(l), hd_len(d));
         got[ngot++] = (int64_t)hd_obj_sizeof(h, l);
-        tprintf(&py, "print(sys.getsizeof(ctypes.pythonapi.PyDict_Keys(d)))\n");
+        rt_text_add(&py, "print(sys.getsizeof(ctypes.pythonapi.PyDict_Keys(d)))\n");
         hd_obj_decref(h, l);
         hd_obj_decref(h, d);
     }
     int64_t *want;
-    CHECK_EQ(py_ints(py.buf, &want), ngot);
+    CHECK_EQ(rt_py_int_list(py.buf, &want), ngot);
     for (int i = 0; i < ngot; i++)
         CHECK_EQ(got[i], want[i]);
     free(want);
     free(py.buf);
-    heap_done(h);
+    rt_heap_done(h);
 }
 
 /* ---- semantics ---- */
@@ -624,21 +511,21 @@ TEST(keys_list_is_exact_like_python)
 TEST(lookup_errors_like_python)
 {
     int64_t *want;
-    CHECK_EQ(py_ints("def E(f):\n"
-                     "    try: f(); print(0)\n"
-                     "    except KeyError: print(1)\n"
-                     "    except TypeError: print(2)\n"
-                     "E(lambda: {}.pop([]))\n"
-                     "E(lambda: {1: 2}.pop([]))\n"
-                     "E(lambda: {1: 2}.pop(3))\n"
-                     "E(lambda: {}[[]])\n"
-                     "E(lambda: {1: 2}[2])\n"
-                     "E(lambda: {}.setdefault([], 1))\n"
-                     "E(lambda: {1: 2}.__delitem__(2))\n"
-                     "E(lambda: {1.0: 2}[True])\n",
-                     &want),
+    CHECK_EQ(rt_py_int_list("def E(f):\n"
+                            "    try: f(); print(0)\n"
+                            "    except KeyError: print(1)\n"
+                            "    except TypeError: print(2)\n"
+                            "E(lambda: {}.pop([]))\n"
+                            "E(lambda: {1: 2}.pop([]))\n"
+                            "E(lambda: {1: 2}.pop(3))\n"
+                            "E(lambda: {}[[]])\n"
+                            "E(lambda: {1: 2}[2])\n"
+                            "E(lambda: {}.setdefault([], 1))\n"
+                            "E(lambda: {1: 2}.__delitem__(2))\n"
+                            "E(lambda: {1.0: 2}[True])\n",
+                            &want),
              8);
-    hd_heap_t *h = heap_new();
+    hd_heap_t *h = rt_heap_new(&test_mem, false);
     hd_obj_t *empty, *d, *lst, *one = mk_int(h, 1), *two = mk_int(h, 2), *three = mk_int(h, 3);
     hd_obj_t *fone, *tru, *out;
     CHECK_OK(hd_float_new(h, 1.0, &fone));
@@ -664,12 +551,12 @@ TEST(lookup_errors_like_python)
     for (int i = 0; i < 9; i++)
         hd_obj_decref(h, all[i]);
     free(want);
-    heap_done(h);
+    rt_heap_done(h);
 }
 
 TEST(refcounts_follow_ownership)
 {
-    hd_heap_t *h = heap_new();
+    hd_heap_t *h = rt_heap_new(&test_mem, false);
     hd_obj_t *d, *k = mk_str(h, "key"), *v = mk_str(h, "value"), *w = mk_str(h, "other"), *out;
     CHECK_OK(hd_dict_new(h, 0, NULL, NULL, &d));
     CHECK_OK(hd_dict_setitem(h, d, k, v));
@@ -694,14 +581,14 @@ TEST(refcounts_follow_ownership)
     CHECK_OK(hd_dict_setdefault(h, d, k, v, &out));
     CHECK(out == v);
     CHECK_EQ(hd_obj_refcount(v), 2);
-    validate(h);
+    rt_validate(h);
     hd_obj_decref(h, d); /* releases k and v */
     CHECK_EQ(hd_obj_refcount(k), 1);
     CHECK_EQ(hd_obj_refcount(v), 1);
     hd_obj_decref(h, k);
     hd_obj_decref(h, v);
     hd_obj_decref(h, w);
-    heap_done(h);
+    rt_heap_done(h);
 }
 
 /* check_tracked: compares our gc.is_tracked answers with python3's. */
@@ -724,22 +611,22 @@ static void decref_all(hd_heap_t *h, hd_obj_t **objs, size_t n)
 TEST(tracking_on_insertion_like_python)
 {
     int64_t *want;
-    size_t n = py_ints("import gc\n"
-                       "gc.disable()\n"
-                       "def T(o): print(int(gc.is_tracked(o)))\n"
-                       "d = {}; T(d)\n"
-                       "d['a'] = 1; T(d)\n"
-                       "d['b'] = 'x'; d[2] = 2.5; T(d)\n"
-                       "t = tuple([1, 2]); d['t'] = t; T(d)\n"
-                       "del d['t']; T(d)\n"
-                       "gc.collect(); T(d); T(t)\n"
-                       "e = {'t': t}; T(e)\n"
-                       "e[t] = 1; T(e)\n"
-                       "e['l'] = []; T(e)\n"
-                       "f = {}; f[1] = {}; T(f)\n"
-                       "gc.collect(); T(e); T(f)\n",
-                       &want);
-    hd_heap_t *h = heap_new();
+    size_t n = rt_py_int_list("import gc\n"
+                              "gc.disable()\n"
+                              "def T(o): print(int(gc.is_tracked(o)))\n"
+                              "d = {}; T(d)\n"
+                              "d['a'] = 1; T(d)\n"
+                              "d['b'] = 'x'; d[2] = 2.5; T(d)\n"
+                              "t = tuple([1, 2]); d['t'] = t; T(d)\n"
+                              "del d['t']; T(d)\n"
+                              "gc.collect(); T(d); T(t)\n"
+                              "e = {'t': t}; T(e)\n"
+                              "e[t] = 1; T(e)\n"
+                              "e['l'] = []; T(e)\n"
+                              "f = {}; f[1] = {}; T(f)\n"
+                              "gc.collect(); T(e); T(f)\n",
+                              &want);
+    hd_heap_t *h = rt_heap_new(&test_mem, false);
     bool got[16];
     int ng = 0;
     hd_obj_t *one = mk_int(h, 1), *two = mk_int(h, 2), *ka = mk_str(h, "a"), *kb = mk_str(h, "b");
@@ -782,23 +669,23 @@ TEST(tracking_on_insertion_like_python)
     hd_obj_t *all[] = {one, two, ka, kb, kt, kl, x, fl, t, d, e, f, lst};
     decref_all(h, all, sizeof(all) / sizeof(all[0]));
     free(want);
-    heap_done(h);
+    rt_heap_done(h);
 }
 
 TEST(tracking_on_merge_and_copy_like_python)
 {
     int64_t *want;
-    size_t n = py_ints("import gc\n"
-                       "gc.disable()\n"
-                       "def T(o): print(int(gc.is_tracked(o)))\n"
-                       "g = {}; g.update({'x': []}); T(g)\n"
-                       "g2 = {}; g2.update({'x': 1}); T(g2)\n"
-                       "g3 = {'x': [1]}.copy(); T(g3)\n"
-                       "g4 = {'y': 1}; g4.update({'x': []}); T(g4)\n"
-                       "s = {'s': set()}; T(s)\n"
-                       "gc.collect(); T(g); T(g2)\n",
-                       &want);
-    hd_heap_t *h = heap_new();
+    size_t n = rt_py_int_list("import gc\n"
+                              "gc.disable()\n"
+                              "def T(o): print(int(gc.is_tracked(o)))\n"
+                              "g = {}; g.update({'x': []}); T(g)\n"
+                              "g2 = {}; g2.update({'x': 1}); T(g2)\n"
+                              "g3 = {'x': [1]}.copy(); T(g3)\n"
+                              "g4 = {'y': 1}; g4.update({'x': []}); T(g4)\n"
+                              "s = {'s': set()}; T(s)\n"
+                              "gc.collect(); T(g); T(g2)\n",
+                              &want);
+    hd_heap_t *h = rt_heap_new(&test_mem, false);
     bool got[16];
     int ng = 0;
     hd_obj_t *one = mk_int(h, 1), *kx = mk_str(h, "x"), *ky = mk_str(h, "y"), *ks = mk_str(h, "s");
@@ -835,7 +722,7 @@ TEST(tracking_on_merge_and_copy_like_python)
     hd_obj_t *all[] = {one, kx, ky, ks, g, g2, g3, g4, lst, lst1, set, s};
     decref_all(h, all, sizeof(all) / sizeof(all[0]));
     free(want);
-    heap_done(h);
+    rt_heap_done(h);
 }
 
 /* ---- free lists ---- */
@@ -843,15 +730,15 @@ TEST(tracking_on_merge_and_copy_like_python)
 TEST(free_list_is_lifo_like_python)
 {
     int64_t *want;
-    CHECK_EQ(py_ints("a = {}; b = {}; ia, ib = id(a), id(b)\n"
-                     "del b; del a\n"
-                     "c = {}; d = {}\n"
-                     "print(int(id(c) == ia), int(id(d) == ib))\n",
-                     &want),
+    CHECK_EQ(rt_py_int_list("a = {}; b = {}; ia, ib = id(a), id(b)\n"
+                            "del b; del a\n"
+                            "c = {}; d = {}\n"
+                            "print(int(id(c) == ia), int(id(d) == ib))\n",
+                            &want),
              2);
     CHECK(want[0] == 1 && want[1] == 1);
     free(want);
-    hd_heap_t *h = heap_new();
+    hd_heap_t *h = rt_heap_new(&test_mem, false);
     hd_obj_t *a, *b, *c, *d;
     int count[3], before;
     CHECK_OK(hd_dict_new(h, 0, NULL, NULL, &a));
@@ -877,12 +764,12 @@ TEST(free_list_is_lifo_like_python)
     hd_gc_get_count(h, count);
     CHECK_EQ(count[0], before - 2);
     CHECK_EQ(h->dict_nfree, 0);
-    heap_done(h);
+    rt_heap_done(h);
 }
 
 TEST(free_lists_are_bounded_and_cleared)
 {
-    hd_heap_t *h = heap_new();
+    hd_heap_t *h = rt_heap_new(&test_mem, false);
     hd_obj_t *ds[100], *k = mk_str(h, "k"), *ik = mk_int(h, 1000);
     for (int i = 0; i < 100; i++) {
         CHECK_OK(hd_dict_new(h, 0, NULL, NULL, &ds[i]));
@@ -906,7 +793,7 @@ TEST(free_lists_are_bounded_and_cleared)
     CHECK_EQ(h->keys_nfree, 0);
     hd_obj_decref(h, k);
     hd_obj_decref(h, ik);
-    heap_done(h);
+    rt_heap_done(h);
 }
 
 /* ---- re-entrancy ---- */
@@ -936,7 +823,7 @@ static void on_del(hd_heap_t *h, hd_obj_t *obj, void *ctx)
 
 TEST(finalizers_may_reenter)
 {
-    hd_heap_t *h = heap_new();
+    hd_heap_t *h = rt_heap_new(&test_mem, false);
     reenter_t r = {NULL, 0};
     hd_heap_hooks_t hooks = {0};
     hooks.finalizer = on_del;
@@ -961,14 +848,14 @@ TEST(finalizers_may_reenter)
             CHECK_OK(hd_dict_clear(h, r.dict)); /* clear */
         }
         CHECK_EQ(r.calls, round + 1);
-        validate(h);
+        rt_validate(h);
     }
     CHECK(hd_len(r.dict) > 0);
     hd_obj_decref(h, r.dict);
     hd_obj_decref(h, key);
     hd_obj_decref(h, one);
     hd_obj_decref(h, cls);
-    heap_done(h);
+    rt_heap_done(h);
 }
 
 /* ---- repr, traverse, from_pairs ---- */
@@ -994,13 +881,15 @@ static int collect_fn(hd_obj_t *r, void *arg)
 
 TEST(repr_and_referents_like_python)
 {
-    char *want = py_run("import gc\n"
-                        "d = {'a': 1, 2: [3], 'q': (4.5, None)}\n"
-                        "print(repr(d)); print(gc.get_referents(d))\n"
-                        "e = {'x': 'y', 'z': [1]}; e['self'] = e\n"
-                        "print(repr(e)); print([r for r in gc.get_referents(e) if r is not e])\n"
-                        "print(repr({}))\n");
-    hd_heap_t *h = heap_new();
+    char *want =
+        rt_py_output("import gc\n"
+                     "d = {'a': 1, 2: [3], 'q': (4.5, None)}\n"
+                     "print(repr(d)); print(gc.get_referents(d))\n"
+                     "e = {'x': 'y', 'z': [1]}; e['self'] = e\n"
+                     "print(repr(e)); print([r for r in gc.get_referents(e) if r is not e])\n"
+                     "print(repr({}))\n",
+                     NULL);
+    hd_heap_t *h = rt_heap_new(&test_mem, false);
     hd_obj_t *one = mk_int(h, 1), *two = mk_int(h, 2), *three = mk_int(h, 3), *fl, *none, *l;
     hd_obj_t *tup, *d, *e, *l2, *empty;
     CHECK_OK(hd_float_new(h, 4.5, &fl));
@@ -1017,13 +906,13 @@ TEST(repr_and_referents_like_python)
     CHECK_OK(hd_dict_new(h, 2, ek, ev, &e));
     CHECK_OK(hd_dict_setitem(h, e, ek[2], e));
     CHECK_OK(hd_dict_new(h, 0, NULL, NULL, &empty));
-    text_t got = {0};
+    rt_text_t got = {0};
     char buf[512];
     hd_obj_t *refs[16];
     hd_obj_t *objs[] = {d, e, empty};
     for (int i = 0; i < 3; i++) {
         hd_obj_repr(h, objs[i], buf, sizeof(buf));
-        tprintf(&got, "%s\n", buf);
+        rt_text_add(&got, "%s\n", buf);
         if (i == 2)
             break;
         collect_t c = {refs, objs[i], 0};
@@ -1031,7 +920,7 @@ TEST(repr_and_referents_like_python)
         hd_obj_t *rl;
         CHECK_OK(hd_list_new(h, c.n, refs, &rl));
         hd_obj_repr(h, rl, buf, sizeof(buf));
-        tprintf(&got, "%s\n", buf);
+        rt_text_add(&got, "%s\n", buf);
         hd_obj_decref(h, rl);
     }
     check_text(got.buf, want);
@@ -1042,12 +931,12 @@ TEST(repr_and_referents_like_python)
                        l2,  empty, dk[0], dk[2], ek[0], ek[1], ek[2], ev[0]};
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
         hd_obj_decref(h, all[i]);
-    heap_done(h);
+    rt_heap_done(h);
 }
 
 TEST(from_pairs_builds_a_str_dict)
 {
-    hd_heap_t *h = heap_new();
+    hd_heap_t *h = rt_heap_new(&test_mem, false);
     const char *names[40];
     char bufs[40][8];
     hd_obj_t *values[40], *d, *v;
@@ -1077,7 +966,7 @@ TEST(from_pairs_builds_a_str_dict)
     hd_obj_decref(h, lst);
     for (int i = 0; i < 40; i++)
         hd_obj_decref(h, values[i]);
-    heap_done(h);
+    rt_heap_done(h);
 }
 
 /* ---- failures leave the dict unchanged ---- */
@@ -1131,7 +1020,7 @@ typedef struct fault {
 static void fault_init(fault_t *f)
 {
     memset(f, 0, sizeof(*f));
-    f->h = heap_new();
+    f->h = rt_heap_new(&test_mem, false);
     CHECK_OK(hd_dict_new(f->h, 0, NULL, NULL, &f->d));
     for (int i = 0; i < 100; i++) {
         f->sk[i] = mk_int(f->h, i * 1009 + (i % 2));
@@ -1167,7 +1056,7 @@ static void fault_done(fault_t *f)
     hd_obj_decref(f->h, f->d);
     if (f->copy)
         hd_obj_decref(f->h, f->copy);
-    heap_done(f->h);
+    rt_heap_done(f->h);
 }
 
 TEST(fault_injection_leaves_dict_unchanged)
@@ -1192,7 +1081,7 @@ TEST(fault_injection_leaves_dict_unchanged)
                 CHECK_EQ(rc, HD_ENOMEM);
                 snap_check(f.d, &before);
                 hd_mem_fail_after(&test_mem, 0, 0);
-                validate(f.h);
+                rt_validate(f.h);
                 CHECK_OK(fault_step(&f, i)); /* and it works again */
                 failed = true;
             }
@@ -1210,7 +1099,7 @@ TEST(fault_injection_leaves_dict_unchanged)
 
 TEST(caps_leave_dict_unchanged)
 {
-    hd_heap_t *h = heap_new();
+    hd_heap_t *h = rt_heap_new(&test_mem, false);
     hd_obj_t *d, *src, *out, *keys[200];
     CHECK_OK(hd_dict_new(h, 0, NULL, NULL, &d));
     hd_obj_t *sk[30], *sv[30];
@@ -1273,5 +1162,5 @@ TEST(caps_leave_dict_unchanged)
         hd_obj_decref(h, keys[i]);
     hd_obj_decref(h, src);
     hd_obj_decref(h, d);
-    heap_done(h);
+    rt_heap_done(h);
 }

@@ -11,55 +11,24 @@
 #define _POSIX_C_SOURCE 200809L
 #include "test.h"
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include "heap_int.h"
+#include "rt_oracle.h"
+#include "rt_util.h"
 
-#define PYTHON   "/usr/bin/python3"
 #define MAX_VALS 256
 
 /* ---- python3 ---- */
-
-/* py_ints: runs prog under PYTHONHASHSEED=0; the integers it prints. */
-static size_t py_ints(const char *prog, int64_t *out, size_t max)
-{
-    char path[] = "/tmp/hd_test_hash_XXXXXX";
-    int fd = mkstemp(path);
-    CHECK(fd >= 0);
-    FILE *f = fdopen(fd, "w");
-    CHECK(f != NULL);
-    fputs(prog, f);
-    fclose(f);
-    char cmd[256];
-    snprintf(cmd, sizeof(cmd), "PYTHONHASHSEED=0 %s %s", PYTHON, path);
-    FILE *p = popen(cmd, "r");
-    CHECK(p != NULL);
-    size_t n = 0;
-    long long v;
-    while (n < max && fscanf(p, "%lld", &v) == 1)
-        out[n++] = v;
-    int st = pclose(p);
-    unlink(path);
-    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-    return n;
-}
 
 /* py_over_literals: a program that defines L (the literals, evaluated) and
  * then runs `body`. Literals must not contain '"' or '\\'. */
 static char *py_over_literals(const char *const *lits, size_t n, const char *body)
 {
-    size_t cap = 4096;
+    rt_text_t prog = {0};
+    rt_text_add(&prog, "inf = float('inf'); nan = float('nan')\nL = [\n");
     for (size_t i = 0; i < n; i++)
-        cap += strlen(lits[i]) + 16;
-    cap += strlen(body);
-    char *prog = malloc(cap);
-    CHECK(prog != NULL);
-    size_t len = (size_t)snprintf(prog, cap, "inf = float('inf'); nan = float('nan')\nL = [\n");
-    for (size_t i = 0; i < n; i++)
-        len += (size_t)snprintf(prog + len, cap - len, "  %s,\n", lits[i]);
-    snprintf(prog + len, cap - len, "]\n%s\n", body);
-    return prog;
+        rt_text_add(&prog, "  %s,\n", lits[i]);
+    rt_text_add(&prog, "]\n%s\n", body);
+    return prog.buf;
 }
 
 /* ---- a parser for the Python literals ---- */
@@ -230,28 +199,6 @@ static hd_obj_t *lit(hd_heap_t *h, const char *text)
 
 static hd_mem_t test_mem;
 
-static hd_heap_t *heap_new(void)
-{
-    hd_heap_t *h = NULL;
-    hd_mem_init_default(&test_mem);
-    CHECK_OK(hd_heap_new(&test_mem, NULL, &h));
-    return h;
-}
-
-/* heap_done: every object is gone and every invariant holds. */
-static void heap_done(hd_heap_t *h)
-{
-    const char *why = "";
-    int rc = hd_heap_validate(h, &why, NULL);
-    if (rc)
-        fprintf(stderr, "validate: %s\n", why);
-    CHECK_OK(rc);
-    hd_heap_totals_t t;
-    hd_heap_totals(h, &t);
-    CHECK_EQ(t.objects, 0);
-    hd_heap_free(h);
-}
-
 /* ---- cases ---- */
 
 static const char *const hashable[] = {
@@ -345,10 +292,10 @@ TEST(hash_values_match_python)
 {
     size_t n = sizeof(hashable) / sizeof(hashable[0]);
     char *prog = py_over_literals(hashable, n, "for v in L: print(hash(v))");
-    int64_t want[MAX_VALS];
-    CHECK_EQ(py_ints(prog, want, MAX_VALS), n);
+    int64_t *want;
+    CHECK_EQ(rt_py_int_list(prog, &want), n);
     free(prog);
-    hd_heap_t *h = heap_new();
+    hd_heap_t *h = rt_heap_new(&test_mem, true);
     for (size_t i = 0; i < n; i++) {
         hd_obj_t *o = lit(h, hashable[i]);
         int64_t got;
@@ -359,7 +306,8 @@ TEST(hash_values_match_python)
         CHECK_EQ(got, want[i]);
         hd_obj_decref(h, o);
     }
-    heap_done(h);
+    free(want);
+    rt_heap_done(h);
 }
 
 static const char *const unhashable[] = {
@@ -375,17 +323,18 @@ TEST(unhashable_match_python)
                                   "        hash(v); print(0)\n"
                                   "    except TypeError:\n"
                                   "        print(1)");
-    int64_t want[MAX_VALS];
-    CHECK_EQ(py_ints(prog, want, MAX_VALS), n);
+    int64_t *want;
+    CHECK_EQ(rt_py_int_list(prog, &want), n);
     free(prog);
-    hd_heap_t *h = heap_new();
+    hd_heap_t *h = rt_heap_new(&test_mem, true);
     for (size_t i = 0; i < n; i++) {
         hd_obj_t *o = lit(h, unhashable[i]);
         int64_t got;
         CHECK_EQ(hd_obj_hash(h, o, &got) == HD_ETYPE, want[i]);
         hd_obj_decref(h, o);
     }
-    heap_done(h);
+    free(want);
+    rt_heap_done(h);
 }
 
 /* pairs a == b, one literal each */
@@ -448,10 +397,10 @@ TEST(equality_matches_python)
     }
     char *prog =
         py_over_literals(flat, 2 * n, "for i in range(0, len(L), 2): print(int(L[i] == L[i + 1]))");
-    int64_t want[64];
-    CHECK_EQ(py_ints(prog, want, 64), n);
+    int64_t *want;
+    CHECK_EQ(rt_py_int_list(prog, &want), n);
     free(prog);
-    hd_heap_t *h = heap_new();
+    hd_heap_t *h = rt_heap_new(&test_mem, true);
     for (size_t i = 0; i < n; i++) {
         hd_obj_t *a = lit(h, pairs[i][0]), *b = lit(h, pairs[i][1]);
         if (hd_obj_equal(h, a, b) != (want[i] != 0))
@@ -462,13 +411,14 @@ TEST(equality_matches_python)
         hd_obj_decref(h, a);
         hd_obj_decref(h, b);
     }
-    heap_done(h);
+    free(want);
+    rt_heap_done(h);
 }
 
 TEST(nan_identity)
 {
     /* x == x is False for a nan, but containers compare identity first */
-    hd_heap_t *h = heap_new();
+    hd_heap_t *h = rt_heap_new(&test_mem, true);
     hd_obj_t *nan = lit(h, "nan"), *l1, *l2;
     CHECK(!hd_obj_equal(h, nan, nan));
     CHECK_EQ(hd__obj_eq(h, nan, nan), 1);
@@ -481,25 +431,26 @@ TEST(nan_identity)
     hd_obj_decref(h, l1);
     hd_obj_decref(h, l2);
     hd_obj_decref(h, nan);
-    heap_done(h);
+    rt_heap_done(h);
 }
 
 TEST(pointer_hash_rule)
 {
     /* python3 checks the rule on its own objects (None, object(), a class,
      * an instance, nan); the heap applies it to simulated addresses */
-    int64_t ok[8];
-    CHECK_EQ(py_ints("M = (1 << 64) - 1\n"
-                     "def rot(a): return ((a >> 4) | (a << 60)) & M\n"
-                     "def signed(x): return x - (1 << 64) if x >= 1 << 63 else x\n"
-                     "class C: pass\n"
-                     "for o in (None, object(), C, C(), float('nan')):\n"
-                     "    print(int(hash(o) == signed(rot(id(o)))))\n",
-                     ok, 8),
+    int64_t *ok;
+    CHECK_EQ(rt_py_int_list("M = (1 << 64) - 1\n"
+                            "def rot(a): return ((a >> 4) | (a << 60)) & M\n"
+                            "def signed(x): return x - (1 << 64) if x >= 1 << 63 else x\n"
+                            "class C: pass\n"
+                            "for o in (None, object(), C, C(), float('nan')):\n"
+                            "    print(int(hash(o) == signed(rot(id(o)))))\n",
+                            &ok),
              5);
     for (int i = 0; i < 5; i++)
         CHECK_EQ(ok[i], 1);
-    hd_heap_t *h = heap_new();
+    free(ok);
+    hd_heap_t *h = rt_heap_new(&test_mem, true);
     hd_obj_t *objs[4], *cls;
     hd_none(h, &objs[0]);
     CHECK_OK(hd_object_new(h, &objs[1]));
@@ -514,12 +465,12 @@ TEST(pointer_hash_rule)
     }
     for (int i = 3; i >= 0; i--)
         hd_obj_decref(h, objs[i]);
-    heap_done(h);
+    rt_heap_done(h);
 }
 
 TEST(weakref_hash)
 {
-    hd_heap_t *h = heap_new();
+    hd_heap_t *h = rt_heap_new(&test_mem, true);
     hd_obj_t *cls, *inst, *wr, *wr2;
     int64_t a, b;
     CHECK_OK(hd_class_new(h, "C", NULL, &cls));
@@ -539,12 +490,12 @@ TEST(weakref_hash)
     hd_obj_decref(h, wr);
     hd_obj_decref(h, wr2);
     hd_obj_decref(h, cls);
-    heap_done(h);
+    rt_heap_done(h);
 }
 
 TEST(str_and_bytes_cache_their_hash)
 {
-    hd_heap_t *h = heap_new();
+    hd_heap_t *h = rt_heap_new(&test_mem, true);
     hd_obj_t *s = lit(h, "'cached str'"), *b = lit(h, "b'cached bytes'");
     int64_t x;
     CHECK_EQ(((hd_str_obj_t *)s)->hash, -1);
@@ -556,7 +507,7 @@ TEST(str_and_bytes_cache_their_hash)
     CHECK_EQ(hd__hash_bytes("", 0), 0);
     hd_obj_decref(h, s);
     hd_obj_decref(h, b);
-    heap_done(h);
+    rt_heap_done(h);
 }
 
 /* nest: a chain of 1-tuples (or 1-lists) `depth` deep around a 0. */
@@ -575,7 +526,7 @@ static hd_obj_t *nest(hd_heap_t *h, int depth, bool list)
 
 TEST(deep_nesting_is_bounded)
 {
-    hd_heap_t *h = heap_new();
+    hd_heap_t *h = rt_heap_new(&test_mem, true);
     hd_obj_t *deep = nest(h, HD_HASH_MAX_DEPTH + 10, false), *ok = nest(h, 500, false);
     int64_t x;
     CHECK_EQ(hd_obj_hash(h, deep, &x), HD_ELIMIT);
@@ -588,5 +539,5 @@ TEST(deep_nesting_is_bounded)
     hd_obj_t *all[] = {deep, ok, l1, l2, s1, s2};
     for (int i = 0; i < 6; i++)
         hd_obj_decref(h, all[i]);
-    heap_done(h);
+    rt_heap_done(h);
 }

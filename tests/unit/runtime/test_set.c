@@ -16,146 +16,16 @@
 #define _POSIX_C_SOURCE 200809L
 #include "test.h"
 
-#include <stdarg.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include "heap_int.h"
+#include "rt_oracle.h"
+#include "rt_util.h"
 
-#define PYTHON  "/usr/bin/python3"
 #define STR_TAG 1000000000LL
 #define TUP_TAG 2000000000LL
-
-/* ---- python3 ---- */
-
-/* py_run: runs prog under PYTHONHASHSEED=0; its whole output (malloc'd). */
-static char *py_run(const char *prog)
-{
-    char path[] = "/tmp/hd_test_set_XXXXXX";
-    int fd = mkstemp(path);
-    CHECK(fd >= 0);
-    FILE *f = fdopen(fd, "w");
-    CHECK(f != NULL);
-    fputs(prog, f);
-    fclose(f);
-    char cmd[256];
-    snprintf(cmd, sizeof(cmd), "PYTHONHASHSEED=0 %s %s", PYTHON, path);
-    FILE *p = popen(cmd, "r");
-    CHECK(p != NULL);
-    size_t cap = 1 << 16, len = 0, k;
-    char *out = malloc(cap);
-    CHECK(out != NULL);
-    while ((k = fread(out + len, 1, cap - len - 1, p)) > 0) {
-        len += k;
-        if (len + 1 == cap)
-            CHECK((out = realloc(out, cap *= 2)) != NULL);
-    }
-    out[len] = '\0';
-    int st = pclose(p);
-    unlink(path);
-    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-    return out;
-}
-
-/* py_ints: the integers python3 prints, into *out (malloc'd). */
-static size_t py_ints(const char *prog, int64_t **out)
-{
-    char *text = py_run(prog), *p = text, *end;
-    size_t n = 0, cap = 256;
-    int64_t *v = malloc(cap * sizeof(*v));
-    CHECK(v != NULL);
-    for (long long x = strtoll(p, &end, 10); end != p; x = strtoll(p, &end, 10)) {
-        if (n == cap)
-            CHECK((v = realloc(v, (cap *= 2) * sizeof(*v))) != NULL);
-        v[n++] = x;
-        p = end;
-    }
-    free(text);
-    *out = v;
-    return n;
-}
-
-typedef struct text {
-    char *buf;
-    size_t len, cap;
-} text_t;
-
-static void tprintf(text_t *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void tprintf(text_t *t, const char *fmt, ...)
-{
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int k = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
-        va_end(ap);
-        CHECK(k >= 0);
-        if (t->len + (size_t)k < t->cap) {
-            t->len += (size_t)k;
-            return;
-        }
-        t->cap = t->cap ? t->cap * 2 + (size_t)k : 4096;
-        CHECK((t->buf = realloc(t->buf, t->cap)) != NULL);
-    }
-}
-
-/* ints: a growing array of results */
-typedef struct ints {
-    int64_t *v;
-    size_t n, cap;
-} ints_t;
-
-static void push(ints_t *a, int64_t x)
-{
-    if (a->n == a->cap)
-        CHECK((a->v = realloc(a->v, (a->cap = a->cap ? 2 * a->cap : 256) * sizeof(*a->v))));
-    a->v[a->n++] = x;
-}
-
-/* compare: our results against python3's for `prog`. */
-static void compare(const char *prog, const ints_t *got)
-{
-    int64_t *want;
-    size_t n = py_ints(prog, &want);
-    for (size_t i = 0; i < n && i < got->n; i++) {
-        if (got->v[i] != want[i])
-            fprintf(stderr, "result %zu: %lld, python %lld\n", i, (long long)got->v[i],
-                    (long long)want[i]);
-        CHECK_EQ(got->v[i], want[i]);
-    }
-    CHECK_EQ(got->n, n);
-    free(want);
-}
 
 /* ---- heaps and keys ---- */
 
 static hd_mem_t test_mem;
-
-static hd_heap_t *heap_new(void)
-{
-    hd_heap_t *h = NULL;
-    hd_mem_init_default(&test_mem);
-    CHECK_OK(hd_heap_new(&test_mem, NULL, &h));
-    hd_gc_enable(h, false);
-    return h;
-}
-
-static void validate(hd_heap_t *h)
-{
-    const char *why = "";
-    int rc = hd_heap_validate(h, &why, NULL);
-    if (rc)
-        fprintf(stderr, "validate: %s\n", why);
-    CHECK_OK(rc);
-}
-
-static void heap_done(hd_heap_t *h)
-{
-    validate(h);
-    hd_heap_totals_t t;
-    hd_heap_totals(h, &t);
-    CHECK_EQ(t.objects, 0);
-    hd_heap_free(h);
-}
 
 /* A key: kind 'i' the int n, 's' 'k<n>', 't' (n, 'k<n>'). */
 typedef struct skey {
@@ -197,14 +67,14 @@ static hd_obj_t *mk_key(hd_heap_t *h, skey_t k)
     return o;
 }
 
-static void py_key(text_t *t, skey_t k)
+static void py_key(rt_text_t *t, skey_t k)
 {
     if (k.kind == 'i')
-        tprintf(t, "%lld", (long long)k.n);
+        rt_text_add(t, "%lld", (long long)k.n);
     else if (k.kind == 's')
-        tprintf(t, "'k%lld'", (long long)k.n);
+        rt_text_add(t, "'k%lld'", (long long)k.n);
     else
-        tprintf(t, "(%lld, 'k%lld')", (long long)k.n, (long long)k.n);
+        rt_text_add(t, "(%lld, 'k%lld')", (long long)k.n, (long long)k.n);
 }
 
 static int64_t key_code(const hd_obj_t *o)
@@ -234,19 +104,19 @@ static const char PY_PRELUDE[] = "import sys, gc\n"
 /* ---- scenarios ---- */
 
 typedef struct scen {
-    text_t py;
+    rt_text_t py;
     hd_heap_t *h;
     hd_obj_t *s;
-    ints_t got;
+    rt_ints_t got;
 } scen_t;
 
 static void scen_init(scen_t *sc)
 {
     memset(sc, 0, sizeof(*sc));
-    sc->h = heap_new();
+    sc->h = rt_heap_new(&test_mem, false);
     CHECK_OK(hd_set_new(sc->h, 0, NULL, &sc->s));
-    tprintf(&sc->py, "%ss = set()\nS()\n", PY_PRELUDE);
-    push(&sc->got, (int64_t)hd_obj_sizeof(sc->h, sc->s));
+    rt_text_add(&sc->py, "%ss = set()\nS()\n", PY_PRELUDE);
+    rt_ints_push(&sc->got, (int64_t)hd_obj_sizeof(sc->h, sc->s));
 }
 
 /* op: 'a' s.add(k), 'd' s.discard(k), 'p' print(K(s.pop())), 'c' s.clear(). */
@@ -258,44 +128,44 @@ static void op(scen_t *sc, char what, skey_t k)
     switch (what) {
     case 'a':
         CHECK_OK(hd_set_add(h, sc->s, key));
-        tprintf(&sc->py, "s.add(");
+        rt_text_add(&sc->py, "s.add(");
         py_key(&sc->py, k);
-        tprintf(&sc->py, ")\n");
+        rt_text_add(&sc->py, ")\n");
         break;
     case 'd':
         CHECK_OK(hd_set_discard(h, sc->s, key, &found));
-        tprintf(&sc->py, "s.discard(");
+        rt_text_add(&sc->py, "s.discard(");
         py_key(&sc->py, k);
-        tprintf(&sc->py, ")\n");
+        rt_text_add(&sc->py, ")\n");
         break;
     case 'p':
         CHECK_OK(hd_set_pop(h, sc->s, &out));
-        push(&sc->got, key_code(out));
+        rt_ints_push(&sc->got, key_code(out));
         hd_obj_decref(h, out);
-        tprintf(&sc->py, "print(K(s.pop()))\n");
+        rt_text_add(&sc->py, "print(K(s.pop()))\n");
         break;
     default:
         CHECK_OK(hd_set_clear(h, sc->s));
-        tprintf(&sc->py, "s.clear()\n");
+        rt_text_add(&sc->py, "s.clear()\n");
     }
     if (key)
         hd_obj_decref(h, key);
-    push(&sc->got, (int64_t)hd_obj_sizeof(h, sc->s));
-    tprintf(&sc->py, "S()\n");
+    rt_ints_push(&sc->got, (int64_t)hd_obj_sizeof(h, sc->s));
+    rt_text_add(&sc->py, "S()\n");
 }
 
 static void scen_finish(scen_t *sc)
 {
     hd_obj_t *key;
-    tprintf(&sc->py, "O()\n");
+    rt_text_add(&sc->py, "O()\n");
     for (int64_t pos = 0; hd_set_next(sc->s, &pos, &key);)
-        push(&sc->got, key_code(key));
-    compare(sc->py.buf, &sc->got);
-    validate(sc->h);
+        rt_ints_push(&sc->got, key_code(key));
+    rt_py_check_ints(sc->py.buf, &sc->got);
+    rt_validate(sc->h);
     free(sc->py.buf);
-    free(sc->got.v);
+    rt_ints_free(&sc->got);
     hd_obj_decref(sc->h, sc->s);
-    heap_done(sc->h);
+    rt_heap_done(sc->h);
 }
 
 TEST(int_adds_like_python)
@@ -406,37 +276,37 @@ TEST(churn_like_python)
 
 static void display_case(int max, skey_t (*kind)(int i))
 {
-    text_t py = {0};
-    ints_t got = {0};
-    tprintf(&py, "%s", PY_PRELUDE);
-    hd_heap_t *h = heap_new();
+    rt_text_t py = {0};
+    rt_ints_t got = {0};
+    rt_text_add(&py, "%s", PY_PRELUDE);
+    hd_heap_t *h = rt_heap_new(&test_mem, false);
     for (int n = 0; n <= max; n++) {
         /* names, not constants: a display of constants compiles to a
          * frozenset constant and SET_UPDATE, not to BUILD_SET */
         hd_obj_t *items[64], *s, *key;
         for (int i = 0; i < n; i++) {
             items[i] = mk_key(h, kind(i));
-            tprintf(&py, "v%d = ", i);
+            rt_text_add(&py, "v%d = ", i);
             py_key(&py, kind(i));
-            tprintf(&py, "\n");
+            rt_text_add(&py, "\n");
         }
-        tprintf(&py, n ? "s = {" : "s = set(");
+        rt_text_add(&py, n ? "s = {" : "s = set(");
         for (int i = 0; i < n; i++)
-            tprintf(&py, "v%d, ", i);
-        tprintf(&py, n ? "}\nS(); O()\n" : ")\nS(); O()\n");
+            rt_text_add(&py, "v%d, ", i);
+        rt_text_add(&py, n ? "}\nS(); O()\n" : ")\nS(); O()\n");
         CHECK_OK(hd_set_new(h, (size_t)n, items, &s));
         CHECK(hd_obj_is_tracked(s));
-        push(&got, (int64_t)hd_obj_sizeof(h, s));
+        rt_ints_push(&got, (int64_t)hd_obj_sizeof(h, s));
         for (int64_t pos = 0; hd_set_next(s, &pos, &key);)
-            push(&got, key_code(key));
+            rt_ints_push(&got, key_code(key));
         for (int i = 0; i < n; i++)
             hd_obj_decref(h, items[i]);
         hd_obj_decref(h, s);
     }
-    compare(py.buf, &got);
+    rt_py_check_ints(py.buf, &got);
     free(py.buf);
-    free(got.v);
-    heap_done(h);
+    rt_ints_free(&got);
+    rt_heap_done(h);
 }
 
 static skey_t disp_int(int i)
@@ -466,14 +336,14 @@ TEST(displays_like_python)
 TEST(tracking_like_python)
 {
     int64_t *want;
-    CHECK_EQ(py_ints("import gc\n"
-                     "print(int(gc.is_tracked(set())), int(gc.is_tracked({1})),\n"
-                     "      int(gc.is_tracked({'a', (1, 2)})))\n"
-                     "s = {1}; s.clear(); print(int(gc.is_tracked(s)))\n"
-                     "gc.collect(); print(int(gc.is_tracked(s)))\n",
-                     &want),
+    CHECK_EQ(rt_py_int_list("import gc\n"
+                            "print(int(gc.is_tracked(set())), int(gc.is_tracked({1})),\n"
+                            "      int(gc.is_tracked({'a', (1, 2)})))\n"
+                            "s = {1}; s.clear(); print(int(gc.is_tracked(s)))\n"
+                            "gc.collect(); print(int(gc.is_tracked(s)))\n",
+                            &want),
              5);
-    hd_heap_t *h = heap_new();
+    hd_heap_t *h = rt_heap_new(&test_mem, false);
     hd_obj_t *one = mk_key(h, I(1)), *a = mk_key(h, S(1)), *t = mk_key(h, T(2)), *s0, *s1, *s2;
     hd_obj_t *items[] = {a, t};
     CHECK_OK(hd_set_new(h, 0, NULL, &s0));
@@ -491,12 +361,12 @@ TEST(tracking_like_python)
     for (int i = 0; i < 6; i++)
         hd_obj_decref(h, all[i]);
     free(want);
-    heap_done(h);
+    rt_heap_done(h);
 }
 
 TEST(sets_are_weakrefable)
 {
-    hd_heap_t *h = heap_new();
+    hd_heap_t *h = rt_heap_new(&test_mem, false);
     hd_obj_t *s, *wr, *one = mk_key(h, I(1));
     CHECK_OK(hd_set_new(h, 1, &one, &s));
     CHECK_OK(hd_weakref_new(h, s, NULL, false, &wr));
@@ -507,18 +377,19 @@ TEST(sets_are_weakrefable)
     CHECK_EQ(hd_obj_refcount(one), 1);
     hd_obj_decref(h, wr);
     hd_obj_decref(h, one);
-    heap_done(h);
+    rt_heap_done(h);
 }
 
 TEST(repr_and_referents_like_python)
 {
-    char *want = py_run("import gc\n"
-                        "a, b, c, d, e, f = 3, 1, 2, -7, 'k5', (1, 'k1')\n"
-                        "print(repr({a, b, c, d, e, f}))\n" /* BUILD_SET */
-                        "print(gc.get_referents({a, b, c, d, e, f}))\n"
-                        "print(repr(set()))\n"
-                        "s = {a, b, c}; s.discard(c); print(repr(s))\n");
-    hd_heap_t *h = heap_new();
+    char *want = rt_py_output("import gc\n"
+                              "a, b, c, d, e, f = 3, 1, 2, -7, 'k5', (1, 'k1')\n"
+                              "print(repr({a, b, c, d, e, f}))\n" /* BUILD_SET */
+                              "print(gc.get_referents({a, b, c, d, e, f}))\n"
+                              "print(repr(set()))\n"
+                              "s = {a, b, c}; s.discard(c); print(repr(s))\n",
+                              NULL);
+    hd_heap_t *h = rt_heap_new(&test_mem, false);
     hd_obj_t *items[] = {mk_key(h, I(3)),  mk_key(h, I(1)), mk_key(h, I(2)),
                          mk_key(h, I(-7)), mk_key(h, S(5)), mk_key(h, T(1))};
     hd_obj_t *s, *e, *s3, *refs[8], *l, *key;
@@ -528,20 +399,20 @@ TEST(repr_and_referents_like_python)
     bool found;
     CHECK_OK(hd_set_discard(h, s3, items[2], &found));
     CHECK(found);
-    text_t got = {0};
+    rt_text_t got = {0};
     char buf[256];
     hd_obj_repr(h, s, buf, sizeof(buf));
-    tprintf(&got, "%s\n", buf);
+    rt_text_add(&got, "%s\n", buf);
     size_t n = 0;
     for (int64_t pos = 0; hd_set_next(s, &pos, &key);)
         refs[n++] = key;
     CHECK_OK(hd_list_new(h, n, refs, &l));
     hd_obj_repr(h, l, buf, sizeof(buf));
-    tprintf(&got, "%s\n", buf);
+    rt_text_add(&got, "%s\n", buf);
     hd_obj_repr(h, e, buf, sizeof(buf));
-    tprintf(&got, "%s\n", buf);
+    rt_text_add(&got, "%s\n", buf);
     hd_obj_repr(h, s3, buf, sizeof(buf));
-    tprintf(&got, "%s\n", buf);
+    rt_text_add(&got, "%s\n", buf);
     CHECK_STR(got.buf, want);
     free(got.buf);
     free(want);
@@ -551,12 +422,12 @@ TEST(repr_and_referents_like_python)
     hd_obj_decref(h, s3);
     for (int i = 0; i < 6; i++)
         hd_obj_decref(h, items[i]);
-    heap_done(h);
+    rt_heap_done(h);
 }
 
 TEST(semantics_and_refcounts)
 {
-    hd_heap_t *h = heap_new();
+    hd_heap_t *h = rt_heap_new(&test_mem, false);
     hd_obj_t *s, *one = mk_key(h, I(1)), *fone, *tru, *lst, *out;
     bool in, found;
     CHECK_OK(hd_float_new(h, 1.0, &fone));
@@ -589,7 +460,7 @@ TEST(semantics_and_refcounts)
     hd_obj_t *all[] = {s, one, fone, tru, lst};
     for (int i = 0; i < 5; i++)
         hd_obj_decref(h, all[i]);
-    heap_done(h);
+    rt_heap_done(h);
 }
 
 /* ---- failures leave the set unchanged ---- */
@@ -627,7 +498,7 @@ TEST(fault_injection_leaves_set_unchanged)
     int runs_with_failure = 0;
     size_t want_size = 0;
     for (uint64_t nth = 0; nth < 100; nth++) { /* run 0: no failure */
-        hd_heap_t *h = heap_new();
+        hd_heap_t *h = rt_heap_new(&test_mem, false);
         hd_obj_t *s, *keys[N];
         for (int i = 0; i < N; i++)
             keys[i] = mk_key(h, i % 2 ? I(i) : S(i));
@@ -643,7 +514,7 @@ TEST(fault_injection_leaves_set_unchanged)
                 CHECK_EQ(rc, HD_ENOMEM); /* tables of 64+ slots: system memory */
                 snap_check(s, &before);
                 hd_mem_fail_after(&test_mem, 0, 0);
-                validate(h);
+                rt_validate(h);
                 CHECK_OK(hd_set_add(h, s, keys[i]));
                 failed = true;
             }
@@ -656,7 +527,7 @@ TEST(fault_injection_leaves_set_unchanged)
         for (int i = 0; i < N; i++)
             hd_obj_decref(h, keys[i]);
         hd_obj_decref(h, s);
-        heap_done(h);
+        rt_heap_done(h);
         if (nth > 0 && !failed)
             break;
         runs_with_failure += failed;
@@ -666,7 +537,7 @@ TEST(fault_injection_leaves_set_unchanged)
 
 TEST(caps_leave_set_unchanged)
 {
-    hd_heap_t *h = heap_new();
+    hd_heap_t *h = rt_heap_new(&test_mem, false);
     hd_obj_t *s, *keys[200];
     for (int i = 0; i < 200; i++)
         keys[i] = mk_key(h, i % 3 ? I(i) : T(i));
@@ -698,5 +569,5 @@ TEST(caps_leave_set_unchanged)
     for (int i = 0; i < 200; i++)
         hd_obj_decref(h, keys[i]);
     hd_obj_decref(h, s);
-    heap_done(h);
+    rt_heap_done(h);
 }
