@@ -439,8 +439,7 @@ TEST(copies_and_merges_like_python)
     rt_text_t py = {0};
     rt_text_add(&py, "%s", PY_PRELUDE);
     hd_heap_t *h = rt_heap_new(&test_mem, false);
-    int64_t got[4096];
-    size_t ngot = 0;
+    rt_ints_t got = {0};
     static const int shapes[][3] = {{0, 0, 0},  {1, 0, 0},  {2, 0, 0},  {5, 0, 0},  {6, 0, 0},
                                     {9, 0, 0},  {10, 0, 0}, {11, 0, 0}, {21, 0, 0}, {22, 0, 0},
                                     {40, 0, 0}, {4, 1, 0},  {2, 1, 0},  {12, 3, 0}, {30, 0, 20},
@@ -460,19 +459,16 @@ TEST(copies_and_merges_like_python)
         hd_obj_t *all[] = {src, a, b, c, e};
         for (int j = 0; j < 5; j++) {
             hd_obj_t *key;
-            got[ngot++] = (int64_t)hd_obj_sizeof(h, all[j]);
+            rt_ints_push(&got, (int64_t)hd_obj_sizeof(h, all[j]));
             for (int64_t pos = 0; hd_dict_next(all[j], &pos, &key, NULL);)
-                got[ngot++] = key_code(key);
+                rt_ints_push(&got, key_code(key));
             CHECK(j >= 3 || hd_obj_equal(h, all[j], src));
         }
         for (int j = 0; j < 5; j++)
             hd_obj_decref(h, all[j]);
     }
-    int64_t *want;
-    CHECK_EQ(rt_py_int_list(py.buf, &want), ngot);
-    for (size_t i = 0; i < ngot; i++)
-        CHECK_EQ(got[i], want[i]);
-    free(want);
+    rt_py_check_ints(py.buf, &got);
+    rt_ints_free(&got);
     free(py.buf);
     rt_heap_done(h);
 }
@@ -486,22 +482,18 @@ TEST(keys_list_is_exact_like_python)
                 "ctypes.pythonapi.PyDict_Keys.argtypes = [ctypes.py_object]\n",
                 PY_PRELUDE);
     hd_heap_t *h = rt_heap_new(&test_mem, false);
-    int64_t got[64];
-    int ngot = 0;
+    rt_ints_t got = {0};
     for (int n = 0; n < 30; n += 3) {
         hd_obj_t *d = build(h, &py, "d", n, 0, n / 3), *l;
         CHECK_OK(hd_dict_keys(h, d, &l));
         CHECK_EQ(hd_len(l), hd_len(d));
-        got[ngot++] = (int64_t)hd_obj_sizeof(h, l);
+        rt_ints_push(&got, (int64_t)hd_obj_sizeof(h, l));
         rt_text_add(&py, "print(sys.getsizeof(ctypes.pythonapi.PyDict_Keys(d)))\n");
         hd_obj_decref(h, l);
         hd_obj_decref(h, d);
     }
-    int64_t *want;
-    CHECK_EQ(rt_py_int_list(py.buf, &want), ngot);
-    for (int i = 0; i < ngot; i++)
-        CHECK_EQ(got[i], want[i]);
-    free(want);
+    rt_py_check_ints(py.buf, &got);
+    rt_ints_free(&got);
     free(py.buf);
     rt_heap_done(h);
 }

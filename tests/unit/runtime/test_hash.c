@@ -19,16 +19,21 @@
 
 /* ---- python3 ---- */
 
-/* py_over_literals: a program that defines L (the literals, evaluated) and
- * then runs `body`. Literals must not contain '"' or '\\'. */
-static char *py_over_literals(const char *const *lits, size_t n, const char *body)
+/* py_over_literals: runs a program that defines L (the literals, evaluated)
+ * and then runs `body`, which must print `nwant` integers. Literals must
+ * not contain '"' or '\\'. Returns the integers, a new malloc'd array that
+ * the caller frees. */
+static int64_t *py_over_literals(const char *const *lits, size_t n, const char *body, size_t nwant)
 {
     rt_text_t prog = {0};
     rt_text_add(&prog, "inf = float('inf'); nan = float('nan')\nL = [\n");
     for (size_t i = 0; i < n; i++)
         rt_text_add(&prog, "  %s,\n", lits[i]);
     rt_text_add(&prog, "]\n%s\n", body);
-    return prog.buf;
+    int64_t *want;
+    CHECK_EQ(rt_py_int_list(prog.buf, &want), nwant);
+    rt_text_free(&prog);
+    return want;
 }
 
 /* ---- a parser for the Python literals ---- */
@@ -291,10 +296,7 @@ static const char *const hashable[] = {
 TEST(hash_values_match_python)
 {
     size_t n = sizeof(hashable) / sizeof(hashable[0]);
-    char *prog = py_over_literals(hashable, n, "for v in L: print(hash(v))");
-    int64_t *want;
-    CHECK_EQ(rt_py_int_list(prog, &want), n);
-    free(prog);
+    int64_t *want = py_over_literals(hashable, n, "for v in L: print(hash(v))", n);
     hd_heap_t *h = rt_heap_new(&test_mem, true);
     for (size_t i = 0; i < n; i++) {
         hd_obj_t *o = lit(h, hashable[i]);
@@ -317,15 +319,13 @@ static const char *const unhashable[] = {
 TEST(unhashable_match_python)
 {
     size_t n = sizeof(unhashable) / sizeof(unhashable[0]);
-    char *prog = py_over_literals(unhashable, n,
-                                  "for v in L:\n"
-                                  "    try:\n"
-                                  "        hash(v); print(0)\n"
-                                  "    except TypeError:\n"
-                                  "        print(1)");
-    int64_t *want;
-    CHECK_EQ(rt_py_int_list(prog, &want), n);
-    free(prog);
+    int64_t *want = py_over_literals(unhashable, n,
+                                     "for v in L:\n"
+                                     "    try:\n"
+                                     "        hash(v); print(0)\n"
+                                     "    except TypeError:\n"
+                                     "        print(1)",
+                                     n);
     hd_heap_t *h = rt_heap_new(&test_mem, true);
     for (size_t i = 0; i < n; i++) {
         hd_obj_t *o = lit(h, unhashable[i]);
@@ -395,11 +395,8 @@ TEST(equality_matches_python)
         flat[2 * i] = pairs[i][0];
         flat[2 * i + 1] = pairs[i][1];
     }
-    char *prog =
-        py_over_literals(flat, 2 * n, "for i in range(0, len(L), 2): print(int(L[i] == L[i + 1]))");
-    int64_t *want;
-    CHECK_EQ(rt_py_int_list(prog, &want), n);
-    free(prog);
+    int64_t *want = py_over_literals(
+        flat, 2 * n, "for i in range(0, len(L), 2): print(int(L[i] == L[i + 1]))", n);
     hd_heap_t *h = rt_heap_new(&test_mem, true);
     for (size_t i = 0; i < n; i++) {
         hd_obj_t *a = lit(h, pairs[i][0]), *b = lit(h, pairs[i][1]);
