@@ -18,20 +18,6 @@
 /* Vectors                                                                   */
 /* ------------------------------------------------------------------------ */
 
-static unsigned char *hex_decode(const char *hex, size_t *len)
-{
-    size_t n = strlen(hex) / 2;
-    unsigned char *out = malloc(n + 1);
-    for (size_t i = 0; i < n; i++) {
-        unsigned v;
-        if (sscanf(hex + 2 * i, "%2x", &v) != 1)
-            hd_test_fail(__FILE__, __LINE__, "bad hex %s", hex);
-        out[i] = (unsigned char)v;
-    }
-    *len = n;
-    return out;
-}
-
 /* The expected text of a member's response id. */
 static char *expected_id_text(const json_t *exp)
 {
@@ -180,32 +166,21 @@ static void check_reply(const char *file, const json_t *expect, const hd_proto_m
     hd_proto_buf_close(&joined);
 }
 
-static void run_vector(const char *dir, const char *name)
+static void run_vector(const vector_t *v, void *arg)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    json_t *v = read_json(path);
-    json_t *expect = json_object_get(v, "expect");
-    json_t *text = json_object_get(v, "message");
-    json_t *hex = json_object_get(v, "message_hex");
-    if (!json_is_string(json_object_get(v, "description")) || !json_is_object(expect) ||
+    const char *path = v->path;
+    json_t *expect = json_object_get(v->json, "expect");
+    json_t *text = json_object_get(v->json, "message");
+    json_t *hex = json_object_get(v->json, "message_hex");
+    (void)arg;
+    if (!json_is_string(json_object_get(v->json, "description")) || !json_is_object(expect) ||
         !(json_is_string(text) ^ json_is_string(hex)))
         hd_test_fail(__FILE__, __LINE__,
                      "%s: needs description, expect, and one of message, "
                      "message_hex",
                      path);
-    size_t len;
-    unsigned char *bytes = NULL;
-    const char *msg_text;
-    if (text) {
-        msg_text = json_string_value(text);
-        len = json_string_length(text);
-    } else {
-        bytes = hex_decode(json_string_value(hex), &len);
-        msg_text = (const char *)bytes;
-    }
     hd_proto_limits_t limits = {HD_PROTO_DEFAULT_MAX_MESSAGE_LEN, HD_PROTO_DEFAULT_MAX_BATCH_LEN};
-    json_t *lim = json_object_get(v, "limits");
+    json_t *lim = json_object_get(v->json, "limits");
     if (json_object_get(lim, "max_message_len"))
         limits.max_message_len =
             (size_t)json_integer_value(json_object_get(lim, "max_message_len"));
@@ -213,7 +188,7 @@ static void run_vector(const char *dir, const char *name)
         limits.max_batch_len = (size_t)json_integer_value(json_object_get(lim, "max_batch_len"));
 
     hd_proto_msg_t msg;
-    CHECK_OK(hd_proto_decode(msg_text, len, &limits, &msg));
+    CHECK_OK(hd_proto_decode(v->text, v->len, &limits, &msg));
     const char *kind = json_string_value(json_object_get(expect, "kind"));
     if (kind && strcmp(kind, "batch") == 0) {
         json_t *members = json_object_get(expect, "members");
@@ -230,72 +205,42 @@ static void run_vector(const char *dir, const char *name)
     }
     check_reply(path, expect, &msg);
     hd_proto_msg_close(&msg);
-    free(bytes);
-    json_decref(v);
-}
-
-static size_t run_vectors(const char *dir)
-{
-    size_t n;
-    char **names = list_dir(dir, ".json", &n);
-    for (size_t i = 0; i < n; i++)
-        run_vector(dir, names[i]);
-    free_names(names, n);
-    return n;
 }
 
 TEST(vectors_valid)
 {
-    CHECK(run_vectors(VECTORS "/valid") >= 20);
+    CHECK(each_vector(VECTORS_VALID, run_vector, NULL) >= 20);
 }
 
 TEST(vectors_invalid)
 {
-    CHECK(run_vectors(VECTORS "/invalid") >= 20);
+    CHECK(each_vector(VECTORS_INVALID, run_vector, NULL) >= 20);
 }
 
 /* Every vector in valid/ decodes without any error; every one in invalid/
  * has at least one. */
+static void check_outcome(const vector_t *v, void *arg)
+{
+    hd_proto_limits_t limits = {0, 0};
+    json_t *lim = json_object_get(v->json, "limits");
+    (void)arg;
+    limits.max_message_len =
+        lim ? (size_t)json_integer_value(json_object_get(lim, "max_message_len")) : 0;
+    limits.max_batch_len =
+        lim ? (size_t)json_integer_value(json_object_get(lim, "max_batch_len")) : 0;
+    hd_proto_msg_t msg;
+    CHECK_OK(hd_proto_decode(v->text, v->len, lim ? &limits : NULL, &msg));
+    int errors = 0;
+    for (size_t j = 0; j < msg.n; j++)
+        errors += msg.reqs[j].code != 0;
+    if (v->valid != (errors == 0))
+        hd_test_fail(__FILE__, __LINE__, "%s: %d members with errors", v->path, errors);
+    hd_proto_msg_close(&msg);
+}
+
 TEST(vectors_sorted_by_outcome)
 {
-    static const char *const dirs[] = {VECTORS "/valid", VECTORS "/invalid"};
-    for (int d = 0; d < 2; d++) {
-        size_t n;
-        char **names = list_dir(dirs[d], ".json", &n);
-        for (size_t i = 0; i < n; i++) {
-            char path[1024];
-            snprintf(path, sizeof path, "%s/%s", dirs[d], names[i]);
-            json_t *v = read_json(path);
-            json_t *text = json_object_get(v, "message");
-            size_t len;
-            unsigned char *bytes = NULL;
-            const char *s;
-            if (text) {
-                s = json_string_value(text);
-                len = json_string_length(text);
-            } else {
-                bytes = hex_decode(json_string_value(json_object_get(v, "message_hex")), &len);
-                s = (const char *)bytes;
-            }
-            hd_proto_limits_t limits = {0, 0};
-            json_t *lim = json_object_get(v, "limits");
-            limits.max_message_len =
-                lim ? (size_t)json_integer_value(json_object_get(lim, "max_message_len")) : 0;
-            limits.max_batch_len =
-                lim ? (size_t)json_integer_value(json_object_get(lim, "max_batch_len")) : 0;
-            hd_proto_msg_t msg;
-            CHECK_OK(hd_proto_decode(s, len, lim ? &limits : NULL, &msg));
-            int errors = 0;
-            for (size_t j = 0; j < msg.n; j++)
-                errors += msg.reqs[j].code != 0;
-            if ((d == 0) != (errors == 0))
-                hd_test_fail(__FILE__, __LINE__, "%s: %d members with errors", path, errors);
-            hd_proto_msg_close(&msg);
-            free(bytes);
-            json_decref(v);
-        }
-        free_names(names, n);
-    }
+    each_vector(VECTORS_VALID | VECTORS_INVALID, check_outcome, NULL);
 }
 
 TEST(vectors_at_least_40)

@@ -27,8 +27,6 @@
 
 #include "hd_proto.h"
 
-#define VECTORS HD_PROTO_DIR "/vectors"
-
 /* The --wrap=json_loadb pair (names fixed by the linker). */
 json_t *__real_json_loadb(const char *buffer, size_t buflen, size_t flags, json_error_t *error);
 json_t *__wrap_json_loadb(const char *buffer, size_t buflen, size_t flags, json_error_t *error);
@@ -377,56 +375,49 @@ TEST(fuzz_token_soup)
     }
 }
 
+/* mutate_vector: 60 mutations of a vector's message ("message" only), each
+ * through decode_and_check. */
+static void mutate_vector(const vector_t *v, void *arg)
+{
+    (void)arg;
+    if (!v->text || v->hex)
+        return;
+    size_t len = v->len;
+    char *m = malloc(2 * len + 16);
+    for (int iter = 0; iter < 60; iter++) {
+        memcpy(m, v->text, len);
+        size_t mlen = len;
+        for (int k = 0, edits = 1 + (int)rng_below(4); k < edits && mlen; k++) {
+            size_t at = rng_below(mlen);
+            switch (rng_below(4)) {
+            case 0: /* flip a byte */
+                m[at] = (char)rng();
+                break;
+            case 1: /* cut */
+                mlen = at;
+                break;
+            case 2: /* delete one byte */
+                memmove(m + at, m + at + 1, mlen - at - 1);
+                mlen--;
+                break;
+            default: /* duplicate a stretch */
+                if (mlen + 8 <= 2 * len + 16) {
+                    size_t span = rng_below(8);
+                    if (at + span > mlen)
+                        span = mlen - at;
+                    memmove(m + at + span, m + at, mlen - at);
+                    mlen += span;
+                }
+            }
+        }
+        decode_and_check(m, mlen, NULL);
+    }
+    free(m);
+}
+
 /* Every vector, mutated: bytes flipped, cut, duplicated, deleted. */
 TEST(fuzz_mutated_vectors)
 {
-    static const char *const dirs[] = {VECTORS "/valid", VECTORS "/invalid"};
     rng_state = 777;
-    for (int d = 0; d < 2; d++) {
-        size_t n;
-        char **names = list_dir(dirs[d], ".json", &n);
-        for (size_t f = 0; f < n; f++) {
-            char path[1024];
-            snprintf(path, sizeof path, "%s/%s", dirs[d], names[f]);
-            json_t *v = read_json(path);
-            json_t *text = json_object_get(v, "message");
-            if (!text) {
-                json_decref(v);
-                continue;
-            }
-            size_t len = json_string_length(text);
-            char *m = malloc(2 * len + 16);
-            for (int iter = 0; iter < 60; iter++) {
-                memcpy(m, json_string_value(text), len);
-                size_t mlen = len;
-                for (int k = 0, edits = 1 + (int)rng_below(4); k < edits && mlen; k++) {
-                    size_t at = rng_below(mlen);
-                    switch (rng_below(4)) {
-                    case 0: /* flip a byte */
-                        m[at] = (char)rng();
-                        break;
-                    case 1: /* cut */
-                        mlen = at;
-                        break;
-                    case 2: /* delete one byte */
-                        memmove(m + at, m + at + 1, mlen - at - 1);
-                        mlen--;
-                        break;
-                    default: /* duplicate a stretch */
-                        if (mlen + 8 <= 2 * len + 16) {
-                            size_t span = rng_below(8);
-                            if (at + span > mlen)
-                                span = mlen - at;
-                            memmove(m + at + span, m + at, mlen - at);
-                            mlen += span;
-                        }
-                    }
-                }
-                decode_and_check(m, mlen, NULL);
-            }
-            free(m);
-            json_decref(v);
-        }
-        free_names(names, n);
-    }
+    each_vector(VECTORS_VALID | VECTORS_INVALID, mutate_vector, NULL);
 }

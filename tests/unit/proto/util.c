@@ -1,7 +1,8 @@
 /*
- * util.c: file helpers and the fault-injecting allocator of the hd_proto
- * tests (see util.h). The allocator counts live blocks so that a test can
- * check that every path, failing ones included, frees what it took.
+ * util.c: file helpers, the test-vector walk and the fault-injecting
+ * allocator of the hd_proto tests (see util.h). The allocator counts live
+ * blocks so that a test can check that every path, failing ones included,
+ * frees what it took.
  */
 #include "util.h"
 
@@ -71,6 +72,60 @@ void free_names(char **names, size_t n)
     for (size_t i = 0; i < n; i++)
         free(names[i]);
     free(names);
+}
+
+unsigned char *hex_decode(const char *hex, size_t *len)
+{
+    size_t n = strlen(hex) / 2;
+    unsigned char *out = malloc(n + 1);
+    for (size_t i = 0; i < n; i++) {
+        unsigned v;
+        if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+            hd_test_fail(__FILE__, __LINE__, "bad hex %s", hex);
+        out[i] = (unsigned char)v;
+    }
+    *len = n;
+    return out;
+}
+
+static void vector_at(const char *dir, const char *name, int valid,
+                      void (*fn)(const vector_t *v, void *arg), void *arg)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    vector_t v = {.path = path, .json = read_json(path), .valid = valid};
+    json_t *text = json_object_get(v.json, "message");
+    json_t *hex = json_object_get(v.json, "message_hex");
+    unsigned char *bytes = NULL;
+    if (json_is_string(text)) {
+        v.text = json_string_value(text);
+        v.len = json_string_length(text);
+    } else if (json_is_string(hex)) {
+        bytes = hex_decode(json_string_value(hex), &v.len);
+        v.text = (const char *)bytes;
+        v.hex = 1;
+    }
+    fn(&v, arg);
+    free(bytes);
+    json_decref(v.json);
+}
+
+size_t each_vector(int which, void (*fn)(const vector_t *v, void *arg), void *arg)
+{
+    static const char *const dirs[] = {HD_PROTO_DIR "/vectors/valid",
+                                       HD_PROTO_DIR "/vectors/invalid"};
+    size_t total = 0;
+    for (int d = 0; d < 2; d++) {
+        if (!(which & (d == 0 ? VECTORS_VALID : VECTORS_INVALID)))
+            continue;
+        size_t n;
+        char **names = list_dir(dirs[d], ".json", &n);
+        for (size_t i = 0; i < n; i++)
+            vector_at(dirs[d], names[i], d == 0, fn, arg);
+        free_names(names, n);
+        total += n;
+    }
+    return total;
 }
 
 static long live, count, fail_at, failed;

@@ -1,7 +1,7 @@
 /*
  * util.h: helpers shared by the test programs of hd_proto: reading files
- * and directories of proto/, and a counting, failing allocator for jansson
- * (and so for hd_proto, which allocates through jansson's functions).
+ * and directories of proto/, walking its test vectors, and a counting, failing allocator for
+ * jansson (and so for hd_proto, which allocates through jansson's functions).
  */
 #ifndef HD_TEST_PROTO_UTIL_H
 #define HD_TEST_PROTO_UTIL_H
@@ -20,6 +20,29 @@ json_t *read_json(const char *path);
  * free_names. */
 char **list_dir(const char *dir, const char *suffix, size_t *n);
 void free_names(char **names, size_t n);
+
+/* One file of proto/vectors, as each_vector hands it to its callback; every
+ * pointer is borrowed until the callback returns. */
+typedef struct vector {
+    const char *path;
+    json_t *json;     /* the whole file */
+    const char *text; /* the message: "message", or "message_hex" decoded; NULL without either */
+    size_t len;       /* its length in bytes */
+    int hex;          /* text came from "message_hex" */
+    int valid;        /* from vectors/valid (1) or vectors/invalid (0) */
+} vector_t;
+
+#define VECTORS_VALID   1
+#define VECTORS_INVALID 2
+
+/* each_vector: calls fn(v, arg) for every vector of proto/vectors/valid (when
+ * `which` has VECTORS_VALID), then of vectors/invalid (VECTORS_INVALID), each
+ * directory in name order. Returns how many. */
+size_t each_vector(int which, void (*fn)(const vector_t *v, void *arg), void *arg);
+
+/* The bytes of a string of hex digits, length in *len; fails the test on a
+ * bad digit. Free with free(). */
+unsigned char *hex_decode(const char *hex, size_t *len);
 
 /* The counting allocator: install it, read the counters, make the Nth
  * allocation from now fail (0: never; sticky: and every later one). */
