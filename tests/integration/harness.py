@@ -13,6 +13,7 @@ stream's params), so every test also checks that heapd speaks its schema.
 """
 import asyncio
 import base64
+import contextlib
 import json
 import os
 import re
@@ -269,6 +270,17 @@ class Client:
             except asyncio.TimeoutError:
                 continue
             self._dispatch(msg)
+
+
+@contextlib.asynccontextmanager
+async def heap_client(heap, *server_args, **server_kw):
+    """A heapd of its own (Server(*server_args, **server_kw)), one Client
+    connected to it, and a heap named `heap` created there: yields the
+    Client. The opening of most method tests."""
+    with Server(*server_args, **server_kw) as srv:
+        async with await Client.connect(srv) as c:
+            await c.call("heap.create", {"heap": heap})
+            yield c
 
 
 def run(coro):

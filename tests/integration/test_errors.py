@@ -1,6 +1,6 @@
 """Every error code of PROTOCOL.md with its data, stale ids, and atomicity:
 a failed request changes nothing and the connection stays usable."""
-from harness import Client, Server
+from harness import Client, Server, heap_client
 
 
 async def test_every_error_code():
@@ -48,47 +48,43 @@ async def test_every_error_code():
 
 
 async def test_stale_ids_are_never_reused():
-    with Server() as srv:
-        async with await Client.connect(srv) as c:
-            await c.call("heap.create", {"heap": "s"})
-            p = {"heap": "s"}
-            a = await c.call("obj.new", {**p, "type": "list", "bind": "a"})
-            await c.call("name.del", {**p, "names": ["a"]})
-            await c.error("obj.get", {**p, "target": a["id"]}, -32003)
-            b = await c.call("obj.new", {**p, "type": "list", "bind": "b"})
-            assert b["id"] > a["id"]
-            assert b["addr"] == a["addr"]  # the block is reused, as id() is in CPython
-            await c.error("obj.get", {**p, "target": a["id"]}, -32003)
-            await c.error("name.bind", {**p, "name": "x", "value": {"id": a["id"]}}, -32003)
+    async with heap_client("s") as c:
+        p = {"heap": "s"}
+        a = await c.call("obj.new", {**p, "type": "list", "bind": "a"})
+        await c.call("name.del", {**p, "names": ["a"]})
+        await c.error("obj.get", {**p, "target": a["id"]}, -32003)
+        b = await c.call("obj.new", {**p, "type": "list", "bind": "b"})
+        assert b["id"] > a["id"]
+        assert b["addr"] == a["addr"]  # the block is reused, as id() is in CPython
+        await c.error("obj.get", {**p, "target": a["id"]}, -32003)
+        await c.error("name.bind", {**p, "name": "x", "value": {"id": a["id"]}}, -32003)
 
 
 async def test_failed_requests_change_nothing():
-    with Server() as srv:
-        async with await Client.connect(srv) as c:
-            await c.call("heap.create", {"heap": "a"})
-            p = {"heap": "a"}
-            before = await c.call("heap.info", p)
-            # a nested value that fails late: nothing of it may stay
-            await c.error("obj.new", {**p, "type": "list", "bind": "x",
-                                      "items": [{"new": "list"}, {"new": "instance", "class": "K"}, {"name": "nope"}]},
-                          -32006)
-            await c.error("obj.new", {**p, "type": "dict", "items": [["k", 1], [{"new": "list"}, 2]]}, -32005)
-            await c.error("obj.new", {**p, "type": "set", "items": [{"new": "dict"}]}, -32005)
-            await c.error("obj.new", {**p, "type": "int", "value": 1.5}, -32602)
-            await c.error("obj.new", {**p, "type": "list", "value": 3}, -32602)
-            await c.error("obj.new", {**p, "type": "bytes", "value": "\u0100"}, -32602)
-            await c.error("name.del", {**p, "names": ["nope"]}, -32006)
-            after = await c.call("heap.info", p)
-            assert (after["objects"], after["names"], after["bytes"], after["gc"]["counts"]) == \
-                (before["objects"], before["names"], before["bytes"], before["gc"]["counts"])
-            assert (await c.call("heap.objects", {**p, "type": "type"}))["total"] == 0  # no class K left
-            # name.del is atomic: one missing name, nothing deleted
-            await c.call("obj.new", {**p, "type": "list", "bind": "k1"})
-            e = await c.error("name.del", {**p, "names": ["k1", "nope"]}, -32006)
-            assert e["data"]["name"] == "nope"
-            assert (await c.call("heap.info", p))["names"] == 1
-            # and the connection is still usable
-            assert (await c.call("server.info"))["name"] == "heapd"
+    async with heap_client("a") as c:
+        p = {"heap": "a"}
+        before = await c.call("heap.info", p)
+        # a nested value that fails late: nothing of it may stay
+        await c.error("obj.new", {**p, "type": "list", "bind": "x",
+                                  "items": [{"new": "list"}, {"new": "instance", "class": "K"}, {"name": "nope"}]},
+                      -32006)
+        await c.error("obj.new", {**p, "type": "dict", "items": [["k", 1], [{"new": "list"}, 2]]}, -32005)
+        await c.error("obj.new", {**p, "type": "set", "items": [{"new": "dict"}]}, -32005)
+        await c.error("obj.new", {**p, "type": "int", "value": 1.5}, -32602)
+        await c.error("obj.new", {**p, "type": "list", "value": 3}, -32602)
+        await c.error("obj.new", {**p, "type": "bytes", "value": "\u0100"}, -32602)
+        await c.error("name.del", {**p, "names": ["nope"]}, -32006)
+        after = await c.call("heap.info", p)
+        assert (after["objects"], after["names"], after["bytes"], after["gc"]["counts"]) == \
+            (before["objects"], before["names"], before["bytes"], before["gc"]["counts"])
+        assert (await c.call("heap.objects", {**p, "type": "type"}))["total"] == 0  # no class K left
+        # name.del is atomic: one missing name, nothing deleted
+        await c.call("obj.new", {**p, "type": "list", "bind": "k1"})
+        e = await c.error("name.del", {**p, "names": ["k1", "nope"]}, -32006)
+        assert e["data"]["name"] == "nope"
+        assert (await c.call("heap.info", p))["names"] == 1
+        # and the connection is still usable
+        assert (await c.call("server.info"))["name"] == "heapd"
 
 
 async def test_bad_input_never_crashes():
@@ -102,17 +98,15 @@ async def test_bad_input_never_crashes():
         methods = [m["name"] for m in json.load(f)["methods"]]
     params = ["heap", "target", "value", "items", "key", "type", "names", "name", "bind", "args", "method",
               "class", "attrs", "generation", "thresholds", "debug", "topics", "snapshot", "graph", "token"]
-    with Server() as srv:
-        async with await Client.connect(srv) as c:
-            await c.call("heap.create", {"heap": "f"})
-            await c.call("obj.new", {"heap": "f", "type": "list", "bind": "a"})
-            for _ in range(600):
-                m = rnd.choice(methods)
-                if m == "heap.drop":
-                    continue
-                ps = {"heap": "f"}
-                for _ in range(rnd.randint(0, 3)):
-                    ps[rnd.choice(params)] = rnd.choice(values)
-                resp = await c.request(m, ps)
-                assert "result" in resp or resp["error"]["code"] != -32603, (m, ps, resp)
-            assert (await c.call("server.info"))["name"] == "heapd"
+    async with heap_client("f") as c:
+        await c.call("obj.new", {"heap": "f", "type": "list", "bind": "a"})
+        for _ in range(600):
+            m = rnd.choice(methods)
+            if m == "heap.drop":
+                continue
+            ps = {"heap": "f"}
+            for _ in range(rnd.randint(0, 3)):
+                ps[rnd.choice(params)] = rnd.choice(values)
+            resp = await c.request(m, ps)
+            assert "result" in resp or resp["error"]["code"] != -32603, (m, ps, resp)
+        assert (await c.call("server.info"))["name"] == "heapd"

@@ -2,77 +2,67 @@
 with results, script errors, budgets and roles checked against the schemas."""
 import asyncio
 
-from harness import Client, Server
+from harness import Client, Server, heap_client
 
 TOKENS = "write w-token-456\nadmin a-token-789\n"
 
 
 async def test_exec_binds_names_and_prints():
-    with Server() as srv:
-        async with await Client.connect(srv) as c:
-            await c.call("heap.create", {"heap": "h"})
-            src = "import sys\nx = []\ny = x\nprint(sys.getrefcount(x))\nclass Node:\n    pass\nn = Node()\n"
-            r = await c.call("heap.exec", {"heap": "h", "source": src})
-            assert r["stdout"] == "3\n"
-            names = [n["name"] for n in (await c.call("heap.names", {"heap": "h"}))["names"]]
-            assert {"x", "y", "n", "Node", "sys"} <= set(names), names
-            got = await c.call("obj.get", {"heap": "h", "target": "n"})
-            assert got["class"] == "Node" and got["type"] == "instance", got
-            # the names stay bound for the next program, and objects made by
-            # other methods are seen by programs
-            await c.call("obj.new", {"heap": "h", "type": "list", "items": [1, 2], "bind": "made"})
-            r = await c.call("heap.exec", {"heap": "h", "source": "print(len(made), x is y, type(n).__name__)\n"})
-            assert r["stdout"] == "2 True Node\n"
+    async with heap_client("h") as c:
+        src = "import sys\nx = []\ny = x\nprint(sys.getrefcount(x))\nclass Node:\n    pass\nn = Node()\n"
+        r = await c.call("heap.exec", {"heap": "h", "source": src})
+        assert r["stdout"] == "3\n"
+        names = [n["name"] for n in (await c.call("heap.names", {"heap": "h"}))["names"]]
+        assert {"x", "y", "n", "Node", "sys"} <= set(names), names
+        got = await c.call("obj.get", {"heap": "h", "target": "n"})
+        assert got["class"] == "Node" and got["type"] == "instance", got
+        # the names stay bound for the next program, and objects made by
+        # other methods are seen by programs
+        await c.call("obj.new", {"heap": "h", "type": "list", "items": [1, 2], "bind": "made"})
+        r = await c.call("heap.exec", {"heap": "h", "source": "print(len(made), x is y, type(n).__name__)\n"})
+        assert r["stdout"] == "2 True Node\n"
 
 
 async def test_exec_cycle_collected_by_gc_collect():
-    with Server() as srv:
-        async with await Client.connect(srv) as c:
-            await c.call("heap.create", {"heap": "h"})
-            src = ("import gc\ngc.collect()\nclass A:\n    pass\na = A()\nb = A()\na.b = b\nb.a = a\n"
-                   "del a, b\nprint(gc.collect())\n")
-            assert (await c.call("heap.exec", {"heap": "h", "source": src}))["stdout"] == "2\n"
+    async with heap_client("h") as c:
+        src = ("import gc\ngc.collect()\nclass A:\n    pass\na = A()\nb = A()\na.b = b\nb.a = a\n"
+               "del a, b\nprint(gc.collect())\n")
+        assert (await c.call("heap.exec", {"heap": "h", "source": src}))["stdout"] == "2\n"
 
 
 async def test_exec_script_error_keeps_what_ran():
-    with Server() as srv:
-        async with await Client.connect(srv) as c:
-            await c.call("heap.create", {"heap": "h"})
-            err = await c.error("heap.exec", {"heap": "h", "source": "x = 1\nprint('before')\nprint(z)\n"},
-                                -32008)
-            d = err["data"]
-            assert d["exc_type"] == "NameError" and d["message"] == "name 'z' is not defined", d
-            assert d["line"] == 3 and d["col"] >= 1 and d["stdout"] == "before\n", d
-            assert err["message"] == "NameError: name 'z' is not defined"
-            r = await c.call("heap.exec", {"heap": "h", "source": "print(x)\n"})
-            assert r["stdout"] == "1\n"
-            err = await c.error("heap.exec", {"heap": "h", "source": "def f(:\n"}, -32008)
-            assert err["data"]["exc_type"] == "SyntaxError", err
+    async with heap_client("h") as c:
+        err = await c.error("heap.exec", {"heap": "h", "source": "x = 1\nprint('before')\nprint(z)\n"},
+                            -32008)
+        d = err["data"]
+        assert d["exc_type"] == "NameError" and d["message"] == "name 'z' is not defined", d
+        assert d["line"] == 3 and d["col"] >= 1 and d["stdout"] == "before\n", d
+        assert err["message"] == "NameError: name 'z' is not defined"
+        r = await c.call("heap.exec", {"heap": "h", "source": "print(x)\n"})
+        assert r["stdout"] == "1\n"
+        err = await c.error("heap.exec", {"heap": "h", "source": "def f(:\n"}, -32008)
+        assert err["data"]["exc_type"] == "SyntaxError", err
 
 
 async def test_exec_budgets():
     config = {"limits": {"script_steps": 100000, "script_source": 1000}}
-    with Server(config=config) as srv:
-        async with await Client.connect(srv) as c:
-            await c.call("heap.create", {"heap": "h"})
-            err = await c.error("heap.exec", {"heap": "h", "source": "while True:\n    pass\n"}, -32004)
-            assert err["data"]["limit"] == "script_steps" and err["data"]["max"] == 100000, err
-            err = await c.error("heap.exec", {"heap": "h", "source": "x = 1\n" * 400}, -32004)
-            assert err["data"]["limit"] == "script_source", err
-            # deep recursion is a RecursionError, not a crash
-            err = await c.error("heap.exec", {"heap": "h", "source": "def f(n):\n    return f(n + 1)\nf(0)\n"},
-                                -32008)
-            assert err["data"]["exc_type"] == "RecursionError", err
-            # the server still answers
-            assert (await c.call("heap.exec", {"heap": "h", "source": "print(1)\n"}))["stdout"] == "1\n"
+    async with heap_client("h", config=config) as c:
+        err = await c.error("heap.exec", {"heap": "h", "source": "while True:\n    pass\n"}, -32004)
+        assert err["data"]["limit"] == "script_steps" and err["data"]["max"] == 100000, err
+        err = await c.error("heap.exec", {"heap": "h", "source": "x = 1\n" * 400}, -32004)
+        assert err["data"]["limit"] == "script_source", err
+        # deep recursion is a RecursionError, not a crash
+        err = await c.error("heap.exec", {"heap": "h", "source": "def f(n):\n    return f(n + 1)\nf(0)\n"},
+                            -32008)
+        assert err["data"]["exc_type"] == "RecursionError", err
+        # the server still answers
+        assert (await c.call("heap.exec", {"heap": "h", "source": "print(1)\n"}))["stdout"] == "1\n"
 
 
 async def test_exec_time_budget():
-    with Server(config={"limits": {"script_time": 200}}) as srv:
-        async with await Client.connect(srv) as c:
-            await c.call("heap.create", {"heap": "h"})
-            err = await c.error("heap.exec", {"heap": "h", "source": "while True:\n    x = [1]\n"}, -32004)
-            assert err["data"]["limit"] == "script_time" and err["data"]["max"] == 200, err
+    async with heap_client("h", config={"limits": {"script_time": 200}}) as c:
+        err = await c.error("heap.exec", {"heap": "h", "source": "while True:\n    x = [1]\n"}, -32004)
+        assert err["data"]["limit"] == "script_time" and err["data"]["max"] == 200, err
 
 
 async def test_exec_write_role_may_not_configure_the_collector():
@@ -91,20 +81,18 @@ async def test_exec_write_role_may_not_configure_the_collector():
 
 
 async def test_exec_sites_name_the_program():
-    with Server() as srv:
-        async with await Client.connect(srv) as c:
-            await c.call("heap.create", {"heap": "h"})
-            await c.call("trace.start", {"heap": "h"})
-            src = "a = 1\nbig = [[i] for i in range(50)]\n"
-            await c.call("heap.exec", {"heap": "h", "source": src, "site": "prog.py"})
-            s = (await c.call("trace.snapshot", {"heap": "h"}))["snapshot"]
-            stats = (await c.call("trace.stats", {"heap": "h", "snapshot": s, "group_by": "site"}))["stats"]
-            line2 = [x for x in stats if x["key"] == "prog.py:2"]
-            assert line2 and line2[0]["count"] >= 100, stats
-            err = await c.error("heap.exec", {"heap": "h", "source": "print(q)\n", "site": "prog.py"}, -32008)
-            assert err["data"]["line"] == 1
-            r = await c.call("heap.exec", {"heap": "h", "source": "import tracemalloc\nprint(tracemalloc.is_tracing())\n"})
-            assert r["stdout"] == "True\n"
+    async with heap_client("h") as c:
+        await c.call("trace.start", {"heap": "h"})
+        src = "a = 1\nbig = [[i] for i in range(50)]\n"
+        await c.call("heap.exec", {"heap": "h", "source": src, "site": "prog.py"})
+        s = (await c.call("trace.snapshot", {"heap": "h"}))["snapshot"]
+        stats = (await c.call("trace.stats", {"heap": "h", "snapshot": s, "group_by": "site"}))["stats"]
+        line2 = [x for x in stats if x["key"] == "prog.py:2"]
+        assert line2 and line2[0]["count"] >= 100, stats
+        err = await c.error("heap.exec", {"heap": "h", "source": "print(q)\n", "site": "prog.py"}, -32008)
+        assert err["data"]["line"] == 1
+        r = await c.call("heap.exec", {"heap": "h", "source": "import tracemalloc\nprint(tracemalloc.is_tracing())\n"})
+        assert r["stdout"] == "True\n"
 
 
 async def test_exec_other_clients_are_served_between_programs():

@@ -2,7 +2,7 @@
 import json
 import os
 
-from harness import PROTO_DIR, Client, RpcError, Server
+from harness import PROTO_DIR, Client, RpcError, Server, heap_client
 
 
 async def test_every_method_has_a_handler_schema_and_reference():
@@ -105,151 +105,143 @@ async def test_export_and_import_round_trip():
 
 
 async def test_object_methods():
-    with Server() as srv:
-        async with await Client.connect(srv) as c:
-            await c.call("heap.create", {"heap": "o"})
-            p = {"heap": "o"}
-            s = await c.call("obj.new", {**p, "type": "list", "items": [1, 2], "bind": "l", "site": "t.py:1"})
-            assert s["type"] == "list" and s["refcount"] == 1 and s["repr"] == "[1, 2]"
-            freed = await c.call("obj.new", {**p, "type": "str", "value": "temporary value"})
-            assert freed["freed"] is True and freed["refcount"] == 0
-            await c.error("obj.get", p | {"target": freed["id"]}, -32003)
-            shared = await c.call("obj.new", {**p, "type": "int", "value": 5})
-            assert "freed" not in shared
-            b = await c.call("name.bind", {**p, "name": "m", "value": {"name": "l"}})
-            assert b["id"] == s["id"] and b["refcount"] == 2
-            got = await c.call("obj.get", {**p, "target": "l"})
-            # CPython's list traverse visits items last to first: gc.get_referents([1, 2]) == [2, 1]
-            assert [r["repr"] for r in got["referents"]] == ["2", "1"] and got["finalized"] is False
-            assert got["generation"] == 0
-            await c.call("obj.new", {**p, "type": "dict", "items": [["k", 1]], "bind": "d"})
-            await c.call("obj.set", {**p, "target": "d", "key": "j", "value": {"new": "list"}})
-            await c.call("obj.set", {**p, "target": "l", "key": -1, "value": "z"})
-            await c.call("obj.new", {**p, "type": "instance", "class": "C", "bind": "i"})
-            await c.call("obj.set", {**p, "target": "i", "key": "attr", "value": {"name": "d"}})
-            refs = await c.call("obj.referents", {**p, "target": "i"})
-            assert any(o["type"] == "dict" for o in refs["objects"])
-            referrers = await c.call("obj.referrers", {**p, "target": "d"})
-            assert any(o["type"] == "instance" for o in referrers["objects"])
-            assert await c.call("obj.del", {**p, "target": "i", "key": "attr"}) == {}
-            assert await c.call("obj.del", {**p, "target": "d", "key": "k"}) == {}
-            assert await c.call("obj.del", {**p, "target": "l", "key": 0}) == {}
-            assert (await c.call("obj.get", {**p, "target": "l"}))["repr"] == "['z']"
-            assert await c.call("name.del", {**p, "names": ["m"]}) == {}
-            w = await c.call("weakref.new", {**p, "target": "i", "bind": "w", "callback": True})
-            assert w["type"] == "weakref"
-            alive = await c.call("weakref.get", {**p, "target": "w"})
-            assert alive["alive"] is True and alive["referent"]["class"] == "C"
-            await c.call("name.del", {**p, "names": ["i"]})
-            assert (await c.call("weakref.get", {**p, "target": "w"})) == {"alive": False, "referent": None}
+    async with heap_client("o") as c:
+        p = {"heap": "o"}
+        s = await c.call("obj.new", {**p, "type": "list", "items": [1, 2], "bind": "l", "site": "t.py:1"})
+        assert s["type"] == "list" and s["refcount"] == 1 and s["repr"] == "[1, 2]"
+        freed = await c.call("obj.new", {**p, "type": "str", "value": "temporary value"})
+        assert freed["freed"] is True and freed["refcount"] == 0
+        await c.error("obj.get", p | {"target": freed["id"]}, -32003)
+        shared = await c.call("obj.new", {**p, "type": "int", "value": 5})
+        assert "freed" not in shared
+        b = await c.call("name.bind", {**p, "name": "m", "value": {"name": "l"}})
+        assert b["id"] == s["id"] and b["refcount"] == 2
+        got = await c.call("obj.get", {**p, "target": "l"})
+        # CPython's list traverse visits items last to first: gc.get_referents([1, 2]) == [2, 1]
+        assert [r["repr"] for r in got["referents"]] == ["2", "1"] and got["finalized"] is False
+        assert got["generation"] == 0
+        await c.call("obj.new", {**p, "type": "dict", "items": [["k", 1]], "bind": "d"})
+        await c.call("obj.set", {**p, "target": "d", "key": "j", "value": {"new": "list"}})
+        await c.call("obj.set", {**p, "target": "l", "key": -1, "value": "z"})
+        await c.call("obj.new", {**p, "type": "instance", "class": "C", "bind": "i"})
+        await c.call("obj.set", {**p, "target": "i", "key": "attr", "value": {"name": "d"}})
+        refs = await c.call("obj.referents", {**p, "target": "i"})
+        assert any(o["type"] == "dict" for o in refs["objects"])
+        referrers = await c.call("obj.referrers", {**p, "target": "d"})
+        assert any(o["type"] == "instance" for o in referrers["objects"])
+        assert await c.call("obj.del", {**p, "target": "i", "key": "attr"}) == {}
+        assert await c.call("obj.del", {**p, "target": "d", "key": "k"}) == {}
+        assert await c.call("obj.del", {**p, "target": "l", "key": 0}) == {}
+        assert (await c.call("obj.get", {**p, "target": "l"}))["repr"] == "['z']"
+        assert await c.call("name.del", {**p, "names": ["m"]}) == {}
+        w = await c.call("weakref.new", {**p, "target": "i", "bind": "w", "callback": True})
+        assert w["type"] == "weakref"
+        alive = await c.call("weakref.get", {**p, "target": "w"})
+        assert alive["alive"] is True and alive["referent"]["class"] == "C"
+        await c.call("name.del", {**p, "names": ["i"]})
+        assert (await c.call("weakref.get", {**p, "target": "w"})) == {"alive": False, "referent": None}
 
 
 async def test_obj_call_methods():
-    with Server() as srv:
-        async with await Client.connect(srv) as c:
-            await c.call("heap.create", {"heap": "c"})
-            p = {"heap": "c"}
-            await c.call("obj.new", {**p, "type": "list", "bind": "l"})
+    async with heap_client("c") as c:
+        p = {"heap": "c"}
+        await c.call("obj.new", {**p, "type": "list", "bind": "l"})
 
-            async def call(target, method, args=(), bind=None):
-                params = {**p, "target": target, "method": method, "args": list(args)}
-                if bind:
-                    params["bind"] = bind
-                return (await c.call("obj.call", params))["result"]
+        async def call(target, method, args=(), bind=None):
+            params = {**p, "target": target, "method": method, "args": list(args)}
+            if bind:
+                params["bind"] = bind
+            return (await c.call("obj.call", params))["result"]
 
-            assert await call("l", "append", [1]) is None
-            assert await call("l", "extend", [{"new": "tuple", "items": [2, 3]}]) is None
-            assert await call("l", "insert", [0, "first"]) is None
-            assert (await call("l", "index", [2]))["repr"] == "2"
-            assert (await call("l", "pop"))["repr"] == "3"
-            assert (await call("l", "pop", [0], bind="popped"))["repr"] == "'first'"
-            assert await call("l", "remove", [1]) is None
-            assert (await c.call("obj.get", {**p, "target": "l"}))["repr"] == "[2]"
-            assert await call("l", "clear") is None
-            await c.call("obj.new", {**p, "type": "dict", "items": [["a", 1]], "bind": "d"})
-            assert (await call("d", "get", ["a"]))["repr"] == "1"
-            assert await call("d", "get", ["zz"]) is None
-            assert (await call("d", "setdefault", ["b", 2]))["repr"] == "2"
-            assert await call("d", "update", [{"new": "dict", "items": [["c", 3]]}]) is None
-            assert (await call("d", "keys"))["repr"] == "['a', 'b', 'c']"
-            assert (await call("d", "pop", ["a"]))["repr"] == "1"
-            assert (await call("d", "pop", ["a", "dflt"]))["repr"] == "'dflt'"
-            assert await call("d", "clear") is None
-            await c.call("obj.new", {**p, "type": "set", "items": [1], "bind": "s"})
-            assert await call("s", "add", [2]) is None
-            assert await call("s", "discard", [1]) is None
-            assert (await call("s", "pop"))["repr"] == "2"
-            assert await call("s", "clear") is None
-            # errors
-            e = await c.error("obj.call", {**p, "target": "s", "method": "pop"}, -32009)
-            assert e["data"]["exc_type"] == "KeyError"
-            e = await c.error("obj.call", {**p, "target": "l", "method": "pop"}, -32009)
-            assert e["data"] == {"exc_type": "IndexError", "message": "pop from empty list"}
-            e = await c.error("obj.call", {**p, "target": "l", "method": "remove", "args": [9]}, -32602)
-            assert "not in list" in e["data"]["detail"]
-            await c.error("obj.call", {**p, "target": "l", "method": "append"}, -32602)
-            e = await c.error("obj.call", {**p, "target": "s", "method": "append", "args": [1]}, -32005)
-            assert e["data"]["type"] == "set"
-            await c.error("obj.call", {**p, "target": "s", "method": "add", "args": [{"new": "list"}]}, -32005)
-            assert (await c.call("obj.get", {**p, "target": "s"}))["repr"] == "set()"
+        assert await call("l", "append", [1]) is None
+        assert await call("l", "extend", [{"new": "tuple", "items": [2, 3]}]) is None
+        assert await call("l", "insert", [0, "first"]) is None
+        assert (await call("l", "index", [2]))["repr"] == "2"
+        assert (await call("l", "pop"))["repr"] == "3"
+        assert (await call("l", "pop", [0], bind="popped"))["repr"] == "'first'"
+        assert await call("l", "remove", [1]) is None
+        assert (await c.call("obj.get", {**p, "target": "l"}))["repr"] == "[2]"
+        assert await call("l", "clear") is None
+        await c.call("obj.new", {**p, "type": "dict", "items": [["a", 1]], "bind": "d"})
+        assert (await call("d", "get", ["a"]))["repr"] == "1"
+        assert await call("d", "get", ["zz"]) is None
+        assert (await call("d", "setdefault", ["b", 2]))["repr"] == "2"
+        assert await call("d", "update", [{"new": "dict", "items": [["c", 3]]}]) is None
+        assert (await call("d", "keys"))["repr"] == "['a', 'b', 'c']"
+        assert (await call("d", "pop", ["a"]))["repr"] == "1"
+        assert (await call("d", "pop", ["a", "dflt"]))["repr"] == "'dflt'"
+        assert await call("d", "clear") is None
+        await c.call("obj.new", {**p, "type": "set", "items": [1], "bind": "s"})
+        assert await call("s", "add", [2]) is None
+        assert await call("s", "discard", [1]) is None
+        assert (await call("s", "pop"))["repr"] == "2"
+        assert await call("s", "clear") is None
+        # errors
+        e = await c.error("obj.call", {**p, "target": "s", "method": "pop"}, -32009)
+        assert e["data"]["exc_type"] == "KeyError"
+        e = await c.error("obj.call", {**p, "target": "l", "method": "pop"}, -32009)
+        assert e["data"] == {"exc_type": "IndexError", "message": "pop from empty list"}
+        e = await c.error("obj.call", {**p, "target": "l", "method": "remove", "args": [9]}, -32602)
+        assert "not in list" in e["data"]["detail"]
+        await c.error("obj.call", {**p, "target": "l", "method": "append"}, -32602)
+        e = await c.error("obj.call", {**p, "target": "s", "method": "append", "args": [1]}, -32005)
+        assert e["data"]["type"] == "set"
+        await c.error("obj.call", {**p, "target": "s", "method": "add", "args": [{"new": "list"}]}, -32005)
+        assert (await c.call("obj.get", {**p, "target": "s"}))["repr"] == "set()"
 
 
 async def test_gc_methods():
-    with Server() as srv:
-        async with await Client.connect(srv) as c:
-            await c.call("heap.create", {"heap": "g"})
-            p = {"heap": "g"}
-            await c.call("obj.new", {**p, "type": "list", "bind": "a"})
-            await c.call("obj.call", {**p, "target": "a", "method": "append", "args": [{"name": "a"}]})
-            await c.call("name.del", {**p, "names": ["a"]})
-            dry = await c.call("gc.dry_run", p)
-            assert len(dry["unreachable"]) == 1 and dry["collected"] == 1
-            before = await c.call("gc.get", p)
-            assert before["counts"] == (await c.call("gc.get", p))["counts"]
-            r = await c.call("gc.collect", {**p, "generation": 2})
-            assert r["unreachable"] == 1 and r["collected"] == 1
-            s = await c.call("gc.set", {**p, "enabled": False, "thresholds": [5, 6], "debug": ["saveall", "stats"]})
-            assert s["enabled"] is False and s["thresholds"] == [5, 6, 10] and set(s["debug"]) == {"saveall", "stats"}
-            await c.call("obj.new", {**p, "type": "list", "bind": "b"})
-            await c.call("obj.call", {**p, "target": "b", "method": "append", "args": [{"name": "b"}]})
-            await c.call("name.del", {**p, "names": ["b"]})
-            await c.call("gc.collect", p)
-            garbage = await c.call("gc.garbage", p)
-            assert len(garbage["objects"]) == 1
-            assert (await c.call("gc.get", p))["garbage"] == 1
-            assert await c.call("gc.garbage_clear", p) == {}
-            assert (await c.call("gc.garbage", p))["objects"] == []
-            await c.call("obj.new", {**p, "type": "list", "bind": "keep"})
-            assert (await c.call("gc.freeze", p))["frozen"] >= 1
-            assert (await c.call("obj.get", {**p, "target": "keep"}))["generation"] == 3
-            assert (await c.call("gc.unfreeze", p))["frozen"] == 0
+    async with heap_client("g") as c:
+        p = {"heap": "g"}
+        await c.call("obj.new", {**p, "type": "list", "bind": "a"})
+        await c.call("obj.call", {**p, "target": "a", "method": "append", "args": [{"name": "a"}]})
+        await c.call("name.del", {**p, "names": ["a"]})
+        dry = await c.call("gc.dry_run", p)
+        assert len(dry["unreachable"]) == 1 and dry["collected"] == 1
+        before = await c.call("gc.get", p)
+        assert before["counts"] == (await c.call("gc.get", p))["counts"]
+        r = await c.call("gc.collect", {**p, "generation": 2})
+        assert r["unreachable"] == 1 and r["collected"] == 1
+        s = await c.call("gc.set", {**p, "enabled": False, "thresholds": [5, 6], "debug": ["saveall", "stats"]})
+        assert s["enabled"] is False and s["thresholds"] == [5, 6, 10] and set(s["debug"]) == {"saveall", "stats"}
+        await c.call("obj.new", {**p, "type": "list", "bind": "b"})
+        await c.call("obj.call", {**p, "target": "b", "method": "append", "args": [{"name": "b"}]})
+        await c.call("name.del", {**p, "names": ["b"]})
+        await c.call("gc.collect", p)
+        garbage = await c.call("gc.garbage", p)
+        assert len(garbage["objects"]) == 1
+        assert (await c.call("gc.get", p))["garbage"] == 1
+        assert await c.call("gc.garbage_clear", p) == {}
+        assert (await c.call("gc.garbage", p))["objects"] == []
+        await c.call("obj.new", {**p, "type": "list", "bind": "keep"})
+        assert (await c.call("gc.freeze", p))["frozen"] >= 1
+        assert (await c.call("obj.get", {**p, "target": "keep"}))["generation"] == 3
+        assert (await c.call("gc.unfreeze", p))["frozen"] == 0
 
 
 async def test_alloc_and_trace_methods():
-    with Server() as srv:
-        async with await Client.connect(srv) as c:
-            await c.call("heap.create", {"heap": "t"})
-            p = {"heap": "t"}
-            st = await c.call("trace.start", p)
-            assert st["tracing"] is True
-            await c.call("obj.new", {**p, "type": "list", "items": list(range(300, 320)), "bind": "a", "site": "app.py:3"})
-            s1 = (await c.call("trace.snapshot", p))["snapshot"]
-            await c.call("obj.new", {**p, "type": "str", "value": "x" * 100, "bind": "b", "site": "app.py:4"})
-            s2 = (await c.call("trace.snapshot", p))["snapshot"]
-            assert s2 == s1 + 1
-            stats = (await c.call("trace.stats", {**p, "snapshot": s2, "group_by": "site"}))["stats"]
-            assert any(x["key"] == "app.py:3" and x["count"] >= 21 for x in stats), stats
-            by_type = (await c.call("trace.stats", {**p, "snapshot": s2, "group_by": "type", "limit": 2}))["stats"]
-            assert len(by_type) <= 2
-            diff = (await c.call("trace.compare", {**p, "snapshot": s2, "base": s1, "group_by": "site"}))["stats"]
-            assert diff[0]["key"] == "app.py:4" and diff[0]["count_diff"] == 1
-            status = await c.call("trace.status", p)
-            assert status["current"] > 0 and status["peak"] >= status["current"]
-            await c.call("trace.reset_peak", p)
-            assert (await c.call("trace.stop", p))["tracing"] is False
-            await c.error("trace.snapshot", p, -32602)
-            await c.error("trace.stats", {**p, "snapshot": 99, "group_by": "site"}, -32602)
-            a = await c.call("alloc.stats", p)
-            assert len(a["size_classes"]) == 32 and a["arenas"]["current"] >= 1
-            m = await c.call("alloc.map", p)
-            assert m["total"] == a["arenas"]["current"] and len(m["arenas"][0]["pools"]) > 0
+    async with heap_client("t") as c:
+        p = {"heap": "t"}
+        st = await c.call("trace.start", p)
+        assert st["tracing"] is True
+        await c.call("obj.new", {**p, "type": "list", "items": list(range(300, 320)), "bind": "a", "site": "app.py:3"})
+        s1 = (await c.call("trace.snapshot", p))["snapshot"]
+        await c.call("obj.new", {**p, "type": "str", "value": "x" * 100, "bind": "b", "site": "app.py:4"})
+        s2 = (await c.call("trace.snapshot", p))["snapshot"]
+        assert s2 == s1 + 1
+        stats = (await c.call("trace.stats", {**p, "snapshot": s2, "group_by": "site"}))["stats"]
+        assert any(x["key"] == "app.py:3" and x["count"] >= 21 for x in stats), stats
+        by_type = (await c.call("trace.stats", {**p, "snapshot": s2, "group_by": "type", "limit": 2}))["stats"]
+        assert len(by_type) <= 2
+        diff = (await c.call("trace.compare", {**p, "snapshot": s2, "base": s1, "group_by": "site"}))["stats"]
+        assert diff[0]["key"] == "app.py:4" and diff[0]["count_diff"] == 1
+        status = await c.call("trace.status", p)
+        assert status["current"] > 0 and status["peak"] >= status["current"]
+        await c.call("trace.reset_peak", p)
+        assert (await c.call("trace.stop", p))["tracing"] is False
+        await c.error("trace.snapshot", p, -32602)
+        await c.error("trace.stats", {**p, "snapshot": 99, "group_by": "site"}, -32602)
+        a = await c.call("alloc.stats", p)
+        assert len(a["size_classes"]) == 32 and a["arenas"]["current"] >= 1
+        m = await c.call("alloc.map", p)
+        assert m["total"] == a["arenas"]["current"] and len(m["arenas"][0]["pools"]) > 0

@@ -1,7 +1,7 @@
 """JSON-RPC 2.0 exactly: requests, notifications, batches, ids, parse errors."""
 import json
 
-from harness import Client, Server, check_response, check_schema
+from harness import Client, Server, check_response, check_schema, heap_client
 
 
 async def test_request_and_id_echo():
@@ -97,10 +97,8 @@ async def test_client_without_subprotocol_is_served():
 
 
 async def test_unknown_param():
-    with Server() as srv:
-        async with await Client.connect(srv) as c:
-            await c.call("heap.create", {"heap": "h"})
-            e = await c.error("heap.info", {"heap": "h", "bogus": 1}, -32602)
-            assert e["data"]["param"] == "bogus"
-            e = await c.error("heap.exec", {"heap": "h", "source": "x = 1", "bogus": 1}, -32602)
-            assert e["data"]["param"] == "bogus"
+    async with heap_client("h") as c:
+        e = await c.error("heap.info", {"heap": "h", "bogus": 1}, -32602)
+        assert e["data"]["param"] == "bogus"
+        e = await c.error("heap.exec", {"heap": "h", "source": "x = 1", "bogus": 1}, -32602)
+        assert e["data"]["param"] == "bogus"

@@ -6,27 +6,25 @@ import json
 import os
 import time
 
-from harness import Client, RawWs, Server, check_notification
+from harness import Client, RawWs, Server, check_notification, heap_client
 
 
 async def test_alloc_is_periodic():
-    with Server() as srv:
-        async with await Client.connect(srv) as c:
-            await c.call("heap.create", {"heap": "h"})
-            sub = (await c.call("stream.subscribe", {"heap": "h", "topics": ["alloc"], "interval_ms": 50}))["subscription"]
-            await c.call("obj.new", {"heap": "h", "type": "list", "bind": "l"})
-            t0 = time.monotonic()
-            await c.notes_until(lambda n: n["method"] == "stream.alloc" and n["params"]["seq"] >= 4)
-            assert time.monotonic() - t0 < 5
-            frames = [n["params"] for n in c.notes if n["method"] == "stream.alloc"]
-            assert [f["seq"] for f in frames][:4] == [1, 2, 3, 4]
-            assert all(f["subscription"] == sub and f["heap"] == "h" for f in frames)
-            assert frames[-1]["objects"] >= 1 and len(frames[-1]["alloc"]["size_classes"]) == 32
-            await c.call("stream.unsubscribe", {"subscription": sub})
-            n = len(c.notes)
-            await asyncio.sleep(0.2)
-            await c.call("server.info")
-            assert len([x for x in c.notes[n:] if x["method"] == "stream.alloc"]) == 0
+    async with heap_client("h") as c:
+        sub = (await c.call("stream.subscribe", {"heap": "h", "topics": ["alloc"], "interval_ms": 50}))["subscription"]
+        await c.call("obj.new", {"heap": "h", "type": "list", "bind": "l"})
+        t0 = time.monotonic()
+        await c.notes_until(lambda n: n["method"] == "stream.alloc" and n["params"]["seq"] >= 4)
+        assert time.monotonic() - t0 < 5
+        frames = [n["params"] for n in c.notes if n["method"] == "stream.alloc"]
+        assert [f["seq"] for f in frames][:4] == [1, 2, 3, 4]
+        assert all(f["subscription"] == sub and f["heap"] == "h" for f in frames)
+        assert frames[-1]["objects"] >= 1 and len(frames[-1]["alloc"]["size_classes"]) == 32
+        await c.call("stream.unsubscribe", {"subscription": sub})
+        n = len(c.notes)
+        await asyncio.sleep(0.2)
+        await c.call("server.info")
+        assert len([x for x in c.notes[n:] if x["method"] == "stream.alloc"]) == 0
 
 
 async def test_gc_events_of_manual_and_automatic_collections():
@@ -47,19 +45,17 @@ async def test_gc_events_of_manual_and_automatic_collections():
 
 
 async def test_event_stream_weakref_callback_and_finalizer():
-    with Server() as srv:
-        async with await Client.connect(srv) as c:
-            await c.call("heap.create", {"heap": "e"})
-            p = {"heap": "e"}
-            await c.call("stream.subscribe", {"topics": ["event"]})
-            node = await c.call("obj.new", {**p, "type": "instance", "class": "Node", "finalizer": True, "bind": "n"})
-            wr = await c.call("weakref.new", {**p, "target": "n", "bind": "w", "callback": True})
-            await c.call("name.del", {**p, "names": ["n"]})
-            fin = await c.notes_until(lambda n: n["params"]["event"] == "finalizer")
-            cb = await c.notes_until(lambda n: n["params"]["event"] == "weakref_callback")
-            assert fin["params"]["object"] == node["id"] and fin["params"]["type"] == "Node"
-            assert cb["params"]["object"] == node["id"] and cb["params"]["weakref"] == wr["id"]
-            assert fin["params"]["seq"] < cb["params"]["seq"]  # CPython: __del__ before callbacks
+    async with heap_client("e") as c:
+        p = {"heap": "e"}
+        await c.call("stream.subscribe", {"topics": ["event"]})
+        node = await c.call("obj.new", {**p, "type": "instance", "class": "Node", "finalizer": True, "bind": "n"})
+        wr = await c.call("weakref.new", {**p, "target": "n", "bind": "w", "callback": True})
+        await c.call("name.del", {**p, "names": ["n"]})
+        fin = await c.notes_until(lambda n: n["params"]["event"] == "finalizer")
+        cb = await c.notes_until(lambda n: n["params"]["event"] == "weakref_callback")
+        assert fin["params"]["object"] == node["id"] and fin["params"]["type"] == "Node"
+        assert cb["params"]["object"] == node["id"] and cb["params"]["weakref"] == wr["id"]
+        assert fin["params"]["seq"] < cb["params"]["seq"]  # CPython: __del__ before callbacks
 
 
 async def test_heap_stream_and_subscription_end_on_drop():
