@@ -205,3 +205,40 @@ TEST(div_delete_last_item)
     compare("delete last", py, npy, ours, n);
     rt_free(r);
 }
+
+/* Item 3: gc.garbage exists from CPython's startup (_PyGC_Init), so the
+ * first collection that saves something only appends to it: it allocates no
+ * tracked object and count 0 stays at 0 after the collection. */
+TEST(div_saveall_garbage_list)
+{
+    const char *prog = "import gc\n"
+                       "gc.set_debug(gc.DEBUG_SAVEALL)\n"
+                       "for i in range(3):\n"
+                       "    l = []\n"
+                       "    l.append(l)\n"
+                       "    del l\n"
+                       "    n = gc.collect()\n"
+                       "    c = gc.get_count()[0]\n"
+                       "    print(n); print(c); print(len(gc.garbage))\n"
+                       "gc.set_debug(0)\n"
+                       "gc.garbage.clear()\n";
+    long long py[MAXV], ours[MAXV];
+    size_t npy = py_ints(prog, py, MAXV), n = 0;
+    rt_t *r = rt_new();
+    hd_gc_set_debug(r->h, HD_GC_DEBUG_SAVEALL);
+    for (int i = 0; i < 3; i++) {
+        hd_obj_t *l;
+        CHECK_OK(hd_list_new(r->h, 0, NULL, &l));
+        CHECK_OK(hd_list_append(r->h, l, l));
+        hd_obj_decref(r->h, l);
+        hd_gc_result_t res;
+        CHECK_OK(hd_gc_collect(r->h, 2, &res));
+        ours[n++] = res.collected + res.uncollectable;
+        ours[n++] = gc_count0(r);
+        hd_obj_t *garbage;
+        CHECK_OK(hd_gc_garbage(r->h, &garbage));
+        ours[n++] = hd_len(garbage);
+    }
+    compare("saveall", py, npy, ours, n);
+    rt_free(r);
+}
