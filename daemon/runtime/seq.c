@@ -22,6 +22,8 @@
 
 /* ---- tuple ---- */
 
+static int tuple_alloc(hd_heap_t *h, size_t n, hd_obj_t **out);
+
 int hd_tuple_new(hd_heap_t *h, size_t n, hd_obj_t *const *items, hd_obj_t **out)
 {
     if (n == 0) {
@@ -29,6 +31,40 @@ int hd_tuple_new(hd_heap_t *h, size_t n, hd_obj_t *const *items, hd_obj_t **out)
         *out = h->empty_tuple;
         return 0;
     }
+    hd_obj_t *o;
+    int rc = tuple_alloc(h, n, &o);
+    if (rc)
+        return rc;
+    hd_tuple_obj_t *t = (hd_tuple_obj_t *)o;
+    for (size_t i = 0; i < n; i++) {
+        hd__incref(items[i]);
+        t->items[i] = items[i];
+    }
+    hd__gc_track(h, o);
+    *out = o;
+    return 0;
+}
+
+int hd__tuple_new_filled(hd_heap_t *h, size_t n, hd_obj_t *fill, hd_obj_t **out)
+{
+    hd_obj_t *o;
+    int rc = tuple_alloc(h, n, &o);
+    if (rc)
+        return rc;
+    hd_tuple_obj_t *t = (hd_tuple_obj_t *)o;
+    for (size_t i = 0; i < n; i++) {
+        hd__incref(fill);
+        t->items[i] = fill;
+    }
+    hd__gc_track(h, o);
+    *out = o;
+    return 0;
+}
+
+/* tuple_alloc: PyTuple_New's allocation of n >= 1 items (items and tracking
+ * left to the caller). */
+static int tuple_alloc(hd_heap_t *h, size_t n, hd_obj_t **out)
+{
     hd_obj_t *o;
     /* 3.11 takes from the free lists only below PyTuple_MAXSAVESIZE (20),
      * though it pushes tuples of 20 too */
@@ -46,13 +82,7 @@ int hd_tuple_new(hd_heap_t *h, size_t n, hd_obj_t *const *items, hd_obj_t **out)
         if (rc)
             return rc;
     }
-    hd_tuple_obj_t *t = (hd_tuple_obj_t *)o;
-    t->size = (int64_t)n;
-    for (size_t i = 0; i < n; i++) {
-        hd__incref(items[i]);
-        t->items[i] = items[i];
-    }
-    hd__gc_track(h, o);
+    ((hd_tuple_obj_t *)o)->size = (int64_t)n;
     *out = o;
     return 0;
 }

@@ -242,3 +242,85 @@ TEST(div_saveall_garbage_list)
     compare("saveall", py, npy, ours, n);
     rt_free(r);
 }
+
+/* Item 8: PyObject_ClearWeakRefs with two or more callbacks collects them in
+ * a tuple of 2 * count items (a tracked object: it moves count 0, and a
+ * tuple of 20 is never taken from the free list); one callback needs none.
+ * (Smaller tuples are left out: whether python3's free list for them is
+ * empty at that point depends on its startup.) */
+TEST(div_weakref_callback_tuple)
+{
+    const char *prog = "import gc, weakref\n"
+                       "class C:\n"
+                       "    pass\n"
+                       "def cb(r):\n"
+                       "    pass\n"
+                       "gc.disable()\n"
+                       "for k in [1, 10, 12, 10]:\n"
+                       "    o = C()\n"
+                       "    refs = [weakref.ref(o, cb) for i in range(k)]\n"
+                       "    c0 = gc.get_count()[0]\n"
+                       "    del o\n"
+                       "    c1 = gc.get_count()[0]\n"
+                       "    print(c1 - c0)\n"
+                       "    del refs\n";
+    long long py[MAXV], ours[MAXV];
+    size_t npy = py_ints(prog, py, MAXV), n = 0;
+    rt_t *r = rt_new();
+    hd_gc_enable(r->h, false);
+    hd_obj_t *cls, *cb = int_obj(r, 7);
+    CHECK_OK(hd_class_new(r->h, "C", NULL, &cls));
+    static const int ks[] = {1, 10, 12, 10};
+    for (size_t i = 0; i < sizeof(ks) / sizeof(ks[0]); i++) {
+        hd_obj_t *o, *refs[12];
+        CHECK_OK(hd_instance_new(r->h, cls, false, &o));
+        for (int j = 0; j < ks[i]; j++)
+            CHECK_OK(hd_weakref_new(r->h, o, cb, false, &refs[j]));
+        int c0 = gc_count0(r), nev = r->nev;
+        hd_obj_decref(r->h, o);
+        ours[n++] = gc_count0(r) - c0;
+        CHECK_EQ(r->nev - nev, ks[i]); /* every callback ran */
+        for (int j = 0; j < ks[i]; j++) {
+            CHECK(hd_weakref_get(refs[j]) == NULL);
+            hd_obj_decref(r->h, refs[j]);
+        }
+    }
+    compare("weakref callbacks", py, npy, ours, n);
+    hd_obj_decref(r->h, cb);
+    hd_obj_decref(r->h, cls);
+    rt_free(r);
+}
+
+/* Item 8, failure path: when the callbacks' tuple cannot be allocated (an
+ * object cap here; out of memory alike), every ref is still cleared and
+ * every callback still runs, newest first. */
+TEST(div_weakref_callback_tuple_refused)
+{
+    rt_t *r = rt_new();
+    hd_obj_t *cls, *o, *refs[3];
+    CHECK_OK(hd_class_new(r->h, "C", NULL, &cls));
+    CHECK_OK(hd_instance_new(r->h, cls, false, &o));
+    for (int j = 0; j < 3; j++) {
+        hd_obj_t *cb = int_obj(r, 1000 + j);
+        CHECK_OK(hd_weakref_new(r->h, o, cb, false, &refs[j]));
+        hd_obj_decref(r->h, cb);
+    }
+    hd_heap_totals_t t;
+    hd_heap_totals(r->h, &t);
+    hd_heap_set_limits(r->h, 0, t.objects);
+    int nev = r->nev;
+    hd_obj_decref(r->h, o);
+    hd_heap_set_limits(r->h, 0, 0);
+    CHECK_EQ(r->nev - nev, 3);
+    for (int j = 0; j < 3; j++) {
+        CHECK_EQ(r->ev[nev + j].kind, 'W');
+        CHECK_EQ(r->ev[nev + j].tag, 1002 - j);
+        CHECK(hd_weakref_get(refs[j]) == NULL);
+    }
+    const char *why = NULL;
+    CHECK_OK(hd_heap_validate(r->h, &why, NULL));
+    for (int j = 0; j < 3; j++)
+        hd_obj_decref(r->h, refs[j]);
+    hd_obj_decref(r->h, cls);
+    rt_free(r);
+}
