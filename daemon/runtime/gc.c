@@ -768,7 +768,14 @@ uint64_t hd_gc_generation_size(const hd_heap_t *h, int g)
 int hd_gc_garbage(hd_heap_t *h, hd_obj_t **out)
 {
     if (!h->garbage) {
+        /* CPython makes gc.garbage at startup (_PyGC_Init): made late, it
+         * must neither move count 0 nor start a collection */
+        int count = h->gens[0].count;
+        bool collecting = h->gc_collecting;
+        h->gc_collecting = true;
         int rc = hd_list_new(h, 0, NULL, &h->garbage);
+        h->gc_collecting = collecting;
+        h->gens[0].count = count;
         if (rc)
             return rc;
     }

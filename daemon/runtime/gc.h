@@ -61,7 +61,8 @@ void hd_gc_freeze(hd_heap_t *h);
 void hd_gc_unfreeze(hd_heap_t *h);
 uint64_t hd_gc_freeze_count(const hd_heap_t *h);
 
-/* hd_gc_garbage: the gc.garbage list (borrowed; created on first use).
+/* hd_gc_garbage: the gc.garbage list (borrowed; created on first use, as if
+ * at startup: its creation moves no count and starts no collection).
  * Returns 0 or HD_ENOMEM. */
 int hd_gc_garbage(hd_heap_t *h, hd_obj_t **out);
 

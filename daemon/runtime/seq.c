@@ -22,6 +22,8 @@
 
 /* ---- tuple ---- */
 
+static int tuple_alloc(hd_heap_t *h, size_t n, hd_obj_t **out);
+
 int hd_tuple_new(hd_heap_t *h, size_t n, hd_obj_t *const *items, hd_obj_t **out)
 {
     if (n == 0) {
@@ -29,6 +31,40 @@ int hd_tuple_new(hd_heap_t *h, size_t n, hd_obj_t *const *items, hd_obj_t **out)
         *out = h->empty_tuple;
         return 0;
     }
+    hd_obj_t *o;
+    int rc = tuple_alloc(h, n, &o);
+    if (rc)
+        return rc;
+    hd_tuple_obj_t *t = (hd_tuple_obj_t *)o;
+    for (size_t i = 0; i < n; i++) {
+        hd__incref(items[i]);
+        t->items[i] = items[i];
+    }
+    hd__gc_track(h, o);
+    *out = o;
+    return 0;
+}
+
+int hd__tuple_new_filled(hd_heap_t *h, size_t n, hd_obj_t *fill, hd_obj_t **out)
+{
+    hd_obj_t *o;
+    int rc = tuple_alloc(h, n, &o);
+    if (rc)
+        return rc;
+    hd_tuple_obj_t *t = (hd_tuple_obj_t *)o;
+    for (size_t i = 0; i < n; i++) {
+        hd__incref(fill);
+        t->items[i] = fill;
+    }
+    hd__gc_track(h, o);
+    *out = o;
+    return 0;
+}
+
+/* tuple_alloc: PyTuple_New's allocation of n >= 1 items (items and tracking
+ * left to the caller). */
+static int tuple_alloc(hd_heap_t *h, size_t n, hd_obj_t **out)
+{
     hd_obj_t *o;
     /* 3.11 takes from the free lists only below PyTuple_MAXSAVESIZE (20),
      * though it pushes tuples of 20 too */
@@ -46,13 +82,7 @@ int hd_tuple_new(hd_heap_t *h, size_t n, hd_obj_t *const *items, hd_obj_t **out)
         if (rc)
             return rc;
     }
-    hd_tuple_obj_t *t = (hd_tuple_obj_t *)o;
-    t->size = (int64_t)n;
-    for (size_t i = 0; i < n; i++) {
-        hd__incref(items[i]);
-        t->items[i] = items[i];
-    }
-    hd__gc_track(h, o);
+    ((hd_tuple_obj_t *)o)->size = (int64_t)n;
     *out = o;
     return 0;
 }
@@ -265,27 +295,44 @@ static int extend_from_array(hd_heap_t *h, hd_list_obj_t *l, hd_obj_t *src, int6
     return 0;
 }
 
-/* extend_from_iter: the generic path (sets, dicts): presize by the length
- * hint, append, then trim as 3.11 does. */
-static int extend_from_iter(hd_heap_t *h, hd_list_obj_t *l, hd_obj_t *src, int64_t n)
+/* extend_from_iter: list_extend's generic path (sets, dicts) as 3.11 runs
+ * it: the iterator first (a tracked object: it moves the generation-0 count
+ * and may start a collection), then room for the length hint (exact, rounded
+ * up to even, when the list has no item array; list_resize otherwise), the
+ * items, the cut back to the size, and last the iterator's release. */
+static int extend_from_iter(hd_heap_t *h, hd_list_obj_t *l, hd_obj_t *src)
 {
-    int64_t m = l->size;
-    int rc = list_resize(h, l, m + n);
+    hd_obj_t *it;
+    int rc = hd__iter_new(h, src, &it);
     if (rc)
         return rc;
-    l->size = m;
-    int64_t pos = 0;
-    hd_obj_t *key, *value;
-    for (;;) {
-        bool more = src->type == HD_T_SET ? hd_set_next(src, &pos, &key)
-                                          : hd_dict_next(src, &pos, &key, &value);
-        if (!more)
-            break;
-        hd__incref(key);
-        l->items[l->size++] = key; /* the hint was exact: no further growth */
+    /* read after the iterator's allocation: a collection in it may have run
+     * finalizers that changed the list or the source */
+    int64_t m = l->size, n = hd_len(src);
+    if (l->items == NULL) {
+        if (n > 0) {
+            uint64_t cap = ((uint64_t)n + 1) & ~(uint64_t)1;
+            void *arr;
+            if ((rc = hd__block_alloc(h, cap * 8, h->type_kinds[HD_T_LIST], &arr)) == 0) {
+                l->items = arr;
+                l->allocated = (int64_t)cap;
+            }
+        }
+    } else if ((rc = list_resize(h, l, m + n)) == 0) {
+        l->size = m;
     }
+    if (rc) {
+        hd__decref(h, it);
+        return rc;
+    }
+    hd_obj_t *key;
+    /* nothing runs during the walk that could change the source: the hint
+     * is exact and no item needs a further resize */
+    while (hd__iter_next(h, it, &key) == 1)
+        l->items[l->size++] = key;
     if (l->size < l->allocated)
         (void)list_resize(h, l, l->size); /* a shrink within the rules never fails */
+    hd__decref(h, it);
     return 0;
 }
 
@@ -301,7 +348,7 @@ int hd_list_extend(hd_heap_t *h, hd_obj_t *list, hd_obj_t *iterable)
         return n == 0 ? 0 : extend_from_array(h, l, iterable, n);
     case HD_T_SET:
     case HD_T_DICT:
-        return extend_from_iter(h, l, iterable, n);
+        return extend_from_iter(h, l, iterable);
     }
     return HD_ETYPE;
 }
@@ -349,6 +396,12 @@ int hd_list_delitem(hd_heap_t *h, hd_obj_t *list, int64_t index)
         return HD_ETYPE;
     if (!fix_index(&index, l->size))
         return HD_EKEY;
+    if (l->size == 1) {
+        /* list_ass_slice: a deletion that leaves nothing is _list_clear (the
+         * item array is freed after the item is dropped), not a resize */
+        hd__list_clear(h, list);
+        return 0;
+    }
     hd_obj_t *removed;
     int rc = list_del(h, l, index, &removed);
     if (rc == 0)

@@ -10,9 +10,12 @@
  * On refcount death (hd__weakref_clear_all, PyObject_ClearWeakRefs) every ref
  * is cleared first (each callback then sees a dead ref), and only then are
  * the callbacks called, in list order. A ref whose own refcount is already 0
- * gets no call. Instead of CPython's temporary tuple, the refs that will be
- * called are chained through their (now unused) `next` field and held by a
- * reference each, so clearing never allocates and never fails.
+ * gets no call. With two or more refs left after the callback-less one, the
+ * refs and callbacks go into CPython's temporary tuple first (which moves the
+ * generation-0 count as python3's does); with one, or when that tuple cannot
+ * be allocated, the refs that will be called are chained through their (now
+ * unused) `next` field and held by a reference each, so clearing never
+ * fails.
  */
 #include "heap_int.h"
 
@@ -192,9 +195,11 @@ void hd__weakref_call(hd_heap_t *h, hd_weakref_obj_t *wr)
         h->hooks.weakref_callback(h, &wr->h, wr->callback, h->hooks.ctx);
 }
 
-void hd__weakref_clear_all(hd_heap_t *h, hd_obj_t *o)
+/* clear_all_chained: clears every ref of *list, then calls the callbacks of
+ * those alive, holding each called ref by a reference and chaining them
+ * through `next`: no allocation. */
+static void clear_all_chained(hd_heap_t *h, hd_weakref_obj_t **list)
 {
-    hd_weakref_obj_t **list = hd__weakref_list(h, o);
     hd_weakref_obj_t *chain = NULL, **tail = &chain;
     while (*list) {
         hd_weakref_obj_t *wr = *list;
@@ -233,6 +238,82 @@ void hd__weakref_clear_all(hd_heap_t *h, hd_obj_t *o)
         hd__xdecref(h, cb);
         hd__decref(h, &wr->h);
     }
+}
+
+/* call_from_tuple: the called refs and their callbacks are the pairs of
+ * `tuple` (None for a ref not called); runs the callbacks in order. */
+static void call_from_tuple(hd_heap_t *h, hd_tuple_obj_t *t)
+{
+    for (int64_t i = 0; i + 1 < t->size; i += 2) {
+        if (t->items[i] == h->none)
+            continue;
+        hd_weakref_obj_t *wr = (hd_weakref_obj_t *)t->items[i];
+        hd_obj_t *cb = t->items[i + 1];
+        if (cb == h->none && (wr->h.flags & HD_OF_WR_NOTIFY))
+            cb = NULL;
+        /* the hook finds the callback on the ref, for the call only */
+        wr->callback = cb;
+        if (cb)
+            hd__incref(cb);
+        hd__weakref_call(h, wr);
+        wr->callback = NULL;
+        wr->h.flags &= (uint8_t)~HD_OF_WR_NOTIFY;
+        hd__xdecref(h, cb);
+    }
+}
+
+/* hd__weakref_clear_all: PyObject_ClearWeakRefs. The callback-less ref goes
+ * first; one ref left is called directly; two or more are gathered, as 3.11
+ * does, in a tuple of 2 * count items allocated before any is cleared (a
+ * tracked object: it moves count 0 and may start a collection), called in
+ * order, and released with the tuple (from the last item). When that tuple
+ * cannot be had (out of memory, a cap, or a collection in its allocation
+ * changed the list), the refs are chained instead: CPython would leave them
+ * uncleared, pointing at a dead object. */
+void hd__weakref_clear_all(hd_heap_t *h, hd_obj_t *o)
+{
+    hd_weakref_obj_t **list = hd__weakref_list(h, o);
+    if (*list && !has_callback(*list))
+        clear_weakref(h, *list);
+    int64_t count = 0;
+    for (hd_weakref_obj_t *wr = *list; wr; wr = wr->next)
+        count++;
+    if (count < 2) {
+        clear_all_chained(h, list);
+        return;
+    }
+    hd_obj_t *tuple;
+    if (hd__tuple_new_filled(h, (size_t)count * 2, h->none, &tuple) != 0) {
+        clear_all_chained(h, list);
+        return;
+    }
+    int64_t now = 0;
+    for (hd_weakref_obj_t *wr = *list; wr; wr = wr->next)
+        now++;
+    hd_tuple_obj_t *t = (hd_tuple_obj_t *)tuple;
+    for (int64_t i = 0; now == count && i < count; i++) {
+        hd_weakref_obj_t *wr = *list;
+        hd_obj_t *cb = wr->callback;
+        uint8_t notify = wr->h.flags & HD_OF_WR_NOTIFY;
+        wr->callback = NULL;
+        hd__weakref_unlink(h, wr);
+        if (wr->h.refcnt == 0) {
+            hd__xdecref(h, cb);
+            continue;
+        }
+        hd__incref(&wr->h);
+        hd__decref(h, t->items[2 * i]); /* None */
+        t->items[2 * i] = &wr->h;
+        if (cb) {
+            hd__decref(h, t->items[2 * i + 1]); /* None */
+            t->items[2 * i + 1] = cb;           /* the ref's reference moves here */
+        }
+        wr->h.flags |= notify;
+    }
+    call_from_tuple(h, t);
+    hd__decref(h, tuple);
+    if (*list) /* the list changed during the tuple's allocation */
+        clear_all_chained(h, list);
 }
 
 /* ---- type-table functions ---- */
