@@ -401,25 +401,31 @@ static uint64_t untrack_dicts(hd_heap_t *h, hd_gc_t *head, survivors_t *sv)
 
 /* handle_weakrefs: clears every weakref to the garbage and runs the
  * callbacks of those that are not garbage themselves. Returns how many such
- * weakrefs died after their callback; *nfinalizers counts the objects whose
- * __del__ is still to run (the same pass, so that finalize_garbage can be
- * skipped when there are none). */
+ * weakrefs died after their callback. The same pass, so that the garbage is
+ * walked once less each: clears the UNREACHABLE bits move_unreachable left
+ * (clear_unreachable_mask), counts the garbage in *ngarbage (as it is once
+ * the callbacks ran) and in *nfinalizers the objects whose __del__ is still
+ * to run (finalize_garbage is skipped when there are none). */
 static int64_t handle_weakrefs(hd_heap_t *h, hd_gc_t *unreachable, hd_gc_t *old, int old_gen,
-                               uint64_t *nfinalizers)
+                               uint64_t *nfinalizers, uint64_t *ngarbage)
 {
-    *nfinalizers = 0;
+    uint64_t nfin = 0, n = 0;
     hd_gc_t to_call;
     list_init(&to_call);
     hd_gc_t *next;
     for (hd_gc_t *g = NEXT(unreachable); g != unreachable; g = next) {
         hd_obj_t *o = HD_FROM_GC(g);
-        next = NEXT(g);
+        next = (hd_gc_t *)(g->next & ~HD_GC_NEXT_UNREACHABLE);
+        g->next = (uintptr_t)next;
+        n++;
         hd_weakref_obj_t **list;
         if (o->type == HD_T_INSTANCE) { /* the common case, without calls */
             hd_class_meta_t *m = h->classes[o->aux]->meta;
             if (!(g->prev & HD_GC_PREV_FINALIZED) && (m->has_del || (o->flags & HD_OF_DEL)))
-                (*nfinalizers)++;
-            list = m->weakrefable ? hd__instance_weakref_slot(h, o) : NULL;
+                nfin++;
+            if (!m->weakrefable)
+                continue;
+            list = hd__instance_weakref_slot_m(o, m);
         } else {
             if (o->type == HD_T_WEAKREF)
                 hd__weakref_unlink(h, (hd_weakref_obj_t *)o);
@@ -441,6 +447,10 @@ static int64_t handle_weakrefs(hd_heap_t *h, hd_gc_t *unreachable, hd_gc_t *old,
             list_move(wg, &to_call);
         }
     }
+    *nfinalizers = nfin;
+    *ngarbage = n;
+    if (list_is_empty(&to_call))
+        return 0;
     int64_t freed = 0;
     while (!list_is_empty(&to_call)) {
         hd_gc_t *g = NEXT(&to_call);
@@ -454,6 +464,7 @@ static int64_t handle_weakrefs(hd_heap_t *h, hd_gc_t *unreachable, hd_gc_t *old,
             freed++;
         }
     }
+    *ngarbage = list_size(unreachable); /* the embedder's callbacks ran */
     return freed;
 }
 
@@ -507,12 +518,15 @@ static void delete_garbage(hd_heap_t *h, hd_gc_t *collectable, hd_gc_t *old, int
         hd_gc_t *g = NEXT(collectable);
         hd_obj_t *o = HD_FROM_GC(g);
         hd_obj_t *garbage = NULL;
-        if ((h->gc_debug & HD_GC_DEBUG_SAVEALL) && hd_gc_garbage(h, &garbage) == 0) {
-            (void)hd_list_append(h, garbage, o); /* on failure it just survives */
-        } else if (!(h->gc_debug & HD_GC_DEBUG_SAVEALL)) {
+        if (HD_LIKELY(!(h->gc_debug & HD_GC_DEBUG_SAVEALL))) {
             hd__incref(o);
-            hd__clear(h, o);
+            if (o->type == HD_T_INSTANCE) /* the common case, without the table */
+                hd__instance_clear(h, o);
+            else
+                hd__clear(h, o);
             hd__decref(h, o);
+        } else if (hd_gc_garbage(h, &garbage) == 0) {
+            (void)hd_list_append(h, garbage, o); /* on failure it just survives */
         }
         if (NEXT(collectable) == g) { /* still alive: it may die later */
             g->prev &= ~HD_GC_PREV_COLLECTING;
@@ -544,9 +558,11 @@ static void message(hd_heap_t *h, const char *fmt, ...)
     h->hooks.gc_message(h, line, h->hooks.ctx);
 }
 
+/* debug_objects: also walks `unreachable` before handle_weakrefs cleared its
+ * UNREACHABLE bits. */
 static void debug_objects(hd_heap_t *h, const char *what, hd_gc_t *list)
 {
-    for (hd_gc_t *g = NEXT(list); g != list; g = NEXT(g)) {
+    for (hd_gc_t *g = NEXT(list); g != list; g = (hd_gc_t *)(g->next & ~HD_GC_NEXT_UNREACHABLE)) {
         hd_obj_t *o = HD_FROM_GC(g);
         message(h, "gc: %s <%s 0x%llx>", what, hd_obj_type_name(h, o),
                 (unsigned long long)hd_obj_addr(h, o));
@@ -590,15 +606,15 @@ static void collect_main(hd_heap_t *h, int gen, hd_gc_result_t *res)
         h->long_lived_pending = 0;
         h->long_lived_total = (int64_t)(sv.n - untracked);
     }
-    clear_unreachable_mask(&unreachable);
     if (h->gc_debug & HD_GC_DEBUG_COLLECTABLE)
         debug_objects(h, "collectable", &unreachable);
 
-    uint64_t nfinalizers;
-    int64_t m = handle_weakrefs(h, &unreachable, old, old_gen, &nfinalizers);
+    uint64_t nfinalizers, ngarbage;
+    int64_t m = handle_weakrefs(h, &unreachable, old, old_gen, &nfinalizers, &ngarbage);
     hd_gc_t final_unreachable;
     if (nfinalizers > 0 && finalize_garbage(h, &unreachable) > 0) {
         handle_resurrected(h, &unreachable, &final_unreachable, old, old_gen);
+        ngarbage = list_size(&final_unreachable);
     } else {
         /* no finalizer ran, so nothing can have been resurrected: the
          * re-scan of CPython's handle_resurrected_objects would find the
@@ -606,7 +622,7 @@ static void collect_main(hd_heap_t *h, int gen, hd_gc_result_t *res)
         list_init(&final_unreachable);
         list_merge(&unreachable, &final_unreachable);
     }
-    m += (int64_t)list_size(&final_unreachable);
+    m += (int64_t)ngarbage;
     delete_garbage(h, &final_unreachable, old, old_gen);
 
     if (gen == NGEN - 1)

@@ -547,7 +547,8 @@ typedef struct hd_type_info {
 enum {
     HD_TF_GC = 1 << 0,          /* has a GC header */
     HD_TF_WEAKREFABLE = 1 << 1, /* may be the referent of a weakref */
-    HD_TF_CONTAINER = 1 << 2    /* deallocation nests (trashcan) */
+    HD_TF_CONTAINER = 1 << 2,   /* deallocation nests (trashcan) */
+    HD_TF_SMALL = 1 << 3        /* the block is 16..512 bytes: always a pool block */
 };
 
 extern const hd_type_info_t hd__types[HD_TYPE_COUNT];
@@ -766,6 +767,14 @@ int hd__str_from_cps(hd_heap_t *h, const uint32_t *cps, int64_t n, hd_obj_t **ou
 /* instance.c */
 size_t hd__instance_sizeof_h(const hd_heap_t *h, const hd_obj_t *o);
 hd_weakref_obj_t **hd__instance_weakref_slot(hd_heap_t *h, hd_obj_t *o);
+/* hd__instance_weakref_slot_m: the same for an instance of a weakrefable
+ * class whose metadata the caller holds. */
+static inline hd_weakref_obj_t **hd__instance_weakref_slot_m(hd_obj_t *o, const hd_class_meta_t *m)
+{
+    if (o->flags & HD_OF_MANAGED)
+        return &((hd_instance_obj_t *)o)->weakreflist;
+    return (hd_weakref_obj_t **)((hd_obj_t **)(o + 1) + m->nslots);
+}
 /* hd__instance_adopt_dict: o (with no attributes yet) takes `dict` as its
  * materialized __dict__ (import). */
 int hd__instance_adopt_dict(hd_heap_t *h, hd_obj_t *o, hd_obj_t *dict);

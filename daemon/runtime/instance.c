@@ -611,11 +611,10 @@ int hd__instance_traverse(hd_obj_t *o, hd_visit_fn visit, void *arg)
     return 0;
 }
 
-/* hd__instance_clear: tp_clear (subtype_clear): drop attributes, keep the
+/* instance_clear: tp_clear (subtype_clear): drop attributes, keep the
  * class. */
-void hd__instance_clear(hd_heap_t *h, hd_obj_t *o)
+static inline void instance_clear(hd_heap_t *h, hd_obj_t *o, const hd_class_meta_t *m)
 {
-    hd_class_meta_t *m = meta_of(h, o);
     if (!(o->flags & HD_OF_MANAGED)) {
         hd_obj_t **slots = (hd_obj_t **)(o + 1);
         for (uint32_t i = 0; i < m->nslots; i++) {
@@ -640,6 +639,11 @@ void hd__instance_clear(hd_heap_t *h, hd_obj_t *o)
     hd_obj_t *dict = pre->dict;
     pre->dict = NULL;
     hd__xdecref(h, dict);
+}
+
+void hd__instance_clear(hd_heap_t *h, hd_obj_t *o)
+{
+    instance_clear(h, o, meta_of(h, o));
 }
 
 /* run_finalizer: PyObject_CallFinalizerFromDealloc. Returns true when the
@@ -670,10 +674,9 @@ void hd__instance_dealloc(hd_heap_t *h, hd_obj_t *o)
     hd_class_meta_t *m = cls->meta;
     if ((m->has_del || (o->flags & HD_OF_DEL)) && run_finalizer(h, o))
         return;
-    hd_weakref_obj_t **wrlist = m->weakrefable ? hd__instance_weakref_slot(h, o) : NULL;
-    if (wrlist && *wrlist)
+    if (m->weakrefable && *hd__instance_weakref_slot_m(o, m))
         hd__weakref_clear_all(h, o);
-    hd__instance_clear(h, o);
+    instance_clear(h, o, m);
     if (o->flags & HD_OF_MANAGED && HD_PREHEADER(o)->values)
         values_free(h, (hd_obj_t **)HD_PREHEADER(o)->values);
     hd__obj_free_block(h, o);
@@ -684,9 +687,5 @@ void hd__instance_dealloc(hd_heap_t *h, hd_obj_t *o)
 hd_weakref_obj_t **hd__instance_weakref_slot(hd_heap_t *h, hd_obj_t *o)
 {
     hd_class_meta_t *m = meta_of(h, o);
-    if (!m->weakrefable)
-        return NULL;
-    if (o->flags & HD_OF_MANAGED)
-        return &((hd_instance_obj_t *)o)->weakreflist;
-    return (hd_weakref_obj_t **)((hd_obj_t **)(o + 1) + m->nslots);
+    return m->weakrefable ? hd__instance_weakref_slot_m(o, m) : NULL;
 }

@@ -19,22 +19,22 @@ const hd_type_info_t hd__types[HD_TYPE_COUNT] = {
     [HD_T_NONE] = {"NoneType", 0, NULL, NULL, hd__atom_dealloc, hd__atom_sizeof},
     [HD_T_BOOL] = {"bool", 0, NULL, NULL, hd__atom_dealloc, hd__atom_sizeof},
     [HD_T_INT] = {"int", 0, NULL, NULL, hd__atom_dealloc, hd__atom_sizeof},
-    [HD_T_FLOAT] = {"float", 0, NULL, NULL, hd__atom_dealloc, hd__atom_sizeof},
+    [HD_T_FLOAT] = {"float", HD_TF_SMALL, NULL, NULL, hd__atom_dealloc, hd__atom_sizeof},
     [HD_T_STR] = {"str", 0, NULL, NULL, hd__atom_dealloc, hd__atom_sizeof},
     [HD_T_BYTES] = {"bytes", 0, NULL, NULL, hd__atom_dealloc, hd__atom_sizeof},
     [HD_T_TUPLE] = {"tuple", HD_TF_GC | HD_TF_CONTAINER, hd__tuple_traverse, NULL,
                     hd__tuple_dealloc, hd__tuple_sizeof},
-    [HD_T_LIST] = {"list", HD_TF_GC | HD_TF_CONTAINER, hd__list_traverse, hd__list_clear,
-                   hd__list_dealloc, hd__list_sizeof},
-    [HD_T_DICT] = {"dict", HD_TF_GC | HD_TF_CONTAINER, hd__dict_traverse, hd__dict_clear,
-                   hd__dict_dealloc, hd__dict_sizeof},
-    [HD_T_SET] = {"set", HD_TF_GC | HD_TF_CONTAINER | HD_TF_WEAKREFABLE, hd__set_traverse,
-                  hd__set_clear, hd__set_dealloc, hd__set_sizeof},
-    [HD_T_OBJECT] = {"object", 0, NULL, NULL, hd__atom_dealloc, hd__atom_sizeof},
+    [HD_T_LIST] = {"list", HD_TF_GC | HD_TF_CONTAINER | HD_TF_SMALL, hd__list_traverse,
+                   hd__list_clear, hd__list_dealloc, hd__list_sizeof},
+    [HD_T_DICT] = {"dict", HD_TF_GC | HD_TF_CONTAINER | HD_TF_SMALL, hd__dict_traverse,
+                   hd__dict_clear, hd__dict_dealloc, hd__dict_sizeof},
+    [HD_T_SET] = {"set", HD_TF_GC | HD_TF_CONTAINER | HD_TF_WEAKREFABLE | HD_TF_SMALL,
+                  hd__set_traverse, hd__set_clear, hd__set_dealloc, hd__set_sizeof},
+    [HD_T_OBJECT] = {"object", HD_TF_SMALL, NULL, NULL, hd__atom_dealloc, hd__atom_sizeof},
     [HD_T_INSTANCE] = {"instance", HD_TF_GC | HD_TF_CONTAINER | HD_TF_WEAKREFABLE,
                        hd__instance_traverse, hd__instance_clear, hd__instance_dealloc,
                        hd__instance_sizeof},
-    [HD_T_WEAKREF] = {"weakref", HD_TF_GC, hd__weakref_traverse, hd__weakref_clear,
+    [HD_T_WEAKREF] = {"weakref", HD_TF_GC | HD_TF_SMALL, hd__weakref_traverse, hd__weakref_clear,
                       hd__weakref_dealloc, hd__weakref_sizeof},
     /* type_dealloc has no trashcan bracket: a class is no CONTAINER here */
     [HD_T_CLASS] = {"type", HD_TF_GC | HD_TF_WEAKREFABLE, hd__class_traverse, hd__class_clear,
@@ -110,14 +110,19 @@ int hd__obj_alloc(hd_heap_t *h, int type, size_t len, size_t presize, hd_obj_t *
     return 0;
 }
 
-void hd__obj_retire(hd_heap_t *h, hd_obj_t *o)
+static inline void retire(hd_heap_t *h, hd_obj_t *o)
 {
-    if (o->flags & HD_OF_INDEXED)
+    if (HD_UNLIKELY(o->flags & HD_OF_INDEXED))
         hd__ids_remove(h, o);
     o->id = 0;
     o->flags = 0;
     h->nobjects--;
     h->counts_by_type[o->type]--;
+}
+
+void hd__obj_retire(hd_heap_t *h, hd_obj_t *o)
+{
+    retire(h, o);
 }
 
 void hd__obj_revive(hd_heap_t *h, hd_obj_t *o, int type)
@@ -142,19 +147,24 @@ void hd__obj_revive(hd_heap_t *h, hd_obj_t *o, int type)
 
 void hd__obj_free_block(hd_heap_t *h, hd_obj_t *o)
 {
-    bool gc = hd__is_gc(o);
-    void *start = hd__block_start(o);
-    /* these types' blocks are 16..216 bytes: always from a pool */
-    bool small = (o->type == HD_T_INSTANCE && (o->flags & HD_OF_MANAGED)) || o->type == HD_T_LIST ||
-                 o->type == HD_T_DICT || o->type == HD_T_SET || o->type == HD_T_WEAKREF ||
-                 o->type == HD_T_FLOAT || o->type == HD_T_OBJECT;
-    hd__obj_retire(h, o);
-    if (gc && h->gens[0].count > 0)
+    unsigned tflags = hd__types[o->type].flags;
+    /* a managed instance is a 56-byte block; the HD_TF_SMALL types' blocks
+     * are 16..216 bytes: always from a pool */
+    bool managed = (o->flags & HD_OF_MANAGED) != 0;
+    bool small = managed || (tflags & HD_TF_SMALL);
+    size_t presize = !(tflags & HD_TF_GC) ? 0
+                     : managed            ? sizeof(hd_gc_t) + sizeof(hd_preheader_t)
+                                          : sizeof(hd_gc_t);
+    void *start = (char *)o - presize;
+    retire(h, o);
+    if ((tflags & HD_TF_GC) && h->gens[0].count > 0)
         h->gens[0].count--; /* PyObject_GC_Del */
+    if (HD_UNLIKELY(*h->tracing))
+        hd_trace_remove(h->trace, start);
     if (small)
-        hd__block_free_small(h, start);
+        hd_pool_block_free_small(h->pool, start);
     else
-        hd__block_free(h, start);
+        hd_pool_block_free(h->pool, start);
 }
 
 /* ---- deallocation and the trashcan ---- */

@@ -1,10 +1,13 @@
 /*
  * bench.c: heapd-bench, the benchmark runner.
  *
- *     heapd-bench [--quick] [--reps N] [--list] [name...]
+ *     heapd-bench [--quick] [--reps N] [--n N] [--no-anchor] [--list] [name...]
  *
  * runs the named benchmarks (all of them without a name), then prints every
- * recorded figure as a BENCH line (see bench.h). Adding a benchmark: write
+ * recorded figure as a BENCH line (see bench.h). --n sets the workload size
+ * (objects, cycles or iterations); --no-anchor skips python3, so that
+ * `valgrind --tool=callgrind heapd-bench --reps 1 --n 10000 --no-anchor
+ * gc_cycles` counts our instructions only. Adding a benchmark: write
  * bench_<name>.c with an `int bench_<name>(const bench_opts_t *)`, declare it
  * in bench.h and add a line to the table below.
  */
@@ -25,6 +28,10 @@ typedef struct bench {
 static const bench_t benches[] = {
     {"alloc", bench_alloc, "pool block churn vs glibc malloc and CPython's PyObject_Malloc"},
     {"gc", bench_gc, "gc_cycles, gc_full, churn and overhead vs python3"},
+    {"gc_cycles", bench_gc_cycles_only, "gc_cycles only (plain instances)"},
+    {"gc_cycles_slots", bench_gc_cycles_slots_only, "gc_cycles_slots only"},
+    {"gc_full", bench_gc_full_only, "gc_full only"},
+    {"churn", bench_churn_only, "churn only"},
     {"script", bench_script, "script_churn and script_cycles: heap-script programs vs python3"},
 };
 #define NBENCHES (sizeof(benches) / sizeof(benches[0]))
@@ -82,14 +89,22 @@ uint64_t bench_rng(uint64_t *state)
     return x * UINT64_C(2685821657736338717);
 }
 
+int bench_size(const bench_opts_t *opts, int quick, int full)
+{
+    if (opts->n > 0)
+        return (int)opts->n;
+    return opts->quick ? quick : full;
+}
+
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: heapd-bench [--quick] [--reps N] [--list] [name...]\n");
+    fprintf(f,
+            "usage: heapd-bench [--quick] [--reps N] [--n N] [--no-anchor] [--list] [name...]\n");
 }
 
 int main(int argc, char **argv)
 {
-    bench_opts_t opts = {0, 5};
+    bench_opts_t opts = {0, 5, 0, 0};
     int chosen[NBENCHES] = {0}, any = 0, failed = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0) {
@@ -100,6 +115,14 @@ int main(int argc, char **argv)
                 usage(stderr);
                 return 2;
             }
+        } else if (strcmp(argv[i], "--n") == 0 && i + 1 < argc) {
+            opts.n = atol(argv[++i]);
+            if (opts.n < 1 || opts.n > 100000000) {
+                usage(stderr);
+                return 2;
+            }
+        } else if (strcmp(argv[i], "--no-anchor") == 0) {
+            opts.no_anchor = 1;
         } else if (strcmp(argv[i], "--list") == 0) {
             for (size_t b = 0; b < NBENCHES; b++)
                 printf("%-10s %s\n", benches[b].name, benches[b].what);

@@ -18,9 +18,15 @@
 #include <stdint.h>
 
 typedef struct bench_opts {
-    int quick; /* --quick: a smaller workload, for a smoke run */
-    int reps;  /* measurements per figure (the median is reported) */
+    int quick;     /* --quick: a smaller workload, for a smoke run */
+    int reps;      /* measurements per figure (the median is reported) */
+    long n;        /* --n N: the workload size instead of the default, or 0 */
+    int no_anchor; /* --no-anchor: skip python3 (for callgrind runs) */
 } bench_opts_t;
+
+/* bench_size: the workload size: --n when given, else `quick` under
+ * --quick, else `full`. */
+int bench_size(const bench_opts_t *opts, int quick, int full);
 
 /* bench_now_ns: a monotonic clock in nanoseconds. */
 uint64_t bench_now_ns(void);
@@ -37,6 +43,10 @@ uint64_t bench_rng(uint64_t *state);
 /* The benchmarks. Each returns 0, or nonzero when it could not run. */
 int bench_alloc(const bench_opts_t *opts);
 int bench_gc(const bench_opts_t *opts);
+int bench_gc_cycles_only(const bench_opts_t *opts);
+int bench_gc_cycles_slots_only(const bench_opts_t *opts);
+int bench_gc_full_only(const bench_opts_t *opts);
+int bench_churn_only(const bench_opts_t *opts);
 int bench_script(const bench_opts_t *opts);
 
 #endif

@@ -26,9 +26,11 @@
 #include "heap.h"
 
 /* python_figure: runs a python3 program that prints one number (the
- * median it measured); -1 when python3 is not there. */
-static double python_figure(const char *program)
+ * median it measured); -1 when python3 is not there or with --no-anchor. */
+static double python_figure(const bench_opts_t *opts, const char *program)
 {
+    if (opts->no_anchor)
+        return -1;
     char path[] = "/tmp/hd_bench_XXXXXX";
     int fd = mkstemp(path);
     if (fd < 0)
@@ -106,7 +108,7 @@ static double cycles_once(int n, bool slots)
 
 static int bench_gc_cycles(const bench_opts_t *opts, bool slots)
 {
-    int n = opts->quick ? 10000 : 100000;
+    int n = bench_size(opts, 10000, 100000);
     double v[101];
     for (int r = 0; r < opts->reps; r++)
         v[r] = cycles_once(n, slots);
@@ -128,7 +130,7 @@ static int bench_gc_cycles(const bench_opts_t *opts, bool slots)
     report(slots ? "gc_cycles_slots" : "gc_cycles",
            slots ? "two-instance cycles (__slots__), ns per object"
                  : "two-instance cycles, ns per collected object",
-           ours, python_figure(prog), 40);
+           ours, python_figure(opts, prog), 40);
     return 0;
 }
 
@@ -136,7 +138,7 @@ static int bench_gc_cycles(const bench_opts_t *opts, bool slots)
 
 static int bench_gc_full(const bench_opts_t *opts)
 {
-    int n = opts->quick ? 100000 : 1000000;
+    int n = bench_size(opts, 100000, 1000000);
     hd_mem_t mem;
     hd_heap_t *h = new_heap(&mem);
     hd_obj_t *keep, *x;
@@ -165,7 +167,8 @@ static int bench_gc_full(const bench_opts_t *opts)
              "for _ in range(REPS):\n"
              "    t0 = pc(); gc.collect(); res.append((pc() - t0) / nt)\n"
              "print(statistics.median(res))\n");
-    report("gc_full", "full collection, ns per live tracked object", ours, python_figure(prog), 15);
+    report("gc_full", "full collection, ns per live tracked object", ours,
+           python_figure(opts, prog), 15);
     return 0;
 }
 
@@ -173,7 +176,7 @@ static int bench_gc_full(const bench_opts_t *opts)
 
 static int bench_churn(const bench_opts_t *opts)
 {
-    int n = opts->quick ? 100000 : 1000000;
+    int n = bench_size(opts, 100000, 1000000);
     hd_mem_t mem;
     hd_heap_t *h = new_heap(&mem);
     double v[101];
@@ -197,7 +200,7 @@ static int bench_churn(const bench_opts_t *opts)
              "base = statistics.median([t(empty) for _ in range(REPS)])\n"
              "full = statistics.median([t(churn) for _ in range(REPS)])\n"
              "print((full - base) / N)\n");
-    report("churn", "x = []; del x, ns per iteration", ours, python_figure(prog), 0);
+    report("churn", "x = []; del x, ns per iteration", ours, python_figure(opts, prog), 0);
     return 0;
 }
 
@@ -211,7 +214,7 @@ static int assign_id(hd_obj_t *o, int generation, void *arg)
 
 static int bench_overhead(const bench_opts_t *opts)
 {
-    int n = opts->quick ? 100000 : 1000000;
+    int n = bench_size(opts, 100000, 1000000);
     hd_mem_t mem;
     hd_heap_t *h = new_heap(&mem);
     hd_obj_t *keep, *cls, *x, *v;
@@ -264,4 +267,24 @@ int bench_gc(const bench_opts_t *opts)
     rc |= bench_churn(opts);
     rc |= bench_overhead(opts);
     return rc;
+}
+
+int bench_gc_cycles_only(const bench_opts_t *opts)
+{
+    return bench_gc_cycles(opts, false);
+}
+
+int bench_gc_cycles_slots_only(const bench_opts_t *opts)
+{
+    return bench_gc_cycles(opts, true);
+}
+
+int bench_gc_full_only(const bench_opts_t *opts)
+{
+    return bench_gc_full(opts);
+}
+
+int bench_churn_only(const bench_opts_t *opts)
+{
+    return bench_churn(opts);
 }
