@@ -12,12 +12,13 @@
 static json_t *limits_json(const hd_limits_t *l)
 {
     return json_pack(
-        "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "message_size",
+        "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "message_size",
         (json_int_t)l->message_size, "batch_length", (json_int_t)l->batch_length, "connections",
         (json_int_t)l->connections, "heaps", (json_int_t)l->heaps, "heap_bytes",
         (json_int_t)l->heap_bytes, "heap_objects", (json_int_t)l->heap_objects, "send_queue_bytes",
         (json_int_t)l->send_queue_bytes, "subscriptions", (json_int_t)l->subscriptions, "snapshots",
-        (json_int_t)l->snapshots, "work_objects", (json_int_t)l->work_objects);
+        (json_int_t)l->snapshots, "work_objects", (json_int_t)l->work_objects, "rate",
+        (json_int_t)l->rate, "rate_burst", (json_int_t)(l->rate_burst ? l->rate_burst : l->rate));
 }
 
 /* The limits change only on reload, so their object is built once and

@@ -46,6 +46,7 @@ typedef struct hd_counters {
     uint64_t rejected_upgrades; /* 403/401/503 on the upgrade */
     uint64_t closed_1008;       /* sessions closed for not reading */
     uint64_t closed_1009;       /* sessions closed for an oversized message */
+    uint64_t rate_limited;      /* messages refused by the rate limit */
 } hd_counters_t;
 
 typedef struct hd_server {
