@@ -8,7 +8,8 @@
  * front (libwebsockets' LWS_PRE). So encoders append pieces here, dumping
  * jansson trees straight into the buffer (dump.c).
  *
- * It also holds hd__proto_load, the one way hd_proto parses JSON (see
+ * It also holds the one JSON string escaper of hd_proto and
+ * hd__proto_load, the one way hd_proto parses JSON (see
  * proto_int.h for why a failed parse is tried twice).
  *
  * Layout of data: [headroom bytes][len bytes of text][NUL][spare], cap bytes
@@ -113,7 +114,7 @@ const char *hd_proto_buf_text(const hd_proto_buf_t *buf)
     return buf->data ? buf->data + buf->headroom : "";
 }
 
-int hd__proto_buf_reserve(hd_proto_buf_t *buf, size_t more)
+int hd__proto_buf_grow(hd_proto_buf_t *buf, size_t more)
 {
     size_t fixed = buf->headroom + 1; /* headroom and the NUL */
     if (more > SIZE_MAX - fixed - buf->len)
@@ -121,7 +122,7 @@ int hd__proto_buf_reserve(hd_proto_buf_t *buf, size_t more)
     size_t need = fixed + buf->len + more;
     if (need <= buf->cap)
         return 0;
-    size_t cap = buf->cap ? buf->cap : 256;
+    size_t cap = buf->cap ? buf->cap : 1024; /* most responses fit at once */
     while (cap < need)
         cap = cap > SIZE_MAX / 2 ? need : cap * 2;
     /* jansson's allocator has no realloc: allocate, copy, free. */
@@ -140,12 +141,7 @@ int hd__proto_buf_reserve(hd_proto_buf_t *buf, size_t more)
 
 int hd_proto_buf_append(hd_proto_buf_t *buf, const char *data, size_t len)
 {
-    if (hd__proto_buf_reserve(buf, len) != 0)
-        return HD_ENOMEM;
-    memcpy(buf->data + buf->headroom + buf->len, data, len);
-    buf->len += len;
-    buf->data[buf->headroom + buf->len] = '\0';
-    return 0;
+    return hd__proto_buf_put(buf, data, len);
 }
 
 int hd__proto_buf_puts(hd_proto_buf_t *buf, const char *s)
@@ -173,50 +169,76 @@ char *hd_proto_buf_steal(hd_proto_buf_t *buf, size_t *len)
 
 /* ---- JSON pieces ---- */
 
+/* How s[i] is written inside a JSON string: 0 as itself, else the second
+ * character of its two-character escape, or 'u' for \u00XX. The escapes
+ * are jansson's (\" \\ \b \f \n \r \t, other control characters as
+ * \u00XX in upper-case hex), so that a string escaped here reads exactly as
+ * jansson would have dumped it (dump.c relies on that). */
+static char escape_of(unsigned char c)
+{
+    if (c >= 0x20 && c != '"' && c != '\\')
+        return 0;
+    switch (c) {
+    case '"':
+        return '"';
+    case '\\':
+        return '\\';
+    case '\b':
+        return 'b';
+    case '\f':
+        return 'f';
+    case '\n':
+        return 'n';
+    case '\r':
+        return 'r';
+    case '\t':
+        return 't';
+    default:
+        return 'u';
+    }
+}
+
+/* One pass counts the escaped length, so the buffer grows at most once;
+ * the second writes straight into it. This is the one JSON string escaper
+ * of hd_proto: encoders and the tree dumper (dump.c) both use it. */
 int hd__proto_buf_string(hd_proto_buf_t *buf, const char *s, size_t len)
 {
-    static const char hex[] = "0123456789abcdef";
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *u = (const unsigned char *)s;
     if (!hd__proto_utf8_valid(s, len))
         return HD_EINVAL;
-    if (hd_proto_buf_append(buf, "\"", 1) != 0)
-        return HD_ENOMEM;
-    size_t run = 0; /* start of the bytes not yet copied */
+    size_t out = 2;
     for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        char esc[6];
-        size_t esc_len = 2;
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        esc[0] = '\\';
-        switch (c) {
-        case '"':
-            esc[1] = '"';
-            break;
-        case '\\':
-            esc[1] = '\\';
-            break;
-        case '\n':
-            esc[1] = 'n';
-            break;
-        case '\r':
-            esc[1] = 'r';
-            break;
-        case '\t':
-            esc[1] = 't';
-            break;
-        default:
-            memcpy(esc, "\\u00", 4);
-            esc[4] = hex[c >> 4];
-            esc[5] = hex[c & 15];
-            esc_len = 6;
-        }
-        if (hd_proto_buf_append(buf, s + run, i - run) != 0 ||
-            hd_proto_buf_append(buf, esc, esc_len) != 0)
-            return HD_ENOMEM;
-        run = i + 1;
+        char e = escape_of(u[i]);
+        out += e == 0 ? 1 : e == 'u' ? 6 : 2;
     }
-    if (hd_proto_buf_append(buf, s + run, len - run) != 0 || hd_proto_buf_append(buf, "\"", 1) != 0)
+    if (hd__proto_buf_reserve(buf, out) != 0)
         return HD_ENOMEM;
+    char *p = buf->data + buf->headroom + buf->len;
+    *p++ = '"';
+    if (out == len + 2) {
+        memcpy(p, s, len);
+        p += len;
+    } else {
+        for (size_t i = 0; i < len; i++) {
+            char e = escape_of(u[i]);
+            if (e == 0) {
+                *p++ = (char)u[i];
+                continue;
+            }
+            *p++ = '\\';
+            *p++ = e;
+            if (e == 'u') {
+                memcpy(p, "00", 2);
+                p[2] = hex[u[i] >> 4];
+                p[3] = hex[u[i] & 15];
+                p += 4;
+            }
+        }
+    }
+    *p = '"';
+    buf->len += out;
+    buf->data[buf->headroom + buf->len] = '\0';
     return 0;
 }
 

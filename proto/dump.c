@@ -29,56 +29,12 @@
 
 static int put(hd_proto_buf_t *buf, const char *s, size_t len)
 {
-    return hd_proto_buf_append(buf, s, len);
+    return hd__proto_buf_put(buf, s, len);
 }
 
 static int dump_string(hd_proto_buf_t *buf, const char *s, size_t len)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    if (!hd__proto_utf8_valid(s, len))
-        return HD_EINVAL;
-    if (hd__proto_buf_reserve(buf, len + 2) != 0 || put(buf, "\"", 1) != 0)
-        return HD_ENOMEM;
-    size_t run = 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        char esc[6] = {'\\', 0, 0, 0, 0, 0};
-        size_t n = 2;
-        switch (c) {
-        case '"':
-            esc[1] = '"';
-            break;
-        case '\\':
-            esc[1] = '\\';
-            break;
-        case '\b':
-            esc[1] = 'b';
-            break;
-        case '\f':
-            esc[1] = 'f';
-            break;
-        case '\n':
-            esc[1] = 'n';
-            break;
-        case '\r':
-            esc[1] = 'r';
-            break;
-        case '\t':
-            esc[1] = 't';
-            break;
-        default:
-            memcpy(esc, "\\u00", 4);
-            esc[4] = hex[c >> 4];
-            esc[5] = hex[c & 15];
-            n = 6;
-        }
-        if (put(buf, s + run, i - run) != 0 || put(buf, esc, n) != 0)
-            return HD_ENOMEM;
-        run = i + 1;
-    }
-    return put(buf, s + run, len - run) != 0 || put(buf, "\"", 1) != 0 ? HD_ENOMEM : 0;
+    return hd__proto_buf_string(buf, s, len); /* jansson's escapes (buf.c) */
 }
 
 static int dump_integer(hd_proto_buf_t *buf, json_int_t v)

@@ -4,6 +4,9 @@
 #ifndef HD_PROTO_INT_H
 #define HD_PROTO_INT_H
 
+#include <string.h>
+
+#include "err.h"
 #include "hd_proto.h"
 
 /* Memory from jansson's allocator (see hd_proto.h, "Memory"). */
@@ -14,9 +17,29 @@ void hd__proto_free(void *p);
  * overlong forms, no surrogates, nothing above U+10FFFF). */
 int hd__proto_utf8_valid(const char *s, size_t len);
 
+/* hd__proto_buf_grow: the slow path of hd__proto_buf_reserve (allocates). */
+int hd__proto_buf_grow(hd_proto_buf_t *buf, size_t more);
+
 /* hd__proto_buf_reserve: make room for `more` bytes of text after len (and
- * the NUL). Returns 0 or HD_ENOMEM. */
-int hd__proto_buf_reserve(hd_proto_buf_t *buf, size_t more);
+ * the NUL). Returns 0 or HD_ENOMEM. Inline: the encoders call it for every
+ * token they write, and it almost never has to allocate. */
+static inline int hd__proto_buf_reserve(hd_proto_buf_t *buf, size_t more)
+{
+    if (more < buf->cap && buf->headroom + buf->len + 1 < buf->cap - more)
+        return 0;
+    return hd__proto_buf_grow(buf, more);
+}
+
+/* hd__proto_buf_put: hd_proto_buf_append, inline. */
+static inline int hd__proto_buf_put(hd_proto_buf_t *buf, const char *data, size_t len)
+{
+    if (hd__proto_buf_reserve(buf, len) != 0)
+        return HD_ENOMEM;
+    memcpy(buf->data + buf->headroom + buf->len, data, len);
+    buf->len += len;
+    buf->data[buf->headroom + buf->len] = '\0';
+    return 0;
+}
 
 /* hd__proto_buf_puts: append a NUL-terminated string. */
 int hd__proto_buf_puts(hd_proto_buf_t *buf, const char *s);
@@ -25,8 +48,8 @@ int hd__proto_buf_puts(hd_proto_buf_t *buf, const char *s);
 void hd__proto_buf_truncate(hd_proto_buf_t *buf, size_t len);
 
 /* hd__proto_buf_string: append s (len bytes, valid UTF-8) as a JSON string
- * with quotes and escapes. Returns 0, HD_EINVAL (not UTF-8) or HD_ENOMEM;
- * on failure the buffer may hold a partial string: callers truncate. */
+ * with quotes and escapes, exactly as jansson escapes (buf.c). Returns 0, HD_EINVAL (not UTF-8) or
+ * HD_ENOMEM; on failure the buffer may hold a partial string: callers truncate. */
 int hd__proto_buf_string(hd_proto_buf_t *buf, const char *s, size_t len);
 
 /* hd__proto_buf_json: append the compact JSON text of j. Returns 0,

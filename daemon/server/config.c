@@ -74,6 +74,8 @@ static const key_t_ keys[] = {
     {"script_source", K_LIMIT, 0, LIM(script_source), 0, 1, GIB},
     {"script_steps", K_LIMIT, 0, LIM(script_steps), 0, 1, INT64_C(1) << 40},
     {"script_time", K_LIMIT, 0, LIM(script_time), 0, 1, 3600000},
+    {"rate", K_LIMIT, 0, LIM(rate), 0, 0, 1000000000},
+    {"rate_burst", K_LIMIT, 0, LIM(rate_burst), 0, 0, 1000000000},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -104,6 +106,8 @@ void hd_config_limits_default(hd_limits_t *l)
     l->script_source = 256 * 1024;
     l->script_steps = 100000000;
     l->script_time = 5000;
+    l->rate = 0; /* off: see "Rate limit" in proto/README.md for why */
+    l->rate_burst = 0;
 }
 
 int hd_config_init(hd_config_t *cfg, const char *default_web_root)
@@ -576,5 +580,6 @@ const char *hd_config_usage(void)
            "allowed_origins, server_names, demo, log_level), shutdown_timeout_ms,\n"
            "ping_interval_s, and \"limits\": {message_size, batch_length, connections, heaps,\n"
            "heap_bytes, heap_objects, send_queue_bytes, subscriptions, snapshots,\n"
-           "work_objects, script_source, script_steps, script_time}.\n";
+           "work_objects, script_source, script_steps, script_time, rate, rate_burst}.\n"
+           "limits.rate (requests per second per connection) is 0, no limit, by default.\n";
 }

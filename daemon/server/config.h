@@ -48,6 +48,8 @@ typedef struct hd_limits {
     uint64_t script_source;    /* heap.exec: bytes of a program (256 KiB) */
     uint64_t script_steps;     /* heap.exec: instructions a program may run (100,000,000) */
     uint64_t script_time;      /* heap.exec: milliseconds a program may run (5,000) */
+    uint64_t rate;             /* per connection: requests per second, sustained (0: no limit) */
+    uint64_t rate_burst;       /* per connection: requests at once above the rate (0: `rate`) */
 } hd_limits_t;
 
 typedef struct hd_config {

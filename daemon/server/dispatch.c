@@ -249,6 +249,51 @@ static void answer(hd_session_t *s, hd_proto_reply_t *r, const hd_proto_req_t *r
     hd_proto_reply_error(r, req, c.code, c.message[0] ? c.message : NULL, c.data);
 }
 
+/* The per-connection rate limit, a token bucket: limits.rate requests a
+ * second flow in, up to limits.rate_burst (default: one second's worth).
+ * Kept in thousandths of a request so that the loop's millisecond clock
+ * adds whole units. Takes n requests' worth and returns true, or takes
+ * nothing and returns false. */
+static bool rate_take(hd_session_t *s, size_t n)
+{
+    const hd_limits_t *l = &s->srv->cfg.limits;
+    if (l->rate == 0)
+        return true;
+    uint64_t burst = (l->rate_burst ? l->rate_burst : l->rate) * 1000;
+    uint64_t now = hd_server_now_ms(s->srv);
+    if (!s->rate_started) {
+        s->rate_started = true;
+        s->rate_milli = burst;
+    } else {
+        uint64_t elapsed = now - s->rate_ms;
+        uint64_t add = elapsed > UINT64_MAX / l->rate ? UINT64_MAX : elapsed * l->rate;
+        s->rate_milli =
+            s->rate_milli > burst || add >= burst - s->rate_milli ? burst : s->rate_milli + add;
+    }
+    s->rate_ms = now;
+    if (n > s->rate_milli / 1000)
+        return false;
+    s->rate_milli -= (uint64_t)n * 1000;
+    return true;
+}
+
+/* Over the rate: every member is answered -32004 "rate" with its own id
+ * (notifications get nothing, as always) and nothing runs. */
+static void refuse_rate(hd_session_t *s, hd_proto_reply_t *r, const hd_proto_msg_t *msg)
+{
+    hd_server_t *srv = s->srv;
+    srv->stats.rate_limited++;
+    uint64_t rate = srv->cfg.limits.rate;
+    for (size_t i = 0; i < msg->n; i++) {
+        srv->stats.errors++;
+        char text[96];
+        snprintf(text, sizeof text, "limit exceeded: rate (%llu requests/s per connection)",
+                 (unsigned long long)rate);
+        hd_proto_reply_error(r, &msg->reqs[i], HD_RPC_LIMIT_EXCEEDED, text,
+                             hd_proto_data_limit("rate", (int64_t)rate));
+    }
+}
+
 void hd_dispatch_message(hd_session_t *s, const char *text, size_t len)
 {
     hd_server_t *srv = s->srv;
@@ -262,7 +307,10 @@ void hd_dispatch_message(hd_session_t *s, const char *text, size_t len)
     hd_proto_buf_init(&buf, LWS_PRE);
     hd_proto_reply_t r;
     hd_proto_reply_begin(&r, &buf, &msg);
-    for (size_t i = 0; i < msg.n; i++) {
+    bool allowed = rate_take(s, msg.n ? msg.n : 1);
+    if (!allowed)
+        refuse_rate(s, &r, &msg);
+    for (size_t i = 0; allowed && i < msg.n; i++) {
         const hd_proto_req_t *req = &msg.reqs[i];
         if (req->code) {
             srv->stats.errors++;

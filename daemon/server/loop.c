@@ -217,6 +217,7 @@ void hd_server_reload(hd_server_t *srv)
     hd_limits_t limits;
     if (hd_config_load_limits(&srv->cfg, &limits, err, sizeof err) == 0) {
         srv->cfg.limits = limits;
+        hd_server_limits_changed(srv);
         for (hd_session_t *s = srv->sessions; s; s = s->next)
             s->q.max = limits.send_queue_bytes;
         hd_notice("reload: limits applied");
@@ -277,6 +278,7 @@ void hd_server_close(hd_server_t *srv)
     if (srv->ctx)
         lws_context_destroy(srv->ctx); /* the second call frees the context */
     hd_heaps_free_all(srv);
+    hd_server_limits_changed(srv);
     hd_tokens_close(&srv->tokens);
     hd_config_close(&srv->cfg);
 }

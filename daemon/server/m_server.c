@@ -12,23 +12,39 @@
 static json_t *limits_json(const hd_limits_t *l)
 {
     return json_pack(
-        "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "message_size",
+        "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "message_size",
         (json_int_t)l->message_size, "batch_length", (json_int_t)l->batch_length, "connections",
         (json_int_t)l->connections, "heaps", (json_int_t)l->heaps, "heap_bytes",
         (json_int_t)l->heap_bytes, "heap_objects", (json_int_t)l->heap_objects, "send_queue_bytes",
         (json_int_t)l->send_queue_bytes, "subscriptions", (json_int_t)l->subscriptions, "snapshots",
-        (json_int_t)l->snapshots, "work_objects", (json_int_t)l->work_objects);
+        (json_int_t)l->snapshots, "work_objects", (json_int_t)l->work_objects, "rate",
+        (json_int_t)l->rate, "rate_burst", (json_int_t)(l->rate_burst ? l->rate_burst : l->rate));
+}
+
+/* The limits change only on reload, so their object is built once and
+ * shared by every server.info answer (a third of that method's cost was
+ * building it). */
+static json_t *limits_cached(hd_server_t *srv)
+{
+    if (!srv->limits_json)
+        srv->limits_json = limits_json(&srv->cfg.limits);
+    return json_incref(srv->limits_json);
+}
+
+void hd_server_limits_changed(hd_server_t *srv)
+{
+    json_decref(srv->limits_json);
+    srv->limits_json = NULL;
 }
 
 int hd_m_server_info(hd_call_t *c)
 {
     hd_server_t *srv = c->srv;
-    c->result =
-        json_pack("{s:s, s:s, s:i, s:I, s:I, s:I, s:o*, s:s}", "name", "heapd", "version",
-                  HD_SRV_VERSION, "protocol", HD_PROTO_VERSION, "uptime_s",
-                  (json_int_t)((hd_server_now_ms(srv) - srv->start_ms) / 1000), "heaps",
-                  (json_int_t)srv->nheaps, "connections", (json_int_t)srv->nsessions, "limits",
-                  limits_json(&srv->cfg.limits), "role", hd_proto_role_name(c->sess->role));
+    c->result = json_pack("{s:s, s:s, s:i, s:I, s:I, s:I, s:o*, s:s}", "name", "heapd", "version",
+                          HD_SRV_VERSION, "protocol", HD_PROTO_VERSION, "uptime_s",
+                          (json_int_t)((hd_server_now_ms(srv) - srv->start_ms) / 1000), "heaps",
+                          (json_int_t)srv->nheaps, "connections", (json_int_t)srv->nsessions,
+                          "limits", limits_cached(srv), "role", hd_proto_role_name(c->sess->role));
     return 0;
 }
 

@@ -56,6 +56,8 @@ static int server_figures(hd_server_t *srv, hd_proto_buf_t *buf)
          c->messages_out},
         {"heapd_requests_total", "counter", "Requests and notifications dispatched.", c->requests},
         {"heapd_errors_total", "counter", "Error responses.", c->errors},
+        {"heapd_rate_limited_total", "counter",
+         "Messages refused by the per-connection rate limit.", c->rate_limited},
         {"heapd_stream_frames_dropped_total", "counter",
          "Stream frames dropped or coalesced for slow readers.", c->frames_dropped},
         {"heapd_upgrades_rejected_total", "counter", "WebSocket upgrades refused.",

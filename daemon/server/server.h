@@ -46,6 +46,7 @@ typedef struct hd_counters {
     uint64_t rejected_upgrades; /* 403/401/503 on the upgrade */
     uint64_t closed_1008;       /* sessions closed for not reading */
     uint64_t closed_1009;       /* sessions closed for an oversized message */
+    uint64_t rate_limited;      /* messages refused by the rate limit */
 } hd_counters_t;
 
 typedef struct hd_server {
@@ -80,6 +81,8 @@ typedef struct hd_server {
     size_t nsubs;
 
     hd_counters_t stats;
+    void *limits_json; /* owned json_t *: server.info's limits, built once per
+                          configuration (NULL until asked; reset on reload) */
 } hd_server_t;
 
 /* hd_server_init: settings from the command line and the token file.
@@ -110,6 +113,10 @@ int hd_lws_create(hd_server_t *srv);
 /* hd_server_reload: SIGHUP: token file and limits again; on error the old
  * ones stay (logged). Ownership: none (arguments borrowed for the call). */
 void hd_server_reload(hd_server_t *srv);
+
+/* hd_server_limits_changed (m_server.c): forget the cached limits object
+ * after cfg.limits changed (and at close). Ownership: frees the cache. */
+void hd_server_limits_changed(hd_server_t *srv);
 
 /* hd_server_now_ms: the loop's clock. */
 uint64_t hd_server_now_ms(const hd_server_t *srv);

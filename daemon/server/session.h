@@ -36,8 +36,12 @@ typedef struct hd_session {
     int close_code;   /* 0, or the close frame to send once the queue is flushed */
     bool close_now;   /* close without flushing (1008) */
     bool close_sent;  /* the close has started: nothing more is written */
+    bool want_write;  /* lws_callback_on_writable asked and WRITEABLE not yet run */
     uint64_t messages_in, messages_out;
     uint64_t sub_serial; /* last subscription id given out */
+    uint64_t rate_milli; /* the rate limit's bucket, in thousandths of a request */
+    uint64_t rate_ms;    /* loop time the bucket was last filled */
+    bool rate_started;   /* the bucket has been filled once */
 } hd_session_t;
 
 /* hd_session_send: queue a message for the session. kind and key as in

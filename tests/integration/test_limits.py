@@ -3,6 +3,7 @@ and the connection stays usable; an oversized message closes with 1009, a
 reader that does not take its responses with 1008, a binary frame with 1003."""
 import asyncio
 import json
+import signal
 import time
 
 import websockets
@@ -160,3 +161,53 @@ async def test_work_bound_answers_busy():
             assert (await c.call("gc.get", p))["stats"] == before["stats"]  # nothing collected
             await c.call("obj.call", {**p, "target": "l", "method": "clear"})
             assert (await c.call("gc.collect", p))["unreachable"] == 0
+
+
+async def test_rate_limit_refuses_and_changes_nothing():
+    # rate 1/s, burst 3: a batch of 4 can never pass; 3 pass at once, then
+    # the bucket holds less than one request until a second has gone by
+    with Server(config={"limits": {"rate": 1, "rate_burst": 3}}) as srv:
+        async with await Client.connect(srv) as c:
+            create = [{"jsonrpc": "2.0", "id": i, "method": "heap.create", "params": {"heap": f"h{i}"}}
+                      for i in range(4)]
+            resp = await c.raw(json.dumps(create))
+            assert [r["id"] for r in resp] == [0, 1, 2, 3], resp
+            for r in resp:
+                assert r["error"]["code"] == -32004, r
+                assert r["error"]["data"] == {"limit": "rate", "max": 1}, r
+            resp = await c.raw(json.dumps(create[:3]))  # the refused batch took nothing
+            assert all("result" in r for r in resp), resp
+            e = await c.error("heap.create", {"heap": "late"}, -32004)
+            assert e["data"] == {"limit": "rate", "max": 1}
+            await asyncio.sleep(1.2)
+            info = await c.call("server.info")  # the connection stays usable
+            assert info["limits"]["rate"] == 1 and info["limits"]["rate_burst"] == 3, info
+            await asyncio.sleep(1.2)
+            names = [h["heap"] for h in (await c.call("heap.list"))["heaps"]]
+            assert sorted(names) == ["h0", "h1", "h2"], names  # "late" and h3 never ran
+            # a refused notification gets no answer and does not run either
+            await c.ws.send(json.dumps({"jsonrpc": "2.0", "method": "heap.create", "params": {"heap": "n"}}))
+            await asyncio.sleep(1.2)
+            await c.error("heap.info", {"heap": "n"}, -32000)
+            status, _, body = http_get(srv.port, "/metrics")
+            assert status == 200 and b"\nheapd_rate_limited_total 3\n" in body, body
+
+
+async def test_rate_limit_off_by_default_and_reloaded_on_sighup():
+    with Server(config={"limits": {}}) as srv:
+        async with await Client.connect(srv) as c:
+            info = await c.call("server.info")
+            assert info["limits"]["rate"] == 0 and info["limits"]["rate_burst"] == 0, info
+            batch = [{"jsonrpc": "2.0", "id": i, "method": "server.info"} for i in range(500)]
+            assert all("result" in r for r in await c.raw(json.dumps(batch)))
+            with open(srv.config_path, "w") as f:
+                f.write('{"limits": {"rate": 2, "rate_burst": 2}}')
+            srv.proc.send_signal(signal.SIGHUP)
+            for _ in range(100):
+                if "reload: limits applied" in srv.log():
+                    break
+                await asyncio.sleep(0.05)
+            resp = await c.raw(json.dumps(batch[:3]))
+            assert all(r["error"]["data"] == {"limit": "rate", "max": 2} for r in resp), resp
+            info = await c.call("server.info")
+            assert info["limits"]["rate"] == 2 and info["limits"]["rate_burst"] == 2, info

@@ -43,6 +43,8 @@ TEST(defaults)
     CHECK_EQ(cfg.limits.heap_bytes, 256 << 20);
     CHECK_EQ(cfg.limits.heap_objects, 10000000);
     CHECK_EQ(cfg.limits.send_queue_bytes, 4 << 20);
+    CHECK_EQ(cfg.limits.rate, 0); /* off by default (proto/README.md says why) */
+    CHECK_EQ(cfg.limits.rate_burst, 0);
     CHECK(!cfg.demo && !cfg.token_file);
     hd_config_close(&cfg);
 }
@@ -131,6 +133,8 @@ TEST(config_file_errors_name_the_key)
         {"{\"limits\": {\"heaps\": 0}}", "limits.heaps"},
         {"{\"limits\": {\"heaps\": \"5\"}}", "limits.heaps"},
         {"{\"limits\": {\"nope\": 1}}", "limits.nope"},
+        {"{\"limits\": {\"rate\": -1}}", "limits.rate"},
+        {"{\"limits\": {\"rate_burst\": 2000000000}}", "limits.rate_burst"},
         {"{\"colour\": \"red\"}", "colour"},
         {"{\"demo\": 1}", "demo"},
         {"{\"listen\": \"nowhere\"}", "listen"},
