@@ -464,6 +464,11 @@ static void note_position(sc_vm_t *vm, sc_frame_t *f)
 /* sc_eval: runs `entry` (pushed by the caller) and every frame it calls
  * until entry returns. 0 with the return value (new reference), or -1 with
  * the exception set; entry has been popped either way. */
+#if SC_COMPUTED_GOTO && defined(__GNUC__) && !defined(__clang__)
+/* GCC would merge the handlers' identical DISPATCH() tails back into one
+ * indirect jump (cross-jumping), undoing the per-handler branches */
+__attribute__((optimize("no-crossjumping", "no-gcse")))
+#endif
 int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
 {
     hd_heap_t *h = vm->h;
