@@ -345,6 +345,29 @@ static int call_class(sc_vm_t *vm, sc_frame_t *f, hd_obj_t ***spp, int n, hd_obj
         hd__decref(vm->h, tuple);
         return -1;
     }
+    sc_code_t *co = (sc_code_t *)((hd_func_obj_t *)init)->code;
+    if (!kwnames && nargs + 1 == (int)co->argcount && vm->depth < vm->limit) {
+        /* the common case, push_function's fast path without the copy */
+        sc_frame_t *nf = sc_frame_push(vm, co, init);
+        if (nf) {
+            hd__incref(init);
+            nf->locals[0] = obj; /* the frame's reference; init_self has its own */
+            hd__incref(obj);
+            for (int i = 0; i < nargs; i++) {
+                hd__incref(args[i]);
+                nf->locals[i + 1] = args[i];
+            }
+            nf->init_self = obj;
+            nf->init_args = tuple;
+            nf->init_pop = n + 2;
+            f->sp = *spp;
+            *callee = nf;
+            return 0;
+        }
+        hd__decref(vm->h, tuple);
+        hd__decref(vm->h, obj);
+        return -1;
+    }
     hd_obj_t *stack_args[258];
     stack_args[0] = obj;
     memcpy(stack_args + 1, args, (size_t)nargs * sizeof(hd_obj_t *));

@@ -880,6 +880,10 @@ int tm_start(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     if (n < 1 || n > 65535)
         return sc_raise(vm, EXC_VALUEERROR, "the number of frames must be in range [1; 65535]");
     hd_trace_start(vm->h->trace);
+    /* the loop sets allocation sites from the next instruction on: its slow
+     * path comes next (with the steps so far still counted) */
+    vm->tick_set -= vm->tick > 0 ? vm->tick : 0;
+    vm->tick = 0;
     vm->st->traceback_limit = (int)n;
     if (vm->frame)
         sc_set_site(vm, vm->frame->code, vm->frame->cur->line);

@@ -515,7 +515,7 @@ static void vm_init(sc_vm_t *vm, hd_heap_t *h, sc_state_t *st, const hd_script_l
     vm->filename = lim->filename ? lim->filename : "<exec>";
     vm->max_steps = lim->max_steps;
     vm->t0 = now(lim);
-    vm->tick = 4096;
+    vm->tick = vm->tick_set = 0; /* the first instruction takes the slow path */
     int cap = lim->max_depth > 0 ? lim->max_depth : HD_SCRIPT_DEFAULT_DEPTH;
     vm->limit = st->recursion_limit < cap ? st->recursion_limit : cap;
 }

@@ -63,16 +63,20 @@ sc_frame_t *sc_frame_push(sc_vm_t *vm, sc_code_t *code, hd_obj_t *func)
     }
     sc_frame_t *f = (sc_frame_t *)(c->data + c->top);
     c->top += size;
-    memset(f, 0, sizeof(*f));
-    memset(f->locals, 0, (size_t)code->nlocals * sizeof(hd_obj_t *));
+    /* every field, without a memset call: this is on every Python call */
     f->prev = vm->frame;
     f->code = code;
     f->func = func;
+    f->ns = f->init_self = f->init_args = NULL;
+    f->init_pop = 0;
     f->stack = f->locals + code->nlocals;
     f->sp = f->stack;
     f->ip = code->instr;
     f->cur = code->instr;
     f->size = size;
+    f->entry = false;
+    for (uint32_t i = 0; i < code->nlocals; i++)
+        f->locals[i] = NULL;
     vm->frame = f;
     vm->depth++;
     return f;
@@ -129,14 +133,21 @@ int sc_check_budget(sc_vm_t *vm)
 {
     if (vm->fatal)
         return -1;
-    vm->steps += BUDGET_TICK - (vm->tick > 0 ? vm->tick : 0);
-    vm->tick = BUDGET_TICK;
+    uint32_t used = (uint32_t)(vm->tick_set - (vm->tick > 0 ? vm->tick : 0));
+    vm->steps += used;
+    vm->since_clock += used;
+    /* while tracemalloc traces, every instruction comes here (the loop
+     * sets the allocation site of each new line) */
+    vm->tick = vm->tick_set = *vm->h->tracing ? 1 : BUDGET_TICK;
     const hd_script_limits_t *lim = vm->lim;
     if (vm->max_steps && vm->steps > vm->max_steps)
         return sc_fatal(vm, SC_FATAL_BUDGET, "script_steps");
-    if (lim && lim->clock_ns && lim->max_time_ns &&
-        lim->clock_ns(lim->clock_ctx) - vm->t0 > lim->max_time_ns)
-        return sc_fatal(vm, SC_FATAL_BUDGET, "script_time");
+    if (vm->since_clock >= BUDGET_TICK) {
+        vm->since_clock = 0;
+        if (lim && lim->clock_ns && lim->max_time_ns &&
+            lim->clock_ns(lim->clock_ctx) - vm->t0 > lim->max_time_ns)
+            return sc_fatal(vm, SC_FATAL_BUDGET, "script_time");
+    }
     return 0;
 }
 
@@ -169,6 +180,15 @@ static hd_obj_t *load_global(sc_vm_t *vm, sc_cache_t *c, const char *name)
     if (!v)
         name_error(vm, name);
     return v;
+}
+
+/* cached_global: the namespace entry a global's inline cache holds, or
+ * NULL (a builtin, or a stale cache: sc_global_load/store look it up) */
+static inline hd_ns_entry_t *cached_global(sc_vm_t *vm, const sc_cache_t *c)
+{
+    if (HD_LIKELY(c->key == vm->st->ns_version && !(c->value & 1)))
+        return (hd_ns_entry_t *)(uintptr_t)c->value;
+    return NULL;
 }
 
 static hd_obj_t *load_name(sc_vm_t *vm, sc_frame_t *f, const sc_instr_t *in)
@@ -381,6 +401,32 @@ static int assert_fail(sc_vm_t *vm, hd_obj_t *msg)
 #define DECREF(o)  hd__decref(h, (o))
 #define XDECREF(o) hd__xdecref(h, (o))
 #define HDRC(x)    hdrc(vm, (x))
+
+/* Dispatch: with GCC or clang, each handler ends by fetching the next
+ * instruction and jumping through a table of label addresses (one indirect
+ * branch per handler, which the processor predicts per opcode pair); other
+ * compilers get the same loop as a switch. The budget and tracemalloc
+ * share one unlikely branch (slow_path): vm->tick runs out every
+ * BUDGET_TICK instructions, and at every instruction while tracing. */
+#if defined(__GNUC__) && !defined(SC_NO_COMPUTED_GOTO)
+#define SC_COMPUTED_GOTO 1
+#define TARGET(op)                                                                                 \
+    case OP_##op:                                                                                  \
+        L_##op:
+#define DISPATCH()                                                                                 \
+    do {                                                                                           \
+        in = ip++;                                                                                 \
+        f->cur = in;                                                                               \
+        if (HD_UNLIKELY(--vm->tick <= 0))                                                          \
+            goto slow_path;                                                                        \
+        arg = in->arg;                                                                             \
+        goto *targets[in->op];                                                                     \
+    } while (0)
+#else
+#define SC_COMPUTED_GOTO 0
+#define TARGET(op)       case OP_##op:
+#define DISPATCH()       continue
+#endif
 #define ERR_IF(c)                                                                                  \
     do {                                                                                           \
         if (c)                                                                                     \
@@ -418,6 +464,11 @@ static void note_position(sc_vm_t *vm, sc_frame_t *f)
 /* sc_eval: runs `entry` (pushed by the caller) and every frame it calls
  * until entry returns. 0 with the return value (new reference), or -1 with
  * the exception set; entry has been popped either way. */
+#if SC_COMPUTED_GOTO && defined(__GNUC__) && !defined(__clang__)
+/* GCC would merge the handlers' identical DISPATCH() tails back into one
+ * indirect jump (cross-jumping), undoing the per-handler branches */
+__attribute__((optimize("no-crossjumping", "no-gcse")))
+#endif
 int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
 {
     hd_heap_t *h = vm->h;
@@ -426,8 +477,17 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
     const sc_instr_t *ip = f->ip;
     hd_obj_t **sp = f->sp, **locals = f->locals, **consts = code->consts;
     hd_obj_t *v, *w, *u, *res;
+    const sc_instr_t *in;
+    hd_ns_entry_t *e;
     uint32_t line = 0;
-    int rc;
+    int rc, arg;
+#if SC_COMPUTED_GOTO
+    static const void *const targets[SC_NOPCODES] = {
+#define SC_OP_LABEL(name) &&L_##name,
+        SC_OPCODES(SC_OP_LABEL)
+#undef SC_OP_LABEL
+    };
+#endif
     entry->entry = true;
     if (++vm->cnest > SC_MAX_CNEST) {
         vm->cnest--;
@@ -438,55 +498,72 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
         return -1;
     }
     for (;;) {
-        const sc_instr_t *in = ip++;
+        /* the next instruction; DISPATCH() in each handler repeats this */
+        in = ip++;
         f->cur = in;
-        if (HD_UNLIKELY(--vm->tick <= 0) && sc_check_budget(vm))
-            goto error;
-        if (HD_UNLIKELY(in->line != line)) {
-            line = in->line;
-            if (HD_UNLIKELY(*h->tracing))
+        if (HD_UNLIKELY(--vm->tick <= 0)) {
+#if SC_COMPUTED_GOTO
+        slow_path:
+#endif
+            /* a budget check is due, or tracemalloc is on (each new line
+             * of a frame sets the allocation site) */
+            if (sc_check_budget(vm))
+                goto error;
+            if (*h->tracing && in->line != line) {
+                line = in->line;
                 sc_set_site(vm, code, line);
+            }
         }
-        int arg = in->arg;
+        arg = in->arg;
+#if SC_COMPUTED_GOTO
+        goto *targets[in->op];
+#endif
         switch (in->op) {
-        case OP_NOP:
-            break;
-        case OP_POP_TOP:
+            TARGET(NOP)
+            DISPATCH();
+            TARGET(POP_TOP)
             v = POP();
             DECREF(v);
-            break;
-        case OP_PUSH_NULL:
+            DISPATCH();
+            TARGET(PUSH_NULL)
             PUSH(NULL);
-            break;
-        case OP_COPY:
+            DISPATCH();
+            TARGET(COPY)
             v = PEEK(arg);
             hd__incref(v);
             PUSH(v);
-            break;
-        case OP_SWAP:
+            DISPATCH();
+            TARGET(SWAP)
             v = TOP();
             TOP() = PEEK(arg);
             PEEK(arg) = v;
-            break;
-        case OP_LOAD_CONST:
+            DISPATCH();
+            TARGET(LOAD_CONST)
             v = consts[arg];
             hd__incref(v);
             PUSH(v);
-            break;
-        case OP_LOAD_NAME:
-            v = load_name(vm, f, in);
+            DISPATCH();
+            TARGET(LOAD_NAME)
+            if (f->ns || !(e = cached_global(vm, &code->cache[in->cache])) || !(v = e->obj))
+                v = load_name(vm, f, in);
             ERR_IF(!v);
             hd__incref(v);
             PUSH(v);
-            break;
-        case OP_STORE_NAME:
+            DISPATCH();
+            TARGET(STORE_NAME)
             v = POP();
+            if (!f->ns && (e = cached_global(vm, &code->cache[in->cache])) && e->obj) {
+                w = e->obj;
+                e->obj = v;
+                DECREF(w);
+                DISPATCH();
+            }
             rc = store_name(vm, f, in, v);
             DECREF(v);
             ERR_IF(rc);
-            break;
-        case OP_DELETE_NAME:
-        case OP_DELETE_GLOBAL:
+            DISPATCH();
+            TARGET(DELETE_NAME)
+            TARGET(DELETE_GLOBAL)
             if (in->op == OP_DELETE_GLOBAL) {
                 rc = sc_ns_delete(vm, code->cnames[arg]);
                 if (rc == HD_ENAME)
@@ -497,23 +574,30 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
                 rc = delete_name(vm, f, arg);
             }
             ERR_IF(rc);
-            break;
-        case OP_LOAD_GLOBAL:
-            v = load_global(vm, &code->cache[in->cache], code->cnames[arg >> 1]);
+            DISPATCH();
+            TARGET(LOAD_GLOBAL)
+            if (!(e = cached_global(vm, &code->cache[in->cache])) || !(v = e->obj))
+                v = load_global(vm, &code->cache[in->cache], code->cnames[arg >> 1]);
             ERR_IF(!v);
             if (arg & 1)
                 PUSH(NULL);
             hd__incref(v);
             PUSH(v);
-            break;
-        case OP_STORE_GLOBAL:
+            DISPATCH();
+            TARGET(STORE_GLOBAL)
             v = POP();
+            if ((e = cached_global(vm, &code->cache[in->cache])) && e->obj) {
+                w = e->obj;
+                e->obj = v;
+                DECREF(w);
+                DISPATCH();
+            }
             rc = sc_global_store(vm, &code->cache[in->cache], code->cnames[arg], code->names[arg],
                                  v);
             DECREF(v);
             ERR_IF(rc && sc_nomem(vm, rc));
-            break;
-        case OP_LOAD_FAST:
+            DISPATCH();
+            TARGET(LOAD_FAST)
             v = locals[arg];
             if (HD_UNLIKELY(!v)) {
                 unbound_local(vm, code, arg);
@@ -521,13 +605,13 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             }
             hd__incref(v);
             PUSH(v);
-            break;
-        case OP_STORE_FAST:
+            DISPATCH();
+            TARGET(STORE_FAST)
             w = locals[arg];
             locals[arg] = POP();
             XDECREF(w);
-            break;
-        case OP_DELETE_FAST:
+            DISPATCH();
+            TARGET(DELETE_FAST)
             w = locals[arg];
             if (!w) {
                 unbound_local(vm, code, arg);
@@ -535,70 +619,75 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             }
             locals[arg] = NULL;
             DECREF(w);
-            break;
-        case OP_MAKE_CELL:
+            DISPATCH();
+            TARGET(MAKE_CELL)
             rc = hd__cell_new(h, locals[arg], &v);
             ERR_IF(rc && sc_nomem(vm, rc));
             w = locals[arg];
             locals[arg] = v;
             XDECREF(w);
-            break;
-        case OP_COPY_FREE_VARS: {
-            hd_tuple_obj_t *cl = (hd_tuple_obj_t *)((hd_func_obj_t *)f->func)->closure;
-            for (int i = 0; i < arg; i++) {
-                hd__incref(cl->items[i]);
-                locals[code->nlocals - (uint32_t)arg + (uint32_t)i] = cl->items[i];
+            DISPATCH();
+            TARGET(COPY_FREE_VARS)
+            {
+                hd_tuple_obj_t *cl = (hd_tuple_obj_t *)((hd_func_obj_t *)f->func)->closure;
+                for (int i = 0; i < arg; i++) {
+                    hd__incref(cl->items[i]);
+                    locals[code->nlocals - (uint32_t)arg + (uint32_t)i] = cl->items[i];
+                }
+                DISPATCH();
             }
-            break;
-        }
-        case OP_LOAD_CLOSURE:
+            TARGET(LOAD_CLOSURE)
             v = locals[arg];
             hd__incref(v);
             PUSH(v);
-            break;
-        case OP_LOAD_CLASSDEREF:
+            DISPATCH();
+            TARGET(LOAD_CLASSDEREF)
             if (f->ns && (v = dict_get_cstr(f->ns, code->varnames[arg])) != NULL) {
                 hd__incref(v);
                 PUSH(v);
-                break;
+                DISPATCH();
             }
-            /* fall through */
-        case OP_LOAD_DEREF:
             v = ((hd_cell_obj_t *)locals[arg])->ref;
+            goto load_deref;
+            TARGET(LOAD_DEREF)
+            v = ((hd_cell_obj_t *)locals[arg])->ref;
+        load_deref:
             if (!v) {
                 unbound_local(vm, code, arg);
                 goto error;
             }
             hd__incref(v);
             PUSH(v);
-            break;
-        case OP_STORE_DEREF: {
-            hd_cell_obj_t *cell = (hd_cell_obj_t *)locals[arg];
-            w = cell->ref;
-            cell->ref = POP();
-            XDECREF(w);
-            break;
-        }
-        case OP_DELETE_DEREF: {
-            hd_cell_obj_t *cell = (hd_cell_obj_t *)locals[arg];
-            w = cell->ref;
-            if (!w) {
-                unbound_local(vm, code, arg);
-                goto error;
+            DISPATCH();
+            TARGET(STORE_DEREF)
+            {
+                hd_cell_obj_t *cell = (hd_cell_obj_t *)locals[arg];
+                w = cell->ref;
+                cell->ref = POP();
+                XDECREF(w);
+                DISPATCH();
             }
-            cell->ref = NULL;
-            DECREF(w);
-            break;
-        }
-        case OP_LOAD_ATTR:
+            TARGET(DELETE_DEREF)
+            {
+                hd_cell_obj_t *cell = (hd_cell_obj_t *)locals[arg];
+                w = cell->ref;
+                if (!w) {
+                    unbound_local(vm, code, arg);
+                    goto error;
+                }
+                cell->ref = NULL;
+                DECREF(w);
+                DISPATCH();
+            }
+            TARGET(LOAD_ATTR)
             v = TOP();
             rc = sc_getattr_cached(vm, &code->cache[in->cache], v, code->cnames[arg],
                                    code->names[arg], &res);
             ERR_IF(rc);
             DECREF(v);
             TOP() = res;
-            break;
-        case OP_STORE_ATTR:
+            DISPATCH();
+            TARGET(STORE_ATTR)
             v = TOP();
             w = SECOND();
             sp -= 2;
@@ -607,14 +696,14 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             DECREF(w);
             DECREF(v);
             ERR_IF(rc);
-            break;
-        case OP_DELETE_ATTR:
+            DISPATCH();
+            TARGET(DELETE_ATTR)
             v = POP();
             rc = sc_setattr(vm, v, code->cnames[arg], code->names[arg], NULL);
             DECREF(v);
             ERR_IF(rc);
-            break;
-        case OP_LOAD_METHOD:
+            DISPATCH();
+            TARGET(LOAD_METHOD)
             v = TOP();
             rc = sc_getmethod_cached(vm, &code->cache[in->cache], v, code->cnames[arg],
                                      code->names[arg], &res);
@@ -627,8 +716,8 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
                 DECREF(v);
                 PUSH(res);
             }
-            break;
-        case OP_BINARY_SUBSCR:
+            DISPATCH();
+            TARGET(BINARY_SUBSCR)
             w = POP();
             v = TOP();
             rc = sc_getitem(vm, v, w, &res);
@@ -639,8 +728,8 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
                 goto error;
             }
             TOP() = res;
-            break;
-        case OP_STORE_SUBSCR:
+            DISPATCH();
+            TARGET(STORE_SUBSCR)
             w = TOP();
             v = SECOND();
             u = PEEK(3);
@@ -650,8 +739,8 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             DECREF(v);
             DECREF(w);
             ERR_IF(rc);
-            break;
-        case OP_DELETE_SUBSCR:
+            DISPATCH();
+            TARGET(DELETE_SUBSCR)
             w = TOP();
             v = SECOND();
             sp -= 2;
@@ -659,8 +748,8 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             DECREF(v);
             DECREF(w);
             ERR_IF(rc);
-            break;
-        case OP_BUILD_SLICE:
+            DISPATCH();
+            TARGET(BUILD_SLICE)
             u = arg == 3 ? POP() : NULL;
             w = POP();
             v = TOP();
@@ -674,8 +763,8 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
                 goto error;
             }
             TOP() = res;
-            break;
-        case OP_BINARY_OP:
+            DISPATCH();
+            TARGET(BINARY_OP)
             w = POP();
             v = TOP();
             rc = sc_binary_op(vm, arg & 0xff, (arg & 0x100) != 0, v, w, &res);
@@ -686,33 +775,34 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
                 goto error;
             }
             TOP() = res;
-            break;
-        case OP_UNARY_NEGATIVE:
-        case OP_UNARY_POSITIVE:
-        case OP_UNARY_INVERT:
-        case OP_UNARY_NOT: {
-            static const int uops[] = {UO_NEG, UO_POS, UO_INVERT, UO_NOT};
-            v = TOP();
-            if (in->op == OP_UNARY_NOT) {
-                rc = sc_truth(vm, v);
-                if (rc >= 0)
-                    hd_bool(h, !rc, &res);
-                rc = rc < 0;
-            } else {
-                sc_err_t err;
-                rc = sc_num_unary(h, uops[in->op - OP_UNARY_NEGATIVE], v, &res, &err);
-                if (rc)
-                    sc_raise_rc(vm, rc, &err);
+            DISPATCH();
+            TARGET(UNARY_NEGATIVE)
+            TARGET(UNARY_POSITIVE)
+            TARGET(UNARY_INVERT)
+            TARGET(UNARY_NOT)
+            {
+                static const int uops[] = {UO_NEG, UO_POS, UO_INVERT, UO_NOT};
+                v = TOP();
+                if (in->op == OP_UNARY_NOT) {
+                    rc = sc_truth(vm, v);
+                    if (rc >= 0)
+                        hd_bool(h, !rc, &res);
+                    rc = rc < 0;
+                } else {
+                    sc_err_t err;
+                    rc = sc_num_unary(h, uops[in->op - OP_UNARY_NEGATIVE], v, &res, &err);
+                    if (rc)
+                        sc_raise_rc(vm, rc, &err);
+                }
+                DECREF(v);
+                if (rc) {
+                    sp--;
+                    goto error;
+                }
+                TOP() = res;
+                DISPATCH();
             }
-            DECREF(v);
-            if (rc) {
-                sp--;
-                goto error;
-            }
-            TOP() = res;
-            break;
-        }
-        case OP_COMPARE_OP:
+            TARGET(COMPARE_OP)
             w = POP();
             v = TOP();
             rc = sc_compare_op(vm, arg, v, w, &res);
@@ -723,33 +813,34 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
                 goto error;
             }
             TOP() = res;
-            break;
-        case OP_IS_OP:
+            DISPATCH();
+            TARGET(IS_OP)
             w = POP();
             v = TOP();
             hd_bool(h, (v == w) ^ arg, &res);
             DECREF(v);
             DECREF(w);
             TOP() = res;
-            break;
-        case OP_CONTAINS_OP: {
-            w = POP();
-            v = POP();
-            sc_err_t err;
-            rc = sc_contains(h, w, v, &err);
-            DECREF(v);
-            DECREF(w);
-            if (rc < 0) {
-                sc_raise_rc(vm, rc, &err);
-                goto error;
+            DISPATCH();
+            TARGET(CONTAINS_OP)
+            {
+                w = POP();
+                v = POP();
+                sc_err_t err;
+                rc = sc_contains(h, w, v, &err);
+                DECREF(v);
+                DECREF(w);
+                if (rc < 0) {
+                    sc_raise_rc(vm, rc, &err);
+                    goto error;
+                }
+                hd_bool(h, rc ^ arg, &res);
+                PUSH(res);
+                DISPATCH();
             }
-            hd_bool(h, rc ^ arg, &res);
-            PUSH(res);
-            break;
-        }
-        case OP_BUILD_TUPLE:
-        case OP_BUILD_LIST:
-        case OP_BUILD_SET:
+            TARGET(BUILD_TUPLE)
+            TARGET(BUILD_LIST)
+            TARGET(BUILD_SET)
             if (in->op == OP_BUILD_SET) {
                 for (int i = 0; i < arg; i++) {
                     int64_t hash;
@@ -765,52 +856,54 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             while (arg--)
                 DECREF(POP());
             PUSH(res);
-            break;
-        case OP_BUILD_MAP:
+            DISPATCH();
+            TARGET(BUILD_MAP)
             ERR_IF(build_map(vm, sp - 2 * arg, arg, &res));
             for (int i = 0; i < 2 * arg; i++)
                 DECREF(POP());
             PUSH(res);
-            break;
-        case OP_BUILD_CONST_KEY_MAP:
+            DISPATCH();
+            TARGET(BUILD_CONST_KEY_MAP)
             ERR_IF(build_const_key_map(vm, TOP(), sp - 1 - arg, arg, &res));
             DECREF(POP());
             while (arg--)
                 DECREF(POP());
             PUSH(res);
-            break;
-        case OP_LIST_APPEND:
+            DISPATCH();
+            TARGET(LIST_APPEND)
             v = POP();
             rc = hd_list_append(h, PEEK(arg), v);
             DECREF(v);
             ERR_IF(rc && sc_nomem(vm, rc));
-            break;
-        case OP_SET_ADD: {
-            v = POP();
-            int64_t hash;
-            rc = sc_hash_of(vm, v, &hash) ? -1 : HDRC(hd_set_add(h, PEEK(arg), v));
-            DECREF(v);
-            ERR_IF(rc);
-            break;
-        }
-        case OP_MAP_ADD: {
-            w = POP();
-            v = POP();
-            int64_t hash;
-            rc = sc_hash_of(vm, v, &hash) ? -1 : HDRC(hd_dict_setitem(h, PEEK(arg), v, w));
-            DECREF(v);
-            DECREF(w);
-            ERR_IF(rc);
-            break;
-        }
-        case OP_LIST_EXTEND:
+            DISPATCH();
+            TARGET(SET_ADD)
+            {
+                v = POP();
+                int64_t hash;
+                rc = sc_hash_of(vm, v, &hash) ? -1 : HDRC(hd_set_add(h, PEEK(arg), v));
+                DECREF(v);
+                ERR_IF(rc);
+                DISPATCH();
+            }
+            TARGET(MAP_ADD)
+            {
+                w = POP();
+                v = POP();
+                int64_t hash;
+                rc = sc_hash_of(vm, v, &hash) ? -1 : HDRC(hd_dict_setitem(h, PEEK(arg), v, w));
+                DECREF(v);
+                DECREF(w);
+                ERR_IF(rc);
+                DISPATCH();
+            }
+            TARGET(LIST_EXTEND)
             v = POP();
             rc = sc_list_extend(vm, PEEK(arg), v);
             DECREF(v);
             ERR_IF(rc);
-            break;
-        case OP_SET_UPDATE:
-        case OP_DICT_UPDATE:
+            DISPATCH();
+            TARGET(SET_UPDATE)
+            TARGET(DICT_UPDATE)
             v = POP();
             if (in->op == OP_DICT_UPDATE) {
                 rc = hd_dict_update(h, PEEK(arg), v);
@@ -823,23 +916,24 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             }
             DECREF(v);
             ERR_IF(rc && sc_nomem(vm, rc));
-            break;
-        case OP_LIST_TO_TUPLE: {
-            v = TOP();
-            hd_list_obj_t *l = (hd_list_obj_t *)v;
-            rc = hd_tuple_new(h, (size_t)l->size, l->items, &res);
-            ERR_IF(rc && sc_nomem(vm, rc));
-            DECREF(v);
-            TOP() = res;
-            break;
-        }
-        case OP_BUILD_STRING:
+            DISPATCH();
+            TARGET(LIST_TO_TUPLE)
+            {
+                v = TOP();
+                hd_list_obj_t *l = (hd_list_obj_t *)v;
+                rc = hd_tuple_new(h, (size_t)l->size, l->items, &res);
+                ERR_IF(rc && sc_nomem(vm, rc));
+                DECREF(v);
+                TOP() = res;
+                DISPATCH();
+            }
+            TARGET(BUILD_STRING)
             ERR_IF(build_string(vm, sp - arg, arg, &res));
             while (arg--)
                 DECREF(POP());
             PUSH(res);
-            break;
-        case OP_FORMAT_VALUE:
+            DISPATCH();
+            TARGET(FORMAT_VALUE)
             w = (arg & 4) ? POP() : NULL;
             v = POP();
             rc = format_value(vm, arg, v, w, &res);
@@ -847,38 +941,54 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             XDECREF(w);
             ERR_IF(rc);
             PUSH(res);
-            break;
-        case OP_UNPACK_SEQUENCE:
+            DISPATCH();
+            TARGET(UNPACK_SEQUENCE)
             v = POP();
             rc = unpack(vm, v, arg, sp);
             DECREF(v);
             ERR_IF(rc);
             sp += arg;
-            break;
-        case OP_GET_ITER:
+            DISPATCH();
+            TARGET(GET_ITER)
             v = TOP();
             rc = sc_iter(vm, v, &res);
             ERR_IF(rc);
             DECREF(v);
             TOP() = res;
-            break;
-        case OP_FOR_ITER:
+            DISPATCH();
+            TARGET(FOR_ITER)
             v = TOP();
-            rc = sc_next(vm, v, &res);
+            if (v->type == HD_T_RANGEITER) {
+                /* for i in range(...): rangeiter_next without the calls */
+                hd_rangeiter_obj_t *ri = (hd_rangeiter_obj_t *)v;
+                if (ri->index < ri->len) {
+                    rc = hd__int_from_long(
+                        h,
+                        (int64_t)((uint64_t)ri->start + (uint64_t)ri->index * (uint64_t)ri->step),
+                        &res);
+                    ERR_IF(rc && sc_nomem(vm, rc));
+                    ri->index++;
+                    PUSH(res);
+                    DISPATCH();
+                }
+                rc = 0;
+            } else {
+                rc = sc_next(vm, v, &res);
+            }
             if (rc > 0) {
                 PUSH(res);
-                break;
+                DISPATCH();
             }
             ERR_IF(rc < 0);
             sp--;
             DECREF(v);
             ip = code->instr + arg;
-            break;
-        case OP_JUMP:
+            DISPATCH();
+            TARGET(JUMP)
             ip = code->instr + arg;
-            break;
-        case OP_POP_JUMP_IF_FALSE:
-        case OP_POP_JUMP_IF_TRUE:
+            DISPATCH();
+            TARGET(POP_JUMP_IF_FALSE)
+            TARGET(POP_JUMP_IF_TRUE)
             v = POP();
             if (v == h->true_ || v == h->false_) {
                 rc = v == h->true_;
@@ -892,16 +1002,16 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             DECREF(v);
             if (rc == (in->op == OP_POP_JUMP_IF_TRUE))
                 ip = code->instr + arg;
-            break;
-        case OP_POP_JUMP_IF_NONE:
-        case OP_POP_JUMP_IF_NOT_NONE:
+            DISPATCH();
+            TARGET(POP_JUMP_IF_NONE)
+            TARGET(POP_JUMP_IF_NOT_NONE)
             v = POP();
             if ((v == h->none) == (in->op == OP_POP_JUMP_IF_NONE))
                 ip = code->instr + arg;
             DECREF(v);
-            break;
-        case OP_JUMP_IF_FALSE_OR_POP:
-        case OP_JUMP_IF_TRUE_OR_POP:
+            DISPATCH();
+            TARGET(JUMP_IF_FALSE_OR_POP)
+            TARGET(JUMP_IF_TRUE_OR_POP)
             v = TOP();
             rc = sc_truth(vm, v);
             ERR_IF(rc < 0);
@@ -911,74 +1021,77 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
                 sp--;
                 DECREF(v);
             }
-            break;
-        case OP_KW_NAMES:
+            DISPATCH();
+            TARGET(KW_NAMES)
             vm->kwnames = consts[arg];
-            break;
-        case OP_CALL: {
-            sc_frame_t *callee = NULL;
-            f->sp = sp;
-            f->ip = ip;
-            rc = sc_call_op(vm, f, &sp, arg, &callee);
-            vm->kwnames = NULL;
-            ERR_IF(rc < 0);
-            if (callee) {
+            DISPATCH();
+            TARGET(CALL)
+            {
+                sc_frame_t *callee = NULL;
                 f->sp = sp;
-                f = callee;
-                goto enter_frame;
+                f->ip = ip;
+                rc = sc_call_op(vm, f, &sp, arg, &callee);
+                vm->kwnames = NULL;
+                ERR_IF(rc < 0);
+                if (callee) {
+                    f->sp = sp;
+                    f = callee;
+                    goto enter_frame;
+                }
+                line = 0;
+                DISPATCH();
             }
-            line = 0;
-            break;
-        }
-        case OP_CALL_FUNCTION_EX:
+            TARGET(CALL_FUNCTION_EX)
             f->sp = sp;
             rc = sc_call_ex(vm, &sp, arg);
             ERR_IF(rc < 0);
             line = 0;
-            break;
-        case OP_MAKE_FUNCTION: {
-            int npop = 1 + ((arg & MF_CLOSURE) != 0) + ((arg & MF_DEFAULTS) != 0);
-            ERR_IF(make_function(vm, arg, sp, &res));
-            while (npop--)
-                DECREF(POP());
-            PUSH(res);
-            break;
-        }
-        case OP_RETURN_VALUE: {
-            v = POP();
-            f->sp = sp;
-            sc_frame_t *done = f;
-            if (done == entry) {
-                sc_frame_pop(vm, done);
-                vm->cnest--;
-                *result = v;
-                return 0;
+            DISPATCH();
+            TARGET(MAKE_FUNCTION)
+            {
+                int npop = 1 + ((arg & MF_CLOSURE) != 0) + ((arg & MF_DEFAULTS) != 0);
+                ERR_IF(make_function(vm, arg, sp, &res));
+                while (npop--)
+                    DECREF(POP());
+                PUSH(res);
+                DISPATCH();
             }
-            f = done->prev;
-            sp = f->sp;
-            if (done->init_self) {
-                /* __init__ returns to type_call: the instance replaces the
-                 * class and arguments on the caller's stack */
-                rc = sc_init_return(vm, done, v, &sp);
-                ERR_IF(rc);
-            } else {
-                sc_frame_pop(vm, done);
-                PUSH(v);
+            TARGET(RETURN_VALUE)
+            {
+                v = POP();
+                f->sp = sp;
+                sc_frame_t *done = f;
+                if (done == entry) {
+                    sc_frame_pop(vm, done);
+                    vm->cnest--;
+                    *result = v;
+                    return 0;
+                }
+                f = done->prev;
+                sp = f->sp;
+                if (done->init_self) {
+                    /* __init__ returns to type_call: the instance replaces the
+                     * class and arguments on the caller's stack */
+                    rc = sc_init_return(vm, done, v, &sp);
+                    ERR_IF(rc);
+                } else {
+                    sc_frame_pop(vm, done);
+                    PUSH(v);
+                }
+                code = f->code;
+                ip = f->ip;
+                locals = f->locals;
+                consts = code->consts;
+                line = 0;
+                DISPATCH();
             }
-            code = f->code;
-            ip = f->ip;
-            locals = f->locals;
-            consts = code->consts;
-            line = 0;
-            break;
-        }
-        case OP_LOAD_BUILD_CLASS:
+            TARGET(LOAD_BUILD_CLASS)
             v = sc_builtin(vm, SC_BI_BUILD_CLASS);
             ERR_IF(!v);
             hd__incref(v);
             PUSH(v);
-            break;
-        case OP_IMPORT_NAME:
+            DISPATCH();
+            TARGET(IMPORT_NAME)
             w = POP();
             v = TOP();
             rc = sc_import(vm, code->cnames[arg], &res);
@@ -989,21 +1102,27 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
                 goto error;
             }
             TOP() = res;
-            break;
-        case OP_IMPORT_FROM:
+            DISPATCH();
+            TARGET(IMPORT_FROM)
             ERR_IF(import_from(vm, TOP(), code->cnames[arg], &res));
             PUSH(res);
-            break;
-        case OP_RAISE_VARARGS:
+            DISPATCH();
+            TARGET(RAISE_VARARGS)
             v = arg ? POP() : NULL;
             assert_fail(vm, v);
             XDECREF(v);
             goto error;
+            TARGET(LOAD_ASSERTION_ERROR)
+            TARGET(PUSH_EXC_INFO)
+            TARGET(POP_EXCEPT)
+            TARGET(CHECK_EXC_MATCH)
+            TARGET(RERAISE)
+            TARGET(SETUP_FINALLY)
+            TARGET(POP_BLOCK)
         default:
             sc_raise(vm, EXC_RUNTIMEERROR, "unsupported instruction %s", sc_opname(in->op));
             goto error;
         }
-        continue;
 
     enter_frame:
         /* a Python call: f is the callee, pushed by sc_call_op */
@@ -1013,7 +1132,7 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
         locals = f->locals;
         consts = code->consts;
         line = 0;
-        continue;
+        DISPATCH();
 
     error:
         /* no handlers: unwind to the entry frame */
