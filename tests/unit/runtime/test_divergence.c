@@ -324,3 +324,206 @@ TEST(div_weakref_callback_tuple_refused)
     hd_obj_decref(r->h, cls);
     rt_free(r);
 }
+
+static int has_dict_referent(hd_obj_t *r, void *arg)
+{
+    (void)arg;
+    return hd_obj_type(r) == HD_T_DICT;
+}
+
+/* Item 4: a failed `del a.x` on an instance with shared keys: 3.11's
+ * _PyObject_StoreInstanceAttribute inserts the name into the class's cached
+ * keys first (used up after enough of them: later instances get a real
+ * dict), and with the keys full it materializes the instance's dict before
+ * the deletion fails. */
+TEST(div_failed_delattr_shared_keys)
+{
+    const char *prog = "import gc\n"
+                       "for k in [0, 1, 28, 29, 30, 40]:\n"
+                       "    class C:\n"
+                       "        pass\n"
+                       "    a = C()\n"
+                       "    for i in range(k):\n"
+                       "        try:\n"
+                       "            delattr(a, 'n%d' % i)\n"
+                       "        except AttributeError:\n"
+                       "            pass\n"
+                       "    b = C()\n"
+                       "    b.y = 1\n"
+                       "    print(int(any(type(x) is dict for x in gc.get_referents(a))))\n"
+                       "    print(int(any(type(x) is dict for x in gc.get_referents(b))))\n";
+    long long py[MAXV], ours[MAXV];
+    size_t npy = py_ints(prog, py, MAXV), n = 0;
+    rt_t *r = rt_new();
+    static const int ks[] = {0, 1, 28, 29, 30, 40};
+    for (size_t i = 0; i < sizeof(ks) / sizeof(ks[0]); i++) {
+        hd_obj_t *cls, *a, *b, *one = int_obj(r, 1);
+        CHECK_OK(hd_class_new(r->h, "C", NULL, &cls));
+        CHECK_OK(hd_instance_new(r->h, cls, false, &a));
+        for (int j = 0; j < ks[i]; j++) {
+            char name[16];
+            snprintf(name, sizeof(name), "n%d", j);
+            CHECK_EQ(hd_obj_delattr(r->h, a, name), HD_EKEY);
+        }
+        CHECK_OK(hd_instance_new(r->h, cls, false, &b));
+        CHECK_OK(hd_obj_setattr(r->h, b, "y", one));
+        ours[n++] = hd_obj_referents(r->h, a, has_dict_referent, NULL);
+        ours[n++] = hd_obj_referents(r->h, b, has_dict_referent, NULL);
+        hd_obj_decref(r->h, a);
+        hd_obj_decref(r->h, b);
+        hd_obj_decref(r->h, cls);
+        hd_obj_decref(r->h, one);
+    }
+    compare("failed delattr", py, npy, ours, n);
+    rt_free(r);
+}
+
+/* ---- item 5: a failing call changes nothing ----
+ * Pool blocks come from arenas the heap already holds, which the
+ * fault-injecting allocator of mem.h does not see, so these cases refuse them
+ * with the heap's byte cap instead, raised 16 bytes at a time from "nothing
+ * more" until the call succeeds: every allocation of the call fails once. */
+
+static uint64_t heap_bytes(rt_t *r)
+{
+    hd_heap_totals_t t;
+    hd_heap_totals(r->h, &t);
+    return t.bytes;
+}
+
+static void validate_only(rt_t *r)
+{
+    const char *why = NULL;
+    int rc = hd_heap_validate(r->h, &why, NULL);
+    if (rc)
+        hd_test_fail(__FILE__, __LINE__, "validate: %s", why ? why : "?");
+}
+
+/* bytes a new instance of a fresh class costs, after `failures` refused
+ * attempts at budgets 0, 16, 32, ... (0 = no refusal) */
+static uint64_t first_instance_cost(int *failures)
+{
+    rt_t *r = rt_new();
+    hd_obj_t *cls, *o = NULL;
+    CHECK_OK(hd_class_new(r->h, "C", NULL, &cls));
+    uint64_t before = heap_bytes(r);
+    *failures = 0;
+    for (uint64_t budget = 0; !o; budget += 16) {
+        hd_heap_set_limits(r->h, before + budget, 0);
+        int rc = hd_instance_new(r->h, cls, false, &o);
+        hd_heap_set_limits(r->h, 0, 0);
+        if (rc) {
+            CHECK_EQ(rc, HD_ELIMIT);
+            CHECK_EQ(heap_bytes(r), before);
+            validate_only(r);
+            (*failures)++;
+            o = NULL;
+        }
+    }
+    uint64_t cost = heap_bytes(r) - before;
+    hd_obj_decref(r->h, o);
+    hd_obj_decref(r->h, cls);
+    rt_free(r);
+    return cost;
+}
+
+/* values_new lowered the class's usable before its allocation: each refused
+ * instance made the next one's values block smaller. */
+TEST(div_fail_instance_values_keeps_usable)
+{
+    int failures;
+    uint64_t refused = first_instance_cost(&failures);
+    CHECK(failures >= 2); /* the instance block, then its values block */
+    rt_t *r = rt_new();
+    hd_obj_t *cls, *o;
+    CHECK_OK(hd_class_new(r->h, "C", NULL, &cls));
+    uint64_t before = heap_bytes(r);
+    CHECK_OK(hd_instance_new(r->h, cls, false, &o));
+    CHECK_EQ(refused, heap_bytes(r) - before);
+    hd_obj_decref(r->h, o);
+    hd_obj_decref(r->h, cls);
+    rt_free(r);
+}
+
+static int has_dict(hd_heap_t *h, hd_obj_t *o)
+{
+    return hd_obj_referents(h, o, has_dict_referent, NULL);
+}
+
+/* An attribute that the full shared keys cannot take: the instance's dict
+ * was attached before the set that then failed. */
+TEST(div_fail_setattr_after_materialize)
+{
+    rt_t *r = rt_new();
+    hd_obj_t *cls, *o, *v = int_obj(r, 1000);
+    CHECK_OK(hd_class_new(r->h, "C", NULL, &cls));
+    CHECK_OK(hd_instance_new(r->h, cls, false, &o));
+    char name[16];
+    int nset = 0;
+    for (; nset < 64; nset++) {
+        snprintf(name, sizeof(name), "n%d", nset);
+        CHECK_OK(hd_obj_setattr(r->h, o, name, v));
+        if (has_dict(r->h, o))
+            break;
+    }
+    CHECK(nset < 64); /* the keys filled up and this one made a dict */
+    /* a second instance meets the full keys with its first new name */
+    hd_obj_t *b;
+    CHECK_OK(hd_instance_new(r->h, cls, false, &b));
+    CHECK_OK(hd_obj_setattr(r->h, b, "n0", v));
+    uint64_t before = heap_bytes(r);
+    size_t size = hd_obj_sizeof(r->h, b);
+    int failures = 0, rc;
+    for (uint64_t budget = 0;; budget += 16) {
+        hd_heap_set_limits(r->h, before + budget, 0);
+        rc = hd_obj_setattr(r->h, b, "extra", v);
+        hd_heap_set_limits(r->h, 0, 0);
+        if (rc == 0)
+            break;
+        CHECK_EQ(rc, HD_ELIMIT);
+        failures++;
+        CHECK(!has_dict(r->h, b)); /* (a dict made and dropped may sit on the free list) */
+        CHECK_EQ(hd_obj_sizeof(r->h, b), size);
+        hd_obj_t *got;
+        CHECK_OK(hd_obj_getattr(r->h, b, "n0", &got));
+        CHECK_EQ(hd_obj_getattr(r->h, b, "extra", &got), HD_EKEY);
+        validate_only(r);
+    }
+    CHECK(failures >= 2);
+    CHECK(has_dict(r->h, b));
+    hd_obj_t *got;
+    CHECK_OK(hd_obj_getattr(r->h, b, "extra", &got));
+    CHECK(got == v);
+    hd_obj_decref(r->h, b);
+    hd_obj_decref(r->h, o);
+    hd_obj_decref(r->h, cls);
+    hd_obj_decref(r->h, v);
+    rt_free(r);
+}
+
+/* A class's first attribute: the attrs dict was left behind, empty, when
+ * the set failed after making it. */
+TEST(div_fail_class_setattr_leaves_no_dict)
+{
+    rt_t *r = rt_new();
+    hd_obj_t *cls, *v = int_obj(r, 1000);
+    CHECK_OK(hd_class_new(r->h, "C", NULL, &cls));
+    uint64_t before = heap_bytes(r);
+    int failures = 0, rc;
+    for (uint64_t budget = 0;; budget += 16) {
+        hd_heap_set_limits(r->h, before + budget, 0);
+        rc = hd_obj_setattr(r->h, cls, "x", v);
+        hd_heap_set_limits(r->h, 0, 0);
+        if (rc == 0)
+            break;
+        CHECK_EQ(rc, HD_ELIMIT);
+        failures++;
+        CHECK(!has_dict(r->h, cls));
+        validate_only(r);
+    }
+    CHECK(failures >= 2);
+    CHECK(has_dict(r->h, cls));
+    hd_obj_decref(r->h, cls);
+    hd_obj_decref(r->h, v);
+    rt_free(r);
+}
