@@ -407,6 +407,7 @@ typedef struct hd_namespace {
 #define HD_TUPLE_MAXSAVESIZE   20
 #define HD_TUPLE_MAXFREELIST   2000
 #define HD_TRASH_UNWIND_LEVEL  50
+#define HD_PLAIN_UNWIND_LEVEL  50 /* nested deallocations of GC non-containers (obj.c) */
 #define HD_MAX_CLASSES         65535
 #define HD_STACK_USE_GUIDELINE 30 /* the compiler's limit for BUILD_LIST n and friends */
 #define HD_REPR_MAX_DEPTH      64
@@ -456,6 +457,7 @@ struct hd_heap {
 
     /* deallocation */
     int delete_nesting;
+    int plain_nesting;      /* nested deallocations of GC types outside the trashcan */
     hd_obj_t *delete_later; /* chained through the GC header's prev word */
 
     /* the collector (gc.c) */

@@ -6,6 +6,9 @@
  */
 #include "rt_util.h"
 
+#include <pthread.h>
+
+#include "graph.h"
 #include "pool.h"
 
 #define MAXV 512
@@ -526,4 +529,69 @@ TEST(div_fail_class_setattr_leaves_no_dict)
     hd_obj_decref(r->h, cls);
     hd_obj_decref(r->h, v);
     rt_free(r);
+}
+
+/* ---- item 9: deep weakref-callback chains ---- */
+
+#define CHAIN_LINKS 100000
+
+typedef struct chain_job {
+    rt_t *r;
+    bool bind; /* bind the chain's end to a name (else the import drops it) */
+    int rc;
+} chain_job_t;
+
+/* import_chain: CHAIN_LINKS dead weakrefs, each the callback object of the
+ * next: dropping the last drops them all, one inside the other. */
+static void *import_chain(void *arg)
+{
+    chain_job_t *job = arg;
+    hd_graph_node_t *nodes = calloc(CHAIN_LINKS, sizeof(*nodes));
+    uint64_t *ids = calloc(CHAIN_LINKS, sizeof(*ids));
+    for (size_t i = 0; i < CHAIN_LINKS; i++) {
+        ids[i] = i + 1;
+        nodes[i].id = i + 1;
+        nodes[i].type = HD_T_WEAKREF;
+        if (i > 0) {
+            nodes[i].nrefs = 1;
+            nodes[i].refs = &ids[i - 1];
+            nodes[i].has_callback_obj = true;
+        }
+    }
+    hd_graph_name_t name = {"chain", CHAIN_LINKS};
+    job->rc = hd_graph_import(job->r->h, nodes, CHAIN_LINKS, &name, job->bind ? 1 : 0, NULL);
+    free(nodes);
+    free(ids);
+    if (job->rc == 0 && job->bind)
+        job->rc = hd_ns_del(job->r->h, "chain");
+    return NULL;
+}
+
+static void run_small_stack(void *(*fn)(void *), void *arg)
+{
+    pthread_attr_t attr;
+    pthread_t th;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 256 * 1024);
+    CHECK_EQ(pthread_create(&th, &attr, fn, arg), 0);
+    CHECK_EQ(pthread_join(th, NULL), 0);
+    pthread_attr_destroy(&attr);
+}
+
+/* Weakrefs deallocate outside the trashcan (as CPython's do), so a chain of
+ * them freed one inside the other must be bounded some other way: 100,000
+ * links on a 256 KiB stack, dropped by the import's release and by del. */
+TEST(div_weakref_callback_chain_depth)
+{
+    for (int bind = 0; bind < 2; bind++) {
+        rt_t *r = rt_new();
+        chain_job_t job = {r, bind == 1, -1};
+        run_small_stack(import_chain, &job);
+        CHECK_OK(job.rc);
+        hd_heap_totals_t t;
+        hd_heap_totals(r->h, &t);
+        CHECK_EQ(t.objects, 0);
+        CHECK_EQ(r->nev, 0); /* dead weakrefs call nothing */
+        rt_free(r);
+    }
 }
