@@ -548,7 +548,9 @@ static void debug_objects(hd_heap_t *h, const char *what, hd_gc_t *list)
 {
     for (hd_gc_t *g = NEXT(list); g != list; g = NEXT(g)) {
         hd_obj_t *o = HD_FROM_GC(g);
-        message(h, "gc: %s <%s 0x%llx>", what, hd_obj_type_name(h, o),
+        /* CPython prints tp_name: "weakref.ReferenceType" for a weakref */
+        message(h, "gc: %s <%s 0x%llx>", what,
+                o->type == HD_T_WEAKREF ? "weakref.ReferenceType" : hd_obj_type_name(h, o),
                 (unsigned long long)hd_obj_addr(h, o));
     }
 }

@@ -837,6 +837,8 @@ int hd__int_from_long(hd_heap_t *h, int64_t v, hd_obj_t **out);
 int hd__enum_new(hd_heap_t *h, hd_obj_t *sit, int64_t start, hd_obj_t **out);
 int hd__zip_new(hd_heap_t *h, hd_obj_t *ittuple, bool strict, hd_obj_t **out);
 int hd__reviter_new(hd_heap_t *h, hd_obj_t *seq, hd_obj_t **out);
+/* hd__unicode_printable: str.isprintable() of one code point (uniprint.c). */
+bool hd__unicode_printable(uint32_t c);
 /* hd__tuple_new_filled: a tracked tuple of n >= 1 references to `fill`
  * (PyTuple_New's allocation, for a caller that sets the items itself).
  * New reference. */

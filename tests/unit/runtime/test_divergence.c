@@ -595,3 +595,278 @@ TEST(div_weakref_callback_chain_depth)
         rt_free(r);
     }
 }
+
+/* ---- item 7: repr details ---- */
+
+/* py_output: runs a program with /usr/bin/python3 and returns its stdout
+ * (malloc'd, caller frees). */
+static char *py_output(const char *program)
+{
+    char path[] = "/tmp/hd_oracle_XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs(program, f);
+    fclose(f);
+    char cmd[256];
+    snprintf(cmd, sizeof(cmd), "PYTHONHASHSEED=0 /usr/bin/python3 %s", path);
+    FILE *p = popen(cmd, "r");
+    CHECK(p != NULL);
+    size_t cap = 4096, len = 0;
+    char *out = malloc(cap);
+    size_t k;
+    while ((k = fread(out + len, 1, cap - len - 1, p)) > 0) {
+        len += k;
+        if (cap - len < 2)
+            out = realloc(out, cap *= 2);
+    }
+    out[len] = 0;
+    CHECK_EQ(pclose(p), 0);
+    remove(path);
+    return out;
+}
+
+/* mask_addrs: "0x..." hex runs become "0x", in place */
+static void mask_addrs(char *s)
+{
+    char *w = s;
+    for (char *r = s; *r;) {
+        if (r[0] == '0' && r[1] == 'x') {
+            *w++ = '0', *w++ = 'x';
+            r += 2;
+            while ((*r >= '0' && *r <= '9') || (*r >= 'a' && *r <= 'f'))
+                r++;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = 0;
+}
+
+/* str repr escapes exactly what str.isprintable() rejects, over every code
+ * point (surrogates aside: a heap str is made from UTF-8): both sides list
+ * the runs of non-printable code points. */
+TEST(div_str_repr_printable)
+{
+    const char *prog = "r = []\n"
+                       "start = None\n"
+                       "for c in range(0x110000):\n"
+                       "    if 0xd800 <= c <= 0xdfff:\n"
+                       "        continue\n"
+                       "    if not chr(c).isprintable():\n"
+                       "        if start is None:\n"
+                       "            start = c\n"
+                       "        last = c\n"
+                       "    elif start is not None:\n"
+                       "        print(start); print(last)\n"
+                       "        start = None\n"
+                       "if start is not None:\n"
+                       "    print(start); print(last)\n";
+    static long long py[4096], ours[4096];
+    size_t npy = py_ints(prog, py, 4096), n = 0;
+    CHECK(npy > 1000);
+    rt_t *r = rt_new();
+    long long start = -1, last = -1;
+    for (uint32_t c = 0; c < 0x110000; c++) {
+        if (c >= 0xd800 && c <= 0xdfff)
+            continue;
+        char u[5];
+        size_t k;
+        if (c < 0x80)
+            u[0] = (char)c, k = 1;
+        else if (c < 0x800)
+            u[0] = (char)(0xc0 | (c >> 6)), u[1] = (char)(0x80 | (c & 0x3f)), k = 2;
+        else if (c < 0x10000)
+            u[0] = (char)(0xe0 | (c >> 12)), u[1] = (char)(0x80 | ((c >> 6) & 0x3f)),
+            u[2] = (char)(0x80 | (c & 0x3f)), k = 3;
+        else
+            u[0] = (char)(0xf0 | (c >> 18)), u[1] = (char)(0x80 | ((c >> 12) & 0x3f)),
+            u[2] = (char)(0x80 | ((c >> 6) & 0x3f)), u[3] = (char)(0x80 | (c & 0x3f)), k = 4;
+        hd_obj_t *s;
+        CHECK_OK(hd_str_new(r->h, u, k, &s));
+        char buf[32];
+        hd_obj_repr(r->h, s, buf, sizeof(buf));
+        hd_obj_decref(r->h, s);
+        /* '\\x', '\\u', '\\U' escapes, or '\\t' and friends, mean "not printable" */
+        bool escaped = strchr(buf, '\\') != NULL && c != '\\';
+        if (escaped) {
+            if (start < 0)
+                start = c;
+            last = c;
+        } else if (start >= 0) {
+            CHECK(n + 2 <= 4096);
+            ours[n++] = start, ours[n++] = last;
+            start = -1;
+        }
+    }
+    if (start >= 0)
+        ours[n++] = start, ours[n++] = last;
+    compare("non-printable runs", py, npy, ours, n);
+    rt_free(r);
+}
+
+typedef struct lines {
+    char text[8192];
+    size_t len;
+} lines_t;
+
+static lines_t *g_lines; /* the gc_message hook's sink for the case below */
+
+static void collect_line(hd_heap_t *h, const char *line, void *ctx)
+{
+    (void)h;
+    (void)ctx;
+    size_t k = strlen(line);
+    if (g_lines->len + k + 2 < sizeof(g_lines->text)) {
+        memcpy(g_lines->text + g_lines->len, line, k);
+        g_lines->len += k;
+        g_lines->text[g_lines->len++] = '\n';
+        g_lines->text[g_lines->len] = 0;
+    }
+}
+
+/* weakref repr names a class (3.11 looks __name__ up on the referent's
+ * type); DEBUG_COLLECTABLE names a weakref by its tp_name. */
+TEST(div_weakref_repr_and_gc_debug_names)
+{
+    const char *prog = "import gc, io, re, sys, weakref\n"
+                       "class C:\n"
+                       "    pass\n"
+                       "class D:\n"
+                       "    __name__ = 'dee'\n"
+                       "def show(s):\n"
+                       "    print(re.sub('0x[0-9a-f]+', '0x', s))\n"
+                       "c = C()\n"
+                       "d = D()\n"
+                       "show(repr(weakref.ref(C)))\n"
+                       "show(repr(weakref.ref(c)))\n"
+                       "show(repr(weakref.ref(d)))\n"
+                       "del c\n"
+                       "gc.collect()\n"
+                       "buf = io.StringIO()\n"
+                       "old = sys.stderr\n"
+                       "sys.stderr = buf\n"
+                       "gc.set_debug(gc.DEBUG_COLLECTABLE)\n"
+                       "c = C()\n"
+                       "c.self = c\n"
+                       "c.w = weakref.ref(c)\n"
+                       "del c\n"
+                       "gc.collect()\n"
+                       "gc.set_debug(0)\n"
+                       "sys.stderr = old\n"
+                       "for line in buf.getvalue().splitlines():\n"
+                       "    show(line)\n";
+    char *py = py_output(prog);
+    rt_t *r = rt_new();
+    static lines_t out;
+    out.len = 0;
+    out.text[0] = 0;
+    g_lines = &out;
+    hd_heap_hooks_t hooks = {0};
+    hooks.finalizer = rt_on_finalizer;
+    hooks.weakref_callback = rt_on_weakref;
+    hooks.gc_phase = rt_on_gc;
+    hooks.resurrected = rt_on_resurrected;
+    hooks.gc_message = collect_line;
+    hooks.ctx = r;
+    hd_heap_set_hooks(r->h, &hooks);
+    hd_obj_t *C, *D, *c, *d, *name, *wr;
+    CHECK_OK(hd_class_new(r->h, "C", NULL, &C));
+    CHECK_OK(hd_class_new(r->h, "D", NULL, &D));
+    CHECK_OK(hd_str_new(r->h, "dee", 3, &name));
+    CHECK_OK(hd_obj_setattr(r->h, D, "__name__", name));
+    hd_obj_decref(r->h, name);
+    CHECK_OK(hd_instance_new(r->h, C, false, &c));
+    CHECK_OK(hd_instance_new(r->h, D, false, &d));
+    hd_obj_t *targets[3] = {C, c, d};
+    for (int i = 0; i < 3; i++) {
+        char buf[256];
+        CHECK_OK(hd_weakref_new(r->h, targets[i], NULL, false, &wr));
+        hd_obj_repr(r->h, wr, buf, sizeof(buf));
+        hd_obj_decref(r->h, wr);
+        collect_line(r->h, buf, NULL);
+    }
+    hd_obj_decref(r->h, c);
+    CHECK_OK(hd_gc_collect(r->h, 2, NULL));
+    hd_gc_set_debug(r->h, HD_GC_DEBUG_COLLECTABLE);
+    CHECK_OK(hd_instance_new(r->h, C, false, &c));
+    CHECK_OK(hd_obj_setattr(r->h, c, "self", c));
+    CHECK_OK(hd_weakref_new(r->h, c, NULL, false, &wr));
+    CHECK_OK(hd_obj_setattr(r->h, c, "w", wr));
+    hd_obj_decref(r->h, wr);
+    hd_obj_decref(r->h, c);
+    CHECK_OK(hd_gc_collect(r->h, 2, NULL));
+    hd_gc_set_debug(r->h, 0);
+    mask_addrs(out.text);
+    CHECK_STR(out.text, py);
+    free(py);
+    hd_obj_decref(r->h, d);
+    hd_obj_decref(r->h, C);
+    hd_obj_decref(r->h, D);
+    rt_free(r);
+}
+
+/* 10**(k-1) (k decimal digits), negated when neg */
+static hd_obj_t *pow10_int(rt_t *r, int k, bool neg)
+{
+    /* schoolbook multiplication by 10 on 30-bit digits */
+    size_t cap = (size_t)k / 9 + 2, n = 1;
+    uint32_t *d = calloc(cap, sizeof(*d));
+    d[0] = 1;
+    for (int i = 1; i < k; i++) {
+        uint64_t carry = 0;
+        for (size_t j = 0; j < n; j++) {
+            uint64_t v = (uint64_t)d[j] * 10 + carry;
+            d[j] = (uint32_t)(v & ((1u << 30) - 1));
+            carry = v >> 30;
+        }
+        if (carry)
+            d[n++] = (uint32_t)carry;
+    }
+    hd_obj_t *o;
+    CHECK_OK(hd_int_from_digits(r->h, neg ? -1 : 1, d, n, &o));
+    free(d);
+    return o;
+}
+
+/* str() of an int over 4300 decimal digits is a ValueError (3.11.4+):
+ * python3 says which of these it refuses, and with what message. */
+TEST(div_int_max_str_digits)
+{
+    static const int ks[] = {1, 4299, 4300, 4301, 5000};
+    const char *prog = "for k in [1, 4299, 4300, 4301, 5000]:\n"
+                       "    for neg in [False, True]:\n"
+                       "        x = 10 ** (k - 1)\n"
+                       "        try:\n"
+                       "            str(-x if neg else x)\n"
+                       "            print(0)\n"
+                       "        except ValueError:\n"
+                       "            print(1)\n";
+    long long py[MAXV], ours[MAXV];
+    size_t npy = py_ints(prog, py, MAXV), n = 0;
+    rt_t *r = rt_new();
+    for (size_t i = 0; i < sizeof(ks) / sizeof(ks[0]); i++) {
+        for (int neg = 0; neg < 2; neg++) {
+            hd_obj_t *x = pow10_int(r, ks[i], neg);
+            int rc = hd_int_str_check(x, HD_INT_MAX_STR_DIGITS);
+            CHECK(rc == 0 || rc == HD_EVALUE);
+            ours[n++] = rc == HD_EVALUE;
+            CHECK_OK(hd_int_str_check(x, 0)); /* no limit */
+            hd_obj_decref(r->h, x);
+        }
+    }
+    compare("int max str digits", py, npy, ours, n);
+    char *msg = py_output("try:\n"
+                          "    str(10 ** 5000)\n"
+                          "except ValueError as e:\n"
+                          "    print(e)\n");
+    char want[256];
+    snprintf(want, sizeof(want), HD_INT_MAX_STR_DIGITS_MSG "\n", HD_INT_MAX_STR_DIGITS);
+    CHECK_STR(want, msg);
+    free(msg);
+    hd_obj_t *s;
+    CHECK_OK(hd_str_new(r->h, "x", 1, &s));
+    CHECK_EQ(hd_int_str_check(s, HD_INT_MAX_STR_DIGITS), HD_ETYPE);
+    hd_obj_decref(r->h, s);
+    rt_free(r);
+}
