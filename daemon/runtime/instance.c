@@ -3,7 +3,9 @@
  * builds them.
  *
  * A class is a tracked object of 920 bytes (PyHeapTypeObject + GC header,
- * from the system allocator since it is over 512 bytes). A class whose
+ * from the system allocator since it is over 512 bytes) in a block 40 bytes
+ * longer per __slots__ name, plus 40 (PyType_GenericAlloc's PyMemberDefs,
+ * which tracemalloc sees and sys.getsizeof does not). A class whose
  * instances have a __dict__ also owns 3.11's "cached keys": a 768-byte
  * shared-keys table (64 slots, 42 entries) that getsizeof counts; the model
  * allocates that block for its size and keeps the attribute names themselves
@@ -41,6 +43,7 @@
 
 #define CLASS_BLOCK         (sizeof(hd_gc_t) + HD_TYPE_BASICSIZE)
 #define CACHED_KEYS_BLOCK   768 /* 32 + 64 one-byte indices + 42 * 16 entries */
+#define MEMBERDEF_SIZE      40  /* sizeof(PyMemberDef) */
 #define VALUES_PREFIX(size) ((((size) + 2) + 7) & ~(size_t)7)
 
 static hd_class_meta_t *meta_of(hd_heap_t *h, const hd_obj_t *o)
@@ -167,7 +170,10 @@ int hd_class_new(hd_heap_t *h, const char *name, const hd_class_spec_t *spec, hd
         return rc;
     }
     hd_obj_t *o;
-    rc = hd__obj_alloc(h, HD_T_CLASS, CLASS_BLOCK, sizeof(hd_gc_t), &o);
+    /* PyType_GenericAlloc(metatype, nslots) allocates room for nslots + 1
+     * PyMemberDefs past the type; getsizeof does not count them */
+    rc = hd__obj_alloc(h, HD_T_CLASS, CLASS_BLOCK + MEMBERDEF_SIZE * (meta->nslots + 1),
+                       sizeof(hd_gc_t), &o);
     if (rc) {
         hd__block_free(h, keys);
         meta_free(h, meta);

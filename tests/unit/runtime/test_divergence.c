@@ -9,6 +9,7 @@
 #include <pthread.h>
 
 #include "graph.h"
+#include "trace.h"
 #include "pool.h"
 
 #define MAXV 512
@@ -868,5 +869,52 @@ TEST(div_int_max_str_digits)
     CHECK_OK(hd_str_new(r->h, "x", 1, &s));
     CHECK_EQ(hd_int_str_check(s, HD_INT_MAX_STR_DIGITS), HD_ETYPE);
     hd_obj_decref(r->h, s);
+    rt_free(r);
+}
+
+/* ---- item 11: the block of a class ---- */
+
+/* tracemalloc sees a class's block as PyType_GenericAlloc requests it:
+ * the type, the GC header and nslots + 1 PyMemberDefs. */
+TEST(div_class_block_traced_size)
+{
+    const char *prog = "import tracemalloc\n"
+                       "tracemalloc.start()\n"
+                       "class C:\n"
+                       "    pass\n"
+                       "class S:\n"
+                       "    __slots__ = ('a', 'b', 'c')\n"
+                       "class W:\n"
+                       "    __slots__ = ('a', '__weakref__')\n"
+                       "snap = tracemalloc.take_snapshot()\n"
+                       "for line in [3, 5, 7]:\n"
+                       "    print(max(t.size for t in snap.traces if "
+                       "t.traceback[0].lineno == line and 900 <= t.size <= 2000))\n"
+                       "import sys\n"
+                       "for k in [C, S, W]:\n"
+                       "    print(sys.getsizeof(k))\n";
+    long long py[MAXV], ours[MAXV];
+    size_t npy = py_ints(prog, py, MAXV), n = 0;
+    rt_t *r = rt_new();
+    hd_trace_t *tr = hd_heap_trace(r->h);
+    hd_trace_start(tr);
+    static const char *const s3[] = {"a", "b", "c"}, *const sw[] = {"a", "__weakref__"};
+    hd_class_spec_t specs[3] = {
+        {false, false, 0, NULL}, {false, true, 3, s3}, {false, true, 2, sw}};
+    hd_obj_t *cls[3];
+    for (int i = 0; i < 3; i++) {
+        size_t before, after, peak;
+        hd_trace_memory(tr, &before, &peak);
+        CHECK_OK(hd_class_new(r->h, "K", &specs[i], &cls[i]));
+        hd_trace_memory(tr, &after, &peak);
+        /* a class with a __dict__ also has its 768-byte cached keys */
+        ours[n++] = (long long)(after - before) - (i == 0 ? 768 : 0);
+    }
+    for (int i = 0; i < 3; i++) /* getsizeof leaves the member defs out */
+        ours[n++] = (long long)hd_obj_sizeof(r->h, cls[i]);
+    hd_trace_stop(tr);
+    compare("class blocks", py, npy, ours, n);
+    for (int i = 0; i < 3; i++)
+        hd_obj_decref(r->h, cls[i]);
     rt_free(r);
 }
