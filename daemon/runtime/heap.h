@@ -150,7 +150,9 @@ typedef struct hd_heap_totals {
     uint64_t by_type[HD_TYPE_COUNT]; /* live objects per type */
 } hd_heap_totals_t;
 
-/* hd_heap_totals: O(1) figures (arena figures from the pool's counters). */
+/* hd_heap_totals: O(1) figures, from running counters (tracked objects are
+ * counted as they are tracked and untracked; arena figures from the pool's
+ * counters). */
 void hd_heap_totals(const hd_heap_t *h, hd_heap_totals_t *out);
 
 /* ---- references ---- */

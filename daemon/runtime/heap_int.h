@@ -463,6 +463,7 @@ struct hd_heap {
     /* the collector (gc.c) */
     hd_gen_t gens[3];
     hd_gen_t permanent;
+    uint64_t ntracked; /* objects in the generation lists, permanent included */
     bool gc_enabled;
     bool gc_collecting;
     unsigned gc_debug;
@@ -585,7 +586,7 @@ static inline bool hd__gc_is_tracked(const hd_obj_t *o)
 
 /* ---- GC (gc.c) ---- */
 void hd__gc_track(hd_heap_t *h, hd_obj_t *o);
-void hd__gc_untrack(hd_obj_t *o);
+void hd__gc_untrack(hd_heap_t *h, hd_obj_t *o);
 /* hd__gc_link: a new GC object was allocated: count it, maybe collect. */
 void hd__gc_link(hd_heap_t *h);
 void hd__gc_init(hd_heap_t *h);

@@ -685,14 +685,14 @@ static bool run_finalizer(hd_heap_t *h, hd_obj_t *o)
             h->hooks.resurrected(h, o, h->hooks.ctx);
         return true;
     }
-    hd__gc_untrack(o);
+    hd__gc_untrack(h, o);
     return false;
 }
 
 void hd__instance_dealloc(hd_heap_t *h, hd_obj_t *o)
 {
     if (hd__gc_is_tracked(o))
-        hd__gc_untrack(o);
+        hd__gc_untrack(h, o);
     hd_class_obj_t *cls = hd__class_of(h, o);
     hd_class_meta_t *m = cls->meta;
     if ((m->has_del || (o->flags & HD_OF_DEL)) && run_finalizer(h, o))

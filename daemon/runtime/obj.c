@@ -209,16 +209,16 @@ void hd__dealloc(hd_heap_t *h, hd_obj_t *o)
             return;
         }
         if (hd__gc_is_tracked(o))
-            hd__gc_untrack(o);
+            hd__gc_untrack(h, o);
         plain_dealloc(h, o, t);
         return;
     }
     /* Instances untrack themselves: a finalizer may re-track them. */
     if (o->type != HD_T_INSTANCE && hd__gc_is_tracked(o))
-        hd__gc_untrack(o);
+        hd__gc_untrack(h, o);
     if (h->delete_nesting >= HD_TRASH_UNWIND_LEVEL) {
         if (o->type == HD_T_INSTANCE && hd__gc_is_tracked(o))
-            hd__gc_untrack(o);
+            hd__gc_untrack(h, o);
         /* keep FINALIZED: a resurrected instance must not run __del__ twice */
         HD_GC(o)->prev = (HD_GC(o)->prev & HD_GC_PREV_FINALIZED) | (uintptr_t)h->delete_later;
         h->delete_later = o;
