@@ -918,3 +918,53 @@ TEST(div_class_block_traced_size)
         hd_obj_decref(r->h, cls[i]);
     rt_free(r);
 }
+
+/* ---- item 6: totals from running counters ---- */
+
+static uint64_t tracked_by_lists(rt_t *r)
+{
+    uint64_t n = 0;
+    for (int g = 0; g < 4; g++)
+        n += hd_gc_generation_size(r->h, g);
+    return n;
+}
+
+/* the running count of tracked objects follows every way an object enters
+ * or leaves the lists: creation, death, a collection untracking tuples of
+ * atoms and (full ones) dicts, freeze and unfreeze */
+TEST(div_totals_tracked_counter)
+{
+    rt_t *r = rt_new();
+    hd_heap_totals_t t;
+    hd_obj_t *keep;
+    CHECK_OK(hd_list_new(r->h, 0, NULL, &keep));
+    for (int i = 0; i < 500; i++) {
+        hd_obj_t *x = int_obj(r, i), *o;
+        if (i % 3 == 0)
+            CHECK_OK(hd_tuple_new(r->h, 1, &x, &o));
+        else if (i % 3 == 1)
+            CHECK_OK(hd_dict_new(r->h, 1, &x, &x, &o));
+        else
+            CHECK_OK(hd_list_new(r->h, 1, &x, &o));
+        CHECK_OK(hd_list_append(r->h, keep, o));
+        hd_obj_decref(r->h, o);
+        hd_obj_decref(r->h, x);
+    }
+    hd_heap_totals(r->h, &t);
+    CHECK_EQ(t.tracked, tracked_by_lists(r));
+    CHECK_OK(hd_gc_collect(r->h, 0, NULL));
+    hd_heap_totals(r->h, &t);
+    CHECK_EQ(t.tracked, tracked_by_lists(r));
+    CHECK_OK(hd_gc_collect(r->h, 2, NULL));
+    hd_heap_totals(r->h, &t);
+    CHECK_EQ(t.tracked, tracked_by_lists(r));
+    CHECK(t.tracked < 500); /* the tuples and dicts of ints left the lists */
+    hd_gc_freeze(r->h);
+    hd_heap_totals(r->h, &t);
+    CHECK_EQ(t.tracked, tracked_by_lists(r));
+    hd_gc_unfreeze(r->h);
+    hd_obj_decref(r->h, keep);
+    hd_heap_totals(r->h, &t);
+    CHECK_EQ(t.tracked, tracked_by_lists(r));
+    rt_free(r);
+}
