@@ -255,6 +255,7 @@ int hd_obj_referrers(hd_heap_t *h, hd_obj_t *o, int (*fn)(hd_obj_t *r, void *arg
 
 static const char *check_gen_lists(hd_heap_t *h)
 {
+    uint64_t n = 0;
     for (int g = 0; g < 4; g++) {
         hd_gc_t *head = g == 3 ? &h->permanent.head : &h->gens[g].head;
         hd_gc_t *prev = head;
@@ -268,12 +269,15 @@ static const char *check_gen_lists(hd_heap_t *h)
             if ((int)((x->prev & HD_GC_GEN_MASK) >> HD_GC_GEN_SHIFT) != g)
                 return "generation list: an object's generation bits are wrong";
             prev = x;
+            n++;
         }
         if ((hd_gc_t *)head->prev != prev)
             return "generation list: tail pointer broken";
         if (g < 3 && h->gens[g].count < 0)
             return "generation count negative";
     }
+    if (n != h->ntracked)
+        return "the count of tracked objects is wrong";
     return NULL;
 }
 

@@ -155,15 +155,17 @@ void hd__gc_track(hd_heap_t *h, hd_obj_t *o)
     assert(g->next == 0);
     hd_gc_t *gen0 = GEN_HEAD(h, 0);
     hd_gc_t *last = (hd_gc_t *)gen0->prev;
+    h->ntracked++;
     last->next = (uintptr_t)g;
     g->prev = (g->prev & HD_GC_PREV_FINALIZED) | (uintptr_t)last;
     g->next = (uintptr_t)gen0;
     gen0->prev = (uintptr_t)g;
 }
 
-void hd__gc_untrack(hd_obj_t *o)
+void hd__gc_untrack(hd_heap_t *h, hd_obj_t *o)
 {
     hd_gc_t *g = HD_GC(o);
+    h->ntracked--;
     hd_gc_t *prev = PREV(g), *next = NEXT(g);
     prev->next = (uintptr_t)next;
     set_prev(next, prev);
@@ -324,6 +326,7 @@ static void move_unreachable(hd_heap_t *h, hd_gc_t *young, hd_gc_t *unreachable,
             if (sv && o->type == HD_T_TUPLE && tuple_untrackable(o)) {
                 prev->next = g->next; /* untrack: the next one links back when scanned */
                 g->next = 0;
+                h->ntracked--;
                 g->prev &= HD_GC_PREV_FINALIZED;
             } else {
                 if (sv) {
@@ -378,7 +381,7 @@ static uint64_t untrack_dicts(hd_heap_t *h, hd_gc_t *head, survivors_t *sv)
     if (!sv->dicts_failed) {
         for (uint64_t i = 0; i < sv->ndicts; i++)
             if (hd__dict_contents_untracked(sv->dicts[i])) {
-                hd__gc_untrack(sv->dicts[i]);
+                hd__gc_untrack(h, sv->dicts[i]);
                 n++;
             }
     } else {
@@ -387,7 +390,7 @@ static uint64_t untrack_dicts(hd_heap_t *h, hd_gc_t *head, survivors_t *sv)
             next = NEXT(g);
             hd_obj_t *o = HD_FROM_GC(g);
             if (o->type == HD_T_DICT && hd__dict_contents_untracked(o)) {
-                hd__gc_untrack(o);
+                hd__gc_untrack(h, o);
                 n++;
             }
         }
@@ -564,7 +567,9 @@ static void debug_objects(hd_heap_t *h, const char *what, hd_gc_t *list)
 {
     for (hd_gc_t *g = NEXT(list); g != list; g = (hd_gc_t *)(g->next & ~HD_GC_NEXT_UNREACHABLE)) {
         hd_obj_t *o = HD_FROM_GC(g);
-        message(h, "gc: %s <%s 0x%llx>", what, hd_obj_type_name(h, o),
+        /* CPython prints tp_name: "weakref.ReferenceType" for a weakref */
+        message(h, "gc: %s <%s 0x%llx>", what,
+                o->type == HD_T_WEAKREF ? "weakref.ReferenceType" : hd_obj_type_name(h, o),
                 (unsigned long long)hd_obj_addr(h, o));
     }
 }

@@ -153,8 +153,7 @@ void hd_heap_totals(const hd_heap_t *h, hd_heap_totals_t *out)
 {
     memset(out, 0, sizeof(*out));
     out->objects = h->nobjects;
-    for (int g = 0; g < 4; g++)
-        out->tracked += hd_gc_generation_size(h, g);
+    out->tracked = h->ntracked;
     out->bytes = hd_pool_bytes_used(h->pool);
     out->arenas = hd_pool_arena_count(h->pool);
     out->arena_bytes = out->arenas * HD_ARENA_SIZE;
@@ -164,9 +163,7 @@ void hd_heap_totals(const hd_heap_t *h, hd_heap_totals_t *out)
         (h->ns.mask ? (h->ns.mask + 1) * sizeof(hd_ns_entry_t) : 0) +
         hd_trace_inspector_bytes(h->trace) + h->classes_cap * sizeof(*h->classes) +
         h->nclasses * sizeof(hd_class_meta_t) + h->static_ids_cap * sizeof(*h->static_ids);
-    hd_pool_stats_t ps;
-    hd_pool_stats(h->pool, &ps);
-    out->inspector_bytes += ps.inspector_bytes;
+    out->inspector_bytes += hd_pool_inspector_bytes(h->pool);
     memcpy(out->by_type, h->counts_by_type, sizeof(out->by_type));
 }
 

@@ -150,7 +150,9 @@ typedef struct hd_heap_totals {
     uint64_t by_type[HD_TYPE_COUNT]; /* live objects per type */
 } hd_heap_totals_t;
 
-/* hd_heap_totals: O(1) figures (arena figures from the pool's counters). */
+/* hd_heap_totals: O(1) figures, from running counters (tracked objects are
+ * counted as they are tracked and untracked; arena figures from the pool's
+ * counters). */
 void hd_heap_totals(const hd_heap_t *h, hd_heap_totals_t *out);
 
 /* ---- references ---- */
@@ -177,6 +179,17 @@ int hd_object_new(hd_heap_t *h, hd_obj_t **out); /* object() */
 /* hd_int_to_i64: HD_ETYPE if not an int or bool, HD_ERANGE if it does not
  * fit. */
 int hd_int_to_i64(const hd_obj_t *o, int64_t *out);
+/* CPython 3.11's default sys.get_int_max_str_digits(), and the message of
+ * the ValueError that str() and repr() of a longer int raise (%d: the limit). */
+#define HD_INT_MAX_STR_DIGITS 4300
+#define HD_INT_MAX_STR_DIGITS_MSG                                                                  \
+    "Exceeds the limit (%d digits) for integer string conversion; use "                            \
+    "sys.set_int_max_str_digits() to increase the limit"
+/* hd_int_str_check: may str(o) be made under a limit of max_digits decimal
+ * digits (the sign not counted; 0 = no limit)? 0 if so, HD_EVALUE when
+ * CPython raises the ValueError above, HD_ETYPE for a non-int, HD_ENOMEM.
+ * hd_obj_repr itself prints any int in full. */
+int hd_int_str_check(const hd_obj_t *o, int max_digits);
 int hd_float_value(const hd_obj_t *o, double *out);
 /* hd_str_utf8: the text of a str as UTF-8 into buf (NUL-terminated,
  * truncated to len); returns the full UTF-8 length, or -1 if not a str. */

@@ -407,6 +407,7 @@ typedef struct hd_namespace {
 #define HD_TUPLE_MAXSAVESIZE   20
 #define HD_TUPLE_MAXFREELIST   2000
 #define HD_TRASH_UNWIND_LEVEL  50
+#define HD_PLAIN_UNWIND_LEVEL  50 /* nested deallocations of GC non-containers (obj.c) */
 #define HD_MAX_CLASSES         65535
 #define HD_STACK_USE_GUIDELINE 30 /* the compiler's limit for BUILD_LIST n and friends */
 #define HD_REPR_MAX_DEPTH      64
@@ -456,11 +457,13 @@ struct hd_heap {
 
     /* deallocation */
     int delete_nesting;
+    int plain_nesting;      /* nested deallocations of GC types outside the trashcan */
     hd_obj_t *delete_later; /* chained through the GC header's prev word */
 
     /* the collector (gc.c) */
     hd_gen_t gens[3];
     hd_gen_t permanent;
+    uint64_t ntracked; /* objects in the generation lists, permanent included */
     bool gc_enabled;
     bool gc_collecting;
     unsigned gc_debug;
@@ -584,7 +587,7 @@ static inline bool hd__gc_is_tracked(const hd_obj_t *o)
 
 /* ---- GC (gc.c) ---- */
 void hd__gc_track(hd_heap_t *h, hd_obj_t *o);
-void hd__gc_untrack(hd_obj_t *o);
+void hd__gc_untrack(hd_heap_t *h, hd_obj_t *o);
 /* hd__gc_link: a new GC object was allocated: count it, maybe collect. */
 void hd__gc_link(hd_heap_t *h);
 void hd__gc_init(hd_heap_t *h);
@@ -844,6 +847,8 @@ int hd__int_from_long(hd_heap_t *h, int64_t v, hd_obj_t **out);
 int hd__enum_new(hd_heap_t *h, hd_obj_t *sit, int64_t start, hd_obj_t **out);
 int hd__zip_new(hd_heap_t *h, hd_obj_t *ittuple, bool strict, hd_obj_t **out);
 int hd__reviter_new(hd_heap_t *h, hd_obj_t *seq, hd_obj_t **out);
+/* hd__unicode_printable: str.isprintable() of one code point (uniprint.c). */
+bool hd__unicode_printable(uint32_t c);
 /* hd__tuple_new_filled: a tracked tuple of n >= 1 references to `fill`
  * (PyTuple_New's allocation, for a caller that sets the items itself).
  * New reference. */

@@ -3,7 +3,9 @@
  * builds them.
  *
  * A class is a tracked object of 920 bytes (PyHeapTypeObject + GC header,
- * from the system allocator since it is over 512 bytes). A class whose
+ * from the system allocator since it is over 512 bytes) in a block 40 bytes
+ * longer per __slots__ name, plus 40 (PyType_GenericAlloc's PyMemberDefs,
+ * which tracemalloc sees and sys.getsizeof does not). A class whose
  * instances have a __dict__ also owns 3.11's "cached keys": a 768-byte
  * shared-keys table (64 slots, 42 entries) that getsizeof counts; the model
  * allocates that block for its size and keeps the attribute names themselves
@@ -18,7 +20,13 @@
  * the block is round_up(size + 2, 8) + 8 * size bytes, the prefix holding the
  * insertion order (values[-1] = prefix size, values[-2] = count, values[-3-k]
  * = the k-th inserted index). An attribute name the shared keys cannot take
- * (usable exhausted) materializes a real dict for that instance.
+ * (usable exhausted) materializes a real dict for that instance. As in 3.11,
+ * a deletion inserts the name into the shared keys too, so a failed `del o.x`
+ * uses up a key (or, with the keys full, materializes the dict) before it
+ * fails. A failed allocation changes nothing: the class's usable is lowered
+ * only once the values block is had, a materialized dict gets the new
+ * attribute before it replaces the values, and a class's attrs dict is kept
+ * only once its first attribute is in.
  *
  * An instance of a class with __slots__ is 32 + 8 per slot bytes (plus 8 for
  * a "__weakref__" slot), without a pre-header.
@@ -35,6 +43,7 @@
 
 #define CLASS_BLOCK         (sizeof(hd_gc_t) + HD_TYPE_BASICSIZE)
 #define CACHED_KEYS_BLOCK   768 /* 32 + 64 one-byte indices + 42 * 16 entries */
+#define MEMBERDEF_SIZE      40  /* sizeof(PyMemberDef) */
 #define VALUES_PREFIX(size) ((((size) + 2) + 7) & ~(size_t)7)
 
 static hd_class_meta_t *meta_of(hd_heap_t *h, const hd_obj_t *o)
@@ -161,7 +170,10 @@ int hd_class_new(hd_heap_t *h, const char *name, const hd_class_spec_t *spec, hd
         return rc;
     }
     hd_obj_t *o;
-    rc = hd__obj_alloc(h, HD_T_CLASS, CLASS_BLOCK, sizeof(hd_gc_t), &o);
+    /* PyType_GenericAlloc(metatype, nslots) allocates room for nslots + 1
+     * PyMemberDefs past the type; getsizeof does not count them */
+    rc = hd__obj_alloc(h, HD_T_CLASS, CLASS_BLOCK + MEMBERDEF_SIZE * (meta->nslots + 1),
+                       sizeof(hd_gc_t), &o);
     if (rc) {
         hd__block_free(h, keys);
         meta_free(h, meta);
@@ -241,11 +253,12 @@ void hd__class_dealloc(hd_heap_t *h, hd_obj_t *o)
 
 /* ---- instances: creation ---- */
 
+/* values_new: the values block of a new instance; the class's usable is
+ * lowered only once the block is had (a refused instance changes nothing). */
 static int values_new(hd_heap_t *h, hd_class_meta_t *m, hd_obj_t ***out)
 {
-    if (m->usable > 1)
-        m->usable--;
-    size_t size = m->nkeys + (size_t)(m->usable > 0 ? m->usable : 0);
+    int32_t usable = m->usable > 1 ? m->usable - 1 : m->usable;
+    size_t size = m->nkeys + (size_t)(usable > 0 ? usable : 0);
     if (size == 0)
         size = 1;
     size_t prefix = VALUES_PREFIX(size);
@@ -253,6 +266,7 @@ static int values_new(hd_heap_t *h, hd_class_meta_t *m, hd_obj_t ***out)
     int rc = hd__block_alloc(h, prefix + 8 * size, m->kind, (void **)&mem);
     if (rc)
         return rc;
+    m->usable = usable;
     memset(mem, 0, prefix + 8 * size);
     mem[prefix - 1] = (uint8_t)prefix;
     *out = (hd_obj_t **)(mem + prefix);
@@ -350,10 +364,13 @@ static void order_remove(hd_obj_t **values, int ix)
     }
 }
 
+static int dict_set_cstr(hd_heap_t *h, hd_obj_t *dict, const char *name, hd_obj_t *value);
+
 /* materialize: give the instance a real dict holding its attributes (what
- * 3.11 does when the shared keys cannot take a new name); the values block
- * goes away. */
-static int materialize(hd_heap_t *h, hd_obj_t *o)
+ * 3.11 does when the shared keys cannot take a name); the values block goes
+ * away. With `value`, name = value goes into the new dict before it replaces
+ * the values block, so that a failure leaves the instance as it was. */
+static int materialize(hd_heap_t *h, hd_obj_t *o, const char *name, hd_obj_t *value)
 {
     hd_class_meta_t *m = meta_of(h, o);
     hd_obj_t **values = values_of(o);
@@ -371,9 +388,13 @@ static int materialize(hd_heap_t *h, hd_obj_t *o)
         hd__incref(vals[k]);
     hd_obj_t *dict;
     int rc = hd__dict_from_pairs(h, n, names, vals, &dict);
+    if (rc == 0 && value && (rc = dict_set_cstr(h, dict, name, value)) != 0)
+        hd__decref(h, dict);
     hd_preheader_t *pre = HD_PREHEADER(o);
     if (rc == 0 && (pre->dict || !pre->values)) {
         hd__decref(h, dict); /* a finalizer materialized it meanwhile */
+        if (value && pre->dict)
+            rc = dict_set_cstr(h, pre->dict, name, value);
     } else if (rc == 0) {
         /* detach the (re-read) values block, then drop its references */
         values = (hd_obj_t **)pre->values;
@@ -439,7 +460,9 @@ static int managed_setattr(hd_heap_t *h, hd_obj_t *o, const char *name, hd_obj_t
     if (pre->dict)
         return dict_set_cstr(h, pre->dict, name, value);
     int ix = key_index(m, name);
-    if (ix < 0 && value && m->usable > 0 && m->nkeys < HD_SHARED_KEYS_MAX) {
+    /* insert_into_dictkeys runs for a deletion too: a failed `del o.x`
+     * leaves x in the shared keys, as in 3.11 */
+    if (ix < 0 && m->usable > 0 && m->nkeys < HD_SHARED_KEYS_MAX) {
         char *copy = mem_strdup(h, name);
         if (!copy)
             return HD_ENOMEM;
@@ -448,10 +471,9 @@ static int managed_setattr(hd_heap_t *h, hd_obj_t *o, const char *name, hd_obj_t
         m->usable--;
     }
     if (ix < 0) {
-        if (!value)
-            return HD_EKEY;
-        int rc = materialize(h, o);
-        return rc ? rc : dict_set_cstr(h, pre->dict, name, value);
+        /* keys full: the dict is made even for a deletion, which then fails */
+        int rc = materialize(h, o, name, value);
+        return rc ? rc : value ? 0 : HD_EKEY;
     }
     hd_obj_t **values = values_of(o);
     hd_obj_t *old = values[ix];
@@ -498,10 +520,15 @@ static int class_setattr(hd_heap_t *h, hd_obj_t *o, const char *name, hd_obj_t *
         int rc = hd_dict_new(h, 0, NULL, NULL, &attrs);
         if (rc)
             return rc;
-        if (c->attrs) /* a finalizer made one during the allocation */
+        if (c->attrs) { /* a finalizer made one during the allocation */
             hd__decref(h, attrs);
-        else
+        } else if ((rc = dict_set_cstr(h, attrs, name, value)) != 0) {
+            hd__decref(h, attrs); /* a failed first set leaves no dict */
+            return rc;
+        } else {
             c->attrs = attrs;
+            return 0;
+        }
     }
     return dict_set_cstr(h, c->attrs, name, value);
 }
@@ -662,14 +689,14 @@ static bool run_finalizer(hd_heap_t *h, hd_obj_t *o)
             h->hooks.resurrected(h, o, h->hooks.ctx);
         return true;
     }
-    hd__gc_untrack(o);
+    hd__gc_untrack(h, o);
     return false;
 }
 
 void hd__instance_dealloc(hd_heap_t *h, hd_obj_t *o)
 {
     if (hd__gc_is_tracked(o))
-        hd__gc_untrack(o);
+        hd__gc_untrack(h, o);
     hd_class_obj_t *cls = hd__class_of(h, o);
     hd_class_meta_t *m = cls->meta;
     if ((m->has_del || (o->flags & HD_OF_DEL)) && run_finalizer(h, o))

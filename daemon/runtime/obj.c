@@ -10,7 +10,9 @@
  * linked through its GC header's prev word (it is untracked by then, so the
  * header is free but for the FINALIZED bit, which is kept). When the outermost deallocation
  * returns, the chain is drained in a loop. A 1,000,000-deep nested list therefore frees with at
- * most ~50 dealloc frames on the C stack.
+ * most ~50 dealloc frames on the C stack. GC types that CPython deallocates
+ * outside the trashcan (weakrefs, classes) nest under a counter of their own
+ * (plain_dealloc), so chains of them are bounded too.
  */
 #include "heap_int.h"
 #include "trace.h"
@@ -183,6 +185,26 @@ static void destroy_chain(hd_heap_t *h)
     }
 }
 
+/* plain_dealloc: a GC type outside the trashcan (weakref, class), as
+ * CPython's. Their deallocations can still nest without bound (a weakref
+ * whose callback object is a weakref whose callback...), so they have a
+ * counter of their own: past HD_PLAIN_UNWIND_LEVEL the object waits on
+ * delete_later like a container (an order CPython never reaches: its C stack
+ * overflows first). */
+static void plain_dealloc(hd_heap_t *h, hd_obj_t *o, const hd_type_info_t *t)
+{
+    if (h->plain_nesting >= HD_PLAIN_UNWIND_LEVEL) {
+        HD_GC(o)->prev = (HD_GC(o)->prev & HD_GC_PREV_FINALIZED) | (uintptr_t)h->delete_later;
+        h->delete_later = o;
+        return;
+    }
+    h->plain_nesting++;
+    t->dealloc(h, o);
+    h->plain_nesting--;
+    if (h->plain_nesting == 0 && h->delete_nesting == 0 && h->delete_later)
+        destroy_chain(h);
+}
+
 void hd__dealloc(hd_heap_t *h, hd_obj_t *o)
 {
     assert(o->refcnt == 0);
@@ -192,17 +214,21 @@ void hd__dealloc(hd_heap_t *h, hd_obj_t *o)
     }
     const hd_type_info_t *t = &hd__types[o->type];
     if (!(t->flags & HD_TF_CONTAINER)) {
-        if (t->flags & HD_TF_GC && hd__gc_is_tracked(o))
-            hd__gc_untrack(o);
-        t->dealloc(h, o);
+        if (!(t->flags & HD_TF_GC)) {
+            t->dealloc(h, o);
+            return;
+        }
+        if (hd__gc_is_tracked(o))
+            hd__gc_untrack(h, o);
+        plain_dealloc(h, o, t);
         return;
     }
     /* Instances untrack themselves: a finalizer may re-track them. */
     if (o->type != HD_T_INSTANCE && hd__gc_is_tracked(o))
-        hd__gc_untrack(o);
+        hd__gc_untrack(h, o);
     if (h->delete_nesting >= HD_TRASH_UNWIND_LEVEL) {
         if (o->type == HD_T_INSTANCE && hd__gc_is_tracked(o))
-            hd__gc_untrack(o);
+            hd__gc_untrack(h, o);
         /* keep FINALIZED: a resurrected instance must not run __del__ twice */
         HD_GC(o)->prev = (HD_GC(o)->prev & HD_GC_PREV_FINALIZED) | (uintptr_t)h->delete_later;
         h->delete_later = o;

@@ -999,10 +999,15 @@ void hd_pool_stats(const hd_pool_t *P, hd_pool_stats_t *out)
     out->arenas_highwater = P->arenas_highwater;
     out->large_count = P->large_count;
     out->large_bytes = P->large_bytes;
-    out->inspector_bytes =
-        sizeof(*P) + (uint64_t)P->maxarenas * sizeof(arena_t) +
-        (P->chunks != &P->chunk_none ? (uint64_t)(P->chunk_mask + 1) * sizeof(chunk_slot_t) : 0) +
-        (uint64_t)P->slots_cap * sizeof(large_slot_t) + P->large_count * LARGE_PREFIX;
+    out->inspector_bytes = hd_pool_inspector_bytes(P);
+}
+
+uint64_t hd_pool_inspector_bytes(const hd_pool_t *P)
+{
+    return sizeof(*P) + (uint64_t)P->maxarenas * sizeof(arena_t) +
+           (P->chunks != &P->chunk_none ? (uint64_t)(P->chunk_mask + 1) * sizeof(chunk_slot_t)
+                                        : 0) +
+           (uint64_t)P->slots_cap * sizeof(large_slot_t) + P->large_count * LARGE_PREFIX;
 }
 
 /* outbuf: snprintf-style accumulation; `need` keeps counting past `len`. */

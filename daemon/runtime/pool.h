@@ -187,6 +187,10 @@ typedef struct hd_pool_arena_info {
     hd_pool_cell_t pools[HD_ARENA_NPOOLS];
 } hd_pool_arena_info_t;
 
+/* hd_pool_inspector_bytes: the pool's own memory (tables and large-block
+ * prefixes), outside the arenas; O(1). */
+uint64_t hd_pool_inspector_bytes(const hd_pool_t *pool);
+
 /* hd_pool_arena_count: arenas currently allocated. */
 size_t hd_pool_arena_count(const hd_pool_t *pool);
 

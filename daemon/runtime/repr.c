@@ -81,6 +81,28 @@ static void int_repr(const hd_obj_t *o, hd_strbuf_t *sb)
     free(out);
 }
 
+int hd_int_str_check(const hd_obj_t *o, int max_digits)
+{
+    if (o->type != HD_T_INT && o->type != HD_T_BOOL)
+        return HD_ETYPE;
+    const hd_int_obj_t *io = (const hd_int_obj_t *)o;
+    uint64_t n = (uint64_t)(io->size < 0 ? -io->size : io->size);
+    /* n 30-bit digits make at most 30 n log10(2) + 1 < 9.031 n + 1 decimal
+     * digits: only a number that may be over the limit is converted */
+    if (max_digits <= 0 || n * 9031 / 1000 + 1 <= (uint64_t)max_digits)
+        return 0;
+    size_t len = (size_t)n * 10 + 2;
+    char *buf = malloc(len);
+    if (!buf)
+        return HD_ENOMEM;
+    hd_strbuf_t sb;
+    hd__sb_init(&sb, buf, len);
+    int_repr(o, &sb);
+    size_t digits = sb.len - (io->size < 0 ? 1 : 0);
+    free(buf);
+    return digits > (size_t)max_digits ? HD_EVALUE : 0;
+}
+
 /* ---- float: repr style 'r' ---- */
 
 void hd__float_repr(double v, hd_strbuf_t *sb)
@@ -144,13 +166,7 @@ void hd__float_repr(double v, hd_strbuf_t *sb)
 
 static bool printable(uint32_t c)
 {
-    if (c < 0x20 || c == 0x7f)
-        return false;
-    if (c >= 0x80 && c <= 0xa0)
-        return false;
-    if (c == 0xad || (c >= 0xd800 && c <= 0xdfff))
-        return false;
-    return true;
+    return c >= 0x20 && c < 0x7f ? true : hd__unicode_printable(c);
 }
 
 static void put_cp(hd_strbuf_t *sb, uint32_t c)
@@ -259,6 +275,11 @@ static void addr_repr(hd_heap_t *h, hd_obj_t *o, const char *what, hd_strbuf_t *
     hd__sb_printf(sb, "<%s at 0x%llx>", what, (unsigned long long)hd_obj_addr(h, o));
 }
 
+static void str_plain(hd_obj_t *s, hd_strbuf_t *sb);
+
+/* weakref_repr: 3.11's weakref_repr: the referent's __name__, looked up on
+ * its type (_PyObject_LookupSpecial), follows when it is a str: a class's
+ * own name, or an instance's class attribute __name__. */
 static void weakref_repr(hd_heap_t *h, hd_obj_t *o, hd_strbuf_t *sb)
 {
     hd_obj_t *target = hd_weakref_get(o);
@@ -267,10 +288,21 @@ static void weakref_repr(hd_heap_t *h, hd_obj_t *o, hd_strbuf_t *sb)
         hd__sb_printf(sb, "<weakref at 0x%llx; dead>", a);
         return;
     }
-    hd__sb_printf(sb, "<weakref at 0x%llx; to '%s' at 0x%llx>", a,
+    hd__sb_printf(sb, "<weakref at 0x%llx; to '%s' at 0x%llx", a,
                   target->type == HD_T_INSTANCE ? hd_obj_type_name(h, target)
                                                 : hd_type_name(target->type),
                   (unsigned long long)hd_obj_addr(h, target));
+    hd_obj_t *name = NULL;
+    if (target->type == HD_T_CLASS)
+        hd__sb_printf(sb, " (%s)", hd_class_name(target));
+    else if (target->type == HD_T_INSTANCE &&
+             hd_obj_getattr(h, hd_obj_class(h, target), "__name__", &name) == 0 &&
+             name->type == HD_T_STR) {
+        hd__sb_puts(sb, " (");
+        str_plain(name, sb);
+        hd__sb_putc(sb, ')');
+    }
+    hd__sb_putc(sb, '>');
 }
 
 void hd__repr(hd_heap_t *h, hd_obj_t *o, hd_strbuf_t *sb, int depth)

@@ -10,9 +10,11 @@
  * of 8 * allocated bytes obtained with realloc (hd__block_realloc follows
  * PyObject_Realloc: it may move between a pool and the system allocator).
  * list_resize over-allocates by 1/8 + 6 rounded to 4 and shrinks only below
- * half; extending an empty list from a list or tuple allocates exactly
- * (rounded up to even). 80 list objects are kept on a free list (without
- * their item arrays).
+ * half; extending an empty list allocates exactly (rounded up to even),
+ * from a set or dict through a tracked iterator as list_extend's generic
+ * path does; deleting the last item clears the list (list_ass_slice), where
+ * popping it keeps the array (list_resize). 80 list objects are kept on a
+ * free list (without their item arrays).
  *
  * Every mutator allocates before it changes anything, so HD_ENOMEM and
  * HD_ELIMIT leave the list as it was; references are dropped last, because a
