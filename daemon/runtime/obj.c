@@ -145,7 +145,14 @@ void hd__obj_revive(hd_heap_t *h, hd_obj_t *o, int type)
     }
 }
 
-void hd__obj_free_block(hd_heap_t *h, hd_obj_t *o)
+static inline void free_small(hd_heap_t *h, void *p)
+{
+    if (HD_UNLIKELY(*h->tracing))
+        hd_trace_remove(h->trace, p);
+    hd_pool_block_free_small(h->pool, p);
+}
+
+static inline void free_block(hd_heap_t *h, hd_obj_t *o)
 {
     unsigned tflags = hd__types[o->type].flags;
     /* a managed instance is a 56-byte block; the HD_TF_SMALL types' blocks
@@ -159,12 +166,25 @@ void hd__obj_free_block(hd_heap_t *h, hd_obj_t *o)
     retire(h, o);
     if ((tflags & HD_TF_GC) && h->gens[0].count > 0)
         h->gens[0].count--; /* PyObject_GC_Del */
-    if (HD_UNLIKELY(*h->tracing))
-        hd_trace_remove(h->trace, start);
-    if (small)
-        hd_pool_block_free_small(h->pool, start);
-    else
+    if (small) {
+        free_small(h, start);
+    } else {
+        if (HD_UNLIKELY(*h->tracing))
+            hd_trace_remove(h->trace, start);
         hd_pool_block_free(h->pool, start);
+    }
+}
+
+void hd__obj_free_block(hd_heap_t *h, hd_obj_t *o)
+{
+    free_block(h, o);
+}
+
+void hd__obj_free_blocks(hd_heap_t *h, hd_obj_t *o, void *owned)
+{
+    if (owned)
+        free_small(h, owned);
+    free_block(h, o);
 }
 
 /* ---- deallocation and the trashcan ---- */
