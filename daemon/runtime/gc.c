@@ -214,8 +214,10 @@ static void subtract_refs(hd_heap_t *h, hd_gc_t *containers)
 }
 
 /* update_and_subtract: update_refs and subtract_refs in one walk of
- * `young`, which holds generations 0..gen. */
-static int visit_init_decref(hd_obj_t *r, void *arg)
+ * `young`, which holds generations 0..gen. Its visitor, like
+ * visit_reachable, is forced inline into the traversal (GCC keeps them
+ * as calls otherwise): once per reference of every collected object. */
+static inline __attribute__((always_inline)) int visit_init_decref(hd_obj_t *r, void *arg)
 {
     if (!hd__is_gc(r))
         return 0;
@@ -239,7 +241,7 @@ static void update_and_subtract(hd_heap_t *h, hd_gc_t *young, int gen)
     }
 }
 
-static int visit_reachable(hd_obj_t *r, void *arg)
+static inline __attribute__((always_inline)) int visit_reachable(hd_obj_t *r, void *arg)
 {
     if (!hd__is_gc(r))
         return 0;
