@@ -511,10 +511,10 @@ int hd__obj_alloc(hd_heap_t *h, int type, size_t len, size_t presize, hd_obj_t *
 /* hd__obj_free_block: releases the block of a dead object, undoing the
  * accounting of hd__obj_alloc (nobjects, gen-0 count for GC types, id). */
 void hd__obj_free_block(hd_heap_t *h, hd_obj_t *o);
-/* hd__obj_free_blocks: hd__block_free_small(h, owned) (a pool block the
- * object owned, such as an instance's values; NULL for none), then
- * hd__obj_free_block(h, o), in one call. */
-void hd__obj_free_blocks(hd_heap_t *h, hd_obj_t *o, void *owned);
+/* hd__obj_free_managed: hd__obj_free_block of an instance with a managed
+ * dict, which frees its values block first (`values`: the block's start, or
+ * NULL for none): the same, in one call without the type table. */
+void hd__obj_free_managed(hd_heap_t *h, hd_obj_t *o, void *values);
 
 /* hd__dealloc: the object's refcount reached zero: finalize, clear weakrefs,
  * tear down (bounded nesting: the trashcan). */

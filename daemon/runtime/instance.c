@@ -683,8 +683,12 @@ void hd__instance_dealloc(hd_heap_t *h, hd_obj_t *o)
     if (m->weakrefable && *hd__instance_weakref_slot_m(o, m))
         hd__weakref_clear_all(h, o);
     instance_clear(h, o, m);
-    hd_obj_t **values = (o->flags & HD_OF_MANAGED) ? values_of(o) : NULL;
-    hd__obj_free_blocks(h, o, values ? values_block(values) : NULL);
+    if (o->flags & HD_OF_MANAGED) {
+        hd_obj_t **values = values_of(o);
+        hd__obj_free_managed(h, o, values ? values_block(values) : NULL);
+    } else {
+        hd__obj_free_block(h, o);
+    }
     hd__decref(h, &cls->h);
 }
 

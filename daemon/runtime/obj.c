@@ -180,11 +180,15 @@ void hd__obj_free_block(hd_heap_t *h, hd_obj_t *o)
     free_block(h, o);
 }
 
-void hd__obj_free_blocks(hd_heap_t *h, hd_obj_t *o, void *owned)
+void hd__obj_free_managed(hd_heap_t *h, hd_obj_t *o, void *values)
 {
-    if (owned)
-        free_small(h, owned);
-    free_block(h, o);
+    assert(o->type == HD_T_INSTANCE && (o->flags & HD_OF_MANAGED));
+    if (values)
+        free_small(h, values);
+    retire(h, o);
+    if (h->gens[0].count > 0)
+        h->gens[0].count--; /* PyObject_GC_Del */
+    free_small(h, (char *)o - (sizeof(hd_gc_t) + sizeof(hd_preheader_t)));
 }
 
 /* ---- deallocation and the trashcan ---- */
