@@ -621,15 +621,21 @@ static void collect_main(hd_heap_t *h, int gen, hd_gc_result_t *res)
         h->long_lived_pending = 0;
         h->long_lived_total = (int64_t)(sv.n - untracked);
     }
-    if (h->gc_debug & HD_GC_DEBUG_COLLECTABLE)
+    /* the embedder's code runs from here on (the message hook, weakref
+     * callbacks, finalizers): what move_unreachable learnt holds only
+     * until it does */
+    bool embedder = false;
+    if (h->gc_debug & HD_GC_DEBUG_COLLECTABLE) {
         debug_objects(h, "collectable", &unreachable);
+        embedder = true;
+    }
 
     /* without weakrefs or finalizers in the garbage, handle_weakrefs would
      * walk it for nothing */
     uint64_t nfinalizers = 0;
     bool called = false;
     int64_t m = 0;
-    if (sv.weakref_work)
+    if (sv.weakref_work || embedder)
         m = handle_weakrefs(h, &unreachable, old, old_gen, &nfinalizers, &called);
     hd_gc_t final_unreachable;
     if (nfinalizers > 0 && finalize_garbage(h, &unreachable) > 0) {
@@ -641,8 +647,9 @@ static void collect_main(hd_heap_t *h, int gen, hd_gc_result_t *res)
         list_init(&final_unreachable);
         list_merge(&unreachable, &final_unreachable);
     }
-    /* the embedder's code (callbacks, finalizers) may have freed some */
-    m += (int64_t)(called || nfinalizers > 0 ? list_size(&final_unreachable) : sv.ngarbage);
+    /* the embedder's code may have freed some */
+    embedder = embedder || called || nfinalizers > 0;
+    m += (int64_t)(embedder ? list_size(&final_unreachable) : sv.ngarbage);
     delete_garbage(h, &final_unreachable, old, old_gen);
 
     if (gen == NGEN - 1)
