@@ -29,12 +29,15 @@
  *   3. subtract_refs: for every reference between members, gc_refs--.
  *      What remains counts references from outside the generation.
  *   4. move_unreachable: gc_refs > 0 objects are reachable and so is all
- *      they reach; the rest goes to `unreachable`.
+ *      they reach; the rest goes to `unreachable` (counted, and noted if
+ *      any of it is a weakref, has weakrefs or a __del__ to run).
  *   5. untrack_tuples; survivors merge into g+1 (g = 1 adds to
  *      long_lived_pending); a full collection untracks dicts and resets the
  *      long-lived counters.
  *   6. handle_weakrefs: clear every weakref to the garbage; queue callbacks
- *      of weakrefs that are not garbage themselves; run them.
+ *      of weakrefs that are not garbage themselves; run them. Skipped, with
+ *      7 and 8, when step 4 noted nothing (and no debug hook ran): then the
+ *      garbage is walked once more only, by step 9.
  *   7. finalize_garbage: __del__ once per object (FINALIZED bit).
  *   8. handle_resurrected_objects: steps 2-4 again on the garbage; what a
  *      finalizer made reachable survives.
