@@ -152,7 +152,7 @@ static inline void free_small(hd_heap_t *h, void *p)
     hd_pool_block_free_small(h->pool, p);
 }
 
-static inline void free_block(hd_heap_t *h, hd_obj_t *o)
+void hd__obj_free_block(hd_heap_t *h, hd_obj_t *o)
 {
     unsigned tflags = hd__types[o->type].flags;
     /* a managed instance is a 56-byte block; the HD_TF_SMALL types' blocks
@@ -173,11 +173,6 @@ static inline void free_block(hd_heap_t *h, hd_obj_t *o)
             hd_trace_remove(h->trace, start);
         hd_pool_block_free(h->pool, start);
     }
-}
-
-void hd__obj_free_block(hd_heap_t *h, hd_obj_t *o)
-{
-    free_block(h, o);
 }
 
 void hd__obj_free_managed(hd_heap_t *h, hd_obj_t *o, void *values)
