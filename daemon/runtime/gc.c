@@ -6,13 +6,16 @@
  * long-lived counters, per-generation statistics, the debug flags and
  * gc.garbage.
  *
- * GC header: `next` is 0 for an untracked object; during a collection bit 0
- * (UNREACHABLE) marks members of the tentatively unreachable list. `prev`
- * keeps FINALIZED in bit 0 and COLLECTING in bit 1; outside a collection
- * bits 2-3 hold the object's generation (3 = permanent) and the rest the
- * pointer (GC headers are 16-byte aligned); during a collection its bits
- * from 2 up hold gc_refs and the list is singly linked through `next` until
- * move_unreachable rebuilds the prev pointers of what is reachable.
+ * GC header: `next` is 0 for an untracked object. `prev` keeps FINALIZED in
+ * bit 0 and COLLECTING in bit 1; outside a collection bits 2-3 hold the
+ * object's generation (3 = permanent) and the rest the pointer (GC headers
+ * are 16-byte aligned); during a collection its bits from 3 up hold gc_refs
+ * and the list is singly linked through `next` until move_unreachable
+ * rebuilds the prev pointers of what is reachable. A member of the
+ * tentatively unreachable list has the pointer back and bit 2 (UNREACHABLE)
+ * set: CPython marks them in `next` instead, which then has to be cleared by
+ * one more walk of the garbage; the mark in `prev` goes away by itself,
+ * when the object is freed or gets its generation bits back.
  *
  * Knowing each object's generation lets steps 2 and 3 below run as one pass
  * (update_and_subtract): a referent that belongs to the collected
@@ -26,12 +29,15 @@
  *   3. subtract_refs: for every reference between members, gc_refs--.
  *      What remains counts references from outside the generation.
  *   4. move_unreachable: gc_refs > 0 objects are reachable and so is all
- *      they reach; the rest goes to `unreachable`.
+ *      they reach; the rest goes to `unreachable` (counted, and noted if
+ *      any of it is a weakref, has weakrefs or a __del__ to run).
  *   5. untrack_tuples; survivors merge into g+1 (g = 1 adds to
  *      long_lived_pending); a full collection untracks dicts and resets the
  *      long-lived counters.
  *   6. handle_weakrefs: clear every weakref to the garbage; queue callbacks
- *      of weakrefs that are not garbage themselves; run them.
+ *      of weakrefs that are not garbage themselves; run them. Skipped, with
+ *      7 and 8, when step 4 noted nothing (and no debug hook ran): then the
+ *      garbage is walked once more only, by step 9.
  *   7. finalize_garbage: __del__ once per object (FINALIZED bit).
  *   8. handle_resurrected_objects: steps 2-4 again on the garbage; what a
  *      finalizer made reachable survives.
@@ -162,17 +168,6 @@ void hd__gc_track(hd_heap_t *h, hd_obj_t *o)
     gen0->prev = (uintptr_t)g;
 }
 
-void hd__gc_untrack(hd_heap_t *h, hd_obj_t *o)
-{
-    hd_gc_t *g = HD_GC(o);
-    h->ntracked--;
-    hd_gc_t *prev = PREV(g), *next = NEXT(g);
-    prev->next = (uintptr_t)next;
-    set_prev(next, prev);
-    g->next = 0;
-    g->prev &= HD_GC_PREV_FINALIZED;
-}
-
 void hd__gc_init(hd_heap_t *h)
 {
     for (int i = 0; i < NGEN; i++)
@@ -191,6 +186,7 @@ void hd__gc_fini(hd_heap_t *h)
 typedef struct visit_ctx {
     hd_heap_t *h;
     hd_gc_t *reachable;
+    uint64_t moved_back; /* move_unreachable: taken back from `unreachable` */
 } visit_ctx_t;
 
 static int visit_decref(hd_obj_t *r, void *arg)
@@ -222,8 +218,10 @@ static void subtract_refs(hd_heap_t *h, hd_gc_t *containers)
 }
 
 /* update_and_subtract: update_refs and subtract_refs in one walk of
- * `young`, which holds generations 0..gen. */
-static int visit_init_decref(hd_obj_t *r, void *arg)
+ * `young`, which holds generations 0..gen. Its visitor, like
+ * visit_reachable, is forced inline into the traversal (GCC keeps them
+ * as calls otherwise): once per reference of every collected object. */
+static inline __attribute__((always_inline)) int visit_init_decref(hd_obj_t *r, void *arg)
 {
     if (!hd__is_gc(r))
         return 0;
@@ -247,21 +245,22 @@ static void update_and_subtract(hd_heap_t *h, hd_gc_t *young, int gen)
     }
 }
 
-static int visit_reachable(hd_obj_t *r, void *arg)
+static inline __attribute__((always_inline)) int visit_reachable(hd_obj_t *r, void *arg)
 {
     if (!hd__is_gc(r))
         return 0;
     hd_gc_t *g = HD_GC(r);
     if (!is_collecting(g))
         return 0;
-    if (g->next & HD_GC_NEXT_UNREACHABLE) {
+    if (g->prev & HD_GC_PREV_UNREACHABLE) {
         /* tentatively unreachable, but reachable after all: back to young */
-        hd_gc_t *prev = PREV(g);
-        hd_gc_t *next = (hd_gc_t *)(g->next & ~HD_GC_NEXT_UNREACHABLE);
-        prev->next = g->next;
+        visit_ctx_t *ctx = arg;
+        hd_gc_t *prev = PREV(g), *next = NEXT(g);
+        prev->next = (uintptr_t)next;
         set_prev(next, prev);
-        list_append(g, ((visit_ctx_t *)arg)->reachable);
+        list_append(g, ctx->reachable);
         set_refs(g, 1);
+        ctx->moved_back++;
     } else if (get_refs(g) == 0) {
         set_refs(g, 1);
     }
@@ -269,13 +268,15 @@ static int visit_reachable(hd_obj_t *r, void *arg)
 }
 
 /* The survivors of move_unreachable: how many, and (full collections) the
- * dicts among them, for untrack_dicts. */
+ * dicts among them, for untrack_dicts; and what it learnt of the garbage. */
 typedef struct survivors {
     uint64_t n;
     hd_obj_t **dicts; /* owned, or NULL when not collected */
     uint64_t ndicts, cap;
     bool collect_dicts;
     bool dicts_failed; /* the array could not grow: walk the list instead */
+    uint64_t ngarbage; /* objects left in `unreachable` */
+    bool weakref_work; /* one of them may need handle_weakrefs (needs_weakref_work) */
 } survivors_t;
 
 static bool tuple_untrackable(const hd_obj_t *o)
@@ -304,19 +305,44 @@ static void note_dict(hd_heap_t *h, survivors_t *sv, hd_obj_t *o)
     sv->dicts[sv->ndicts++] = o;
 }
 
+/* needs_weakref_work: whether handle_weakrefs has anything to do for `o`
+ * when it is garbage: it is a weakref, has weakrefs, or is an instance whose
+ * __del__ has not run. Read where move_unreachable touches the object
+ * anyway, so that a collection whose garbage has none of these (the common
+ * case) skips handle_weakrefs' walk of it. */
+static bool needs_weakref_work(hd_heap_t *h, const hd_gc_t *g, hd_obj_t *o)
+{
+    if (o->type == HD_T_INSTANCE) {
+        hd_class_meta_t *m = h->classes[o->aux]->meta;
+        if (!(g->prev & HD_GC_PREV_FINALIZED) && (m->has_del || (o->flags & HD_OF_DEL)))
+            return true;
+        return m->weakrefable && *hd__instance_weakref_slot_m(o, m);
+    }
+    if (o->type == HD_T_WEAKREF)
+        return true;
+    if (!(hd__types[o->type].flags & HD_TF_WEAKREFABLE))
+        return false;
+    hd_weakref_obj_t **list = hd__weakref_list(h, o);
+    return list && *list;
+}
+
 /* move_unreachable: gc_refs > 0 objects are reachable, and so is what they
  * reach; the rest moves to `unreachable`. With `sv`, it also does
  * untrack_tuples on the survivors as it goes: the scan visits them in their
  * final list order, so each tuple sees the same tracking state of its items
  * as CPython's separate pass would (earlier tuples decided, later ones not
- * yet), and counts the survivors. */
+ * yet), and counts the survivors; and it counts the garbage and notes
+ * whether any of it needs handle_weakrefs (an object taken back from
+ * `unreachable` may have set that note: it only costs the walk). */
 static void move_unreachable(hd_heap_t *h, hd_gc_t *young, hd_gc_t *unreachable, survivors_t *sv,
                              int target_gen)
 {
     uintptr_t gen_bits_of_target = (uintptr_t)target_gen << HD_GC_GEN_SHIFT;
     hd_gc_t *prev = young;
     hd_gc_t *g = NEXT(young);
-    visit_ctx_t ctx = {h, young};
+    visit_ctx_t ctx = {h, young, 0};
+    uint64_t ngarbage = 0;
+    bool weakref_work = false;
     while (g != young) {
         if (get_refs(g)) {
             hd_obj_t *o = HD_FROM_GC(g);
@@ -339,15 +365,22 @@ static void move_unreachable(hd_heap_t *h, hd_gc_t *young, hd_gc_t *unreachable,
         } else {
             prev->next = g->next;
             hd_gc_t *last = (hd_gc_t *)unreachable->prev;
-            last->next = HD_GC_NEXT_UNREACHABLE | (uintptr_t)g;
-            set_prev(g, last);
-            g->next = HD_GC_NEXT_UNREACHABLE | (uintptr_t)unreachable;
+            last->next = (uintptr_t)g;
+            g->prev = (g->prev & (HD_GC_PREV_FINALIZED | HD_GC_PREV_COLLECTING)) |
+                      HD_GC_PREV_UNREACHABLE | (uintptr_t)last;
+            g->next = (uintptr_t)unreachable;
             unreachable->prev = (uintptr_t)g;
+            ngarbage++;
+            if (sv && !weakref_work)
+                weakref_work = needs_weakref_work(h, g, HD_FROM_GC(g));
         }
         g = (hd_gc_t *)prev->next;
     }
     young->prev = (uintptr_t)prev;
-    unreachable->next &= ~HD_GC_NEXT_UNREACHABLE;
+    if (sv) {
+        sv->ngarbage = ngarbage - ctx.moved_back;
+        sv->weakref_work = weakref_work;
+    }
 }
 
 /* deduce_unreachable: steps 2-4 on `base`. With gen >= 0, base holds the
@@ -365,12 +398,6 @@ static void deduce_unreachable(hd_heap_t *h, hd_gc_t *base, hd_gc_t *unreachable
     }
     list_init(unreachable);
     move_unreachable(h, base, unreachable, sv, target_gen);
-}
-
-static void clear_unreachable_mask(hd_gc_t *unreachable)
-{
-    for (hd_gc_t *g = NEXT(unreachable); g != unreachable; g = NEXT(g))
-        g->next &= ~HD_GC_NEXT_UNREACHABLE;
 }
 
 /* untrack_dicts: full collections only (bpo-14775): dicts whose contents
@@ -404,23 +431,19 @@ static uint64_t untrack_dicts(hd_heap_t *h, hd_gc_t *head, survivors_t *sv)
 
 /* handle_weakrefs: clears every weakref to the garbage and runs the
  * callbacks of those that are not garbage themselves. Returns how many such
- * weakrefs died after their callback. The same pass, so that the garbage is
- * walked once less each: clears the UNREACHABLE bits move_unreachable left
- * (clear_unreachable_mask), counts the garbage in *ngarbage (as it is once
- * the callbacks ran) and in *nfinalizers the objects whose __del__ is still
- * to run (finalize_garbage is skipped when there are none). */
+ * weakrefs died after their callback; *nfinalizers counts the objects whose
+ * __del__ is still to run (the same pass, so that finalize_garbage can be
+ * skipped when there are none); *called says whether any callback ran. */
 static int64_t handle_weakrefs(hd_heap_t *h, hd_gc_t *unreachable, hd_gc_t *old, int old_gen,
-                               uint64_t *nfinalizers, uint64_t *ngarbage)
+                               uint64_t *nfinalizers, bool *called)
 {
-    uint64_t nfin = 0, n = 0;
+    uint64_t nfin = 0;
     hd_gc_t to_call;
     list_init(&to_call);
     hd_gc_t *next;
     for (hd_gc_t *g = NEXT(unreachable); g != unreachable; g = next) {
         hd_obj_t *o = HD_FROM_GC(g);
-        next = (hd_gc_t *)(g->next & ~HD_GC_NEXT_UNREACHABLE);
-        g->next = (uintptr_t)next;
-        n++;
+        next = NEXT(g);
         hd_weakref_obj_t **list;
         if (o->type == HD_T_INSTANCE) { /* the common case, without calls */
             hd_class_meta_t *m = h->classes[o->aux]->meta;
@@ -451,9 +474,7 @@ static int64_t handle_weakrefs(hd_heap_t *h, hd_gc_t *unreachable, hd_gc_t *old,
         }
     }
     *nfinalizers = nfin;
-    *ngarbage = n;
-    if (list_is_empty(&to_call))
-        return 0;
+    *called = !list_is_empty(&to_call);
     int64_t freed = 0;
     while (!list_is_empty(&to_call)) {
         hd_gc_t *g = NEXT(&to_call);
@@ -467,7 +488,6 @@ static int64_t handle_weakrefs(hd_heap_t *h, hd_gc_t *unreachable, hd_gc_t *old,
             freed++;
         }
     }
-    *ngarbage = list_size(unreachable); /* the embedder's callbacks ran */
     return freed;
 }
 
@@ -506,7 +526,6 @@ static void handle_resurrected(hd_heap_t *h, hd_gc_t *unreachable, hd_gc_t *stil
 {
     clear_collecting(unreachable);
     deduce_unreachable(h, unreachable, still, NULL, -1, old_gen);
-    clear_unreachable_mask(still);
     if (h->hooks.resurrected) {
         for (hd_gc_t *g = NEXT(unreachable); g != unreachable; g = NEXT(g))
             if (hd_obj_has_del(h, HD_FROM_GC(g)))
@@ -561,11 +580,9 @@ static void message(hd_heap_t *h, const char *fmt, ...)
     h->hooks.gc_message(h, line, h->hooks.ctx);
 }
 
-/* debug_objects: also walks `unreachable` before handle_weakrefs cleared its
- * UNREACHABLE bits. */
 static void debug_objects(hd_heap_t *h, const char *what, hd_gc_t *list)
 {
-    for (hd_gc_t *g = NEXT(list); g != list; g = (hd_gc_t *)(g->next & ~HD_GC_NEXT_UNREACHABLE)) {
+    for (hd_gc_t *g = NEXT(list); g != list; g = NEXT(g)) {
         hd_obj_t *o = HD_FROM_GC(g);
         /* CPython prints tp_name: "weakref.ReferenceType" for a weakref */
         message(h, "gc: %s <%s 0x%llx>", what,
@@ -611,15 +628,25 @@ static void collect_main(hd_heap_t *h, int gen, hd_gc_result_t *res)
         h->long_lived_pending = 0;
         h->long_lived_total = (int64_t)(sv.n - untracked);
     }
-    if (h->gc_debug & HD_GC_DEBUG_COLLECTABLE)
+    /* the embedder's code runs from here on (the message hook, weakref
+     * callbacks, finalizers): what move_unreachable learnt holds only
+     * until it does */
+    bool embedder = false;
+    if (h->gc_debug & HD_GC_DEBUG_COLLECTABLE) {
         debug_objects(h, "collectable", &unreachable);
+        embedder = true;
+    }
 
-    uint64_t nfinalizers, ngarbage;
-    int64_t m = handle_weakrefs(h, &unreachable, old, old_gen, &nfinalizers, &ngarbage);
+    /* without weakrefs or finalizers in the garbage, handle_weakrefs would
+     * walk it for nothing */
+    uint64_t nfinalizers = 0;
+    bool called = false;
+    int64_t m = 0;
+    if (sv.weakref_work || embedder)
+        m = handle_weakrefs(h, &unreachable, old, old_gen, &nfinalizers, &called);
     hd_gc_t final_unreachable;
     if (nfinalizers > 0 && finalize_garbage(h, &unreachable) > 0) {
         handle_resurrected(h, &unreachable, &final_unreachable, old, old_gen);
-        ngarbage = list_size(&final_unreachable);
     } else {
         /* no finalizer ran, so nothing can have been resurrected: the
          * re-scan of CPython's handle_resurrected_objects would find the
@@ -627,7 +654,9 @@ static void collect_main(hd_heap_t *h, int gen, hd_gc_result_t *res)
         list_init(&final_unreachable);
         list_merge(&unreachable, &final_unreachable);
     }
-    m += (int64_t)ngarbage;
+    /* the embedder's code may have freed some */
+    embedder = embedder || called || nfinalizers > 0;
+    m += (int64_t)(embedder ? list_size(&final_unreachable) : sv.ngarbage);
     delete_garbage(h, &final_unreachable, old, old_gen);
 
     if (gen == NGEN - 1)

@@ -18,10 +18,12 @@
  * out lazily from a 64-bit counter and never reused; addresses (hd_pool_addr)
  * are reused as CPython reuses id() values.
  *
- * GC header bits, as in CPython 3.11's gcmodule.c:
- *   next: 0 = untracked; else the next object's GC header | UNREACHABLE bit 0
+ * GC header bits, much as in CPython 3.11's gcmodule.c (gc.c has the detail):
+ *   next: 0 = untracked; else the next object's GC header
  *   prev: the previous GC header, with FINALIZED in bit 0 and COLLECTING in
- *         bit 1; during a collection bits 2.. hold gc_refs.
+ *         bit 1; outside a collection bits 2-3 hold the generation; during
+ *         one bits 3.. hold gc_refs, or bit 2 (UNREACHABLE) marks a member
+ *         of the tentatively unreachable list (CPython marks bit 0 of next).
  *
  * The inspector's own memory (ids, names, class metadata, traces) comes from
  * hd_mem_malloc and is counted in inspector_bytes, never in the pools.
@@ -71,11 +73,12 @@ typedef struct hd_gc {
 #define HD_FROM_GC(g)          ((hd_obj_t *)((hd_gc_t *)(g) + 1))
 #define HD_GC_PREV_FINALIZED   ((uintptr_t)1)
 #define HD_GC_PREV_COLLECTING  ((uintptr_t)2)
-#define HD_GC_PREV_SHIFT       2
+#define HD_GC_PREV_UNREACHABLE ((uintptr_t)4)   /* during a collection (gc.c) */
+#define HD_GC_PREV_SHIFT       3                /* during a collection: gc_refs */
 #define HD_GC_PREV_MASK        (~(uintptr_t)15) /* the pointer in prev */
 #define HD_GC_GEN_SHIFT        2                /* outside a collection: bits 2-3 = generation */
 #define HD_GC_GEN_MASK         ((uintptr_t)12)
-#define HD_GC_NEXT_UNREACHABLE ((uintptr_t)1)
+#define HD_GC_NEXT_UNREACHABLE ((uintptr_t)1) /* never set: a GC list's next is clean */
 
 /* ---- payloads (offsets from the object header) ---- */
 
@@ -511,6 +514,10 @@ int hd__obj_alloc(hd_heap_t *h, int type, size_t len, size_t presize, hd_obj_t *
 /* hd__obj_free_block: releases the block of a dead object, undoing the
  * accounting of hd__obj_alloc (nobjects, gen-0 count for GC types, id). */
 void hd__obj_free_block(hd_heap_t *h, hd_obj_t *o);
+/* hd__obj_free_managed: hd__obj_free_block of an instance with a managed
+ * dict, which frees its values block first (`values`: the block's start, or
+ * NULL for none): the same, in one call without the type table. */
+void hd__obj_free_managed(hd_heap_t *h, hd_obj_t *o, void *values);
 
 /* hd__dealloc: the object's refcount reached zero: finalize, clear weakrefs,
  * tear down (bounded nesting: the trashcan). */
@@ -587,7 +594,17 @@ static inline bool hd__gc_is_tracked(const hd_obj_t *o)
 
 /* ---- GC (gc.c) ---- */
 void hd__gc_track(hd_heap_t *h, hd_obj_t *o);
-void hd__gc_untrack(hd_heap_t *h, hd_obj_t *o);
+/* hd__gc_untrack: unlinks a tracked object (inline: every dealloc calls it) */
+static inline void hd__gc_untrack(hd_heap_t *h, hd_obj_t *o)
+{
+    hd_gc_t *g = HD_GC(o);
+    hd_gc_t *prev = (hd_gc_t *)(g->prev & HD_GC_PREV_MASK), *next = (hd_gc_t *)g->next;
+    h->ntracked--;
+    prev->next = (uintptr_t)next;
+    next->prev = (next->prev & ~HD_GC_PREV_MASK) | (uintptr_t)prev;
+    g->next = 0;
+    g->prev &= HD_GC_PREV_FINALIZED;
+}
 /* hd__gc_link: a new GC object was allocated: count it, maybe collect. */
 void hd__gc_link(hd_heap_t *h);
 void hd__gc_init(hd_heap_t *h);

@@ -273,11 +273,17 @@ static int values_new(hd_heap_t *h, hd_class_meta_t *m, hd_obj_t ***out)
     return 0;
 }
 
+/* values_block: the start of the block (the prefix) of a values array; at
+ * most round_up(32, 8) + 30 * 8 = 272 bytes: always a pool block. */
+static void *values_block(hd_obj_t **values)
+{
+    uint8_t *order = order_of(values);
+    return order - order[-1];
+}
+
 static void values_free(hd_heap_t *h, hd_obj_t **values)
 {
-    /* at most round_up(32, 8) + 30 * 8 = 272 bytes: always a pool block */
-    uint8_t *order = order_of(values);
-    hd__block_free_small(h, order - order[-1]);
+    hd__block_free_small(h, values_block(values));
 }
 
 int hd_instance_new(hd_heap_t *h, hd_obj_t *cls, bool del, hd_obj_t **out)
@@ -704,9 +710,12 @@ void hd__instance_dealloc(hd_heap_t *h, hd_obj_t *o)
     if (m->weakrefable && *hd__instance_weakref_slot_m(o, m))
         hd__weakref_clear_all(h, o);
     instance_clear(h, o, m);
-    if (o->flags & HD_OF_MANAGED && HD_PREHEADER(o)->values)
-        values_free(h, (hd_obj_t **)HD_PREHEADER(o)->values);
-    hd__obj_free_block(h, o);
+    if (o->flags & HD_OF_MANAGED) {
+        hd_obj_t **values = values_of(o);
+        hd__obj_free_managed(h, o, values ? values_block(values) : NULL);
+    } else {
+        hd__obj_free_block(h, o);
+    }
     hd__decref(h, &cls->h);
 }
 

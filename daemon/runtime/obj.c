@@ -147,6 +147,13 @@ void hd__obj_revive(hd_heap_t *h, hd_obj_t *o, int type)
     }
 }
 
+static inline void free_small(hd_heap_t *h, void *p)
+{
+    if (HD_UNLIKELY(*h->tracing))
+        hd_trace_remove(h->trace, p);
+    hd_pool_block_free_small(h->pool, p);
+}
+
 void hd__obj_free_block(hd_heap_t *h, hd_obj_t *o)
 {
     unsigned tflags = hd__types[o->type].flags;
@@ -161,12 +168,24 @@ void hd__obj_free_block(hd_heap_t *h, hd_obj_t *o)
     retire(h, o);
     if ((tflags & HD_TF_GC) && h->gens[0].count > 0)
         h->gens[0].count--; /* PyObject_GC_Del */
-    if (HD_UNLIKELY(*h->tracing))
-        hd_trace_remove(h->trace, start);
-    if (small)
-        hd_pool_block_free_small(h->pool, start);
-    else
+    if (small) {
+        free_small(h, start);
+    } else {
+        if (HD_UNLIKELY(*h->tracing))
+            hd_trace_remove(h->trace, start);
         hd_pool_block_free(h->pool, start);
+    }
+}
+
+void hd__obj_free_managed(hd_heap_t *h, hd_obj_t *o, void *values)
+{
+    assert(o->type == HD_T_INSTANCE && (o->flags & HD_OF_MANAGED));
+    if (values)
+        free_small(h, values);
+    retire(h, o);
+    if (h->gens[0].count > 0)
+        h->gens[0].count--; /* PyObject_GC_Del */
+    free_small(h, (char *)o - (sizeof(hd_gc_t) + sizeof(hd_preheader_t)));
 }
 
 /* ---- deallocation and the trashcan ---- */

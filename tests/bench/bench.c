@@ -3,11 +3,13 @@
  *
  *     heapd-bench [--quick] [--reps N] [--n N] [--no-anchor] [--list] [name...]
  *
- * runs the named benchmarks (all of them without a name), then prints every
- * recorded figure as a BENCH line (see bench.h). --n sets the workload size
- * (objects, cycles or iterations); --no-anchor skips python3, so that
- * `valgrind --tool=callgrind heapd-bench --reps 1 --n 10000 --no-anchor
- * gc_cycles` counts our instructions only. Adding a benchmark: write
+ * runs the named benchmarks (all of them without a name, except the parts
+ * of `gc` that run alone only when named), then prints every recorded
+ * figure as a BENCH line (see bench.h). --n sets the workload size of the
+ * gc figures (objects, cycles or iterations); --no-anchor skips their
+ * python3 runs, so that `valgrind --tool=callgrind heapd-bench --reps 1 --n
+ * 10000 --no-anchor gc_cycles` counts our instructions only. Adding a
+ * benchmark: write
  * bench_<name>.c with an `int bench_<name>(const bench_opts_t *)`, declare it
  * in bench.h and add a line to the table below.
  */
@@ -23,16 +25,17 @@ typedef struct bench {
     const char *name;
     int (*run)(const bench_opts_t *opts);
     const char *what;
+    int named_only; /* a part of another one: run only when named */
 } bench_t;
 
 static const bench_t benches[] = {
-    {"alloc", bench_alloc, "pool block churn vs glibc malloc and CPython's PyObject_Malloc"},
-    {"gc", bench_gc, "gc_cycles, gc_full, churn and overhead vs python3"},
-    {"gc_cycles", bench_gc_cycles_only, "gc_cycles only (plain instances)"},
-    {"gc_cycles_slots", bench_gc_cycles_slots_only, "gc_cycles_slots only"},
-    {"gc_full", bench_gc_full_only, "gc_full only"},
-    {"churn", bench_churn_only, "churn only"},
-    {"script", bench_script, "script_churn and script_cycles: heap-script programs vs python3"},
+    {"alloc", bench_alloc, "pool block churn vs glibc malloc and CPython's PyObject_Malloc", 0},
+    {"gc", bench_gc, "gc_cycles, gc_full, churn and overhead vs python3", 0},
+    {"gc_cycles", bench_gc_cycles_only, "gc_cycles only (plain instances)", 1},
+    {"gc_cycles_slots", bench_gc_cycles_slots_only, "gc_cycles_slots only", 1},
+    {"gc_full", bench_gc_full_only, "gc_full only", 1},
+    {"churn", bench_churn_only, "churn only", 1},
+    {"script", bench_script, "script_churn and script_cycles: heap-script programs vs python3", 0},
 };
 #define NBENCHES (sizeof(benches) / sizeof(benches[0]))
 
@@ -125,7 +128,7 @@ int main(int argc, char **argv)
             opts.no_anchor = 1;
         } else if (strcmp(argv[i], "--list") == 0) {
             for (size_t b = 0; b < NBENCHES; b++)
-                printf("%-10s %s\n", benches[b].name, benches[b].what);
+                printf("%-16s %s\n", benches[b].name, benches[b].what);
             return 0;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
@@ -142,7 +145,7 @@ int main(int argc, char **argv)
         }
     }
     for (size_t b = 0; b < NBENCHES; b++) {
-        if (any && !chosen[b])
+        if (any ? !chosen[b] : benches[b].named_only)
             continue;
         printf("== %s: %s\n", benches[b].name, benches[b].what);
         fflush(stdout);

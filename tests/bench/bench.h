@@ -20,8 +20,8 @@
 typedef struct bench_opts {
     int quick;     /* --quick: a smaller workload, for a smoke run */
     int reps;      /* measurements per figure (the median is reported) */
-    long n;        /* --n N: the workload size instead of the default, or 0 */
-    int no_anchor; /* --no-anchor: skip python3 (for callgrind runs) */
+    long n;        /* --n N: the gc figures' workload size instead of the default, or 0 */
+    int no_anchor; /* --no-anchor: the gc figures skip python3 (for callgrind runs) */
 } bench_opts_t;
 
 /* bench_size: the workload size: --n when given, else `quick` under
