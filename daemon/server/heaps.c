@@ -265,19 +265,38 @@ hd_obj_t *hd_sheap_find_class(hd_sheap_t *sh, const char *name)
     return NULL;
 }
 
+static int classes_room(hd_sheap_t *sh)
+{
+    if (sh->nclasses < sh->classes_cap)
+        return 0;
+    size_t cap = sh->classes_cap ? sh->classes_cap * 2 : 8;
+    hd_class_ent_t *grown = realloc(sh->classes, cap * sizeof *grown);
+    if (!grown)
+        return HD_ENOMEM;
+    sh->classes = grown;
+    sh->classes_cap = cap;
+    return 0;
+}
+
+int hd_sheap_hold_class(hd_sheap_t *sh, const char *name, hd_obj_t *cls)
+{
+    char *copy = classes_room(sh) == 0 ? strdup(name) : NULL;
+    if (!copy || hd_sheap_find_class(sh, name)) {
+        free(copy);
+        hd_obj_decref(sh->heap, cls);
+        return copy ? 0 : HD_ENOMEM;
+    }
+    sh->classes[sh->nclasses++] = (hd_class_ent_t){copy, cls};
+    return 0;
+}
+
 int hd_sheap_class(hd_sheap_t *sh, const char *name, bool has_del, hd_obj_t **out, bool *created)
 {
     *created = false;
     if ((*out = hd_sheap_find_class(sh, name)) != NULL)
         return 0;
-    if (sh->nclasses == sh->classes_cap) {
-        size_t cap = sh->classes_cap ? sh->classes_cap * 2 : 8;
-        hd_class_ent_t *grown = realloc(sh->classes, cap * sizeof *grown);
-        if (!grown)
-            return HD_ENOMEM;
-        sh->classes = grown;
-        sh->classes_cap = cap;
-    }
+    if (classes_room(sh) != 0)
+        return HD_ENOMEM;
     char *copy = strdup(name);
     if (!copy)
         return HD_ENOMEM;

@@ -51,6 +51,8 @@ typedef struct hd_sheap {
     size_t nwatches, watches_cap;
     uint64_t snapshots[HD_SNAPSHOTS_MAX]; /* kept snapshot ids, oldest first */
     size_t nsnapshots;
+    bool dirty;       /* changed since its state file was written (persist.c) */
+    bool save_failed; /* the last save failed (logged once until one succeeds) */
 } hd_sheap_t;
 
 /* hd_heaps_create: a new empty heap. Returns 0, HD_EEXIST, HD_ELIMIT (the
@@ -84,6 +86,11 @@ void hd_heaps_free_all(hd_server_t *srv);
  * HD_EINVAL, HD_ELIMIT or HD_ENOMEM.
  * Ownership: *out borrowed while the heap lives. */
 int hd_sheap_class(hd_sheap_t *sh, const char *name, bool has_del, hd_obj_t **out, bool *created);
+
+/* hd_sheap_hold_class: make cls the server's class `name` (a class that
+ * came back from a state file). Returns 0 or HD_ENOMEM.
+ * Ownership: steals the reference cls, even on failure. */
+int hd_sheap_hold_class(hd_sheap_t *sh, const char *name, hd_obj_t *cls);
 
 /* hd_sheap_class_forget: undo a creation by hd_sheap_class (drops the
  * server's reference). Ownership: drops the server's reference to the class. */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "gc.h"
+#include "persist.h"
 
 #define HD_OBJECTS_PAGE_MAX 10000 /* heap.objects: largest page */
 
@@ -61,6 +62,7 @@ int hd_m_heap_create(hd_call_t *c)
         return hd_call_limit(c, "heaps", lim->heaps);
     if (rc)
         return hd_call_errno(c, rc, NULL);
+    hd_persist_heap_created(c->srv, sh);
     c->result = hd_sheap_info(sh);
     hd_server_status(c->srv);
     return 0;
@@ -86,7 +88,10 @@ int hd_m_heap_info(hd_call_t *c)
 
 int hd_m_heap_drop(hd_call_t *c)
 {
+    char name[HD_HEAP_NAME_MAX + 1];
+    memcpy(name, c->sh->name, sizeof name);
     hd_heaps_drop(c->srv, c->sh);
+    hd_persist_heap_dropped(c->srv, name);
     c->sh = NULL;
     c->h = NULL;
     c->result = json_object();
