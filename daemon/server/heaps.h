@@ -55,6 +55,17 @@ typedef struct hd_sheap {
     bool save_failed; /* the last save failed (logged once until one succeeds) */
 } hd_sheap_t;
 
+/* hd_json_set: obj[key] = v for results built on the hot path (json_pack
+ * parses its format on every call): keeps going after a failure and sets
+ * *failed, so a builder checks once at the end (a NULL v counts as a
+ * failure). key must be a valid UTF-8 literal. Ownership: steals v, even
+ * on failure. */
+static inline void hd_json_set(json_t *obj, const char *key, json_t *v, int *failed)
+{
+    if (json_object_set_new_nocheck(obj, key, v) != 0)
+        *failed = 1;
+}
+
 /* hd_heaps_create: a new empty heap. Returns 0, HD_EEXIST, HD_ELIMIT (the
  * server's heap count), HD_EINVAL (bad thresholds) or HD_ENOMEM.
  * Ownership: the server owns *out; borrowed until hd_heaps_drop. */
