@@ -84,14 +84,8 @@ int hd_sheap_watch(hd_sheap_t *sh, hd_obj_t *wr, hd_obj_t *referent)
     for (size_t i = 0; i < sh->nwatches; i++)
         if (sh->watches[i].weakref == wid)
             return 0;
-    if (sh->nwatches == sh->watches_cap) {
-        size_t cap = sh->watches_cap ? sh->watches_cap * 2 : 8;
-        hd_wr_watch_t *grown = realloc(sh->watches, cap * sizeof *grown);
-        if (!grown)
-            return HD_ENOMEM;
-        sh->watches = grown;
-        sh->watches_cap = cap;
-    }
+    if (hd_grow(&sh->watches, &sh->watches_cap, sh->nwatches, sizeof *sh->watches, 8) != 0)
+        return HD_ENOMEM;
     hd_wr_watch_t *w = &sh->watches[sh->nwatches++];
     w->weakref = wid;
     w->referent = rid;
@@ -267,15 +261,7 @@ hd_obj_t *hd_sheap_find_class(hd_sheap_t *sh, const char *name)
 
 static int classes_room(hd_sheap_t *sh)
 {
-    if (sh->nclasses < sh->classes_cap)
-        return 0;
-    size_t cap = sh->classes_cap ? sh->classes_cap * 2 : 8;
-    hd_class_ent_t *grown = realloc(sh->classes, cap * sizeof *grown);
-    if (!grown)
-        return HD_ENOMEM;
-    sh->classes = grown;
-    sh->classes_cap = cap;
-    return 0;
+    return hd_grow(&sh->classes, &sh->classes_cap, sh->nclasses, sizeof *sh->classes, 8);
 }
 
 int hd_sheap_hold_class(hd_sheap_t *sh, const char *name, hd_obj_t *cls)

@@ -13,7 +13,9 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdlib.h>
 
+#include "err.h"
 #include "heap.h"
 #include "server.h"
 
@@ -54,6 +56,23 @@ typedef struct hd_sheap {
     bool dirty;       /* changed since its state file was written (persist.c) */
     bool save_failed; /* the last save failed (logged once until one succeeds) */
 } hd_sheap_t;
+
+/* hd_grow: make room for one more element in the array *arr of *cap
+ * elements of `size` bytes holding n (doubling; `first` elements at
+ * first). Returns 0 or HD_ENOMEM (the array unchanged).
+ * Ownership: *arr is realloc'ed in place. */
+static inline int hd_grow(void *arr, size_t *cap, size_t n, size_t size, size_t first)
+{
+    if (n < *cap)
+        return 0;
+    size_t want = *cap ? *cap * 2 : first;
+    void *grown = realloc(*(void **)arr, want * size);
+    if (!grown)
+        return HD_ENOMEM;
+    *(void **)arr = grown;
+    *cap = want;
+    return 0;
+}
 
 /* hd_json_set: obj[key] = v for results built on the hot path (json_pack
  * parses its format on every call): keeps going after a failure and sets

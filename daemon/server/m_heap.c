@@ -147,14 +147,8 @@ static int add_object(hd_obj_t *o, int generation, void *arg)
     if (w->klass &&
         (hd_obj_type(o) != HD_T_INSTANCE || strcmp(hd_obj_type_name(w->h, o), w->klass) != 0))
         return 0;
-    if (w->n == w->cap) {
-        size_t cap = w->cap ? w->cap * 2 : 256;
-        found_t *grown = realloc(w->v, cap * sizeof *grown);
-        if (!grown)
-            return HD_ENOMEM;
-        w->v = grown;
-        w->cap = cap;
-    }
+    if (hd_grow(&w->v, &w->cap, w->n, sizeof *w->v, 256) != 0)
+        return HD_ENOMEM;
     uint64_t id = hd_obj_id(w->h, o);
     if (!id)
         return HD_ENOMEM;

@@ -329,15 +329,11 @@ static char **list_state(hd_server_t *srv, DIR *d, size_t *n)
             hd_warn("state: %s is not NAME.json of a heap name; ignored", de->d_name);
             continue;
         }
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            char **grown = realloc(names, cap * sizeof *grown);
-            if (!grown)
-                break;
-            names = grown;
-        }
-        if (!(names[*n] = strndup(de->d_name, len - sl)))
+        if (hd_grow(&names, &cap, *n, sizeof *names, 16) != 0 ||
+            !(names[*n] = strndup(de->d_name, len - sl))) {
+            hd_err("state: out of memory listing %s; loading what was listed", srv->cfg.state_dir);
             break;
+        }
         (*n)++;
     }
     if (*n)
