@@ -23,11 +23,13 @@
  * NAME.json.bad is replaced), and loading goes on with the next. Stale
  * NAME.json.tmp files (a crash mid-write) are removed.
  *
- * Cost: a save walks the whole heap (an export), on the loop. Saves happen
- * at create, at a clean stop, and on the save timer (save_interval_s) for
- * heaps changed since; the timer's saves stop after limits.work_objects
- * objects per tick, so one tick never walks much more than one bounded
- * request does.
+ * Cost: a save exports the whole heap, imports it into a scratch heap and
+ * writes it, on the loop: about 8 us and 170 bytes of file per object
+ * (measured: 100,000 objects, 0.77 s and 17 MB; loading them took 0.54 s).
+ * Saves happen at create, at a clean stop, and on the save timer
+ * (save_interval_s) for heaps changed since; one tick stops once it has
+ * written HD_SAVE_TICK_OBJECTS objects (a heap is never split, so a bigger
+ * heap still goes, alone), the others wait for the next tick.
  */
 #include "persist.h"
 
@@ -43,8 +45,9 @@
 #include "err.h"
 #include "log.h"
 
-#define STATE_FORMAT "heapd-state/1"
-#define SUFFIX       ".json"
+#define STATE_FORMAT         "heapd-state/1"
+#define HD_SAVE_TICK_OBJECTS 100000 /* objects one timer tick saves (about 0.8 s) */
+#define SUFFIX               ".json"
 
 static int path_of(const hd_server_t *srv, char *buf, size_t len, const char *name,
                    const char *suffix)
@@ -220,7 +223,7 @@ void hd_persist_save_changed(hd_server_t *srv, bool bounded)
         hd_sheap_t *sh = srv->heaps[i];
         if (!sh->dirty && !(sh->save_failed && !bounded))
             continue;
-        if (bounded && walked > 0 && walked >= srv->cfg.limits.work_objects)
+        if (bounded && walked > 0 && walked >= HD_SAVE_TICK_OBJECTS)
             break;
         hd_heap_totals_t t;
         hd_heap_totals(sh->heap, &t);

@@ -36,8 +36,8 @@ void hd_persist_heap_created(hd_server_t *srv, hd_sheap_t *sh);
 void hd_persist_heap_dropped(hd_server_t *srv, const char *name);
 
 /* hd_persist_save_changed: save the heaps changed since their last save.
- * `bounded`: stop once the heaps written hold limits.work_objects objects
- * (at least one heap is written), the rest wait for the next call; else
+ * `bounded`: stop once the heaps written hold 100,000 objects (at least
+ * one heap is written), the rest wait for the next call; else
  * save them all (shutdown). Ownership: none. */
 void hd_persist_save_changed(hd_server_t *srv, bool bounded);
 
