@@ -536,6 +536,13 @@ static int bind_names(import_ctx_t *c, const hd_graph_name_t *names, size_t nnam
 int hd_graph_import(hd_heap_t *h, const hd_graph_node_t *nodes, size_t n,
                     const hd_graph_name_t *names, size_t nnames, size_t *bad)
 {
+    return hd_graph_import_keep(h, nodes, n, names, nnames, NULL, 0, NULL, bad);
+}
+
+int hd_graph_import_keep(hd_heap_t *h, const hd_graph_node_t *nodes, size_t n,
+                         const hd_graph_name_t *names, size_t nnames, const uint64_t *keep_ids,
+                         size_t nkeep, hd_obj_t **kept, size_t *bad)
+{
     import_ctx_t c = {.h = h, .nodes = nodes, .n = n};
     size_t maxrefs = 1;
     for (size_t i = 0; i < n; i++)
@@ -555,6 +562,13 @@ int hd_graph_import(hd_heap_t *h, const hd_graph_node_t *nodes, size_t n,
     if (!rc)
         rc = bind_names(&c, names, nnames);
     h->gc_collecting = saved;
+    for (size_t k = 0; k < nkeep; k++) {
+        bool known = false;
+        hd_obj_t *o = rc ? NULL : ref_obj(&c, keep_ids[k], &known);
+        if (o)
+            hd__incref(o);
+        kept[k] = o;
+    }
     for (size_t i = 0; c.objs && i < n; i++)
         if (c.objs[i])
             hd__decref(h, c.objs[i]);

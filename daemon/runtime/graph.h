@@ -72,4 +72,14 @@ int hd_graph_export(hd_heap_t *h, int (*node_fn)(const hd_graph_node_t *node, vo
 int hd_graph_import(hd_heap_t *h, const hd_graph_node_t *nodes, size_t n,
                     const hd_graph_name_t *names, size_t nnames, size_t *bad);
 
+/* hd_graph_import_keep: hd_graph_import that also hands back a new
+ * reference to the object of each node id in keep_ids (kept[k], NULL for an
+ * id no node has, and all NULL on error), taken before the import lets go
+ * of its own references: an object that only the embedder held in the
+ * exported heap (a class the server keeps) stays alive. Returns as
+ * hd_graph_import. Ownership: the caller owns each non-NULL kept[k]. */
+int hd_graph_import_keep(hd_heap_t *h, const hd_graph_node_t *nodes, size_t n,
+                         const hd_graph_name_t *names, size_t nnames, const uint64_t *keep_ids,
+                         size_t nkeep, hd_obj_t **kept, size_t *bad);
+
 #endif

@@ -61,6 +61,7 @@ static const key_t_ keys[] = {
     {"log_level", K_LOGLEVEL, 1, CFG(log_level), 0, 0, 0},
     {"shutdown_timeout_ms", K_INT, 0, CFG(shutdown_timeout_ms), 0, 10, 60000},
     {"ping_interval_s", K_INT, 0, CFG(ping_interval_s), 0, 1, 3600},
+    {"save_interval_s", K_INT, 0, CFG(save_interval_s), 0, 1, 86400},
     {"message_size", K_LIMIT, 0, LIM(message_size), 0, 1024, GIB},
     {"batch_length", K_LIMIT, 0, LIM(batch_length), 0, 1, 1000000},
     {"connections", K_LIMIT, 0, LIM(connections), 0, 1, 1000000},
@@ -119,6 +120,7 @@ int hd_config_init(hd_config_t *cfg, const char *default_web_root)
     cfg->log_level = HD_LOG_NOTICE;
     cfg->shutdown_timeout_ms = 2000;
     cfg->ping_interval_s = 30;
+    cfg->save_interval_s = 60;
     hd_config_limits_default(&cfg->limits);
     if (!cfg->listen_host || !cfg->web_root) {
         hd_config_close(cfg);
@@ -566,7 +568,8 @@ const char *hd_config_usage(void)
            "  --listen HOST:PORT      address to serve (default 127.0.0.1:7468; port 0: any free)\n"
            "  --config FILE           JSON config file; flags win over it\n"
            "  --web-root DIR          static files served at /\n"
-           "  --state-dir DIR         where heapd keeps its state\n"
+           "  --state-dir DIR         where heaps are kept across restarts (without one,\n"
+           "                          nothing is saved: heaps live as long as the process)\n"
            "  --token-file FILE       tokens, one \"ROLE TOKEN\" per line (read, write, admin)\n"
            "  --allowed-origin ORIGIN a browser origin allowed besides the server's own "
            "(repeatable)\n"
@@ -578,8 +581,9 @@ const char *hd_config_usage(void)
            "\n"
            "Config keys: the flags' names with '_' (listen, web_root, state_dir, token_file,\n"
            "allowed_origins, server_names, demo, log_level), shutdown_timeout_ms,\n"
-           "ping_interval_s, and \"limits\": {message_size, batch_length, connections, heaps,\n"
-           "heap_bytes, heap_objects, send_queue_bytes, subscriptions, snapshots,\n"
-           "work_objects, script_source, script_steps, script_time, rate, rate_burst}.\n"
+           "ping_interval_s, save_interval_s, and \"limits\": {message_size, batch_length,\n"
+           "connections, heaps, heap_bytes, heap_objects, send_queue_bytes, subscriptions,\n"
+           "snapshots, work_objects, script_source, script_steps, script_time, rate,\n"
+           "rate_burst}.\n"
            "limits.rate (requests per second per connection) is 0, no limit, by default.\n";
 }

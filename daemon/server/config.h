@@ -67,6 +67,7 @@ typedef struct hd_config {
     int log_level;           /* enum hd_log_level */
     int shutdown_timeout_ms; /* how long a graceful shutdown may take */
     int ping_interval_s;     /* WebSocket ping after this much silence */
+    int save_interval_s;     /* changed heaps are saved to state_dir this often */
     hd_limits_t limits;
 } hd_config_t;
 

@@ -206,6 +206,8 @@ static int run(hd_call_t *c, const hd_proto_req_t *req)
     bool site;
     if (check_params(c, m, pm) || resolve_heap(c, m, pm) || set_site(c, pm, &site))
         return -1;
+    if (c->sh && pm->role >= HD_PROTO_ROLE_WRITE)
+        c->sh->dirty = true; /* persist.c saves it on its next tick */
     int rc = m->fn(c);
     if (site && heap_alive(c->srv, c->sh))
         hd_heap_set_site(c->h, NULL);

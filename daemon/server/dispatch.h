@@ -51,6 +51,30 @@ void hd_dispatch_message(struct hd_session *s, const char *text, size_t len);
  * Ownership: none (arguments borrowed for the call). */
 int hd_dispatch_selfcheck(void);
 
+/* ---- heapd-graph/1 documents (m_graph.c), shared with persist.c ---- */
+
+/* hd_graph_document: the heap.export document of sh. Returns 0 or an
+ * HD_E* code (HD_ENOMEM; HD_EINVAL when the runtime cannot describe an
+ * object). Ownership: *out is a new reference. */
+int hd_graph_document(hd_sheap_t *sh, json_t **out);
+
+/* hd_graph_restore: a new heap `name` rebuilt from the document g (heap.import
+ * and persist.c). hc gives the quotas and the default gc settings (those of
+ * g win); held, when not NULL, is a state file's "classes" array
+ * ([{name, id}]): those classes become the server's own again, as before
+ * the export. Announces the heap. Returns 0 with *out, or -1 with the error
+ * in c and nothing created. Ownership: the server owns *out; g and held
+ * borrowed. */
+int hd_graph_restore(hd_call_t *c, const char *name, const json_t *g, hd_heap_config_t *hc,
+                     const json_t *held, hd_sheap_t **out);
+
+/* hd_graph_check: whether the document g would import: it is read and
+ * imported into a scratch heap (quotas and gc defaults from hc), which is
+ * then freed. Returns 0, or an HD_E* code with the reason in why.
+ * Ownership: none (arguments borrowed for the call). */
+int hd_graph_check(hd_server_t *srv, const json_t *g, const hd_heap_config_t *hc, char *why,
+                   size_t whylen);
+
 /* ---- errors (params.c); each returns -1 so handlers can `return` it ---- */
 
 /* hd_call_fail: error `code` with a message (printf format; NULL: the

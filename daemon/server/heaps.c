@@ -84,14 +84,8 @@ int hd_sheap_watch(hd_sheap_t *sh, hd_obj_t *wr, hd_obj_t *referent)
     for (size_t i = 0; i < sh->nwatches; i++)
         if (sh->watches[i].weakref == wid)
             return 0;
-    if (sh->nwatches == sh->watches_cap) {
-        size_t cap = sh->watches_cap ? sh->watches_cap * 2 : 8;
-        hd_wr_watch_t *grown = realloc(sh->watches, cap * sizeof *grown);
-        if (!grown)
-            return HD_ENOMEM;
-        sh->watches = grown;
-        sh->watches_cap = cap;
-    }
+    if (hd_grow(&sh->watches, &sh->watches_cap, sh->nwatches, sizeof *sh->watches, 8) != 0)
+        return HD_ENOMEM;
     hd_wr_watch_t *w = &sh->watches[sh->nwatches++];
     w->weakref = wid;
     w->referent = rid;
@@ -265,19 +259,30 @@ hd_obj_t *hd_sheap_find_class(hd_sheap_t *sh, const char *name)
     return NULL;
 }
 
+static int classes_room(hd_sheap_t *sh)
+{
+    return hd_grow(&sh->classes, &sh->classes_cap, sh->nclasses, sizeof *sh->classes, 8);
+}
+
+int hd_sheap_hold_class(hd_sheap_t *sh, const char *name, hd_obj_t *cls)
+{
+    char *copy = classes_room(sh) == 0 ? strdup(name) : NULL;
+    if (!copy || hd_sheap_find_class(sh, name)) {
+        free(copy);
+        hd_obj_decref(sh->heap, cls);
+        return copy ? 0 : HD_ENOMEM;
+    }
+    sh->classes[sh->nclasses++] = (hd_class_ent_t){copy, cls};
+    return 0;
+}
+
 int hd_sheap_class(hd_sheap_t *sh, const char *name, bool has_del, hd_obj_t **out, bool *created)
 {
     *created = false;
     if ((*out = hd_sheap_find_class(sh, name)) != NULL)
         return 0;
-    if (sh->nclasses == sh->classes_cap) {
-        size_t cap = sh->classes_cap ? sh->classes_cap * 2 : 8;
-        hd_class_ent_t *grown = realloc(sh->classes, cap * sizeof *grown);
-        if (!grown)
-            return HD_ENOMEM;
-        sh->classes = grown;
-        sh->classes_cap = cap;
-    }
+    if (classes_room(sh) != 0)
+        return HD_ENOMEM;
     char *copy = strdup(name);
     if (!copy)
         return HD_ENOMEM;
@@ -315,6 +320,36 @@ int hd_sheap_garbage(hd_sheap_t *sh, hd_obj_t **out)
     return hd_gc_garbage(sh->heap, out);
 }
 
+/* Built member by member (hd_json_set) rather than with json_pack: gc.get
+ * is answered often, and parsing the pack format was a sixth of its cost. */
+
+static json_t *int3(const int v[3])
+{
+    json_t *a = json_array();
+    for (int i = 0; a && i < 3; i++)
+        if (json_array_append_new(a, json_integer(v[i])) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
+static json_t *gen_stats(const hd_gc_gen_stats_t *st)
+{
+    json_t *o = json_object();
+    int failed = !o;
+    if (o) {
+        hd_json_set(o, "collections", json_integer((json_int_t)st->collections), &failed);
+        hd_json_set(o, "collected", json_integer((json_int_t)st->collected), &failed);
+        hd_json_set(o, "uncollectable", json_integer((json_int_t)st->uncollectable), &failed);
+    }
+    if (failed) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
 json_t *hd_sheap_gc_json(hd_sheap_t *sh)
 {
     hd_heap_t *h = sh->heap;
@@ -325,10 +360,10 @@ json_t *hd_sheap_gc_json(hd_sheap_t *sh)
     hd_gc_get_stats(h, st);
     json_t *stats = json_array();
     for (int g = 0; g < 3 && stats; g++)
-        json_array_append_new(stats, json_pack("{s:I, s:I, s:I}", "collections",
-                                               (json_int_t)st[g].collections, "collected",
-                                               (json_int_t)st[g].collected, "uncollectable",
-                                               (json_int_t)st[g].uncollectable));
+        if (json_array_append_new(stats, gen_stats(&st[g])) != 0) {
+            json_decref(stats);
+            stats = NULL;
+        }
     static const struct {
         unsigned bit;
         const char *name;
@@ -339,16 +374,34 @@ json_t *hd_sheap_gc_json(hd_sheap_t *sh)
     unsigned dbg = hd_gc_get_debug(h);
     json_t *debug = json_array();
     for (size_t i = 0; i < 4 && debug; i++)
-        if (dbg & flags[i].bit)
-            json_array_append_new(debug, json_string(flags[i].name));
+        if ((dbg & flags[i].bit) && json_array_append_new(debug, json_string(flags[i].name)) != 0) {
+            json_decref(debug);
+            debug = NULL;
+        }
     hd_obj_t *garbage = NULL;
     if (dbg & HD_GC_DEBUG_SAVEALL)
         sh->garbage_used = true;
     int64_t ngarbage = sh->garbage_used && hd_gc_garbage(h, &garbage) == 0 ? hd_len(garbage) : 0;
-    return json_pack("{s:b, s:[i,i,i], s:[i,i,i], s:o*, s:I, s:o*, s:I}", "enabled",
-                     hd_gc_is_enabled(h), "thresholds", th[0], th[1], th[2], "counts", cnt[0],
-                     cnt[1], cnt[2], "stats", stats, "garbage", (json_int_t)ngarbage, "debug",
-                     debug, "frozen", (json_int_t)hd_gc_freeze_count(h));
+    json_t *o = json_object();
+    int failed = !o;
+    if (o) {
+        hd_json_set(o, "enabled", json_boolean(hd_gc_is_enabled(h)), &failed);
+        hd_json_set(o, "thresholds", int3(th), &failed);
+        hd_json_set(o, "counts", int3(cnt), &failed);
+        hd_json_set(o, "stats", stats, &failed);
+        stats = NULL;
+        hd_json_set(o, "garbage", json_integer((json_int_t)ngarbage), &failed);
+        hd_json_set(o, "debug", debug, &failed);
+        debug = NULL;
+        hd_json_set(o, "frozen", json_integer((json_int_t)hd_gc_freeze_count(h)), &failed);
+    }
+    json_decref(stats);
+    json_decref(debug);
+    if (failed) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
 }
 
 json_t *hd_sheap_info(hd_sheap_t *sh)

@@ -13,7 +13,9 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdlib.h>
 
+#include "err.h"
 #include "heap.h"
 #include "server.h"
 
@@ -51,7 +53,37 @@ typedef struct hd_sheap {
     size_t nwatches, watches_cap;
     uint64_t snapshots[HD_SNAPSHOTS_MAX]; /* kept snapshot ids, oldest first */
     size_t nsnapshots;
+    bool dirty;       /* changed since its state file was written (persist.c) */
+    bool save_failed; /* the last save failed (logged once until one succeeds) */
 } hd_sheap_t;
+
+/* hd_grow: make room for one more element in the array *arr of *cap
+ * elements of `size` bytes holding n (doubling; `first` elements at
+ * first). Returns 0 or HD_ENOMEM (the array unchanged).
+ * Ownership: *arr is realloc'ed in place. */
+static inline int hd_grow(void *arr, size_t *cap, size_t n, size_t size, size_t first)
+{
+    if (n < *cap)
+        return 0;
+    size_t want = *cap ? *cap * 2 : first;
+    void *grown = realloc(*(void **)arr, want * size);
+    if (!grown)
+        return HD_ENOMEM;
+    *(void **)arr = grown;
+    *cap = want;
+    return 0;
+}
+
+/* hd_json_set: obj[key] = v for results built on the hot path (json_pack
+ * parses its format on every call): keeps going after a failure and sets
+ * *failed, so a builder checks once at the end (a NULL v counts as a
+ * failure). key must be a valid UTF-8 literal. Ownership: steals v, even
+ * on failure. */
+static inline void hd_json_set(json_t *obj, const char *key, json_t *v, int *failed)
+{
+    if (json_object_set_new_nocheck(obj, key, v) != 0)
+        *failed = 1;
+}
 
 /* hd_heaps_create: a new empty heap. Returns 0, HD_EEXIST, HD_ELIMIT (the
  * server's heap count), HD_EINVAL (bad thresholds) or HD_ENOMEM.
@@ -84,6 +116,11 @@ void hd_heaps_free_all(hd_server_t *srv);
  * HD_EINVAL, HD_ELIMIT or HD_ENOMEM.
  * Ownership: *out borrowed while the heap lives. */
 int hd_sheap_class(hd_sheap_t *sh, const char *name, bool has_del, hd_obj_t **out, bool *created);
+
+/* hd_sheap_hold_class: make cls the server's class `name` (a class that
+ * came back from a state file). Returns 0 or HD_ENOMEM.
+ * Ownership: steals the reference cls, even on failure. */
+int hd_sheap_hold_class(hd_sheap_t *sh, const char *name, hd_obj_t *cls);
 
 /* hd_sheap_class_forget: undo a creation by hd_sheap_class (drops the
  * server's reference). Ownership: drops the server's reference to the class. */

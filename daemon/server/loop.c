@@ -33,6 +33,7 @@
 #include "heaps.h"
 #include "http.h"
 #include "log.h"
+#include "persist.h"
 #include "streams.h"
 
 uint64_t hd_server_now_ms(const hd_server_t *srv)
@@ -155,13 +156,20 @@ static void start_handles(hd_server_t *srv)
     srv->stop_timer.data = srv;
     uv_timer_init(srv->loop, &srv->watchdog);
     srv->watchdog.data = srv;
+    uv_timer_init(srv->loop, &srv->save_timer);
+    srv->save_timer.data = srv;
     uint64_t usec = 0;
     if (sd_watchdog_enabled(0, &usec) > 0 && usec > 0) {
         uint64_t ms = usec / 2000 ? usec / 2000 : 1;
         uv_timer_start(&srv->watchdog, on_watchdog, ms, ms);
         srv->watchdog_on = true;
     }
-    srv->open_handles = 5;
+    srv->open_handles = 6;
+}
+
+static void on_save_timer(uv_timer_t *t)
+{
+    hd_persist_save_changed(t->data, true);
 }
 
 static void display_address(hd_server_t *srv)
@@ -188,8 +196,17 @@ int hd_server_start(hd_server_t *srv)
         return rc;
     }
     display_address(srv);
-    if (srv->cfg.demo && (rc = hd_demo_create(srv)) != 0)
+    hd_persist_load_all(srv);
+    if (srv->cfg.state_dir) {
+        uint64_t ms = (uint64_t)srv->cfg.save_interval_s * 1000;
+        uv_timer_start(&srv->save_timer, on_save_timer, ms, ms);
+    }
+    if (srv->cfg.demo && hd_heaps_find(srv, "demo", 4))
+        hd_info("demo: the heap demo came back from the state directory");
+    else if (srv->cfg.demo && (rc = hd_demo_create(srv)) != 0)
         hd_warn("demo: could not create the demo heap (%s)", hd_strerror(rc));
+    else if (srv->cfg.demo)
+        hd_persist_heap_created(srv, hd_heaps_find(srv, "demo", 4));
     hd_notice("listening on http://%s/ (WebSocket ws://%s/ws)%s", srv->address, srv->address,
               srv->auth_required ? ", tokens required" : "");
     sd_notifyf(0, "READY=1\nSTATUS=serving %s", srv->address);
@@ -242,10 +259,10 @@ static void finish(uv_timer_t *t)
     if (srv->ctx)
         lws_context_destroy(srv->ctx); /* the first call: see the header */
     hd_streams_close_all(srv);
-    uv_handle_t *hs[] = {(uv_handle_t *)&srv->sig_term, (uv_handle_t *)&srv->sig_int,
-                         (uv_handle_t *)&srv->sig_hup, (uv_handle_t *)&srv->watchdog,
-                         (uv_handle_t *)&srv->stop_timer};
-    for (int i = 0; i < 5; i++)
+    uv_handle_t *hs[] = {(uv_handle_t *)&srv->sig_term,   (uv_handle_t *)&srv->sig_int,
+                         (uv_handle_t *)&srv->sig_hup,    (uv_handle_t *)&srv->watchdog,
+                         (uv_handle_t *)&srv->stop_timer, (uv_handle_t *)&srv->save_timer};
+    for (int i = 0; i < 6; i++)
         if (!uv_is_closing(hs[i]))
             uv_close(hs[i], handle_closed);
 }
@@ -256,6 +273,12 @@ void hd_server_stop(hd_server_t *srv)
         return;
     srv->stopping = true;
     sd_notify(0, "STOPPING=1");
+    /* From here no request runs (sessions only flush and close), so the
+     * heaps are final: save every changed one. A failed start has no
+     * heaps to save, and must not write over the files it did not load. */
+    if (srv->address[0])
+        hd_persist_save_changed(srv, false);
+    uv_timer_stop(&srv->save_timer);
     hd_server_status(srv);
     /* New upgrades get 503 from here on (hd_upgrade_confirm). The listen
      * socket itself closes with the context: lws_context_deprecate would

@@ -17,6 +17,11 @@
  * heap quietly, lets hd_graph_import build it, applies the gc settings, and
  * only then announces the heap; on any failure the heap is dropped without
  * a trace, so nothing is half-created.
+ *
+ * persist.c uses the same two halves: hd_graph_document (the export
+ * without the message size check), hd_graph_restore (import, plus the
+ * classes the server held) and hd_graph_check (a trial import into a
+ * scratch heap, so that no state file is written that would not load).
  */
 #include "dispatch.h"
 
@@ -27,11 +32,12 @@
 #include "err.h"
 #include "gc.h"
 #include "graph.h"
+#include "persist.h"
 
 /* ---- export ---- */
 
 typedef struct exp {
-    hd_call_t *c;
+    hd_heap_t *h; /* borrowed */
     json_t *objects, *names;
 } exp_t;
 
@@ -150,7 +156,7 @@ static int add_referent(hd_obj_t *r, void *arg)
 static int export_node(const hd_graph_node_t *n, void *arg)
 {
     exp_t *e = arg;
-    hd_heap_t *h = e->c->h;
+    hd_heap_t *h = e->h;
     hd_obj_t *obj;
     if (hd_heap_find(h, n->id, &obj) != 0)
         return HD_EINVAL;
@@ -193,6 +199,21 @@ static json_t *gc_settings(hd_heap_t *h)
                      th[1], th[2], "debug", debug);
 }
 
+int hd_graph_document(hd_sheap_t *sh, json_t **out)
+{
+    exp_t e = {sh->heap, json_array(), json_object()};
+    int rc =
+        e.objects && e.names ? hd_graph_export(sh->heap, export_node, export_name, &e) : HD_ENOMEM;
+    json_t *doc =
+        rc ? NULL
+           : json_pack("{s:s, s:s, s:O, s:O, s:o*}", "format", "heapd-graph/1", "heap", sh->name,
+                       "names", e.names, "objects", e.objects, "gc", gc_settings(sh->heap));
+    json_decref(e.objects);
+    json_decref(e.names);
+    *out = doc;
+    return doc ? 0 : rc ? rc : HD_ENOMEM;
+}
+
 int hd_m_heap_export(hd_call_t *c)
 {
     uint64_t max = c->srv->cfg.limits.message_size;
@@ -200,16 +221,10 @@ int hd_m_heap_export(hd_call_t *c)
     hd_heap_totals(c->h, &t);
     if (t.objects * 100 > max) /* no object exports in under 100 bytes */
         return hd_call_limit(c, "message_size", max);
-    exp_t e = {c, json_array(), json_object()};
-    int rc = e.objects && e.names ? hd_graph_export(c->h, export_node, export_name, &e) : HD_ENOMEM;
-    json_t *doc =
-        rc ? NULL
-           : json_pack("{s:s, s:s, s:O, s:O, s:o*}", "format", "heapd-graph/1", "heap", c->sh->name,
-                       "names", e.names, "objects", e.objects, "gc", gc_settings(c->h));
-    json_decref(e.objects);
-    json_decref(e.names);
-    if (!doc)
-        return hd_call_errno(c, rc ? rc : HD_ENOMEM, NULL);
+    json_t *doc;
+    int rc = hd_graph_document(c->sh, &doc);
+    if (rc)
+        return hd_call_errno(c, rc, NULL);
     if (json_dumpb(doc, NULL, 0, JSON_COMPACT) > max) {
         json_decref(doc);
         return hd_call_limit(c, "message_size", max);
@@ -493,6 +508,98 @@ static int read_gc(hd_call_t *c, const json_t *g, hd_heap_config_t *hc, unsigned
     return 0;
 }
 
+/* the server-held classes of a state file: node ids to keep alive */
+static int read_held(hd_call_t *c, const json_t *held, uint64_t **ids, const char ***names,
+                     size_t *n)
+{
+    *n = json_array_size(held);
+    *ids = calloc(*n ? *n : 1, sizeof **ids);
+    *names = calloc(*n ? *n : 1, sizeof **names);
+    if (!*ids || !*names)
+        return hd_call_errno(c, HD_ENOMEM, NULL);
+    for (size_t i = 0; i < *n; i++) {
+        const json_t *e = json_array_get(held, i);
+        const json_t *id = json_object_get(e, "id");
+        const char *name = json_string_value(json_object_get(e, "name"));
+        if (!json_is_integer(id) || json_integer_value(id) < 1 || !name ||
+            !hd_proto_name_valid(name, strlen(name)))
+            return hd_call_bad(c, "classes", "classes[%zu]: {name, id}", i);
+        (*ids)[i] = (uint64_t)json_integer_value(id);
+        (*names)[i] = name;
+    }
+    return 0;
+}
+
+/* hold the kept classes as the server's own (their references move to sh) */
+static int hold_classes(hd_call_t *c, hd_sheap_t *sh, hd_obj_t **kept, const char **names, size_t n)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!kept[i])
+            continue;
+        if (rc == 0 && hd_obj_type(kept[i]) == HD_T_CLASS)
+            rc = hd_sheap_hold_class(sh, names[i], kept[i]);
+        else
+            hd_obj_decref(sh->heap, kept[i]);
+    }
+    return rc ? hd_call_errno(c, rc, NULL) : 0;
+}
+
+int hd_graph_restore(hd_call_t *c, const char *name, const json_t *g, hd_heap_config_t *hc,
+                     const json_t *held, hd_sheap_t **out)
+{
+    const hd_limits_t *lim = &c->srv->cfg.limits;
+    unsigned debug = 0;
+    imp_t im = {0};
+    uint64_t *keep = NULL;
+    const char **keep_names = NULL;
+    hd_obj_t **kept = NULL;
+    size_t nkeep = 0;
+    int rc = -1;
+    if (read_graph(c, g, &im) != 0 || read_gc(c, g, hc, &debug) != 0 ||
+        read_held(c, held, &keep, &keep_names, &nkeep) != 0)
+        goto out;
+    if (c->srv->nheaps >= lim->heaps) {
+        hd_call_limit(c, "heaps", lim->heaps);
+        goto out;
+    }
+    if (!(kept = calloc(nkeep ? nkeep : 1, sizeof *kept))) {
+        hd_call_errno(c, HD_ENOMEM, NULL);
+        goto out;
+    }
+    hd_sheap_t *sh;
+    if ((rc = hd_heaps_create_quiet(c->srv, name, hc, &sh)) != 0) {
+        hd_call_errno(c, rc, NULL);
+        goto out;
+    }
+    c->sh = sh;
+    c->h = sh->heap;
+    hd_gc_set_debug(sh->heap, debug);
+    size_t bad = 0;
+    rc = hd_graph_import_keep(sh->heap, im.nodes, im.n, im.names, im.nnames, keep, nkeep, kept,
+                              &bad);
+    if (rc == HD_EINVAL)
+        hd_call_bad(c, "graph", "objects[%zu]: refers to an object the graph does not define", bad);
+    else if (rc)
+        hd_call_errno(c, rc, NULL);
+    else
+        rc = hold_classes(c, sh, kept, keep_names, nkeep);
+    if (rc) {
+        hd_heaps_drop_quiet(c->srv, sh);
+        c->sh = NULL;
+        c->h = NULL;
+        goto out;
+    }
+    hd_heaps_announce(c->srv, sh);
+    *out = sh;
+out:
+    imp_free(&im);
+    free(keep);
+    free(keep_names);
+    free(kept);
+    return rc ? -1 : 0;
+}
+
 int hd_m_heap_import(hd_call_t *c)
 {
     const hd_limits_t *lim = &c->srv->cfg.limits;
@@ -502,42 +609,47 @@ int hd_m_heap_import(hd_call_t *c)
     hd_heap_config_default(&hc);
     hc.max_bytes = lim->heap_bytes;
     hc.max_objects = lim->heap_objects;
-    unsigned debug = 0;
-    imp_t im = {0};
     if (hd_param_str(c, "heap", true, &name) != 0)
         return -1;
     if (!g)
         return hd_call_bad(c, "graph", "required");
-    if (read_graph(c, g, &im) != 0 || read_gc(c, g, &hc, &debug) != 0) {
-        imp_free(&im);
-        return -1;
-    }
-    if (c->srv->nheaps >= lim->heaps) {
-        imp_free(&im);
-        return hd_call_limit(c, "heaps", lim->heaps);
-    }
     hd_sheap_t *sh;
-    int rc = hd_heaps_create_quiet(c->srv, name, &hc, &sh);
-    size_t bad = 0;
-    if (rc == 0) {
-        c->sh = sh;
-        c->h = sh->heap;
-        hd_gc_set_debug(sh->heap, debug);
-        rc = hd_graph_import(sh->heap, im.nodes, im.n, im.names, im.nnames, &bad);
-        if (rc == HD_EINVAL)
-            hd_call_bad(c, "graph", "objects[%zu]: refers to an object the graph does not define",
-                        bad);
-        else if (rc)
-            hd_call_errno(c, rc, NULL);
-        if (rc)
-            hd_heaps_drop_quiet(c->srv, sh);
-    } else {
-        hd_call_errno(c, rc, NULL);
-    }
-    imp_free(&im);
-    if (rc)
+    if (hd_graph_restore(c, name, g, &hc, NULL, &sh) != 0)
         return -1;
-    hd_heaps_announce(c->srv, sh);
+    hd_persist_heap_created(c->srv, sh);
     c->result = hd_sheap_info(sh);
     return 0;
+}
+
+int hd_graph_check(hd_server_t *srv, const json_t *g, const hd_heap_config_t *hc, char *why,
+                   size_t whylen)
+{
+    hd_call_t c;
+    memset(&c, 0, sizeof c);
+    c.srv = srv;
+    imp_t im = {0};
+    hd_heap_config_t cfg = *hc;
+    unsigned debug = 0;
+    int rc = HD_EINVAL;
+    if (read_graph(&c, g, &im) != 0 || read_gc(&c, g, &cfg, &debug) != 0) {
+        snprintf(why, whylen, "%s", c.message);
+        rc = c.code == HD_RPC_INVALID_PARAMS ? HD_EINVAL : HD_ENOMEM;
+    } else {
+        hd_mem_t mem;
+        hd_mem_init_default(&mem);
+        hd_heap_t *h;
+        size_t bad = 0;
+        if ((rc = hd_heap_new(&mem, &cfg, &h)) == 0) {
+            rc = hd_graph_import(h, im.nodes, im.n, im.names, im.nnames, &bad);
+            hd_heap_free(h);
+        }
+        if (rc == HD_EINVAL)
+            snprintf(why, whylen, "objects[%zu] (%s) cannot be rebuilt by import", bad,
+                     bad < im.n ? hd_type_name(im.nodes[bad].type) : "?");
+        else if (rc)
+            snprintf(why, whylen, "a trial import failed: %s", hd_strerror(rc));
+    }
+    imp_free(&im);
+    json_decref(c.data);
+    return rc;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "gc.h"
+#include "persist.h"
 
 #define HD_OBJECTS_PAGE_MAX 10000 /* heap.objects: largest page */
 
@@ -61,6 +62,7 @@ int hd_m_heap_create(hd_call_t *c)
         return hd_call_limit(c, "heaps", lim->heaps);
     if (rc)
         return hd_call_errno(c, rc, NULL);
+    hd_persist_heap_created(c->srv, sh);
     c->result = hd_sheap_info(sh);
     hd_server_status(c->srv);
     return 0;
@@ -86,7 +88,10 @@ int hd_m_heap_info(hd_call_t *c)
 
 int hd_m_heap_drop(hd_call_t *c)
 {
+    char name[HD_HEAP_NAME_MAX + 1];
+    memcpy(name, c->sh->name, sizeof name);
     hd_heaps_drop(c->srv, c->sh);
+    hd_persist_heap_dropped(c->srv, name);
     c->sh = NULL;
     c->h = NULL;
     c->result = json_object();
@@ -142,14 +147,8 @@ static int add_object(hd_obj_t *o, int generation, void *arg)
     if (w->klass &&
         (hd_obj_type(o) != HD_T_INSTANCE || strcmp(hd_obj_type_name(w->h, o), w->klass) != 0))
         return 0;
-    if (w->n == w->cap) {
-        size_t cap = w->cap ? w->cap * 2 : 256;
-        found_t *grown = realloc(w->v, cap * sizeof *grown);
-        if (!grown)
-            return HD_ENOMEM;
-        w->v = grown;
-        w->cap = cap;
-    }
+    if (hd_grow(&w->v, &w->cap, w->n, sizeof *w->v, 256) != 0)
+        return HD_ENOMEM;
     uint64_t id = hd_obj_id(w->h, o);
     if (!id)
         return HD_ENOMEM;

@@ -40,11 +40,25 @@ void hd_server_limits_changed(hd_server_t *srv)
 int hd_m_server_info(hd_call_t *c)
 {
     hd_server_t *srv = c->srv;
-    c->result = json_pack("{s:s, s:s, s:i, s:I, s:I, s:I, s:o*, s:s}", "name", "heapd", "version",
-                          HD_SRV_VERSION, "protocol", HD_PROTO_VERSION, "uptime_s",
-                          (json_int_t)((hd_server_now_ms(srv) - srv->start_ms) / 1000), "heaps",
-                          (json_int_t)srv->nheaps, "connections", (json_int_t)srv->nsessions,
-                          "limits", limits_cached(srv), "role", hd_proto_role_name(c->sess->role));
+    json_t *o = json_object(); /* member by member: see hd_json_set */
+    int failed = !o;
+    if (o) {
+        hd_json_set(o, "name", json_string("heapd"), &failed);
+        hd_json_set(o, "version", json_string(HD_SRV_VERSION), &failed);
+        hd_json_set(o, "protocol", json_integer(HD_PROTO_VERSION), &failed);
+        hd_json_set(o, "uptime_s",
+                    json_integer((json_int_t)((hd_server_now_ms(srv) - srv->start_ms) / 1000)),
+                    &failed);
+        hd_json_set(o, "heaps", json_integer((json_int_t)srv->nheaps), &failed);
+        hd_json_set(o, "connections", json_integer((json_int_t)srv->nsessions), &failed);
+        hd_json_set(o, "limits", limits_cached(srv), &failed);
+        hd_json_set(o, "role", json_string(hd_proto_role_name(c->sess->role)), &failed);
+    }
+    if (failed) {
+        json_decref(o);
+        o = NULL;
+    }
+    c->result = o;
     return 0;
 }
 

@@ -66,6 +66,7 @@ typedef struct hd_server {
     uv_timer_t watchdog;   /* WATCHDOG=1 when systemd asks */
     uv_timer_t stop_timer; /* bounds the graceful shutdown */
     uv_timer_t kick;       /* wakes lws (see loop.c) */
+    uv_timer_t save_timer; /* saves changed heaps to the state directory */
     bool watchdog_on;
     int open_handles; /* our handles not yet closed */
 

@@ -76,15 +76,25 @@ json_t *hd_summary(hd_heap_t *h, hd_obj_t *o, bool with_generation)
     hd_obj_repr(h, o, repr, sizeof repr);
     utf8_fix(repr);
     int type = hd_obj_type(o);
-    json_t *j =
-        json_pack("{s:I, s:I, s:s, s:I, s:I, s:b, s:s}", "id", (json_int_t)id, "addr",
-                  (json_int_t)hd_obj_addr(h, o), "type", hd_type_name(type), "size",
-                  (json_int_t)hd_obj_sizeof(h, o), "refcount", (json_int_t)hd_obj_refcount(o),
-                  "tracked", hd_obj_is_tracked(o), "repr", repr);
-    if (j && type == HD_T_INSTANCE)
-        json_object_set_new(j, "class", json_string(hd_obj_type_name(h, o)));
-    if (j && hd_obj_is_tracked(o))
-        json_object_set_new(j, "generation", json_integer(hd_obj_generation(h, o)));
+    json_t *j = json_object(); /* member by member: see hd_json_set */
+    int failed = !j;
+    if (j) {
+        hd_json_set(j, "id", json_integer((json_int_t)id), &failed);
+        hd_json_set(j, "addr", json_integer((json_int_t)hd_obj_addr(h, o)), &failed);
+        hd_json_set(j, "type", json_string(hd_type_name(type)), &failed);
+        hd_json_set(j, "size", json_integer((json_int_t)hd_obj_sizeof(h, o)), &failed);
+        hd_json_set(j, "refcount", json_integer((json_int_t)hd_obj_refcount(o)), &failed);
+        hd_json_set(j, "tracked", json_boolean(hd_obj_is_tracked(o)), &failed);
+        hd_json_set(j, "repr", json_string(repr), &failed);
+        if (type == HD_T_INSTANCE)
+            hd_json_set(j, "class", json_string(hd_obj_type_name(h, o)), &failed);
+        if (hd_obj_is_tracked(o))
+            hd_json_set(j, "generation", json_integer(hd_obj_generation(h, o)), &failed);
+    }
+    if (failed) {
+        json_decref(j);
+        return NULL;
+    }
     return j;
 }
 

@@ -45,6 +45,7 @@ TEST(defaults)
     CHECK_EQ(cfg.limits.send_queue_bytes, 4 << 20);
     CHECK_EQ(cfg.limits.rate, 0); /* off by default (proto/README.md says why) */
     CHECK_EQ(cfg.limits.rate_burst, 0);
+    CHECK_EQ(cfg.save_interval_s, 60);
     CHECK(!cfg.demo && !cfg.token_file);
     hd_config_close(&cfg);
 }
