@@ -174,12 +174,11 @@ static bool push_loop(compiler_t *C, const sc_node_t *s, int kind, int cont, int
     return true;
 }
 
-static bool while_stmt(compiler_t *C, sc_node_t *s)
+/* loop_rest: the rest of a while or for loop once its loop entry is
+ * pushed: the body, the jump back to start, then the else clause at
+ * orelse (where the loop ends without a break) and the end label */
+static bool loop_rest(compiler_t *C, sc_node_t *s, int start, int orelse, int end)
 {
-    int start = cg_new_label(C), orelse = cg_new_label(C), end = cg_new_label(C);
-    cg_bind_label(C, start);
-    if (!cg_jump_if(C, s->a, false, orelse) || !push_loop(C, s, LOOP_WHILE, start, end))
-        return false;
     bool ok = cg_stmts(C, s->list, s->nlist);
     C->u->nloops--;
     if (!ok || cg_emit(C, OP_JUMP, start) < 0)
@@ -189,6 +188,15 @@ static bool while_stmt(compiler_t *C, sc_node_t *s)
         return false;
     cg_bind_label(C, end);
     return true;
+}
+
+static bool while_stmt(compiler_t *C, sc_node_t *s)
+{
+    int start = cg_new_label(C), orelse = cg_new_label(C), end = cg_new_label(C);
+    cg_bind_label(C, start);
+    if (!cg_jump_if(C, s->a, false, orelse) || !push_loop(C, s, LOOP_WHILE, start, end))
+        return false;
+    return loop_rest(C, s, start, orelse, end);
 }
 
 static bool for_stmt(compiler_t *C, sc_node_t *s)
@@ -204,15 +212,7 @@ static bool for_stmt(compiler_t *C, sc_node_t *s)
     if (cg_emit(C, OP_FOR_ITER, cleanup) < 0 || !cg_store_target(C, s->a) ||
         !push_loop(C, s, LOOP_FOR, start, end))
         return false;
-    bool ok = cg_stmts(C, s->list, s->nlist);
-    C->u->nloops--;
-    if (!ok || cg_emit(C, OP_JUMP, start) < 0)
-        return false;
-    cg_bind_label(C, cleanup);
-    if (!cg_stmts(C, s->list2, s->nlist2))
-        return false;
-    cg_bind_label(C, end);
-    return true;
+    return loop_rest(C, s, start, cleanup, end);
 }
 
 static bool return_stmt(compiler_t *C, sc_node_t *s)
