@@ -691,8 +691,19 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             v = TOP();
             w = SECOND();
             sp -= 2;
-            rc = sc_setattr_cached(vm, &code->cache[in->cache], v, code->cnames[arg],
-                                   code->names[arg], w);
+            {
+                /* sc_setattr_cached's hit without the call: an instance
+                 * whose class has no attribute of that name */
+                const sc_cache_t *c = &code->cache[in->cache];
+                if (v->type == HD_T_INSTANCE && c->key == (uint64_t)(uintptr_t)hd__class_of(h, v) &&
+                    c->aux == vm->st->class_gen && !c->value)
+                    rc = hd_obj_setattr(h, v, code->cnames[arg], w) == 0
+                             ? 0
+                             : sc_setattr(vm, v, code->cnames[arg], code->names[arg], w);
+                else
+                    rc = sc_setattr_cached(vm, &code->cache[in->cache], v, code->cnames[arg],
+                                           code->names[arg], w);
+            }
             DECREF(w);
             DECREF(v);
             ERR_IF(rc);
