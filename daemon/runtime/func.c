@@ -61,23 +61,40 @@ int hd__code_new(hd_heap_t *h, size_t len, size_t refs_offset, uint32_t nrefs, h
     return 0;
 }
 
-int hd__code_traverse(hd_obj_t *o, hd_visit_fn visit, void *arg)
+/* visit_refs: the traverse of every type here: visit each reference that
+ * is not NULL, in the order given (each type's CPython traverse order),
+ * stopping at the first nonzero result */
+static int visit_refs(hd_obj_t *const *refs, size_t n, hd_visit_fn visit, void *arg)
 {
-    hd_code_obj_t *c = (hd_code_obj_t *)o;
-    for (uint32_t i = 0; i < c->nrefs; i++) {
-        int rc = c->refs[i] ? visit(c->refs[i], arg) : 0;
+    for (size_t i = 0; i < n; i++) {
+        int rc = refs[i] ? visit(refs[i], arg) : 0;
         if (rc)
             return rc;
     }
     return 0;
 }
 
+/* free_refs: the end of a deallocator: drop the references (NULL allowed)
+ * in the order given, then free the object's block */
+static void free_refs(hd_heap_t *h, hd_obj_t *o, hd_obj_t *const *refs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        hd__xdecref(h, refs[i]);
+    hd__obj_free_block(h, o);
+}
+
+#define NREFS(a) (sizeof(a) / sizeof((a)[0]))
+
+int hd__code_traverse(hd_obj_t *o, hd_visit_fn visit, void *arg)
+{
+    hd_code_obj_t *c = (hd_code_obj_t *)o;
+    return visit_refs(c->refs, c->nrefs, visit, arg);
+}
+
 void hd__code_dealloc(hd_heap_t *h, hd_obj_t *o)
 {
     hd_code_obj_t *c = (hd_code_obj_t *)o;
-    for (uint32_t i = 0; i < c->nrefs; i++)
-        hd__xdecref(h, c->refs[i]);
-    hd__obj_free_block(h, o);
+    free_refs(h, o, c->refs, c->nrefs);
 }
 
 size_t hd__code_sizeof(const hd_obj_t *o)
@@ -114,12 +131,7 @@ int hd__func_traverse(hd_obj_t *o, hd_visit_fn visit, void *arg)
     hd_func_obj_t *f = (hd_func_obj_t *)o;
     hd_obj_t *refs[] = {f->code, f->module, f->defaults, f->doc,
                         f->name, f->dict,   f->closure,  f->qualname};
-    for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
-        int rc = refs[i] ? visit(refs[i], arg) : 0;
-        if (rc)
-            return rc;
-    }
-    return 0;
+    return visit_refs(refs, NREFS(refs), visit, arg);
 }
 
 /* hd__func_clear: func_clear: everything but the code and the names. */
@@ -138,12 +150,9 @@ void hd__func_dealloc(hd_heap_t *h, hd_obj_t *o)
 {
     hd_func_obj_t *f = (hd_func_obj_t *)o;
     hd__func_clear(h, o);
-    hd_obj_t *code = f->code, *name = f->name, *qualname = f->qualname;
+    hd_obj_t *refs[] = {f->code, f->name, f->qualname};
     f->code = f->name = f->qualname = NULL;
-    hd__xdecref(h, code);
-    hd__xdecref(h, name);
-    hd__xdecref(h, qualname);
-    hd__obj_free_block(h, o);
+    free_refs(h, o, refs, NREFS(refs));
 }
 
 size_t hd__func_sizeof(const hd_obj_t *o)
@@ -173,17 +182,15 @@ int hd__method_new(hd_heap_t *h, hd_obj_t *func, hd_obj_t *self, hd_obj_t **out)
 int hd__method_traverse(hd_obj_t *o, hd_visit_fn visit, void *arg)
 {
     hd_method_obj_t *m = (hd_method_obj_t *)o;
-    int rc = visit(m->func, arg);
-    return rc ? rc : visit(m->self, arg);
+    hd_obj_t *refs[] = {m->func, m->self};
+    return visit_refs(refs, NREFS(refs), visit, arg);
 }
 
 void hd__method_dealloc(hd_heap_t *h, hd_obj_t *o)
 {
     hd_method_obj_t *m = (hd_method_obj_t *)o;
-    hd_obj_t *func = m->func, *self = m->self;
-    hd__decref(h, func);
-    hd__decref(h, self);
-    hd__obj_free_block(h, o);
+    hd_obj_t *refs[] = {m->func, m->self};
+    free_refs(h, o, refs, NREFS(refs));
 }
 
 size_t hd__method_sizeof(const hd_obj_t *o)
@@ -208,8 +215,7 @@ int hd__cell_new(hd_heap_t *h, hd_obj_t *value, hd_obj_t **out)
 
 int hd__cell_traverse(hd_obj_t *o, hd_visit_fn visit, void *arg)
 {
-    hd_obj_t *v = ((hd_cell_obj_t *)o)->ref;
-    return v ? visit(v, arg) : 0;
+    return visit_refs(&((hd_cell_obj_t *)o)->ref, 1, visit, arg);
 }
 
 void hd__cell_clear(hd_heap_t *h, hd_obj_t *o)
@@ -289,17 +295,14 @@ int hd__cmethod_new(hd_heap_t *h, hd_obj_t *builtin, hd_obj_t *self, hd_obj_t **
 /* meth_traverse: m_self, m_module (the method definition is not an object) */
 int hd__cmethod_traverse(hd_obj_t *o, hd_visit_fn visit, void *arg)
 {
-    hd_cmethod_obj_t *m = (hd_cmethod_obj_t *)o;
-    return m->self ? visit(m->self, arg) : 0;
+    return visit_refs(&((hd_cmethod_obj_t *)o)->self, 1, visit, arg);
 }
 
 void hd__cmethod_dealloc(hd_heap_t *h, hd_obj_t *o)
 {
     hd_cmethod_obj_t *m = (hd_cmethod_obj_t *)o;
-    hd_obj_t *self = m->self, *builtin = m->builtin;
-    hd__xdecref(h, self);
-    hd__xdecref(h, builtin);
-    hd__obj_free_block(h, o);
+    hd_obj_t *refs[] = {m->self, m->builtin};
+    free_refs(h, o, refs, NREFS(refs));
 }
 
 size_t hd__cmethod_sizeof(const hd_obj_t *o)
@@ -331,17 +334,14 @@ int hd__descr_new(hd_heap_t *h, int kind, hd_obj_t *type, hd_obj_t *name, uint64
 /* descr_traverse: only d_type */
 int hd__descr_traverse(hd_obj_t *o, hd_visit_fn visit, void *arg)
 {
-    hd_descr_obj_t *d = (hd_descr_obj_t *)o;
-    return d->type ? visit(d->type, arg) : 0;
+    return visit_refs(&((hd_descr_obj_t *)o)->type, 1, visit, arg);
 }
 
 void hd__descr_dealloc(hd_heap_t *h, hd_obj_t *o)
 {
     hd_descr_obj_t *d = (hd_descr_obj_t *)o;
-    hd_obj_t *type = d->type, *name = d->name;
-    hd__xdecref(h, type);
-    hd__xdecref(h, name);
-    hd__obj_free_block(h, o);
+    hd_obj_t *refs[] = {d->type, d->name};
+    free_refs(h, o, refs, NREFS(refs));
 }
 
 size_t hd__descr_sizeof(const hd_obj_t *o)

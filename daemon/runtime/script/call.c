@@ -305,8 +305,6 @@ int sc_init_return(sc_vm_t *vm, sc_frame_t *done, hd_obj_t *retval, hd_obj_t ***
     return 0;
 }
 
-/* call_class: CALL of a class. Either the instance is on the stack at
- * once, or an __init__ frame is pushed (*callee). */
 /* cached_init: __init__ through the CALL's inline cache */
 static hd_obj_t *cached_init(sc_vm_t *vm, sc_frame_t *f, hd_obj_t *cls)
 {
@@ -320,6 +318,32 @@ static hd_obj_t *cached_init(sc_vm_t *vm, sc_frame_t *f, hd_obj_t *cls)
         c->value = (uint64_t)(uintptr_t)init;
     }
     return init;
+}
+
+/* push_init: the __init__ frame when the call binds keywords, defaults or
+ * a wrong count (push_function does the binding and the errors) */
+static __attribute__((noinline)) int push_init(sc_vm_t *vm, sc_frame_t *f, hd_obj_t ***spp, int n,
+                                               hd_obj_t *init, hd_obj_t *obj, hd_obj_t *tuple,
+                                               hd_obj_t *const *args, int nargs, hd_obj_t *kwnames,
+                                               sc_frame_t **callee)
+{
+    hd_obj_t *stack_args[258];
+    stack_args[0] = obj;
+    memcpy(stack_args + 1, args, (size_t)nargs * sizeof(hd_obj_t *));
+    hd__incref(init);
+    sc_frame_t *nf = push_function(vm, init, stack_args, nargs + 1, kwnames, false);
+    if (!nf) {
+        hd__decref(vm->h, init);
+        hd__decref(vm->h, tuple);
+        hd__decref(vm->h, obj);
+        return -1;
+    }
+    nf->init_self = obj;
+    nf->init_args = tuple;
+    nf->init_pop = n + 2;
+    f->sp = *spp; /* the caller keeps the class and the arguments */
+    *callee = nf;
+    return 0;
 }
 
 static int call_class(sc_vm_t *vm, sc_frame_t *f, hd_obj_t ***spp, int n, hd_obj_t *cls,
@@ -341,7 +365,7 @@ static int call_class(sc_vm_t *vm, sc_frame_t *f, hd_obj_t ***spp, int n, hd_obj
     hd_obj_t *tuple, *obj;
     if (args_tuple(vm, args, nargs - nkw, &tuple))
         return -1;
-    if (kwargs_dict(vm, args + nargs - nkw, kwnames) || new_instance(vm, cls, &obj)) {
+    if ((kwnames && kwargs_dict(vm, args + nargs - nkw, kwnames)) || new_instance(vm, cls, &obj)) {
         hd__decref(vm->h, tuple);
         return -1;
     }
@@ -368,23 +392,7 @@ static int call_class(sc_vm_t *vm, sc_frame_t *f, hd_obj_t ***spp, int n, hd_obj
         hd__decref(vm->h, obj);
         return -1;
     }
-    hd_obj_t *stack_args[258];
-    stack_args[0] = obj;
-    memcpy(stack_args + 1, args, (size_t)nargs * sizeof(hd_obj_t *));
-    hd__incref(init);
-    sc_frame_t *nf = push_function(vm, init, stack_args, nargs + 1, kwnames, false);
-    if (!nf) {
-        hd__decref(vm->h, init);
-        hd__decref(vm->h, tuple);
-        hd__decref(vm->h, obj);
-        return -1;
-    }
-    nf->init_self = obj;
-    nf->init_args = tuple;
-    nf->init_pop = n + 2;
-    f->sp = *spp; /* the caller keeps the class and the arguments */
-    *callee = nf;
-    return 0;
+    return push_init(vm, f, spp, n, init, obj, tuple, args, nargs, kwnames, callee);
 }
 
 /* ---- CALL ---- */

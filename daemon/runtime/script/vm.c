@@ -691,8 +691,19 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             v = TOP();
             w = SECOND();
             sp -= 2;
-            rc = sc_setattr_cached(vm, &code->cache[in->cache], v, code->cnames[arg],
-                                   code->names[arg], w);
+            {
+                /* sc_setattr_cached's hit without the call: an instance
+                 * whose class has no attribute of that name */
+                const sc_cache_t *c = &code->cache[in->cache];
+                if (v->type == HD_T_INSTANCE && c->key == (uint64_t)(uintptr_t)hd__class_of(h, v) &&
+                    c->aux == vm->st->class_gen && !c->value)
+                    rc = hd_obj_setattr(h, v, code->cnames[arg], w) == 0
+                             ? 0
+                             : sc_setattr(vm, v, code->cnames[arg], code->names[arg], w);
+                else
+                    rc = sc_setattr_cached(vm, &code->cache[in->cache], v, code->cnames[arg],
+                                           code->names[arg], w);
+            }
             DECREF(w);
             DECREF(v);
             ERR_IF(rc);
@@ -721,30 +732,15 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             w = POP();
             v = TOP();
             rc = sc_getitem(vm, v, w, &res);
-            DECREF(v);
-            DECREF(w);
-            if (rc) {
-                sp--;
-                goto error;
-            }
-            TOP() = res;
-            DISPATCH();
+            goto operands_done;
             TARGET(STORE_SUBSCR)
-            w = TOP();
-            v = SECOND();
-            u = PEEK(3);
-            sp -= 3;
-            rc = sc_setitem(vm, v, w, u);
-            DECREF(u);
-            DECREF(v);
-            DECREF(w);
-            ERR_IF(rc);
-            DISPATCH();
             TARGET(DELETE_SUBSCR)
             w = TOP();
             v = SECOND();
-            sp -= 2;
-            rc = sc_setitem(vm, v, w, NULL);
+            u = in->op == OP_STORE_SUBSCR ? PEEK(3) : NULL;
+            sp -= u ? 3 : 2;
+            rc = sc_setitem(vm, v, w, u);
+            XDECREF(u);
             DECREF(v);
             DECREF(w);
             ERR_IF(rc);
@@ -768,14 +764,7 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             w = POP();
             v = TOP();
             rc = sc_binary_op(vm, arg & 0xff, (arg & 0x100) != 0, v, w, &res);
-            DECREF(v);
-            DECREF(w);
-            if (rc) {
-                sp--;
-                goto error;
-            }
-            TOP() = res;
-            DISPATCH();
+            goto operands_done;
             TARGET(UNARY_NEGATIVE)
             TARGET(UNARY_POSITIVE)
             TARGET(UNARY_INVERT)
@@ -794,20 +783,18 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
                     if (rc)
                         sc_raise_rc(vm, rc, &err);
                 }
-                DECREF(v);
-                if (rc) {
-                    sp--;
-                    goto error;
-                }
-                TOP() = res;
-                DISPATCH();
+                w = NULL;
+                goto operands_done;
             }
             TARGET(COMPARE_OP)
             w = POP();
             v = TOP();
             rc = sc_compare_op(vm, arg, v, w, &res);
+        operands_done:
+            /* the end of the one- and two-operand instructions: res replaces
+             * v, w (if any) is gone */
             DECREF(v);
-            DECREF(w);
+            XDECREF(w);
             if (rc) {
                 sp--;
                 goto error;
@@ -818,10 +805,8 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             w = POP();
             v = TOP();
             hd_bool(h, (v == w) ^ arg, &res);
-            DECREF(v);
-            DECREF(w);
-            TOP() = res;
-            DISPATCH();
+            rc = 0;
+            goto operands_done;
             TARGET(CONTAINS_OP)
             {
                 w = POP();
@@ -853,23 +838,21 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
                 rc = hd_list_new(h, (size_t)arg, sp - arg, &res);
             }
             ERR_IF(rc && sc_nomem(vm, rc));
+        built:
+            /* the end of the building instructions: res replaces the arg
+             * items they were made of */
             while (arg--)
                 DECREF(POP());
             PUSH(res);
             DISPATCH();
             TARGET(BUILD_MAP)
             ERR_IF(build_map(vm, sp - 2 * arg, arg, &res));
-            for (int i = 0; i < 2 * arg; i++)
-                DECREF(POP());
-            PUSH(res);
-            DISPATCH();
+            arg *= 2;
+            goto built;
             TARGET(BUILD_CONST_KEY_MAP)
             ERR_IF(build_const_key_map(vm, TOP(), sp - 1 - arg, arg, &res));
             DECREF(POP());
-            while (arg--)
-                DECREF(POP());
-            PUSH(res);
-            DISPATCH();
+            goto built;
             TARGET(LIST_APPEND)
             v = POP();
             rc = hd_list_append(h, PEEK(arg), v);
@@ -929,10 +912,7 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             }
             TARGET(BUILD_STRING)
             ERR_IF(build_string(vm, sp - arg, arg, &res));
-            while (arg--)
-                DECREF(POP());
-            PUSH(res);
-            DISPATCH();
+            goto built;
             TARGET(FORMAT_VALUE)
             w = (arg & 4) ? POP() : NULL;
             v = POP();
@@ -1048,14 +1028,9 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             line = 0;
             DISPATCH();
             TARGET(MAKE_FUNCTION)
-            {
-                int npop = 1 + ((arg & MF_CLOSURE) != 0) + ((arg & MF_DEFAULTS) != 0);
-                ERR_IF(make_function(vm, arg, sp, &res));
-                while (npop--)
-                    DECREF(POP());
-                PUSH(res);
-                DISPATCH();
-            }
+            ERR_IF(make_function(vm, arg, sp, &res));
+            arg = 1 + ((arg & MF_CLOSURE) != 0) + ((arg & MF_DEFAULTS) != 0);
+            goto built;
             TARGET(RETURN_VALUE)
             {
                 v = POP();
