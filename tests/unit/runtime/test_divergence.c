@@ -499,6 +499,33 @@ TEST(div_fail_setattr_after_materialize)
     CHECK_OK(hd_obj_getattr(r->h, b, "extra", &got));
     CHECK(got == v);
     hd_obj_decref(r->h, b);
+    /* the same through mem.h's fault injection: with every shared name set,
+     * the new dict's keys table is over 512 bytes and comes from the system
+     * allocator, where the Nth request can be made to fail */
+    int mem_failures = 0;
+    for (uint64_t nth = 1;; nth++) {
+        CHECK_OK(hd_instance_new(r->h, cls, false, &b));
+        for (int j = 0; j < nset; j++) { /* every name the shared keys hold */
+            snprintf(name, sizeof(name), "n%d", j);
+            CHECK_OK(hd_obj_setattr(r->h, b, name, v));
+        }
+        CHECK(!has_dict(r->h, b));
+        hd_mem_fail_after(&r->mem, nth, 1);
+        rc = hd_obj_setattr(r->h, b, "extra", v);
+        hd_mem_fail_after(&r->mem, 0, 0);
+        bool done = rc == 0;
+        if (!done) {
+            CHECK_EQ(rc, HD_ENOMEM);
+            mem_failures++;
+            CHECK(!has_dict(r->h, b));
+            CHECK_EQ(hd_obj_getattr(r->h, b, "extra", &got), HD_EKEY);
+            validate_only(r);
+        }
+        hd_obj_decref(r->h, b);
+        if (done)
+            break;
+    }
+    CHECK(mem_failures >= 1);
     hd_obj_decref(r->h, o);
     hd_obj_decref(r->h, cls);
     hd_obj_decref(r->h, v);
