@@ -227,6 +227,15 @@ static void plain_dealloc(hd_heap_t *h, hd_obj_t *o, const hd_type_info_t *t)
 void hd__dealloc(hd_heap_t *h, hd_obj_t *o)
 {
     assert(o->refcnt == 0);
+    /* the common container first, without the type table (instances are
+     * never static; they untrack themselves: a finalizer may re-track them) */
+    if (HD_LIKELY(o->type == HD_T_INSTANCE && h->delete_nesting < HD_TRASH_UNWIND_LEVEL)) {
+        h->delete_nesting++;
+        hd__instance_dealloc(h, o);
+        if (--h->delete_nesting == 0 && h->delete_later)
+            destroy_chain(h);
+        return;
+    }
     if (HD_UNLIKELY(o->flags & HD_OF_STATIC)) {
         o->refcnt = 1; /* shared singletons are never freed before the heap */
         return;
