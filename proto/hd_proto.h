@@ -393,6 +393,7 @@ typedef struct hd_proto_method {
     int heap_required;    /* ... and requires it */
     int site;             /* accepts `site` */
     const char *summary;  /* static; one line */
+    size_t name_len;      /* strlen(name) */
 } hd_proto_method_t;
 
 /* hd_proto_method_find: the method named name (len bytes), or NULL.

@@ -17,7 +17,7 @@
 #include "err.h"
 
 #define HD__PROTO_METHOD(name, role, heap, heap_required, site, summary)                           \
-    {name, HD_PROTO_ROLE_##role, heap, heap_required, site, summary},
+    {name, HD_PROTO_ROLE_##role, heap, heap_required, site, summary, sizeof(name) - 1},
 
 static const hd_proto_method_t methods[] = {
 #include "methods_table.inc"
@@ -32,7 +32,7 @@ const hd_proto_method_t *hd_proto_method_find(const char *name, size_t len)
     if (!name)
         return NULL;
     for (size_t i = 0; i < N_METHODS; i++)
-        if (strlen(methods[i].name) == len && memcmp(methods[i].name, name, len) == 0)
+        if (methods[i].name_len == len && memcmp(methods[i].name, name, len) == 0)
             return &methods[i];
     return NULL;
 }

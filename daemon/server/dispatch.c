@@ -26,61 +26,64 @@
 
 typedef struct method {
     const char *name;
+    size_t name_len;
     hd_method_fn fn;
     const char *params; /* accepted parameters besides heap and site, space-separated */
     bool big;           /* may answer with a large result */
 } method_t;
 
+#define M(name) name, sizeof(name) - 1 /* a name and its length */
+
 static const method_t methods[] = {
-    {"server.info", hd_m_server_info, "", false},
-    {"server.stats", hd_m_server_stats, "", false},
-    {"session.auth", hd_m_session_auth, "token", false},
-    {"heap.create", hd_m_heap_create, "gc_enabled thresholds max_bytes max_objects", false},
-    {"heap.list", hd_m_heap_list, "", true},
-    {"heap.info", hd_m_heap_info, "", false},
-    {"heap.drop", hd_m_heap_drop, "", false},
-    {"heap.names", hd_m_heap_names, "", true},
-    {"heap.objects", hd_m_heap_objects, "type offset limit", true},
-    {"heap.export", hd_m_heap_export, "", true},
-    {"heap.import", hd_m_heap_import, "graph", false},
-    {"heap.exec", hd_m_heap_exec, "source", false},
-    {"obj.new", hd_m_obj_new, "type value items attrs class finalizer bind", false},
-    {"name.bind", hd_m_name_bind, "name value", false},
-    {"name.del", hd_m_name_del, "names", false},
-    {"obj.get", hd_m_obj_get, "target", true},
-    {"obj.set", hd_m_obj_set, "target key value", false},
-    {"obj.del", hd_m_obj_del, "target key", false},
-    {"obj.call", hd_m_obj_call, "target method args bind", false},
-    {"obj.referents", hd_m_obj_referents, "target", true},
-    {"obj.referrers", hd_m_obj_referrers, "target", true},
-    {"weakref.new", hd_m_weakref_new, "target bind callback", false},
-    {"weakref.get", hd_m_weakref_get, "target", false},
-    {"gc.collect", hd_m_gc_collect, "generation", false},
-    {"gc.get", hd_m_gc_get, "", false},
-    {"gc.set", hd_m_gc_set, "enabled thresholds debug", false},
-    {"gc.garbage", hd_m_gc_garbage, "", true},
-    {"gc.garbage_clear", hd_m_gc_garbage_clear, "", false},
-    {"gc.freeze", hd_m_gc_freeze, "", false},
-    {"gc.unfreeze", hd_m_gc_unfreeze, "", false},
-    {"gc.dry_run", hd_m_gc_dry_run, "generation", true},
-    {"alloc.stats", hd_m_alloc_stats, "", false},
-    {"alloc.map", hd_m_alloc_map, "offset limit", true},
-    {"trace.start", hd_m_trace_start, "", false},
-    {"trace.stop", hd_m_trace_stop, "", false},
-    {"trace.status", hd_m_trace_status, "", false},
-    {"trace.reset_peak", hd_m_trace_reset_peak, "", false},
-    {"trace.snapshot", hd_m_trace_snapshot, "", false},
-    {"trace.stats", hd_m_trace_stats, "snapshot group_by limit", true},
-    {"trace.compare", hd_m_trace_compare, "snapshot base group_by limit", true},
-    {"stream.subscribe", hd_m_stream_subscribe, "topics interval_ms", false},
-    {"stream.unsubscribe", hd_m_stream_unsubscribe, "subscription", false},
+    {M("server.info"), hd_m_server_info, "", false},
+    {M("server.stats"), hd_m_server_stats, "", false},
+    {M("session.auth"), hd_m_session_auth, "token", false},
+    {M("heap.create"), hd_m_heap_create, "gc_enabled thresholds max_bytes max_objects", false},
+    {M("heap.list"), hd_m_heap_list, "", true},
+    {M("heap.info"), hd_m_heap_info, "", false},
+    {M("heap.drop"), hd_m_heap_drop, "", false},
+    {M("heap.names"), hd_m_heap_names, "", true},
+    {M("heap.objects"), hd_m_heap_objects, "type offset limit", true},
+    {M("heap.export"), hd_m_heap_export, "", true},
+    {M("heap.import"), hd_m_heap_import, "graph", false},
+    {M("heap.exec"), hd_m_heap_exec, "source", false},
+    {M("obj.new"), hd_m_obj_new, "type value items attrs class finalizer bind", false},
+    {M("name.bind"), hd_m_name_bind, "name value", false},
+    {M("name.del"), hd_m_name_del, "names", false},
+    {M("obj.get"), hd_m_obj_get, "target", true},
+    {M("obj.set"), hd_m_obj_set, "target key value", false},
+    {M("obj.del"), hd_m_obj_del, "target key", false},
+    {M("obj.call"), hd_m_obj_call, "target method args bind", false},
+    {M("obj.referents"), hd_m_obj_referents, "target", true},
+    {M("obj.referrers"), hd_m_obj_referrers, "target", true},
+    {M("weakref.new"), hd_m_weakref_new, "target bind callback", false},
+    {M("weakref.get"), hd_m_weakref_get, "target", false},
+    {M("gc.collect"), hd_m_gc_collect, "generation", false},
+    {M("gc.get"), hd_m_gc_get, "", false},
+    {M("gc.set"), hd_m_gc_set, "enabled thresholds debug", false},
+    {M("gc.garbage"), hd_m_gc_garbage, "", true},
+    {M("gc.garbage_clear"), hd_m_gc_garbage_clear, "", false},
+    {M("gc.freeze"), hd_m_gc_freeze, "", false},
+    {M("gc.unfreeze"), hd_m_gc_unfreeze, "", false},
+    {M("gc.dry_run"), hd_m_gc_dry_run, "generation", true},
+    {M("alloc.stats"), hd_m_alloc_stats, "", false},
+    {M("alloc.map"), hd_m_alloc_map, "offset limit", true},
+    {M("trace.start"), hd_m_trace_start, "", false},
+    {M("trace.stop"), hd_m_trace_stop, "", false},
+    {M("trace.status"), hd_m_trace_status, "", false},
+    {M("trace.reset_peak"), hd_m_trace_reset_peak, "", false},
+    {M("trace.snapshot"), hd_m_trace_snapshot, "", false},
+    {M("trace.stats"), hd_m_trace_stats, "snapshot group_by limit", true},
+    {M("trace.compare"), hd_m_trace_compare, "snapshot base group_by limit", true},
+    {M("stream.subscribe"), hd_m_stream_subscribe, "topics interval_ms", false},
+    {M("stream.unsubscribe"), hd_m_stream_unsubscribe, "subscription", false},
 };
 #define NMETHODS (sizeof methods / sizeof methods[0])
 
 static const method_t *find_method(const char *name, size_t len)
 {
     for (size_t i = 0; i < NMETHODS; i++)
-        if (strlen(methods[i].name) == len && memcmp(methods[i].name, name, len) == 0)
+        if (methods[i].name_len == len && memcmp(methods[i].name, name, len) == 0)
             return &methods[i];
     return NULL;
 }

@@ -138,6 +138,11 @@ static void on_signal(uv_signal_t *h, int signum)
     hd_server_stop(srv);
 }
 
+static void on_flush(uv_check_t *c)
+{
+    hd_ws_flush(c->data);
+}
+
 static void on_watchdog(uv_timer_t *t)
 {
     sd_notify(0, "WATCHDOG=1");
@@ -158,13 +163,16 @@ static void start_handles(hd_server_t *srv)
     srv->watchdog.data = srv;
     uv_timer_init(srv->loop, &srv->save_timer);
     srv->save_timer.data = srv;
+    uv_check_init(srv->loop, &srv->flush);
+    srv->flush.data = srv;
+    uv_check_start(&srv->flush, on_flush);
     uint64_t usec = 0;
     if (sd_watchdog_enabled(0, &usec) > 0 && usec > 0) {
         uint64_t ms = usec / 2000 ? usec / 2000 : 1;
         uv_timer_start(&srv->watchdog, on_watchdog, ms, ms);
         srv->watchdog_on = true;
     }
-    srv->open_handles = 6;
+    srv->open_handles = 7;
 }
 
 static void on_save_timer(uv_timer_t *t)
@@ -261,8 +269,9 @@ static void finish(uv_timer_t *t)
     hd_streams_close_all(srv);
     uv_handle_t *hs[] = {(uv_handle_t *)&srv->sig_term,   (uv_handle_t *)&srv->sig_int,
                          (uv_handle_t *)&srv->sig_hup,    (uv_handle_t *)&srv->watchdog,
-                         (uv_handle_t *)&srv->stop_timer, (uv_handle_t *)&srv->save_timer};
-    for (int i = 0; i < 6; i++)
+                         (uv_handle_t *)&srv->stop_timer, (uv_handle_t *)&srv->save_timer,
+                         (uv_handle_t *)&srv->flush};
+    for (int i = 0; i < 7; i++)
         if (!uv_is_closing(hs[i]))
             uv_close(hs[i], handle_closed);
 }
@@ -302,6 +311,7 @@ void hd_server_close(hd_server_t *srv)
         lws_context_destroy(srv->ctx); /* the second call frees the context */
     hd_heaps_free_all(srv);
     hd_server_limits_changed(srv);
+    free(srv->flushq);
     hd_tokens_close(&srv->tokens);
     hd_config_close(&srv->cfg);
 }

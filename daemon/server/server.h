@@ -67,6 +67,7 @@ typedef struct hd_server {
     uv_timer_t stop_timer; /* bounds the graceful shutdown */
     uv_timer_t kick;       /* wakes lws (see loop.c) */
     uv_timer_t save_timer; /* saves changed heaps to the state directory */
+    uv_check_t flush;      /* writes what sessions queued in this loop iteration (ws.c) */
     bool watchdog_on;
     int open_handles; /* our handles not yet closed */
 
@@ -74,6 +75,9 @@ typedef struct hd_server {
     size_t nheaps, heaps_cap;
     uint64_t heap_serial; /* last heap serial given out */
 
+    struct hd_session **flushq; /* owned array of borrowed sessions with output to write
+                                   (an entry is NULLed when its session closes) */
+    size_t nflush, flush_cap;
     struct hd_session *sessions; /* borrowed list (lws owns the storage) */
     size_t nsessions;
     uint64_t session_serial;
@@ -118,6 +122,10 @@ void hd_server_reload(hd_server_t *srv);
 /* hd_server_limits_changed (m_server.c): forget the cached limits object
  * after cfg.limits changed (and at close). Ownership: frees the cache. */
 void hd_server_limits_changed(hd_server_t *srv);
+
+/* hd_ws_flush (ws.c): write out what sessions queued during this loop
+ * iteration (the uv_check callback). Ownership: none. */
+void hd_ws_flush(hd_server_t *srv);
 
 /* hd_server_now_ms: the loop's clock. */
 uint64_t hd_server_now_ms(const hd_server_t *srv);

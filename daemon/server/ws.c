@@ -10,7 +10,17 @@
  * once that answer is out. Binary frames close with 1003.
  *
  * Sending: everything a session sends goes through its hd_sendq_t (see
- * sendq.h). The writer runs in SERVER_WRITEABLE: it writes queued messages
+ * sendq.h). A session that queues something is put on the server's flush
+ * list, and once the loop has run this iteration's I/O callbacks (a
+ * uv_check handle: after lws has handed over every message of the read),
+ * hd_ws_flush writes each listed session's queue at once, when lws holds
+ * nothing unsent for it. A pipelined burst of requests is thus answered
+ * with one write and no POLLOUT round trip: asking lws for WRITEABLE costs
+ * four epoll_ctl and an epoll_wait through libuv. lws_write outside the
+ * WRITEABLE callback is safe here because heapd uses no extension and no
+ * HTTP/2: a write the socket does not take whole is kept by lws, which then
+ * asks for POLLOUT itself. The writer also runs in SERVER_WRITEABLE (what
+ * is left, close frames): it writes queued messages
  * while the socket takes them, a big message as fragments of HD_WS_CHUNK
  * bytes (lws copies what the socket does not take, so writing a whole
  * megabyte at once would copy it). A pending close (1001 at shutdown, 1009)
@@ -127,6 +137,10 @@ static void session_closed(hd_server_t *srv, hd_session_t *s)
     if (!s->established)
         return;
     s->established = false;
+    for (size_t i = 0; s->flush_queued && i < srv->nflush; i++)
+        if (srv->flushq[i] == s)
+            srv->flushq[i] = NULL;
+    s->flush_queued = false;
     hd_streams_session_gone(srv, s);
     if (s->prev)
         s->prev->next = s->next;
@@ -180,6 +194,26 @@ void hd_session_close(hd_session_t *s, int code, bool after_flush)
     want_writable(s, s->wsi);
 }
 
+/* put s on the server's flush list (see the header) */
+static void flush_later(hd_session_t *s)
+{
+    hd_server_t *srv = s->srv;
+    if (s->flush_queued)
+        return;
+    if (srv->nflush == srv->flush_cap) {
+        size_t cap = srv->flush_cap ? srv->flush_cap * 2 : 64;
+        hd_session_t **grown = realloc(srv->flushq, cap * sizeof *grown);
+        if (!grown) {
+            want_writable(s, s->wsi); /* the slow way still works */
+            return;
+        }
+        srv->flushq = grown;
+        srv->flush_cap = cap;
+    }
+    srv->flushq[srv->nflush++] = s;
+    s->flush_queued = true;
+}
+
 int hd_session_send(hd_session_t *s, char *block, size_t len, int kind, uint64_t key)
 {
     if (!s->wsi || s->close_code) {
@@ -199,7 +233,7 @@ int hd_session_send(hd_session_t *s, char *block, size_t len, int kind, uint64_t
     if (rc >= 0) {
         s->messages_out++;
         s->srv->stats.messages_out++;
-        want_writable(s, s->wsi);
+        flush_later(s);
     }
     return rc;
 }
@@ -331,6 +365,25 @@ static int on_writeable(hd_session_t *s, struct lws *wsi)
     if (s->close_code)
         return close_with(s, wsi, s->close_code, close_text(s->close_code));
     return 0;
+}
+
+void hd_ws_flush(hd_server_t *srv)
+{
+    for (size_t i = 0; i < srv->nflush; i++) {
+        hd_session_t *s = srv->flushq[i];
+        if (!s)
+            continue; /* closed since it was listed */
+        s->flush_queued = false;
+        if (!s->wsi || s->close_sent || s->want_write || !hd_sendq_head(&s->q))
+            continue; /* WRITEABLE is coming anyway, or nothing to do */
+        if (s->close_code || lws_partial_buffered(s->wsi)) {
+            want_writable(s, s->wsi);
+            continue;
+        }
+        if (on_writeable(s, s->wsi) < 0) /* a write failed: end the connection */
+            lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+    }
+    srv->nflush = 0;
 }
 
 /* ---- receiving ---- */

@@ -10,7 +10,7 @@ build=${1:-build}
 method=${2:-server.info}
 secs=${3:-4}
 heapd=$build/daemon/server/heapd
-load=$build/tests/load/heapd-load
+load=${HD_LOAD:-$build/tests/load/heapd-load} # HD_LOAD: another build's heapd-load
 port=${HD_LOAD_PORT:-17469}
 out=$(mktemp -d)
 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out/cg.out" \

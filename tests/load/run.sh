@@ -13,7 +13,7 @@ build=${1:-build}
 secs=${2:-5}
 heapd=$build/daemon/server/heapd
 load=$build/tests/load/heapd-load
-port=17468
+port=${HD_LOAD_PORT:-17468} # another port when 17468 and 17469 are taken
 $heapd --listen 127.0.0.1:$port --log-level warn &
 heapd_pid=$!
 trap 'kill $heapd_pid 2>/dev/null; [ -n "${redis_pid:-}" ] && kill $redis_pid 2>/dev/null; true' EXIT
