@@ -882,8 +882,8 @@ int tm_start(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     hd_trace_start(vm->h->trace);
     /* the loop sets allocation sites from the next instruction on: its slow
      * path comes next (with the steps so far still counted) */
-    vm->tick_set -= vm->tick > 0 ? vm->tick : 0;
-    vm->tick = 0;
+    vm->tick_set -= vm->tick - 1;
+    vm->tick = 1;
     vm->st->traceback_limit = (int)n;
     if (vm->frame)
         sc_set_site(vm, vm->frame->code, vm->frame->cur->line);

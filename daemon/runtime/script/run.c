@@ -78,7 +78,7 @@ int sc_fatal(sc_vm_t *vm, int kind, const char *what)
         vm->fatal_what = what;
     }
     vm->exc = EXC_BASEEXCEPTION; /* uncatchable: unwinds everything */
-    vm->tick = 0;
+    vm->tick = 1;                /* the next instruction checks the budget */
     return -1;
 }
 
@@ -515,7 +515,7 @@ static void vm_init(sc_vm_t *vm, hd_heap_t *h, sc_state_t *st, const hd_script_l
     vm->filename = lim->filename ? lim->filename : "<exec>";
     vm->max_steps = lim->max_steps;
     vm->t0 = now(lim);
-    vm->tick = vm->tick_set = 0; /* the first instruction takes the slow path */
+    vm->tick = vm->tick_set = 1; /* the first instruction takes the slow path */
     int cap = lim->max_depth > 0 ? lim->max_depth : HD_SCRIPT_DEFAULT_DEPTH;
     vm->limit = st->recursion_limit < cap ? st->recursion_limit : cap;
 }

@@ -14,11 +14,14 @@
  * _PyFrame_Clear does it: locals in slot order, then what is left on its
  * stack, then the class namespace, then the function.
  *
- * The dispatch function is long because it is one switch over the
- * instruction set, kept in one place so that the stack pointer and the
- * instruction pointer stay in registers; each case is a few lines, and the
- * larger operations (calls, attribute lookups, arithmetic) are functions of
- * their own in call.c, attr.c and ops.c.
+ * The dispatch function is long because it is one handler per instruction
+ * (computed gotos, or a switch: see DISPATCH), kept in one place so that
+ * the stack pointer and the instruction pointer stay in registers; each
+ * handler is a few lines, handlers of the same shape share their ending
+ * (operands_done, built), and the larger operations (calls, attribute
+ * lookups, arithmetic) are functions of their own in call.c, attr.c and
+ * ops.c. The common cases of globals, STORE_ATTR, range iteration and
+ * class calls are inline (docs/script.md, "Speed").
  */
 #include <string.h>
 
@@ -131,8 +134,10 @@ void sc_vm_free_chunks(sc_vm_t *vm)
 
 int sc_check_budget(sc_vm_t *vm)
 {
-    if (vm->fatal)
+    if (vm->fatal) {
+        vm->tick = 1; /* whatever still runs comes back here at once */
         return -1;
+    }
     uint32_t used = (uint32_t)(vm->tick_set - (vm->tick > 0 ? vm->tick : 0));
     vm->steps += used;
     vm->since_clock += used;
@@ -401,13 +406,16 @@ static int assert_fail(sc_vm_t *vm, hd_obj_t *msg)
 #define DECREF(o)  hd__decref(h, (o))
 #define XDECREF(o) hd__xdecref(h, (o))
 #define HDRC(x)    hdrc(vm, (x))
+#define IN         (ip - 1) /* the instruction running (ip is the next one) */
 
 /* Dispatch: with GCC or clang, each handler ends by fetching the next
  * instruction and jumping through a table of label addresses (one indirect
  * branch per handler, which the processor predicts per opcode pair); other
  * compilers get the same loop as a switch. The budget and tracemalloc
  * share one unlikely branch (slow_path): vm->tick runs out every
- * BUDGET_TICK instructions, and at every instruction while tracing. */
+ * BUDGET_TICK instructions, and at every instruction while tracing. It is
+ * never set below 1, so the loop tests for exactly 0 (one decrement and
+ * branch on memory). */
 #if defined(__GNUC__) && !defined(SC_NO_COMPUTED_GOTO)
 #define SC_COMPUTED_GOTO 1
 #define TARGET(op)                                                                                 \
@@ -415,12 +423,11 @@ static int assert_fail(sc_vm_t *vm, hd_obj_t *msg)
         L_##op:
 #define DISPATCH()                                                                                 \
     do {                                                                                           \
-        in = ip++;                                                                                 \
-        f->cur = in;                                                                               \
-        if (HD_UNLIKELY(--vm->tick <= 0))                                                          \
+        f->cur = ip++;                                                                             \
+        if (HD_UNLIKELY(--vm->tick == 0))                                                          \
             goto slow_path;                                                                        \
-        arg = in->arg;                                                                             \
-        goto *targets[in->op];                                                                     \
+        arg = IN->arg;                                                                             \
+        goto *targets[IN->op];                                                                     \
     } while (0)
 #else
 #define SC_COMPUTED_GOTO 0
@@ -477,7 +484,6 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
     const sc_instr_t *ip = f->ip;
     hd_obj_t **sp = f->sp, **locals = f->locals, **consts = code->consts;
     hd_obj_t *v, *w, *u, *res;
-    const sc_instr_t *in;
     hd_ns_entry_t *e;
     uint32_t line = 0;
     int rc, arg;
@@ -499,9 +505,8 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
     }
     for (;;) {
         /* the next instruction; DISPATCH() in each handler repeats this */
-        in = ip++;
-        f->cur = in;
-        if (HD_UNLIKELY(--vm->tick <= 0)) {
+        f->cur = ip++;
+        if (HD_UNLIKELY(--vm->tick == 0)) {
 #if SC_COMPUTED_GOTO
         slow_path:
 #endif
@@ -509,16 +514,16 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
              * of a frame sets the allocation site) */
             if (sc_check_budget(vm))
                 goto error;
-            if (*h->tracing && in->line != line) {
-                line = in->line;
+            if (*h->tracing && IN->line != line) {
+                line = IN->line;
                 sc_set_site(vm, code, line);
             }
         }
-        arg = in->arg;
+        arg = IN->arg;
 #if SC_COMPUTED_GOTO
-        goto *targets[in->op];
+        goto *targets[IN->op];
 #endif
-        switch (in->op) {
+        switch (IN->op) {
             TARGET(NOP)
             DISPATCH();
             TARGET(POP_TOP)
@@ -544,27 +549,27 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             PUSH(v);
             DISPATCH();
             TARGET(LOAD_NAME)
-            if (f->ns || !(e = cached_global(vm, &code->cache[in->cache])) || !(v = e->obj))
-                v = load_name(vm, f, in);
+            if (f->ns || !(e = cached_global(vm, &code->cache[IN->cache])) || !(v = e->obj))
+                v = load_name(vm, f, IN);
             ERR_IF(!v);
             hd__incref(v);
             PUSH(v);
             DISPATCH();
             TARGET(STORE_NAME)
             v = POP();
-            if (!f->ns && (e = cached_global(vm, &code->cache[in->cache])) && e->obj) {
+            if (!f->ns && (e = cached_global(vm, &code->cache[IN->cache])) && e->obj) {
                 w = e->obj;
                 e->obj = v;
                 DECREF(w);
                 DISPATCH();
             }
-            rc = store_name(vm, f, in, v);
+            rc = store_name(vm, f, IN, v);
             DECREF(v);
             ERR_IF(rc);
             DISPATCH();
             TARGET(DELETE_NAME)
             TARGET(DELETE_GLOBAL)
-            if (in->op == OP_DELETE_GLOBAL) {
+            if (IN->op == OP_DELETE_GLOBAL) {
                 rc = sc_ns_delete(vm, code->cnames[arg]);
                 if (rc == HD_ENAME)
                     rc = name_error(vm, code->cnames[arg]);
@@ -576,8 +581,8 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             ERR_IF(rc);
             DISPATCH();
             TARGET(LOAD_GLOBAL)
-            if (!(e = cached_global(vm, &code->cache[in->cache])) || !(v = e->obj))
-                v = load_global(vm, &code->cache[in->cache], code->cnames[arg >> 1]);
+            if (!(e = cached_global(vm, &code->cache[IN->cache])) || !(v = e->obj))
+                v = load_global(vm, &code->cache[IN->cache], code->cnames[arg >> 1]);
             ERR_IF(!v);
             if (arg & 1)
                 PUSH(NULL);
@@ -586,13 +591,13 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             DISPATCH();
             TARGET(STORE_GLOBAL)
             v = POP();
-            if ((e = cached_global(vm, &code->cache[in->cache])) && e->obj) {
+            if ((e = cached_global(vm, &code->cache[IN->cache])) && e->obj) {
                 w = e->obj;
                 e->obj = v;
                 DECREF(w);
                 DISPATCH();
             }
-            rc = sc_global_store(vm, &code->cache[in->cache], code->cnames[arg], code->names[arg],
+            rc = sc_global_store(vm, &code->cache[IN->cache], code->cnames[arg], code->names[arg],
                                  v);
             DECREF(v);
             ERR_IF(rc && sc_nomem(vm, rc));
@@ -681,7 +686,7 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             }
             TARGET(LOAD_ATTR)
             v = TOP();
-            rc = sc_getattr_cached(vm, &code->cache[in->cache], v, code->cnames[arg],
+            rc = sc_getattr_cached(vm, &code->cache[IN->cache], v, code->cnames[arg],
                                    code->names[arg], &res);
             ERR_IF(rc);
             DECREF(v);
@@ -694,14 +699,14 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             {
                 /* sc_setattr_cached's hit without the call: an instance
                  * whose class has no attribute of that name */
-                const sc_cache_t *c = &code->cache[in->cache];
+                const sc_cache_t *c = &code->cache[IN->cache];
                 if (v->type == HD_T_INSTANCE && c->key == (uint64_t)(uintptr_t)hd__class_of(h, v) &&
                     c->aux == vm->st->class_gen && !c->value)
                     rc = hd_obj_setattr(h, v, code->cnames[arg], w) == 0
                              ? 0
                              : sc_setattr(vm, v, code->cnames[arg], code->names[arg], w);
                 else
-                    rc = sc_setattr_cached(vm, &code->cache[in->cache], v, code->cnames[arg],
+                    rc = sc_setattr_cached(vm, &code->cache[IN->cache], v, code->cnames[arg],
                                            code->names[arg], w);
             }
             DECREF(w);
@@ -716,7 +721,7 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             DISPATCH();
             TARGET(LOAD_METHOD)
             v = TOP();
-            rc = sc_getmethod_cached(vm, &code->cache[in->cache], v, code->cnames[arg],
+            rc = sc_getmethod_cached(vm, &code->cache[IN->cache], v, code->cnames[arg],
                                      code->names[arg], &res);
             ERR_IF(rc < 0);
             if (rc) {
@@ -737,7 +742,7 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             TARGET(DELETE_SUBSCR)
             w = TOP();
             v = SECOND();
-            u = in->op == OP_STORE_SUBSCR ? PEEK(3) : NULL;
+            u = IN->op == OP_STORE_SUBSCR ? PEEK(3) : NULL;
             sp -= u ? 3 : 2;
             rc = sc_setitem(vm, v, w, u);
             XDECREF(u);
@@ -772,14 +777,14 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             {
                 static const int uops[] = {UO_NEG, UO_POS, UO_INVERT, UO_NOT};
                 v = TOP();
-                if (in->op == OP_UNARY_NOT) {
+                if (IN->op == OP_UNARY_NOT) {
                     rc = sc_truth(vm, v);
                     if (rc >= 0)
                         hd_bool(h, !rc, &res);
                     rc = rc < 0;
                 } else {
                     sc_err_t err;
-                    rc = sc_num_unary(h, uops[in->op - OP_UNARY_NEGATIVE], v, &res, &err);
+                    rc = sc_num_unary(h, uops[IN->op - OP_UNARY_NEGATIVE], v, &res, &err);
                     if (rc)
                         sc_raise_rc(vm, rc, &err);
                 }
@@ -826,13 +831,13 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             TARGET(BUILD_TUPLE)
             TARGET(BUILD_LIST)
             TARGET(BUILD_SET)
-            if (in->op == OP_BUILD_SET) {
+            if (IN->op == OP_BUILD_SET) {
                 for (int i = 0; i < arg; i++) {
                     int64_t hash;
                     ERR_IF(sc_hash_of(vm, sp[i - arg], &hash));
                 }
                 rc = hd_set_new(h, (size_t)arg, sp - arg, &res);
-            } else if (in->op == OP_BUILD_TUPLE) {
+            } else if (IN->op == OP_BUILD_TUPLE) {
                 rc = hd_tuple_new(h, (size_t)arg, sp - arg, &res);
             } else {
                 rc = hd_list_new(h, (size_t)arg, sp - arg, &res);
@@ -888,7 +893,7 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             TARGET(SET_UPDATE)
             TARGET(DICT_UPDATE)
             v = POP();
-            if (in->op == OP_DICT_UPDATE) {
+            if (IN->op == OP_DICT_UPDATE) {
                 rc = hd_dict_update(h, PEEK(arg), v);
             } else {
                 int64_t pos = 0;
@@ -980,13 +985,13 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
                 }
             }
             DECREF(v);
-            if (rc == (in->op == OP_POP_JUMP_IF_TRUE))
+            if (rc == (IN->op == OP_POP_JUMP_IF_TRUE))
                 ip = code->instr + arg;
             DISPATCH();
             TARGET(POP_JUMP_IF_NONE)
             TARGET(POP_JUMP_IF_NOT_NONE)
             v = POP();
-            if ((v == h->none) == (in->op == OP_POP_JUMP_IF_NONE))
+            if ((v == h->none) == (IN->op == OP_POP_JUMP_IF_NONE))
                 ip = code->instr + arg;
             DECREF(v);
             DISPATCH();
@@ -995,7 +1000,7 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             v = TOP();
             rc = sc_truth(vm, v);
             ERR_IF(rc < 0);
-            if (rc == (in->op == OP_JUMP_IF_TRUE_OR_POP)) {
+            if (rc == (IN->op == OP_JUMP_IF_TRUE_OR_POP)) {
                 ip = code->instr + arg;
             } else {
                 sp--;
@@ -1095,7 +1100,7 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             TARGET(SETUP_FINALLY)
             TARGET(POP_BLOCK)
         default:
-            sc_raise(vm, EXC_RUNTIMEERROR, "unsupported instruction %s", sc_opname(in->op));
+            sc_raise(vm, EXC_RUNTIMEERROR, "unsupported instruction %s", sc_opname(IN->op));
             goto error;
         }
 

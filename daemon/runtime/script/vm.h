@@ -187,7 +187,7 @@ struct sc_vm {
     uint64_t steps;
     uint64_t max_steps;
     uint64_t t0;
-    int32_t tick;         /* instructions until the loop's slow path (sc_check_budget) */
+    int32_t tick;         /* instructions until the loop's slow path (sc_check_budget); >= 1 */
     int32_t tick_set;     /* what tick was last set to: the steps not yet counted */
     uint32_t since_clock; /* steps counted since the clock was last read */
 
