@@ -266,11 +266,10 @@ static json_t *object(fp_t *p)
         json_t *v = value(p);
         if (!v)
             break;
-        if (json_object_get(o, kbuf)) {
-            json_decref(v); /* a duplicate key: jansson says which */
-            break;
-        }
-        if (json_object_set_new_nocheck(o, kbuf, v) != 0)
+        /* one lookup, not two: a duplicate key replaces the first value
+         * and leaves the size as it was (then jansson says which key) */
+        size_t before = json_object_size(o);
+        if (json_object_setn_new_nocheck(o, kbuf, klen, v) != 0 || json_object_size(o) == before)
             break; /* it took v, even on failure */
         ws(p);
         if (p->pos >= p->len)
