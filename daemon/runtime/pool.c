@@ -332,6 +332,8 @@ static const arena_t *arena_containing(const hd_pool_t *P, const uint8_t *p)
 static const arena_t *locate(const hd_pool_t *P, const uint8_t *p, uint32_t *slot,
                              const uint8_t **start)
 {
+    *slot = 0;
+    *start = NULL;
     if (in_arena(P, p))
         return &P->arenas[POOL_OF(p)->arenaindex];
     const uint8_t *q = (const uint8_t *)((uintptr_t)p & ~(uintptr_t)15);

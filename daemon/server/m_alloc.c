@@ -142,6 +142,7 @@ int hd_m_trace_snapshot(hd_call_t *c)
 static int group_by(hd_call_t *c, hd_trace_group_t *g)
 {
     const char *s;
+    *g = HD_TRACE_BY_SITE;
     if (hd_param_str(c, "group_by", true, &s) != 0)
         return -1;
     if (strcmp(s, "site") == 0)

@@ -1182,7 +1182,7 @@ static int snapshot_id(sc_vm_t *vm, hd_obj_t *snap, uint64_t *id)
 /* snapshot_stats: Snapshot.statistics / compare_to */
 static int snapshot_stats(sc_vm_t *vm, hd_obj_t *snap, hd_obj_t *base, hd_obj_t *kt, hd_obj_t **out)
 {
-    uint64_t id, bid = 0;
+    uint64_t id = 0, bid = 0;
     hd_trace_group_t g;
     if (snapshot_id(vm, snap, &id) || (base && snapshot_id(vm, base, &bid)) || group_of(vm, kt, &g))
         return -1;
@@ -1197,11 +1197,12 @@ static int snapshot_stats(sc_vm_t *vm, hd_obj_t *snap, hd_obj_t *base, hd_obj_t 
         return sc_nomem(vm, HD_ENOMEM);
     rc = base ? hd_trace_compare(vm->h->trace, id, bid, g, n, df, &n)
               : hd_trace_stats(vm->h->trace, id, g, n, st, &n);
-    uint32_t saved;
+    uint32_t saved = vm->h->site; /* kept when the second call failed */
     if (!rc && !(rc = site_file(vm, 535, &saved)))
         rc = hd_list_new(vm->h, 0, NULL, out) ? HD_ENOMEM : 0;
+    uint32_t inner; /* the site to restore stays the caller's */
     if (!rc)
-        rc = site_file(vm, 505, &saved);
+        rc = site_file(vm, 505, &inner);
     for (size_t i = 0; i < n && !rc; i++) {
         hd_obj_t *s;
         if (base)

@@ -146,6 +146,7 @@ int sc_int_value(hd_obj_t *o, int64_t *out, sc_err_t *err)
 
 bool sc_float_of(hd_obj_t *o, double *out)
 {
+    *out = 0; /* set on every path: callers that checked the types ignore the result */
     if (o->type == HD_T_FLOAT) {
         *out = ((hd_float_obj_t *)o)->value;
         return true;
