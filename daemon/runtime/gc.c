@@ -309,19 +309,18 @@ static void note_dict(hd_heap_t *h, survivors_t *sv, hd_obj_t *o)
  * when it is garbage: it is a weakref, has weakrefs, or is an instance whose
  * __del__ has not run. Read where move_unreachable touches the object
  * anyway, so that a collection whose garbage has none of these (the common
- * case) skips handle_weakrefs' walk of it. */
-static bool needs_weakref_work(hd_heap_t *h, const hd_gc_t *g, hd_obj_t *o)
+ * case) skips handle_weakrefs' walk of it. `weakrefs`: the heap has a
+ * weakref object at all (without one, no weakref list can be non-empty). */
+static bool needs_weakref_work(hd_heap_t *h, const hd_gc_t *g, hd_obj_t *o, bool weakrefs)
 {
     if (o->type == HD_T_INSTANCE) {
         hd_class_meta_t *m = h->classes[o->aux]->meta;
         if (!(g->prev & HD_GC_PREV_FINALIZED) && (m->has_del || (o->flags & HD_OF_DEL)))
             return true;
-        return m->weakrefable && *hd__instance_weakref_slot_m(o, m);
+        return weakrefs && m->weakrefable && *hd__instance_weakref_slot_m(o, m);
     }
-    if (o->type == HD_T_WEAKREF)
-        return true;
-    if (!(hd__types[o->type].flags & HD_TF_WEAKREFABLE))
-        return false;
+    if (!weakrefs || !(hd__types[o->type].flags & HD_TF_WEAKREFABLE))
+        return o->type == HD_T_WEAKREF;
     hd_weakref_obj_t **list = hd__weakref_list(h, o);
     return list && *list;
 }
@@ -343,6 +342,7 @@ static void move_unreachable(hd_heap_t *h, hd_gc_t *young, hd_gc_t *unreachable,
     visit_ctx_t ctx = {h, young, 0};
     uint64_t ngarbage = 0;
     bool weakref_work = false;
+    bool weakrefs = h->counts_by_type[HD_T_WEAKREF] != 0; /* else no object has any */
     while (g != young) {
         if (get_refs(g)) {
             hd_obj_t *o = HD_FROM_GC(g);
@@ -372,7 +372,7 @@ static void move_unreachable(hd_heap_t *h, hd_gc_t *young, hd_gc_t *unreachable,
             unreachable->prev = (uintptr_t)g;
             ngarbage++;
             if (sv && !weakref_work)
-                weakref_work = needs_weakref_work(h, g, HD_FROM_GC(g));
+                weakref_work = needs_weakref_work(h, g, HD_FROM_GC(g), weakrefs);
         }
         g = (hd_gc_t *)prev->next;
     }
