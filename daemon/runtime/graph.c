@@ -321,6 +321,13 @@ static hd_obj_t *ref_obj(import_ctx_t *c, uint64_t id, bool *known)
     return *known ? c->objs[c->vals[j] - 1] : NULL;
 }
 
+bool hd_graph_importable(int type)
+{
+    /* the types pass_create and pass_tuples_weakrefs make; a function
+     * would need its code object, which holds compiled instructions */
+    return type >= HD_T_NONE && type < HD_T_CODE;
+}
+
 static int create_atom(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t **out)
 {
     hd_heap_t *h = c->h;

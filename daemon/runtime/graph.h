@@ -56,6 +56,14 @@ typedef struct hd_graph_name {
     uint64_t id;
 } hd_graph_name_t;
 
+/* hd_graph_importable: whether hd_graph_import rebuilds objects of this
+ * type: None, bool, int, float, str, bytes, tuple, list, dict, set,
+ * object(), instances, weakrefs and classes. The script language's types
+ * (code, functions, bound methods, cells, builtins, descriptors, ranges,
+ * iterators, dict views, slices, enumerate, zip, reversed) are exported
+ * but not imported: a graph holding one is refused. */
+bool hd_graph_importable(int type);
+
 /* hd_graph_export: calls node_fn for every live object (the census of
  * hd_heap_objects, classes first) and name_fn for every name. The node and
  * the memory it points to are valid during the call only. Objects get ids

@@ -461,6 +461,11 @@ static int read_graph(hd_call_t *c, const json_t *g, imp_t *im)
             return hd_call_errno(c, rc, NULL);
         if (rc)
             return hd_call_bad(c, "graph", "objects[%zu]: a member cannot be read", i);
+        if (!hd_graph_importable(im->nodes[i].type))
+            return hd_call_bad(c, "graph",
+                               "objects[%zu]: a %s cannot be imported (the script language's "
+                               "objects are exported but not rebuilt)",
+                               i, hd_type_name(im->nodes[i].type));
     }
     const char *key;
     json_t *v;
