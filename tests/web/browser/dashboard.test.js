@@ -4,7 +4,8 @@
 // where a cycle built by protocol calls is ringed by the dry run, collected,
 // and gone, with the collector's counts changed; the inspector and its
 // actions; the console (heap.exec, or heapd's -32601 until the script
-// language exists); tracing; keyboard use; narrow and dark windows. Every
+// language exists); tracing; keyboard use; narrow and dark windows; a link
+// to a heap that is not there. Every
 // view is saved as a screenshot (HEAPD_SCREENSHOTS) for a person to look at.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -378,6 +379,26 @@ describe('dashboard against heapd --demo', () => {
         assert.deepEqual(rec3.errors, []);
         await p3.close();
         assert.ok((await rpc(page, 'heap.drop', { heap: 'second' })).result);
+    });
+
+    it('a link to a heap that does not exist, or a shown heap dropped elsewhere, is reported', async () => {
+        const toasts = (p) => p.$$eval('#toasts .toast.err', (ts) => ts.map((t) => t.textContent));
+        const { page: p4, rec: rec4 } = await openPage(chrome.context, `${heapd.url}#view=graph&heap=nosuch`);
+        await waitConnected(p4);
+        await until(async () => (await toasts(p4)).some((t) => /Heap 'nosuch' does not exist .*showing 'demo' instead/.test(t)),
+            { what: 'the toast about heap nosuch' });
+        assert.equal(await p4.$eval('#heap-select', (e) => e.value), 'demo');
+        assert.match(p4.url(), /heap=demo/);
+        await shot(p4, 'missing-heap');
+        assert.ok((await rpc(page, 'heap.create', { heap: 'third' })).result);
+        await until(async () => (await p4.$$eval('#heap-select option', (os) => os.map((o) => o.value))).includes('third'), { what: 'heap third listed' });
+        await p4.selectOption('#heap-select', 'third');
+        assert.ok((await rpc(page, 'heap.drop', { heap: 'third' })).result);
+        await until(async () => (await toasts(p4)).some((t) => /Heap 'third' does not exist/.test(t)),
+            { what: 'the toast about heap third', timeout: 15000 });
+        assert.equal(await p4.$eval('#heap-select', (e) => e.value), 'demo');
+        assert.deepEqual(rec4.errors, []);
+        await p4.close();
     });
 
     it('logged no error and no CSP violation', () => {
