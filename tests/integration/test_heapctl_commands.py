@@ -4,6 +4,7 @@ schema, and exit codes (0 ok, 1 the server's error with its code on stderr)."""
 import json
 import os
 import re
+import subprocess
 import tempfile
 
 import harness
@@ -182,6 +183,15 @@ def test_alloc_stats_and_map():
         assert ("%d arenas * 1048576 bytes/arena" % cur).ljust(35) + "=" + f"{cur * 1048576:,}".rjust(21) in lines
         total = [l for l in lines if l.startswith("Total ")]
         assert total == ["Total".ljust(35) + "=" + f"{cur * 1048576:,}".rjust(21)], total
+        # every "label = value" line lines up as python3's own _debugmallocstats() does
+        py = subprocess.run(["/usr/bin/python3", "-c", "import sys; sys._debugmallocstats()"],
+                            capture_output=True, text=True, check=True).stderr.splitlines()
+        py_eq = {(l.index("="), len(l)) for l in py if re.match(r"^#|^Total ", l)}
+        assert len(py_eq) == 1, py_eq
+        ours = [l for l in lines[1:] if "=" in l]
+        assert len(ours) >= 14 and any(l.startswith("fragmentation") for l in ours), ours
+        for l in ours:
+            assert (l.index("="), len(l)) in py_eq, (l, py_eq)
         m = js(s, None, "alloc", "demo", "--map")
         harness.check_schema("methods/alloc.map.json#/$defs/result", m)
         assert m["total"] == cur and len(m["arenas"]) == cur
