@@ -9,6 +9,7 @@
 // view is saved as a screenshot (HEAPD_SCREENSHOTS) for a person to look at.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { checkEnvironment, startHeapd, launchBrowser, openPage, shot, rpc, waitConnected, until } from './harness.js';
 
 const PAGE_BUDGET = 500 * 1024;
@@ -270,6 +271,15 @@ describe('dashboard against heapd --demo', () => {
             console.log('console: heap.exec is not on this heapd yet (-32601): shown as a note');
         } else {
             await until(async () => /\n2\n/.test(await page.$eval('#console-out', (e) => e.textContent)), { what: 'the script output' });
+            // the example shown in the empty input is a whole program: in a fresh heap it
+            // prints what /usr/bin/python3 prints for it
+            const example = await page.$eval('#console-in', (e) => e.placeholder);
+            const py = spawnSync('/usr/bin/python3', ['-'], { input: example, encoding: 'utf8' });
+            assert.equal(py.status, 0, py.stderr);
+            assert.ok((await rpc(page, 'heap.create', { heap: 'example' })).result);
+            const ran = await rpc(page, 'heap.exec', { heap: 'example', source: example });
+            assert.deepEqual(ran.result, { stdout: py.stdout }, JSON.stringify(ran));
+            assert.ok((await rpc(page, 'heap.drop', { heap: 'example' })).result);
             await tab('graph');
             await page.fill('input[type="search"]', 'items');
             await until(async () => (await page.$$('#graph-results button')).length >= 1, { what: 'items in the graph' });
