@@ -7,6 +7,7 @@
  *     NameError: name 'z' is not defined
  * and exits 1.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,12 +73,17 @@ static char *slurp(const char *path)
             cap *= 2;
         }
     }
-    if (buf && ferror(f)) {
+    int err = 0;
+    if (!buf)
+        err = ENOMEM;
+    else if (ferror(f)) {
+        err = errno ? errno : EIO;
         free(buf);
         buf = NULL;
     }
     if (f != stdin)
         fclose(f);
+    errno = err;
     if (buf)
         buf[len] = 0;
     return buf;
@@ -88,7 +94,8 @@ static int run(hc_ctx_t *ctx, const hc_args_t *a)
     const char *path = a->pos[1];
     char *src = slurp(path);
     if (!src) {
-        fprintf(stderr, "heapctl exec: cannot read %s\n", path);
+        fprintf(stderr, "heapctl exec: cannot read %s: %s\n",
+                strcmp(path, "-") == 0 ? "stdin" : path, strerror(errno));
         return HC_EXIT_USAGE;
     }
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;

@@ -23,8 +23,11 @@ static json_t *load(const char *path)
     json_t *doc = strcmp(path, "-") == 0 ? json_loadf(stdin, JSON_REJECT_DUPLICATES, &e)
                                          : json_load_file(path, JSON_REJECT_DUPLICATES, &e);
     if (!doc) {
-        fprintf(stderr, "heapctl import: cannot read %s: %s (line %d)\n",
-                strcmp(path, "-") == 0 ? "stdin" : path, e.text, e.line);
+        const char *what = strcmp(path, "-") == 0 ? "stdin" : path;
+        if (e.line > 0) /* a JSON error; else jansson could not open or read the file */
+            fprintf(stderr, "heapctl import: cannot read %s: %s (line %d)\n", what, e.text, e.line);
+        else
+            fprintf(stderr, "heapctl import: cannot read %s: %s\n", what, e.text);
         return NULL;
     }
     json_t *inner = json_object_get(doc, "result");

@@ -63,7 +63,9 @@ const hc_cmd_t hc_cmd_show = {
     .usage = "HEAP TARGET",
     .summary = "show an object, its referents and its referrers (obj.get, obj.referrers)",
     .help = "TARGET is a bound name (a or @a) or an id (#17 or 17). --json prints\n"
-            "{\"object\": obj.get's result, \"referrers\": obj.referrers' result}.\n",
+            "{\"object\": obj.get's result, \"referrers\": obj.referrers' result}.\n"
+            "refcount (REFS) is the true count, ob_refcnt: python3's sys.getrefcount(x)\n"
+            "prints one more, for the reference its own argument holds.\n",
     .min_args = 2,
     .max_args = 2,
     .run = run,

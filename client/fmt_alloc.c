@@ -93,7 +93,7 @@ void hc_fmt_mallocstats(FILE *f, const json_t *stats)
     printone(f, "# large blocks", member(stats, "large", "count"));
     printone(f, "# bytes in large blocks", member(stats, "large", "bytes"));
     double frag = json_number_value(json_object_get(stats, "fragmentation"));
-    fprintf(f, "%-35s=%21.4f\n", "fragmentation (1 - used / arena bytes)", frag);
+    fprintf(f, "%-35s=%21.4f\n", "fragmentation (1-allocated/arenas)", frag);
 }
 
 /* One pool as one character. */

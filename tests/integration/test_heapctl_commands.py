@@ -4,6 +4,8 @@ schema, and exit codes (0 ok, 1 the server's error with its code on stderr)."""
 import json
 import os
 import re
+import shlex
+import subprocess
 import tempfile
 
 import harness
@@ -182,6 +184,15 @@ def test_alloc_stats_and_map():
         assert ("%d arenas * 1048576 bytes/arena" % cur).ljust(35) + "=" + f"{cur * 1048576:,}".rjust(21) in lines
         total = [l for l in lines if l.startswith("Total ")]
         assert total == ["Total".ljust(35) + "=" + f"{cur * 1048576:,}".rjust(21)], total
+        # every "label = value" line lines up as python3's own _debugmallocstats() does
+        py = subprocess.run(["/usr/bin/python3", "-c", "import sys; sys._debugmallocstats()"],
+                            capture_output=True, text=True, check=True).stderr.splitlines()
+        py_eq = {(l.index("="), len(l)) for l in py if re.match(r"^#|^Total ", l)}
+        assert len(py_eq) == 1, py_eq
+        ours = [l for l in lines[1:] if "=" in l]
+        assert len(ours) >= 14 and any(l.startswith("fragmentation") for l in ours), ours
+        for l in ours:
+            assert (l.index("="), len(l)) in py_eq, (l, py_eq)
         m = js(s, None, "alloc", "demo", "--map")
         harness.check_schema("methods/alloc.map.json#/$defs/result", m)
         assert m["total"] == cur and len(m["arenas"]) == cur
@@ -311,3 +322,35 @@ def test_exec_and_repl():
         assert f'File "{prog}", line 2' in r.stderr and "NameError: name 'z' is not defined" in r.stderr, r.stderr
         r = ctl(s, "repl", "demo", input="a = [1]\nfor i in range(3):\n    a.append(i)\n\nprint(a)\n")
         assert r.returncode == 0 and r.stdout == "[1, 0, 1, 2]\n", r
+
+
+def test_readme_walkthrough():
+    """README.md's heapctl block, run line by line against heapd --demo, does
+    what its comments say: the cycle survives del and one collection finds it;
+    the getrefcount script prints what /usr/bin/python3 prints for it."""
+    readme = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../README.md")
+    with open(readme) as f:
+        text = f.read()
+    block = re.search(r"^## heapctl\n.*?^```sh\n(.*?)^```", text, re.S | re.M).group(1)
+    lines = [l.split("  #")[0].strip() for l in block.splitlines() if l.startswith(("heapctl", "printf"))]
+    assert len(lines) >= 10, lines
+    with Server(demo=True) as s:
+        out = {}
+        for line in lines:
+            if line.startswith("heapctl watch"):
+                continue  # a live screen: test_heapctl_watch.py runs it in tmux
+            if line.startswith("printf"):
+                fmt, cmd = line.split(" | ")
+                script = shlex.split(fmt)[1].encode().decode("unicode_escape")
+                args = shlex.split(cmd)[1:]
+                got = ok(s, *args, input=script)
+                want = subprocess.run(["/usr/bin/python3", "-"], input=script, capture_output=True,
+                                      text=True, check=True).stdout
+                assert got == want, (line, got, want)
+                continue
+            args = shlex.split(line.split(" | ")[0])[1:]
+            out[args[0] if args[0] != "--json" else args[1]] = ok(s, *args)
+        assert re.match(r"unreachable 1 \(", out["collect"]), out["collect"]
+        assert out["gc"].startswith("would find 1 unreachable"), out["gc"]
+        assert "Small block threshold = 512" in out["alloc"]
+        assert json.loads(out["info"])["heap"] == "demo"

@@ -1,6 +1,7 @@
 """test_heapctl_usage.py: heapctl's command line without a server: help
 texts, usage errors (exit 2), and connection failures (exit 3) that say
 what failed and where."""
+import errno
 import os
 import re
 import shutil
@@ -75,6 +76,24 @@ def test_usage_errors_exit_2():
         assert r.returncode == 2, (args, r.returncode, r.stderr)
         assert r.stderr.startswith("heapctl"), (args, r.stderr)
         assert r.stdout == "", (args, r.stdout)
+
+
+def test_unreadable_files_say_why():
+    """exec and import name the file and the system's reason (strerror),
+    and a file that cannot be opened has no JSON line number"""
+    with tempfile.TemporaryDirectory() as d:
+        cases = [
+            (["exec", "demo", os.path.join(d, "missing.py")], errno.ENOENT),
+            (["exec", "demo", d], errno.EISDIR),
+            (["import", "demo", os.path.join(d, "missing.json")], errno.ENOENT),
+        ]
+        for args, err in cases:
+            r = ctl(None, *args, url="ws://127.0.0.1:9/ws")
+            assert r.returncode == 2, (args, r.returncode, r.stderr)
+            assert r.stderr.startswith(f"heapctl {args[0]}: cannot read {args[2]}: "), (args, r.stderr)
+            assert os.strerror(err) in r.stderr, (args, r.stderr)
+            assert "line -1" not in r.stderr, (args, r.stderr)
+            assert r.stdout == "", (args, r.stdout)
 
 
 def _free_port():

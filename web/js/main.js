@@ -13,7 +13,7 @@ import { Store } from './app/store.js';
 import { Live } from './app/live.js';
 import { GraphSource } from './app/graphsource.js';
 import { Theme } from './ui/colors.js';
-import { el, clear } from './ui/dom.js';
+import { el, clear, toast } from './ui/dom.js';
 import { librariesLoaded } from './lib.js';
 import { OverviewView } from './views/overview.js';
 import { HeapView } from './views/heap.js';
@@ -128,6 +128,12 @@ function heapPicker(store) {
         if (name) setHashParam('heap', name);
     });
     sel.addEventListener('change', () => store.select(sel.value));
+    // a stale link (#heap=NAME of a heap that is gone) or the shown heap
+    // dropped elsewhere: say so, rather than silently show another heap
+    store.on('missing', ({ heap, shown }) => {
+        const instead = shown ? `showing '${shown}' instead` : 'there is no heap to show';
+        toast(`Heap '${heap}' does not exist (any more): ${instead}.`, { error: true, ms: 10000 });
+    });
 }
 
 async function main() {

@@ -4,10 +4,12 @@
 // where a cycle built by protocol calls is ringed by the dry run, collected,
 // and gone, with the collector's counts changed; the inspector and its
 // actions; the console (heap.exec, or heapd's -32601 until the script
-// language exists); tracing; keyboard use; narrow and dark windows. Every
+// language exists); tracing; keyboard use; narrow and dark windows; a link
+// to a heap that is not there. Every
 // view is saved as a screenshot (HEAPD_SCREENSHOTS) for a person to look at.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { checkEnvironment, startHeapd, launchBrowser, openPage, shot, rpc, waitConnected, until } from './harness.js';
 
 const PAGE_BUDGET = 500 * 1024;
@@ -269,6 +271,15 @@ describe('dashboard against heapd --demo', () => {
             console.log('console: heap.exec is not on this heapd yet (-32601): shown as a note');
         } else {
             await until(async () => /\n2\n/.test(await page.$eval('#console-out', (e) => e.textContent)), { what: 'the script output' });
+            // the example shown in the empty input is a whole program: in a fresh heap it
+            // prints what /usr/bin/python3 prints for it
+            const example = await page.$eval('#console-in', (e) => e.placeholder);
+            const py = spawnSync('/usr/bin/python3', ['-'], { input: example, encoding: 'utf8' });
+            assert.equal(py.status, 0, py.stderr);
+            assert.ok((await rpc(page, 'heap.create', { heap: 'example' })).result);
+            const ran = await rpc(page, 'heap.exec', { heap: 'example', source: example });
+            assert.deepEqual(ran.result, { stdout: py.stdout }, JSON.stringify(ran));
+            assert.ok((await rpc(page, 'heap.drop', { heap: 'example' })).result);
             await tab('graph');
             await page.fill('input[type="search"]', 'items');
             await until(async () => (await page.$$('#graph-results button')).length >= 1, { what: 'items in the graph' });
@@ -378,6 +389,26 @@ describe('dashboard against heapd --demo', () => {
         assert.deepEqual(rec3.errors, []);
         await p3.close();
         assert.ok((await rpc(page, 'heap.drop', { heap: 'second' })).result);
+    });
+
+    it('a link to a heap that does not exist, or a shown heap dropped elsewhere, is reported', async () => {
+        const toasts = (p) => p.$$eval('#toasts .toast.err', (ts) => ts.map((t) => t.textContent));
+        const { page: p4, rec: rec4 } = await openPage(chrome.context, `${heapd.url}#view=graph&heap=nosuch`);
+        await waitConnected(p4);
+        await until(async () => (await toasts(p4)).some((t) => /Heap 'nosuch' does not exist .*showing 'demo' instead/.test(t)),
+            { what: 'the toast about heap nosuch' });
+        assert.equal(await p4.$eval('#heap-select', (e) => e.value), 'demo');
+        assert.match(p4.url(), /heap=demo/);
+        await shot(p4, 'missing-heap');
+        assert.ok((await rpc(page, 'heap.create', { heap: 'third' })).result);
+        await until(async () => (await p4.$$eval('#heap-select option', (os) => os.map((o) => o.value))).includes('third'), { what: 'heap third listed' });
+        await p4.selectOption('#heap-select', 'third');
+        assert.ok((await rpc(page, 'heap.drop', { heap: 'third' })).result);
+        await until(async () => (await toasts(p4)).some((t) => /Heap 'third' does not exist/.test(t)),
+            { what: 'the toast about heap third', timeout: 15000 });
+        assert.equal(await p4.$eval('#heap-select', (e) => e.value), 'demo');
+        assert.deepEqual(rec4.errors, []);
+        await p4.close();
     });
 
     it('logged no error and no CSP violation', () => {

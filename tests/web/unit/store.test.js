@@ -22,6 +22,33 @@ test('the first heap is selected; a dropped selection moves on', () => {
     assert.equal(s.selected, null);
 });
 
+test('"missing": the URL\'s heap or a dropped selection is reported, once', () => {
+    const s = new Store();
+    const missing = [];
+    s.on('missing', (m) => missing.push(m));
+    s.preferred = 'gone';
+    s.setHeaps([info('a'), info('b')]);
+    assert.equal(s.selected, 'a');
+    assert.deepEqual(missing, [{ heap: 'gone', shown: 'a' }]);
+    s.setHeaps([info('a'), info('b')]);
+    assert.equal(missing.length, 1);
+    s.select('b');
+    s.setHeaps([info('a')]);
+    assert.deepEqual(missing[1], { heap: 'b', shown: 'a' });
+    s.setHeaps([]);
+    assert.deepEqual(missing[2], { heap: 'a', shown: null });
+    // a URL naming a heap that exists, or naming none: nothing to report
+    const t = new Store();
+    t.on('missing', (m) => missing.push(m));
+    t.preferred = 'b';
+    t.setHeaps([info('a'), info('b')]);
+    assert.equal(t.selected, 'b');
+    const u = new Store();
+    u.on('missing', (m) => missing.push(m));
+    u.setHeaps([info('a')]);
+    assert.equal(missing.length, 3);
+});
+
 test('alloc frames: "changed" only when objects, bytes or tracked move', () => {
     const s = new Store();
     const changed = [];

@@ -3,6 +3,8 @@
 // views read and listen. Events:
 //   heaps      the heap list changed (info of every heap refreshed)
 //   select     another heap is shown
+//   missing    {heap, shown}: the heap asked for (by the URL, or shown until
+//              dropped) is not in heap.list; shown is the one shown instead
 //   alloc      {heap, frame}: a stream.alloc frame
 //   gc         {heap, ev}: a stream.gc frame (phase start or stop)
 //   gcinfo     {heap, gc}: gc.get of the shown heap refreshed
@@ -70,9 +72,12 @@ export class Store {
         for (const name of [...this.heaps.keys()]) if (!names.has(name)) this.heaps.delete(name);
         for (const info of list) this.heap(info.heap).info = info;
         if (!this.selected || !names.has(this.selected)) {
+            // asked: the heap the URL named, or the one shown until it was dropped
+            const asked = this.preferred ?? this.selected;
             const want = names.has(this.preferred) ? this.preferred : list[0]?.heap ?? null;
             this.preferred = null;
             this.select(want);
+            if (asked && asked !== want) this.emit('missing', { heap: asked, shown: want });
         }
         this.emit('heaps', list);
     }

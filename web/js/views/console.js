@@ -22,8 +22,8 @@ export class ConsoleView {
         this.pos = 0;
         this.draft = '';
         this.out = el('pre', { class: 'console-out', id: 'console-out', role: 'log', 'aria-live': 'polite', tabindex: 0 });
-        this.input = el('textarea', { class: 'code', id: 'console-in', rows: 3, spellcheck: false, 'aria-label': 'heap script: Enter runs, Shift+Enter for a new line, arrow keys for history',
-            placeholder: 'a = []\na.append(a)\ndel a\ngc.collect()' });
+        this.input = el('textarea', { class: 'code', id: 'console-in', rows: 5, spellcheck: false, 'aria-label': 'heap script: Enter runs, Shift+Enter for a new line, arrow keys for history',
+            placeholder: 'import gc\na = []\na.append(a)\ndel a\nprint(gc.collect())' });
         this.input.addEventListener('keydown', (e) => this.key(e));
         this.runBtn = actionButton('Run', 'heap.exec', () => this.run(), { class: 'primary', id: 'console-run' });
         this.note = el('p', { class: 'muted', id: 'console-note' });
