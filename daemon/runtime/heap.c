@@ -130,6 +130,11 @@ void hd_heap_set_limits(hd_heap_t *h, uint64_t max_bytes, uint64_t max_objects)
     h->max_objects = max_objects;
 }
 
+uint64_t hd_heap_objects_refused(const hd_heap_t *h)
+{
+    return h->objects_refused;
+}
+
 int hd_heap_set_site(hd_heap_t *h, const char *site)
 {
     if (!site || !site[0]) {

@@ -131,6 +131,11 @@ void hd_heap_set_hooks(hd_heap_t *h, const hd_heap_hooks_t *hooks);
  * current use only refuses later allocations. */
 void hd_heap_set_limits(hd_heap_t *h, uint64_t max_bytes, uint64_t max_objects);
 
+/* hd_heap_objects_refused: how many allocations the object cap has refused
+ * so far. An HD_ELIMIT comes from the object cap when this count moved
+ * during the call, else from the byte cap (or another limit). */
+uint64_t hd_heap_objects_refused(const hd_heap_t *h);
+
 /* hd_heap_set_site: the allocation site recorded for blocks allocated from
  * now on while tracing ("app.py:12"; NULL or "" = unknown).
  * Returns 0, HD_ENOMEM or HD_ELIMIT (too many distinct sites). */

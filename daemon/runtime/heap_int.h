@@ -449,7 +449,8 @@ struct hd_heap {
     uint64_t next_id;  /* last id given out */
     uint64_t nobjects; /* live objects, statics excluded */
     uint64_t max_objects;
-    uint64_t ext_refs; /* references held by the embedder (hd_obj_incref) */
+    uint64_t objects_refused; /* allocations the object cap refused */
+    uint64_t ext_refs;        /* references held by the embedder (hd_obj_incref) */
     hd_idindex_t ids;
     hd_obj_t **static_ids; /* owned array: singletons that have an id */
     size_t nstatic_ids, static_ids_cap;
@@ -713,10 +714,14 @@ static inline bool hd__may_be_tracked(const hd_obj_t *o)
 }
 uint32_t hd__kind(hd_heap_t *h, const hd_obj_t *o); /* trace kind of an object */
 uint32_t hd__type_kind(hd_heap_t *h, int type);
-/* hd__objects_limit: HD_ELIMIT when one more object would pass the cap. */
-static inline int hd__objects_limit(const hd_heap_t *h)
+/* hd__objects_limit: HD_ELIMIT when one more object would pass the cap
+ * (counted in objects_refused, so that the embedder can name the cap). */
+static inline int hd__objects_limit(hd_heap_t *h)
 {
-    return (h->max_objects && h->nobjects >= h->max_objects) ? HD_ELIMIT : 0;
+    if (HD_LIKELY(!h->max_objects || h->nobjects < h->max_objects))
+        return 0;
+    h->objects_refused++;
+    return HD_ELIMIT;
 }
 
 /* hd__traverse: tp_traverse of any object (instances need the heap). */

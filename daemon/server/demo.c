@@ -70,6 +70,7 @@ int hd_demo_create(hd_server_t *srv)
     c.sess = &admin;
     c.sh = sh;
     c.h = sh->heap;
+    c.objects_refused = hd_heap_objects_refused(c.h);
     for (size_t i = 0; rc == 0 && i < sizeof demo_calls / sizeof *demo_calls; i++)
         rc = run(&c, hd_m_obj_new, demo_calls[i]);
     if (rc == 0)

@@ -156,6 +156,7 @@ static int resolve_heap(hd_call_t *c, const method_t *m, const hd_proto_method_t
         return hd_call_fail(c, HD_RPC_HEAP_NOT_FOUND, json_pack("{s:s}", "heap", name),
                             "heap '%s' not found", name);
     c->h = c->sh->heap;
+    c->objects_refused = hd_heap_objects_refused(c->h);
     return 0;
 }
 

@@ -32,6 +32,7 @@ typedef struct hd_call {
     json_t *params;                                   /* borrowed from the decoded message */
     hd_sheap_t *sh;                                   /* the heap named by `heap`, or NULL */
     hd_heap_t *h;                                     /* sh->heap, or NULL */
+    uint64_t objects_refused;                         /* h's count when h was set */
     json_t *result;                                   /* owned: the result on success */
     int code;                                         /* the JSON-RPC error code on failure */
     char message[256];                                /* the error message ("" = the code's own) */

@@ -579,6 +579,7 @@ int hd_graph_restore(hd_call_t *c, const char *name, const json_t *g, hd_heap_co
     }
     c->sh = sh;
     c->h = sh->heap;
+    c->objects_refused = hd_heap_objects_refused(c->h);
     hd_gc_set_debug(sh->heap, debug);
     size_t bad = 0;
     rc = hd_graph_import_keep(sh->heap, im.nodes, im.n, im.names, im.nnames, keep, nkeep, kept,

@@ -37,9 +37,8 @@ int hd_call_limit(hd_call_t *c, const char *limit, uint64_t max)
 int hd_call_errno(hd_call_t *c, int err, json_t *data)
 {
     if (err == HD_ELIMIT && !data && c->sh) {
-        hd_heap_totals_t t;
-        hd_heap_totals(c->h, &t);
-        bool objects = c->sh->max_objects && t.objects >= c->sh->max_objects;
+        /* the object cap counts its refusals; any other is the byte cap */
+        bool objects = c->h && hd_heap_objects_refused(c->h) != c->objects_refused;
         json_decref(data);
         return objects ? hd_call_limit(c, "heap_objects", c->sh->max_objects)
                        : hd_call_limit(c, "heap_bytes", c->sh->max_bytes);

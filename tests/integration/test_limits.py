@@ -211,3 +211,28 @@ async def test_rate_limit_off_by_default_and_reloaded_on_sighup():
             assert all(r["error"]["data"] == {"limit": "rate", "max": 2} for r in resp), resp
             info = await c.call("server.info")
             assert info["limits"]["rate"] == 2 and info["limits"]["rate_burst"] == 2, info
+
+
+async def test_a_script_over_a_quota():
+    # inside the program a quota is what running out of memory is to
+    # CPython: MemoryError (-32008), and what ran before stays done
+    with Server() as srv:
+        async with await Client.connect(srv) as c:
+            src = "a = []\nfor i in range(100000):\n    a.append([i])\n"
+            await c.call("heap.create", {"heap": "few", "max_objects": 200})
+            e = await c.error("heap.exec", {"heap": "few", "source": src}, -32008)
+            assert e["data"]["exc_type"] == "MemoryError" and e["data"]["line"] == 3, e
+            a = await c.call("obj.get", {"heap": "few", "target": "a"})
+            assert a["type"] == "list" and len(a["referents"]) > 100, a
+            out = await c.call("heap.exec", {"heap": "few", "source": "del a\nprint(i > 100)\n"})
+            assert out["stdout"] == "True\n", out
+            # a quota too small for the program to start: -32004 names the
+            # object quota (the runtime's count of refusals says which cap it
+            # was; the counts afterwards cannot, the temporaries being gone)
+            await c.call("heap.create", {"heap": "tiny", "max_objects": 3})
+            e = await c.error("heap.exec", {"heap": "tiny", "source": "b = 1\n"}, -32004)
+            assert e["data"] == {"limit": "heap_objects", "max": 3}, e
+            await c.call("heap.create", {"heap": "b", "max_bytes": 1 << 20})
+            await c.call("obj.new", {"heap": "b", "type": "str", "value": "x" * 500000, "bind": "s1"})
+            e = await c.error("obj.new", {"heap": "b", "type": "str", "value": "y" * 600000}, -32004)
+            assert e["data"] == {"limit": "heap_bytes", "max": 1 << 20}, e
