@@ -214,7 +214,9 @@ static int big_binary(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, hd_obj_t *
         }
         break;
     }
-    if (!rc)
+    if (!rc && (op == BO_ADD || op == BO_SUB || op == BO_MUL))
+        rc = sc_big_to_obj_cpy(h, op == BO_ADD ? '+' : op == BO_SUB ? '-' : '*', &x, &y, &r, out);
+    else if (!rc)
         rc = sc_big_to_obj(h, &r, out);
     sc_big_free(h, &x);
     sc_big_free(h, &y);
@@ -327,6 +329,12 @@ static int int_binary(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, hd_obj_t *
 {
     int64_t x, y, r;
     bool small = hd_int_to_i64(a, &x) == 0 && hd_int_to_i64(b, &y) == 0;
+    /* CPython's medium fast path (one digit each): exact-size results;
+     * otherwise x_add / x_sub / x_mul's allocation sizes (big_binary) */
+    bool medium = ((hd_int_obj_t *)a)->size >= -1 && ((hd_int_obj_t *)a)->size <= 1 &&
+                  ((hd_int_obj_t *)b)->size >= -1 && ((hd_int_obj_t *)b)->size <= 1;
+    if (op == BO_ADD || op == BO_SUB || op == BO_MUL)
+        small = small && medium;
     switch (op) {
     case BO_ADD:
         if (small && !__builtin_add_overflow(x, y, &r))
