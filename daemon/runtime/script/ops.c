@@ -802,26 +802,31 @@ int sc_num_unary(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t **out, sc_err_t *er
             *out = a;
             return 0;
         }
-        if (hd_int_to_i64(a, &v) == 0 && v != INT64_MIN)
+        /* long_invert's fast path is for one-digit ints only: else
+         * long_add(v, 1) allocates as x_add / x_sub do */
+        int64_t isz = ((hd_int_obj_t *)a)->size;
+        if (hd_int_to_i64(a, &v) == 0 && v != INT64_MIN &&
+            (op != UO_INVERT || (isz >= -1 && isz <= 1)))
             return int_obj(h, op == UO_NEG ? -v : op == UO_POS ? v : ~v, out);
-        sc_big_t x, r;
+        sc_big_t x, r, one = {0};
         int rc = sc_big_from_obj(h, a, &x);
         if (rc)
             return big_rc(rc, err);
         if (op == UO_INVERT) { /* ~x = -(x + 1) */
-            sc_big_t one;
             if (!(rc = sc_big_from_i64(h, 1, &one)))
                 rc = sc_big_add(h, &x, &one, 1, &r);
-            sc_big_free(h, &one);
         } else {
             rc = sc_big_copy(h, &x, &r);
         }
         if (!rc) {
             if (op != UO_POS)
                 r.sign = -r.sign;
-            rc = sc_big_to_obj(h, &r, out);
+            rc = op == UO_INVERT ? sc_big_to_obj_cpy(h, '+', &x, &one, &r, out)
+                                 : sc_big_to_obj(h, &r, out);
             sc_big_free(h, &r);
         }
+        if (op == UO_INVERT)
+            sc_big_free(h, &one);
         sc_big_free(h, &x);
         return big_rc(rc, err);
     }

@@ -1,4 +1,4 @@
-# int +, -, * allocate at CPython 3.11's sizes: one-digit operands give an
+# int +, -, *, ~ allocate at CPython 3.11's sizes: one-digit operands give an
 # exact-size result, else x_add allocates size_a+1 digits, x_sub size_a
 # (equal top digits dropped first), x_mul size_a+size_b; sys.getsizeof
 # counts the normalized digits while tracemalloc sees the block
@@ -42,3 +42,9 @@ show(lambda: (2 ** 90 + 2 ** 31) - 2 ** 90)
 show(lambda: 2 ** 29 + 2 ** 29)
 show(lambda: -(2 ** 29) - 2 ** 29)
 show(lambda: C * C * C)
+show(lambda: ~A)
+show(lambda: ~C)
+show(lambda: ~(-(2 ** 40)))
+show(lambda: ~(-(2 ** 30)))
+show(lambda: ~(2 ** 29))
+show(lambda: -A)
