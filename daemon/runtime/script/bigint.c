@@ -118,8 +118,12 @@ static size_t cpython_alloc(int op, const sc_big_t *x, const sc_big_t *y)
 int sc_big_to_obj_cpy(hd_heap_t *h, int op, const sc_big_t *x, const sc_big_t *y, sc_big_t *r,
                       hd_obj_t **out)
 {
+    return sc_big_to_obj_alloc(h, r, cpython_alloc(op, x, y), out);
+}
+
+int sc_big_to_obj_alloc(hd_heap_t *h, sc_big_t *r, size_t alloc, hd_obj_t **out)
+{
     normalize(r);
-    size_t alloc = cpython_alloc(op, x, y);
     if (r->n <= 1) {
         int64_t v = r->n ? (int64_t)r->d[0] * (r->sign < 0 ? -1 : 1) : 0;
         hd_obj_t *small = hd__int_small(h, v);

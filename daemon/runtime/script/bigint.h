@@ -36,6 +36,9 @@ int sc_big_to_obj(hd_heap_t *h, sc_big_t *b, hd_obj_t **out);
  * normalized digits. Small results are the shared ones (maybe_small_long). */
 int sc_big_to_obj_cpy(hd_heap_t *h, int op, const sc_big_t *x, const sc_big_t *y, sc_big_t *r,
                       hd_obj_t **out);
+/* sc_big_to_obj_alloc: the int object of r in a block of alloc digits (at
+ * least r's); small results are the shared ones */
+int sc_big_to_obj_alloc(hd_heap_t *h, sc_big_t *r, size_t alloc, hd_obj_t **out);
 void sc_big_free(hd_heap_t *h, sc_big_t *b);
 int sc_big_cmp(const sc_big_t *a, const sc_big_t *b);
 /* r = a + bsign * b (bsign 1 or -1) */

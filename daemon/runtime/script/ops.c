@@ -311,16 +311,28 @@ static int int_shift(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, hd_obj_t **
         return sc_err_set(err, EXC_VALUEERROR, "negative shift count");
     if (hd_int_to_i64(b, &s) != 0)
         s = INT64_MAX;
+    int64_t asz = ((hd_int_obj_t *)a)->size;
     if (hd_int_to_i64(a, &x) == 0) {
         if (op == BO_RSHIFT)
             return int_obj(h, s >= 63 ? (x < 0 ? -1 : 0) : (x >> s), out);
         if (x == 0)
             return int_obj(h, 0, out);
-        if (s < 62) {
-            int64_t r = (int64_t)((uint64_t)x << s);
-            if ((r >> s) == x)
-                return int_obj(h, r, out);
-        }
+        /* long_lshift1's fast path: a one-digit int shifted by under a digit */
+        if (s < 30 && asz >= -1 && asz <= 1)
+            return int_obj(h, x < 0 ? -(-x << s) : x << s, out);
+    }
+    if (op == BO_LSHIFT && s <= INT64_MAX / 2) {
+        /* long_lshift1: |size| + wordshift (+1 for a remshift) digits */
+        sc_big_t xb, r = {0};
+        int rc = sc_big_from_obj(h, a, &xb);
+        if (rc)
+            return big_rc(rc, err);
+        size_t alloc = (size_t)(asz < 0 ? -asz : asz) + (size_t)(s / 30) + (s % 30 ? 1 : 0);
+        if (!(rc = sc_big_shift(h, &xb, s, &r)))
+            rc = sc_big_to_obj_alloc(h, &r, alloc, out);
+        sc_big_free(h, &xb);
+        sc_big_free(h, &r);
+        return big_rc(rc, err);
     }
     return big_binary(h, op, a, b, out, err);
 }

@@ -1,6 +1,6 @@
-# int +, -, *, ~ allocate at CPython 3.11's sizes: one-digit operands give an
+# int +, -, *, ~, << allocate at CPython 3.11's sizes: one-digit operands give an
 # exact-size result, else x_add allocates size_a+1 digits, x_sub size_a
-# (equal top digits dropped first), x_mul size_a+size_b; sys.getsizeof
+# (equal top digits dropped first), x_mul size_a+size_b, << size+wordshift(+1); sys.getsizeof
 # counts the normalized digits while tracemalloc sees the block
 import sys, tracemalloc
 tracemalloc.start()
@@ -48,3 +48,18 @@ show(lambda: ~(-(2 ** 40)))
 show(lambda: ~(-(2 ** 30)))
 show(lambda: ~(2 ** 29))
 show(lambda: -A)
+one = 1
+m = -5
+show(lambda: A << 3)
+show(lambda: A << 30)
+show(lambda: A << 60)
+show(lambda: C << 1)
+show(lambda: one << 40)
+show(lambda: one << 29)
+show(lambda: one << 30)
+show(lambda: m << 29)
+show(lambda: m << 31)
+show(lambda: (2 ** 29) << 1)
+show(lambda: 1000 << 28)
+show(lambda: True << 3)
+print(A << 0 is A, sys.getrefcount(A << 0), 0 << 5, True << 0, (A << 64) >> 64 == A)
