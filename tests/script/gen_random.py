@@ -17,11 +17,11 @@ gc.is_tracked, weakref liveness, gc.garbage under DEBUG_SAVEALL. Some
 programs allocate enough to trigger automatic collections. Each starts with
 gc.collect(), so both start from the same generation counts.
 
-Known gap, kept out of the programs: when an object dies with two or more
-weakrefs that have callbacks (weakref.finalize makes one too), CPython's
-PyObject_ClearWeakRefs holds them in a temporary tuple, an allocation that
-moves gc.get_count(); the runtime (weakref.c) does without it. So a program
-gives an object at most one weakref with a callback (--strict lifts this).
+Objects may have several weakrefs with callbacks (weakref.finalize makes
+one too): when such an object dies CPython's PyObject_ClearWeakRefs holds
+them in a temporary tuple, an allocation that moves gc.get_count(), and the
+runtime (weakref.c) models it. --no-strict gives an object at most one
+weakref with a callback (the programs of before that tuple was modelled).
 
 On a divergence the seed is printed (and the program kept in --keep);
 --show SEED prints the program of a seed. Exit status 0 when every program
@@ -105,7 +105,7 @@ class Gen:
         self.names = 0
         self.weak = []
         self.has_cb = set()  # vars whose object has a weakref with a callback
-        self.strict = False
+        self.strict = True
 
     def var(self, bound=True):
         vs = [v for v in self.bound] if bound else ["v%d" % i for i in range(NVARS)]
@@ -298,7 +298,7 @@ class Gen:
         return HEADER.format(resurrect=resurrect) + "\n".join(body) + "\n"
 
 
-def program_of(seed, strict=False):
+def program_of(seed, strict=True):
     g = Gen(seed)
     g.strict = strict
     return g.program()
@@ -322,8 +322,9 @@ def main():
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--keep", default=None)
     ap.add_argument("--show", type=int, default=None)
-    ap.add_argument("--strict", action="store_true",
-                    help="also objects with several weakref callbacks (a known gap)")
+    ap.add_argument("--strict", action=argparse.BooleanOptionalAction, default=True,
+                    help="objects may have several weakref callbacks (default; --no-strict: "
+                    "at most one)")
     args = ap.parse_args()
     if args.show is not None:
         sys.stdout.write(program_of(args.show, args.strict))

@@ -98,6 +98,56 @@ int sc_big_to_obj(hd_heap_t *h, sc_big_t *b, hd_obj_t **out)
     return hd_int_from_digits(h, b->sign, b->d, b->n, out);
 }
 
+/* cpython_alloc: the digits long_add / long_sub / long_mul allocate */
+static size_t cpython_alloc(int op, const sc_big_t *x, const sc_big_t *y)
+{
+    if (op == '*')
+        return x->n + y->n;
+    bool nx = x->sign < 0, ny = y->sign < 0; /* zero counts as non-negative */
+    size_t na = x->n, nb = y->n;
+    if ((op == '+') == (nx == ny)) /* x_add */
+        return (na > nb ? na : nb) + 1;
+    if (na != nb) /* x_sub */
+        return na > nb ? na : nb;
+    size_t i = na;
+    while (i > 0 && x->d[i - 1] == y->d[i - 1])
+        i--;
+    return i;
+}
+
+int sc_big_to_obj_cpy(hd_heap_t *h, int op, const sc_big_t *x, const sc_big_t *y, sc_big_t *r,
+                      hd_obj_t **out)
+{
+    return sc_big_to_obj_alloc(h, r, cpython_alloc(op, x, y), out);
+}
+
+int sc_big_to_obj_alloc(hd_heap_t *h, sc_big_t *r, size_t alloc, hd_obj_t **out)
+{
+    normalize(r);
+    if (r->n <= 1) {
+        int64_t v = r->n ? (int64_t)r->d[0] * (r->sign < 0 ? -1 : 1) : 0;
+        hd_obj_t *small = hd__int_small(h, v);
+        if (small) {
+            hd__incref(small);
+            *out = small;
+            return 0;
+        }
+    }
+    if (r->n > SC_BIG_MAX_DIGITS)
+        return SC_BIG_TOO_LARGE;
+    if (alloc < r->n)
+        alloc = r->n;
+    hd_obj_t *o;
+    int rc = hd__obj_alloc(h, HD_T_INT, HD_INT_HEADER + 4 * (alloc ? alloc : 1), 0, &o);
+    if (rc)
+        return rc;
+    hd_int_obj_t *io = (hd_int_obj_t *)o;
+    io->size = (int64_t)r->n * (r->sign < 0 ? -1 : 1);
+    memcpy(io->digits, r->d, r->n * 4);
+    *out = o;
+    return 0;
+}
+
 static int cmp_mag(const sc_big_t *a, const sc_big_t *b)
 {
     if (a->n != b->n)

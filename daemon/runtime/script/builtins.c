@@ -842,6 +842,7 @@ static int int_from_str(sc_vm_t *vm, hd_obj_t *s, int base, hd_obj_t **out)
     }
     __int128 v = 0;
     bool ok = p < e, big = false;
+    int64_t ndigits = 0;
     for (char *q = p; q < e && ok; q++) {
         if (*q == '_' && q > p && q + 1 < e && q[1] != '_')
             continue;
@@ -849,10 +850,20 @@ static int int_from_str(sc_vm_t *vm, hd_obj_t *s, int base, hd_obj_t **out)
                 : (*q | 0x20) >= 'a' && (*q | 0x20) <= 'z' ? (*q | 0x20) - 'a' + 10
                                                            : 99;
         ok = d < base;
-        v = v * base + d;
+        ndigits++;
+        if (!big)
+            v = v * base + d;
         big |= v > (__int128)INT64_MAX;
     }
     int rc;
+    /* 3.11's int max str digits (bases that are not powers of two) */
+    if (ok && (base & (base - 1)) && ndigits > HD_INT_MAX_STR_DIGITS) {
+        hd_mem_free(vm->h->mem, t);
+        return sc_raise(vm, EXC_VALUEERROR,
+                        "Exceeds the limit (%d digits) for integer string conversion: value has "
+                        "%lld digits; use sys.set_int_max_str_digits() to increase the limit",
+                        HD_INT_MAX_STR_DIGITS, (long long)ndigits);
+    }
     if (!ok) {
         char shown[220];
         snprintf(shown, sizeof(shown), "%.200s", t);

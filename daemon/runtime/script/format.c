@@ -139,6 +139,17 @@ static int fresh_str(sc_vm_t *vm, const char *s, size_t n, hd_obj_t **out)
     return 0;
 }
 
+/* int_str_limit: CPython 3.11's int max str digits: an int of more than
+ * HD_INT_MAX_STR_DIGITS decimal digits raises ValueError instead of becoming
+ * decimal text (str, repr, print, f-strings, format, %d); 0 if allowed */
+static int int_str_limit(sc_vm_t *vm, hd_obj_t *o)
+{
+    int rc = hd_int_str_check(o, HD_INT_MAX_STR_DIGITS);
+    if (rc == HD_EVALUE)
+        return sc_raise(vm, EXC_VALUEERROR, HD_INT_MAX_STR_DIGITS_MSG, HD_INT_MAX_STR_DIGITS);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
 /* ---- repr of atoms (through repr.c) ---- */
 
 static int atom_repr(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
@@ -149,6 +160,8 @@ static int atom_repr(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
     else if (o->type == HD_T_BYTES)
         need = (size_t)hd_len(o) * 4 + 8;
     else if (o->type == HD_T_INT) {
+        if (int_str_limit(vm, o))
+            return -1;
         int64_t nd = ((hd_int_obj_t *)o)->size;
         need = (size_t)(nd < 0 ? -nd : nd) * 10 + 8;
     }
@@ -584,6 +597,8 @@ static int format_int(sc_vm_t *vm, hd_obj_t *o, const spec_t *p, sc_buf_t *b)
     if (!strchr("dnbxXo", type))
         return sc_raise(vm, EXC_VALUEERROR, "Unknown format code '%c' for object of type 'int'",
                         type);
+    if (base == 10 && int_str_limit(vm, o))
+        return -1;
     bool neg = ((hd_int_obj_t *)o)->size < 0;
     char *digits = int_digits(vm, o, base, type == 'X');
     if (!digits)

@@ -490,7 +490,21 @@ int sc_list_extend(sc_vm_t *vm, hd_obj_t *list, hd_obj_t *iterable)
         return -1;
     hd_list_obj_t *l = (hd_list_obj_t *)list;
     int64_t m = l->size, n = length_hint(vm, iterable);
-    if (n > 0) {
+    if (!l->items) {
+        /* 3.11: a list with no item vector gets exactly the hint, rounded
+         * up to even (list_preallocate_exact), not list_resize's growth */
+        if (n > 0) {
+            void *items;
+            int arc = hd__block_alloc(vm->h, (size_t)((n + 1) & ~1) * 8,
+                                      hd__type_kind(vm->h, HD_T_LIST), &items);
+            if (arc) {
+                hd__decref(vm->h, it);
+                return sc_nomem(vm, arc);
+            }
+            l->items = items;
+            l->allocated = (n + 1) & ~1;
+        }
+    } else {
         if (list_resize(vm, l, m + n)) {
             hd__decref(vm->h, it);
             return -1;

@@ -215,7 +215,9 @@ static int big_binary(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, hd_obj_t *
         }
         break;
     }
-    if (!rc)
+    if (!rc && (op == BO_ADD || op == BO_SUB || op == BO_MUL))
+        rc = sc_big_to_obj_cpy(h, op == BO_ADD ? '+' : op == BO_SUB ? '-' : '*', &x, &y, &r, out);
+    else if (!rc)
         rc = sc_big_to_obj(h, &r, out);
     sc_big_free(h, &x);
     sc_big_free(h, &y);
@@ -310,16 +312,28 @@ static int int_shift(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, hd_obj_t **
         return sc_err_set(err, EXC_VALUEERROR, "negative shift count");
     if (hd_int_to_i64(b, &s) != 0)
         s = INT64_MAX;
+    int64_t asz = ((hd_int_obj_t *)a)->size;
     if (hd_int_to_i64(a, &x) == 0) {
         if (op == BO_RSHIFT)
             return int_obj(h, s >= 63 ? (x < 0 ? -1 : 0) : (x >> s), out);
         if (x == 0)
             return int_obj(h, 0, out);
-        if (s < 62) {
-            int64_t r = (int64_t)((uint64_t)x << s);
-            if ((r >> s) == x)
-                return int_obj(h, r, out);
-        }
+        /* long_lshift1's fast path: a one-digit int shifted by under a digit */
+        if (s < 30 && asz >= -1 && asz <= 1)
+            return int_obj(h, x < 0 ? -(-x << s) : x << s, out);
+    }
+    if (op == BO_LSHIFT && s <= INT64_MAX / 2) {
+        /* long_lshift1: |size| + wordshift (+1 for a remshift) digits */
+        sc_big_t xb, r = {0};
+        int rc = sc_big_from_obj(h, a, &xb);
+        if (rc)
+            return big_rc(rc, err);
+        size_t alloc = (size_t)(asz < 0 ? -asz : asz) + (size_t)(s / 30) + (s % 30 ? 1 : 0);
+        if (!(rc = sc_big_shift(h, &xb, s, &r)))
+            rc = sc_big_to_obj_alloc(h, &r, alloc, out);
+        sc_big_free(h, &xb);
+        sc_big_free(h, &r);
+        return big_rc(rc, err);
     }
     return big_binary(h, op, a, b, out, err);
 }
@@ -328,6 +342,12 @@ static int int_binary(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, hd_obj_t *
 {
     int64_t x, y, r;
     bool small = hd_int_to_i64(a, &x) == 0 && hd_int_to_i64(b, &y) == 0;
+    /* CPython's medium fast path (one digit each): exact-size results;
+     * otherwise x_add / x_sub / x_mul's allocation sizes (big_binary) */
+    bool medium = ((hd_int_obj_t *)a)->size >= -1 && ((hd_int_obj_t *)a)->size <= 1 &&
+                  ((hd_int_obj_t *)b)->size >= -1 && ((hd_int_obj_t *)b)->size <= 1;
+    if (op == BO_ADD || op == BO_SUB || op == BO_MUL)
+        small = small && medium;
     switch (op) {
     case BO_ADD:
         if (small && !__builtin_add_overflow(x, y, &r))
@@ -795,26 +815,31 @@ int sc_num_unary(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t **out, sc_err_t *er
             *out = a;
             return 0;
         }
-        if (hd_int_to_i64(a, &v) == 0 && v != INT64_MIN)
+        /* long_invert's fast path is for one-digit ints only: else
+         * long_add(v, 1) allocates as x_add / x_sub do */
+        int64_t isz = ((hd_int_obj_t *)a)->size;
+        if (hd_int_to_i64(a, &v) == 0 && v != INT64_MIN &&
+            (op != UO_INVERT || (isz >= -1 && isz <= 1)))
             return int_obj(h, op == UO_NEG ? -v : op == UO_POS ? v : ~v, out);
-        sc_big_t x, r;
+        sc_big_t x, r, one = {0};
         int rc = sc_big_from_obj(h, a, &x);
         if (rc)
             return big_rc(rc, err);
         if (op == UO_INVERT) { /* ~x = -(x + 1) */
-            sc_big_t one;
             if (!(rc = sc_big_from_i64(h, 1, &one)))
                 rc = sc_big_add(h, &x, &one, 1, &r);
-            sc_big_free(h, &one);
         } else {
             rc = sc_big_copy(h, &x, &r);
         }
         if (!rc) {
             if (op != UO_POS)
                 r.sign = -r.sign;
-            rc = sc_big_to_obj(h, &r, out);
+            rc = op == UO_INVERT ? sc_big_to_obj_cpy(h, '+', &x, &one, &r, out)
+                                 : sc_big_to_obj(h, &r, out);
             sc_big_free(h, &r);
         }
+        if (op == UO_INVERT)
+            sc_big_free(h, &one);
         sc_big_free(h, &x);
         return big_rc(rc, err);
     }
