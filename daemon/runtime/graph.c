@@ -14,6 +14,12 @@
 #include "graph.h"
 
 #include "heap_int.h"
+#include "script/persist.h"
+
+uint64_t hd_graph_code_layout(void)
+{
+    return sc_code_layout();
+}
 
 /* ---- export ---- */
 
@@ -135,9 +141,34 @@ static int collect_refs(export_ctx_t *x, hd_obj_t *o, hd_graph_node_t *node)
         if (((hd_class_obj_t *)o)->attrs)
             walk_ref(((hd_class_obj_t *)o)->attrs, &w);
         break;
+    case HD_T_FUNCTION: {
+        hd_func_obj_t *f = (hd_func_obj_t *)o;
+        hd_obj_t *fields[] = {f->code,    f->name,   f->qualname, f->defaults,
+                              f->closure, f->module, f->doc,      f->dict};
+        for (size_t f_i = 0; f_i < sizeof(fields) / sizeof(fields[0]); f_i++)
+            if (fields[f_i] && !walk_ref(fields[f_i], &w))
+                node->present |= 1u << f_i;
+        break;
+    }
+    case HD_T_METHOD:
+        walk_ref(((hd_method_obj_t *)o)->func, &w);
+        walk_ref(((hd_method_obj_t *)o)->self, &w);
+        break;
+    case HD_T_CMETHOD:
+        walk_ref(((hd_cmethod_obj_t *)o)->builtin, &w);
+        walk_ref(((hd_cmethod_obj_t *)o)->self, &w);
+        break;
+    case HD_T_CELL:
+        if (((hd_cell_obj_t *)o)->ref)
+            walk_ref(((hd_cell_obj_t *)o)->ref, &w);
+        break;
+    case HD_T_DESCR:
+        walk_ref(((hd_descr_obj_t *)o)->type, &w);
+        walk_ref(((hd_descr_obj_t *)o)->name, &w);
+        break;
     default:
-        /* the script language's types (functions, iterators, ...): their
-         * references in traverse order; hd_graph_import refuses them */
+        /* code: its references in order; iterators and the like: theirs in
+         * traverse order (hd_graph_import refuses them) */
         if (o->type >= HD_T_CODE)
             hd__traverse(x->h, o, walk_ref, &w);
         break;
@@ -200,6 +231,25 @@ static int describe(export_ctx_t *x, hd_obj_t *o)
         node.slots = (const char *const *)m->slot_names;
     } else if (o->type == HD_T_LIST) {
         node.capacity = ((hd_list_obj_t *)o)->allocated;
+    } else if (o->type == HD_T_CODE) {
+        size_t len;
+        int rc = sc_code_export(x->h, o, &text, &len);
+        if (rc)
+            return rc;
+        node.data = text;
+        node.len = len;
+        node.aux[0] = (int64_t)hd_graph_code_layout();
+    } else if (o->type == HD_T_BUILTIN) {
+        node.class_name = ((hd_builtin_obj_t *)o)->name;
+        node.aux[0] = ((hd_builtin_obj_t *)o)->index;
+    } else if (o->type == HD_T_DESCR) {
+        node.aux[0] = o->aux;
+        node.aux[1] = (int64_t)((hd_descr_obj_t *)o)->slot;
+    } else if (o->type == HD_T_RANGE) {
+        hd_range_obj_t *r = (hd_range_obj_t *)o;
+        node.aux[0] = r->start;
+        node.aux[1] = r->stop;
+        node.aux[2] = r->step;
     }
     node.finalized = hd_obj_is_finalized(o);
     int rc = collect_refs(x, o, &node);
@@ -353,6 +403,36 @@ static int create_atom(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t **ou
     return HD_EINVAL;
 }
 
+/* late: made once their references exist, like tuples (their references
+ * are fixed at creation) */
+static bool is_late(int type)
+{
+    return type == HD_T_TUPLE || type == HD_T_CODE || type == HD_T_FUNCTION ||
+           type == HD_T_METHOD || type == HD_T_CMETHOD || type == HD_T_DESCR;
+}
+
+/* create_script_early: the script types that need no reference to exist:
+ * cells (filled later), ranges, builtins (re-linked); the late ones are
+ * skipped here; iterators, views, slices, enumerate and zip are refused */
+static int create_script_early(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t **out)
+{
+    switch (nd->type) {
+    case HD_T_CELL:
+        return nd->nrefs > 1 ? HD_EINVAL : hd__cell_new(c->h, NULL, out);
+    case HD_T_RANGE:
+        if (nd->aux[2] == 0 || nd->nrefs)
+            return HD_EINVAL;
+        return hd__range_new(c->h, nd->aux[0], nd->aux[1], nd->aux[2], out);
+    case HD_T_BUILTIN: {
+        int rc = nd->nrefs ? HD_EINVAL : sc_builtin_relink(c->h, nd->aux[0], nd->class_name, out);
+        if (!rc)
+            hd__incref(*out);
+        return rc;
+    }
+    }
+    return is_late(nd->type) ? 0 : HD_EINVAL;
+}
+
 static int pass_create(import_ctx_t *c)
 {
     for (int round = 0; round < 2; round++) {
@@ -369,6 +449,8 @@ static int pass_create(import_ctx_t *c)
                 if (!cls || cls->type != HD_T_CLASS)
                     return HD_EINVAL;
                 rc = hd_instance_new(c->h, cls, nd->has_del, &c->objs[i]);
+            } else if (round == 1 && nd->type >= HD_T_CODE) {
+                rc = create_script_early(c, nd, &c->objs[i]);
             } else if (round == 1 && nd->type != HD_T_CLASS && nd->type != HD_T_TUPLE &&
                        nd->type != HD_T_WEAKREF) {
                 rc = create_atom(c, nd, &c->objs[i]);
@@ -396,19 +478,72 @@ static int refs_ready(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t **ite
     return 0;
 }
 
+static int create_func(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t **items, hd_obj_t **out)
+{
+    hd_obj_t *f[8] = {NULL};
+    size_t k = 0;
+    if (nd->present >= 1u << 8 || (nd->present & 7) != 7)
+        return HD_EINVAL; /* code, name and qualname are always there */
+    for (unsigned bit = 0; bit < 8; bit++)
+        if (nd->present & (1u << bit)) {
+            if (k >= nd->nrefs)
+                return HD_EINVAL;
+            f[bit] = items[k++];
+        }
+    if (k != nd->nrefs || f[0]->type != HD_T_CODE || f[1]->type != HD_T_STR ||
+        f[2]->type != HD_T_STR || (f[3] && f[3]->type != HD_T_TUPLE) ||
+        (f[4] && f[4]->type != HD_T_TUPLE) || (f[7] && f[7]->type != HD_T_DICT))
+        return HD_EINVAL;
+    int rc = hd__func_new(c->h, f[0], f[1], f[2], f[3], f[4], f[5], out);
+    if (rc)
+        return rc;
+    hd_func_obj_t *fo = (hd_func_obj_t *)*out;
+    if (f[6])
+        hd__incref(fo->doc = f[6]);
+    if (f[7])
+        hd__incref(fo->dict = f[7]);
+    return 0;
+}
+
+static int create_late(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t **items, hd_obj_t **out)
+{
+    switch (nd->type) {
+    case HD_T_TUPLE:
+        return hd_tuple_new(c->h, nd->nrefs, items, out);
+    case HD_T_CODE:
+        if (nd->aux[0] != (int64_t)hd_graph_code_layout() || nd->nrefs < 2)
+            return HD_EINVAL;
+        return sc_code_import(c->h, nd->data, nd->len, items, nd->nrefs, out);
+    case HD_T_FUNCTION:
+        return create_func(c, nd, items, out);
+    case HD_T_METHOD:
+        return nd->nrefs == 2 ? hd__method_new(c->h, items[0], items[1], out) : HD_EINVAL;
+    case HD_T_CMETHOD:
+        if (nd->nrefs != 2 || items[0]->type != HD_T_BUILTIN)
+            return HD_EINVAL;
+        return hd__cmethod_new(c->h, items[0], items[1], out);
+    case HD_T_DESCR:
+        if (nd->nrefs != 2 || items[0]->type != HD_T_CLASS || items[1]->type != HD_T_STR ||
+            (nd->aux[0] != HD_DESCR_GETSET && nd->aux[0] != HD_DESCR_MEMBER) || nd->aux[1] < 0)
+            return HD_EINVAL;
+        return hd__descr_new(c->h, (int)nd->aux[0], items[0], items[1], (uint64_t)nd->aux[1], out);
+    }
+    return HD_EINVAL;
+}
+
 static int pass_tuples_weakrefs(import_ctx_t *c, hd_obj_t **scratch)
 {
     for (bool progress = true; progress;) {
         progress = false;
         for (size_t i = 0; i < c->n; i++) {
             const hd_graph_node_t *nd = &c->nodes[i];
-            if (nd->type != HD_T_TUPLE || c->objs[i])
+            if (!is_late(nd->type) || c->objs[i])
                 continue;
             bool ready;
             c->bad = i;
             int rc = refs_ready(c, nd, scratch, &ready);
             if (!rc && ready)
-                rc = hd_tuple_new(c->h, nd->nrefs, scratch, &c->objs[i]), progress = true;
+                rc = create_late(c, nd, scratch, &c->objs[i]), progress = true;
             if (rc)
                 return rc;
         }
@@ -416,8 +551,8 @@ static int pass_tuples_weakrefs(import_ctx_t *c, hd_obj_t **scratch)
     for (size_t i = 0; i < c->n; i++) {
         const hd_graph_node_t *nd = &c->nodes[i];
         c->bad = i;
-        if (nd->type == HD_T_TUPLE && !c->objs[i])
-            return HD_EINVAL; /* a cycle made of tuples only */
+        if (is_late(nd->type) && !c->objs[i])
+            return HD_EINVAL; /* a cycle of objects made with their references */
         if (nd->type != HD_T_WEAKREF)
             continue;
         bool ready;
@@ -486,6 +621,10 @@ static int fill_one(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t *o, hd_
         for (size_t k = 0; k < nd->nrefs && !rc; k++)
             rc = hd_obj_setattr(h, o, nd->attr_names[k], items[k]);
         return rc;
+    case HD_T_CELL:
+        if (nd->nrefs == 1)
+            hd__incref(((hd_cell_obj_t *)o)->ref = items[0]);
+        return 0;
     case HD_T_CLASS:
         if (nd->nrefs == 1 && items[0]->type == HD_T_DICT) {
             hd__incref(items[0]);
@@ -502,8 +641,11 @@ static int pass_fill(import_ctx_t *c, hd_obj_t **scratch)
     for (size_t i = 0; i < c->n; i++) {
         const hd_graph_node_t *nd = &c->nodes[i];
         c->bad = i;
-        if (nd->type == HD_T_TUPLE || nd->type == HD_T_WEAKREF)
+        if (is_late(nd->type) || nd->type == HD_T_WEAKREF) {
+            if (nd->finalized && c->objs[i] && hd__is_gc(c->objs[i]))
+                hd__gc_set_finalized(c->objs[i]);
             continue;
+        }
         bool ready;
         int rc = refs_ready(c, nd, scratch, &ready);
         if (!rc && !ready)

@@ -49,7 +49,23 @@ typedef struct hd_graph_node {
     bool finalized;        /* GC objects: __del__ already ran */
     bool notify;           /* weakref: callback without an object */
     bool has_callback_obj; /* weakref: refs[1] is its callback object */
+
+    /* the script language's types (docs/script.md, "Export and import"):
+     * code: data/len is its block (script/persist.c), aux[0] the layout
+     * tag; function: refs are code, name, qualname, defaults, closure,
+     * module, doc, dict, those whose bit (1 << k) is set in `present`;
+     * method, builtin method: func/builtin then self; cell: its value if
+     * any; descriptor: class then name, aux = kind, slot; range: aux =
+     * start, stop, step; builtin: class_name = its name, aux[0] its number
+     * (re-linked, never copied). Iterators, views, slices, enumerate and
+     * zip are exported but refused by import. */
+    uint32_t present;
+    int64_t aux[3];
 } hd_graph_node_t;
+
+/* the layout tag of an exported code block: a blob made by a build with
+ * another layout is refused */
+uint64_t hd_graph_code_layout(void);
 
 typedef struct hd_graph_name {
     const char *name;

@@ -117,6 +117,23 @@ static int node_values(json_t *o, const hd_graph_node_t *n)
     }
 }
 
+/* hex_json: a code block as lowercase hex (it is mostly NUL bytes, which
+ * JSON readers refuse in strings by default) */
+static json_t *hex_json(const unsigned char *p, size_t len)
+{
+    static const char digits[] = "0123456789abcdef";
+    char *buf = malloc(2 * len + 1);
+    if (!buf)
+        return NULL;
+    for (size_t i = 0; i < len; i++) {
+        buf[2 * i] = digits[p[i] >> 4];
+        buf[2 * i + 1] = digits[p[i] & 15];
+    }
+    json_t *j = json_stringn(buf, 2 * len);
+    free(buf);
+    return j;
+}
+
 static int node_members(json_t *o, const hd_graph_node_t *n)
 {
     int rc = node_values(o, n);
@@ -139,6 +156,19 @@ static int node_members(json_t *o, const hd_graph_node_t *n)
     if (n->type == HD_T_WEAKREF) {
         rc |= json_object_set_new(o, "notify", json_boolean(n->notify));
         rc |= json_object_set_new(o, "has_callback_obj", json_boolean(n->has_callback_obj));
+    }
+    if (n->type == HD_T_CODE)
+        rc |= json_object_set_new(o, "value", hex_json((const unsigned char *)n->data, n->len));
+    if (n->type == HD_T_BUILTIN)
+        rc |= json_object_set_new(o, "name", json_string(n->class_name));
+    if (n->type == HD_T_FUNCTION)
+        rc |= json_object_set_new(o, "present", json_integer(n->present));
+    if (n->type == HD_T_CODE || n->type == HD_T_BUILTIN || n->type == HD_T_DESCR ||
+        n->type == HD_T_RANGE) {
+        json_t *aux = json_array();
+        for (size_t k = 0; aux && k < 3; k++)
+            json_array_append_new(aux, json_integer(n->aux[k]));
+        rc |= json_object_set_new(o, "aux", aux);
     }
     if (n->finalized)
         rc |= json_object_set_new(o, "finalized", json_true());
@@ -367,6 +397,31 @@ static int read_text(const json_t *o, hd_graph_node_t *n, imp_t *im)
     return 0;
 }
 
+static int hexval(int ch)
+{
+    return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+}
+
+static int read_hex(imp_t *im, const json_t *v, hd_graph_node_t *n)
+{
+    const char *s = json_string_value(v);
+    size_t len = json_string_length(v);
+    if (!s || len % 2 || len == 0)
+        return HD_EINVAL;
+    unsigned char *buf = imp_alloc(im, len / 2, 1);
+    if (!buf)
+        return HD_ENOMEM;
+    for (size_t i = 0; i < len / 2; i++) {
+        int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return HD_EINVAL;
+        buf[i] = (unsigned char)(hi << 4 | lo);
+    }
+    n->data = (const char *)buf;
+    n->len = len / 2;
+    return 0;
+}
+
 static bool flag(const json_t *o, const char *key)
 {
     return json_is_true(json_object_get(o, key));
@@ -399,6 +454,23 @@ static int read_node(imp_t *im, const json_t *o, hd_graph_node_t *n)
         rc = read_strs(im, slots, (size_t)-1, &n->slots);
         n->nslots = json_array_size(slots);
     }
+    if (rc == 0 && n->type == HD_T_CODE)
+        rc = read_hex(im, json_object_get(o, "value"), n);
+    if (rc == 0 && n->type == HD_T_BUILTIN &&
+        !(n->class_name = json_string_value(json_object_get(o, "name"))))
+        return HD_EINVAL;
+    const json_t *aux = json_object_get(o, "aux");
+    for (size_t k = 0; rc == 0 && aux && k < 3; k++) {
+        const json_t *a = json_array_get(aux, k);
+        if (!json_is_array(aux) || (a && !json_is_integer(a)))
+            return HD_EINVAL;
+        n->aux[k] = json_integer_value(a);
+    }
+    const json_t *present = json_object_get(o, "present");
+    if (present && (!json_is_integer(present) || json_integer_value(present) < 0 ||
+                    json_integer_value(present) > 0xff))
+        return HD_EINVAL;
+    n->present = (uint32_t)json_integer_value(present);
     n->capacity = json_integer_value(json_object_get(o, "capacity"));
     n->has_del = flag(o, "has_del");
     n->finalized = flag(o, "finalized");
