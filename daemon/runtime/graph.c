@@ -32,8 +32,45 @@ typedef struct export_ctx {
     const char **names; /* scratch for attribute names */
     hd_obj_t **statics; /* singletons already described */
     size_t nstatics, statics_cap;
+    hd_obj_t **seen; /* every object described: open addressing */
+    size_t nseen, seen_mask;
+    hd_obj_t **stack; /* the walk from the script state's objects */
+    size_t nstack, stack_cap;
     int err;
 } export_ctx_t;
+
+static uint64_t ptrmix(const hd_obj_t *o)
+{
+    return ((uint64_t)(uintptr_t)o >> 4) * 0x9e3779b97f4a7c15ull;
+}
+
+/* seen_add: 1 if o was already there, 0 if added, or HD_ENOMEM (< 0) */
+static int seen_add(export_ctx_t *x, hd_obj_t *o)
+{
+    if (2 * (x->nseen + 1) > x->seen_mask) {
+        size_t cap = x->seen_mask ? 2 * (x->seen_mask + 1) : 1024;
+        hd_obj_t **t = hd_mem_calloc(x->h->mem, cap, sizeof(*t));
+        if (!t)
+            return HD_ENOMEM;
+        for (size_t i = 0; x->seen && i <= x->seen_mask; i++)
+            if (x->seen[i]) {
+                size_t j = ptrmix(x->seen[i]) & (cap - 1);
+                while (t[j])
+                    j = (j + 1) & (cap - 1);
+                t[j] = x->seen[i];
+            }
+        hd_mem_free(x->h->mem, x->seen);
+        x->seen = t;
+        x->seen_mask = cap - 1;
+    }
+    size_t j = ptrmix(o) & x->seen_mask;
+    for (; x->seen[j]; j = (j + 1) & x->seen_mask)
+        if (x->seen[j] == o)
+            return 1;
+    x->seen[j] = o;
+    x->nseen++;
+    return 0;
+}
 
 static int describe(export_ctx_t *x, hd_obj_t *o);
 
@@ -264,13 +301,23 @@ static int visit_static(hd_obj_t *r, void *arg)
     return note_static(arg, r);
 }
 
+static int note_statics_of(export_ctx_t *x, hd_obj_t *o);
+
 static int export_one(hd_obj_t *o, int generation, void *arg)
 {
     (void)generation;
     export_ctx_t *x = arg;
-    int rc = describe(x, o);
+    int rc = seen_add(x, o);
     if (rc)
-        return rc;
+        return rc < 0 ? rc : 0;
+    rc = describe(x, o);
+    return rc ? rc : note_statics_of(x, o);
+}
+
+/* note_statics_of: the singletons among o's references get their nodes */
+static int note_statics_of(export_ctx_t *x, hd_obj_t *o)
+{
+    int rc = 0;
     if (o->type == HD_T_DICT) {
         int64_t pos = 0;
         hd_obj_t *k, *v;
@@ -281,7 +328,66 @@ static int export_one(hd_obj_t *o, int generation, void *arg)
     }
     if (o->type == HD_T_WEAKREF)
         return 0; /* its referent is never a singleton */
+    /* references traverse does not visit (a builtin method's builtin, a
+     * descriptor's name) */
+    if (o->type == HD_T_CMETHOD && (rc = note_static(x, ((hd_cmethod_obj_t *)o)->builtin)))
+        return rc;
+    if (o->type == HD_T_DESCR && (rc = note_static(x, ((hd_descr_obj_t *)o)->name)))
+        return rc;
     return hd__traverse(x->h, o, visit_static, x);
+}
+
+/* ---- the objects only the script state holds ----
+ *
+ * The census finds what the collector tracks, the names and what they
+ * reach; the script state's own untracked objects (its module dict, the
+ * keyword strings, an empty registry) are found from the state's slots. */
+
+static int push_obj(hd_obj_t *o, void *arg)
+{
+    export_ctx_t *x = arg;
+    if (o->flags & HD_OF_STATIC)
+        return 0;
+    if (x->nstack == x->stack_cap) {
+        size_t cap = x->stack_cap ? 2 * x->stack_cap : 64;
+        hd_obj_t **p = hd_mem_realloc(x->h->mem, x->stack, cap * sizeof(*p));
+        if (!p)
+            return HD_ENOMEM;
+        x->stack = p;
+        x->stack_cap = cap;
+    }
+    x->stack[x->nstack++] = o;
+    return 0;
+}
+
+static int state_slot(const char *slot, hd_obj_t *o, int64_t value, void *arg)
+{
+    (void)slot;
+    (void)value;
+    return o ? push_obj(o, arg) : 0;
+}
+
+static int export_state_objects(export_ctx_t *x)
+{
+    int rc = sc_state_export(x->h, state_slot, x);
+    while (!rc && x->nstack) {
+        hd_obj_t *o = x->stack[--x->nstack];
+        int seen = seen_add(x, o);
+        if (seen)
+            rc = seen < 0 ? seen : 0;
+        else if (!(rc = describe(x, o)) && o->type == HD_T_DICT) {
+            int64_t pos = 0;
+            hd_obj_t *k, *v;
+            while (!rc && hd_dict_next(o, &pos, &k, &v))
+                if (!(rc = push_obj(k, x)))
+                    rc = push_obj(v, x);
+        } else if (!rc && o->type != HD_T_WEAKREF) {
+            rc = hd__traverse(x->h, o, push_obj, x);
+        }
+        if (!rc && !seen)
+            rc = note_statics_of(x, o);
+    }
+    return rc;
 }
 
 typedef struct name_ctx {
@@ -306,6 +412,8 @@ int hd_graph_export(hd_heap_t *h, int (*node_fn)(const hd_graph_node_t *node, vo
 {
     export_ctx_t x = {.h = h, .node_fn = node_fn, .arg = arg};
     int rc = hd_heap_objects(h, export_one, &x);
+    if (!rc)
+        rc = export_state_objects(&x);
     if (!rc) {
         name_ctx_t nc = {h, &x, name_fn, arg};
         rc = hd_ns_each(h, export_name, &nc);
@@ -313,6 +421,8 @@ int hd_graph_export(hd_heap_t *h, int (*node_fn)(const hd_graph_node_t *node, vo
     hd_mem_free(h->mem, x.refs);
     hd_mem_free(h->mem, x.names);
     hd_mem_free(h->mem, x.statics);
+    hd_mem_free(h->mem, x.seen);
+    hd_mem_free(h->mem, x.stack);
     return rc;
 }
 
@@ -685,6 +795,71 @@ int hd_graph_import_keep(hd_heap_t *h, const hd_graph_node_t *nodes, size_t n,
                          const hd_graph_name_t *names, size_t nnames, const uint64_t *keep_ids,
                          size_t nkeep, hd_obj_t **kept, size_t *bad)
 {
+    return hd_graph_import_ex(h, nodes, n, names, nnames, NULL, 0, keep_ids, nkeep, kept, bad);
+}
+
+#define GARBAGE_SLOT "gc.garbage" /* the heap's own: gc.garbage */
+
+static bool has_script_roots(const hd_graph_root_t *roots, size_t nroots)
+{
+    for (size_t i = 0; i < nroots; i++)
+        if (!roots[i].slot || strcmp(roots[i].slot, GARBAGE_SLOT) != 0)
+            return true;
+    return false;
+}
+
+static int install_roots(import_ctx_t *c, const hd_graph_root_t *roots, size_t nroots)
+{
+    for (size_t i = 0; i < nroots; i++) {
+        bool known = true;
+        hd_obj_t *o = roots[i].id ? ref_obj(c, roots[i].id, &known) : NULL;
+        c->bad = c->n + i;
+        if (!known || (roots[i].id && !o))
+            return HD_EINVAL;
+        int rc;
+        if (roots[i].slot && strcmp(roots[i].slot, GARBAGE_SLOT) == 0) {
+            if (!o || o->type != HD_T_LIST || c->h->garbage)
+                return HD_EINVAL;
+            hd__incref(o);
+            c->h->garbage = o;
+            continue;
+        }
+        if ((rc = sc_state_import(c->h, roots[i].slot, o, roots[i].value)))
+            return rc;
+    }
+    c->bad = c->n + nroots;
+    return has_script_roots(roots, nroots) ? sc_state_end_import(c->h) : 0;
+}
+
+typedef struct root_ctx {
+    hd_heap_t *h;
+    int (*fn)(const char *slot, uint64_t id, int64_t value, void *arg);
+    void *arg;
+} root_ctx_t;
+
+static int export_root(const char *slot, hd_obj_t *o, int64_t value, void *arg)
+{
+    root_ctx_t *rc = arg;
+    uint64_t id = o ? hd_obj_id(rc->h, o) : 0;
+    if (o && !id)
+        return HD_ENOMEM;
+    return rc->fn(slot, id, value, rc->arg);
+}
+
+int hd_graph_export_roots(hd_heap_t *h,
+                          int (*root_fn)(const char *slot, uint64_t id, int64_t value, void *arg),
+                          void *arg)
+{
+    root_ctx_t rc = {h, root_fn, arg};
+    int err = h->garbage ? export_root(GARBAGE_SLOT, h->garbage, 0, &rc) : 0;
+    return err ? err : sc_state_export(h, export_root, &rc);
+}
+
+int hd_graph_import_ex(hd_heap_t *h, const hd_graph_node_t *nodes, size_t n,
+                       const hd_graph_name_t *names, size_t nnames, const hd_graph_root_t *roots,
+                       size_t nroots, const uint64_t *keep_ids, size_t nkeep, hd_obj_t **kept,
+                       size_t *bad)
+{
     import_ctx_t c = {.h = h, .nodes = nodes, .n = n};
     size_t maxrefs = 1;
     for (size_t i = 0; i < n; i++)
@@ -695,12 +870,16 @@ int hd_graph_import_keep(hd_heap_t *h, const hd_graph_node_t *nodes, size_t n,
     bool saved = h->gc_collecting;
     h->gc_collecting = true; /* no automatic collection half-way */
     int rc = (!c.objs || !scratch) ? HD_ENOMEM : map_build(&c);
+    if (!rc && has_script_roots(roots, nroots) && (rc = sc_state_begin_import(h)))
+        c.bad = n;
     if (!rc)
         rc = pass_create(&c);
     if (!rc)
         rc = pass_tuples_weakrefs(&c, scratch);
     if (!rc)
         rc = pass_fill(&c, scratch);
+    if (!rc && nroots)
+        rc = install_roots(&c, roots, nroots);
     if (!rc)
         rc = bind_names(&c, names, nnames);
     h->gc_collecting = saved;

@@ -98,4 +98,27 @@ int hd_graph_import_keep(hd_heap_t *h, const hd_graph_node_t *nodes, size_t n,
                          const hd_graph_name_t *names, size_t nnames, const uint64_t *keep_ids,
                          size_t nkeep, hd_obj_t **kept, size_t *bad);
 
+/* The script language's state (what heap.exec keeps between runs: its
+ * module dict, the registry of classes, counters, ...): slots by name, each
+ * either an object (id) or a counter (value, id 0). hd_graph_export_roots
+ * reports them (none for a heap where no script ran), after hd_graph_export
+ * gave the objects their ids. */
+typedef struct hd_graph_root {
+    const char *slot;
+    uint64_t id;
+    int64_t value;
+} hd_graph_root_t;
+
+int hd_graph_export_roots(hd_heap_t *h,
+                          int (*root_fn)(const char *slot, uint64_t id, int64_t value, void *arg),
+                          void *arg);
+
+/* hd_graph_import_ex: hd_graph_import_keep that also installs the script
+ * state's roots (none: the heap gets a fresh state on its first script).
+ * A bad root gives HD_EINVAL with *bad = n + its index. */
+int hd_graph_import_ex(hd_heap_t *h, const hd_graph_node_t *nodes, size_t n,
+                       const hd_graph_name_t *names, size_t nnames, const hd_graph_root_t *roots,
+                       size_t nroots, const uint64_t *keep_ids, size_t nkeep, hd_obj_t **kept,
+                       size_t *bad);
+
 #endif

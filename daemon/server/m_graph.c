@@ -229,15 +229,32 @@ static json_t *gc_settings(hd_heap_t *h)
                      th[1], th[2], "debug", debug);
 }
 
+/* the script language's state: "script": {"objects": {SLOT: ID},
+ * "counters": {SLOT: N}} (proto/README.md) */
+static int export_root(const char *slot, uint64_t id, int64_t value, void *arg)
+{
+    json_t *script = arg;
+    json_t *to = json_object_get(script, id ? "objects" : "counters");
+    return json_object_set_new(to, slot, json_integer(id ? (json_int_t)id : value)) ? HD_ENOMEM : 0;
+}
+
 int hd_graph_document(hd_sheap_t *sh, json_t **out)
 {
     exp_t e = {sh->heap, json_array(), json_object()};
-    int rc =
-        e.objects && e.names ? hd_graph_export(sh->heap, export_node, export_name, &e) : HD_ENOMEM;
-    json_t *doc =
-        rc ? NULL
-           : json_pack("{s:s, s:s, s:O, s:O, s:o*}", "format", "heapd-graph/1", "heap", sh->name,
-                       "names", e.names, "objects", e.objects, "gc", gc_settings(sh->heap));
+    json_t *script = json_pack("{s:{}, s:{}}", "objects", "counters");
+    int rc = e.objects && e.names && script
+                 ? hd_graph_export(sh->heap, export_node, export_name, &e)
+                 : HD_ENOMEM;
+    if (!rc)
+        rc = hd_graph_export_roots(sh->heap, export_root, script);
+    if (!rc && json_object_size(json_object_get(script, "counters")) == 0 &&
+        json_object_size(json_object_get(script, "objects")) == 0)
+        json_decref(script), script = NULL; /* no script ran, no gc.garbage: no member */
+    json_t *doc = rc ? NULL
+                     : json_pack("{s:s, s:s, s:O, s:O, s:o*, s:O*}", "format", "heapd-graph/1",
+                                 "heap", sh->name, "names", e.names, "objects", e.objects, "gc",
+                                 gc_settings(sh->heap), "script", script);
+    json_decref(script);
     json_decref(e.objects);
     json_decref(e.names);
     *out = doc;
@@ -272,6 +289,8 @@ typedef struct imp {
     size_t nowned;
     hd_graph_name_t *names; /* owned */
     size_t nnames;
+    hd_graph_root_t *roots; /* owned: the script state's slots */
+    size_t nroots;
 } imp_t;
 
 static void imp_free(imp_t *im)
@@ -281,6 +300,7 @@ static void imp_free(imp_t *im)
     free(im->owned);
     free(im->nodes);
     free(im->names);
+    free(im->roots);
 }
 
 static void *imp_alloc(imp_t *im, size_t n, size_t size)
@@ -512,6 +532,34 @@ static int dead_weakrefs(hd_call_t *c, imp_t *im)
     return 0;
 }
 
+static int read_script(hd_call_t *c, const json_t *script, imp_t *im)
+{
+    if (!script)
+        return 0;
+    const json_t *objs = json_object_get(script, "objects");
+    const json_t *counters = json_object_get(script, "counters");
+    if (!json_is_object(script) || !json_is_object(objs) || !json_is_object(counters))
+        return hd_call_bad(c, "graph", "script: {objects, counters}");
+    im->roots = calloc(json_object_size(objs) + json_object_size(counters) + 1, sizeof *im->roots);
+    if (!im->roots)
+        return hd_call_errno(c, HD_ENOMEM, NULL);
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)objs, key, v)
+    {
+        if (!json_is_integer(v) || json_integer_value(v) < 1)
+            return hd_call_bad(c, "graph", "script.objects: '%s' is not SLOT: ID", key);
+        im->roots[im->nroots++] = (hd_graph_root_t){key, (uint64_t)json_integer_value(v), 0};
+    }
+    json_object_foreach((json_t *)counters, key, v)
+    {
+        if (!json_is_integer(v))
+            return hd_call_bad(c, "graph", "script.counters: '%s' is not SLOT: N", key);
+        im->roots[im->nroots++] = (hd_graph_root_t){key, 0, json_integer_value(v)};
+    }
+    return 0;
+}
+
 static int read_graph(hd_call_t *c, const json_t *g, imp_t *im)
 {
     const json_t *objs = json_object_get(g, "objects"), *names = json_object_get(g, "names");
@@ -542,6 +590,8 @@ static int read_graph(hd_call_t *c, const json_t *g, imp_t *im)
             return hd_call_bad(c, "graph", "names: '%s' is not NAME: ID", key);
         im->names[im->nnames++] = (hd_graph_name_t){key, (uint64_t)json_integer_value(v)};
     }
+    if (read_script(c, json_object_get(g, "script"), im))
+        return -1;
     return dead_weakrefs(c, im);
 }
 
@@ -617,6 +667,19 @@ static int hold_classes(hd_call_t *c, hd_sheap_t *sh, hd_obj_t **kept, const cha
     return rc ? hd_call_errno(c, rc, NULL) : 0;
 }
 
+/* import_why: what the node (or script slot) at index bad of an import
+ * that failed with HD_EINVAL is */
+static void import_why(const imp_t *im, size_t bad, char *why, size_t whylen)
+{
+    if (bad < im->n)
+        snprintf(why, whylen, "objects[%zu] (%s) cannot be rebuilt by import", bad,
+                 hd_type_name(im->nodes[bad].type));
+    else if (bad - im->n < im->nroots)
+        snprintf(why, whylen, "script: slot '%s' cannot be restored", im->roots[bad - im->n].slot);
+    else
+        snprintf(why, whylen, "script: the state lacks objects a run needs");
+}
+
 int hd_graph_restore(hd_call_t *c, const char *name, const json_t *g, hd_heap_config_t *hc,
                      const json_t *held, hd_sheap_t **out)
 {
@@ -648,11 +711,13 @@ int hd_graph_restore(hd_call_t *c, const char *name, const json_t *g, hd_heap_co
     c->h = sh->heap;
     hd_gc_set_debug(sh->heap, debug);
     size_t bad = 0;
-    rc = hd_graph_import_keep(sh->heap, im.nodes, im.n, im.names, im.nnames, keep, nkeep, kept,
-                              &bad);
-    if (rc == HD_EINVAL)
-        hd_call_bad(c, "graph", "objects[%zu]: refers to an object the graph does not define", bad);
-    else if (rc)
+    rc = hd_graph_import_ex(sh->heap, im.nodes, im.n, im.names, im.nnames, im.roots, im.nroots,
+                            keep, nkeep, kept, &bad);
+    if (rc == HD_EINVAL) {
+        char why[160];
+        import_why(&im, bad, why, sizeof why);
+        hd_call_bad(c, "graph", "%s", why);
+    } else if (rc)
         hd_call_errno(c, rc, NULL);
     else
         rc = hold_classes(c, sh, kept, keep_names, nkeep);
@@ -712,12 +777,12 @@ int hd_graph_check(hd_server_t *srv, const json_t *g, const hd_heap_config_t *hc
         hd_heap_t *h;
         size_t bad = 0;
         if ((rc = hd_heap_new(&mem, &cfg, &h)) == 0) {
-            rc = hd_graph_import(h, im.nodes, im.n, im.names, im.nnames, &bad);
+            rc = hd_graph_import_ex(h, im.nodes, im.n, im.names, im.nnames, im.roots, im.nroots,
+                                    NULL, 0, NULL, &bad);
             hd_heap_free(h);
         }
         if (rc == HD_EINVAL)
-            snprintf(why, whylen, "objects[%zu] (%s) cannot be rebuilt by import", bad,
-                     bad < im.n ? hd_type_name(im.nodes[bad].type) : "?");
+            import_why(&im, bad, why, whylen);
         else if (rc)
             snprintf(why, whylen, "a trial import failed: %s", hd_strerror(rc));
     }

@@ -19,6 +19,7 @@
  */
 #include "persist.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "code.h"
@@ -246,4 +247,168 @@ uint64_t sc_code_layout(void)
 {
     return (uint64_t)sizeof(sc_code_t) | (uint64_t)sizeof(sc_instr_t) << 16 |
            (uint64_t)SC_NOPCODES << 32 | (uint64_t)sizeof(void *) << 48;
+}
+
+/* ---- the state: its objects and counters ---- */
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define OBJ_SLOT(f, t, borrowed)                                                                   \
+    {                                                                                              \
+#f, offsetof(sc_state_t, f), t, borrowed                                                   \
+    }
+static const struct {
+    const char *name;
+    size_t off;
+    int type; /* required type, or -1 */
+    bool borrowed;
+} obj_slots[] = {
+    OBJ_SLOT(gc_callbacks, HD_T_LIST, false),  OBJ_SLOT(pending, -1, false),
+    OBJ_SLOT(subclasses, HD_T_DICT, false),    OBJ_SLOT(finalizers, HD_T_DICT, false),
+    OBJ_SLOT(atexit_module, -1, false),        OBJ_SLOT(main_str, HD_T_STR, false),
+    OBJ_SLOT(globals, HD_T_DICT, false),       OBJ_SLOT(repr_list_owner, HD_T_DICT, false),
+    OBJ_SLOT(repr_list, HD_T_LIST, true),      OBJ_SLOT(cls_finalize, HD_T_CLASS, false),
+    OBJ_SLOT(cls_info, HD_T_CLASS, false),     OBJ_SLOT(cls_snapshot, HD_T_CLASS, false),
+    OBJ_SLOT(cls_traces, HD_T_CLASS, false),   OBJ_SLOT(cls_stat, HD_T_CLASS, false),
+    OBJ_SLOT(cls_statdiff, HD_T_CLASS, false), OBJ_SLOT(cls_traceback, HD_T_CLASS, false),
+};
+
+#define NUM_SLOT(f)                                                                                \
+    {                                                                                              \
+#f, offsetof(sc_state_t, f), sizeof(((sc_state_t *)0)->f)                                  \
+    }
+static const struct {
+    const char *name;
+    size_t off, size;
+} num_slots[] = {
+    NUM_SLOT(code_serial),     NUM_SLOT(pending_bytes),   NUM_SLOT(finalize_counter),
+    NUM_SLOT(atexit_done),     NUM_SLOT(subclass_serial), NUM_SLOT(repr_dict_made),
+    NUM_SLOT(recursion_limit), NUM_SLOT(traceback_limit),
+};
+
+#define NKW (sizeof(((sc_state_t *)0)->kwstrs) / sizeof(hd_obj_t *))
+
+static int64_t num_get(const sc_state_t *st, size_t k)
+{
+    const char *p = (const char *)st + num_slots[k].off;
+    switch (num_slots[k].size) {
+    case 1:
+        return *(const bool *)p;
+    case 4:
+        return *(const int *)p;
+    default:
+        return *(const int64_t *)p;
+    }
+}
+
+static void num_set(sc_state_t *st, size_t k, int64_t v)
+{
+    char *p = (char *)st + num_slots[k].off;
+    switch (num_slots[k].size) {
+    case 1:
+        *(bool *)p = v != 0;
+        break;
+    case 4:
+        *(int *)p = (int)v;
+        break;
+    default:
+        *(int64_t *)p = v;
+        break;
+    }
+}
+
+int sc_state_export(hd_heap_t *h,
+                    int (*fn)(const char *slot, hd_obj_t *o, int64_t value, void *arg), void *arg)
+{
+    const sc_state_t *st = h->script;
+    if (!st)
+        return 0;
+    int rc = 0;
+    char name[32];
+    for (size_t k = 0; k < sizeof(obj_slots) / sizeof(obj_slots[0]) && !rc; k++) {
+        hd_obj_t *o = *(hd_obj_t *const *)((const char *)st + obj_slots[k].off);
+        if (o)
+            rc = fn(obj_slots[k].name, o, 0, arg);
+    }
+    for (size_t k = 0; k < NKW && !rc; k++)
+        if (st->kwstrs[k]) {
+            snprintf(name, sizeof(name), "kwstrs.%zu", k);
+            rc = fn(name, st->kwstrs[k], 0, arg);
+        }
+    for (size_t k = 0; k < SC_NBUILTINS && !rc; k++)
+        if (st->kwtuples[k]) {
+            snprintf(name, sizeof(name), "kwtuples.%zu", k);
+            rc = fn(name, st->kwtuples[k], 0, arg);
+        }
+    for (size_t k = 0; k < sizeof(num_slots) / sizeof(num_slots[0]) && !rc; k++)
+        rc = fn(num_slots[k].name, NULL, num_get(st, k), arg);
+    return rc;
+}
+
+int sc_state_begin_import(hd_heap_t *h)
+{
+    sc_state_t *st;
+    return sc_state_bare(h, &st);
+}
+
+/* index: "PREFIX.N" with N < limit */
+static bool indexed(const char *slot, const char *prefix, size_t limit, size_t *k)
+{
+    size_t n = strlen(prefix);
+    if (strncmp(slot, prefix, n) != 0 || slot[n] < '0' || slot[n] > '9')
+        return false;
+    char *end;
+    unsigned long v = strtoul(slot + n, &end, 10);
+    if (*end || v >= limit)
+        return false;
+    *k = v;
+    return true;
+}
+
+int sc_state_import(hd_heap_t *h, const char *slot, hd_obj_t *o, int64_t value)
+{
+    sc_state_t *st = h->script;
+    size_t k;
+    if (!st || !slot)
+        return HD_EINVAL;
+    hd_obj_t **at = NULL;
+    bool borrowed = false;
+    int type = -1;
+    if (indexed(slot, "kwstrs.", NKW, &k))
+        at = &st->kwstrs[k], type = HD_T_STR;
+    else if (indexed(slot, "kwtuples.", SC_NBUILTINS, &k))
+        at = &st->kwtuples[k], type = HD_T_TUPLE;
+    for (k = 0; !at && k < sizeof(obj_slots) / sizeof(obj_slots[0]); k++)
+        if (strcmp(slot, obj_slots[k].name) == 0) {
+            at = (hd_obj_t **)((char *)st + obj_slots[k].off);
+            type = obj_slots[k].type;
+            borrowed = obj_slots[k].borrowed;
+        }
+    if (at) {
+        if (!o || *at || (type >= 0 && o->type != type))
+            return HD_EINVAL;
+        if (!borrowed)
+            hd__incref(o);
+        *at = o;
+        return 0;
+    }
+    for (k = 0; k < sizeof(num_slots) / sizeof(num_slots[0]); k++)
+        if (strcmp(slot, num_slots[k].name) == 0) {
+            if (o || value < 0 || (num_slots[k].size == 4 && value > INT32_MAX))
+                return HD_EINVAL;
+            num_set(st, k, value);
+            return 0;
+        }
+    return HD_EINVAL;
+}
+
+int sc_state_end_import(hd_heap_t *h)
+{
+    const sc_state_t *st = h->script;
+    if (!st || !sc_state_ok(st))
+        return HD_EINVAL;
+    if (st->repr_list && (!st->repr_list_owner || !st->repr_dict_made))
+        return HD_EINVAL;
+    return 0;
 }

@@ -32,4 +32,18 @@ uint64_t sc_code_layout(void);
  * (builtins are never freed before the heap). */
 int sc_builtin_relink(hd_heap_t *h, int64_t index, const char *name, hd_obj_t **out);
 
+/* The state the script language keeps in a heap (vm.h's sc_state_t): its
+ * objects and counters, by slot name ("globals", "kwstrs.3", "code_serial",
+ * ...). sc_state_export calls fn once per slot in use (o NULL for a
+ * counter). An import calls sc_state_begin_import before it makes any
+ * object (the heap gets a state without objects), sc_state_import for each
+ * slot once the objects exist, then sc_state_end_import, which refuses a
+ * state that lacks any of the objects a run needs. HD_EINVAL for an unknown
+ * slot, a slot given twice, or an object of the wrong type. */
+int sc_state_export(hd_heap_t *h,
+                    int (*fn)(const char *slot, hd_obj_t *o, int64_t value, void *arg), void *arg);
+int sc_state_begin_import(hd_heap_t *h);
+int sc_state_import(hd_heap_t *h, const char *slot, hd_obj_t *o, int64_t value);
+int sc_state_end_import(hd_heap_t *h);
+
 #endif
