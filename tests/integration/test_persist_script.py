@@ -113,3 +113,18 @@ async def test_a_damaged_code_block_is_refused():
                 assert "objects[" in got["message"], got
             heaps = [h["heap"] for h in (await c.call("heap.list"))["heaps"]]
             assert heaps == ["s"], heaps
+
+
+async def test_an_iterator_is_refused_by_name():
+    # an iterator's position is not carried: the import says which object
+    # and of which type, and creates nothing
+    with Server() as srv:
+        async with await Client.connect(srv) as c:
+            await c.call("heap.create", {"heap": "s"})
+            await c.call("heap.exec", {"heap": "s", "source": "it = iter([1, 2])\nnext(it)\n"})
+            graph = await c.call("heap.export", {"heap": "s"})
+            kinds = {o["type"] for o in graph["objects"]}
+            got = await c.error("heap.import", {"heap": "t", "graph": graph}, code=-32602)
+            assert any(k in got["message"] for k in kinds if "iterator" in k), (got, kinds)
+            heaps = [h["heap"] for h in (await c.call("heap.list"))["heaps"]]
+            assert heaps == ["s"], heaps
