@@ -135,8 +135,9 @@ static bool code_ok(const char *blob, size_t len, size_t nrefs)
     const sc_code_t *b = (const sc_code_t *)blob;
     if (len < sizeof(sc_code_t) || b->base.len != len || b->base.nrefs != nrefs ||
         (uint64_t)b->nconsts + b->nnames + 2 != nrefs ||
-        (uint64_t)b->ncells + b->nfree > b->nlocals || b->nlines == 0 || b->ncache == UINT32_MAX ||
-        b->stacksize == 0)
+        (uint64_t)b->ncells + b->nfree > b->nlocals || b->argcount > b->nlocals || b->nlines == 0 ||
+        b->ncache == UINT32_MAX || b->stacksize == 0 ||
+        (b->flags & ~(uint32_t)(CO_MODULE | CO_FUNCTION | CO_CLASS | CO_LAMBDA | CO_COMPREHENSION)))
         return false;
     uintptr_t refs = (uintptr_t)b->base.refs;
     if (!array_ok(refs, nrefs, sizeof(hd_obj_t *), 8, len) || (uintptr_t)b->consts != refs ||
