@@ -43,7 +43,8 @@ static int copy_node(const hd_graph_node_t *node, void *arg)
     hd_graph_node_t *d = &c->nodes[c->n++];
     *d = *node;
     uint64_t *refs = malloc((node->nrefs + 1) * sizeof(*refs));
-    memcpy(refs, node->refs, node->nrefs * sizeof(*refs));
+    if (node->nrefs)
+        memcpy(refs, node->refs, node->nrefs * sizeof(*refs));
     d->refs = refs;
     d->attr_names = node->type == HD_T_INSTANCE && node->nrefs
                         ? (const char *const *)dup_strs(node->attr_names, node->nrefs)
