@@ -289,6 +289,8 @@ static int describe(export_ctx_t *x, hd_obj_t *o)
         node.aux[2] = r->step;
     }
     node.finalized = hd_obj_is_finalized(o);
+    if (o->type == HD_T_TUPLE || o->type == HD_T_DICT)
+        node.gc_state = hd__gc_is_tracked(o) ? HD_GRAPH_TRACKED : HD_GRAPH_UNTRACKED;
     int rc = collect_refs(x, o, &node);
     if (!rc)
         rc = x->node_fn(&node, x->arg);
@@ -882,6 +884,15 @@ int hd_graph_import_ex(hd_heap_t *h, const hd_graph_node_t *nodes, size_t n,
         rc = install_roots(&c, roots, nroots);
     if (!rc)
         rc = bind_names(&c, names, nnames);
+    for (size_t i = 0; !rc && i < n; i++) {
+        hd_obj_t *o = c.objs[i];
+        if (!o || (o->type != HD_T_TUPLE && o->type != HD_T_DICT))
+            continue;
+        if (nodes[i].gc_state == HD_GRAPH_UNTRACKED && hd__gc_is_tracked(o))
+            hd__gc_untrack(h, o);
+        else if (nodes[i].gc_state == HD_GRAPH_TRACKED && !hd__gc_is_tracked(o))
+            hd__gc_track(h, o);
+    }
     h->gc_collecting = saved;
     for (size_t k = 0; k < nkeep; k++) {
         bool known = false;

@@ -61,7 +61,12 @@ typedef struct hd_graph_node {
      * zip are exported but refused by import. */
     uint32_t present;
     int64_t aux[3];
+    /* tuples and dicts: whether the collector tracks it (CPython untracks
+     * them lazily): HD_GRAPH_TRACKED, HD_GRAPH_UNTRACKED, or 0 for
+     * whatever the import's making leaves */
+    uint8_t gc_state;
 } hd_graph_node_t;
+enum { HD_GRAPH_TRACKED = 1, HD_GRAPH_UNTRACKED = 2 };
 
 /* the layout tag of an exported code block: a blob made by a build with
  * another layout is refused */

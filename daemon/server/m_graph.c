@@ -491,6 +491,9 @@ static int read_node(imp_t *im, const json_t *o, hd_graph_node_t *n)
                     json_integer_value(present) > 0xff))
         return HD_EINVAL;
     n->present = (uint32_t)json_integer_value(present);
+    const json_t *tracked = json_object_get(o, "tracked");
+    if ((n->type == HD_T_TUPLE || n->type == HD_T_DICT) && json_is_boolean(tracked))
+        n->gc_state = json_is_true(tracked) ? HD_GRAPH_TRACKED : HD_GRAPH_UNTRACKED;
     n->capacity = json_integer_value(json_object_get(o, "capacity"));
     n->has_del = flag(o, "has_del");
     n->finalized = flag(o, "finalized");

@@ -47,13 +47,16 @@ r = range(2, 9, 3)
 cyc = [Node()]
 cyc[0].back = cyc
 del cyc
+pairs = [(i, 'x') for i in range(3)]
+opts = {'a': 1, 'b': (2, 3)}
+gc.collect()  # untracks the tuples and dicts of atoms, as CPython's does
 """
 
 SECOND = """
 b = Node(5)
 print(b.get(), a.get(), m(), f(4), f.__defaults__, sq(7), step(), step())
 print(sys.getrefcount(a), sys.getrefcount(Node), w() is a, list(r), Node.kind)
-print(s.x, Slotted.__slots__, type(gc.collect()), app(3))
+print(s.x, Slotted.__slots__, type(gc.collect()), app(3), gc.is_tracked(pairs[0]), gc.is_tracked(opts))
 t = Node()
 print(t.v, sys.getsizeof(b), sys.getsizeof(f), gc.is_tracked(b), gc.is_tracked(f))
 del k
