@@ -186,11 +186,20 @@ int sc_code_import(hd_heap_t *h, const char *blob, size_t len, hd_obj_t *const *
     for (size_t i = 0; i < nrefs; i++)
         if (i >= nrefs - 2 && refs[i]->type != HD_T_STR)
             return HD_EINVAL; /* co_name, co_qualname */
+    const sc_code_t *b = (const sc_code_t *)blob;
+    /* the value stack the VM allocates must hold what the code pushes */
+    if (b->ninstr > INT32_MAX)
+        return HD_EINVAL;
+    int depth =
+        sc_code_max_depth(h->mem, (const sc_instr_t *)(blob + (uintptr_t)b->instr), (int)b->ninstr);
+    if (depth < 0)
+        return HD_ENOMEM;
+    if ((int64_t)depth + 1 > (int64_t)b->stacksize)
+        return HD_EINVAL;
     sc_state_t *st;
     int rc = sc_state_get(h, &st);
     if (rc)
         return rc;
-    const sc_code_t *b = (const sc_code_t *)blob;
     hd_obj_t *o;
     if ((rc = hd__code_new(h, len, (uintptr_t)b->base.refs, (uint32_t)nrefs, &o)))
         return rc;

@@ -24,6 +24,12 @@ int sc_code_export(hd_heap_t *h, hd_obj_t *o, char **blob, size_t *len);
 int sc_code_import(hd_heap_t *h, const char *blob, size_t len, hd_obj_t *const *refs, size_t nrefs,
                    hd_obj_t **out);
 
+/* sc_code_max_depth: the compiler's flow pass (compile_layout.c): the
+ * largest stack depth any path of the n instructions reaches, or -1 when
+ * out of memory. */
+struct sc_instr;
+int sc_code_max_depth(hd_mem_t *mem, const struct sc_instr *code, int n);
+
 /* sc_code_layout: the tag of this build's code block layout. */
 uint64_t sc_code_layout(void);
 

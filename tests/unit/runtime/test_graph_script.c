@@ -6,8 +6,11 @@
  */
 #include "rt_util.h"
 
+#include <stddef.h>
+
 #include "graph.h"
 #include "script.h"
+#include "script/code.h"
 
 typedef struct copy {
     hd_graph_node_t *nodes;
@@ -264,6 +267,14 @@ TEST(damaged_code_builtins_and_slots_are_refused)
     }
     fprintf(stderr, "code block of %zu bytes: %zu damaged bytes refused\n", cn->len, refused);
     CHECK(refused > 0);
+    /* a value stack smaller than the code needs */
+    uint32_t stacksize, one = 1;
+    size_t at = offsetof(sc_code_t, stacksize);
+    memcpy(&stacksize, blob + at, 4);
+    CHECK(stacksize > 1);
+    memcpy(blob + at, &one, 4);
+    import_fails(&c, code);
+    memcpy(blob + at, &stacksize, 4);
     /* a truncated block, another build's layout */
     size_t len = cn->len;
     cn->len = len - 8;
