@@ -1,15 +1,20 @@
 /*
  * graph.c: export of a heap as nodes and edges, and import from them.
  *
- * Export walks the census (hd_heap_objects) and describes each object; the
- * shared singletons it meets as referents are described once each as well,
- * so that every reference names a node. Import works in passes, because
- * references may form cycles and tuples must get their items when they are
- * created: classes; atoms, empty mutable containers and instances; tuples
- * (repeatedly, as their tuple items appear); weakrefs; then the contents of
- * lists, dicts, sets and instances; then the names. Every object is held by
- * a temporary reference until the end, so automatic collection (held off
- * anyway) could not free anything half-built.
+ * Export walks the census (hd_heap_objects) and describes each object, then
+ * the objects only the script language's state holds (the census does not
+ * see untracked ones); the shared singletons it meets as referents are
+ * described once each as well, so that every reference names a node.
+ * Import works in passes, because references may form cycles and tuples
+ * must get their items when they are created: the script state's shell (if
+ * the document has one); classes; atoms, empty mutable containers,
+ * instances, cells, ranges and re-linked builtins; tuples, code, functions,
+ * methods and descriptors (repeatedly, as their references appear);
+ * weakrefs; then the contents of lists, dicts, sets, instances and cells;
+ * the script state's slots; tuples' and dicts' tracking; then the names.
+ * Every object is held by a temporary reference until the end, so
+ * automatic collection (held off anyway) could not free anything
+ * half-built. The script language's own part is script/persist.c.
  */
 #include "graph.h"
 
@@ -205,7 +210,7 @@ static int collect_refs(export_ctx_t *x, hd_obj_t *o, hd_graph_node_t *node)
         break;
     default:
         /* code: its references in order; iterators and the like: theirs in
-         * traverse order (hd_graph_import refuses them) */
+         * traverse order (hd_graph_import refuses them: docs/script.md) */
         if (o->type >= HD_T_CODE)
             hd__traverse(x->h, o, walk_ref, &w);
         break;
