@@ -3,6 +3,7 @@ modules and bound methods: saved at SIGTERM and loaded at restart with the
 same objects (type, class, size, refcount, tracking), names and referents,
 and the same program goes on after the load with python3's output for the
 whole program (docs/script.md, "Export and import")."""
+import os
 import subprocess
 import tempfile
 
@@ -131,3 +132,17 @@ async def test_an_iterator_is_refused_by_name():
             assert any(k in got["message"] for k in kinds if "iterator" in k), (got, kinds)
             heaps = [h["heap"] for h in (await c.call("heap.list"))["heaps"]]
             assert heaps == ["s"], heaps
+
+
+async def test_heapctl_export_and_import_of_a_script_heap():
+    from heapctl_util import ok
+    with tempfile.TemporaryDirectory(prefix="heapd-graph-") as tmp, Server() as srv:
+        path = os.path.join(tmp, "s.json")
+        ok(srv, "create", "s")
+        first = ok(srv, "exec", "s", "-", input=FIRST)
+        ok(srv, "export", "s", path)
+        ok(srv, "import", "s2", path)
+        async with await Client.connect(srv) as c:
+            assert_same(await snapshot(c, "s"), await snapshot(c, "s2"))
+        second = ok(srv, "exec", "s2", "-", input=SECOND)
+        assert first + second == python3(FIRST + SECOND), (first, second)
