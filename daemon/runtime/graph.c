@@ -1,19 +1,30 @@
 /*
  * graph.c: export of a heap as nodes and edges, and import from them.
  *
- * Export walks the census (hd_heap_objects) and describes each object; the
- * shared singletons it meets as referents are described once each as well,
- * so that every reference names a node. Import works in passes, because
- * references may form cycles and tuples must get their items when they are
- * created: classes; atoms, empty mutable containers and instances; tuples
- * (repeatedly, as their tuple items appear); weakrefs; then the contents of
- * lists, dicts, sets and instances; then the names. Every object is held by
- * a temporary reference until the end, so automatic collection (held off
- * anyway) could not free anything half-built.
+ * Export walks the census (hd_heap_objects) and describes each object, then
+ * the objects only the script language's state holds (the census does not
+ * see untracked ones); the shared singletons it meets as referents are
+ * described once each as well, so that every reference names a node.
+ * Import works in passes, because references may form cycles and tuples
+ * must get their items when they are created: the script state's shell (if
+ * the document has one); classes; atoms, empty mutable containers,
+ * instances, cells, ranges and re-linked builtins; tuples, code, functions,
+ * methods and descriptors (repeatedly, as their references appear);
+ * weakrefs; then the contents of lists, dicts, sets, instances and cells;
+ * the script state's slots; tuples' and dicts' tracking; then the names.
+ * Every object is held by a temporary reference until the end, so
+ * automatic collection (held off anyway) could not free anything
+ * half-built. The script language's own part is script/persist.c.
  */
 #include "graph.h"
 
 #include "heap_int.h"
+#include "script/persist.h"
+
+uint64_t hd_graph_code_layout(void)
+{
+    return sc_code_layout();
+}
 
 /* ---- export ---- */
 
@@ -26,8 +37,45 @@ typedef struct export_ctx {
     const char **names; /* scratch for attribute names */
     hd_obj_t **statics; /* singletons already described */
     size_t nstatics, statics_cap;
+    hd_obj_t **seen; /* every object described: open addressing */
+    size_t nseen, seen_mask;
+    hd_obj_t **stack; /* the walk from the script state's objects */
+    size_t nstack, stack_cap;
     int err;
 } export_ctx_t;
+
+static uint64_t ptrmix(const hd_obj_t *o)
+{
+    return ((uint64_t)(uintptr_t)o >> 4) * 0x9e3779b97f4a7c15ull;
+}
+
+/* seen_add: 1 if o was already there, 0 if added, or HD_ENOMEM (< 0) */
+static int seen_add(export_ctx_t *x, hd_obj_t *o)
+{
+    if (2 * (x->nseen + 1) > x->seen_mask) {
+        size_t cap = x->seen_mask ? 2 * (x->seen_mask + 1) : 1024;
+        hd_obj_t **t = hd_mem_calloc(x->h->mem, cap, sizeof(*t));
+        if (!t)
+            return HD_ENOMEM;
+        for (size_t i = 0; x->seen && i <= x->seen_mask; i++)
+            if (x->seen[i]) {
+                size_t j = ptrmix(x->seen[i]) & (cap - 1);
+                while (t[j])
+                    j = (j + 1) & (cap - 1);
+                t[j] = x->seen[i];
+            }
+        hd_mem_free(x->h->mem, x->seen);
+        x->seen = t;
+        x->seen_mask = cap - 1;
+    }
+    size_t j = ptrmix(o) & x->seen_mask;
+    for (; x->seen[j]; j = (j + 1) & x->seen_mask)
+        if (x->seen[j] == o)
+            return 1;
+    x->seen[j] = o;
+    x->nseen++;
+    return 0;
+}
 
 static int describe(export_ctx_t *x, hd_obj_t *o);
 
@@ -135,9 +183,34 @@ static int collect_refs(export_ctx_t *x, hd_obj_t *o, hd_graph_node_t *node)
         if (((hd_class_obj_t *)o)->attrs)
             walk_ref(((hd_class_obj_t *)o)->attrs, &w);
         break;
+    case HD_T_FUNCTION: {
+        hd_func_obj_t *f = (hd_func_obj_t *)o;
+        hd_obj_t *fields[] = {f->code,    f->name,   f->qualname, f->defaults,
+                              f->closure, f->module, f->doc,      f->dict};
+        for (size_t f_i = 0; f_i < sizeof(fields) / sizeof(fields[0]); f_i++)
+            if (fields[f_i] && !walk_ref(fields[f_i], &w))
+                node->present |= 1u << f_i;
+        break;
+    }
+    case HD_T_METHOD:
+        walk_ref(((hd_method_obj_t *)o)->func, &w);
+        walk_ref(((hd_method_obj_t *)o)->self, &w);
+        break;
+    case HD_T_CMETHOD:
+        walk_ref(((hd_cmethod_obj_t *)o)->builtin, &w);
+        walk_ref(((hd_cmethod_obj_t *)o)->self, &w);
+        break;
+    case HD_T_CELL:
+        if (((hd_cell_obj_t *)o)->ref)
+            walk_ref(((hd_cell_obj_t *)o)->ref, &w);
+        break;
+    case HD_T_DESCR:
+        walk_ref(((hd_descr_obj_t *)o)->type, &w);
+        walk_ref(((hd_descr_obj_t *)o)->name, &w);
+        break;
     default:
-        /* the script language's types (functions, iterators, ...): their
-         * references in traverse order; hd_graph_import refuses them */
+        /* code: its references in order; iterators and the like: theirs in
+         * traverse order (hd_graph_import refuses them: docs/script.md) */
         if (o->type >= HD_T_CODE)
             hd__traverse(x->h, o, walk_ref, &w);
         break;
@@ -200,8 +273,29 @@ static int describe(export_ctx_t *x, hd_obj_t *o)
         node.slots = (const char *const *)m->slot_names;
     } else if (o->type == HD_T_LIST) {
         node.capacity = ((hd_list_obj_t *)o)->allocated;
+    } else if (o->type == HD_T_CODE) {
+        size_t len;
+        int rc = sc_code_export(x->h, o, &text, &len);
+        if (rc)
+            return rc;
+        node.data = text;
+        node.len = len;
+        node.aux[0] = (int64_t)hd_graph_code_layout();
+    } else if (o->type == HD_T_BUILTIN) {
+        node.class_name = ((hd_builtin_obj_t *)o)->name;
+        node.aux[0] = ((hd_builtin_obj_t *)o)->index;
+    } else if (o->type == HD_T_DESCR) {
+        node.aux[0] = o->aux;
+        node.aux[1] = (int64_t)((hd_descr_obj_t *)o)->slot;
+    } else if (o->type == HD_T_RANGE) {
+        hd_range_obj_t *r = (hd_range_obj_t *)o;
+        node.aux[0] = r->start;
+        node.aux[1] = r->stop;
+        node.aux[2] = r->step;
     }
     node.finalized = hd_obj_is_finalized(o);
+    if (o->type == HD_T_TUPLE || o->type == HD_T_DICT)
+        node.gc_state = hd__gc_is_tracked(o) ? HD_GRAPH_TRACKED : HD_GRAPH_UNTRACKED;
     int rc = collect_refs(x, o, &node);
     if (!rc)
         rc = x->node_fn(&node, x->arg);
@@ -214,13 +308,23 @@ static int visit_static(hd_obj_t *r, void *arg)
     return note_static(arg, r);
 }
 
+static int note_statics_of(export_ctx_t *x, hd_obj_t *o);
+
 static int export_one(hd_obj_t *o, int generation, void *arg)
 {
     (void)generation;
     export_ctx_t *x = arg;
-    int rc = describe(x, o);
+    int rc = seen_add(x, o);
     if (rc)
-        return rc;
+        return rc < 0 ? rc : 0;
+    rc = describe(x, o);
+    return rc ? rc : note_statics_of(x, o);
+}
+
+/* note_statics_of: the singletons among o's references get their nodes */
+static int note_statics_of(export_ctx_t *x, hd_obj_t *o)
+{
+    int rc = 0;
     if (o->type == HD_T_DICT) {
         int64_t pos = 0;
         hd_obj_t *k, *v;
@@ -231,7 +335,66 @@ static int export_one(hd_obj_t *o, int generation, void *arg)
     }
     if (o->type == HD_T_WEAKREF)
         return 0; /* its referent is never a singleton */
+    /* references traverse does not visit (a builtin method's builtin, a
+     * descriptor's name) */
+    if (o->type == HD_T_CMETHOD && (rc = note_static(x, ((hd_cmethod_obj_t *)o)->builtin)))
+        return rc;
+    if (o->type == HD_T_DESCR && (rc = note_static(x, ((hd_descr_obj_t *)o)->name)))
+        return rc;
     return hd__traverse(x->h, o, visit_static, x);
+}
+
+/* ---- the objects only the script state holds ----
+ *
+ * The census finds what the collector tracks, the names and what they
+ * reach; the script state's own untracked objects (its module dict, the
+ * keyword strings, an empty registry) are found from the state's slots. */
+
+static int push_obj(hd_obj_t *o, void *arg)
+{
+    export_ctx_t *x = arg;
+    if (o->flags & HD_OF_STATIC)
+        return 0;
+    if (x->nstack == x->stack_cap) {
+        size_t cap = x->stack_cap ? 2 * x->stack_cap : 64;
+        hd_obj_t **p = hd_mem_realloc(x->h->mem, x->stack, cap * sizeof(*p));
+        if (!p)
+            return HD_ENOMEM;
+        x->stack = p;
+        x->stack_cap = cap;
+    }
+    x->stack[x->nstack++] = o;
+    return 0;
+}
+
+static int state_slot(const char *slot, hd_obj_t *o, int64_t value, void *arg)
+{
+    (void)slot;
+    (void)value;
+    return o ? push_obj(o, arg) : 0;
+}
+
+static int export_state_objects(export_ctx_t *x)
+{
+    int rc = sc_state_export(x->h, state_slot, x);
+    while (!rc && x->nstack) {
+        hd_obj_t *o = x->stack[--x->nstack];
+        int seen = seen_add(x, o);
+        if (seen)
+            rc = seen < 0 ? seen : 0;
+        else if (!(rc = describe(x, o)) && o->type == HD_T_DICT) {
+            int64_t pos = 0;
+            hd_obj_t *k, *v;
+            while (!rc && hd_dict_next(o, &pos, &k, &v))
+                if (!(rc = push_obj(k, x)))
+                    rc = push_obj(v, x);
+        } else if (!rc && o->type != HD_T_WEAKREF) {
+            rc = hd__traverse(x->h, o, push_obj, x);
+        }
+        if (!rc && !seen)
+            rc = note_statics_of(x, o);
+    }
+    return rc;
 }
 
 typedef struct name_ctx {
@@ -256,6 +419,8 @@ int hd_graph_export(hd_heap_t *h, int (*node_fn)(const hd_graph_node_t *node, vo
 {
     export_ctx_t x = {.h = h, .node_fn = node_fn, .arg = arg};
     int rc = hd_heap_objects(h, export_one, &x);
+    if (!rc)
+        rc = export_state_objects(&x);
     if (!rc) {
         name_ctx_t nc = {h, &x, name_fn, arg};
         rc = hd_ns_each(h, export_name, &nc);
@@ -263,6 +428,8 @@ int hd_graph_export(hd_heap_t *h, int (*node_fn)(const hd_graph_node_t *node, vo
     hd_mem_free(h->mem, x.refs);
     hd_mem_free(h->mem, x.names);
     hd_mem_free(h->mem, x.statics);
+    hd_mem_free(h->mem, x.seen);
+    hd_mem_free(h->mem, x.stack);
     return rc;
 }
 
@@ -321,13 +488,6 @@ static hd_obj_t *ref_obj(import_ctx_t *c, uint64_t id, bool *known)
     return *known ? c->objs[c->vals[j] - 1] : NULL;
 }
 
-bool hd_graph_importable(int type)
-{
-    /* the types pass_create and pass_tuples_weakrefs make; a function
-     * would need its code object, which holds compiled instructions */
-    return type >= HD_T_NONE && type < HD_T_CODE;
-}
-
 static int create_atom(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t **out)
 {
     hd_heap_t *h = c->h;
@@ -360,6 +520,36 @@ static int create_atom(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t **ou
     return HD_EINVAL;
 }
 
+/* late: made once their references exist, like tuples (their references
+ * are fixed at creation) */
+static bool is_late(int type)
+{
+    return type == HD_T_TUPLE || type == HD_T_CODE || type == HD_T_FUNCTION ||
+           type == HD_T_METHOD || type == HD_T_CMETHOD || type == HD_T_DESCR;
+}
+
+/* create_script_early: the script types that need no reference to exist:
+ * cells (filled later), ranges, builtins (re-linked); the late ones are
+ * skipped here; iterators, views, slices, enumerate and zip are refused */
+static int create_script_early(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t **out)
+{
+    switch (nd->type) {
+    case HD_T_CELL:
+        return nd->nrefs > 1 ? HD_EINVAL : hd__cell_new(c->h, NULL, out);
+    case HD_T_RANGE:
+        if (nd->aux[2] == 0 || nd->nrefs)
+            return HD_EINVAL;
+        return hd__range_new(c->h, nd->aux[0], nd->aux[1], nd->aux[2], out);
+    case HD_T_BUILTIN: {
+        int rc = nd->nrefs ? HD_EINVAL : sc_builtin_relink(c->h, nd->aux[0], nd->class_name, out);
+        if (!rc)
+            hd__incref(*out);
+        return rc;
+    }
+    }
+    return is_late(nd->type) ? 0 : HD_EINVAL;
+}
+
 static int pass_create(import_ctx_t *c)
 {
     for (int round = 0; round < 2; round++) {
@@ -376,6 +566,8 @@ static int pass_create(import_ctx_t *c)
                 if (!cls || cls->type != HD_T_CLASS)
                     return HD_EINVAL;
                 rc = hd_instance_new(c->h, cls, nd->has_del, &c->objs[i]);
+            } else if (round == 1 && nd->type >= HD_T_CODE) {
+                rc = create_script_early(c, nd, &c->objs[i]);
             } else if (round == 1 && nd->type != HD_T_CLASS && nd->type != HD_T_TUPLE &&
                        nd->type != HD_T_WEAKREF) {
                 rc = create_atom(c, nd, &c->objs[i]);
@@ -403,19 +595,72 @@ static int refs_ready(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t **ite
     return 0;
 }
 
+static int create_func(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t **items, hd_obj_t **out)
+{
+    hd_obj_t *f[8] = {NULL};
+    size_t k = 0;
+    if (nd->present >= 1u << 8 || (nd->present & 7) != 7)
+        return HD_EINVAL; /* code, name and qualname are always there */
+    for (unsigned bit = 0; bit < 8; bit++)
+        if (nd->present & (1u << bit)) {
+            if (k >= nd->nrefs)
+                return HD_EINVAL;
+            f[bit] = items[k++];
+        }
+    if (k != nd->nrefs || f[0]->type != HD_T_CODE || f[1]->type != HD_T_STR ||
+        f[2]->type != HD_T_STR || (f[3] && f[3]->type != HD_T_TUPLE) ||
+        (f[4] && f[4]->type != HD_T_TUPLE) || (f[7] && f[7]->type != HD_T_DICT))
+        return HD_EINVAL;
+    int rc = hd__func_new(c->h, f[0], f[1], f[2], f[3], f[4], f[5], out);
+    if (rc)
+        return rc;
+    hd_func_obj_t *fo = (hd_func_obj_t *)*out;
+    if (f[6])
+        hd__incref(fo->doc = f[6]);
+    if (f[7])
+        hd__incref(fo->dict = f[7]);
+    return 0;
+}
+
+static int create_late(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t **items, hd_obj_t **out)
+{
+    switch (nd->type) {
+    case HD_T_TUPLE:
+        return hd_tuple_new(c->h, nd->nrefs, items, out);
+    case HD_T_CODE:
+        if (nd->aux[0] != (int64_t)hd_graph_code_layout() || nd->nrefs < 2)
+            return HD_EINVAL;
+        return sc_code_import(c->h, nd->data, nd->len, items, nd->nrefs, out);
+    case HD_T_FUNCTION:
+        return create_func(c, nd, items, out);
+    case HD_T_METHOD:
+        return nd->nrefs == 2 ? hd__method_new(c->h, items[0], items[1], out) : HD_EINVAL;
+    case HD_T_CMETHOD:
+        if (nd->nrefs != 2 || items[0]->type != HD_T_BUILTIN)
+            return HD_EINVAL;
+        return hd__cmethod_new(c->h, items[0], items[1], out);
+    case HD_T_DESCR:
+        if (nd->nrefs != 2 || items[0]->type != HD_T_CLASS || items[1]->type != HD_T_STR ||
+            (nd->aux[0] != HD_DESCR_GETSET && nd->aux[0] != HD_DESCR_MEMBER) || nd->aux[1] < 0)
+            return HD_EINVAL;
+        return hd__descr_new(c->h, (int)nd->aux[0], items[0], items[1], (uint64_t)nd->aux[1], out);
+    }
+    return HD_EINVAL;
+}
+
 static int pass_tuples_weakrefs(import_ctx_t *c, hd_obj_t **scratch)
 {
     for (bool progress = true; progress;) {
         progress = false;
         for (size_t i = 0; i < c->n; i++) {
             const hd_graph_node_t *nd = &c->nodes[i];
-            if (nd->type != HD_T_TUPLE || c->objs[i])
+            if (!is_late(nd->type) || c->objs[i])
                 continue;
             bool ready;
             c->bad = i;
             int rc = refs_ready(c, nd, scratch, &ready);
             if (!rc && ready)
-                rc = hd_tuple_new(c->h, nd->nrefs, scratch, &c->objs[i]), progress = true;
+                rc = create_late(c, nd, scratch, &c->objs[i]), progress = true;
             if (rc)
                 return rc;
         }
@@ -423,8 +668,8 @@ static int pass_tuples_weakrefs(import_ctx_t *c, hd_obj_t **scratch)
     for (size_t i = 0; i < c->n; i++) {
         const hd_graph_node_t *nd = &c->nodes[i];
         c->bad = i;
-        if (nd->type == HD_T_TUPLE && !c->objs[i])
-            return HD_EINVAL; /* a cycle made of tuples only */
+        if (is_late(nd->type) && !c->objs[i])
+            return HD_EINVAL; /* a cycle of objects made with their references */
         if (nd->type != HD_T_WEAKREF)
             continue;
         bool ready;
@@ -493,6 +738,10 @@ static int fill_one(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t *o, hd_
         for (size_t k = 0; k < nd->nrefs && !rc; k++)
             rc = hd_obj_setattr(h, o, nd->attr_names[k], items[k]);
         return rc;
+    case HD_T_CELL:
+        if (nd->nrefs == 1)
+            hd__incref(((hd_cell_obj_t *)o)->ref = items[0]);
+        return 0;
     case HD_T_CLASS:
         if (nd->nrefs == 1 && items[0]->type == HD_T_DICT) {
             hd__incref(items[0]);
@@ -509,8 +758,11 @@ static int pass_fill(import_ctx_t *c, hd_obj_t **scratch)
     for (size_t i = 0; i < c->n; i++) {
         const hd_graph_node_t *nd = &c->nodes[i];
         c->bad = i;
-        if (nd->type == HD_T_TUPLE || nd->type == HD_T_WEAKREF)
+        if (is_late(nd->type) || nd->type == HD_T_WEAKREF) {
+            if (nd->finalized && c->objs[i] && hd__is_gc(c->objs[i]))
+                hd__gc_set_finalized(c->objs[i]);
             continue;
+        }
         bool ready;
         int rc = refs_ready(c, nd, scratch, &ready);
         if (!rc && !ready)
@@ -550,6 +802,71 @@ int hd_graph_import_keep(hd_heap_t *h, const hd_graph_node_t *nodes, size_t n,
                          const hd_graph_name_t *names, size_t nnames, const uint64_t *keep_ids,
                          size_t nkeep, hd_obj_t **kept, size_t *bad)
 {
+    return hd_graph_import_ex(h, nodes, n, names, nnames, NULL, 0, keep_ids, nkeep, kept, bad);
+}
+
+#define GARBAGE_SLOT "gc.garbage" /* the heap's own: gc.garbage */
+
+static bool has_script_roots(const hd_graph_root_t *roots, size_t nroots)
+{
+    for (size_t i = 0; i < nroots; i++)
+        if (!roots[i].slot || strcmp(roots[i].slot, GARBAGE_SLOT) != 0)
+            return true;
+    return false;
+}
+
+static int install_roots(import_ctx_t *c, const hd_graph_root_t *roots, size_t nroots)
+{
+    for (size_t i = 0; i < nroots; i++) {
+        bool known = true;
+        hd_obj_t *o = roots[i].id ? ref_obj(c, roots[i].id, &known) : NULL;
+        c->bad = c->n + i;
+        if (!known || (roots[i].id && !o))
+            return HD_EINVAL;
+        int rc;
+        if (roots[i].slot && strcmp(roots[i].slot, GARBAGE_SLOT) == 0) {
+            if (!o || o->type != HD_T_LIST || c->h->garbage)
+                return HD_EINVAL;
+            hd__incref(o);
+            c->h->garbage = o;
+            continue;
+        }
+        if ((rc = sc_state_import(c->h, roots[i].slot, o, roots[i].value)))
+            return rc;
+    }
+    c->bad = c->n + nroots;
+    return has_script_roots(roots, nroots) ? sc_state_end_import(c->h) : 0;
+}
+
+typedef struct root_ctx {
+    hd_heap_t *h;
+    int (*fn)(const char *slot, uint64_t id, int64_t value, void *arg);
+    void *arg;
+} root_ctx_t;
+
+static int export_root(const char *slot, hd_obj_t *o, int64_t value, void *arg)
+{
+    root_ctx_t *rc = arg;
+    uint64_t id = o ? hd_obj_id(rc->h, o) : 0;
+    if (o && !id)
+        return HD_ENOMEM;
+    return rc->fn(slot, id, value, rc->arg);
+}
+
+int hd_graph_export_roots(hd_heap_t *h,
+                          int (*root_fn)(const char *slot, uint64_t id, int64_t value, void *arg),
+                          void *arg)
+{
+    root_ctx_t rc = {h, root_fn, arg};
+    int err = h->garbage ? export_root(GARBAGE_SLOT, h->garbage, 0, &rc) : 0;
+    return err ? err : sc_state_export(h, export_root, &rc);
+}
+
+int hd_graph_import_ex(hd_heap_t *h, const hd_graph_node_t *nodes, size_t n,
+                       const hd_graph_name_t *names, size_t nnames, const hd_graph_root_t *roots,
+                       size_t nroots, const uint64_t *keep_ids, size_t nkeep, hd_obj_t **kept,
+                       size_t *bad)
+{
     import_ctx_t c = {.h = h, .nodes = nodes, .n = n};
     size_t maxrefs = 1;
     for (size_t i = 0; i < n; i++)
@@ -560,14 +877,27 @@ int hd_graph_import_keep(hd_heap_t *h, const hd_graph_node_t *nodes, size_t n,
     bool saved = h->gc_collecting;
     h->gc_collecting = true; /* no automatic collection half-way */
     int rc = (!c.objs || !scratch) ? HD_ENOMEM : map_build(&c);
+    if (!rc && has_script_roots(roots, nroots) && (rc = sc_state_begin_import(h)))
+        c.bad = n;
     if (!rc)
         rc = pass_create(&c);
     if (!rc)
         rc = pass_tuples_weakrefs(&c, scratch);
     if (!rc)
         rc = pass_fill(&c, scratch);
+    if (!rc && nroots)
+        rc = install_roots(&c, roots, nroots);
     if (!rc)
         rc = bind_names(&c, names, nnames);
+    for (size_t i = 0; !rc && i < n; i++) {
+        hd_obj_t *o = c.objs[i];
+        if (!o || (o->type != HD_T_TUPLE && o->type != HD_T_DICT))
+            continue;
+        if (nodes[i].gc_state == HD_GRAPH_UNTRACKED && hd__gc_is_tracked(o))
+            hd__gc_untrack(h, o);
+        else if (nodes[i].gc_state == HD_GRAPH_TRACKED && !hd__gc_is_tracked(o))
+            hd__gc_track(h, o);
+    }
     h->gc_collecting = saved;
     for (size_t k = 0; k < nkeep; k++) {
         bool known = false;

@@ -49,20 +49,33 @@ typedef struct hd_graph_node {
     bool finalized;        /* GC objects: __del__ already ran */
     bool notify;           /* weakref: callback without an object */
     bool has_callback_obj; /* weakref: refs[1] is its callback object */
+
+    /* the script language's types (docs/script.md, "Export and import"):
+     * code: data/len is its block (script/persist.c), aux[0] the layout
+     * tag; function: refs are code, name, qualname, defaults, closure,
+     * module, doc, dict, those whose bit (1 << k) is set in `present`;
+     * method, builtin method: func/builtin then self; cell: its value if
+     * any; descriptor: class then name, aux = kind, slot; range: aux =
+     * start, stop, step; builtin: class_name = its name, aux[0] its number
+     * (re-linked, never copied). Iterators, views, slices, enumerate and
+     * zip are exported but refused by import. */
+    uint32_t present;
+    int64_t aux[3];
+    /* tuples and dicts: whether the collector tracks it (CPython untracks
+     * them lazily): HD_GRAPH_TRACKED, HD_GRAPH_UNTRACKED, or 0 for
+     * whatever the import's making leaves */
+    uint8_t gc_state;
 } hd_graph_node_t;
+enum { HD_GRAPH_TRACKED = 1, HD_GRAPH_UNTRACKED = 2 };
+
+/* the layout tag of an exported code block: a blob made by a build with
+ * another layout is refused */
+uint64_t hd_graph_code_layout(void);
 
 typedef struct hd_graph_name {
     const char *name;
     uint64_t id;
 } hd_graph_name_t;
-
-/* hd_graph_importable: whether hd_graph_import rebuilds objects of this
- * type: None, bool, int, float, str, bytes, tuple, list, dict, set,
- * object(), instances, weakrefs and classes. The script language's types
- * (code, functions, bound methods, cells, builtins, descriptors, ranges,
- * iterators, dict views, slices, enumerate, zip, reversed) are exported
- * but not imported: a graph holding one is refused. */
-bool hd_graph_importable(int type);
 
 /* hd_graph_export: calls node_fn for every live object (the census of
  * hd_heap_objects, classes first) and name_fn for every name. The node and
@@ -89,5 +102,28 @@ int hd_graph_import(hd_heap_t *h, const hd_graph_node_t *nodes, size_t n,
 int hd_graph_import_keep(hd_heap_t *h, const hd_graph_node_t *nodes, size_t n,
                          const hd_graph_name_t *names, size_t nnames, const uint64_t *keep_ids,
                          size_t nkeep, hd_obj_t **kept, size_t *bad);
+
+/* The script language's state (what heap.exec keeps between runs: its
+ * module dict, the registry of classes, counters, ...): slots by name, each
+ * either an object (id) or a counter (value, id 0). hd_graph_export_roots
+ * reports them (none for a heap where no script ran), after hd_graph_export
+ * gave the objects their ids. */
+typedef struct hd_graph_root {
+    const char *slot;
+    uint64_t id;
+    int64_t value;
+} hd_graph_root_t;
+
+int hd_graph_export_roots(hd_heap_t *h,
+                          int (*root_fn)(const char *slot, uint64_t id, int64_t value, void *arg),
+                          void *arg);
+
+/* hd_graph_import_ex: hd_graph_import_keep that also installs the script
+ * state's roots (none: the heap gets a fresh state on its first script).
+ * A bad root gives HD_EINVAL with *bad = n + its index. */
+int hd_graph_import_ex(hd_heap_t *h, const hd_graph_node_t *nodes, size_t n,
+                       const hd_graph_name_t *names, size_t nnames, const hd_graph_root_t *roots,
+                       size_t nroots, const uint64_t *keep_ids, size_t nkeep, hd_obj_t **kept,
+                       size_t *bad);
 
 #endif

@@ -117,6 +117,23 @@ static int node_values(json_t *o, const hd_graph_node_t *n)
     }
 }
 
+/* hex_json: a code block as lowercase hex (it is mostly NUL bytes, which
+ * JSON readers refuse in strings by default) */
+static json_t *hex_json(const unsigned char *p, size_t len)
+{
+    static const char digits[] = "0123456789abcdef";
+    char *buf = malloc(2 * len + 1);
+    if (!buf)
+        return NULL;
+    for (size_t i = 0; i < len; i++) {
+        buf[2 * i] = digits[p[i] >> 4];
+        buf[2 * i + 1] = digits[p[i] & 15];
+    }
+    json_t *j = json_stringn(buf, 2 * len);
+    free(buf);
+    return j;
+}
+
 static int node_members(json_t *o, const hd_graph_node_t *n)
 {
     int rc = node_values(o, n);
@@ -139,6 +156,19 @@ static int node_members(json_t *o, const hd_graph_node_t *n)
     if (n->type == HD_T_WEAKREF) {
         rc |= json_object_set_new(o, "notify", json_boolean(n->notify));
         rc |= json_object_set_new(o, "has_callback_obj", json_boolean(n->has_callback_obj));
+    }
+    if (n->type == HD_T_CODE)
+        rc |= json_object_set_new(o, "value", hex_json((const unsigned char *)n->data, n->len));
+    if (n->type == HD_T_BUILTIN)
+        rc |= json_object_set_new(o, "name", json_string(n->class_name));
+    if (n->type == HD_T_FUNCTION)
+        rc |= json_object_set_new(o, "present", json_integer(n->present));
+    if (n->type == HD_T_CODE || n->type == HD_T_BUILTIN || n->type == HD_T_DESCR ||
+        n->type == HD_T_RANGE) {
+        json_t *aux = json_array();
+        for (size_t k = 0; aux && k < 3; k++)
+            json_array_append_new(aux, json_integer(n->aux[k]));
+        rc |= json_object_set_new(o, "aux", aux);
     }
     if (n->finalized)
         rc |= json_object_set_new(o, "finalized", json_true());
@@ -199,15 +229,32 @@ static json_t *gc_settings(hd_heap_t *h)
                      th[1], th[2], "debug", debug);
 }
 
+/* the script language's state: "script": {"objects": {SLOT: ID},
+ * "counters": {SLOT: N}} (proto/README.md) */
+static int export_root(const char *slot, uint64_t id, int64_t value, void *arg)
+{
+    json_t *script = arg;
+    json_t *to = json_object_get(script, id ? "objects" : "counters");
+    return json_object_set_new(to, slot, json_integer(id ? (json_int_t)id : value)) ? HD_ENOMEM : 0;
+}
+
 int hd_graph_document(hd_sheap_t *sh, json_t **out)
 {
     exp_t e = {sh->heap, json_array(), json_object()};
-    int rc =
-        e.objects && e.names ? hd_graph_export(sh->heap, export_node, export_name, &e) : HD_ENOMEM;
-    json_t *doc =
-        rc ? NULL
-           : json_pack("{s:s, s:s, s:O, s:O, s:o*}", "format", "heapd-graph/1", "heap", sh->name,
-                       "names", e.names, "objects", e.objects, "gc", gc_settings(sh->heap));
+    json_t *script = json_pack("{s:{}, s:{}}", "objects", "counters");
+    int rc = e.objects && e.names && script
+                 ? hd_graph_export(sh->heap, export_node, export_name, &e)
+                 : HD_ENOMEM;
+    if (!rc)
+        rc = hd_graph_export_roots(sh->heap, export_root, script);
+    if (!rc && json_object_size(json_object_get(script, "counters")) == 0 &&
+        json_object_size(json_object_get(script, "objects")) == 0)
+        json_decref(script), script = NULL; /* no script ran, no gc.garbage: no member */
+    json_t *doc = rc ? NULL
+                     : json_pack("{s:s, s:s, s:O, s:O, s:o*, s:O*}", "format", "heapd-graph/1",
+                                 "heap", sh->name, "names", e.names, "objects", e.objects, "gc",
+                                 gc_settings(sh->heap), "script", script);
+    json_decref(script);
     json_decref(e.objects);
     json_decref(e.names);
     *out = doc;
@@ -242,6 +289,8 @@ typedef struct imp {
     size_t nowned;
     hd_graph_name_t *names; /* owned */
     size_t nnames;
+    hd_graph_root_t *roots; /* owned: the script state's slots */
+    size_t nroots;
 } imp_t;
 
 static void imp_free(imp_t *im)
@@ -251,6 +300,7 @@ static void imp_free(imp_t *im)
     free(im->owned);
     free(im->nodes);
     free(im->names);
+    free(im->roots);
 }
 
 static void *imp_alloc(imp_t *im, size_t n, size_t size)
@@ -367,6 +417,31 @@ static int read_text(const json_t *o, hd_graph_node_t *n, imp_t *im)
     return 0;
 }
 
+static int hexval(int ch)
+{
+    return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+}
+
+static int read_hex(imp_t *im, const json_t *v, hd_graph_node_t *n)
+{
+    const char *s = json_string_value(v);
+    size_t len = json_string_length(v);
+    if (!s || len % 2 || len == 0)
+        return HD_EINVAL;
+    unsigned char *buf = imp_alloc(im, len / 2, 1);
+    if (!buf)
+        return HD_ENOMEM;
+    for (size_t i = 0; i < len / 2; i++) {
+        int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return HD_EINVAL;
+        buf[i] = (unsigned char)(hi << 4 | lo);
+    }
+    n->data = (const char *)buf;
+    n->len = len / 2;
+    return 0;
+}
+
 static bool flag(const json_t *o, const char *key)
 {
     return json_is_true(json_object_get(o, key));
@@ -399,6 +474,26 @@ static int read_node(imp_t *im, const json_t *o, hd_graph_node_t *n)
         rc = read_strs(im, slots, (size_t)-1, &n->slots);
         n->nslots = json_array_size(slots);
     }
+    if (rc == 0 && n->type == HD_T_CODE)
+        rc = read_hex(im, json_object_get(o, "value"), n);
+    if (rc == 0 && n->type == HD_T_BUILTIN &&
+        !(n->class_name = json_string_value(json_object_get(o, "name"))))
+        return HD_EINVAL;
+    const json_t *aux = json_object_get(o, "aux");
+    for (size_t k = 0; rc == 0 && aux && k < 3; k++) {
+        const json_t *a = json_array_get(aux, k);
+        if (!json_is_array(aux) || (a && !json_is_integer(a)))
+            return HD_EINVAL;
+        n->aux[k] = json_integer_value(a);
+    }
+    const json_t *present = json_object_get(o, "present");
+    if (present && (!json_is_integer(present) || json_integer_value(present) < 0 ||
+                    json_integer_value(present) > 0xff))
+        return HD_EINVAL;
+    n->present = (uint32_t)json_integer_value(present);
+    const json_t *tracked = json_object_get(o, "tracked");
+    if ((n->type == HD_T_TUPLE || n->type == HD_T_DICT) && json_is_boolean(tracked))
+        n->gc_state = json_is_true(tracked) ? HD_GRAPH_TRACKED : HD_GRAPH_UNTRACKED;
     n->capacity = json_integer_value(json_object_get(o, "capacity"));
     n->has_del = flag(o, "has_del");
     n->finalized = flag(o, "finalized");
@@ -440,6 +535,34 @@ static int dead_weakrefs(hd_call_t *c, imp_t *im)
     return 0;
 }
 
+static int read_script(hd_call_t *c, const json_t *script, imp_t *im)
+{
+    if (!script)
+        return 0;
+    const json_t *objs = json_object_get(script, "objects");
+    const json_t *counters = json_object_get(script, "counters");
+    if (!json_is_object(script) || !json_is_object(objs) || !json_is_object(counters))
+        return hd_call_bad(c, "graph", "script: {objects, counters}");
+    im->roots = calloc(json_object_size(objs) + json_object_size(counters) + 1, sizeof *im->roots);
+    if (!im->roots)
+        return hd_call_errno(c, HD_ENOMEM, NULL);
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)objs, key, v)
+    {
+        if (!json_is_integer(v) || json_integer_value(v) < 1)
+            return hd_call_bad(c, "graph", "script.objects: '%s' is not SLOT: ID", key);
+        im->roots[im->nroots++] = (hd_graph_root_t){key, (uint64_t)json_integer_value(v), 0};
+    }
+    json_object_foreach((json_t *)counters, key, v)
+    {
+        if (!json_is_integer(v))
+            return hd_call_bad(c, "graph", "script.counters: '%s' is not SLOT: N", key);
+        im->roots[im->nroots++] = (hd_graph_root_t){key, 0, json_integer_value(v)};
+    }
+    return 0;
+}
+
 static int read_graph(hd_call_t *c, const json_t *g, imp_t *im)
 {
     const json_t *objs = json_object_get(g, "objects"), *names = json_object_get(g, "names");
@@ -461,11 +584,6 @@ static int read_graph(hd_call_t *c, const json_t *g, imp_t *im)
             return hd_call_errno(c, rc, NULL);
         if (rc)
             return hd_call_bad(c, "graph", "objects[%zu]: a member cannot be read", i);
-        if (!hd_graph_importable(im->nodes[i].type))
-            return hd_call_bad(c, "graph",
-                               "objects[%zu]: a %s cannot be imported (the script language's "
-                               "objects are exported but not rebuilt)",
-                               i, hd_type_name(im->nodes[i].type));
     }
     const char *key;
     json_t *v;
@@ -475,6 +593,8 @@ static int read_graph(hd_call_t *c, const json_t *g, imp_t *im)
             return hd_call_bad(c, "graph", "names: '%s' is not NAME: ID", key);
         im->names[im->nnames++] = (hd_graph_name_t){key, (uint64_t)json_integer_value(v)};
     }
+    if (read_script(c, json_object_get(g, "script"), im))
+        return -1;
     return dead_weakrefs(c, im);
 }
 
@@ -550,6 +670,19 @@ static int hold_classes(hd_call_t *c, hd_sheap_t *sh, hd_obj_t **kept, const cha
     return rc ? hd_call_errno(c, rc, NULL) : 0;
 }
 
+/* import_why: what the node (or script slot) at index bad of an import
+ * that failed with HD_EINVAL is */
+static void import_why(const imp_t *im, size_t bad, char *why, size_t whylen)
+{
+    if (bad < im->n)
+        snprintf(why, whylen, "objects[%zu] (%s) cannot be rebuilt by import", bad,
+                 hd_type_name(im->nodes[bad].type));
+    else if (bad - im->n < im->nroots)
+        snprintf(why, whylen, "script: slot '%s' cannot be restored", im->roots[bad - im->n].slot);
+    else
+        snprintf(why, whylen, "script: the state lacks objects a run needs");
+}
+
 int hd_graph_restore(hd_call_t *c, const char *name, const json_t *g, hd_heap_config_t *hc,
                      const json_t *held, hd_sheap_t **out)
 {
@@ -582,11 +715,13 @@ int hd_graph_restore(hd_call_t *c, const char *name, const json_t *g, hd_heap_co
     c->objects_refused = hd_heap_objects_refused(c->h);
     hd_gc_set_debug(sh->heap, debug);
     size_t bad = 0;
-    rc = hd_graph_import_keep(sh->heap, im.nodes, im.n, im.names, im.nnames, keep, nkeep, kept,
-                              &bad);
-    if (rc == HD_EINVAL)
-        hd_call_bad(c, "graph", "objects[%zu]: refers to an object the graph does not define", bad);
-    else if (rc)
+    rc = hd_graph_import_ex(sh->heap, im.nodes, im.n, im.names, im.nnames, im.roots, im.nroots,
+                            keep, nkeep, kept, &bad);
+    if (rc == HD_EINVAL) {
+        char why[160];
+        import_why(&im, bad, why, sizeof why);
+        hd_call_bad(c, "graph", "%s", why);
+    } else if (rc)
         hd_call_errno(c, rc, NULL);
     else
         rc = hold_classes(c, sh, kept, keep_names, nkeep);
@@ -646,12 +781,12 @@ int hd_graph_check(hd_server_t *srv, const json_t *g, const hd_heap_config_t *hc
         hd_heap_t *h;
         size_t bad = 0;
         if ((rc = hd_heap_new(&mem, &cfg, &h)) == 0) {
-            rc = hd_graph_import(h, im.nodes, im.n, im.names, im.nnames, &bad);
+            rc = hd_graph_import_ex(h, im.nodes, im.n, im.names, im.nnames, im.roots, im.nroots,
+                                    NULL, 0, NULL, &bad);
             hd_heap_free(h);
         }
         if (rc == HD_EINVAL)
-            snprintf(why, whylen, "objects[%zu] (%s) cannot be rebuilt by import", bad,
-                     bad < im.n ? hd_type_name(im.nodes[bad].type) : "?");
+            import_why(&im, bad, why, whylen);
         else if (rc)
             snprintf(why, whylen, "a trial import failed: %s", hd_strerror(rc));
     }

@@ -71,7 +71,8 @@ async def snapshot(c, heap):
 def assert_same(before, after):
     for k in sorted(before, key=lambda k: k != "census"):
         if k == "census":  # the objects that differ first
-            diff = (sorted(set(before[k]) - set(after[k])), sorted(set(after[k]) - set(before[k])))
+            from collections import Counter
+            diff = (sorted((Counter(before[k]) - Counter(after[k])).elements()), sorted((Counter(after[k]) - Counter(before[k])).elements()))
             assert after[k] == before[k], diff
         assert after[k] == before[k], (k, before[k], after[k])
 

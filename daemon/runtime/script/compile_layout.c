@@ -7,6 +7,7 @@
  * order of layout_t (code.h describes the fields).
  */
 #include "compile_int.h"
+#include "persist.h"
 
 /* stack_effect: the depth change of an instruction (jump: when taken);
  * one case per opcode, a table written as a switch */
@@ -117,15 +118,16 @@ static bool is_jump(int op)
            op == OP_POP_JUMP_IF_NONE || op == OP_POP_JUMP_IF_NOT_NONE || op == OP_FOR_ITER;
 }
 
-/* max_depth: the largest stack depth any path reaches (a flow pass) */
-static int max_depth(compiler_t *C, const sc_instr_t *code, int n)
+/* sc_code_max_depth: the largest stack depth any path reaches (a flow
+ * pass), or -1 when out of memory (also script/persist.c's check of an
+ * imported code block) */
+int sc_code_max_depth(hd_mem_t *mem, const sc_instr_t *code, int n)
 {
-    int *depth = hd_mem_malloc(C->h->mem, (size_t)(n + 1) * sizeof(int));
-    int *work = hd_mem_malloc(C->h->mem, (size_t)(n + 1) * sizeof(int));
+    int *depth = hd_mem_malloc(mem, (size_t)(n + 1) * sizeof(int));
+    int *work = hd_mem_malloc(mem, (size_t)(n + 1) * sizeof(int));
     if (!depth || !work) {
-        hd_mem_free(C->h->mem, depth);
-        hd_mem_free(C->h->mem, work);
-        cg_coom(C, HD_ENOMEM);
+        hd_mem_free(mem, depth);
+        hd_mem_free(mem, work);
         return -1;
     }
     for (int i = 0; i <= n; i++)
@@ -156,8 +158,16 @@ static int max_depth(compiler_t *C, const sc_instr_t *code, int n)
             depth[i + 1] = d;
         }
     }
-    hd_mem_free(C->h->mem, depth);
-    hd_mem_free(C->h->mem, work);
+    hd_mem_free(mem, depth);
+    hd_mem_free(mem, work);
+    return best;
+}
+
+static int max_depth(compiler_t *C, const sc_instr_t *code, int n)
+{
+    int best = sc_code_max_depth(C->h->mem, code, n);
+    if (best < 0)
+        cg_coom(C, HD_ENOMEM);
     return best;
 }
 

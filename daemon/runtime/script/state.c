@@ -206,6 +206,34 @@ int sc_state_get(hd_heap_t *h, sc_state_t **out)
     return 0;
 }
 
+/* sc_state_bare: the state without its objects, for an import that brings
+ * them (script/persist.c); sc_state_ok says whether it has them all. */
+int sc_state_bare(hd_heap_t *h, sc_state_t **out)
+{
+    if (h->script)
+        return HD_EINVAL;
+    void *mem;
+    int rc = hd_pool_block_alloc(h->pool, sizeof(state_block_t), &mem);
+    if (rc)
+        return rc;
+    state_block_t *b = mem;
+    memset(b, 0, sizeof(*b));
+    b->state.magic = SC_STATE_MAGIC;
+    b->state.recursion_limit = HD_SCRIPT_DEFAULT_DEPTH;
+    lookup_build(&b->lookup);
+    h->script = &b->state;
+    *out = &b->state;
+    return 0;
+}
+
+bool sc_state_ok(const sc_state_t *st)
+{
+    for (size_t i = 0; i < sizeof(kw_names) / sizeof(kw_names[0]); i++)
+        if (!st->kwstrs[i] || st->kwstrs[i]->type != HD_T_STR)
+            return false;
+    return st->gc_callbacks && st->subclasses && st->finalizers && st->main_str && st->globals;
+}
+
 /* ---- builtin objects ---- */
 
 static const char *module_file(int index)
