@@ -33,6 +33,7 @@
 #include "gc.h"
 #include "graph.h"
 #include "persist.h"
+#include "session.h"
 
 /* ---- export ---- */
 
@@ -584,6 +585,13 @@ static int read_graph(hd_call_t *c, const json_t *g, imp_t *im)
             return hd_call_errno(c, rc, NULL);
         if (rc)
             return hd_call_bad(c, "graph", "objects[%zu]: a member cannot be read", i);
+        /* a code block's checks (script/persist.c) do not yet prove every
+         * instruction's stack reads in bounds: over the network only an
+         * admin may bring code in (restoring the state directory may) */
+        if (im->nodes[i].type == HD_T_CODE && c->sess && c->sess->role < HD_PROTO_ROLE_ADMIN)
+            return hd_call_fail(c, HD_RPC_FORBIDDEN,
+                                hd_proto_data_role(hd_proto_role_name(c->sess->role), "admin"),
+                                "forbidden: importing code (objects[%zu]) needs the admin role", i);
     }
     const char *key;
     json_t *v;

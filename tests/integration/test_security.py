@@ -110,3 +110,25 @@ def test_host_and_origin_checks_answer_403():
         assert ws.status == 404, ws.head
         ws.close()
         assert "heapd_upgrades_rejected_total 7" in http_get(p, "/metrics")[2].decode()
+
+
+async def test_importing_code_needs_admin():
+    # import checks a code block's layout but not yet every instruction's
+    # stack reads: the write role may import data, not code
+    with Server(token_file=TOKENS) as srv:
+        async with await Client.connect(srv, headers={"Authorization": "Bearer a-token-789"}) as admin:
+            await admin.call("heap.create", {"heap": "src"})
+            await admin.call("heap.exec", {"heap": "src", "source": "def f(x):\n    return x\nd = [1]\n"})
+            graph = await admin.call("heap.export", {"heap": "src"})
+            await admin.call("heap.exec", {"heap": "src", "source": "del f\n"})
+            plain = await admin.call("heap.export", {"heap": "src"})
+        async with await Client.connect(srv, headers={"Authorization": "Bearer w-token-456"}) as w:
+            e = await w.error("heap.import", {"heap": "copy", "graph": graph}, -32002)
+            assert e["data"] == {"role": "write", "required": "admin"}, e
+            await w.error("heap.info", {"heap": "copy"}, -32000)  # nothing was created
+            assert not any(o["type"] == "code" for o in plain["objects"])
+            await w.call("heap.import", {"heap": "copy", "graph": plain})  # data: allowed
+        async with await Client.connect(srv, headers={"Authorization": "Bearer a-token-789"}) as admin:
+            await admin.call("heap.import", {"heap": "copy2", "graph": graph})
+            out = await admin.call("heap.exec", {"heap": "copy2", "source": "print(f(d))\n"})
+            assert out["stdout"] == "[1]\n", out
