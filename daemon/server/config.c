@@ -14,6 +14,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -200,10 +201,18 @@ int hd_config_parse_listen(const char *s, char **host, int *port)
     }
     if (parse_port(colon + 1, port) != 0)
         return HD_EINVAL;
-    for (size_t i = 0; i < hlen; i++)
-        if (h[i] == ' ' || h[i] == '/' || h[i] == '[' || h[i] == ']')
-            return HD_EINVAL;
-    *host = hlen ? strndup(h, hlen) : strdup(HD_SRV_DEFAULT_HOST);
+    /* an IPv4 or IPv6 address, or localhost: what heapd can tell loopback
+     * from, and what lws binds without a name lookup */
+    char name[INET6_ADDRSTRLEN + 1];
+    unsigned char addr[sizeof(struct in6_addr)];
+    if (hlen >= sizeof name)
+        return HD_EINVAL;
+    memcpy(name, h, hlen);
+    name[hlen] = 0;
+    if (hlen && strcasecmp(name, "localhost") != 0 && inet_pton(AF_INET, name, addr) != 1 &&
+        inet_pton(AF_INET6, name, addr) != 1)
+        return HD_EINVAL;
+    *host = hlen ? strdup(name) : strdup(HD_SRV_DEFAULT_HOST);
     return *host ? 0 : HD_ENOMEM;
 }
 
@@ -291,7 +300,10 @@ static int set_from_text(hd_config_t *cfg, const key_t_ *k, const char *v, const
         int port;
         int rc = hd_config_parse_listen(v, &host, &port);
         if (rc == HD_EINVAL)
-            return fail(err, errlen, "%s: expected HOST:PORT (port 0-65535), got \"%s\"", name, v);
+            return fail(err, errlen,
+                        "%s: expected HOST:PORT (HOST an IPv4 address, an [IPv6] one or localhost; "
+                        "PORT 0-65535), got \"%s\"",
+                        name, v);
         if (rc)
             return rc;
         free(cfg->listen_host);
@@ -430,13 +442,28 @@ int hd_config_apply_json(hd_config_t *cfg, const json_t *root, bool only_limits,
     return 0;
 }
 
-static json_t *load_file(const char *path, char *err, size_t errlen)
+/* apply_file: reads the config file at path and applies it; every error
+ * names the file ("config PATH: KEY: ...") */
+static int apply_file(hd_config_t *cfg, const char *path, bool only_limits, char *err,
+                      size_t errlen)
 {
     json_error_t jerr;
+    errno = 0;
     json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root)
-        fail(err, errlen, "config %s: line %d: %s", path, jerr.line, jerr.text);
-    return root;
+    if (!root) {
+        if (jerr.line < 0) /* it could not be read at all */
+            return fail(err, errlen, "config %s: cannot read it: %s", path,
+                        errno ? strerror(errno) : jerr.text);
+        return fail(err, errlen, "config %s: line %d: %s", path, jerr.line, jerr.text);
+    }
+    char inner[256] = "";
+    int rc = hd_config_apply_json(cfg, root, only_limits, inner, sizeof inner);
+    json_decref(root);
+    if (rc == HD_EINVAL)
+        return fail(err, errlen, "config %s: %s", path, inner);
+    if (rc)
+        snprintf(err, errlen, "%s", inner);
+    return rc;
 }
 
 int hd_config_load_limits(const hd_config_t *cfg, hd_limits_t *out, char *err, size_t errlen)
@@ -445,11 +472,7 @@ int hd_config_load_limits(const hd_config_t *cfg, hd_limits_t *out, char *err, s
     memset(&tmp, 0, sizeof tmp);
     hd_config_limits_default(&tmp.limits);
     if (cfg->config_file) {
-        json_t *root = load_file(cfg->config_file, err, errlen);
-        if (!root)
-            return HD_EINVAL;
-        int rc = hd_config_apply_json(&tmp, root, true, err, errlen);
-        json_decref(root);
+        int rc = apply_file(&tmp, cfg->config_file, true, err, errlen);
         if (rc)
             return rc;
     }
@@ -536,9 +559,7 @@ int hd_config_from_args(hd_config_t *cfg, int argc, char **argv, int *action, ch
     *action = HD_CONFIG_RUN;
     int rc = scan_args(argc, argv, vals, &nvals, &config, action, err, errlen);
     if (rc == 0 && config && *action == HD_CONFIG_RUN) {
-        json_t *root = load_file(config, err, errlen);
-        rc = root ? hd_config_apply_json(cfg, root, false, err, errlen) : HD_EINVAL;
-        json_decref(root);
+        rc = apply_file(cfg, config, false, err, errlen);
         if (rc == 0 && !(cfg->config_file = strdup(config)))
             rc = HD_ENOMEM;
     }

@@ -149,9 +149,9 @@ TEST(config_file_errors_name_the_key)
         char err[HD_SRV_ERR_LEN];
         char *argv[] = {"heapd", "--config", path, NULL};
         CHECK_EQ(parse(&cfg, err, 3, argv), HD_EINVAL);
-        if (!strstr(err, cases[i].key))
-            hd_test_fail(__FILE__, __LINE__, "case %zu: \"%s\" does not name %s", i, err,
-                         cases[i].key);
+        if (!strstr(err, cases[i].key) || !strstr(err, path))
+            hd_test_fail(__FILE__, __LINE__, "case %zu: \"%s\" does not name %s in %s", i, err,
+                         cases[i].key, path);
         CHECK(!strchr(err, '\n'));
         hd_config_close(&cfg);
         unlink(path);
@@ -178,6 +178,14 @@ TEST(listen_forms_and_loopback)
     CHECK_EQ(hd_config_parse_listen("host:", &host, &port), HD_EINVAL);
     CHECK_EQ(hd_config_parse_listen("host:65536", &host, &port), HD_EINVAL);
     CHECK_EQ(hd_config_parse_listen("[::1]", &host, &port), HD_EINVAL);
+    /* an address or localhost, never a name to look up or a bad address */
+    CHECK_EQ(hd_config_parse_listen("999.1.1.1:80", &host, &port), HD_EINVAL);
+    CHECK_EQ(hd_config_parse_listen("example.com:80", &host, &port), HD_EINVAL);
+    CHECK_EQ(hd_config_parse_listen("[::g]:80", &host, &port), HD_EINVAL);
+    CHECK_OK(hd_config_parse_listen("LocalHost:0", &host, &port));
+    free(host);
+    CHECK_OK(hd_config_parse_listen("0.0.0.0:1", &host, &port));
+    free(host);
     CHECK(hd_config_host_is_loopback("127.0.0.1"));
     CHECK(hd_config_host_is_loopback("127.1.2.3"));
     CHECK(hd_config_host_is_loopback("::1"));
@@ -185,4 +193,16 @@ TEST(listen_forms_and_loopback)
     CHECK(!hd_config_host_is_loopback("0.0.0.0"));
     CHECK(!hd_config_host_is_loopback("10.0.0.1"));
     CHECK(!hd_config_host_is_loopback("::"));
+}
+
+TEST(a_config_file_that_cannot_be_read_says_why)
+{
+    hd_config_t cfg;
+    char err[HD_SRV_ERR_LEN];
+    char *argv[] = {"heapd", "--config", "/nonexistent/heapd.json", NULL};
+    CHECK_EQ(parse(&cfg, err, 3, argv), HD_EINVAL);
+    CHECK(strstr(err, "/nonexistent/heapd.json"));
+    CHECK(strstr(err, "No such file or directory"));
+    CHECK(!strstr(err, "line -1"));
+    hd_config_close(&cfg);
 }
