@@ -143,6 +143,21 @@ static void on_flush(uv_check_t *c)
     hd_ws_flush(c->data);
 }
 
+static void on_flush_soon(uv_idle_t *i)
+{
+    (void)i; /* being active is its job: see server.h */
+}
+
+void hd_server_flush_soon(hd_server_t *srv, bool on)
+{
+    if (uv_is_closing((uv_handle_t *)&srv->flush_soon))
+        return; /* stopping: the last writes go out through WRITEABLE */
+    if (on)
+        uv_idle_start(&srv->flush_soon, on_flush_soon);
+    else
+        uv_idle_stop(&srv->flush_soon);
+}
+
 static void on_watchdog(uv_timer_t *t)
 {
     sd_notify(0, "WATCHDOG=1");
@@ -166,13 +181,15 @@ static void start_handles(hd_server_t *srv)
     uv_check_init(srv->loop, &srv->flush);
     srv->flush.data = srv;
     uv_check_start(&srv->flush, on_flush);
+    uv_idle_init(srv->loop, &srv->flush_soon);
+    srv->flush_soon.data = srv;
     uint64_t usec = 0;
     if (sd_watchdog_enabled(0, &usec) > 0 && usec > 0) {
         uint64_t ms = usec / 2000 ? usec / 2000 : 1;
         uv_timer_start(&srv->watchdog, on_watchdog, ms, ms);
         srv->watchdog_on = true;
     }
-    srv->open_handles = 7;
+    srv->open_handles = 8;
 }
 
 static void on_save_timer(uv_timer_t *t)
@@ -270,8 +287,8 @@ static void finish(uv_timer_t *t)
     uv_handle_t *hs[] = {(uv_handle_t *)&srv->sig_term,   (uv_handle_t *)&srv->sig_int,
                          (uv_handle_t *)&srv->sig_hup,    (uv_handle_t *)&srv->watchdog,
                          (uv_handle_t *)&srv->stop_timer, (uv_handle_t *)&srv->save_timer,
-                         (uv_handle_t *)&srv->flush};
-    for (int i = 0; i < 7; i++)
+                         (uv_handle_t *)&srv->flush,      (uv_handle_t *)&srv->flush_soon};
+    for (int i = 0; i < 8; i++)
         if (!uv_is_closing(hs[i]))
             uv_close(hs[i], handle_closed);
 }

@@ -218,19 +218,26 @@ void hd_persist_save_changed(hd_server_t *srv, bool bounded)
 {
     if (!srv->cfg.state_dir)
         return;
+    /* a bounded walk starts where the last one stopped, so that a big heap
+     * changed between every two ticks cannot keep the others from saving */
     uint64_t walked = 0;
-    for (size_t i = 0; i < srv->nheaps; i++) {
+    size_t n = srv->nheaps, first = bounded && n ? srv->save_next % n : 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t i = (first + k) % n;
         hd_sheap_t *sh = srv->heaps[i];
         if (!sh->dirty && !(sh->save_failed && !bounded))
             continue;
-        if (bounded && walked > 0 && walked >= HD_SAVE_TICK_OBJECTS)
-            break;
+        if (bounded && walked > 0 && walked >= HD_SAVE_TICK_OBJECTS) {
+            srv->save_next = i;
+            return;
+        }
         hd_heap_totals_t t;
         hd_heap_totals(sh->heap, &t);
         walked += t.objects;
         if (hd_persist_save(srv, sh) != 0)
             sh->dirty = false; /* logged; tried again after its next change, and at stop */
     }
+    srv->save_next = first;
 }
 
 /* ---- reading ---- */

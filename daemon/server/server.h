@@ -68,11 +68,15 @@ typedef struct hd_server {
     uv_timer_t kick;       /* wakes lws (see loop.c) */
     uv_timer_t save_timer; /* saves changed heaps to the state directory */
     uv_check_t flush;      /* writes what sessions queued in this loop iteration (ws.c) */
+    uv_idle_t flush_soon;  /* active while the flush list is not empty: the loop then
+                              polls without blocking, so what a timer queued (a stream
+                              frame) goes out in this iteration, not after the next wakeup */
     bool watchdog_on;
     int open_handles; /* our handles not yet closed */
 
     struct hd_sheap **heaps; /* owned array of owned heaps */
     size_t nheaps, heaps_cap;
+    size_t save_next;     /* where the next bounded save walk starts (persist.c) */
     uint64_t heap_serial; /* last heap serial given out */
 
     struct hd_session **flushq; /* owned array of borrowed sessions with output to write
@@ -126,6 +130,11 @@ void hd_server_limits_changed(hd_server_t *srv);
 /* hd_ws_flush (ws.c): write out what sessions queued during this loop
  * iteration (the uv_check callback). Ownership: none. */
 void hd_ws_flush(hd_server_t *srv);
+
+/* hd_server_flush_soon (loop.c): keep the loop from blocking in poll while
+ * the flush list is not empty (on), or let it block again (off).
+ * Ownership: none. */
+void hd_server_flush_soon(hd_server_t *srv, bool on);
 
 /* hd_server_now_ms: the loop's clock. */
 uint64_t hd_server_now_ms(const hd_server_t *srv);

@@ -11,16 +11,18 @@
  *
  * Sending: everything a session sends goes through its hd_sendq_t (see
  * sendq.h). A session that queues something is put on the server's flush
- * list, and once the loop has run this iteration's I/O callbacks (a
- * uv_check handle: after lws has handed over every message of the read),
- * hd_ws_flush writes each listed session's queue at once, when lws holds
- * nothing unsent for it. A pipelined burst of requests is thus answered
- * with one write and no POLLOUT round trip: asking lws for WRITEABLE costs
- * four epoll_ctl and an epoll_wait through libuv. lws_write outside the
- * WRITEABLE callback is safe here because heapd uses no extension and no
- * HTTP/2: a write the socket does not take whole is kept by lws, which then
- * asks for POLLOUT itself. The writer also runs in SERVER_WRITEABLE (what
- * is left, close frames): it writes queued messages
+ * list, and once the loop has run this iteration's I/O callbacks (a uv_check
+ * handle: after lws has handed over every message of the read), hd_ws_flush
+ * writes each listed session's queue at once, when lws holds nothing unsent
+ * for it. While the list is not empty a uv_idle handle is active, so that
+ * the loop does not block in poll first: a frame a timer queued (a stream)
+ * goes out at once, not at the loop's next wakeup. A pipelined burst of
+ * requests is thus answered with one write and no POLLOUT round trip: asking
+ * lws for WRITEABLE costs four epoll_ctl and an epoll_wait through libuv.
+ * lws_write outside the WRITEABLE callback is safe here because heapd uses
+ * no extension and no HTTP/2: a write the socket does not take whole is kept
+ * by lws, which then asks for POLLOUT itself. The writer also runs in
+ * SERVER_WRITEABLE (what is left, close frames): it writes queued messages
  * while the socket takes them, a big message as fragments of HD_WS_CHUNK
  * bytes (lws copies what the socket does not take, so writing a whole
  * megabyte at once would copy it). A pending close (1001 at shutdown, 1009)
@@ -210,6 +212,8 @@ static void flush_later(hd_session_t *s)
         srv->flushq = grown;
         srv->flush_cap = cap;
     }
+    if (srv->nflush == 0)
+        hd_server_flush_soon(srv, true);
     srv->flushq[srv->nflush++] = s;
     s->flush_queued = true;
 }
@@ -384,6 +388,7 @@ void hd_ws_flush(hd_server_t *srv)
             lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
     }
     srv->nflush = 0;
+    hd_server_flush_soon(srv, false);
 }
 
 /* ---- receiving ---- */

@@ -27,6 +27,21 @@ async def test_alloc_is_periodic():
         assert len([x for x in c.notes[n:] if x["method"] == "stream.alloc"]) == 0
 
 
+async def test_a_timer_frame_goes_out_when_it_is_made():
+    # a frame queued by a timer (not while reading a request) must not wait
+    # for the loop's next wakeup, which on a quiet connection is the next
+    # tick: frame k then arrived after k+1 intervals (4 s for the first one
+    # here), with contents one interval old
+    async with heap_client("quiet") as c:
+        await c.call("stream.subscribe", {"heap": "quiet", "topics": ["alloc"], "interval_ms": 2000})
+        t0 = time.monotonic()
+        note = await c.ws.recv()
+        waited = time.monotonic() - t0
+        assert json.loads(note)["method"] == "stream.alloc", note
+        assert waited < 3.5, f"the first 2 s frame came after {waited:.2f} s"
+        print(f"first alloc frame of a 2000 ms subscription after {waited * 1000:.0f} ms")
+
+
 async def test_gc_events_of_manual_and_automatic_collections():
     with Server() as srv:
         async with await Client.connect(srv) as c:
