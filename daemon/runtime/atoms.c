@@ -313,7 +313,7 @@ int hd_str_new(hd_heap_t *h, const char *utf8, size_t len, hd_obj_t **out)
     return rc;
 }
 
-static size_t put_utf8(char *p, uint32_t c)
+size_t hd__utf8_put(char *p, uint32_t c)
 {
     if (c < 0x80) {
         p[0] = (char)c;
@@ -345,7 +345,7 @@ long hd_str_utf8(const hd_obj_t *o, char *buf, size_t len)
     size_t total = 0, w = 0;
     for (int64_t i = 0; i < s->length; i++) {
         char tmp[4];
-        size_t k = put_utf8(tmp, hd__str_char(o, i));
+        size_t k = hd__utf8_put(tmp, hd__str_char(o, i));
         if (len && w + k < len) {
             memcpy(buf + w, tmp, k);
             w += k;

@@ -788,6 +788,8 @@ void hd__statics_fini(hd_heap_t *h);
 void *hd__str_data(const hd_obj_t *o);
 uint32_t hd__str_char(const hd_obj_t *o, int64_t i);
 int hd__str_from_cps(hd_heap_t *h, const uint32_t *cps, int64_t n, hd_obj_t **out);
+/* hd__utf8_put: code point c as UTF-8 into p (room for 4); returns the length */
+size_t hd__utf8_put(char *p, uint32_t c);
 
 /* instance.c */
 size_t hd__instance_sizeof_h(const hd_heap_t *h, const hd_obj_t *o);

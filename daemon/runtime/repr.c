@@ -172,19 +172,7 @@ static bool printable(uint32_t c)
 static void put_cp(hd_strbuf_t *sb, uint32_t c)
 {
     char tmp[4];
-    size_t k;
-    if (c < 0x80) {
-        tmp[0] = (char)c, k = 1;
-    } else if (c < 0x800) {
-        tmp[0] = (char)(0xc0 | (c >> 6)), tmp[1] = (char)(0x80 | (c & 0x3f)), k = 2;
-    } else if (c < 0x10000) {
-        tmp[0] = (char)(0xe0 | (c >> 12)), tmp[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-        tmp[2] = (char)(0x80 | (c & 0x3f)), k = 3;
-    } else {
-        tmp[0] = (char)(0xf0 | (c >> 18)), tmp[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-        tmp[2] = (char)(0x80 | ((c >> 6) & 0x3f)), tmp[3] = (char)(0x80 | (c & 0x3f)), k = 4;
-    }
-    hd__sb_putn(sb, tmp, k);
+    hd__sb_putn(sb, tmp, hd__utf8_put(tmp, c));
 }
 
 static void escape_cp(hd_strbuf_t *sb, uint32_t c, char quote, bool is_bytes)

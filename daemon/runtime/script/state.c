@@ -170,12 +170,9 @@ static int make_objects(hd_heap_t *h, sc_state_t *st)
     return rc;
 }
 
-int sc_state_get(hd_heap_t *h, sc_state_t **out)
+/* state_block_new: a zeroed state block with its lookup table, no objects */
+static int state_block_new(hd_heap_t *h, state_block_t **out)
 {
-    if (h->script) {
-        *out = &block_of(h)->state;
-        return 0;
-    }
     void *mem;
     int rc = hd_pool_block_alloc(h->pool, sizeof(state_block_t), &mem);
     if (rc)
@@ -185,6 +182,20 @@ int sc_state_get(hd_heap_t *h, sc_state_t **out)
     b->state.magic = SC_STATE_MAGIC;
     b->state.recursion_limit = HD_SCRIPT_DEFAULT_DEPTH;
     lookup_build(&b->lookup);
+    *out = b;
+    return 0;
+}
+
+int sc_state_get(hd_heap_t *h, sc_state_t **out)
+{
+    if (h->script) {
+        *out = &block_of(h)->state;
+        return 0;
+    }
+    state_block_t *b;
+    int rc = state_block_new(h, &b);
+    if (rc)
+        return rc;
     /* CPython makes these at startup: they do not count as the program's */
     int count0 = h->gens[0].count;
     bool collecting = h->gc_collecting;
@@ -198,7 +209,7 @@ int sc_state_get(hd_heap_t *h, sc_state_t **out)
                             st->globals};
         for (size_t i = 0; i < sizeof(objs) / sizeof(objs[0]); i++)
             hd__xdecref(h, objs[i]);
-        hd_pool_block_free(h->pool, mem);
+        hd_pool_block_free(h->pool, b);
         return rc;
     }
     h->script = &b->state;
@@ -212,15 +223,10 @@ int sc_state_bare(hd_heap_t *h, sc_state_t **out)
 {
     if (h->script)
         return HD_EINVAL;
-    void *mem;
-    int rc = hd_pool_block_alloc(h->pool, sizeof(state_block_t), &mem);
+    state_block_t *b;
+    int rc = state_block_new(h, &b);
     if (rc)
         return rc;
-    state_block_t *b = mem;
-    memset(b, 0, sizeof(*b));
-    b->state.magic = SC_STATE_MAGIC;
-    b->state.recursion_limit = HD_SCRIPT_DEFAULT_DEPTH;
-    lookup_build(&b->lookup);
     h->script = &b->state;
     *out = &b->state;
     return 0;
