@@ -9,19 +9,31 @@
  *
  * Data layout
  * -----------
- * Arena: a real 1 MiB mapping from hd_mem_arena_alloc. Its pools start at the
- * first 16 KiB boundary strictly after the mapping's 16 KiB-rounded-down base,
- * so there are always exactly 63 pools of 16 KiB, each 16 KiB aligned in real
- * memory (POOL_OF(p) = p & ~16383 finds the header, as in CPython), and the
- * statistics always charge 16,384 bytes of "arena alignment" per arena: what
- * CPython reports for its usual, unaligned, mmap'd arena.
+ * Arena: a real 1 MiB mapping from hd_mem_arena_alloc (page aligned). Its
+ * pools start at the first 16 KiB boundary strictly after the mapping's
+ * 16 KiB-rounded-down base, so there are always exactly 63 pools of 16 KiB,
+ * each 16 KiB aligned in real memory, and the statistics always charge 16,384
+ * bytes of "arena alignment" per arena: what CPython reports for its usual,
+ * unaligned, mmap'd arena.
  *
- * Pool: a 48-byte header laid out like CPython's struct pool_header (ref.count,
- * freeblock, nextpool, prevpool, arenaindex, szidx, nextoffset, maxnextoffset)
- * followed by blocks of one size class, carved lazily: a fresh pool hands out
- * the block at offset 48, puts the one at 48 + size on its free list and sets
+ * Pool: 16 KiB whose first 48 bytes are its header's and whose blocks, of one
+ * size class, start at offset 48, carved lazily: a fresh pool hands out the
+ * block at offset 48, puts the one at 48 + size on its free list and sets
  * nextoffset to 48 + 2 * size. Freed blocks form a LIFO list threaded through
  * their first word; when the list runs dry the next virgin block is carved.
+ *
+ * Pool headers: laid out like CPython's struct pool_header (ref.count,
+ * freeblock, nextpool, prevpool, arenaindex, szidx, nextoffset, maxnextoffset,
+ * 48 bytes) and counted as CPython counts them, but kept apart from their
+ * pools: in a table of 63 64-byte slots in the 4 KiB page just below the
+ * arena's first pool (that page is part of the alignment slack, which is
+ * never less than 4 KiB). CPython's headers all sit at 16 KiB-aligned
+ * addresses, which map to a handful of cache sets, so a churn over thousands
+ * of pools misses on nearly every header; packed, they stay in cache (see
+ * docs/runtime.md for what it gains). The header of the pool
+ * holding p comes from the chunk map below, which stores per arena the bias
+ * that turns p >> 14 into its header's address; from a header, its pool is
+ * plain arithmetic (pool_mem).
  *
  * Arena objects live in a table (16 entries, doubling, at most 32768 so that a
  * handle can hold the index). Unused objects sit on `unused_arenas`. Arenas
@@ -89,7 +101,7 @@
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 #define POOL_MASK       ((uintptr_t)HD_POOL_SIZE - 1)
-#define POOL_OF(p)      ((pool_header_t *)((uintptr_t)(p) & ~POOL_MASK))
+#define POOL_BITS       14
 #define INDEX2SIZE(i)   (((size_t)(i) + 1) << 4)
 #define SIZE2INDEX(len) ((unsigned)(((len)-1) >> 4))
 #define CAPACITY(i)     ((unsigned)((HD_POOL_SIZE - HD_POOL_OVERHEAD) / INDEX2SIZE(i)))
@@ -104,6 +116,11 @@
 #define INITIAL_LARGE_SLOTS 64u
 #define MAX_LARGE_SLOTS     (1u << 24) /* slot must fit 24 bits of a handle */
 #define SLOT_NONE           UINT32_MAX
+
+#define HDR_PAGE  4096u                        /* the header table's page, below the first pool */
+#define HDR_SLOT  64u                          /* one header per cache line */
+#define HDR_SHIFT 6                            /* log2(HDR_SLOT) */
+#define HDR_TABLE (HD_ARENA_NPOOLS * HDR_SLOT) /* bytes of the table in use */
 
 #define CHUNK_BITS 20
 #define CHUNK_SIZE (1u << CHUNK_BITS)
@@ -138,6 +155,8 @@ struct pool_header {
     unsigned int maxnextoffset;
 };
 _Static_assert(sizeof(pool_header_t) == HD_POOL_OVERHEAD, "pool header is 48 bytes");
+_Static_assert(sizeof(pool_header_t) <= HDR_SLOT && HDR_TABLE <= HDR_PAGE, "header table fits");
+_Static_assert(HD_POOL_SIZE == 1u << POOL_BITS && HDR_SLOT == 1u << HDR_SHIFT, "shifts agree");
 
 typedef struct arena arena_t;
 struct arena {
@@ -175,6 +194,8 @@ typedef struct chunk_slot {
     uint64_t key;      /* chunk number (address >> 20) + 1; 0 = empty entry */
     uint32_t lo_end;   /* 0 = no arena ends in this chunk */
     uint32_t hi_start; /* CHUNK_SIZE = no arena starts in this chunk */
+    uintptr_t lo_bias; /* header bias (hdr_bias) of the arena ending here */
+    uintptr_t hi_bias; /* header bias of the arena starting here */
 } chunk_slot_t;
 
 struct hd_pool {
@@ -251,6 +272,43 @@ static inline const chunk_slot_t *chunk_find(const hd_pool_t *P, uint64_t key)
     }
 }
 
+/* Pool headers (see top). The table of the arena whose first pool is at
+ * `first` starts at first - HDR_PAGE; pool k's header is slot k. */
+
+static inline pool_header_t *hdr_table(const uint8_t *first_pool)
+{
+    return (pool_header_t *)(uintptr_t)(first_pool - HDR_PAGE);
+}
+
+/* hdr_bias: what, added to (p >> 14) << 6, gives the header of the pool
+ * holding p, for any p in the arena whose first pool is `first`. */
+static inline uintptr_t hdr_bias(const uint8_t *first_pool)
+{
+    return (uintptr_t)hdr_table(first_pool) - (((uintptr_t)first_pool >> POOL_BITS) << HDR_SHIFT);
+}
+
+/* hdr_at: the header of the pool at `mem` (16 KiB aligned) in arena ao. */
+static inline pool_header_t *hdr_at(const arena_t *ao, const uint8_t *mem)
+{
+    size_t k = (size_t)(mem - ao->first_pool) >> POOL_BITS;
+    return (pool_header_t *)((uint8_t *)hdr_table(ao->first_pool) + k * HDR_SLOT);
+}
+
+/* pool_mem: the 16 KiB of the pool whose header is h. */
+static inline uint8_t *pool_mem(const pool_header_t *h)
+{
+    uintptr_t a = (uintptr_t)h;
+    uintptr_t first = (a & ~(uintptr_t)(HDR_PAGE - 1)) + HDR_PAGE;
+    return (uint8_t *)(first + ((a & (HDR_PAGE - 1)) >> HDR_SHIFT) * HD_POOL_SIZE);
+}
+
+/* hdr_is_slot: whether h, computed from an address of an arena's mapping,
+ * is one of its 63 slots (an address in the alignment slack gives none). */
+static inline int hdr_is_slot(const pool_header_t *h)
+{
+    return ((uintptr_t)h & (HDR_PAGE - 1)) < HDR_TABLE;
+}
+
 /* in_arena: whether p lies inside an allocated arena's mapping. O(1). */
 static inline int in_arena(const hd_pool_t *P, const void *p)
 {
@@ -262,6 +320,26 @@ static inline int in_arena(const hd_pool_t *P, const void *p)
     return off < e->lo_end || off >= e->hi_start;
 }
 
+/* pool_of: the header slot for p's address, or NULL when p is in no
+ * arena's mapping. For p in a carved pool (a live block, say) it is that
+ * pool's header; otherwise see hdr_is_slot. Reads only the chunk map. */
+static inline pool_header_t *pool_of(const hd_pool_t *P, const void *p)
+{
+    uintptr_t a = (uintptr_t)p;
+    const chunk_slot_t *e = chunk_find(P, (uint64_t)(a >> CHUNK_BITS) + 1);
+    if (e == NULL)
+        return NULL;
+    uint32_t off = (uint32_t)(a & CHUNK_MASK);
+    uintptr_t bias;
+    if (off < e->lo_end)
+        bias = e->lo_bias;
+    else if (off >= e->hi_start)
+        bias = e->hi_bias;
+    else
+        return NULL;
+    return (pool_header_t *)(bias + ((a >> POOL_BITS) << HDR_SHIFT));
+}
+
 /* chunk_slot_for: the entry of `key`, created empty if missing (the map is
  * never more than a quarter full, so there is always room). */
 static chunk_slot_t *chunk_slot_for(hd_pool_t *P, uint64_t key)
@@ -271,7 +349,7 @@ static chunk_slot_t *chunk_slot_for(hd_pool_t *P, uint64_t key)
         i = (i + 1) & P->chunk_mask;
     chunk_slot_t *e = &P->chunks[i];
     if (e->key == 0)
-        *e = (chunk_slot_t){key, 0, CHUNK_SIZE};
+        *e = (chunk_slot_t){key, 0, CHUNK_SIZE, 0, 0};
     return e;
 }
 
@@ -296,17 +374,26 @@ static void chunk_drop_if_unused(hd_pool_t *P, chunk_slot_t *e)
     P->chunks[i].key = 0;
 }
 
+/* first_pool_of: where the pools of an arena mapped at `base` begin. */
+static inline uint8_t *first_pool_of(const uint8_t *base)
+{
+    return (uint8_t *)(((uintptr_t)base & ~POOL_MASK) + HD_POOL_SIZE);
+}
+
 /* chunk_map_arena: records (on) or forgets (off) the mapping of one arena. */
 static void chunk_map_arena(hd_pool_t *P, const uint8_t *base, int on)
 {
     uint64_t key = (uint64_t)((uintptr_t)base >> CHUNK_BITS) + 1;
     uint32_t off = (uint32_t)((uintptr_t)base & CHUNK_MASK);
+    uintptr_t bias = on ? hdr_bias(first_pool_of(base)) : 0;
     chunk_slot_t *e = chunk_slot_for(P, key);
     e->hi_start = on ? off : CHUNK_SIZE;
+    e->hi_bias = bias;
     chunk_drop_if_unused(P, e);
     if (off != 0) { /* the arena runs into the next chunk */
         e = chunk_slot_for(P, key + 1);
         e->lo_end = on ? off : 0;
+        e->lo_bias = bias;
         chunk_drop_if_unused(P, e);
     }
 }
@@ -316,8 +403,8 @@ static void chunk_map_arena(hd_pool_t *P, const uint8_t *base, int on)
  * is mapped arena memory. */
 static const arena_t *arena_containing(const hd_pool_t *P, const uint8_t *p)
 {
-    const pool_header_t *pool = POOL_OF(p);
-    if (!in_arena(P, p) || !in_arena(P, pool) || pool->arenaindex >= P->maxarenas)
+    const pool_header_t *pool = pool_of(P, p);
+    if (pool == NULL || !hdr_is_slot(pool) || pool->arenaindex >= P->maxarenas)
         return NULL;
     const arena_t *ao = &P->arenas[pool->arenaindex];
     if (ao->address == NULL || p < ao->first_pool || p >= ao->pool_address)
@@ -334,8 +421,9 @@ static const arena_t *locate(const hd_pool_t *P, const uint8_t *p, uint32_t *slo
 {
     *slot = 0;
     *start = NULL;
-    if (in_arena(P, p))
-        return &P->arenas[POOL_OF(p)->arenaindex];
+    const pool_header_t *pool = pool_of(P, p);
+    if (pool != NULL)
+        return &P->arenas[pool->arenaindex];
     const uint8_t *q = (const uint8_t *)((uintptr_t)p & ~(uintptr_t)15);
     while (!large_slot_of(P, q, slot))
         q -= 16;
@@ -362,8 +450,7 @@ static int grow_chunk_map(hd_pool_t *P, uint32_t n)
         if (old[i].key == 0)
             continue;
         chunk_slot_t *e = chunk_slot_for(P, old[i].key);
-        e->lo_end = old[i].lo_end;
-        e->hi_start = old[i].hi_start;
+        *e = old[i];
     }
     if (old != &P->chunk_none)
         hd_mem_free(P->mem, old);
@@ -405,10 +492,11 @@ static arena_t *new_arena(hd_pool_t *P)
     uint8_t *base = hd_mem_arena_alloc(P->mem, HD_ARENA_SIZE);
     if (base == NULL)
         return NULL;
+    assert(((uintptr_t)base & (HDR_PAGE - 1)) == 0); /* room for the header table */
     arena_t *ao = P->unused_arenas;
     P->unused_arenas = ao->nextarena;
     ao->address = base;
-    ao->first_pool = (uint8_t *)(((uintptr_t)base & ~POOL_MASK) + HD_POOL_SIZE);
+    ao->first_pool = first_pool_of(base);
     ao->pool_address = ao->first_pool;
     ao->nfreepools = ao->ntotalpools = HD_ARENA_NPOOLS;
     ao->freepools = NULL;
@@ -518,7 +606,7 @@ static pool_header_t *take_pool(hd_pool_t *P)
     if (pool != NULL) {
         ao->freepools = pool->nextpool;
     } else {
-        pool = (pool_header_t *)ao->pool_address;
+        pool = hdr_at(ao, ao->pool_address);
         pool->arenaindex = (unsigned int)(ao - P->arenas);
         pool->szidx = DUMMY_SZIDX;
         ao->pool_address += HD_POOL_SIZE;
@@ -554,7 +642,7 @@ static uint8_t *alloc_from_new_pool(hd_pool_t *P, unsigned int idx)
     pool->szidx = idx;
     pool->nextoffset = (unsigned int)(HD_POOL_OVERHEAD + 2 * size);
     pool->maxnextoffset = (unsigned int)(HD_POOL_SIZE - size);
-    bp = (uint8_t *)pool + HD_POOL_OVERHEAD;
+    bp = pool_mem(pool) + HD_POOL_OVERHEAD;
     pool->freeblock = bp + size;
     *(uint8_t **)pool->freeblock = NULL;
     return bp;
@@ -565,7 +653,7 @@ static uint8_t *alloc_from_new_pool(hd_pool_t *P, unsigned int idx)
 static inline void pool_extend(pool_header_t *pool, size_t size)
 {
     if (pool->nextoffset <= pool->maxnextoffset) {
-        pool->freeblock = (uint8_t *)pool + pool->nextoffset;
+        pool->freeblock = pool_mem(pool) + pool->nextoffset;
         pool->nextoffset += (unsigned int)size;
         *(uint8_t **)pool->freeblock = NULL;
         return;
@@ -611,9 +699,8 @@ static __attribute__((noinline)) void pool_emptied(hd_pool_t *P, pool_header_t *
 
 /* small_free: returns a pool block; a full pool goes to the front of its
  * class list, an emptied one to its arena. */
-static inline void small_free(hd_pool_t *P, uint8_t *p)
+static inline void small_free(hd_pool_t *P, pool_header_t *pool, uint8_t *p)
 {
-    pool_header_t *pool = POOL_OF(p);
     uint8_t *lastfree = pool->freeblock;
     *(uint8_t **)p = lastfree;
     pool->freeblock = p;
@@ -840,16 +927,18 @@ static __attribute__((noinline)) void free_slow(hd_pool_t *P, void *p)
  * the same. Only an emptied pool calls out (pool_emptied). */
 void hd_pool_block_free(hd_pool_t *P, void *p)
 {
-    if (LIKELY(in_arena(P, p))) /* NULL is in no arena */
-        small_free(P, p);
+    pool_header_t *pool = pool_of(P, p); /* NULL is in no arena */
+    if (LIKELY(pool != NULL))
+        small_free(P, pool, p);
     else
         free_slow(P, p);
 }
 
 void hd_pool_block_free_small(hd_pool_t *P, void *p)
 {
-    assert(in_arena(P, p));
-    small_free(P, p);
+    pool_header_t *pool = pool_of(P, p);
+    assert(pool != NULL);
+    small_free(P, pool, p);
 }
 
 /* The cap is checked against the net change (the new block's bytes minus the
@@ -859,7 +948,8 @@ int hd_pool_block_realloc(hd_pool_t *P, void *p, size_t len, void **out)
     uint32_t slot;
     if (p == NULL)
         return hd_pool_block_alloc(P, len, out);
-    if (!in_arena(P, p)) {
+    pool_header_t *pool = pool_of(P, p);
+    if (pool == NULL) {
         int large = large_slot_of(P, p, &slot);
         assert(large); /* else p was not a live block */
         return large ? large_realloc(P, p, slot, len, out) : HD_EINVAL;
@@ -867,7 +957,7 @@ int hd_pool_block_realloc(hd_pool_t *P, void *p, size_t len, void **out)
 
     if (len > LARGE_MAX)
         return HD_ENOMEM;
-    size_t size = INDEX2SIZE(POOL_OF(p)->szidx);
+    size_t size = INDEX2SIZE(pool->szidx);
     size_t ncopy = size;
     if (len <= size) {
         if (4 * len > 3 * size) { /* same, or shrinking by less than a quarter */
@@ -890,7 +980,7 @@ int hd_pool_block_realloc(hd_pool_t *P, void *p, size_t len, void **out)
             return rc;
     }
     memcpy(np, p, ncopy);
-    small_free(P, p);
+    small_free(P, pool, p);
     *out = np;
     return 0;
 }
@@ -903,8 +993,9 @@ int hd_pool_block_is_large(const hd_pool_t *P, const void *p)
 size_t hd_pool_block_size(const hd_pool_t *P, const void *p)
 {
     uint32_t slot;
-    if (in_arena(P, p))
-        return INDEX2SIZE(POOL_OF(p)->szidx);
+    const pool_header_t *pool = pool_of(P, p);
+    if (pool != NULL)
+        return INDEX2SIZE(pool->szidx);
     return large_slot_of(P, p, &slot) ? (size_t)P->slots[slot].len : 0;
 }
 
@@ -977,7 +1068,7 @@ void hd_pool_stats(const hd_pool_t *P, hd_pool_stats_t *out)
         out->pools_unused += ao->nfreepools;
         out->bytes_arena_alignment += HD_POOL_SIZE;
         for (const uint8_t *b = ao->first_pool; b < ao->pool_address; b += HD_POOL_SIZE) {
-            const pool_header_t *pool = (const pool_header_t *)b;
+            const pool_header_t *pool = hdr_at(ao, b);
             if (pool->ref.count == 0)
                 continue;
             hd_pool_class_stats_t *c = &out->classes[pool->szidx];
@@ -1118,7 +1209,7 @@ int hd_pool_arena_map(const hd_pool_t *P, size_t i, hd_pool_arena_info_t *out)
     out->ntotalpools = ao->ntotalpools;
     size_t ncarved = (size_t)(ao->pool_address - ao->first_pool) / HD_POOL_SIZE;
     for (size_t k = 0; k < ncarved; k++) {
-        const pool_header_t *pool = (const pool_header_t *)(ao->first_pool + k * HD_POOL_SIZE);
+        const pool_header_t *pool = hdr_at(ao, ao->first_pool + k * HD_POOL_SIZE);
         hd_pool_cell_t *cell = &out->pools[k];
         unsigned int cap = pool->szidx < HD_POOL_NCLASSES ? CAPACITY(pool->szidx) : 0;
         cell->szidx = (uint8_t)(pool->szidx < HD_POOL_NCLASSES ? pool->szidx : 0);
@@ -1149,6 +1240,11 @@ static const char *check_chunk_map(const hd_pool_t *P)
         expect += ((uintptr_t)base & CHUNK_MASK) ? 2 : 1;
         if (!in_arena(P, base) || !in_arena(P, base + HD_ARENA_SIZE - 1))
             return "chunk map misses an arena";
+        const uint8_t *first = P->arenas[i].first_pool;
+        const uint8_t *last = first + POOL_REGION - 1;
+        if (pool_of(P, first) != hdr_table(first) ||
+            pool_of(P, last) != hdr_at(&P->arenas[i], last - (HD_POOL_SIZE - 1)))
+            return "chunk map gives a wrong pool header";
     }
     for (uint32_t i = 0; i <= P->chunk_mask; i++) {
         const chunk_slot_t *e = &P->chunks[i];
@@ -1174,7 +1270,7 @@ static const char *check_arena_table(const hd_pool_t *P)
         if (ao->address == NULL)
             continue;
         live++;
-        if (ao->first_pool != (uint8_t *)(((uintptr_t)ao->address & ~POOL_MASK) + HD_POOL_SIZE))
+        if (ao->first_pool != first_pool_of(ao->address))
             return "arena first pool misplaced";
         if (ao->pool_address < ao->first_pool || ao->pool_address > ao->first_pool + POOL_REGION ||
             (size_t)(ao->pool_address - ao->first_pool) % HD_POOL_SIZE != 0)
@@ -1243,8 +1339,8 @@ static const char *check_pool_blocks(const pool_header_t *pool)
                                 : 0;
     unsigned int nfree = 0;
     for (const uint8_t *b = pool->freeblock; b != NULL; b = *(uint8_t *const *)b) {
-        size_t off = (size_t)(b - (const uint8_t *)pool);
-        if (POOL_OF(b) != pool || off < HD_POOL_OVERHEAD || off >= pool->nextoffset ||
+        size_t off = (size_t)(b - pool_mem(pool));
+        if (off >= HD_POOL_SIZE || off < HD_POOL_OVERHEAD || off >= pool->nextoffset ||
             (off - HD_POOL_OVERHEAD) % size != 0 || ++nfree > cap)
             return "pool free list corrupt";
     }
@@ -1263,7 +1359,7 @@ static const char *check_pools(const hd_pool_t *P, uint32_t *nused, uint64_t *sm
             continue;
         uint32_t nempty = 0, nlisted = 0;
         for (const uint8_t *b = ao->first_pool; b < ao->pool_address; b += HD_POOL_SIZE) {
-            const pool_header_t *pool = (const pool_header_t *)b;
+            const pool_header_t *pool = hdr_at(ao, b);
             if (pool->arenaindex != a)
                 return "pool arenaindex wrong";
             const char *why = check_pool_blocks(pool);
@@ -1277,8 +1373,9 @@ static const char *check_pools(const hd_pool_t *P, uint32_t *nused, uint64_t *sm
             *small_bytes += (uint64_t)pool->ref.count * INDEX2SIZE(pool->szidx);
         }
         for (const pool_header_t *f = ao->freepools; f != NULL; f = f->nextpool) {
-            if (++nlisted > nempty || (const uint8_t *)f < ao->first_pool ||
-                (const uint8_t *)f >= ao->pool_address || f->ref.count != 0)
+            if (++nlisted > nempty || pool_mem(f) < ao->first_pool ||
+                pool_mem(f) >= ao->pool_address || hdr_at(ao, pool_mem(f)) != f ||
+                f->ref.count != 0)
                 return "arena freepools list corrupt";
         }
         if (nlisted != nempty)
@@ -1297,9 +1394,9 @@ static const char *check_used_lists(const hd_pool_t *P, const uint32_t *nused)
         uint32_t n = 0;
         const pool_header_t *prev = head;
         for (const pool_header_t *p = head->nextpool; p != head; prev = p, p = p->nextpool) {
-            const arena_t *ao = arena_containing(P, (const uint8_t *)p);
-            if (++n > nused[i] || ao == NULL || ((uintptr_t)p & POOL_MASK) != 0 ||
-                (const uint8_t *)p >= ao->pool_address)
+            const uint8_t *mem = pool_mem(p);
+            const arena_t *ao = arena_containing(P, mem);
+            if (++n > nused[i] || ao == NULL || hdr_at(ao, mem) != p)
                 return "used pool list holds a stray pool";
             if (p->prevpool != prev)
                 return "used pool list back link wrong";
