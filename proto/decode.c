@@ -35,6 +35,7 @@
  */
 #include "proto_int.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "err.h"
@@ -241,7 +242,21 @@ static void req_close(hd_proto_req_t *req)
     json_decref(req->data);
     json_decref(req->params);
     hd__proto_free(req->id.text);
+    hd__proto_free(req->message_buf);
     memset(req, 0, sizeof *req);
+}
+
+/* params_message: req's message "invalid params: PARAM: DETAIL", the form
+ * the methods' own -32602 errors have (daemon/server/params.c). */
+static int params_message(hd_proto_req_t *req, const char *param, const char *detail)
+{
+    size_t n = strlen("invalid params: ") + strlen(param) + 2 + strlen(detail) + 1;
+    req->message_buf = hd__proto_malloc(n);
+    if (!req->message_buf)
+        return HD_ENOMEM;
+    snprintf(req->message_buf, n, "invalid params: %s: %s", param, detail);
+    req->message = req->message_buf;
+    return 0;
 }
 
 /* Mark req invalid with code and a data object {"detail": detail, key: val}
@@ -262,6 +277,8 @@ static int req_fail(hd_proto_req_t *req, int code, const char *detail, const cha
     }
     if (key && json_object_set_new(req->data, key, val) != 0) /* steals val */
         return HD_ENOMEM;
+    if (code == HD_RPC_INVALID_PARAMS) /* key is "param": its name, or null for params */
+        return params_message(req, json_is_string(val) ? json_string_value(val) : "params", detail);
     return 0;
 }
 
@@ -358,8 +375,8 @@ static int decode_member(hd_proto_req_t *req, json_t *m, const char *text, const
 
     if (json_is_array(params))
         return req_fail(req, HD_RPC_INVALID_PARAMS,
-                        "params must be an object: by-position parameters are not used", NULL,
-                        NULL);
+                        "params must be an object: by-position parameters are not used", "param",
+                        json_null());
     if (!params)
         req->params = json_object();
     else if (reals)

@@ -160,7 +160,8 @@ typedef struct hd_proto_id {
  * only at members with code == 0; hd_proto_reply_rejected answers the others. */
 typedef struct hd_proto_req {
     int code;            /* 0: valid; else the JSON-RPC error code to answer with */
-    const char *message; /* static; the error message when code != 0, else NULL */
+    const char *message; /* the error message when code != 0 (static, or message_buf) */
+    char *message_buf;   /* owned; a -32602's message, "invalid params: PARAM: DETAIL" */
     json_t *data;        /* owned; the error's data object when code != 0 (may be NULL) */
     const char *method;  /* borrowed from hd_proto_msg_t.root; NULL when not a string */
     size_t method_len;   /* bytes of method (it may contain U+0000) */
@@ -191,9 +192,10 @@ typedef struct hd_proto_msg {
  * an object, with an id that is a string, number or null if present, with
  * "jsonrpc": "2.0", a string method, params an object if present, and no
  * other members (-32600, data.member naming the member at fault); params an
- * array (-32602: by-position params are valid JSON-RPC but not used here);
- * an integer in params beyond 64 bits (-32602, data.param naming the top
- * parameter). limits may be NULL: the defaults above.
+ * array (-32602, data.param null: by-position params are valid JSON-RPC but
+ * not used here); an integer in params beyond 64 bits (-32602, data.param
+ * naming the top parameter). A -32602's message is "invalid params: PARAM:
+ * DETAIL", as the methods' own -32602s say it. limits may be NULL: the defaults above.
  * Returns 0 (msg filled, even for a message that is all errors) or HD_ENOMEM
  * (msg left empty, nothing to close).
  * Ownership: text is borrowed for the call only; msg is caller storage,
