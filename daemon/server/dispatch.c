@@ -210,11 +210,15 @@ static int run(hd_call_t *c, const hd_proto_req_t *req)
     bool site;
     if (check_params(c, m, pm) || resolve_heap(c, m, pm) || set_site(c, pm, &site))
         return -1;
-    if (c->sh && pm->role >= HD_PROTO_ROLE_WRITE)
-        c->sh->dirty = true; /* persist.c saves it on its next tick */
     int rc = m->fn(c);
-    if (site && heap_alive(c->srv, c->sh))
+    bool writes = pm->role >= HD_PROTO_ROLE_WRITE && (rc == 0 || m->fn == hd_m_heap_exec);
+    bool alive = c->sh && (site || writes) && heap_alive(c->srv, c->sh);
+    if (site && alive)
         hd_heap_set_site(c->h, NULL);
+    /* persist.c saves a changed heap on its next tick; a failed request
+     * changed nothing, but a script keeps what ran before its error */
+    if (alive && writes)
+        c->sh->dirty = true;
     if (rc != 0)
         return -1;
     if (m->big && c->result) {

@@ -10,7 +10,7 @@ import re
 import subprocess
 import tempfile
 
-from harness import Client, Server
+from harness import Client, RpcError, Server
 
 
 def census(objects):
@@ -192,3 +192,33 @@ async def test_changed_heaps_are_saved_on_the_timer():
             with open(path) as f:
                 assert list(json.load(f)["graph"]["names"]) == ["x"]
             assert not any(name.endswith(".tmp") for name in os.listdir(srv.state_dir))
+
+
+async def test_a_failed_request_does_not_rewrite_the_file():
+    # a failed request changed nothing, so the timer has nothing to save;
+    # a script that fails keeps what ran before its error, so it is saved
+    with Server(config={"save_interval_s": 1}) as srv:
+        async with await Client.connect(srv) as c:
+            await c.call("heap.create", {"heap": "f"})
+            path = os.path.join(srv.state_dir, "f.json")
+            written = os.stat(path).st_ino  # each save renames a new file over it
+            for bad in ({"heap": "f", "type": "nosuchtype"},
+                        {"heap": "f", "type": "list", "items": [{"name": "unbound"}]}):
+                try:
+                    await c.call("obj.new", bad)
+                except RpcError:
+                    pass
+                else:
+                    raise AssertionError(f"obj.new {bad} succeeded")
+            await asyncio.sleep(2.5)  # two ticks of the save timer
+            assert os.stat(path).st_ino == written
+            try:
+                await c.call("heap.exec", {"heap": "f", "source": "kept = [1]\nboom"})
+            except RpcError as e:
+                assert e.code == -32008, e.message
+            for _ in range(60):
+                with open(path) as f:
+                    if "kept" in json.load(f)["graph"]["names"]:
+                        break
+                await asyncio.sleep(0.1)
+            assert os.stat(path).st_ino != written
