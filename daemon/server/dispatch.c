@@ -259,6 +259,13 @@ static void answer(hd_session_t *s, hd_proto_reply_t *r, const hd_proto_req_t *r
     hd_proto_reply_error(r, req, c.code, c.message[0] ? c.message : NULL, c.data);
 }
 
+/* rate_burst: the bucket's size in requests (rate_burst, or one second's
+ * worth when it is 0). */
+static uint64_t rate_burst(const hd_limits_t *l)
+{
+    return l->rate_burst ? l->rate_burst : l->rate;
+}
+
 /* The per-connection rate limit, a token bucket: limits.rate requests a
  * second flow in, up to limits.rate_burst (default: one second's worth).
  * Kept in thousandths of a request so that the loop's millisecond clock
@@ -269,7 +276,7 @@ static bool rate_take(hd_session_t *s, size_t n)
     const hd_limits_t *l = &s->srv->cfg.limits;
     if (l->rate == 0)
         return true;
-    uint64_t burst = (l->rate_burst ? l->rate_burst : l->rate) * 1000;
+    uint64_t burst = rate_burst(l) * 1000;
     uint64_t now = hd_server_now_ms(s->srv);
     if (!s->rate_started) {
         s->rate_started = true;
@@ -288,19 +295,29 @@ static bool rate_take(hd_session_t *s, size_t n)
 }
 
 /* Over the rate: every member is answered -32004 "rate" with its own id
- * (notifications get nothing, as always) and nothing runs. */
+ * (notifications get nothing, as always) and nothing runs. A batch longer
+ * than the burst can never pass, and says so (data.burst). */
 static void refuse_rate(hd_session_t *s, hd_proto_reply_t *r, const hd_proto_msg_t *msg)
 {
     hd_server_t *srv = s->srv;
     srv->stats.rate_limited++;
-    uint64_t rate = srv->cfg.limits.rate;
-    for (size_t i = 0; i < msg->n; i++) {
-        srv->stats.errors++;
-        char text[96];
+    uint64_t rate = srv->cfg.limits.rate, burst = rate_burst(&srv->cfg.limits);
+    bool never = msg->n > burst;
+    char text[160];
+    if (never)
+        snprintf(text, sizeof text,
+                 "limit exceeded: rate (a batch of %zu requests is more than the burst of %llu "
+                 "and can never pass: send it in smaller batches)",
+                 msg->n, (unsigned long long)burst);
+    else
         snprintf(text, sizeof text, "limit exceeded: rate (%llu requests/s per connection)",
                  (unsigned long long)rate);
-        hd_proto_reply_error(r, &msg->reqs[i], HD_RPC_LIMIT_EXCEEDED, text,
-                             hd_proto_data_limit("rate", (int64_t)rate));
+    for (size_t i = 0; i < msg->n; i++) {
+        srv->stats.errors++;
+        json_t *data = hd_proto_data_limit("rate", (int64_t)rate);
+        if (never && data)
+            json_object_set_new(data, "burst", json_integer((json_int_t)burst));
+        hd_proto_reply_error(r, &msg->reqs[i], HD_RPC_LIMIT_EXCEEDED, text, data);
     }
 }
 

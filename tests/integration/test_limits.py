@@ -174,7 +174,8 @@ async def test_rate_limit_refuses_and_changes_nothing():
             assert [r["id"] for r in resp] == [0, 1, 2, 3], resp
             for r in resp:
                 assert r["error"]["code"] == -32004, r
-                assert r["error"]["data"] == {"limit": "rate", "max": 1}, r
+                assert r["error"]["data"] == {"limit": "rate", "max": 1, "burst": 3}, r
+                assert "can never pass" in r["error"]["message"], r
             resp = await c.raw(json.dumps(create[:3]))  # the refused batch took nothing
             assert all("result" in r for r in resp), resp
             e = await c.error("heap.create", {"heap": "late"}, -32004)
@@ -208,7 +209,7 @@ async def test_rate_limit_off_by_default_and_reloaded_on_sighup():
                     break
                 await asyncio.sleep(0.05)
             resp = await c.raw(json.dumps(batch[:3]))
-            assert all(r["error"]["data"] == {"limit": "rate", "max": 2} for r in resp), resp
+            assert all(r["error"]["data"] == {"limit": "rate", "max": 2, "burst": 2} for r in resp), resp
             info = await c.call("server.info")
             assert info["limits"]["rate"] == 2 and info["limits"]["rate_burst"] == 2, info
 
