@@ -117,7 +117,10 @@ int hd_lws_create(hd_server_t *srv)
     info.vhost_name = "heapd";
     info.server_string = "heapd";
     info.retry_and_idle_policy = &retry;
-    info.options = strcmp(host, "0.0.0.0") == 0 ? LWS_SERVER_OPTION_DISABLE_IPV6 : 0;
+    /* An IPv4 address needs an IPv4 socket: given an IPv6 socket, lws 4.1.6
+     * binds "::" (every address, both families; strace shows the IPv4
+     * address landing in sin6_flowinfo), so "127.0.0.1" listened on all. */
+    info.options = strchr(host, ':') == NULL ? LWS_SERVER_OPTION_DISABLE_IPV6 : 0;
     srv->vhost = lws_create_vhost(srv->ctx, &info);
     if (!srv->vhost) {
         hd_err("listen: cannot bind %s port %d (in use, or not an address of this host)",

@@ -71,6 +71,46 @@ async def test_sighup_reloads_tokens_and_limits():
             assert "keeping the old tokens" in srv.log()
 
 
+def listening(port):
+    """The local addresses of every listening TCP socket on `port`, from
+    /proc/net/tcp and tcp6, as (family, hex address) pairs."""
+    found = []
+    for family in ("tcp", "tcp6"):
+        try:
+            with open(f"/proc/net/{family}") as f:
+                rows = f.read().splitlines()[1:]
+        except FileNotFoundError:  # no IPv6 in this kernel
+            continue
+        for row in rows:
+            local, state = row.split()[1], row.split()[3]
+            addr, p = local.split(":")
+            if state == "0A" and int(p, 16) == port:  # 0A: LISTEN
+                found.append((family, addr))
+    return found
+
+
+def test_listens_only_on_the_address_it_is_given():
+    # lws 4.1.6 given "127.0.0.1" on its default IPv6 socket bound "::",
+    # every address of both families, until IPv4 addresses got IPv4 sockets
+    with Server(listen="127.0.0.1:0") as srv:
+        assert listening(srv.port) == [("tcp", "0100007F")], listening(srv.port)
+    with Server(listen="localhost:0") as srv:
+        assert listening(srv.port) == [("tcp", "0100007F")], listening(srv.port)
+    if listening_v6_loopback_works():
+        with Server(listen="[::1]:0") as srv:
+            assert listening(srv.port) == [("tcp6", "0" * 24 + "01000000")], listening(srv.port)
+
+
+def listening_v6_loopback_works():
+    import socket
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
 def test_refuses_non_loopback_without_tokens():
     srv = Server(listen="0.0.0.0:0", expect_start=False)
     rc = srv.wait()
