@@ -63,8 +63,9 @@ const hc_cmd_t hc_cmd_import = {
     .name = "import",
     .usage = "HEAP FILE|-",
     .summary = "create a heap from an exported graph (heap.import)",
-    .help = "Same objects, names, edges, reference counts and gc settings; new ids and\n"
-            "addresses. HEAP must not exist yet.\n",
+    .help = "Same objects, names, edges, reference counts and gc settings. Ids are new;\n"
+            "addresses are the new heap's own (a fresh heap hands out the same ones\n"
+            "again, so they may match the file's). HEAP must not exist yet.\n",
     .min_args = 2,
     .max_args = 2,
     .run = run,
