@@ -40,9 +40,11 @@ int hc_exec_source(hc_ctx_t *ctx, const char *heap, const char *source, const ch
     } else if (code == -32008 && !ctx->json) {
         fputs(hc_jstr(data, "stdout"), ctx->out);
         fflush(ctx->out);
-        fprintf(stderr, "  File \"%s\", line %" PRId64 ", column %" PRId64 "\n%s: %s\n", file,
+        /* Python prints a bare type for an empty message (MemoryError) */
+        const char *msg = hc_jstr(data, "message");
+        fprintf(stderr, "  File \"%s\", line %" PRId64 ", column %" PRId64 "\n%s%s%s\n", file,
                 hc_jint(data, "line"), hc_jint(data, "col"), hc_jstr(data, "exc_type"),
-                hc_jstr(data, "message"));
+                msg[0] ? ": " : "", msg);
         rc = HC_EXIT_SERVER;
     } else {
         hc_print_server_error(ctx, code, message, data);

@@ -71,3 +71,17 @@ def test_exec_names_the_program_as_python3():
             check_same(p, h, f"{arg} in {cwd}")
         ok(s, "create", "stdin")
         check_same(python3(["-"], tmp, PROG), heapctl(s, "stdin", "-", tmp, PROG), "stdin")
+
+
+def test_exec_error_line_as_python3():
+    """The last line of the error is python3's: 'Type: message', or the bare
+    type when the message is empty (StopIteration, MemoryError), not 'Type: '."""
+    progs = ["print('a')\nnext(iter([]))\n", "x = [0] * 10**12\n", "d = {}\nd['']\n",
+             "print(undefined)\n"]
+    with Server() as s, tempfile.TemporaryDirectory() as tmp:
+        for n, src in enumerate(progs):
+            with open(os.path.join(tmp, "p.py"), "w") as f:
+                f.write(src)
+            heap = f"err{n}"
+            ok(s, "create", heap)
+            check_same(python3(["p.py"], tmp), heapctl(s, heap, "p.py", tmp), src)
