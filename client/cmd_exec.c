@@ -5,12 +5,14 @@
  * the error, then the error as Python's traceback ends:
  *     File "prog.py", line 2, column 7
  *     NameError: name 'z' is not defined
- * and exits 1.
+ * and exits 1. FILE is named as python3 names its main module (made
+ * absolute, see main_name), in the sites and in that line.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "exec.h"
 #include "out.h"
@@ -38,9 +40,11 @@ int hc_exec_source(hc_ctx_t *ctx, const char *heap, const char *source, const ch
     } else if (code == -32008 && !ctx->json) {
         fputs(hc_jstr(data, "stdout"), ctx->out);
         fflush(ctx->out);
-        fprintf(stderr, "  File \"%s\", line %" PRId64 ", column %" PRId64 "\n%s: %s\n", file,
+        /* Python prints a bare type for an empty message (MemoryError) */
+        const char *msg = hc_jstr(data, "message");
+        fprintf(stderr, "  File \"%s\", line %" PRId64 ", column %" PRId64 "\n%s%s%s\n", file,
                 hc_jint(data, "line"), hc_jint(data, "col"), hc_jstr(data, "exc_type"),
-                hc_jstr(data, "message"));
+                msg[0] ? ": " : "", msg);
         rc = HC_EXIT_SERVER;
     } else {
         hc_print_server_error(ctx, code, message, data);
@@ -89,6 +93,31 @@ static char *slurp(const char *path)
     return buf;
 }
 
+/*
+ * The program's name as python3 3.11 gives `python3 FILE` its main module
+ * (new string, or NULL when out of memory): "<stdin>" for -, an absolute
+ * FILE as it is, a relative one joined to the working directory without
+ * normalising (`./p.py` in /tmp is /tmp/./p.py, as CPython's _Py_abspath).
+ * It names the allocation sites (tracemalloc's FILE:LINE) and the
+ * traceback line, so both print what python3 prints for the same file.
+ */
+static char *main_name(const char *path)
+{
+    if (strcmp(path, "-") == 0)
+        return strdup("<stdin>");
+    if (path[0] == '/')
+        return strdup(path);
+    char *cwd = getcwd(NULL, 0);
+    if (!cwd)
+        return strdup(path); /* no working directory to join: keep FILE */
+    size_t len = strlen(cwd) + 1 + strlen(path) + 1;
+    char *name = malloc(len);
+    if (name)
+        snprintf(name, len, "%s%s%s", cwd, strcmp(cwd, "/") == 0 ? "" : "/", path);
+    free(cwd);
+    return name;
+}
+
 static int run(hc_ctx_t *ctx, const hc_args_t *a)
 {
     const char *path = a->pos[1];
@@ -98,8 +127,11 @@ static int run(hc_ctx_t *ctx, const hc_args_t *a)
                 strcmp(path, "-") == 0 ? "stdin" : path, strerror(errno));
         return HC_EXIT_USAGE;
     }
-    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    int rc = hc_exec_source(ctx, a->pos[0], src, name, name);
+    char *name = main_name(path);
+    int rc = name ? hc_exec_source(ctx, a->pos[0], src, name, name) : HC_EXIT_USAGE;
+    if (!name)
+        fprintf(stderr, "heapctl exec: out of memory\n");
+    free(name);
     free(src);
     return rc;
 }
@@ -109,7 +141,9 @@ const hc_cmd_t hc_cmd_exec = {
     .usage = "HEAP FILE|-",
     .summary = "run a heap script (a subset of Python) against a heap (heap.exec)",
     .help = "The program's global names are the heap's namespace: what it binds stays\n"
-            "bound. Objects it creates get the allocation site FILE:LINE (or --site).\n",
+            "bound. Objects it creates get the allocation site FILE:LINE (or --site),\n"
+            "FILE made absolute as python3 names its main module, so that tracemalloc\n"
+            "and the error line print what python3 prints for the same file.\n",
     .min_args = 2,
     .max_args = 2,
     .run = run,

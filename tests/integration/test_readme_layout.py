@@ -1,0 +1,29 @@
+"""test_readme_layout.py: README.md's Layout section names every directory
+of the source tree a newcomer looks for (each top-level directory, and for
+daemon/ and tests/ each one under them), read from the tree itself, so a
+new directory cannot go unmentioned. Needs no heapd."""
+import os
+import re
+
+ROOT = os.environ.get("HD_SOURCE_DIR") or os.path.normpath(
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "../.."))
+
+
+def subdirs(rel):
+    d = os.path.join(ROOT, rel)
+    return sorted(os.path.join(rel, n) if rel else n for n in os.listdir(d)
+                  if os.path.isdir(os.path.join(d, n)) and not n.startswith((".", "build"))
+                  and n != "node_modules")
+
+
+def test_layout_names_every_directory():
+    with open(os.path.join(ROOT, "README.md")) as f:
+        text = f.read()
+    layout = re.search(r"^## Layout\n(.*?)^## ", text, re.S | re.M).group(1)
+    named = set(re.findall(r"`([A-Za-z0-9_./-]+)/`", layout))
+    # daemon/ and tests/ are named by their subdirectories
+    want = [d for d in subdirs("") if d not in ("daemon", "tests")]
+    want += subdirs("tests") + subdirs("daemon")
+    assert len(want) >= 15, want
+    missing = [d for d in want if d not in named]
+    assert not missing, f"README.md's Layout does not name: {missing}"

@@ -1,0 +1,4 @@
+# Sorting instances that define no ordering.
+class A:
+    pass
+print(sorted([A(), A()]))

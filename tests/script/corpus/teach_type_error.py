@@ -1,0 +1,4 @@
+# Adding a str and an int.
+age = 30
+print("age: " + str(age))
+print("age: " + age)

@@ -1,0 +1,3 @@
+# Built-in lists cannot be weakly referenced.
+import weakref
+weakref.ref([1, 2])
