@@ -127,9 +127,12 @@ static bool augassign(compiler_t *C, sc_node_t *s)
             cg_emit(C, OP_COPY, 2) < 0 || cg_emit(C, OP_BINARY_SUBSCR, 0) < 0)
             return false;
         break;
-    default:
+    case E_NAME:
         if (!cg_nameop(C, t->name, 0))
             return false;
+        break;
+    default: /* the parser lets only the three kinds through */
+        return cg_cfail_node(C, t, "illegal expression for augmented assignment");
     }
     if (!cg_expr(C, s->b))
         return false;

@@ -283,11 +283,44 @@ static void fold_list(folder_t *F, sc_node_t **v, int n)
             fold_expr(F, v[i]);
 }
 
+/* fold_target: a target of an assignment, augmented assignment, del or
+ * for. ast_opt.c folds only Load contexts: a store target is never itself
+ * made a constant (`(1, 2)[0] += 1` must raise TypeError when it runs), but
+ * the expressions inside it are loads (the tuple in `(1, 2)[0]`). */
+static void fold_target(folder_t *F, sc_node_t *t)
+{
+    if (!t || F->rc)
+        return;
+    switch (t->kind) {
+    case E_SUBSCRIPT:
+        fold_expr(F, t->a);
+        fold_expr(F, t->b);
+        return;
+    case E_ATTR:
+    case E_STARRED:
+        fold_expr(F, t->a);
+        return;
+    case E_TUPLE:
+    case E_LIST:
+        for (int i = 0; i < t->nlist && !F->rc; i++)
+            fold_target(F, t->list[i]);
+        return;
+    default: /* a name, or what the compiler refuses */
+        return;
+    }
+}
+
+static void fold_targets(folder_t *F, sc_node_t **v, int n)
+{
+    for (int i = 0; i < n && !F->rc; i++)
+        fold_target(F, v[i]);
+}
+
 static void fold_comprehensions(folder_t *F, sc_node_t *e)
 {
     for (int i = 0; i < e->nlist; i++) {
         sc_node_t *g = e->list[i];
-        fold_expr(F, g->a);
+        fold_target(F, g->a);
         fold_expr(F, g->b);
         fold_iter(F, g->b);
         fold_list(F, g->list, g->nlist);
@@ -349,7 +382,7 @@ static void fold_stmt(folder_t *F, sc_node_t *s)
 {
     switch (s->kind) {
     case S_FOR:
-        fold_expr(F, s->a);
+        fold_target(F, s->a);
         fold_expr(F, s->b);
         fold_iter(F, s->b);
         fold_stmts(F, s->list, s->nlist);
@@ -380,8 +413,12 @@ static void fold_stmt(folder_t *F, sc_node_t *s)
         return;
     case S_ASSIGN:
     case S_DEL:
-        fold_list(F, s->list, s->nlist);
+        fold_targets(F, s->list, s->nlist);
         fold_expr(F, s->a);
+        return;
+    case S_AUGASSIGN:
+        fold_target(F, s->a);
+        fold_expr(F, s->b);
         return;
     default:
         fold_expr(F, s->a);
