@@ -364,11 +364,12 @@ static bool assert_stmt(compiler_t *C, sc_node_t *s)
     if (!cg_jump_if(C, s->a, true, end))
         return false;
     cg_set_loc(C, s);
-    if (cg_emit(C, OP_LOAD_ASSERTION_ERROR, 0) < 0)
+    /* CPython: LOAD_ASSERTION_ERROR [msg CALL] RAISE_VARARGS 1. The VM
+     * raises AssertionError itself from RAISE_VARARGS with the message (arg
+     * 1) or without (arg 0): no exception object is modelled */
+    if (s->b && !cg_expr(C, s->b))
         return false;
-    if (s->b && (!cg_expr(C, s->b) || cg_emit(C, OP_CALL, 0) < 0))
-        return false;
-    if (cg_emit(C, OP_RAISE_VARARGS, 1) < 0)
+    if (cg_emit(C, OP_RAISE_VARARGS, s->b ? 1 : 0) < 0)
         return false;
     cg_bind_label(C, end);
     return true;

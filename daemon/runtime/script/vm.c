@@ -279,13 +279,13 @@ static int unpack(sc_vm_t *vm, hd_obj_t *seq, int n, hd_obj_t **dst)
         hd_obj_t *item;
         int r = sc_next(vm, it, &item);
         if (r <= 0) {
-            while (i-- > 0)
-                hd__decref(vm->h, dst[n - 1 - i]);
+            for (int k = 0; k < i; k++)
+                hd__decref(vm->h, dst[n - 1 - k]);
             hd__decref(vm->h, it);
             if (r < 0)
                 return -1;
             return sc_raise(vm, EXC_VALUEERROR, "not enough values to unpack (expected %d, got %d)",
-                            n, i < 0 ? 0 : i);
+                            n, i);
         }
         dst[n - 1 - i] = item;
     }
