@@ -1,8 +1,10 @@
 /*
  * cmd_exec.c: `heapctl exec HEAP FILE|-`: run a program in the heap script
  * language (a subset of Python 3.11) against the heap (heap.exec), and
- * print what it printed. When it raises, heapctl prints what ran before
- * the error, then the error as Python's traceback ends:
+ * print what it printed (and, on stderr, what CPython would have written
+ * there: gc.DEBUG_* lines, "Exception ignored in" reports). When it raises,
+ * heapctl prints what ran before the error, then the error as Python's
+ * traceback ends:
  *     File "prog.py", line 2, column 7
  *     NameError: name 'z' is not defined
  * and exits 1. FILE is named as python3 names its main module (made
@@ -33,13 +35,17 @@ int hc_exec_source(hc_ctx_t *ctx, const char *heap, const char *source, const ch
     if ((rc = hc_call_raw(ctx, "heap.exec", p, &keep, &result, &code, &message, &data)) != 0)
         return rc;
     if (code == 0) {
-        if (ctx->json)
+        if (ctx->json) {
             hc_print_json(ctx->out, result);
-        else
+        } else {
             fputs(hc_jstr(result, "stdout"), ctx->out);
+            fflush(ctx->out);
+            fputs(hc_jstr(result, "stderr"), stderr);
+        }
     } else if (code == -32008 && !ctx->json) {
         fputs(hc_jstr(data, "stdout"), ctx->out);
         fflush(ctx->out);
+        fputs(hc_jstr(data, "stderr"), stderr);
         /* Python prints a bare type for an empty message (MemoryError) */
         const char *msg = hc_jstr(data, "message");
         fprintf(stderr, "  File \"%s\", line %" PRId64 ", column %" PRId64 "\n%s%s%s\n", file,

@@ -7,9 +7,11 @@
  * of source, limits.script_steps instructions and limits.script_time
  * milliseconds of wall time (each -32004 with data.limit naming it), and
  * its output at most half of limits.send_queue_bytes (the result must be
- * deliverable; -32004 "script_output"). A program that raises is -32008
- * with {line, col, exc_type, message, stdout}: message is CPython's last
- * traceback line, and what ran before the error stays done, as in Python.
+ * deliverable; -32004 "script_output"). The result is {stdout, stderr}:
+ * stderr is what CPython would write there (gc.DEBUG_* lines, "Exception
+ * ignored in" reports), kept up to 64 KiB. A program that raises is -32008
+ * with {line, col, exc_type, message, stdout, stderr}: message is CPython's
+ * last traceback line, and what ran before the error stays done.
  * With the write role a program may not change the collector's settings
  * (gc.enable/disable/set_threshold/set_debug): -32002 at that call.
  *
@@ -57,10 +59,11 @@ static int script_error(hd_call_t *c, const hd_script_result_t *r)
 {
     char line[1200];
     hd_script_line(r, line, sizeof line);
-    json_t *out = text_json(r->out, r->out_len);
-    json_t *data = json_pack("{s:i, s:i, s:s, s:s, s:o}", "line", r->line, "col", r->col,
-                             "exc_type", r->exc_type, "message", r->message ? r->message : "",
-                             "stdout", out ? out : json_string(""));
+    json_t *out = text_json(r->out, r->out_len), *err = text_json(r->err, r->err_len);
+    json_t *data =
+        json_pack("{s:i, s:i, s:s, s:s, s:o, s:o}", "line", r->line, "col", r->col, "exc_type",
+                  r->exc_type, "message", r->message ? r->message : "", "stdout",
+                  out ? out : json_string(""), "stderr", err ? err : json_string(""));
     return hd_call_fail(c, HD_RPC_SCRIPT_ERROR, data, "%s", line);
 }
 
@@ -90,7 +93,8 @@ int hd_m_heap_exec(hd_call_t *c)
     }
     switch (r.status) {
     case HD_SCRIPT_OK:
-        c->result = json_pack("{s:o}", "stdout", text_json(r.out, r.out_len));
+        c->result = json_pack("{s:o, s:o}", "stdout", text_json(r.out, r.out_len), "stderr",
+                              text_json(r.err, r.err_len));
         rc = c->result ? 0 : hd_call_errno(c, HD_ENOMEM, NULL);
         break;
     case HD_SCRIPT_ERROR:

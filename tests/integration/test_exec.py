@@ -103,3 +103,54 @@ async def test_exec_other_clients_are_served_between_programs():
             info = await c2.call("server.info")
             assert info["name"] == "heapd"
             await slow
+
+
+STDERR_PROGRAM = """import gc
+gc.set_debug(gc.DEBUG_STATS | gc.DEBUG_COLLECTABLE)
+class A:
+    pass
+a = A()
+a.self = a
+del a
+print("collected", gc.collect())
+gc.set_debug(0)
+class D:
+    def __del__(self):
+        1 / 0
+d = D()
+del d
+print("end")
+"""
+
+
+def stderr_facts(text):
+    """The lines of a stderr that do not depend on the interpreter around the
+    program: what was collected, each collection's result (elapsed time
+    blanked), and each ignored exception with its last line (heapd's heaps
+    hold no interpreter objects, and its tracebacks quote no source)."""
+    import re
+    keep = []
+    for line in text.splitlines():
+        line = re.sub(r"0x[0-9a-f]+", "0x", re.sub(r"[0-9.]+s elapsed", "s elapsed", line))
+        if line.startswith(("gc: collecting", "gc: collectable", "gc: done", "Exception ignored",
+                            "ZeroDivisionError")):
+            keep.append(line)
+    return keep
+
+
+async def test_exec_returns_what_cpython_writes_to_stderr():
+    # gc.DEBUG_* lines and "Exception ignored in" reports: python3 writes
+    # them to stderr; heap.exec returns them in `stderr`, in the same words
+    import subprocess
+    py = subprocess.run(["/usr/bin/python3", "-c", STDERR_PROGRAM], capture_output=True, text=True)
+    assert py.returncode == 0, py.stderr
+    async with heap_client("h") as c:
+        r = await c.call("heap.exec", {"heap": "h", "source": STDERR_PROGRAM})
+        assert r["stdout"] == py.stdout
+        want = stderr_facts(py.stderr)
+        assert len(want) == 5 and want == stderr_facts(r["stderr"]), (want, r["stderr"])
+        # on an error too, with what was written before it
+        err = await c.error("heap.exec", {"heap": "h", "source": "d = D()\ndel d\nboom\n"}, -32008)
+        assert "Exception ignored in: <function D.__del__" in err["data"]["stderr"], err
+        ok = await c.call("heap.exec", {"heap": "h", "source": "print(1)\n"})
+        assert ok == {"stdout": "1\n", "stderr": ""}, ok

@@ -314,7 +314,12 @@ def test_exec_and_repl():
             assert r.returncode == 1 and "error -32601" in r.stderr, r
             return
         assert r.returncode == 0 and r.stdout == "2\n", r
-        assert js(s, "heap.exec", "exec", "demo", "-", input="print('hi')\n") == {"stdout": "hi\n"}
+        assert js(s, "heap.exec", "exec", "demo", "-", input="print('hi')\n") == {"stdout": "hi\n", "stderr": ""}
+        # what CPython writes to stderr goes to heapctl's stderr
+        r = ctl(s, "exec", "demo", "-", input="import gc\ngc.set_debug(gc.DEBUG_STATS)\ngc.collect(0)\n"
+                "gc.set_debug(0)\nprint('ok')\n")
+        assert r.returncode == 0 and r.stdout == "ok\n", r
+        assert r.stderr.startswith("gc: collecting generation 0...\n") and "gc: done, " in r.stderr, r
         with open(prog, "w") as f:
             f.write("print('before')\ny = z\n")
         r = ctl(s, "exec", "demo", prog)

@@ -90,6 +90,7 @@ export class ConsoleView {
         try {
             const r = await this.ctx.client.call(...api.heapExec(heap, source.endsWith('\n') ? source : `${source}\n`));
             if (r.stdout) this.print(r.stdout);
+            if (r.stderr) this.print(r.stderr, 'err');
         } catch (e) {
             this.printError(e);
         } finally {
@@ -104,6 +105,7 @@ export class ConsoleView {
         }
         if (e.code === CODES.SCRIPT_ERROR && e.data) {
             if (e.data.stdout) this.print(e.data.stdout);
+            if (e.data.stderr) this.print(e.data.stderr, 'err');
             this.print(`  line ${e.data.line}, column ${e.data.col}\n${e.data.exc_type}: ${e.data.message}`, 'err');
             return;
         }
