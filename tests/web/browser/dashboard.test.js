@@ -278,7 +278,7 @@ describe('dashboard against heapd --demo', () => {
             assert.equal(py.status, 0, py.stderr);
             assert.ok((await rpc(page, 'heap.create', { heap: 'example' })).result);
             const ran = await rpc(page, 'heap.exec', { heap: 'example', source: example });
-            assert.deepEqual(ran.result, { stdout: py.stdout }, JSON.stringify(ran));
+            assert.deepEqual(ran.result, { stdout: py.stdout, stderr: py.stderr }, JSON.stringify(ran));
             assert.ok((await rpc(page, 'heap.drop', { heap: 'example' })).result);
             await tab('graph');
             await page.fill('input[type="search"]', 'items');
