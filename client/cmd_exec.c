@@ -20,7 +20,7 @@
 #include "out.h"
 
 int hc_exec_source(hc_ctx_t *ctx, const char *heap, const char *source, const char *file,
-                   const char *site)
+                   const char *site, bool single)
 {
     int rc;
     json_t *p = hc_heap_params(ctx, heap, &rc);
@@ -29,6 +29,8 @@ int hc_exec_source(hc_ctx_t *ctx, const char *heap, const char *source, const ch
     json_object_set_new(p, "source", json_string(source));
     if (!ctx->site && site)
         json_object_set_new(p, "site", json_string(site));
+    if (single)
+        json_object_set_new(p, "mode", json_string("single"));
     json_t *keep, *result, *data;
     int code;
     const char *message;
@@ -134,7 +136,7 @@ static int run(hc_ctx_t *ctx, const hc_args_t *a)
         return HC_EXIT_USAGE;
     }
     char *name = main_name(path);
-    int rc = name ? hc_exec_source(ctx, a->pos[0], src, name, name) : HC_EXIT_USAGE;
+    int rc = name ? hc_exec_source(ctx, a->pos[0], src, name, name, false) : HC_EXIT_USAGE;
     if (!name)
         fprintf(stderr, "heapctl exec: out of memory\n");
     free(name);

@@ -5,7 +5,9 @@
  * Entries follow Python's prompt: a line ending in ':' (or inside open
  * brackets) starts a block read with "... " until an empty line. Without
  * libedit at build time, or when stdin is not a terminal, lines are read
- * plainly. Ctrl-D ends the session.
+ * plainly. Ctrl-D ends the session. Entries run in heap.exec's "single"
+ * mode, so an expression shows its value and `_` keeps it, as at Python's
+ * prompt.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -73,7 +75,7 @@ static int run(hc_ctx_t *ctx, const hc_args_t *a)
         printf("heapctl repl: heap '%s' at %s (Ctrl-D to quit)\n", a->pos[0], ctx->url);
     char *src;
     while ((src = read_entry(tty))) {
-        last = hc_exec_source(ctx, a->pos[0], src, "<stdin>", "<stdin>");
+        last = hc_exec_source(ctx, a->pos[0], src, "<stdin>", "<stdin>", true);
         free(src);
         fflush(stdout);
         if (last == HC_EXIT_CONN || last == HC_EXIT_USAGE)

@@ -15,6 +15,7 @@
 #define HC_HEAPCTL_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 

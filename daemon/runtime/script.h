@@ -49,6 +49,9 @@ typedef struct hd_script_limits {
     size_t max_output;    /* bytes of stdout; 0 = HD_SCRIPT_DEFAULT_OUTPUT */
     const char *filename; /* the program's name in sites and tracebacks; NULL = "<exec>" */
     bool allow_gc_config; /* gc.enable/disable/set_threshold/set_debug allowed */
+    bool interactive;     /* as Python's prompt runs it: the value of each expression
+                             statement at module level is displayed (sys.displayhook:
+                             its repr printed unless None, and kept as builtins._) */
 } hd_script_limits_t;
 
 /* hd_script_limits_default: the defaults above; no step or time budget,

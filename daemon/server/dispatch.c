@@ -46,7 +46,7 @@ static const method_t methods[] = {
     {M("heap.objects"), hd_m_heap_objects, "type offset limit", true},
     {M("heap.export"), hd_m_heap_export, "", true},
     {M("heap.import"), hd_m_heap_import, "graph", false},
-    {M("heap.exec"), hd_m_heap_exec, "source", false},
+    {M("heap.exec"), hd_m_heap_exec, "source mode", false},
     {M("obj.new"), hd_m_obj_new, "type value items attrs class finalizer bind", false},
     {M("name.bind"), hd_m_name_bind, "name value", false},
     {M("name.del"), hd_m_name_del, "names", false},

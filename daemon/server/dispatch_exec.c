@@ -16,7 +16,9 @@
  * (gc.enable/disable/set_threshold/set_debug): -32002 at that call.
  *
  * `site` (default "<exec>") is the program's name: its objects' allocation
- * sites are SITE:LINE, and tracebacks and class reprs name it.
+ * sites are SITE:LINE, and tracebacks and class reprs name it. `mode`
+ * "single" runs it as Python's prompt does: each expression statement at
+ * module level shows its value (sys.displayhook) and keeps it as `_`.
  */
 #include "dispatch.h"
 
@@ -69,9 +71,13 @@ static int script_error(hd_call_t *c, const hd_script_result_t *r)
 
 int hd_m_heap_exec(hd_call_t *c)
 {
-    const char *source = NULL, *site = "<exec>";
-    if (hd_param_str(c, "source", true, &source) || hd_param_str(c, "site", false, &site))
+    const char *source = NULL, *site = "<exec>", *mode = "exec";
+    if (hd_param_str(c, "source", true, &source) || hd_param_str(c, "site", false, &site) ||
+        hd_param_str(c, "mode", false, &mode))
         return -1;
+    bool single = strcmp(mode, "single") == 0;
+    if (!single && strcmp(mode, "exec") != 0)
+        return hd_call_bad(c, "mode", "expected \"exec\" or \"single\"");
     const hd_limits_t *l = &c->srv->cfg.limits;
     hd_script_limits_t lim;
     hd_script_limits_default(&lim);
@@ -82,6 +88,7 @@ int hd_m_heap_exec(hd_call_t *c)
     lim.max_output = (size_t)(l->send_queue_bytes / 2);
     lim.filename = site;
     lim.allow_gc_config = c->sess->role >= HD_PROTO_ROLE_ADMIN;
+    lim.interactive = single;
     size_t len = strlen(source);
     if (len > lim.max_source)
         return hd_call_limit(c, "script_source", lim.max_source);

@@ -154,3 +154,27 @@ async def test_exec_returns_what_cpython_writes_to_stderr():
         assert "Exception ignored in: <function D.__del__" in err["data"]["stderr"], err
         ok = await c.call("heap.exec", {"heap": "h", "source": "print(1)\n"})
         assert ok == {"stdout": "1\n", "stderr": ""}, ok
+
+
+PROMPT_SESSION = ["a = []", "a", "import sys", "sys.getrefcount(a)", "None", "_", "b = a",
+                  "sys.getrefcount(a)", "c = [a]", "c", "sys.getrefcount(c)",
+                  "for i in range(2):\n    i\n", "def f():\n    5\n", "f()", "del c", "_", "x = 7; x"]
+
+
+async def test_exec_single_mode_is_pythons_prompt():
+    # each entry sent alone in mode "single" shows what python3's prompt
+    # shows for it, and `_` holds its reference (getrefcount sees it)
+    import subprocess
+    py = subprocess.run(["/usr/bin/python3", "-q", "-i"], input="\n".join(PROMPT_SESSION) + "\n",
+                        capture_output=True, text=True)
+    async with heap_client("h") as c:
+        got = ""
+        for entry in PROMPT_SESSION:
+            r = await c.call("heap.exec", {"heap": "h", "source": entry + "\n", "mode": "single"})
+            got += r["stdout"]
+        assert got == py.stdout, (got, py.stdout)
+        # the default mode shows nothing, and `_` is still there for it
+        r = await c.call("heap.exec", {"heap": "h", "source": "a\n_\nprint(_)\n"})
+        assert r["stdout"] == "7\n", r
+        e = await c.error("heap.exec", {"heap": "h", "source": "1\n", "mode": "eval"}, -32602)
+        assert e["data"]["param"] == "mode", e

@@ -327,6 +327,11 @@ def test_exec_and_repl():
         assert f'File "{prog}", line 2' in r.stderr and "NameError: name 'z' is not defined" in r.stderr, r.stderr
         r = ctl(s, "repl", "demo", input="a = [1]\nfor i in range(3):\n    a.append(i)\n\nprint(a)\n")
         assert r.returncode == 0 and r.stdout == "[1, 0, 1, 2]\n", r
+        # as at python3's prompt, an expression shows its value and _ keeps it
+        entries = "q = []\nq\nimport sys\nsys.getrefcount(q)\nNone\n_\n"
+        py = subprocess.run(["/usr/bin/python3", "-q", "-i"], input=entries, capture_output=True, text=True)
+        r = ctl(s, "repl", "demo", input=entries)
+        assert r.returncode == 0 and r.stdout == py.stdout == "[]\n3\n3\n", (r, py.stdout)
 
 
 def test_readme_walkthrough():

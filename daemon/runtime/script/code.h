@@ -105,7 +105,8 @@
     X(CHECK_EXC_MATCH)                                                                             \
     X(RERAISE)                                                                                     \
     X(SETUP_FINALLY)                                                                               \
-    X(POP_BLOCK)
+    X(POP_BLOCK)                                                                                   \
+    X(PRINT_EXPR)
 
 enum sc_opcode {
 #define SC_OP_ENUM(name) OP_##name,
@@ -113,6 +114,11 @@ enum sc_opcode {
 #undef SC_OP_ENUM
         SC_NOPCODES
 };
+
+/* The opcodes of the first exported code layout (heapd-graph/1): exported
+ * code names this count, and keeps loading while opcodes are only added
+ * after it (PRINT_EXPR came later; old code never uses it). */
+#define SC_OPCODES_V1 (OP_POP_BLOCK + 1)
 
 /* MAKE_FUNCTION flags (3.11's) */
 #define MF_DEFAULTS 0x01

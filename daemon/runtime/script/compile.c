@@ -388,7 +388,7 @@ static void compiler_free(compiler_t *C)
 }
 
 int sc_compile(hd_heap_t *h, sc_arena_t *arena, const char *src, size_t len, const char *filename,
-               uint64_t *serial, sc_syntax_error_t *err, hd_obj_t **out)
+               bool interactive, uint64_t *serial, sc_syntax_error_t *err, hd_obj_t **out)
 {
     sc_node_t *mod = sc_parse(arena, h, src, len, err);
     if (!mod)
@@ -406,6 +406,7 @@ int sc_compile(hd_heap_t *h, sc_arena_t *arena, const char *src, size_t len, con
     C.filename = filename;
     C.err = err;
     C.serial = serial;
+    C.interactive = interactive;
     unit_t u;
     C.u = NULL;
     hd_obj_t *code = NULL;

@@ -13,8 +13,9 @@
  * filled; HD_ENOMEM or HD_ELIMIT. The constants the parser made stay held
  * by `arena` (the caller releases them once the program has run, as
  * CPython frees its AST arena after run_mod). `serial` numbers code
- * objects uniquely per heap. */
+ * objects uniquely per heap. `interactive`: compile(..., 'single')'s rule,
+ * the module's expression statements display their value (PRINT_EXPR). */
 int sc_compile(hd_heap_t *h, sc_arena_t *arena, const char *src, size_t len, const char *filename,
-               uint64_t *serial, sc_syntax_error_t *err, hd_obj_t **out);
+               bool interactive, uint64_t *serial, sc_syntax_error_t *err, hd_obj_t **out);
 
 #endif

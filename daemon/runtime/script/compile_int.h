@@ -76,6 +76,7 @@ typedef struct compiler {
     hd_obj_t **strobjs;    /* owned references */
     int nstr, capstr;
     uint64_t *serial;
+    bool interactive; /* 'single' mode: the module's expression statements display */
 } compiler_t;
 
 /* compile.c: errors (cg_cfail*, cg_coom record the first error and return

@@ -57,6 +57,7 @@ static int stack_effect(const sc_instr_t *in, bool jump)
     case OP_POP_JUMP_IF_NOT_NONE:
     case OP_RETURN_VALUE:
     case OP_IMPORT_NAME:
+    case OP_PRINT_EXPR:
         return -1;
     case OP_PUSH_NULL:
     case OP_COPY:

@@ -379,8 +379,10 @@ static bool stmt(compiler_t *C, sc_node_t *s)
 {
     cg_set_loc(C, s);
     switch (s->kind) {
-    case S_EXPR:
-        return cg_expr(C, s->a) && cg_emit(C, OP_POP_TOP, 0) >= 0;
+    case S_EXPR: /* interactive, at module level (loops included): sys.displayhook */
+        return cg_expr(C, s->a) &&
+               cg_emit(C, C->interactive && (C->u->flags & CO_MODULE) ? OP_PRINT_EXPR : OP_POP_TOP,
+                       0) >= 0;
     case S_ASSIGN:
         return assign(C, s);
     case S_AUGASSIGN:

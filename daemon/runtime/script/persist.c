@@ -256,7 +256,7 @@ int sc_builtin_relink(hd_heap_t *h, int64_t index, const char *name, hd_obj_t **
 uint64_t sc_code_layout(void)
 {
     return (uint64_t)sizeof(sc_code_t) | (uint64_t)sizeof(sc_instr_t) << 16 |
-           (uint64_t)SC_NOPCODES << 32 | (uint64_t)sizeof(void *) << 48;
+           (uint64_t)SC_OPCODES_V1 << 32 | (uint64_t)sizeof(void *) << 48;
 }
 
 /* ---- the state: its objects and counters ---- */
@@ -282,6 +282,7 @@ static const struct {
     OBJ_SLOT(cls_info, HD_T_CLASS, false),     OBJ_SLOT(cls_snapshot, HD_T_CLASS, false),
     OBJ_SLOT(cls_traces, HD_T_CLASS, false),   OBJ_SLOT(cls_stat, HD_T_CLASS, false),
     OBJ_SLOT(cls_statdiff, HD_T_CLASS, false), OBJ_SLOT(cls_traceback, HD_T_CLASS, false),
+    OBJ_SLOT(last_value, -1, false),
 };
 
 #define NUM_SLOT(f)                                                                                \

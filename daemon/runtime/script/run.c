@@ -151,12 +151,17 @@ static hd_ns_entry_t *ns_entry(sc_vm_t *vm, const char *name)
 }
 
 /* sc_global_load: a global or builtin through the inline cache c;
- * borrowed, or NULL when the name is unbound (nothing raised) */
+ * borrowed, or NULL when the name is unbound (nothing raised). The cache
+ * holds a namespace entry, a builtin (index << 2 | 1), __name__ (3) or
+ * builtins._ (7, read afresh: the display changes it). */
 hd_obj_t *sc_global_load(sc_vm_t *vm, sc_cache_t *c, const char *name)
 {
     if (c->key == vm->st->ns_version) {
-        if (c->value & 1)
-            return c->value == 3 ? vm->st->main_str : sc_builtin(vm, (int)(c->value >> 2));
+        if (c->value & 1) {
+            if (c->value == 3 || c->value == 7)
+                return c->value == 3 ? vm->st->main_str : vm->st->last_value;
+            return sc_builtin(vm, (int)(c->value >> 2));
+        }
         return ((hd_ns_entry_t *)(uintptr_t)c->value)->obj;
     }
     hd_ns_entry_t *e = ns_entry(vm, name);
@@ -165,12 +170,51 @@ hd_obj_t *sc_global_load(sc_vm_t *vm, sc_cache_t *c, const char *name)
         c->value = (uint64_t)(uintptr_t)e;
         return e->obj;
     }
+    if (strcmp(name, "_") == 0) {
+        c->key = vm->st->ns_version;
+        c->value = 7;
+        return vm->st->last_value;
+    }
     int b = strcmp(name, "__name__") == 0 ? -1 : sc_builtin_lookup(vm, BM_BUILTINS, -1, name);
     if (b < 0 && strcmp(name, "__name__") != 0)
         return NULL;
     c->key = vm->st->ns_version;
     c->value = b < 0 ? 3 : ((uint64_t)b << 2) | 1;
     return b < 0 ? vm->st->main_str : sc_builtin(vm, b);
+}
+
+/* sc_display: CPython's sys.displayhook, which PRINT_EXPR calls with the
+ * value (one argument, no tuple): None shows nothing; otherwise builtins._
+ * is set to None first (the old value may die here, before the output),
+ * repr(v) and a newline go to sys.stdout, and builtins._ = v. Takes v. */
+int sc_display(sc_vm_t *vm, hd_obj_t *v)
+{
+    hd_heap_t *h = vm->h;
+    if (v == h->none) {
+        hd__decref(h, v);
+        return 0;
+    }
+    hd_obj_t *old = vm->st->last_value, *r = NULL, *nl = NULL;
+    hd__incref(h->none);
+    vm->st->last_value = h->none;
+    hd__xdecref(h, old);
+    int rc = sc_repr(vm, v, &r);
+    if (!rc)
+        rc = sc_write_str(vm, r);
+    if (!rc)
+        rc = sc_str_new(vm, "\n", 1, &nl);
+    if (!rc)
+        rc = sc_write_str(vm, nl);
+    hd__xdecref(h, r);
+    hd__xdecref(h, nl);
+    if (rc) {
+        hd__decref(h, v);
+        return -1;
+    }
+    old = vm->st->last_value;
+    vm->st->last_value = v; /* PRINT_EXPR's reference goes to builtins._ */
+    hd__xdecref(h, old);
+    return 0;
 }
 
 /* sc_global_store: name = value through the inline cache c (takes its own
@@ -553,7 +597,8 @@ int hd_script_run(hd_heap_t *h, const char *source, size_t len, const hd_script_
     hd_obj_t *code = NULL;
     uint32_t site = h->site;
     sc_hooks_install(&vm);
-    rc = sc_compile(h, &arena, source, len, vm.filename, &st->code_serial, &serr, &code);
+    rc = sc_compile(h, &arena, source, len, vm.filename, lim.interactive, &st->code_serial, &serr,
+                    &code);
     if (rc == SC_SYNTAX) {
         syntax_error(&vm, &serr, out);
         rc = 0;

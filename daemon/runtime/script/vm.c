@@ -530,6 +530,9 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             v = POP();
             DECREF(v);
             DISPATCH();
+            TARGET(PRINT_EXPR)
+            ERR_IF(sc_display(vm, POP()));
+            DISPATCH();
             TARGET(PUSH_NULL)
             PUSH(NULL);
             DISPATCH();

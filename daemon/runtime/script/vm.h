@@ -107,6 +107,7 @@ typedef struct sc_state {
     hd_obj_t *atexit_module;   /* owned: stand-ins for what that import keeps */
     int64_t subclass_serial;   /* keys of the tp_subclasses dicts */
     hd_obj_t *main_str;        /* owned str "__main__" */
+    hd_obj_t *last_value;      /* owned: builtins._, the last value displayed, or NULL */
     hd_obj_t *globals;         /* owned dict: the keys of CPython's module dict (run.c) */
     bool repr_dict_made;       /* CPython's thread-state dict for Py_ReprEnter exists */
     hd_obj_t *repr_list_owner; /* owned: that dict */
@@ -295,6 +296,8 @@ int sc_ns_store(sc_vm_t *vm, const char *name, hd_obj_t *value); /* takes its ow
 int sc_ns_delete(sc_vm_t *vm, const char *name);                 /* HD_ENAME if unbound */
 hd_obj_t *sc_ns_load(sc_vm_t *vm, const char *name);             /* borrowed or NULL */
 hd_obj_t *sc_global_load(sc_vm_t *vm, sc_cache_t *c, const char *name);
+/* sc_display: sys.displayhook(v), PRINT_EXPR's call (run.c). Takes v. */
+int sc_display(sc_vm_t *vm, hd_obj_t *v);
 int sc_global_store(sc_vm_t *vm, sc_cache_t *c, const char *name, hd_obj_t *name_obj,
                     hd_obj_t *value);
 

@@ -37,7 +37,7 @@ const samples = {
     serverInfo: [[]], serverStats: [[]], auth: [['tok']],
     heapList: [[]], heapInfo: [['demo']], heapCreate: [['h1'], ['h2', { gc_enabled: false, thresholds: [100, 5, 5] }]],
     heapDrop: [['h1']], heapNames: [['demo']], heapObjects: [['demo'], ['demo', { type: 'list', offset: 10, limit: 50 }]],
-    heapExport: [['demo']], heapExec: [['demo', 'a = []\na.append(a)\n']],
+    heapExport: [['demo']], heapExec: [['demo', 'a = []\na.append(a)\n'], ['demo', 'a\n', 'single']],
     objGet: [['demo', 'a'], ['demo', 17]], objReferents: [['demo', 3]], objReferrers: [['demo', 'b']],
     objSetNone: [['demo', 'a', 'peer'], ['demo', 4, 0]],
     objNew: [['demo', { type: 'list', items: [{ new: 'list' }], bind: 'x' }]],

@@ -19,7 +19,7 @@ export const api = {
     heapObjects: (heap, { type, offset = 0, limit = 1000 } = {}) =>
         ['heap.objects', type ? { heap, type, offset, limit } : { heap, offset, limit }],
     heapExport: (heap) => ['heap.export', { heap }],
-    heapExec: (heap, source) => ['heap.exec', { heap, source, site: '<console>' }],
+    heapExec: (heap, source, mode = 'exec') => ['heap.exec', { heap, source, site: '<console>', mode }],
 
     objGet: (heap, target) => ['obj.get', { heap, target }],
     objReferents: (heap, target) => ['obj.referents', { heap, target }],

@@ -88,7 +88,7 @@ export class ConsoleView {
         this.input.value = '';
         this.print(source.split('\n').map((l, i) => `${i ? '... ' : '>>> '}${l}`).join('\n'), 'in');
         try {
-            const r = await this.ctx.client.call(...api.heapExec(heap, source.endsWith('\n') ? source : `${source}\n`));
+            const r = await this.ctx.client.call(...api.heapExec(heap, source.endsWith('\n') ? source : `${source}\n`, 'single'));
             if (r.stdout) this.print(r.stdout);
             if (r.stderr) this.print(r.stderr, 'err');
         } catch (e) {
