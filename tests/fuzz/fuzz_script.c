@@ -2,7 +2,8 @@
  * fuzz_script.c: libFuzzer target for the heap script language. The input
  * is a program's source, run against a fresh heap with small budgets (steps,
  * output, recursion): whatever it is, the run must end with a status (never
- * a crash, a hang or a sanitizer report), and the heap must pass every
+ * a crash, a hang or a sanitizer report; inputs of odd length run in the
+ * prompt's "single" mode), and the heap must pass every
  * invariant check afterwards (hd_heap_validate) and free cleanly. Seeds:
  * the programs of tests/script/corpus.
  */
@@ -27,6 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     lim.max_steps = 200000;
     lim.max_output = 1 << 16;
     lim.max_depth = 200;
+    lim.interactive = size % 2 == 1; /* half the inputs as at a prompt (PRINT_EXPR, `_`) */
     hd_script_result_t r;
     if (hd_script_run(h, (const char *)data, size, &lim, &r) == 0 &&
         (unsigned)r.status > HD_SCRIPT_DENIED)
