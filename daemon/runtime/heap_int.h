@@ -707,9 +707,13 @@ void hd__obj_retire(hd_heap_t *h, hd_obj_t *o);
 void hd__obj_revive(hd_heap_t *h, hd_obj_t *o, int type);
 /* hd__may_be_tracked: CPython's _PyObject_GC_MAY_BE_TRACKED: a GC object,
  * and if it is a tuple, a tracked one (an untracked dict may still become
- * tracked, so it counts). */
+ * tracked, so it counts). A builtin is not a GC object here (a shared
+ * singleton, in no list) but CPython's builtin functions, modules and
+ * method descriptors are; only its static types (int, object) are not. */
 static inline bool hd__may_be_tracked(const hd_obj_t *o)
 {
+    if (o->type == HD_T_BUILTIN)
+        return ((const hd_builtin_obj_t *)o)->kind != HD_BUILTIN_TYPE;
     return hd__is_gc(o) && (o->type != HD_T_TUPLE || hd__gc_is_tracked(o));
 }
 uint32_t hd__kind(hd_heap_t *h, const hd_obj_t *o); /* trace kind of an object */
