@@ -476,3 +476,157 @@ TEST(gcr_resurrect_ring)
         "print(\"c\", gc.collect())\n";
     check_program(prog);
 }
+
+/* where objects land: survivors promoted one generation, a weakref whose callback ran moves to the
+ * collected generation's next (even from generation 2 or the permanent one), resurrected objects
+ * and their referents promoted */
+TEST(gcr_generation_placement)
+{
+    static const char prog[] =
+        "import gc, weakref\n"
+        "class K:\n"
+        "    def __init__(self, n):\n"
+        "        self.n = n\n"
+        "def gen_of(x):\n"
+        "    r = []\n"
+        "    for g in range(3):\n"
+        "        if [o for o in gc.get_objects(g) if o is x]:\n"
+        "            r.append(g)\n"
+        "    return r\n"
+        "gc.collect()\n"
+        "saved = []\n"
+        "class R(K):\n"
+        "    def __del__(self):\n"
+        "        saved.append(self)\n"
+        "a = K(1)\n"
+        "print(gen_of(a))\n"
+        "gc.collect(0)\n"
+        "print(gen_of(a))\n"
+        "gc.collect(0)\n"
+        "print(gen_of(a))\n"
+        "gc.collect(1)\n"
+        "print(gen_of(a))\n"
+        "# a weakref in gen 2 whose callback runs in a gen-0 collection moves to gen 1\n"
+        "x = K(2); x.me = x\n"
+        "def cb(r):\n"
+        "    print(\"cb\", gen_of(r))\n"
+        "w = weakref.ref(x, cb)\n"
+        "gc.collect()\n"
+        "print(\"w\", gen_of(w))\n"
+        "y = K(3); y.me = y\n"
+        "w2 = weakref.ref(y, cb)\n"
+        "del y\n"
+        "gc.collect(0)\n"
+        "print(\"w2\", gen_of(w2), gen_of(w))\n"
+        "del x\n"
+        "gc.collect(0)\n"
+        "print(\"w\", gen_of(w))\n"
+        "# resurrected objects go to the next generation\n"
+        "r = R(4); r.me = r; r.k = K(5)\n"
+        "del r\n"
+        "print(gc.collect(0), gen_of(saved[0]), gen_of(saved[0].k))\n"
+        "gc.collect(1)\n"
+        "print(gen_of(saved[0]), gen_of(saved[0].k))\n"
+        "saved[0].me = None\n"
+        "saved.clear()\n"
+        "# frozen weakref with a callback\n"
+        "z = K(6); z.me = z\n"
+        "wz = weakref.ref(z, cb)\n"
+        "gc.freeze()\n"
+        "zz = K(7); zz.me = zz\n"
+        "wzz = weakref.ref(zz, cb)\n"
+        "print(gen_of(wz), gen_of(wzz))\n"
+        "del zz\n"
+        "gc.collect(0)\n"
+        "print(gen_of(wz), gen_of(wzz))\n"
+        "gc.unfreeze()\n"
+        "del z\n"
+        "print(gc.collect(), gen_of(wz))\n";
+    check_program(prog);
+}
+
+/* automatic collections inside allocations run __del__ and callbacks in the middle of a loop; the
+ * counts they see */
+TEST(gcr_automatic_finalizers)
+{
+    static const char prog[] = "import gc, weakref\n"
+                               "gc.collect()\n"
+                               "gc.set_threshold(25, 2, 1000000)\n"
+                               "class D:\n"
+                               "    def __init__(self, n):\n"
+                               "        self.n = n\n"
+                               "    def __del__(self):\n"
+                               "        print(\"del\", self.n, gc.get_count())\n"
+                               "def cb(r):\n"
+                               "    print(\"cb\", gc.get_count())\n"
+                               "keep = []\n"
+                               "for i in range(120):\n"
+                               "    d = D(i)\n"
+                               "    if i % 4 == 0:\n"
+                               "        d.me = d\n"
+                               "    if i % 10 == 0:\n"
+                               "        keep.append(weakref.ref(d, cb))\n"
+                               "    if i % 7 == 0:\n"
+                               "        print(\"at\", i, gc.get_count())\n"
+                               "del d\n"
+                               "print(gc.collect(), gc.get_count())\n"
+                               "gc.set_threshold(700, 10, 10)\n";
+    check_program(prog);
+}
+
+/* gc.get_referrers, gc.get_objects and gc.collect from __del__ and callbacks during a collection
+ * (the garbage is in no generation); threshold 0, gc.disable, count 0 floor, SAVEALL in automatic
+ * collections */
+TEST(gcr_during_finalizers)
+{
+    static const char prog[] =
+        "import gc, weakref\n"
+        "gc.collect()\n"
+        "class K:\n"
+        "    def __init__(self, n):\n"
+        "        self.n = n\n"
+        "seen = []\n"
+        "class D(K):\n"
+        "    def __del__(self):\n"
+        "        refs = gc.get_referrers(self)\n"
+        "        seen.append(len([r for r in refs if isinstance(r, K)]))\n"
+        "        seen.append(len([o for o in gc.get_objects() if isinstance(o, K)]))\n"
+        "        seen.append(gc.collect(0))\n"
+        "a = D(1); b = K(2); a.b = b; b.a = a\n"
+        "keep = K(3)\n"
+        "def cb(r):\n"
+        "    seen.append(len([o for o in gc.get_objects() if isinstance(o, K)]))\n"
+        "w = weakref.ref(b, cb)\n"
+        "del a, b\n"
+        "print(gc.collect(), seen)\n"
+        "gc.set_threshold(0)\n"
+        "for i in range(1000):\n"
+        "    x = K(i); x.me = x\n"
+        "print(gc.get_count())\n"
+        "gc.set_threshold(30)\n"
+        "gc.disable()\n"
+        "print(gc.isenabled())\n"
+        "for i in range(100):\n"
+        "    x = K(i); x.me = x\n"
+        "print(gc.get_count())\n"
+        "gc.enable()\n"
+        "y = K(0)\n"
+        "print(gc.get_count())\n"
+        "print(gc.collect(), gc.get_count())\n"
+        "l = [[] for i in range(40)]\n"
+        "print(gc.get_count())\n"
+        "del l\n"
+        "print(gc.get_count())\n"
+        "gc.set_debug(gc.DEBUG_SAVEALL)\n"
+        "for i in range(80):\n"
+        "    z = K(i); z.me = z\n"
+        "gc.set_debug(0)\n"
+        "print(len(gc.garbage), gc.get_count())\n"
+        "for o in gc.garbage:\n"
+        "    o.me = None\n"
+        "del o\n"
+        "gc.garbage.clear()\n"
+        "print(gc.collect(), gc.get_count())\n"
+        "gc.set_threshold(700)\n";
+    check_program(prog);
+}
