@@ -868,11 +868,17 @@ int hd__range_new(hd_heap_t *h, int64_t start, int64_t stop, int64_t step, hd_ob
  * value takes a whole PyLongObject (32 bytes, _PyLong_FromMedium), unlike
  * hd_int_from_i64 (_PyLong_New: 28 bytes, as parsing makes them). (iter.c) */
 int hd__int_from_long(hd_heap_t *h, int64_t v, hd_obj_t **out);
-/* hd__enum_new / hd__zip_new / hd__reviter_new: enumerate(it, start),
- * zip(*its) over iterators already made (the tuple of them is taken, a
- * reference stolen) and reversed(seq) of a list, tuple or str (range gives
- * a range_iterator, hd__range_new). New references. (iter.c) */
-int hd__enum_new(hd_heap_t *h, hd_obj_t *sit, int64_t start, hd_obj_t **out);
+/* hd__enum_alloc / hd__enum_init: enumerate(it, start) in enum_new_impl's
+ * order: the object is allocated and tracked first (a new reference, with
+ * None for its iterator until then), then the caller makes
+ * the iterator and hd__enum_init takes a reference to it and makes the
+ * result tuple (on failure the caller drops the object).
+ * hd__zip_new / hd__reviter_new: zip(*its) over iterators already made (the
+ * tuple of them is taken, a reference stolen) and reversed(seq) of a list,
+ * tuple or str (range gives a range_iterator, hd__range_new). New
+ * references. (iter.c) */
+int hd__enum_alloc(hd_heap_t *h, int64_t start, hd_obj_t **out);
+int hd__enum_init(hd_heap_t *h, hd_obj_t *o, hd_obj_t *sit);
 int hd__zip_new(hd_heap_t *h, hd_obj_t *ittuple, bool strict, hd_obj_t **out);
 int hd__reviter_new(hd_heap_t *h, hd_obj_t *seq, hd_obj_t **out);
 /* hd__unicode_printable: str.isprintable() of one code point (uniprint.c). */

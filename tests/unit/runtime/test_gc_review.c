@@ -19,6 +19,7 @@
 #include "rt_oracle.h"
 #include "rt_util.h"
 
+#include "heap_int.h"
 #include "script.h"
 
 /* the python side: runs the program (argv[1]) in a child python3 */
@@ -629,4 +630,80 @@ TEST(gcr_during_finalizers)
         "print(gc.collect(), gc.get_count())\n"
         "gc.set_threshold(700)\n";
     check_program(prog);
+}
+
+/* DEBUG_COLLECTABLE's type names and the garbage's order for the language's
+ * object kinds (closures, iterators, enumerate made in enum_new_impl's order:
+ * the object first, then its iterator and result tuple) */
+TEST(gcr_debug_names_order)
+{
+    static const char prog[] = "import gc\n"
+                               "gc.collect()\n"
+                               "class K:\n"
+                               "    pass\n"
+                               "gc.collect()\n"
+                               "gc.set_debug(gc.DEBUG_COLLECTABLE)\n"
+                               "def mk():\n"
+                               "    x = []\n"
+                               "    def g():\n"
+                               "        return x\n"
+                               "    x.append(g)\n"
+                               "    return g\n"
+                               "g = mk()\n"
+                               "del g\n"
+                               "print(gc.collect())\n"
+                               "k = K()\n"
+                               "l = [k]\n"
+                               "k.it = iter(l)\n"
+                               "k.m = K.__init__ if False else l.copy\n"
+                               "k.e = enumerate(l)\n"
+                               "k.z = zip(l)\n"
+                               "k.r = reversed(l)\n"
+                               "k.v = {1: k}.keys()\n"
+                               "k.s = {1, 2}\n"
+                               "k.app = l.append\n"
+                               "k.sl = slice(1, k)\n"
+                               "del k, l\n"
+                               "print(gc.collect())\n"
+                               "gc.set_debug(0)\n";
+    check_program(prog);
+}
+
+/* enumerate's object exists, tracked, before its iterator (enum_new_impl):
+ * collections and teardown while it is half made see None as its iterator
+ * (python3 has NULL there and crashes on next(); heap-only checks) */
+TEST(gcr_enumerate_half_made)
+{
+    hd_mem_t mem;
+    hd_mem_init_default(&mem);
+    hd_heap_t *h;
+    CHECK_OK(hd_heap_new(&mem, NULL, &h));
+    hd_obj_t *list, *en, *it, *none;
+    CHECK_OK(hd_list_new(h, 0, NULL, &list));
+    CHECK_OK(hd__enum_alloc(h, 0, &en));
+    CHECK(hd_obj_is_tracked(en));
+    CHECK_EQ(hd_obj_generation(h, en), 0);
+    hd_none(h, &none);
+    CHECK(((hd_enum_obj_t *)en)->sit == none);
+    CHECK_OK(hd_gc_collect(h, 0, NULL)); /* survives: we hold it */
+    CHECK_EQ(hd_obj_generation(h, en), 1);
+    rt_validate(h);
+    CHECK_OK(hd__iter_new(h, list, &it));
+    CHECK_OK(hd__enum_init(h, en, it));
+    hd_obj_decref(h, it);
+    CHECK(((hd_enum_obj_t *)en)->sit == it && ((hd_enum_obj_t *)en)->result != NULL);
+    CHECK_OK(hd_gc_collect(h, 2, NULL));
+    rt_validate(h);
+    hd_obj_decref(h, en);
+    /* dropped before hd__enum_init, as when iter() fails */
+    CHECK_OK(hd__enum_alloc(h, 5, &en));
+    hd_obj_decref(h, en);
+    hd_obj_decref(h, none);
+    hd_obj_decref(h, list);
+    CHECK_OK(hd_gc_collect(h, 2, NULL));
+    rt_validate(h);
+    hd_heap_totals_t t;
+    hd_heap_totals(h, &t);
+    CHECK_EQ(t.objects, 0);
+    hd_heap_free(h);
 }
