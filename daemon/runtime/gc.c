@@ -38,7 +38,9 @@
  *      of weakrefs that are not garbage themselves; run them. Skipped, with
  *      7 and 8, when step 4 noted nothing (and no debug hook ran): then the
  *      garbage is walked once more only, by step 9.
- *   7. finalize_garbage: __del__ once per object (FINALIZED bit).
+ *   7. finalize_garbage: __del__ once per object (FINALIZED bit). Skipped
+ *      when step 6 counted no pending __del__ and ran no callback (one can
+ *      add a __del__ to the garbage's class).
  *   8. handle_resurrected_objects: steps 2-4 again on the garbage; what a
  *      finalizer made reachable survives.
  *   9. delete_garbage: tp_clear each (or append to gc.garbage with
@@ -645,7 +647,10 @@ static void collect_main(hd_heap_t *h, int gen, hd_gc_result_t *res)
     if (sv.weakref_work || embedder)
         m = handle_weakrefs(h, &unreachable, old, old_gen, &nfinalizers, &called);
     hd_gc_t final_unreachable;
-    if (nfinalizers > 0 && finalize_garbage(h, &unreachable) > 0) {
+    /* a callback may have given the garbage's class a __del__ (C.__del__ =
+     * f): CPython's finalize_garbage reads tp_finalize after the callbacks,
+     * so nfinalizers, counted before them, only holds if none ran */
+    if ((nfinalizers > 0 || called) && finalize_garbage(h, &unreachable) > 0) {
         handle_resurrected(h, &unreachable, &final_unreachable, old, old_gen);
     } else {
         /* no finalizer ran, so nothing can have been resurrected: the

@@ -707,9 +707,13 @@ void hd__obj_retire(hd_heap_t *h, hd_obj_t *o);
 void hd__obj_revive(hd_heap_t *h, hd_obj_t *o, int type);
 /* hd__may_be_tracked: CPython's _PyObject_GC_MAY_BE_TRACKED: a GC object,
  * and if it is a tuple, a tracked one (an untracked dict may still become
- * tracked, so it counts). */
+ * tracked, so it counts). A builtin is not a GC object here (a shared
+ * singleton, in no list) but CPython's builtin functions, modules and
+ * method descriptors are; only its static types (int, object) are not. */
 static inline bool hd__may_be_tracked(const hd_obj_t *o)
 {
+    if (o->type == HD_T_BUILTIN)
+        return ((const hd_builtin_obj_t *)o)->kind != HD_BUILTIN_TYPE;
     return hd__is_gc(o) && (o->type != HD_T_TUPLE || hd__gc_is_tracked(o));
 }
 uint32_t hd__kind(hd_heap_t *h, const hd_obj_t *o); /* trace kind of an object */
@@ -864,11 +868,17 @@ int hd__range_new(hd_heap_t *h, int64_t start, int64_t stop, int64_t step, hd_ob
  * value takes a whole PyLongObject (32 bytes, _PyLong_FromMedium), unlike
  * hd_int_from_i64 (_PyLong_New: 28 bytes, as parsing makes them). (iter.c) */
 int hd__int_from_long(hd_heap_t *h, int64_t v, hd_obj_t **out);
-/* hd__enum_new / hd__zip_new / hd__reviter_new: enumerate(it, start),
- * zip(*its) over iterators already made (the tuple of them is taken, a
- * reference stolen) and reversed(seq) of a list, tuple or str (range gives
- * a range_iterator, hd__range_new). New references. (iter.c) */
-int hd__enum_new(hd_heap_t *h, hd_obj_t *sit, int64_t start, hd_obj_t **out);
+/* hd__enum_alloc / hd__enum_init: enumerate(it, start) in enum_new_impl's
+ * order: the object is allocated and tracked first (a new reference, with
+ * None for its iterator until then), then the caller makes
+ * the iterator and hd__enum_init takes a reference to it and makes the
+ * result tuple (on failure the caller drops the object).
+ * hd__zip_new / hd__reviter_new: zip(*its) over iterators already made (the
+ * tuple of them is taken, a reference stolen) and reversed(seq) of a list,
+ * tuple or str (range gives a range_iterator, hd__range_new). New
+ * references. (iter.c) */
+int hd__enum_alloc(hd_heap_t *h, int64_t start, hd_obj_t **out);
+int hd__enum_init(hd_heap_t *h, hd_obj_t *o, hd_obj_t *sit);
 int hd__zip_new(hd_heap_t *h, hd_obj_t *ittuple, bool strict, hd_obj_t **out);
 int hd__reviter_new(hd_heap_t *h, hd_obj_t *seq, hd_obj_t **out);
 /* hd__unicode_printable: str.isprintable() of one code point (uniprint.c). */

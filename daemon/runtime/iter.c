@@ -536,25 +536,34 @@ size_t hd__slice_sizeof(const hd_obj_t *o)
  * objects: enumerate and zip keep a result tuple that they reuse while
  * nobody else holds it, as enum_next and zip_next do. */
 
-int hd__enum_new(hd_heap_t *h, hd_obj_t *sit, int64_t start, hd_obj_t **out)
+int hd__enum_alloc(hd_heap_t *h, int64_t start, hd_obj_t **out)
 {
-    hd_obj_t *items[2] = {h->none, h->none}, *res, *o;
-    int rc = hd_tuple_new(h, 2, items, &res); /* PyTuple_Pack(2, None, None) */
+    hd_obj_t *o;
+    int rc = hd__obj_alloc(h, HD_T_ENUMERATE, ENUM_BLOCK, sizeof(hd_gc_t), &o);
     if (rc)
         return rc;
-    if ((rc = hd__obj_alloc(h, HD_T_ENUMERATE, ENUM_BLOCK, sizeof(hd_gc_t), &o))) {
-        hd__decref(h, res);
-        return rc;
-    }
     hd_enum_obj_t *e = (hd_enum_obj_t *)o;
     e->index = start;
-    hd__incref(e->sit = sit);
-    e->result = res;
+    /* until hd__enum_init, None stands for the iterator: a program that
+     * finds the object (gc.get_objects() in a __del__ run by a collection
+     * that the iterator's allocation started) and calls next() on it gets
+     * a TypeError, where CPython's NULL en_sit would crash */
+    hd__incref(e->sit = h->none);
+    e->result = NULL;
     e->longindex = NULL;
     e->one = NULL;
-    hd__gc_track(h, o);
+    hd__gc_track(h, o); /* PyType_GenericAlloc tracks at once */
     *out = o;
     return 0;
+}
+
+int hd__enum_init(hd_heap_t *h, hd_obj_t *o, hd_obj_t *sit)
+{
+    hd_enum_obj_t *e = (hd_enum_obj_t *)o;
+    hd_obj_t *items[2] = {h->none, h->none};
+    hd__decref(h, e->sit);
+    hd__incref(e->sit = sit);
+    return hd_tuple_new(h, 2, items, &e->result); /* PyTuple_Pack(2, None, None) */
 }
 
 int hd__zip_new(hd_heap_t *h, hd_obj_t *ittuple, bool strict, hd_obj_t **out)

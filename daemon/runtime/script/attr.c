@@ -572,6 +572,19 @@ int sc_getmethod(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t *name_obj,
 
 /* ---- setting ---- */
 
+/* update_has_del: setting or deleting a class's __del__ changes its
+ * subclasses' finalizer too (CPython's update_slot for tp_finalize walks
+ * tp_subclasses), so every class looks its __del__ up again. */
+static void update_has_del(sc_vm_t *vm)
+{
+    hd_heap_t *h = vm->h;
+    for (uint32_t i = 0; i < h->nclasses; i++) {
+        hd_class_obj_t *c = h->classes[i];
+        if (c)
+            c->meta->has_del = sc_class_lookup(vm, (hd_obj_t *)c, "__del__") != NULL;
+    }
+}
+
 static int class_setattr(sc_vm_t *vm, hd_obj_t *cls, const char *name, hd_obj_t *name_obj,
                          hd_obj_t *value)
 {
@@ -595,8 +608,8 @@ static int class_setattr(sc_vm_t *vm, hd_obj_t *cls, const char *name, hd_obj_t 
         return no_attr(vm, cls, name);
     if (rc)
         return sc_nomem(vm, rc);
-    if (value && strcmp(name, "__del__") == 0)
-        c->meta->has_del = true;
+    if (strcmp(name, "__del__") == 0)
+        update_has_del(vm);
     return 0;
 }
 

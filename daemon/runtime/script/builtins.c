@@ -1255,12 +1255,24 @@ static int ty_enumerate(sc_vm_t *vm, hd_obj_t *self, ARGS)
     int64_t start = 0;
     if (st && index_arg(vm, st, &start))
         return -1;
-    hd_obj_t *sit;
-    if (sc_iter(vm, it, &sit))
+    /* enum_new_impl: tp_alloc (tracked at once), then the iterator, then
+     * the result tuple: the order of generation 0 and of the garbage */
+    hd_obj_t *en, *sit;
+    int rc = hd__enum_alloc(vm->h, start, &en);
+    if (rc)
+        return sc_nomem(vm, rc);
+    if (sc_iter(vm, it, &sit)) {
+        hd__decref(vm->h, en);
         return -1;
-    int rc = hd__enum_new(vm->h, sit, start, out);
+    }
+    rc = hd__enum_init(vm->h, en, sit);
     hd__decref(vm->h, sit);
-    return rc ? sc_nomem(vm, rc) : 0;
+    if (rc) {
+        hd__decref(vm->h, en);
+        return sc_nomem(vm, rc);
+    }
+    *out = en;
+    return 0;
 }
 
 /* zip(*iterables, strict=False): 3.11 calls it through tp_call (an

@@ -323,7 +323,7 @@ int gc_set_threshold(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
         return -1;
     for (int i = 0; i < 3; i++)
         if (t[i] < 0)
-            t[i] = 0; /* the model refuses negatives; CPython treats them as 0 or never */
+            t[i] = 0; /* the model refuses negatives (tests/script/pending/negative_threshold.py) */
     hd_gc_set_threshold(vm->h, t[0], t[1], t[2]);
     return none(vm, out);
 }
@@ -508,7 +508,8 @@ int gc_get_objects(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
         return sc_raise(vm, EXC_VALUEERROR,
                         "generation parameter must be less than the number of "
                         "available generations (3)");
-    if (nargs && args[0] != vm->h->none && gen < 0)
+    /* -1 is Argument Clinic's default for None: gc.get_objects(-1) is all */
+    if (gen < -1)
         return sc_raise(vm, EXC_VALUEERROR, "generation parameter cannot be negative");
     collect_ctx_t c = {vm, NULL, NULL, 0, 0};
     int rc = hd_list_new(vm->h, 0, NULL, &c.list);
@@ -569,7 +570,8 @@ int gc_get_debug(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     (void)self, (void)args;
     if (nokw(vm, "get_debug", kwnames) || sc_arg_count(vm, "get_debug", nargs, 0, 0))
         return -1;
-    return int_attr(vm, hd_gc_get_debug(vm->h), out);
+    /* CPython keeps the flags in an int: set_debug(-1) reads back -1 */
+    return int_attr(vm, (int)hd_gc_get_debug(vm->h), out);
 }
 
 /* ---- weakref ---- */

@@ -404,14 +404,12 @@ static void call_gc_callbacks(sc_vm_t *vm, int phase, const hd_gc_info_t *info)
         if (hd_str_new(h, p, strlen(p), &ph) == 0) {
             args[0] = ph;
             args[1] = d;
-            hd_obj_t *t; /* PyObject_CallFunction's argument tuple */
-            if (hd_tuple_new(h, 2, args, &t) == 0) {
-                if (sc_call(vm, cb, args, 2, NULL, &res) == 0)
-                    hd__decref(h, res);
-                else
-                    unraisable(vm, cb);
-                hd__decref(h, t);
-            }
+            /* PyObject_CallFunction(cb, "sO", ...) passes its arguments
+             * on the C stack (_Py_VaBuildStack, vectorcall): no tuple */
+            if (sc_call(vm, cb, args, 2, NULL, &res) == 0)
+                hd__decref(h, res);
+            else
+                unraisable(vm, cb);
             hd__decref(h, ph);
         }
         hd__decref(h, cb);
