@@ -686,11 +686,9 @@ static void collect_generations(hd_heap_t *h)
     }
 }
 
-void hd__gc_link(hd_heap_t *h)
+void hd__gc_link_collect(hd_heap_t *h)
 {
-    h->gens[0].count++;
-    if (h->gens[0].count > h->gens[0].threshold && h->gc_enabled && h->gens[0].threshold &&
-        !h->gc_collecting) {
+    if (h->gc_enabled && h->gens[0].threshold && !h->gc_collecting) {
         h->gc_collecting = true;
         collect_generations(h);
         h->gc_collecting = false;

@@ -643,8 +643,17 @@ static inline void hd__gc_untrack(hd_heap_t *h, hd_obj_t *o)
     g->next = 0;
     g->prev &= HD_GC_PREV_FINALIZED;
 }
-/* hd__gc_link: a new GC object was allocated: count it, maybe collect. */
-void hd__gc_link(hd_heap_t *h);
+/* hd__gc_link_collect: hd__gc_link's collection, out of line: gen 0 is
+ * over its threshold (runs it when enabled and none is running). */
+void hd__gc_link_collect(hd_heap_t *h);
+/* hd__gc_link: a new GC object was allocated: count it, maybe collect
+ * (3.11's _PyObject_GC_Link). */
+static inline void hd__gc_link(hd_heap_t *h)
+{
+    h->gens[0].count++;
+    if (HD_UNLIKELY(h->gens[0].count > h->gens[0].threshold))
+        hd__gc_link_collect(h);
+}
 void hd__gc_init(hd_heap_t *h);
 void hd__gc_fini(hd_heap_t *h);
 static inline bool hd__gc_finalized(const hd_obj_t *o)

@@ -180,6 +180,12 @@ void hd__dealloc(hd_heap_t *h, hd_obj_t *o)
         o->refcnt = 1; /* shared singletons are never freed before the heap */
         return;
     }
+    /* the common atom, without the type table: hd__atom_dealloc of an int
+     * is this (ints have no free list in 3.11) */
+    if (o->type == HD_T_INT) {
+        hd__obj_free_block(h, o);
+        return;
+    }
     const hd_type_info_t *t = &hd__types[o->type];
     if (!(t->flags & HD_TF_CONTAINER)) {
         if (!(t->flags & HD_TF_GC)) {

@@ -372,7 +372,7 @@ static int call_class(sc_vm_t *vm, sc_frame_t *f, hd_obj_t ***spp, int n, hd_obj
     sc_code_t *co = (sc_code_t *)((hd_func_obj_t *)init)->code;
     if (!kwnames && nargs + 1 == (int)co->argcount && vm->depth < vm->limit) {
         /* the common case, push_function's fast path without the copy */
-        sc_frame_t *nf = sc_frame_push(vm, co, init);
+        sc_frame_t *nf = sc_frame_push_set(vm, co, init, (uint32_t)nargs + 1);
         if (nf) {
             hd__incref(init);
             nf->locals[0] = obj; /* the frame's reference; init_self has its own */

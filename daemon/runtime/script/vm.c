@@ -41,7 +41,7 @@ struct sc_chunk_s {
 
 /* ---- frames ---- */
 
-sc_frame_t *sc_frame_push(sc_vm_t *vm, sc_code_t *code, hd_obj_t *func)
+static inline sc_frame_t *frame_push(sc_vm_t *vm, sc_code_t *code, hd_obj_t *func, uint32_t nset)
 {
     size_t slots = (size_t)code->nlocals + code->stacksize;
     size_t size = (sizeof(sc_frame_t) + slots * sizeof(hd_obj_t *) + 15) & ~(size_t)15;
@@ -78,11 +78,22 @@ sc_frame_t *sc_frame_push(sc_vm_t *vm, sc_code_t *code, hd_obj_t *func)
     f->cur = code->instr;
     f->size = size;
     f->entry = false;
-    for (uint32_t i = 0; i < code->nlocals; i++)
+    for (uint32_t i = nset; i < code->nlocals; i++)
         f->locals[i] = NULL;
     vm->frame = f;
     vm->depth++;
     return f;
+}
+
+sc_frame_t *sc_frame_push(sc_vm_t *vm, sc_code_t *code, hd_obj_t *func)
+{
+    return frame_push(vm, code, func, 0);
+}
+
+sc_frame_t *sc_frame_push_set(sc_vm_t *vm, sc_code_t *code, hd_obj_t *func, uint32_t nset)
+{
+    assert(nset <= code->nlocals);
+    return frame_push(vm, code, func, nset);
 }
 
 /* frame_release: gives the frame's memory back (it is the chunk's top) */
