@@ -474,7 +474,7 @@ static hd_obj_t *dict_get_cstr(hd_obj_t *dict, const char *name)
 }
 
 /* values_store: o.<key ix> = value (NULL: del) in an instance's values */
-static int values_store(hd_heap_t *h, hd_obj_t *o, int ix, hd_obj_t *value)
+static inline int values_store(hd_heap_t *h, hd_obj_t *o, int ix, hd_obj_t *value)
 {
     hd_obj_t **values = values_of(o);
     hd_obj_t *old = values[ix];
@@ -561,17 +561,7 @@ static int class_setattr(hd_heap_t *h, hd_obj_t *o, const char *name, hd_obj_t *
 
 static int setattr(hd_heap_t *h, hd_obj_t *o, const char *name, hd_obj_t *value)
 {
-    if (!name || !name[0])
-        return HD_EINVAL;
-    /* the common case first: a name the shared keys hold already (it was
-     * checked when it went in) */
-    if (o->type == HD_T_INSTANCE && (o->flags & HD_OF_MANAGED) && !HD_PREHEADER(o)->dict &&
-        HD_PREHEADER(o)->values) {
-        int ix = key_index(meta_of(h, o), name);
-        if (ix >= 0)
-            return values_store(h, o, ix, value);
-    }
-    if (strlen(name) > 255)
+    if (!name || !name[0] || strlen(name) > 255)
         return HD_EINVAL;
     if (o->type == HD_T_CLASS)
         return class_setattr(h, o, name, value);
@@ -582,9 +572,27 @@ static int setattr(hd_heap_t *h, hd_obj_t *o, const char *name, hd_obj_t *value)
     return slots_setattr(h, o, name, value);
 }
 
+/* shared_key: the index of `name` in the shared keys of an instance whose
+ * attributes are in its values, or -1 (not such an instance, or not a key
+ * yet). A key's name was checked when it went in. */
+static inline int shared_key(hd_heap_t *h, hd_obj_t *o, const char *name)
+{
+    if (o->type != HD_T_INSTANCE || !(o->flags & HD_OF_MANAGED) || HD_PREHEADER(o)->dict ||
+        !HD_PREHEADER(o)->values || !name)
+        return -1;
+    return key_index(meta_of(h, o), name);
+}
+
 int hd_obj_setattr(hd_heap_t *h, hd_obj_t *o, const char *name, hd_obj_t *value)
 {
-    return value ? setattr(h, o, name, value) : HD_EINVAL;
+    if (!value)
+        return HD_EINVAL;
+    /* the common case first, without setattr's checks: a name the shared
+     * keys hold already (every STORE_ATTR on an instance comes here) */
+    int ix = shared_key(h, o, name);
+    if (ix >= 0)
+        return values_store(h, o, ix, value);
+    return setattr(h, o, name, value);
 }
 
 int hd_obj_delattr(hd_heap_t *h, hd_obj_t *o, const char *name)

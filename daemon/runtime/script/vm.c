@@ -110,7 +110,7 @@ static void frame_release(sc_vm_t *vm, sc_frame_t *f)
 
 /* sc_frame_pop: _PyFrame_Clear, then the frame goes away. The stack must
  * be described by f->sp. */
-void sc_frame_pop(sc_vm_t *vm, sc_frame_t *f)
+static inline void frame_pop(sc_vm_t *vm, sc_frame_t *f)
 {
     hd_heap_t *h = vm->h;
     vm->frame = f->prev;
@@ -129,6 +129,44 @@ void sc_frame_pop(sc_vm_t *vm, sc_frame_t *f)
     hd__xdecref(h, args);
     hd__xdecref(h, self);
     frame_release(vm, f);
+}
+
+void sc_frame_pop(sc_vm_t *vm, sc_frame_t *f)
+{
+    frame_pop(vm, f);
+}
+
+/* init_return: __init__ returned `retval` (a reference) to type_call: pops
+ * its frame, then the instance replaces the class and the arguments on the
+ * caller's stack (*spp), released callable first. 0, or -1 with a
+ * TypeError when __init__ returned something other than None. */
+static int init_return(sc_vm_t *vm, sc_frame_t *done, hd_obj_t *retval, hd_obj_t ***spp)
+{
+    hd_heap_t *h = vm->h;
+    hd_obj_t *obj = done->init_self;
+    int pop = done->init_pop;
+    if (retval != h->none) {
+        sc_raise(vm, EXC_TYPEERROR, "__init__() should return None, not '%s'",
+                 sc_tname(vm, retval));
+        hd__decref(h, retval);
+        done->sp = done->stack;
+        frame_pop(vm, done);
+        return -1;
+    }
+    hd__decref(h, retval);
+    hd__incref(obj);
+    done->sp = done->stack;
+    frame_pop(vm, done);
+    hd_obj_t **sp = *spp;
+    hd_obj_t **base = sp - pop;
+    /* the callable first, then the arguments */
+    hd__xdecref(h, base[1]);
+    hd__xdecref(h, base[0]);
+    for (int i = 2; i < pop; i++)
+        hd__decref(h, base[i]);
+    base[0] = obj;
+    *spp = base + 1;
+    return 0;
 }
 
 void sc_vm_free_chunks(sc_vm_t *vm)
@@ -1063,7 +1101,7 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
                 if (done->init_self) {
                     /* __init__ returns to type_call: the instance replaces the
                      * class and arguments on the caller's stack */
-                    rc = sc_init_return(vm, done, v, &sp);
+                    rc = init_return(vm, done, v, &sp);
                     ERR_IF(rc);
                 } else {
                     sc_frame_pop(vm, done);

@@ -316,7 +316,6 @@ int sc_setattr_cached(sc_vm_t *vm, sc_cache_t *c, hd_obj_t *o, const char *name,
 int sc_getmethod_cached(sc_vm_t *vm, sc_cache_t *c, hd_obj_t *o, const char *name,
                         hd_obj_t *name_obj, hd_obj_t **meth);
 int sc_call_op(sc_vm_t *vm, sc_frame_t *f, hd_obj_t ***spp, int n, sc_frame_t **callee);
-int sc_init_return(sc_vm_t *vm, sc_frame_t *f, hd_obj_t *retval, hd_obj_t ***spp);
 int sc_call_ex(sc_vm_t *vm, hd_obj_t ***spp, int flags);
 
 /* the loop (vm.c) */
