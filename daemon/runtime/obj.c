@@ -181,9 +181,12 @@ void hd__dealloc(hd_heap_t *h, hd_obj_t *o)
         return;
     }
     /* the common atom, without the type table: hd__atom_dealloc of an int
-     * is this (ints have no free list in 3.11) */
+     * is hd__obj_free_block (ints have no free list in 3.11), which for a
+     * non-GC object without HD_TF_SMALL (a big int's block may be large)
+     * comes to this */
     if (o->type == HD_T_INT) {
-        hd__obj_free_block(h, o);
+        hd__obj_retire(h, o);
+        hd__block_free(h, o);
         return;
     }
     const hd_type_info_t *t = &hd__types[o->type];
