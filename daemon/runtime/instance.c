@@ -303,6 +303,8 @@ int hd_instance_new(hd_heap_t *h, hd_obj_t *cls, bool del, hd_obj_t **out)
     /* the instance's reference to its class, taken before the allocation,
      * which may run a collection that would otherwise free the class */
     hd__incref(cls);
+    /* one call per layout, each with a constant presize: the inline
+     * allocation's header stores are then straight-line */
     int rc = m->managed_dict ? hd__obj_alloc(h, HD_T_INSTANCE, len, presize, &o)
                              : hd__obj_alloc(h, HD_T_INSTANCE, len, sizeof(hd_gc_t), &o);
     if (rc) {
