@@ -155,20 +155,7 @@ static bool is_collecting(const hd_gc_t *g)
     return (g->prev & HD_GC_PREV_COLLECTING) != 0;
 }
 
-/* ---- tracking, called by the object code ---- */
-
-void hd__gc_track(hd_heap_t *h, hd_obj_t *o)
-{
-    hd_gc_t *g = HD_GC(o);
-    assert(g->next == 0);
-    hd_gc_t *gen0 = GEN_HEAD(h, 0);
-    hd_gc_t *last = (hd_gc_t *)gen0->prev;
-    h->ntracked++;
-    last->next = (uintptr_t)g;
-    g->prev = (g->prev & HD_GC_PREV_FINALIZED) | (uintptr_t)last;
-    g->next = (uintptr_t)gen0;
-    gen0->prev = (uintptr_t)g;
-}
+/* ---- setup (tracking is inline: heap_int.h) ---- */
 
 void hd__gc_init(hd_heap_t *h)
 {
@@ -704,11 +691,9 @@ static void collect_generations(hd_heap_t *h)
     }
 }
 
-void hd__gc_link(hd_heap_t *h)
+void hd__gc_link_collect(hd_heap_t *h)
 {
-    h->gens[0].count++;
-    if (h->gens[0].count > h->gens[0].threshold && h->gc_enabled && h->gens[0].threshold &&
-        !h->gc_collecting) {
+    if (h->gc_enabled && h->gens[0].threshold && !h->gc_collecting) {
         h->gc_collecting = true;
         collect_generations(h);
         h->gc_collecting = false;

@@ -174,19 +174,17 @@ void hd_heap_totals(const hd_heap_t *h, hd_heap_totals_t *out)
 
 /* ---- blocks: the pool, the tracer and the caps ---- */
 
-int hd__block_alloc(hd_heap_t *h, size_t len, uint32_t kind, void **out)
+int hd__block_traced(hd_heap_t *h, void *p, size_t len, uint32_t kind)
 {
-    int rc = hd_pool_block_alloc(h->pool, len, out);
+    int rc = hd_trace_add(h->trace, p, len, h->site, kind);
     if (rc)
-        return rc;
-    if (HD_UNLIKELY(*h->tracing)) {
-        rc = hd_trace_add(h->trace, *out, len, h->site, kind);
-        if (rc) {
-            hd_pool_block_free(h->pool, *out);
-            return rc;
-        }
-    }
-    return 0;
+        hd_pool_block_free(h->pool, p);
+    return rc;
+}
+
+void hd__block_untrace(hd_heap_t *h, void *p)
+{
+    hd_trace_remove(h->trace, p);
 }
 
 int hd__block_realloc(hd_heap_t *h, void *p, size_t len, uint32_t kind, void **out)
@@ -209,13 +207,6 @@ void hd__block_free(hd_heap_t *h, void *p)
     if (HD_UNLIKELY(*h->tracing))
         hd_trace_remove(h->trace, p);
     hd_pool_block_free(h->pool, p);
-}
-
-void hd__block_free_small(hd_heap_t *h, void *p)
-{
-    if (HD_UNLIKELY(*h->tracing))
-        hd_trace_remove(h->trace, p);
-    hd_pool_block_free_small(h->pool, p);
 }
 
 /* ---- the id index ---- */

@@ -495,12 +495,34 @@ struct hd_heap {
 /* hd__block_alloc: a block of `len` bytes for an object of trace kind `kind`
  * (h->type_kinds[type], or a class's kind). 0, HD_ELIMIT or HD_ENOMEM. The
  * caller owns the block until hd__block_free. */
-int hd__block_alloc(hd_heap_t *h, size_t len, uint32_t kind, void **out);
+/* hd__block_traced: hd__block_alloc's tracing half, out of line: records
+ * the new block `p` (frees it when the trace cannot take it). 0 or
+ * HD_ENOMEM. */
+int hd__block_traced(hd_heap_t *h, void *p, size_t len, uint32_t kind);
+/* hd__block_untrace: forgets a traced block that is being freed. */
+void hd__block_untrace(hd_heap_t *h, void *p);
+
+/* Inline: every object allocation comes through here, and the pool call is
+ * all there is to it unless tracemalloc traces. */
+static inline int hd__block_alloc(hd_heap_t *h, size_t len, uint32_t kind, void **out)
+{
+    int rc = hd_pool_block_alloc(h->pool, len, out);
+    if (HD_UNLIKELY(rc))
+        return rc;
+    if (HD_UNLIKELY(*h->tracing))
+        return hd__block_traced(h, *out, len, kind);
+    return 0;
+}
 int hd__block_realloc(hd_heap_t *h, void *p, size_t len, uint32_t kind, void **out);
 void hd__block_free(hd_heap_t *h, void *p);
 /* hd__block_free_small: hd__block_free of a block known to come from a pool
  * (allocated with 1..512 bytes and never reallocated). */
-void hd__block_free_small(hd_heap_t *h, void *p);
+static inline void hd__block_free_small(hd_heap_t *h, void *p)
+{
+    if (HD_UNLIKELY(*h->tracing))
+        hd__block_untrace(h, p);
+    hd_pool_block_free_small(h->pool, p);
+}
 
 /* ---- object allocation and deallocation (obj.c) ---- */
 
@@ -510,15 +532,17 @@ void hd__block_free_small(hd_heap_t *h, void *p);
  * gen 0 and may run an automatic collection first (3.11's _PyObject_GC_Link).
  * `presize` is 0, 16 (GC) or 32 (GC + managed pre-header).
  * Returns 0, HD_ELIMIT or HD_ENOMEM. New reference. */
-int hd__obj_alloc(hd_heap_t *h, int type, size_t len, size_t presize, hd_obj_t **out);
+static inline int hd__obj_alloc(hd_heap_t *h, int type, size_t len, size_t presize,
+                                hd_obj_t **out); /* inline: at the end of this file */
 
 /* hd__obj_free_block: releases the block of a dead object, undoing the
  * accounting of hd__obj_alloc (nobjects, gen-0 count for GC types, id). */
 void hd__obj_free_block(hd_heap_t *h, hd_obj_t *o);
 /* hd__obj_free_managed: hd__obj_free_block of an instance with a managed
  * dict, which frees its values block first (`values`: the block's start, or
- * NULL for none): the same, in one call without the type table. */
-void hd__obj_free_managed(hd_heap_t *h, hd_obj_t *o, void *values);
+ * NULL for none): the same, without the type table. Inline: at the end of
+ * this file. */
+static inline void hd__obj_free_managed(hd_heap_t *h, hd_obj_t *o, void *values);
 
 /* hd__dealloc: the object's refcount reached zero: finalize, clear weakrefs,
  * tear down (bounded nesting: the trashcan). */
@@ -594,7 +618,20 @@ static inline bool hd__gc_is_tracked(const hd_obj_t *o)
 }
 
 /* ---- GC (gc.c) ---- */
-void hd__gc_track(hd_heap_t *h, hd_obj_t *o);
+/* hd__gc_track: links an untracked object at the end of generation 0
+ * (inline: every container's creation calls it) */
+static inline void hd__gc_track(hd_heap_t *h, hd_obj_t *o)
+{
+    hd_gc_t *g = HD_GC(o);
+    assert(g->next == 0);
+    hd_gc_t *gen0 = &h->gens[0].head;
+    hd_gc_t *last = (hd_gc_t *)gen0->prev;
+    h->ntracked++;
+    last->next = (uintptr_t)g;
+    g->prev = (g->prev & HD_GC_PREV_FINALIZED) | (uintptr_t)last;
+    g->next = (uintptr_t)gen0;
+    gen0->prev = (uintptr_t)g;
+}
 /* hd__gc_untrack: unlinks a tracked object (inline: every dealloc calls it) */
 static inline void hd__gc_untrack(hd_heap_t *h, hd_obj_t *o)
 {
@@ -606,8 +643,17 @@ static inline void hd__gc_untrack(hd_heap_t *h, hd_obj_t *o)
     g->next = 0;
     g->prev &= HD_GC_PREV_FINALIZED;
 }
-/* hd__gc_link: a new GC object was allocated: count it, maybe collect. */
-void hd__gc_link(hd_heap_t *h);
+/* hd__gc_link_collect: hd__gc_link's collection, out of line: gen 0 is
+ * over its threshold (runs it when enabled and none is running). */
+void hd__gc_link_collect(hd_heap_t *h);
+/* hd__gc_link: a new GC object was allocated: count it, maybe collect
+ * (3.11's _PyObject_GC_Link). */
+static inline void hd__gc_link(hd_heap_t *h)
+{
+    h->gens[0].count++;
+    if (HD_UNLIKELY(h->gens[0].count > h->gens[0].threshold))
+        hd__gc_link_collect(h);
+}
 void hd__gc_init(hd_heap_t *h);
 void hd__gc_fini(hd_heap_t *h);
 static inline bool hd__gc_finalized(const hd_obj_t *o)
@@ -700,11 +746,14 @@ void hd__float_repr(double v, struct hd_strbuf *sb);
 
 /* object accounting (obj.c) */
 /* hd__obj_retire: the object leaves the live set (id, counts) but its block
- * stays allocated: it goes on a free list. */
-void hd__obj_retire(hd_heap_t *h, hd_obj_t *o);
+ * stays allocated: it goes on a free list. Inline: at the end of this file. */
+static inline void hd__obj_retire(hd_heap_t *h, hd_obj_t *o);
 /* hd__obj_revive: an object taken off a free list becomes live again
  * (refcount 1, counted; the gen-0 count does not move, as in CPython). */
-void hd__obj_revive(hd_heap_t *h, hd_obj_t *o, int type);
+static inline void hd__obj_revive(hd_heap_t *h, hd_obj_t *o, int type);
+/* hd__obj_revive_traced: hd__obj_revive's tracing half, out of line (obj.c):
+ * a traced block reused from a free list takes the current site. */
+void hd__obj_revive_traced(hd_heap_t *h, hd_obj_t *o);
 /* hd__may_be_tracked: CPython's _PyObject_GC_MAY_BE_TRACKED: a GC object,
  * and if it is a tuple, a tracked one (an untracked dict may still become
  * tracked, so it counts). A builtin is not a GC object here (a shared
@@ -905,5 +954,81 @@ void hd__script_repr(hd_heap_t *h, hd_obj_t *o, struct hd_strbuf *sb, int depth)
 /* id index (heap.c) */
 int hd__ids_assign(hd_heap_t *h, hd_obj_t *o);
 void hd__ids_remove(hd_heap_t *h, hd_obj_t *o);
+
+/* ---- the object life cycle's hot paths (obj.c's, inline) ----
+ *
+ * Every object's allocation and every instance's and free-listed object's
+ * death come through these; inline, the common case is the pool call and
+ * a few stores, with the rare parts (tracing, an id, a collection) out of
+ * line. */
+
+static inline int hd__obj_alloc(hd_heap_t *h, int type, size_t len, size_t presize, hd_obj_t **out)
+{
+    assert(presize == 0 || presize == sizeof(hd_gc_t) ||
+           presize == sizeof(hd_gc_t) + sizeof(hd_preheader_t));
+    int rc = hd__objects_limit(h);
+    if (HD_UNLIKELY(rc))
+        return rc;
+    void *mem;
+    rc = hd__block_alloc(h, len, h->type_kinds[type], &mem);
+    if (HD_UNLIKELY(rc))
+        return rc;
+    /* the pre-headers and the header zeroed, stored field by field (no
+     * memset call: presize is a constant in most callers) */
+    hd_obj_t *o = (hd_obj_t *)((char *)mem + presize);
+    if (presize > sizeof(hd_gc_t)) {
+        HD_PREHEADER(o)->dict = NULL;
+        HD_PREHEADER(o)->values = NULL;
+    }
+    if (presize) {
+        HD_GC(o)->next = 0;
+        HD_GC(o)->prev = 0;
+    }
+    o->refcnt = 1;
+    o->type = (uint8_t)type;
+    o->flags = 0;
+    o->aux = 0;
+    o->id = 0;
+    h->nobjects++;
+    h->counts_by_type[type]++;
+    if (hd__types[type].flags & HD_TF_GC)
+        hd__gc_link(h);
+    *out = o;
+    return 0;
+}
+
+static inline void hd__obj_retire(hd_heap_t *h, hd_obj_t *o)
+{
+    if (HD_UNLIKELY(o->flags & HD_OF_INDEXED))
+        hd__ids_remove(h, o);
+    o->id = 0;
+    o->flags = 0;
+    h->nobjects--;
+    h->counts_by_type[o->type]--;
+}
+
+static inline void hd__obj_revive(hd_heap_t *h, hd_obj_t *o, int type)
+{
+    o->refcnt = 1;
+    o->type = (uint8_t)type;
+    o->flags = 0;
+    o->aux = 0;
+    o->id = 0;
+    h->nobjects++;
+    h->counts_by_type[type]++;
+    if (HD_UNLIKELY(*h->tracing))
+        hd__obj_revive_traced(h, o);
+}
+
+static inline void hd__obj_free_managed(hd_heap_t *h, hd_obj_t *o, void *values)
+{
+    assert(o->type == HD_T_INSTANCE && (o->flags & HD_OF_MANAGED));
+    if (values)
+        hd__block_free_small(h, values);
+    hd__obj_retire(h, o);
+    if (h->gens[0].count > 0)
+        h->gens[0].count--; /* PyObject_GC_Del */
+    hd__block_free_small(h, (char *)o - (sizeof(hd_gc_t) + sizeof(hd_preheader_t)));
+}
 
 #endif

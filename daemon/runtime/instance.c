@@ -303,14 +303,20 @@ int hd_instance_new(hd_heap_t *h, hd_obj_t *cls, bool del, hd_obj_t **out)
     /* the instance's reference to its class, taken before the allocation,
      * which may run a collection that would otherwise free the class */
     hd__incref(cls);
-    int rc = hd__obj_alloc(h, HD_T_INSTANCE, len, presize, &o);
+    /* one call per layout, each with a constant presize: the inline
+     * allocation's header stores are then straight-line */
+    int rc = m->managed_dict ? hd__obj_alloc(h, HD_T_INSTANCE, len, presize, &o)
+                             : hd__obj_alloc(h, HD_T_INSTANCE, len, sizeof(hd_gc_t), &o);
     if (rc) {
         hd__decref(h, cls);
         return rc;
     }
     o->aux = m->index;
     o->flags = (uint8_t)((m->managed_dict ? HD_OF_MANAGED : 0) | (del ? HD_OF_DEL : 0));
-    memset(o + 1, 0, len - presize - sizeof(hd_obj_t));
+    if (m->managed_dict)
+        ((hd_instance_obj_t *)o)->weakreflist = NULL;
+    else
+        memset(o + 1, 0, len - presize - sizeof(hd_obj_t));
     if (m->managed_dict) {
         hd_obj_t **values;
         if ((rc = values_new(h, m, &values)) != 0) {
@@ -332,10 +338,20 @@ bool hd_obj_has_del(hd_heap_t *h, const hd_obj_t *o)
 
 /* ---- instances: attributes ---- */
 
+/* name_eq: strcmp(a, b) == 0, inline: attribute names are short, and the
+ * call to strcmp cost more than the comparison (every STORE_ATTR looks its
+ * name up here) */
+static inline bool name_eq(const char *a, const char *b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return *a == *b;
+}
+
 static int key_index(const hd_class_meta_t *m, const char *name)
 {
     for (uint32_t i = 0; i < m->nkeys; i++)
-        if (strcmp(m->keys[i], name) == 0)
+        if (name_eq(m->keys[i], name))
             return (int)i;
     return -1;
 }
@@ -343,7 +359,7 @@ static int key_index(const hd_class_meta_t *m, const char *name)
 static int slot_index(const hd_class_meta_t *m, const char *name)
 {
     for (uint32_t i = 0; i < m->nslots; i++)
-        if (strcmp(m->slot_names[i], name) == 0)
+        if (name_eq(m->slot_names[i], name))
             return (int)i;
     return -1;
 }
@@ -459,6 +475,28 @@ static hd_obj_t *dict_get_cstr(hd_obj_t *dict, const char *name)
     return NULL;
 }
 
+/* values_store: o.<key ix> = value (NULL: del) in an instance's values */
+static inline int values_store(hd_heap_t *h, hd_obj_t *o, int ix, hd_obj_t *value)
+{
+    hd_obj_t **values = values_of(o);
+    hd_obj_t *old = values[ix];
+    if (!value) {
+        if (!old)
+            return HD_EKEY;
+        values[ix] = NULL;
+        order_remove(values, ix);
+        hd__decref(h, old);
+        return 0;
+    }
+    hd__incref(value);
+    values[ix] = value;
+    if (old)
+        hd__decref(h, old);
+    else
+        order_add(values, ix);
+    return 0;
+}
+
 static int managed_setattr(hd_heap_t *h, hd_obj_t *o, const char *name, hd_obj_t *value)
 {
     hd_class_meta_t *m = meta_of(h, o);
@@ -481,23 +519,7 @@ static int managed_setattr(hd_heap_t *h, hd_obj_t *o, const char *name, hd_obj_t
         int rc = materialize(h, o, name, value);
         return rc ? rc : value ? 0 : HD_EKEY;
     }
-    hd_obj_t **values = values_of(o);
-    hd_obj_t *old = values[ix];
-    if (!value) {
-        if (!old)
-            return HD_EKEY;
-        values[ix] = NULL;
-        order_remove(values, ix);
-        hd__decref(h, old);
-        return 0;
-    }
-    hd__incref(value);
-    values[ix] = value;
-    if (old)
-        hd__decref(h, old);
-    else
-        order_add(values, ix);
-    return 0;
+    return values_store(h, o, ix, value);
 }
 
 static int slots_setattr(hd_heap_t *h, hd_obj_t *o, const char *name, hd_obj_t *value)
@@ -552,9 +574,27 @@ static int setattr(hd_heap_t *h, hd_obj_t *o, const char *name, hd_obj_t *value)
     return slots_setattr(h, o, name, value);
 }
 
+/* shared_key: the index of `name` in the shared keys of an instance whose
+ * attributes are in its values, or -1 (not such an instance, or not a key
+ * yet). A key's name was checked when it went in. */
+static inline int shared_key(hd_heap_t *h, hd_obj_t *o, const char *name)
+{
+    if (o->type != HD_T_INSTANCE || !(o->flags & HD_OF_MANAGED) || HD_PREHEADER(o)->dict ||
+        !HD_PREHEADER(o)->values || !name)
+        return -1;
+    return key_index(meta_of(h, o), name);
+}
+
 int hd_obj_setattr(hd_heap_t *h, hd_obj_t *o, const char *name, hd_obj_t *value)
 {
-    return value ? setattr(h, o, name, value) : HD_EINVAL;
+    if (!value)
+        return HD_EINVAL;
+    /* the common case first, without setattr's checks: a name the shared
+     * keys hold already (every STORE_ATTR on an instance comes here) */
+    int ix = shared_key(h, o, name);
+    if (ix >= 0)
+        return values_store(h, o, ix, value);
+    return setattr(h, o, name, value);
 }
 
 int hd_obj_delattr(hd_heap_t *h, hd_obj_t *o, const char *name)

@@ -91,67 +91,18 @@ int hd_type_from_name(const char *name)
 
 /* ---- allocation ---- */
 
-int hd__obj_alloc(hd_heap_t *h, int type, size_t len, size_t presize, hd_obj_t **out)
-{
-    int rc = hd__objects_limit(h);
-    if (rc)
-        return rc;
-    void *mem;
-    rc = hd__block_alloc(h, len, h->type_kinds[type], &mem);
-    if (rc)
-        return rc;
-    memset(mem, 0, presize + sizeof(hd_obj_t));
-    hd_obj_t *o = (hd_obj_t *)((char *)mem + presize);
-    o->refcnt = 1;
-    o->type = (uint8_t)type;
-    h->nobjects++;
-    h->counts_by_type[type]++;
-    if (hd__types[type].flags & HD_TF_GC)
-        hd__gc_link(h);
-    *out = o;
-    return 0;
-}
+/* hd__obj_alloc, hd__obj_retire, hd__obj_revive and hd__obj_free_managed
+ * are inline (heap_int.h, at its end). */
 
-static inline void retire(hd_heap_t *h, hd_obj_t *o)
+void hd__obj_revive_traced(hd_heap_t *h, hd_obj_t *o)
 {
-    if (HD_UNLIKELY(o->flags & HD_OF_INDEXED))
-        hd__ids_remove(h, o);
-    o->id = 0;
-    o->flags = 0;
-    h->nobjects--;
-    h->counts_by_type[o->type]--;
-}
-
-void hd__obj_retire(hd_heap_t *h, hd_obj_t *o)
-{
-    retire(h, o);
-}
-
-void hd__obj_revive(hd_heap_t *h, hd_obj_t *o, int type)
-{
-    o->refcnt = 1;
-    o->type = (uint8_t)type;
-    o->flags = 0;
-    o->aux = 0;
-    o->id = 0;
-    h->nobjects++;
-    h->counts_by_type[type]++;
     /* _Py_NewReference -> _PyTraceMalloc_NewReference: a traced block
      * reused from a free list takes the current site (same size) */
-    if (HD_UNLIKELY(*h->tracing)) {
-        void *start = hd__block_start(o);
-        size_t requested;
-        uint32_t kind;
-        if (hd_trace_get(h->trace, start, &requested, NULL, &kind) == 0)
-            (void)hd_trace_add(h->trace, start, requested, h->site, kind);
-    }
-}
-
-static inline void free_small(hd_heap_t *h, void *p)
-{
-    if (HD_UNLIKELY(*h->tracing))
-        hd_trace_remove(h->trace, p);
-    hd_pool_block_free_small(h->pool, p);
+    void *start = hd__block_start(o);
+    size_t requested;
+    uint32_t kind;
+    if (hd_trace_get(h->trace, start, &requested, NULL, &kind) == 0)
+        (void)hd_trace_add(h->trace, start, requested, h->site, kind);
 }
 
 void hd__obj_free_block(hd_heap_t *h, hd_obj_t *o)
@@ -165,27 +116,16 @@ void hd__obj_free_block(hd_heap_t *h, hd_obj_t *o)
                      : managed            ? sizeof(hd_gc_t) + sizeof(hd_preheader_t)
                                           : sizeof(hd_gc_t);
     void *start = (char *)o - presize;
-    retire(h, o);
+    hd__obj_retire(h, o);
     if ((tflags & HD_TF_GC) && h->gens[0].count > 0)
         h->gens[0].count--; /* PyObject_GC_Del */
     if (small) {
-        free_small(h, start);
+        hd__block_free_small(h, start);
     } else {
         if (HD_UNLIKELY(*h->tracing))
             hd_trace_remove(h->trace, start);
         hd_pool_block_free(h->pool, start);
     }
-}
-
-void hd__obj_free_managed(hd_heap_t *h, hd_obj_t *o, void *values)
-{
-    assert(o->type == HD_T_INSTANCE && (o->flags & HD_OF_MANAGED));
-    if (values)
-        free_small(h, values);
-    retire(h, o);
-    if (h->gens[0].count > 0)
-        h->gens[0].count--; /* PyObject_GC_Del */
-    free_small(h, (char *)o - (sizeof(hd_gc_t) + sizeof(hd_preheader_t)));
 }
 
 /* ---- deallocation and the trashcan ---- */
@@ -238,6 +178,15 @@ void hd__dealloc(hd_heap_t *h, hd_obj_t *o)
     }
     if (HD_UNLIKELY(o->flags & HD_OF_STATIC)) {
         o->refcnt = 1; /* shared singletons are never freed before the heap */
+        return;
+    }
+    /* the common atom, without the type table: hd__atom_dealloc of an int
+     * is hd__obj_free_block (ints have no free list in 3.11), which for a
+     * non-GC object without HD_TF_SMALL (a big int's block may be large)
+     * comes to this */
+    if (o->type == HD_T_INT) {
+        hd__obj_retire(h, o);
+        hd__block_free(h, o);
         return;
     }
     const hd_type_info_t *t = &hd__types[o->type];

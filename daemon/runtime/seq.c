@@ -24,7 +24,7 @@
 
 /* ---- tuple ---- */
 
-static int tuple_alloc(hd_heap_t *h, size_t n, hd_obj_t **out);
+static inline int tuple_alloc(hd_heap_t *h, size_t n, hd_obj_t **out);
 
 int hd_tuple_new(hd_heap_t *h, size_t n, hd_obj_t *const *items, hd_obj_t **out)
 {
@@ -63,27 +63,33 @@ int hd__tuple_new_filled(hd_heap_t *h, size_t n, hd_obj_t *fill, hd_obj_t **out)
     return 0;
 }
 
+/* tuple_block: tuple_alloc's new block, when the free list has none (out
+ * of line: the free list is the common case) */
+static __attribute__((noinline)) int tuple_block(hd_heap_t *h, size_t n, hd_obj_t **out)
+{
+    int rc = hd__obj_alloc(h, HD_T_TUPLE, sizeof(hd_gc_t) + sizeof(hd_tuple_obj_t) + 8 * n,
+                           sizeof(hd_gc_t), out);
+    if (rc)
+        return rc;
+    ((hd_tuple_obj_t *)*out)->size = (int64_t)n;
+    return 0;
+}
+
 /* tuple_alloc: PyTuple_New's allocation of n >= 1 items (items and tracking
  * left to the caller). */
-static int tuple_alloc(hd_heap_t *h, size_t n, hd_obj_t **out)
+static inline int tuple_alloc(hd_heap_t *h, size_t n, hd_obj_t **out)
 {
-    hd_obj_t *o;
     /* 3.11 takes from the free lists only below PyTuple_MAXSAVESIZE (20),
      * though it pushes tuples of 20 too */
-    if (n < HD_TUPLE_MAXSAVESIZE && h->tuple_free[n]) {
-        int rc = hd__objects_limit(h);
-        if (rc)
-            return rc;
-        o = h->tuple_free[n];
-        h->tuple_free[n] = ((hd_tuple_obj_t *)o)->items[0];
-        h->tuple_nfree[n]--;
-        hd__obj_revive(h, o, HD_T_TUPLE);
-    } else {
-        int rc = hd__obj_alloc(h, HD_T_TUPLE, sizeof(hd_gc_t) + sizeof(hd_tuple_obj_t) + 8 * n,
-                               sizeof(hd_gc_t), &o);
-        if (rc)
-            return rc;
-    }
+    if (n >= HD_TUPLE_MAXSAVESIZE || !h->tuple_free[n])
+        return tuple_block(h, n, out);
+    int rc = hd__objects_limit(h);
+    if (rc)
+        return rc;
+    hd_obj_t *o = h->tuple_free[n];
+    h->tuple_free[n] = ((hd_tuple_obj_t *)o)->items[0];
+    h->tuple_nfree[n]--;
+    hd__obj_revive(h, o, HD_T_TUPLE);
     ((hd_tuple_obj_t *)o)->size = (int64_t)n;
     *out = o;
     return 0;

@@ -276,34 +276,8 @@ static int no_init_args(sc_vm_t *vm, hd_obj_t *cls, int nargs)
     return sc_raise(vm, EXC_TYPEERROR, "%s() takes no arguments", hd_class_name(cls));
 }
 
-int sc_init_return(sc_vm_t *vm, sc_frame_t *done, hd_obj_t *retval, hd_obj_t ***spp)
-{
-    hd_heap_t *h = vm->h;
-    hd_obj_t *obj = done->init_self;
-    int pop = done->init_pop;
-    if (retval != h->none) {
-        sc_raise(vm, EXC_TYPEERROR, "__init__() should return None, not '%s'",
-                 sc_tname(vm, retval));
-        hd__decref(h, retval);
-        done->sp = done->stack;
-        sc_frame_pop(vm, done);
-        return -1;
-    }
-    hd__decref(h, retval);
-    hd__incref(obj);
-    done->sp = done->stack;
-    sc_frame_pop(vm, done);
-    hd_obj_t **sp = *spp;
-    hd_obj_t **base = sp - pop;
-    /* the callable first, then the arguments */
-    hd__xdecref(h, base[1]);
-    hd__xdecref(h, base[0]);
-    for (int i = 2; i < pop; i++)
-        hd__decref(h, base[i]);
-    base[0] = obj;
-    *spp = base + 1;
-    return 0;
-}
+/* __init__'s return (type_call's end) is vm.c's init_return, where it pops
+ * the frame without a call */
 
 /* cached_init: __init__ through the CALL's inline cache */
 static hd_obj_t *cached_init(sc_vm_t *vm, sc_frame_t *f, hd_obj_t *cls)
@@ -372,7 +346,7 @@ static int call_class(sc_vm_t *vm, sc_frame_t *f, hd_obj_t ***spp, int n, hd_obj
     sc_code_t *co = (sc_code_t *)((hd_func_obj_t *)init)->code;
     if (!kwnames && nargs + 1 == (int)co->argcount && vm->depth < vm->limit) {
         /* the common case, push_function's fast path without the copy */
-        sc_frame_t *nf = sc_frame_push(vm, co, init);
+        sc_frame_t *nf = sc_frame_push_set(vm, co, init, (uint32_t)nargs + 1);
         if (nf) {
             hd__incref(init);
             nf->locals[0] = obj; /* the frame's reference; init_self has its own */

@@ -41,7 +41,7 @@ struct sc_chunk_s {
 
 /* ---- frames ---- */
 
-sc_frame_t *sc_frame_push(sc_vm_t *vm, sc_code_t *code, hd_obj_t *func)
+static inline sc_frame_t *frame_push(sc_vm_t *vm, sc_code_t *code, hd_obj_t *func, uint32_t nset)
 {
     size_t slots = (size_t)code->nlocals + code->stacksize;
     size_t size = (sizeof(sc_frame_t) + slots * sizeof(hd_obj_t *) + 15) & ~(size_t)15;
@@ -78,11 +78,22 @@ sc_frame_t *sc_frame_push(sc_vm_t *vm, sc_code_t *code, hd_obj_t *func)
     f->cur = code->instr;
     f->size = size;
     f->entry = false;
-    for (uint32_t i = 0; i < code->nlocals; i++)
+    for (uint32_t i = nset; i < code->nlocals; i++)
         f->locals[i] = NULL;
     vm->frame = f;
     vm->depth++;
     return f;
+}
+
+sc_frame_t *sc_frame_push(sc_vm_t *vm, sc_code_t *code, hd_obj_t *func)
+{
+    return frame_push(vm, code, func, 0);
+}
+
+sc_frame_t *sc_frame_push_set(sc_vm_t *vm, sc_code_t *code, hd_obj_t *func, uint32_t nset)
+{
+    assert(nset <= code->nlocals);
+    return frame_push(vm, code, func, nset);
 }
 
 /* frame_release: gives the frame's memory back (it is the chunk's top) */
@@ -99,7 +110,7 @@ static void frame_release(sc_vm_t *vm, sc_frame_t *f)
 
 /* sc_frame_pop: _PyFrame_Clear, then the frame goes away. The stack must
  * be described by f->sp. */
-void sc_frame_pop(sc_vm_t *vm, sc_frame_t *f)
+static inline void frame_pop(sc_vm_t *vm, sc_frame_t *f)
 {
     hd_heap_t *h = vm->h;
     vm->frame = f->prev;
@@ -118,6 +129,44 @@ void sc_frame_pop(sc_vm_t *vm, sc_frame_t *f)
     hd__xdecref(h, args);
     hd__xdecref(h, self);
     frame_release(vm, f);
+}
+
+void sc_frame_pop(sc_vm_t *vm, sc_frame_t *f)
+{
+    frame_pop(vm, f);
+}
+
+/* init_return: __init__ returned `retval` (a reference) to type_call: pops
+ * its frame, then the instance replaces the class and the arguments on the
+ * caller's stack (*spp), released callable first. 0, or -1 with a
+ * TypeError when __init__ returned something other than None. */
+static int init_return(sc_vm_t *vm, sc_frame_t *done, hd_obj_t *retval, hd_obj_t ***spp)
+{
+    hd_heap_t *h = vm->h;
+    hd_obj_t *obj = done->init_self;
+    int pop = done->init_pop;
+    if (retval != h->none) {
+        sc_raise(vm, EXC_TYPEERROR, "__init__() should return None, not '%s'",
+                 sc_tname(vm, retval));
+        hd__decref(h, retval);
+        done->sp = done->stack;
+        frame_pop(vm, done);
+        return -1;
+    }
+    hd__decref(h, retval);
+    hd__incref(obj);
+    done->sp = done->stack;
+    frame_pop(vm, done);
+    hd_obj_t **sp = *spp;
+    hd_obj_t **base = sp - pop;
+    /* the callable first, then the arguments */
+    hd__xdecref(h, base[1]);
+    hd__xdecref(h, base[0]);
+    for (int i = 2; i < pop; i++)
+        hd__decref(h, base[i]);
+    base[0] = obj;
+    *spp = base + 1;
+    return 0;
 }
 
 void sc_vm_free_chunks(sc_vm_t *vm)
@@ -1055,7 +1104,7 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
                 if (done->init_self) {
                     /* __init__ returns to type_call: the instance replaces the
                      * class and arguments on the caller's stack */
-                    rc = sc_init_return(vm, done, v, &sp);
+                    rc = init_return(vm, done, v, &sp);
                     ERR_IF(rc);
                 } else {
                     sc_frame_pop(vm, done);

@@ -319,12 +319,14 @@ int sc_setattr_cached(sc_vm_t *vm, sc_cache_t *c, hd_obj_t *o, const char *name,
 int sc_getmethod_cached(sc_vm_t *vm, sc_cache_t *c, hd_obj_t *o, const char *name,
                         hd_obj_t *name_obj, hd_obj_t **meth);
 int sc_call_op(sc_vm_t *vm, sc_frame_t *f, hd_obj_t ***spp, int n, sc_frame_t **callee);
-int sc_init_return(sc_vm_t *vm, sc_frame_t *f, hd_obj_t *retval, hd_obj_t ***spp);
 int sc_call_ex(sc_vm_t *vm, hd_obj_t ***spp, int flags);
 
 /* the loop (vm.c) */
 int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result);
 sc_frame_t *sc_frame_push(sc_vm_t *vm, sc_code_t *code, hd_obj_t *func);
+/* sc_frame_push_set: sc_frame_push for a caller that stores locals[0] to
+ * locals[nset - 1] itself at once (they are left unset) */
+sc_frame_t *sc_frame_push_set(sc_vm_t *vm, sc_code_t *code, hd_obj_t *func, uint32_t nset);
 void sc_frame_pop(sc_vm_t *vm, sc_frame_t *f);
 void sc_vm_free_chunks(sc_vm_t *vm);
 
