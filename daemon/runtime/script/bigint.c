@@ -98,29 +98,6 @@ int sc_big_to_obj(hd_heap_t *h, sc_big_t *b, hd_obj_t **out)
     return hd_int_from_digits(h, b->sign, b->d, b->n, out);
 }
 
-/* cpython_alloc: the digits long_add / long_sub / long_mul allocate */
-static size_t cpython_alloc(int op, const sc_big_t *x, const sc_big_t *y)
-{
-    if (op == '*')
-        return x->n + y->n;
-    bool nx = x->sign < 0, ny = y->sign < 0; /* zero counts as non-negative */
-    size_t na = x->n, nb = y->n;
-    if ((op == '+') == (nx == ny)) /* x_add */
-        return (na > nb ? na : nb) + 1;
-    if (na != nb) /* x_sub */
-        return na > nb ? na : nb;
-    size_t i = na;
-    while (i > 0 && x->d[i - 1] == y->d[i - 1])
-        i--;
-    return i;
-}
-
-int sc_big_to_obj_cpy(hd_heap_t *h, int op, const sc_big_t *x, const sc_big_t *y, sc_big_t *r,
-                      hd_obj_t **out)
-{
-    return sc_big_to_obj_alloc(h, r, cpython_alloc(op, x, y), out);
-}
-
 int sc_big_to_obj_alloc(hd_heap_t *h, sc_big_t *r, size_t alloc, hd_obj_t **out)
 {
     normalize(r);
@@ -145,6 +122,21 @@ int sc_big_to_obj_alloc(hd_heap_t *h, sc_big_t *r, size_t alloc, hd_obj_t **out)
     io->size = (int64_t)r->n * (r->sign < 0 ? -1 : 1);
     memcpy(io->digits, r->d, r->n * 4);
     *out = o;
+    return 0;
+}
+
+int sc_big_slice(hd_heap_t *h, const sc_big_t *a, size_t start, size_t n, bool norm, sc_big_t *r)
+{
+    assert(start + n <= a->n);
+    int rc = big_alloc(h, r, n ? n : 1);
+    if (rc)
+        return rc;
+    memcpy(r->d, a->d + start, n * sizeof(uint32_t));
+    r->n = n;
+    r->sign = 1;
+    normalize(r);
+    if (!norm) /* the digits above stay zero in the buffer */
+        r->n = n;
     return 0;
 }
 

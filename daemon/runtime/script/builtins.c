@@ -669,7 +669,13 @@ static int bi_divmod(sc_vm_t *vm, hd_obj_t *self, ARGS)
     if (sc_no_kwargs(vm, "divmod", kwnames) || sc_arg_count(vm, "divmod", nargs, 2, 2))
         return -1;
     hd_obj_t *q, *r;
-    if (sc_binary_op(vm, BO_FLOORDIV, false, args[0], args[1], &q)) {
+    if ((args[0]->type == HD_T_INT || args[0]->type == HD_T_BOOL) &&
+        (args[1]->type == HD_T_INT || args[1]->type == HD_T_BOOL)) {
+        sc_err_t err;
+        int rc = sc_int_divmod(vm->h, args[0], args[1], &q, &r, &err);
+        if (rc)
+            return sc_raise_rc(vm, rc, &err);
+    } else if (sc_binary_op(vm, BO_FLOORDIV, false, args[0], args[1], &q)) {
         if (vm->exc == EXC_ZERODIVISIONERROR && args[0]->type != HD_T_FLOAT &&
             args[1]->type != HD_T_FLOAT) {
             sc_clear_exc(vm);
@@ -682,8 +688,7 @@ static int bi_divmod(sc_vm_t *vm, hd_obj_t *self, ARGS)
                             sc_tname(vm, args[0]), sc_tname(vm, args[1]));
         }
         return -1;
-    }
-    if (sc_binary_op(vm, BO_MOD, false, args[0], args[1], &r)) {
+    } else if (sc_binary_op(vm, BO_MOD, false, args[0], args[1], &r)) {
         hd__decref(vm->h, q);
         return -1;
     }
