@@ -42,6 +42,7 @@
  *     moving a whole digit into the bit shift for a negative a), through
  *     maybe_small_long.
  */
+#include <math.h>
 #include <string.h>
 
 #include "bigint.h"
@@ -615,4 +616,170 @@ int sc_long_rshift(hd_heap_t *h, hd_obj_t *a, int64_t s, hd_obj_t **out)
     }
     sc_big_free(h, &x);
     return rc;
+}
+
+/* ---- & | ^ ---- */
+
+int sc_long_bitwise(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out)
+{
+    int64_t x, y;
+    if (hd_int_to_i64(a, &x) || hd_int_to_i64(b, &y))
+        return HD_ERANGE;
+    int64_t v = op == '&' ? (x & y) : op == '|' ? (x | y) : (x ^ y);
+    if (ndig(a) <= 1 && ndig(b) <= 1)
+        return hd__int_from_long(h, v, out);
+    /* long_bitwise: a negative operand's two's complement first */
+    size_t sa = ndig(a), sb = ndig(b);
+    bool na = negative(a), nb = negative(b);
+    hd_obj_t *ta = NULL, *tb = NULL;
+    int rc = na ? temp_block(h, sa, &ta) : 0;
+    if (!rc && nb && (rc = temp_block(h, sb, &tb)))
+        drop(h, ta);
+    if (rc)
+        return rc;
+    if (sa < sb) { /* the longer first; its temporary is dropped first */
+        size_t s = sa;
+        sa = sb;
+        sb = s;
+        bool n = na;
+        na = nb;
+        nb = n;
+        hd_obj_t *t = ta;
+        ta = tb;
+        tb = t;
+    }
+    bool nz = op == '^' ? na != nb : op == '&' ? na && nb : na || nb;
+    size_t size_z = op == '^' ? sa : op == '&' ? (nb ? sa : sb) : (nb ? sb : sa);
+    sc_big_t r;
+    if (!(rc = sc_big_from_i64(h, v, &r))) {
+        rc = long_new(h, &r, size_z + (nz ? 1 : 0), out);
+        sc_big_free(h, &r);
+    }
+    drop(h, ta);
+    drop(h, tb);
+    if (!rc)
+        maybe_small(h, out);
+    return rc;
+}
+
+/* ---- / ---- */
+
+static int bit_length(uint32_t d)
+{
+    return d ? 32 - __builtin_clz(d) : 0;
+}
+
+/* fits_double: long_true_divide's "small" operand (under 2**53) */
+static bool fits_double(const hd_obj_t *o)
+{
+    size_t n = ndig(o);
+    return n <= 1 || (n == 2 && (((const hd_int_obj_t *)o)->digits[1] >> (53 - SHIFT)) == 0);
+}
+
+static double digits_double(const uint32_t *d, size_t n)
+{
+    double x = 0;
+    while (n > 0)
+        x = x * (double)(1u << SHIFT) + d[--n];
+    return x;
+}
+
+/* quotient: x // |b| of the shifted dividend x (its block xb, freed here as
+ * long_true_divide drops it), with x_divrem's blocks for a divisor of two
+ * digits or more; *inexact gets a nonzero remainder. The quotient's block
+ * (or x's, divided in place) comes back in *qb, its value in *q. */
+static int quotient(hd_heap_t *h, sc_big_t *x, hd_obj_t *xb, const sc_big_t *y, sc_big_t *q,
+                    hd_obj_t **qb, bool *inexact)
+{
+    sc_big_t r;
+    int rc = sc_big_divmod(h, x, y, q, &r);
+    if (rc) {
+        drop(h, xb);
+        return rc;
+    }
+    *inexact |= r.n != 0;
+    sc_big_free(h, &r);
+    if (y->n == 1) { /* inplace_divrem1: x's own block */
+        *qb = xb;
+        return 0;
+    }
+    hd_obj_t *v = NULL, *w = NULL;
+    if (!(rc = temp_block(h, x->n + 1, &v)) && !(rc = temp_block(h, y->n, &w)) &&
+        !(rc = temp_block(h, xdivrem_k(x, y), qb))) {
+        drop(h, v);
+        v = NULL;
+    }
+    drop(h, v);
+    drop(h, xb); /* Py_DECREF(x), then the remainder */
+    drop(h, w);
+    if (rc)
+        sc_big_free(h, q);
+    return rc;
+}
+
+int sc_long_truediv(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, double *out)
+{
+    size_t sa = ndig(a), sb = ndig(b);
+    bool neg = negative(a) != negative(b);
+    const uint32_t *ad = ((hd_int_obj_t *)a)->digits, *bd = ((hd_int_obj_t *)b)->digits;
+    if (sa == 0) {
+        *out = neg ? -0.0 : 0.0;
+        return 0;
+    }
+    if (fits_double(a) && fits_double(b)) {
+        double r = digits_double(ad, sa) / digits_double(bd, sb);
+        *out = neg ? -r : r;
+        return 0;
+    }
+    int64_t diff =
+        ((int64_t)sa - (int64_t)sb) * SHIFT + bit_length(ad[sa - 1]) - bit_length(bd[sb - 1]);
+    if (diff > 1024) /* DBL_MAX_EXP */
+        return HD_ERANGE;
+    if (diff < -1021 - 53 - 1) { /* DBL_MIN_EXP - DBL_MANT_DIG - 1 */
+        *out = neg ? -0.0 : 0.0;
+        return 0;
+    }
+    int64_t shift = (diff > -1021 ? diff : -1021) - 53 - 2;
+    sc_big_t x, y, q, t;
+    int rc = magnitude(h, a, &x);
+    if (rc)
+        return rc;
+    if ((rc = magnitude(h, b, &y))) {
+        sc_big_free(h, &x);
+        return rc;
+    }
+    bool inexact = false;
+    size_t alloc = shift <= 0 ? sa + (size_t)(-shift / SHIFT) + 1 : sa - (size_t)(shift / SHIFT);
+    hd_obj_t *xb = NULL, *qb = NULL;
+    if (!(rc = sc_big_shift(h, &x, -shift, &t))) {
+        if (shift > 0) { /* bits shifted out make the result inexact */
+            sc_big_t back;
+            if (!(rc = sc_big_shift(h, &t, shift, &back))) {
+                inexact = sc_big_cmp(&back, &x) != 0;
+                sc_big_free(h, &back);
+            }
+        }
+        if (!rc && !(rc = temp_block(h, alloc, &xb)))
+            rc = quotient(h, &t, xb, &y, &q, &qb, &inexact);
+        sc_big_free(h, &t);
+    }
+    sc_big_free(h, &x);
+    sc_big_free(h, &y);
+    if (rc)
+        return rc;
+    /* round to 53 bits by the low digit (it may pass MASK: digits hold it) */
+    int64_t xbits = (int64_t)(q.n - 1) * SHIFT + bit_length(q.d[q.n - 1]);
+    int64_t extra = (xbits > -1021 - shift ? xbits : -1021 - shift) - 53;
+    uint32_t mask = 1u << (extra - 1), low = q.d[0] | (inexact ? 1u : 0u);
+    if ((low & mask) && (low & (3u * mask - 1u)))
+        low += mask;
+    q.d[0] = low & ~(2u * mask - 1u);
+    double dx = digits_double(q.d, q.n);
+    sc_big_free(h, &q);
+    drop(h, qb);
+    if (shift + xbits >= 1024 && (shift + xbits > 1024 || dx == ldexp(1.0, (int)xbits)))
+        return HD_ERANGE;
+    double r = ldexp(dx, (int)shift);
+    *out = neg ? -r : r;
+    return 0;
 }

@@ -30,4 +30,15 @@ int sc_long_rshift(hd_heap_t *h, hd_obj_t *a, int64_t s, hd_obj_t **out);
  * negated in place) */
 int sc_long_invert(hd_heap_t *h, hd_obj_t *a, hd_obj_t **out);
 
+/* sc_long_bitwise: a & b, a | b, a ^ b (op the character) of ints that fit
+ * 64 bits (HD_ERANGE otherwise), as long_and / long_or / long_xor:
+ * medium operands exact, else long_bitwise's complemented copies of
+ * negative operands and its result of the longer or shorter operand's
+ * size (one digit more for a negative result) */
+int sc_long_bitwise(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out);
+/* sc_long_truediv: a / b (b nonzero) as long_true_divide: correctly
+ * rounded, with its shifted dividend and x_divrem's blocks; HD_ERANGE when
+ * the result overflows a float */
+int sc_long_truediv(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, double *out);
+
 #endif

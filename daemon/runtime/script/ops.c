@@ -196,14 +196,13 @@ static int float_obj(hd_heap_t *h, double v, hd_obj_t **out)
 
 static int int_truediv(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out, sc_err_t *err)
 {
-    double x, y;
-    sc_float_of(a, &x);
-    sc_float_of(b, &y);
-    if (y == 0)
+    if (((hd_int_obj_t *)b)->size == 0)
         return sc_err_set(err, EXC_ZERODIVISIONERROR, "division by zero");
-    if (isinf(x) || isinf(y))
+    double r;
+    int rc = sc_long_truediv(h, a, b, &r);
+    if (rc == HD_ERANGE)
         return sc_err_set(err, EXC_OVERFLOWERROR, "integer division result too large for a float");
-    return float_obj(h, x / y, out);
+    return rc ? big_rc(rc, err) : float_obj(h, r, out);
 }
 
 static int int_pow(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out, sc_err_t *err)
@@ -232,16 +231,16 @@ static int int_pow(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out, sc_er
 static int int_bitwise(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out,
                        sc_err_t *err)
 {
-    int64_t x, y;
-    if (hd_int_to_i64(a, &x) || hd_int_to_i64(b, &y))
-        return sc_err_set(err, EXC_OVERFLOWERROR,
-                          "bitwise operations on ints beyond 64 bits are not supported");
-    int64_t r = op == BO_AND ? (x & y) : op == BO_OR ? (x | y) : (x ^ y);
     if (a->type == HD_T_BOOL && b->type == HD_T_BOOL) {
-        hd_bool(h, r != 0, out);
+        bool x = ((hd_int_obj_t *)a)->size != 0, y = ((hd_int_obj_t *)b)->size != 0;
+        hd_bool(h, op == BO_AND ? (x & y) : op == BO_OR ? (x | y) : (x ^ y), out);
         return 0;
     }
-    return int_obj(h, r, out);
+    int rc = sc_long_bitwise(h, op == BO_AND ? '&' : op == BO_OR ? '|' : '^', a, b, out);
+    if (rc == HD_ERANGE)
+        return sc_err_set(err, EXC_OVERFLOWERROR,
+                          "bitwise operations on ints beyond 64 bits are not supported");
+    return big_rc(rc, err);
 }
 
 static int int_shift(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out, sc_err_t *err)
