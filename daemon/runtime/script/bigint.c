@@ -270,6 +270,8 @@ int sc_big_mul(hd_heap_t *h, const sc_big_t *a, const sc_big_t *b, sc_big_t *r)
     return 0;
 }
 
+static int floor_fix(hd_heap_t *h, const sc_big_t *a, const sc_big_t *b, sc_big_t *q, sc_big_t *r);
+
 /* divmod_mag: |a| = q * |b| + rem (truncated), b nonzero (algorithm D). */
 static int divmod_mag(hd_heap_t *h, const sc_big_t *a, const sc_big_t *b, sc_big_t *q,
                       sc_big_t *rem)
@@ -383,9 +385,22 @@ static int divmod_mag(hd_heap_t *h, const sc_big_t *a, const sc_big_t *b, sc_big
 
 int sc_big_divmod(hd_heap_t *h, const sc_big_t *a, const sc_big_t *b, sc_big_t *q, sc_big_t *r)
 {
+    memset(q, 0, sizeof(*q)); /* no digits: sc_big_free is a no-op */
+    memset(r, 0, sizeof(*r));
     int rc = divmod_mag(h, a, b, q, r);
-    if (rc)
-        return rc;
+    if (!rc)
+        rc = floor_fix(h, a, b, q, r);
+    if (rc) { /* nothing is left allocated */
+        sc_big_free(h, q);
+        sc_big_free(h, r);
+    }
+    return rc;
+}
+
+/* floor_fix: truncated q, r (signs set here) made floored */
+static int floor_fix(hd_heap_t *h, const sc_big_t *a, const sc_big_t *b, sc_big_t *q, sc_big_t *r)
+{
+    int rc;
     if (q->n)
         q->sign = a->sign * b->sign;
     if (r->n)
