@@ -1,7 +1,7 @@
 /*
  * bigint.c: arbitrary-precision int arithmetic for the heap script language
  * on CPython's representation (30-bit digits, least significant first, a
- * sign), used when a result leaves the 64-bit fast paths of ops.c.
+ * sign): the values behind longops.c, whose heap blocks are CPython's.
  *
  * Operations: add, subtract, multiply (schoolbook), floor division and
  * modulo (Knuth's algorithm D on 30-bit digits, then floored as Python

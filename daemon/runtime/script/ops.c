@@ -4,8 +4,9 @@
  * (ops.h). Nothing here runs program code, so the compiler's constant
  * folder can use it as well as the virtual machine.
  *
- * Ints take 64-bit fast paths with overflow checks and fall back to
- * bigint.c. Which object a result is matters as much as its value: as in
+ * Ints of one digit take CPython's medium fast paths in 64 bits; the rest
+ * go to longops.c, which allocates as longobject.c does (the values come
+ * from bigint.c). Which object a result is matters as much as its value: as in
  * CPython, `s + ""` and `t * 1` return the operand itself when it is an
  * exact str or tuple, small ints are the shared ones, and a new list from
  * + or * or a slice has exactly as many slots as items
