@@ -325,7 +325,7 @@ m(lambda: 1)
 """
 
 INT_OPS = ["+", "-", "*", "//", "%", "**", ">>", "<<", "&", "|", "^", "/", "divmod", "~", "-u",
-           "str"]
+           "str", "pow3"]
 
 
 class IntGen:
@@ -394,6 +394,15 @@ class IntGen:
                 return "%s / %s" % (a, b), x / y
             except OverflowError:
                 return None
+        if op == "pow3":
+            if y == 0:
+                return None
+            e = self.r.choice([0, 1, 2, 3, 5, 17, 65537, 2 ** 61 + 1, -1, -3])
+            try:
+                v = pow(x, e, y)
+            except ValueError:  # not invertible
+                return None
+            return "pow(%s, %d, %s)" % (a, e, b), v
         if op == "~":
             return "~%s" % a, ~x
         if op == "-u":

@@ -336,12 +336,14 @@ TEST(heap_caps_at_every_point)
 
 /* int operations that make temporaries (longops.c): quotients, Karatsuba
  * products, powers, shifts, bitwise ops, true division, decimal text */
-static const char int_src[] = "P = 3 ** 1500\n"
-                              "Q = -(7 ** 2000) - 1\n"
-                              "R = 5 ** 2000\n"
-                              "print(P * Q % 1000, (R * R) // Q % 1000, divmod(Q, P)[1] % 97)\n"
-                              "print((2 ** 40 + 3) ** 7 % 1009, -P >> 100 == -(P >> 100) - 1)\n"
-                              "print((-(2 ** 62) & 2 ** 40 + 5) | -12345, P / Q, str(Q)[:5])\n";
+static const char int_src[] =
+    "P = 3 ** 1500\n"
+    "Q = -(7 ** 2000) - 1\n"
+    "R = 5 ** 2000\n"
+    "print(P * Q % 1000, (R * R) // Q % 1000, divmod(Q, P)[1] % 97)\n"
+    "print((2 ** 40 + 3) ** 7 % 1009, -P >> 100 == -(P >> 100) - 1)\n"
+    "print((-(2 ** 62) & 2 ** 40 + 5) | -12345, P / Q, str(Q)[:5])\n"
+    "print(pow(7, 2 ** 70 + 3, 2 ** 100 + 7), pow(P, -3, 2 ** 61 - 1) % 1000)\n";
 
 /* every allocation fails in turn, and the heap's object cap is reached at
  * every point: each failure is a MemoryError or stops the run, and the heap

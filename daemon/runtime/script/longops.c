@@ -33,11 +33,16 @@
  *     long_rem (% alone) skips divrem1's quotient and frees x_divrem's at
  *     once; long_div (// alone) makes both and frees the remainder.
  *   - long_pow: e <= 3 by one or two products (e == 1 is a * 1, a new
- *     object of size_a + 1 digits for a multi-digit a); else left to right
- *     binary from a itself, each step a product and the old value freed.
- *     (Exponents of 2**60 and more take CPython's window method, which only
- *     bases -1, 0 and 1 survive: their powers allocate nothing; the caller
- *     handles them.)
+ *     object of size_a + 1 digits for a multi-digit a); exponents of one or
+ *     two digits left to right binary from a itself, each step a product
+ *     and the old value freed; longer ones the 5-bit sliding window over a
+ *     table of a's odd powers. With a modulus every product is reduced by
+ *     l_mod, a negative modulus is copied and negated (the result shifted
+ *     back at the end), a negative exponent takes long_invmod's inverse,
+ *     and a base that is negative or longer than the modulus is reduced
+ *     first. (Without a modulus only bases -1, 0 and 1 survive exponents
+ *     of 2**60 and more: the caller gives those their value, which
+ *     allocates nothing.)
  *   - long_rshift1: medium a exact; else size_a - wordshift digits (after
  *     moving a whole digit into the bit shift for a negative a), through
  *     maybe_small_long.
@@ -538,41 +543,218 @@ int sc_long_divmod(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **q, hd_obj_
 
 /* ---- ** ---- */
 
-/* mult: MULT(x, y, z): z = x * y, the old z dropped */
-static int mult(hd_heap_t *h, hd_obj_t *x, hd_obj_t *y, hd_obj_t **z)
+/* long_copy: _PyLong_Copy: a small value is the shared int, else a new
+ * object of exactly its digits */
+static int long_copy(hd_heap_t *h, hd_obj_t *o, hd_obj_t **out)
 {
-    hd_obj_t *t;
+    if (ndig(o) <= 1 && hd__int_small(h, medium_value(o))) {
+        *out = small(h, medium_value(o));
+        return 0;
+    }
+    sc_big_t v;
+    int rc = sc_big_from_obj(h, o, &v);
+    if (rc)
+        return rc;
+    rc = long_new(h, &v, v.n, out);
+    sc_big_free(h, &v);
+    return rc;
+}
+
+/* mult: MULT(x, y, z) of long_pow: z = x * y (reduced mod c when c), the
+ * old z dropped */
+static int mult(hd_heap_t *h, hd_obj_t *x, hd_obj_t *y, hd_obj_t *c, hd_obj_t **z)
+{
+    hd_obj_t *t, *m;
     int rc = sc_long_mul(h, x, y, &t);
     if (rc)
         return rc;
-    hd__decref(h, *z);
+    drop(h, *z);
     *z = t;
+    if (!c)
+        return 0;
+    if ((rc = sc_long_divmod(h, *z, c, NULL, &m)))
+        return rc;
+    drop(h, *z);
+    *z = m;
     return 0;
 }
 
-int sc_long_pow(hd_heap_t *h, hd_obj_t *a, int64_t e, hd_obj_t **out)
+/* invmod: long_invmod(a, n) for n > 0: the extended Euclidean algorithm
+ * on ints, as CPython runs it; SC_LONG_NOT_INVERTIBLE when gcd != 1 */
+static int invmod(hd_heap_t *h, hd_obj_t *a, hd_obj_t *n, hd_obj_t **out)
 {
-    assert(e >= 0 && e < ((int64_t)1 << 60));
-    hd_obj_t *z = small(h, 1);
+    hd_obj_t *b = small(h, 1), *c = small(h, 0), *q, *r, *t, *s;
+    hd__incref(a);
+    hd__incref(n);
     int rc = 0;
-    if (e == 1) {
-        rc = mult(h, a, hd__int_small(h, 1), &z);
-    } else if (e <= 3 && e > 1) {
-        if (!(rc = mult(h, a, a, &z)) && e == 3)
-            rc = mult(h, z, a, &z);
-    } else if (e > 3) { /* left to right, from a itself */
-        hd__decref(h, z);
-        hd__incref(a);
-        z = a;
-        int top = 63 - __builtin_clzll((unsigned long long)e);
-        for (int bit = top - 1; bit >= 0 && !rc; bit--) {
-            rc = mult(h, z, z, &z);
-            if (!rc && ((e >> bit) & 1))
-                rc = mult(h, z, a, &z);
-        }
+    while (ndig(n) != 0) {
+        if ((rc = sc_long_divmod(h, a, n, &q, &r)))
+            break;
+        drop(h, a);
+        a = n;
+        n = r;
+        rc = sc_long_mul(h, q, c, &t);
+        drop(h, q);
+        if (rc)
+            break;
+        rc = sc_long_add(h, b, t, -1, &s);
+        drop(h, t);
+        if (rc)
+            break;
+        drop(h, b);
+        b = c;
+        c = s;
     }
     if (rc) {
-        hd__decref(h, z);
+        drop(h, a);
+        drop(h, b);
+        drop(h, c);
+        drop(h, n);
+        return rc;
+    }
+    drop(h, c);
+    drop(h, n);
+    bool one = ndig(a) == 1 && !negative(a) && ((hd_int_obj_t *)a)->digits[0] == 1;
+    drop(h, a);
+    if (!one) {
+        drop(h, b);
+        return SC_LONG_NOT_INVERTIBLE;
+    }
+    *out = b;
+    return 0;
+}
+
+/* absorb: ABSORB_PENDING: the pending window's squarings, its table
+ * product, then the squarings of its trailing zeros */
+static int absorb(hd_heap_t *h, hd_obj_t **table, hd_obj_t *c, int *pending, int *blen,
+                  hd_obj_t **z)
+{
+    int ntz = 0, rc = 0;
+    while ((*pending & 1) == 0) {
+        ntz++;
+        *pending >>= 1;
+    }
+    *blen -= ntz;
+    do
+        rc = mult(h, *z, *z, c, z);
+    while (!rc && --*blen);
+    if (!rc)
+        rc = mult(h, *z, table[*pending >> 1], c, z);
+    while (!rc && ntz-- > 0)
+        rc = mult(h, *z, *z, c, z);
+    *pending = 0;
+    *blen = 0;
+    return rc;
+}
+
+/* window: the k-ary sliding window of long_pow for an exponent of more
+ * than two digits (5-bit windows over a table of a**1, a**3, ..., a**31) */
+static int window(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t *c, hd_obj_t **z)
+{
+    hd_obj_t *table[16] = {NULL}, *a2 = NULL;
+    int n = 1, rc;
+    hd__incref(a);
+    table[0] = a;
+    rc = mult(h, a, a, c, &a2);
+    for (; n < 16 && !rc; n++)
+        rc = mult(h, table[n - 1], a2, c, &table[n]);
+    drop(h, a2);
+    const hd_int_obj_t *e = (const hd_int_obj_t *)b;
+    int pending = 0, blen = 0;
+    for (size_t i = ndig(b); i-- > 0 && !rc;) {
+        for (int j = SHIFT - 1; j >= 0 && !rc; j--) {
+            pending = (pending << 1) | (int)((e->digits[i] >> j) & 1);
+            if (!pending) {
+                rc = mult(h, *z, *z, c, z);
+            } else if (++blen == 5) {
+                rc = absorb(h, table, c, &pending, &blen, z);
+            }
+        }
+    }
+    if (!rc && pending)
+        rc = absorb(h, table, c, &pending, &blen, z);
+    for (int i = 0; i < 16; i++)
+        drop(h, table[i]);
+    return rc;
+}
+
+int sc_long_pow(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t *c, hd_obj_t **out)
+{
+    bool neg_out = false;
+    int rc = 0;
+    hd__incref(a);
+    hd__incref(b);
+    if (c)
+        hd__incref(c);
+    hd_obj_t *z = NULL, *t;
+    if (c && negative(c)) { /* negativeOutput: c = -c */
+        neg_out = true;
+        if (!(rc = long_copy(h, c, &t))) {
+            drop(h, c);
+            c = t;
+            rc = negate(h, &c);
+        }
+    }
+    if (!rc && c && ndig(c) == 1 && ((hd_int_obj_t *)c)->digits[0] == 1) {
+        z = small(h, 0);
+        goto done;
+    }
+    if (!rc && c && negative(b)) { /* the inverse, to the negated power */
+        if (!(rc = long_copy(h, b, &t))) {
+            drop(h, b);
+            b = t;
+            if (!(rc = negate(h, &b)) && !(rc = invmod(h, a, c, &t))) {
+                drop(h, a);
+                a = t;
+            }
+        }
+    }
+    if (!rc && c && (negative(a) || ndig(a) > ndig(c))) {
+        if (!(rc = sc_long_divmod(h, a, c, NULL, &t))) {
+            drop(h, a);
+            a = t;
+        }
+    }
+    if (rc)
+        goto done;
+    z = small(h, 1);
+    size_t nb = ndig(b);
+    uint32_t top = nb ? ((hd_int_obj_t *)b)->digits[nb - 1] : 0;
+    if (nb <= 1 && top <= 3) {
+        if (top >= 2) {
+            if (!(rc = mult(h, a, a, c, &z)) && top == 3)
+                rc = mult(h, z, a, c, &z);
+        } else if (top == 1) {
+            rc = mult(h, a, z, c, &z);
+        }
+    } else if (nb <= 2) { /* left to right binary, from a itself */
+        drop(h, z);
+        hd__incref(a);
+        z = a;
+        const uint32_t *d = ((hd_int_obj_t *)b)->digits;
+        int bit = 31 - __builtin_clz(top);
+        for (size_t i = nb; i-- > 0 && !rc;) {
+            for (bit = i == nb - 1 ? bit - 1 : SHIFT - 1; bit >= 0 && !rc; bit--) {
+                rc = mult(h, z, z, c, &z);
+                if (!rc && ((d[i] >> bit) & 1))
+                    rc = mult(h, z, a, c, &z);
+            }
+        }
+    } else {
+        rc = window(h, a, b, c, &z);
+    }
+    if (!rc && neg_out && ndig(z) != 0) {
+        if (!(rc = sc_long_add(h, z, c, -1, &t))) {
+            drop(h, z);
+            z = t;
+        }
+    }
+done:
+    drop(h, a);
+    drop(h, b);
+    drop(h, c);
+    if (rc) {
+        drop(h, z);
         return rc;
     }
     *out = z;

@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+#include "bigint.h"
 #include "heap_int.h"
 
 /* sc_long_add: a + b (sign -1: a - b), as _PyLong_Add / _PyLong_Subtract */
@@ -21,8 +22,12 @@ int sc_long_mul(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out);
  * long_div's and long_mod's fast paths): q or r may be NULL for a result
  * not wanted (// drops the modulo as long_div does; % alone is l_mod) */
 int sc_long_divmod(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **q, hd_obj_t **r);
-/* sc_long_pow: a ** e for 0 <= e < 2**60, as long_pow without a modulus */
-int sc_long_pow(hd_heap_t *h, hd_obj_t *a, int64_t e, hd_obj_t **out);
+/* sc_long_pow: pow(a, b, c) as long_pow (c NULL: a ** b), b >= 0 without
+ * a modulus, c nonzero. Without a modulus the caller keeps b under 2**60
+ * unless |a| <= 1. A negative b with a modulus takes the modular inverse:
+ * SC_LONG_NOT_INVERTIBLE when there is none. */
+#define SC_LONG_NOT_INVERTIBLE (-102)
+int sc_long_pow(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t *c, hd_obj_t **out);
 /* sc_long_rshift: a >> s for s >= 0 (INT64_MAX: any larger count), as
  * long_rshift1 */
 int sc_long_rshift(hd_heap_t *h, hd_obj_t *a, int64_t s, hd_obj_t **out);

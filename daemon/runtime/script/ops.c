@@ -226,7 +226,7 @@ static int int_pow(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out, sc_er
     }
     if (hd_int_to_i64(b, &e) != 0 || e >= ((int64_t)1 << 60))
         return sc_err_set(err, EXC_MEMORYERROR, "int too large for the heap script language");
-    return big_rc(sc_long_pow(h, a, e, out), err);
+    return big_rc(sc_long_pow(h, a, b, NULL, out), err);
 }
 
 static int int_bitwise(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out,
