@@ -412,9 +412,7 @@ int sc_long_mul(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out)
 static size_t xdivrem_k(const sc_big_t *a, const sc_big_t *b)
 {
     uint32_t btop = b->d[b->n - 1], atop = a->d[a->n - 1];
-    int d = 0;
-    while (!((btop << d) & (1u << (SHIFT - 1))))
-        d++;
+    int d = __builtin_clz(btop) - (32 - SHIFT); /* SHIFT - bit_length(btop) */
     uint32_t carry = 0, vtop = atop, wtop = btop;
     if (d) {
         carry = atop >> (SHIFT - d);
