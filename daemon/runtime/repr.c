@@ -105,6 +105,52 @@ int hd_int_str_check(const hd_obj_t *o, int max_digits)
 
 /* ---- float: repr style 'r' ---- */
 
+/* neighbour: the prec-digit decimal next to the correctly rounded one in
+ * buf ("[-]d.ddde[+-]X", from %.*e) on v's side of it, when that one reads
+ * back as v: at a power of two the gap below v is half the gap above, so
+ * the shortest string that reads back may be the one after the nearest
+ * (what CPython's shortest repr, dtoa mode 0, finds). Rewrites buf. */
+static bool neighbour(char *buf, size_t cap, double v)
+{
+    char digits[24];
+    int nd = 0;
+    const char *p = buf + (buf[0] == '-');
+    for (; *p && *p != 'e' && nd < 20; p++)
+        if (*p != '.')
+            digits[nd++] = *p;
+    int exp = atoi(p + 1);
+    bool up = fabs(strtod(buf, NULL)) < fabs(v);
+    int i = nd - 1;
+    if (up) {
+        while (i >= 0 && digits[i] == '9')
+            digits[i--] = '0';
+        if (i < 0) { /* 9.99 -> 1.00 of the next decade */
+            digits[0] = '1';
+            exp++;
+        } else {
+            digits[i]++;
+        }
+    } else {
+        while (i >= 0 && digits[i] == '0')
+            digits[i--] = '9';
+        if (i < 0) /* zero has no neighbour below */
+            return false;
+        digits[i]--;
+        if (digits[0] == '0') { /* 1.00 -> 9.99 of the decade below */
+            for (int k = 0; k < nd; k++)
+                digits[k] = '9';
+            exp--;
+        }
+    }
+    char out[40];
+    snprintf(out, sizeof(out), "%s%c%s%.*se%+03d", v < 0 ? "-" : "", digits[0], nd > 1 ? "." : "",
+             nd - 1, digits + 1, exp);
+    if (strtod(out, NULL) != v)
+        return false;
+    snprintf(buf, cap, "%s", out);
+    return true;
+}
+
 void hd__float_repr(double v, hd_strbuf_t *sb)
 {
     if (isnan(v)) {
@@ -119,7 +165,7 @@ void hd__float_repr(double v, hd_strbuf_t *sb)
     int prec;
     for (prec = 1; prec <= 17; prec++) {
         snprintf(buf, sizeof(buf), "%.*e", prec - 1, v);
-        if (strtod(buf, NULL) == v)
+        if (strtod(buf, NULL) == v || neighbour(buf, sizeof(buf), v))
             break;
     }
     /* buf = [-]d.ddde[+-]XX: split into digits and a decimal exponent */

@@ -3,7 +3,7 @@
 python3 and by heapd's run_script, with identical output required.
 
     gen_random.py --run-script PATH [--count N] [--seed S] [--jobs J]
-                  [--keep DIR] [--show SEED]
+                  [--keep DIR] [--show SEED] [--ints]
 
 Program i uses seed S + i (S defaults to a fresh one, printed first, so a
 run can be repeated). The programs build objects (instances of a class, of
@@ -22,6 +22,10 @@ one too): when such an object dies CPython's PyObject_ClearWeakRefs holds
 them in a temporary tuple, an allocation that moves gc.get_count(), and the
 runtime (weakref.c) models it. --no-strict gives an object at most one
 weakref with a callback (the programs of before that tuple was modelled).
+
+--ints gives programs of int arithmetic instead (IntGen below): every
+operation the language has on ints, on operands of every size and sign,
+measured with tracemalloc's current and peak figures and sys.getsizeof.
 
 On a divergence the seed is printed (and the program kept in --keep);
 --show SEED prints the program of a seed. Exit status 0 when every program
@@ -298,16 +302,151 @@ class Gen:
         return HEADER.format(resurrect=resurrect) + "\n".join(body) + "\n"
 
 
-def program_of(seed, strict=True):
+INT_HEADER = """import gc
+import sys
+import tracemalloc
+gc.collect()
+tracemalloc.start()
+
+
+def m(f):
+    tracemalloc.reset_peak()
+    b = tracemalloc.get_traced_memory()[0]
+    v = f()
+    a, p = tracemalloc.get_traced_memory()
+    if type(v) is tuple:
+        v = (v[0] % 1000003, v[1] % 1000003)
+    elif type(v) is int:
+        v = (sys.getsizeof(v), v % 1000003)
+    print(a - b, p - b, v)
+
+
+m(lambda: 1)
+"""
+
+INT_OPS = ["+", "-", "*", "//", "%", "**", ">>", "<<", "&", "|", "^", "/", "divmod", "~", "-u",
+           "str", "pow3"]
+
+
+class IntGen:
+    """--ints: random int arithmetic (signs, zero, one-digit and multi-digit
+    operands, Karatsuba sizes, results that shrink) measured around each
+    operation with tracemalloc (current and peak) and sys.getsizeof. The
+    generator evaluates every expression itself, so it only emits what
+    the language supports (& | ^ within 64 bits, / that fits a float)."""
+
+    def __init__(self, seed):
+        self.r = random.Random(seed)
+
+    def value(self):
+        r = self.r
+        kind = r.random()
+        if kind < 0.2:
+            v = r.choice([0, 1, -1, 2, 7, 255, 256, 257, -5, -6, 2 ** 30 - 1, 2 ** 30, -(2 ** 30)])
+        elif kind < 0.6:
+            v = r.getrandbits(r.randint(31, 130))
+        elif kind < 0.9:
+            v = r.choice([2, 3, 5, 7, 10]) ** r.randint(10, 90)
+        else:
+            v = r.getrandbits(r.randint(2100, 6000))
+        return -v if r.random() < 0.4 else v
+
+    @staticmethod
+    def literal(v):
+        # ints of more than 64 bits are written as powers and sums, as
+        # the language's literals stop at 18 digits
+        if abs(v) < 2 ** 62:
+            return "(%d)" % v
+        sign, v = ("-", -v) if v < 0 else ("", v)
+        parts, shift = [], 0
+        while v:
+            chunk = v & (2 ** 60 - 1)
+            if chunk:
+                parts.append("(%d << %d)" % (chunk, shift) if shift else "%d" % chunk)
+            v >>= 60
+            shift += 60
+        return "%s(%s)" % (sign, " + ".join(parts))
+
+    def expr(self, op, a, b, x, y):
+        """(text, value) or None when the language cannot or CPython would not"""
+        if op in ("&", "|", "^"):
+            if not (-(2 ** 63) <= x < 2 ** 63 and -(2 ** 63) <= y < 2 ** 63):
+                return None
+            return "%s %s %s" % (a, op, b), eval("x %s y" % op)
+        if op in ("//", "%", "divmod") and y == 0:
+            return None
+        if op == "divmod":
+            return "divmod(%s, %s)" % (a, b), divmod(x, y)
+        if op == "**":
+            e = self.r.choice([0, 1, 2, 3, 4, 5, 7, 12, 31, 64])
+            if abs(x).bit_length() * e > 40000:
+                return None
+            return "%s ** %d" % (a, e), x ** e
+        if op in (">>", "<<"):
+            n = self.r.choice([0, 1, 5, 29, 30, 31, 59, 60, 61, 90, 200, 1000])
+            if op == "<<" and (abs(x).bit_length() + n > 40000 or n > 200):
+                return None
+            return "%s %s %d" % (a, op, n), (x >> n if op == ">>" else x << n)
+        if op == "/":
+            if y == 0:
+                return None
+            try:
+                return "%s / %s" % (a, b), x / y
+            except OverflowError:
+                return None
+        if op == "pow3":
+            if y == 0:
+                return None
+            e = self.r.choice([0, 1, 2, 3, 5, 17, 65537, 2 ** 61 + 1, -1, -3])
+            try:
+                v = pow(x, e, y)
+            except ValueError:  # not invertible
+                return None
+            return "pow(%s, %d, %s)" % (a, e, b), v
+        if op == "~":
+            return "~%s" % a, ~x
+        if op == "-u":
+            return "-%s" % a, -x
+        if op == "str":
+            if abs(x).bit_length() > 14000:
+                return None
+            return "str(%s)" % a, str(x)
+        v = eval("x %s y" % op)
+        if abs(v).bit_length() > 40000:
+            return None
+        return "%s %s %s" % (a, op, b), v
+
+    def program(self):
+        r = self.r
+        vals = [self.value() for _ in range(6)]
+        body = ["v%d = %s" % (i, self.literal(v)) for i, v in enumerate(vals)]
+        for _ in range(r.randint(20, 60)):
+            op = r.choice(INT_OPS)
+            i, j = r.randrange(6), r.randrange(6)
+            got = self.expr(op, "v%d" % i, "v%d" % j, vals[i], vals[j])
+            if got is None:
+                continue
+            text, v = got
+            body.append("m(lambda: %s)" % text)
+            if type(v) is int and r.random() < 0.3 and abs(v).bit_length() < 8000:
+                k = r.randrange(6)
+                body.append("v%d = %s" % (k, text))
+                vals[k] = v
+        return INT_HEADER + "\n".join(body) + "\n"
+
+
+def program_of(seed, strict=True, ints=False):
+    if ints:
+        return IntGen(seed).program()
     g = Gen(seed)
     g.strict = strict
     return g.program()
 
 
-def run_one(run_script, seed, tmpdir, strict):
+def run_one(run_script, seed, tmpdir, strict, ints):
     path = os.path.join(tmpdir, "prog_%d.py" % seed)
     with open(path, "w") as f:
-        f.write(program_of(seed, strict))
+        f.write(program_of(seed, strict, ints))
     ok = compare.compare(run_script, path, quiet=True)
     if ok:
         os.unlink(path)
@@ -325,9 +464,11 @@ def main():
     ap.add_argument("--strict", action=argparse.BooleanOptionalAction, default=True,
                     help="objects may have several weakref callbacks (default; --no-strict: "
                     "at most one)")
+    ap.add_argument("--ints", action="store_true",
+                    help="programs of int arithmetic measured with tracemalloc instead")
     args = ap.parse_args()
     if args.show is not None:
-        sys.stdout.write(program_of(args.show, args.strict))
+        sys.stdout.write(program_of(args.show, args.strict, args.ints))
         return 0
     if not args.run_script:
         ap.error("--run-script is required")
@@ -341,7 +482,7 @@ def main():
     bad = []
     t0 = time.time()
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as ex:
-        futs = [ex.submit(run_one, args.run_script, seed0 + i, keep, args.strict)
+        futs = [ex.submit(run_one, args.run_script, seed0 + i, keep, args.strict, args.ints)
                 for i in range(args.count)]
         for fut in concurrent.futures.as_completed(futs):
             seed, ok, path = fut.result()

@@ -333,3 +333,48 @@ TEST(heap_caps_at_every_point)
         run_close(&x);
     }
 }
+
+/* int operations that make temporaries (longops.c): quotients, Karatsuba
+ * products, powers, shifts, bitwise ops, true division, decimal text */
+static const char int_src[] =
+    "P = 3 ** 1500\n"
+    "Q = -(7 ** 2000) - 1\n"
+    "R = 5 ** 2000\n"
+    "print(P * Q % 1000, (R * R) // Q % 1000, divmod(Q, P)[1] % 97)\n"
+    "print((2 ** 40 + 3) ** 7 % 1009, -P >> 100 == -(P >> 100) - 1)\n"
+    "print((-(2 ** 62) & 2 ** 40 + 5) | -12345, P / Q, str(Q)[:5])\n"
+    "print(pow(7, 2 ** 70 + 3, 2 ** 100 + 7), pow(P, -3, 2 ** 61 - 1) % 1000)\n";
+
+/* every allocation fails in turn, and the heap's object cap is reached at
+ * every point: each failure is a MemoryError or stops the run, and the heap
+ * is left valid with nothing leaked */
+TEST(int_operation_failures)
+{
+    run_t x;
+    run_open(&x);
+    uint64_t before = x.mem.requests;
+    CHECK_EQ(run_src(&x, int_src, NULL), HD_SCRIPT_OK);
+    uint64_t total = x.mem.requests - before;
+    hd_heap_totals_t t;
+    hd_heap_totals(x.h, &t);
+    uint64_t used = t.objects;
+    run_close(&x);
+    for (uint64_t n = 1; n <= total + 5; n++) {
+        for (int sticky = 0; sticky < 2; sticky++) {
+            run_open(&x);
+            hd_mem_fail_after(&x.mem, n, sticky);
+            int rc = hd_script_run(x.h, int_src, strlen(int_src), NULL, &x.r);
+            hd_mem_fail_after(&x.mem, 0, 0);
+            CHECK(rc == 0 || rc == HD_ENOMEM);
+            run_close(&x);
+        }
+    }
+    for (uint64_t cap = 1; cap <= used + 100; cap++) {
+        run_open(&x);
+        hd_heap_set_limits(x.h, 0, cap);
+        int rc = hd_script_run(x.h, int_src, strlen(int_src), NULL, &x.r);
+        CHECK(rc == 0 || rc == HD_ENOMEM || rc == HD_ELIMIT);
+        hd_heap_set_limits(x.h, 0, 0);
+        run_close(&x);
+    }
+}

@@ -1,7 +1,7 @@
 /*
  * bigint.c: arbitrary-precision int arithmetic for the heap script language
  * on CPython's representation (30-bit digits, least significant first, a
- * sign), used when a result leaves the 64-bit fast paths of ops.c.
+ * sign): the values behind longops.c, whose heap blocks are CPython's.
  *
  * Operations: add, subtract, multiply (schoolbook), floor division and
  * modulo (Knuth's algorithm D on 30-bit digits, then floored as Python
@@ -98,29 +98,6 @@ int sc_big_to_obj(hd_heap_t *h, sc_big_t *b, hd_obj_t **out)
     return hd_int_from_digits(h, b->sign, b->d, b->n, out);
 }
 
-/* cpython_alloc: the digits long_add / long_sub / long_mul allocate */
-static size_t cpython_alloc(int op, const sc_big_t *x, const sc_big_t *y)
-{
-    if (op == '*')
-        return x->n + y->n;
-    bool nx = x->sign < 0, ny = y->sign < 0; /* zero counts as non-negative */
-    size_t na = x->n, nb = y->n;
-    if ((op == '+') == (nx == ny)) /* x_add */
-        return (na > nb ? na : nb) + 1;
-    if (na != nb) /* x_sub */
-        return na > nb ? na : nb;
-    size_t i = na;
-    while (i > 0 && x->d[i - 1] == y->d[i - 1])
-        i--;
-    return i;
-}
-
-int sc_big_to_obj_cpy(hd_heap_t *h, int op, const sc_big_t *x, const sc_big_t *y, sc_big_t *r,
-                      hd_obj_t **out)
-{
-    return sc_big_to_obj_alloc(h, r, cpython_alloc(op, x, y), out);
-}
-
 int sc_big_to_obj_alloc(hd_heap_t *h, sc_big_t *r, size_t alloc, hd_obj_t **out)
 {
     normalize(r);
@@ -145,6 +122,21 @@ int sc_big_to_obj_alloc(hd_heap_t *h, sc_big_t *r, size_t alloc, hd_obj_t **out)
     io->size = (int64_t)r->n * (r->sign < 0 ? -1 : 1);
     memcpy(io->digits, r->d, r->n * 4);
     *out = o;
+    return 0;
+}
+
+int sc_big_slice(hd_heap_t *h, const sc_big_t *a, size_t start, size_t n, bool norm, sc_big_t *r)
+{
+    assert(start + n <= a->n);
+    int rc = big_alloc(h, r, n ? n : 1);
+    if (rc)
+        return rc;
+    memcpy(r->d, a->d + start, n * sizeof(uint32_t));
+    r->n = n;
+    r->sign = 1;
+    normalize(r);
+    if (!norm) /* the digits above stay zero in the buffer */
+        r->n = n;
     return 0;
 }
 
@@ -278,6 +270,8 @@ int sc_big_mul(hd_heap_t *h, const sc_big_t *a, const sc_big_t *b, sc_big_t *r)
     return 0;
 }
 
+static int floor_fix(hd_heap_t *h, const sc_big_t *a, const sc_big_t *b, sc_big_t *q, sc_big_t *r);
+
 /* divmod_mag: |a| = q * |b| + rem (truncated), b nonzero (algorithm D). */
 static int divmod_mag(hd_heap_t *h, const sc_big_t *a, const sc_big_t *b, sc_big_t *q,
                       sc_big_t *rem)
@@ -391,9 +385,22 @@ static int divmod_mag(hd_heap_t *h, const sc_big_t *a, const sc_big_t *b, sc_big
 
 int sc_big_divmod(hd_heap_t *h, const sc_big_t *a, const sc_big_t *b, sc_big_t *q, sc_big_t *r)
 {
+    memset(q, 0, sizeof(*q)); /* no digits: sc_big_free is a no-op */
+    memset(r, 0, sizeof(*r));
     int rc = divmod_mag(h, a, b, q, r);
-    if (rc)
-        return rc;
+    if (!rc)
+        rc = floor_fix(h, a, b, q, r);
+    if (rc) { /* nothing is left allocated */
+        sc_big_free(h, q);
+        sc_big_free(h, r);
+    }
+    return rc;
+}
+
+/* floor_fix: truncated q, r (signs set here) made floored */
+static int floor_fix(hd_heap_t *h, const sc_big_t *a, const sc_big_t *b, sc_big_t *q, sc_big_t *r)
+{
+    int rc;
     if (q->n)
         q->sign = a->sign * b->sign;
     if (r->n)

@@ -29,17 +29,13 @@ int sc_big_from_i64(hd_heap_t *h, int64_t v, sc_big_t *b);
 int sc_big_copy(hd_heap_t *h, const sc_big_t *a, sc_big_t *r);
 /* sc_big_to_obj: a new int object (small ints are the shared ones). */
 int sc_big_to_obj(hd_heap_t *h, sc_big_t *b, hd_obj_t **out);
-/* sc_big_to_obj_cpy: the int object of r = x op y (op '+', '-', '*', the
- * operands' sc_big_t of their objects) in a block of CPython 3.11's size:
- * x_add allocates size_a+1 digits, x_sub size_a (after dropping equal top
- * digits), x_mul/k_mul size_a+size_b; sys.getsizeof still counts the
- * normalized digits. Small results are the shared ones (maybe_small_long). */
-int sc_big_to_obj_cpy(hd_heap_t *h, int op, const sc_big_t *x, const sc_big_t *y, sc_big_t *r,
-                      hd_obj_t **out);
 /* sc_big_to_obj_alloc: the int object of r in a block of alloc digits (at
  * least r's); small results are the shared ones */
 int sc_big_to_obj_alloc(hd_heap_t *h, sc_big_t *r, size_t alloc, hd_obj_t **out);
 void sc_big_free(hd_heap_t *h, sc_big_t *b);
+/* sc_big_slice: r = the n digits of |a| from `start` on, normalized when
+ * norm, else keeping n as its size (leading zero digits included) */
+int sc_big_slice(hd_heap_t *h, const sc_big_t *a, size_t start, size_t n, bool norm, sc_big_t *r);
 int sc_big_cmp(const sc_big_t *a, const sc_big_t *b);
 /* r = a + bsign * b (bsign 1 or -1) */
 int sc_big_add(hd_heap_t *h, const sc_big_t *a, const sc_big_t *b, int bsign, sc_big_t *r);

@@ -15,6 +15,7 @@
 
 #include "ast.h"
 #include "impl.h"
+#include "longops.h"
 #include "vm.h"
 
 #define ARGS hd_obj_t *const *args, int nargs, hd_obj_t *kwnames, hd_obj_t **out
@@ -669,7 +670,13 @@ static int bi_divmod(sc_vm_t *vm, hd_obj_t *self, ARGS)
     if (sc_no_kwargs(vm, "divmod", kwnames) || sc_arg_count(vm, "divmod", nargs, 2, 2))
         return -1;
     hd_obj_t *q, *r;
-    if (sc_binary_op(vm, BO_FLOORDIV, false, args[0], args[1], &q)) {
+    if ((args[0]->type == HD_T_INT || args[0]->type == HD_T_BOOL) &&
+        (args[1]->type == HD_T_INT || args[1]->type == HD_T_BOOL)) {
+        sc_err_t err;
+        int rc = sc_int_divmod(vm->h, args[0], args[1], &q, &r, &err);
+        if (rc)
+            return sc_raise_rc(vm, rc, &err);
+    } else if (sc_binary_op(vm, BO_FLOORDIV, false, args[0], args[1], &q)) {
         if (vm->exc == EXC_ZERODIVISIONERROR && args[0]->type != HD_T_FLOAT &&
             args[1]->type != HD_T_FLOAT) {
             sc_clear_exc(vm);
@@ -682,8 +689,7 @@ static int bi_divmod(sc_vm_t *vm, hd_obj_t *self, ARGS)
                             sc_tname(vm, args[0]), sc_tname(vm, args[1]));
         }
         return -1;
-    }
-    if (sc_binary_op(vm, BO_MOD, false, args[0], args[1], &r)) {
+    } else if (sc_binary_op(vm, BO_MOD, false, args[0], args[1], &r)) {
         hd__decref(vm->h, q);
         return -1;
     }
@@ -700,23 +706,18 @@ static int bi_pow(sc_vm_t *vm, hd_obj_t *self, ARGS)
     if (sc_no_kwargs(vm, "pow", kwnames) || sc_arg_count(vm, "pow", nargs, 2, 3))
         return -1;
     if (nargs == 3 && args[2] != vm->h->none) {
-        int64_t b, e, m;
-        if (index_arg(vm, args[0], &b) || index_arg(vm, args[1], &e) || index_arg(vm, args[2], &m))
-            return -1;
-        if (m == 0)
+        for (int i = 0; i < 3; i++)
+            if (args[i]->type != HD_T_INT && args[i]->type != HD_T_BOOL)
+                return sc_raise(vm, EXC_TYPEERROR,
+                                "pow() 3rd argument not allowed unless all arguments are integers");
+        if (((hd_int_obj_t *)args[2])->size == 0)
             return sc_raise(vm, EXC_VALUEERROR, "pow() 3rd argument cannot be 0");
-        if (e < 0)
-            return sc_raise(vm, EXC_VALUEERROR,
-                            "pow() negative exponent with a modulus is not supported by the heap "
-                            "script language");
-        __int128 r = 1, x = ((b % m) + m) % m;
-        for (; e > 0; e >>= 1, x = x * x % m)
-            if (e & 1)
-                r = r * x % m;
-        int64_t res = (int64_t)r;
-        if (res && ((res < 0) != (m < 0)))
-            res += m;
-        return sc_int_new(vm, res, out);
+        int rc = sc_long_pow(vm->h, args[0], args[1], args[2], out);
+        if (rc == SC_LONG_NOT_INVERTIBLE)
+            return sc_raise(vm, EXC_VALUEERROR, "base is not invertible for the given modulus");
+        if (rc == SC_BIG_TOO_LARGE)
+            return sc_raise(vm, EXC_MEMORYERROR, "int too large for the heap script language");
+        return rc ? sc_nomem(vm, rc) : 0;
     }
     return sc_binary_op(vm, BO_POW, false, args[0], args[1], out);
 }

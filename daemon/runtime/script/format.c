@@ -407,12 +407,34 @@ int sc_str_buf(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
     return sc_repr_buf(vm, o, b);
 }
 
+/* int_text_str: the str of an int's decimal text, as long_to_decimal_string
+ * makes it: its scratch int of 1 + size + size / 99 digits (the digits in
+ * base 10**9) is allocated first and freed once the str is made, so it
+ * moves tracemalloc's peak */
+static int int_text_str(sc_vm_t *vm, hd_obj_t *o, const sc_buf_t *b, hd_obj_t **out)
+{
+    hd_obj_t *scratch = NULL;
+    if (o->type == HD_T_INT) {
+        int64_t size = ((hd_int_obj_t *)o)->size;
+        size_t n = (size_t)(size < 0 ? -size : size), digits = 1 + n + n / 99;
+        int rc = hd__obj_alloc(vm->h, HD_T_INT, HD_INT_HEADER + 4 * digits, 0, &scratch);
+        if (rc)
+            return sc_nomem(vm, rc);
+        ((hd_int_obj_t *)scratch)->size = 0;
+    }
+    int rc = fresh_str(vm, b->v ? b->v : "", b->n, out);
+    if (scratch)
+        hd__decref(vm->h, scratch);
+    return rc;
+}
+
 static int to_str(sc_vm_t *vm, hd_obj_t *o, bool repr, hd_obj_t **out)
 {
     sc_buf_t b = {0};
     int rc = repr ? sc_repr_buf(vm, o, &b) : sc_str_buf(vm, o, &b);
     if (!rc)
-        rc = fresh_str(vm, b.v ? b.v : "", b.n, out);
+        rc = o->type == HD_T_INT ? int_text_str(vm, o, &b, out)
+                                 : fresh_str(vm, b.v ? b.v : "", b.n, out);
     hd_mem_free(vm->h->mem, b.v);
     return rc;
 }
@@ -755,9 +777,11 @@ int sc_format(sc_vm_t *vm, hd_obj_t *o, hd_obj_t *spec, hd_obj_t **out)
         return sc_nomem(vm, HD_ENOMEM);
     sc_buf_t b = {0};
     int rc = format_to(vm, o, text ? text : "", &b);
+    bool plain = !text || !*text; /* an empty spec is str() */
     hd_mem_free(vm->h->mem, text);
     if (!rc)
-        rc = fresh_str(vm, b.v ? b.v : "", b.n, out);
+        rc = plain && o->type == HD_T_INT ? int_text_str(vm, o, &b, out)
+                                          : fresh_str(vm, b.v ? b.v : "", b.n, out);
     hd_mem_free(vm->h->mem, b.v);
     return rc;
 }
@@ -772,7 +796,7 @@ int sc_int_str(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **out)
     sc_buf_t b = {0};
     int rc = atom_repr(vm, o, &b);
     if (!rc)
-        rc = fresh_str(vm, b.v ? b.v : "", b.n, out);
+        rc = int_text_str(vm, o, &b, out);
     hd_mem_free(vm->h->mem, b.v);
     return rc;
 }

@@ -4,8 +4,9 @@
  * (ops.h). Nothing here runs program code, so the compiler's constant
  * folder can use it as well as the virtual machine.
  *
- * Ints take 64-bit fast paths with overflow checks and fall back to
- * bigint.c. Which object a result is matters as much as its value: as in
+ * Ints of one digit take CPython's medium fast paths in 64 bits; the rest
+ * go to longops.c, which allocates as longobject.c does (the values come
+ * from bigint.c). Which object a result is matters as much as its value: as in
  * CPython, `s + ""` and `t * 1` return the operand itself when it is an
  * exact str or tuple, small ints are the shared ones, and a new list from
  * + or * or a slice has exactly as many slots as items
@@ -19,6 +20,7 @@
 #include "ast.h"
 #include "bigint.h"
 #include "heap_int.h"
+#include "longops.h"
 #include "ops.h"
 #include "strbuf.h"
 
@@ -172,61 +174,6 @@ static int int_obj(hd_heap_t *h, int64_t v, hd_obj_t **out)
     return hd__int_from_long(h, v, out);
 }
 
-/* big_binary: a op b on bigints (op: add, sub, mul, floordiv, mod, pow,
- * lshift, rshift) */
-static int big_binary(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out, sc_err_t *err)
-{
-    sc_big_t x, y, r = {0}, q = {0};
-    int rc = sc_big_from_obj(h, a, &x);
-    if (rc)
-        return big_rc(rc, err);
-    if ((rc = sc_big_from_obj(h, b, &y))) {
-        sc_big_free(h, &x);
-        return big_rc(rc, err);
-    }
-    int64_t e;
-    switch (op) {
-    case BO_ADD:
-    case BO_SUB:
-        rc = sc_big_add(h, &x, &y, op == BO_ADD ? 1 : -1, &r);
-        break;
-    case BO_MUL:
-        rc = sc_big_mul(h, &x, &y, &r);
-        break;
-    case BO_FLOORDIV:
-    case BO_MOD:
-        rc = sc_big_divmod(h, &x, &y, &q, &r);
-        if (!rc && op == BO_FLOORDIV) {
-            sc_big_free(h, &r);
-            r = q;
-            if (r.d == q.small)
-                r.d = r.small;
-            q.d = NULL;
-        }
-        break;
-    case BO_POW:
-        rc = sc_big_to_i64(&y, &e) ? sc_big_pow(h, &x, (uint64_t)e, &r) : SC_BIG_TOO_LARGE;
-        break;
-    default: /* shifts */
-        rc = sc_big_to_i64(&y, &e) ? sc_big_shift(h, &x, op == BO_LSHIFT ? e : -e, &r)
-                                   : SC_BIG_TOO_LARGE;
-        if (rc == SC_BIG_TOO_LARGE && op == BO_RSHIFT) {
-            rc = sc_big_from_i64(h, x.sign < 0 ? -1 : 0, &r);
-        }
-        break;
-    }
-    if (!rc && (op == BO_ADD || op == BO_SUB || op == BO_MUL))
-        rc = sc_big_to_obj_cpy(h, op == BO_ADD ? '+' : op == BO_SUB ? '-' : '*', &x, &y, &r, out);
-    else if (!rc)
-        rc = sc_big_to_obj(h, &r, out);
-    sc_big_free(h, &x);
-    sc_big_free(h, &y);
-    sc_big_free(h, &r);
-    if (q.d)
-        sc_big_free(h, &q);
-    return big_rc(rc, err);
-}
-
 static int64_t floordiv64(int64_t a, int64_t b)
 {
     int64_t q = a / b;
@@ -250,21 +197,20 @@ static int float_obj(hd_heap_t *h, double v, hd_obj_t **out)
 
 static int int_truediv(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out, sc_err_t *err)
 {
-    double x, y;
-    sc_float_of(a, &x);
-    sc_float_of(b, &y);
-    if (y == 0)
+    if (((hd_int_obj_t *)b)->size == 0)
         return sc_err_set(err, EXC_ZERODIVISIONERROR, "division by zero");
-    if (isinf(x) || isinf(y))
+    double r;
+    int rc = sc_long_truediv(h, a, b, &r);
+    if (rc == HD_ERANGE)
         return sc_err_set(err, EXC_OVERFLOWERROR, "integer division result too large for a float");
-    return float_obj(h, x / y, out);
+    return rc ? big_rc(rc, err) : float_obj(h, r, out);
 }
 
 static int int_pow(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out, sc_err_t *err)
 {
     int64_t x, e;
-    bool small_base = hd_int_to_i64(a, &x) == 0;
-    if (((hd_int_obj_t *)b)->size < 0) {
+    const hd_int_obj_t *bi = (const hd_int_obj_t *)b;
+    if (bi->size < 0) {
         double fx, fe;
         sc_float_of(a, &fx);
         sc_float_of(b, &fe);
@@ -273,36 +219,29 @@ static int int_pow(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out, sc_er
                               "0.0 cannot be raised to a negative power");
         return float_obj(h, pow(fx, fe), out);
     }
-    if (hd_int_to_i64(b, &e) != 0)
-        return sc_err_set(err, EXC_MEMORYERROR, "int too large for the heap script language");
-    if (small_base) {
-        int64_t r = 1, base = x;
-        bool ok = true;
-        for (int64_t k = e; k > 0 && ok; k >>= 1) {
-            if (k & 1)
-                ok = !__builtin_mul_overflow(r, base, &r);
-            if (k > 1 && ok)
-                ok = !__builtin_mul_overflow(base, base, &base);
-        }
-        if (ok)
-            return int_obj(h, r, out);
+    /* bases -1, 0 and 1 take any exponent and allocate nothing */
+    if (hd_int_to_i64(a, &x) == 0 && x >= -1 && x <= 1) {
+        bool odd = bi->size != 0 && (bi->digits[0] & 1);
+        return int_obj(h, bi->size == 0 ? 1 : x == -1 ? (odd ? -1 : 1) : x, out);
     }
-    return big_binary(h, BO_POW, a, b, out, err);
+    if (hd_int_to_i64(b, &e) != 0 || e >= ((int64_t)1 << 60))
+        return sc_err_set(err, EXC_MEMORYERROR, "int too large for the heap script language");
+    return big_rc(sc_long_pow(h, a, b, NULL, out), err);
 }
 
 static int int_bitwise(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out,
                        sc_err_t *err)
 {
-    int64_t x, y;
-    if (hd_int_to_i64(a, &x) || hd_int_to_i64(b, &y))
-        return sc_err_set(err, EXC_OVERFLOWERROR,
-                          "bitwise operations on ints beyond 64 bits are not supported");
-    int64_t r = op == BO_AND ? (x & y) : op == BO_OR ? (x | y) : (x ^ y);
     if (a->type == HD_T_BOOL && b->type == HD_T_BOOL) {
-        hd_bool(h, r != 0, out);
+        bool x = ((hd_int_obj_t *)a)->size != 0, y = ((hd_int_obj_t *)b)->size != 0;
+        hd_bool(h, op == BO_AND ? (x & y) : op == BO_OR ? (x | y) : (x ^ y), out);
         return 0;
     }
-    return int_obj(h, r, out);
+    int rc = sc_long_bitwise(h, op == BO_AND ? '&' : op == BO_OR ? '|' : '^', a, b, out);
+    if (rc == HD_ERANGE)
+        return sc_err_set(err, EXC_OVERFLOWERROR,
+                          "bitwise operations on ints beyond 64 bits are not supported");
+    return big_rc(rc, err);
 }
 
 static int int_shift(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out, sc_err_t *err)
@@ -312,55 +251,58 @@ static int int_shift(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, hd_obj_t **
         return sc_err_set(err, EXC_VALUEERROR, "negative shift count");
     if (hd_int_to_i64(b, &s) != 0)
         s = INT64_MAX;
+    if (op == BO_RSHIFT) /* long_rshift1 (longops.c) */
+        return big_rc(sc_long_rshift(h, a, s, out), err);
     int64_t asz = ((hd_int_obj_t *)a)->size;
     if (hd_int_to_i64(a, &x) == 0) {
-        if (op == BO_RSHIFT)
-            return int_obj(h, s >= 63 ? (x < 0 ? -1 : 0) : (x >> s), out);
         if (x == 0)
             return int_obj(h, 0, out);
         /* long_lshift1's fast path: a one-digit int shifted by under a digit */
         if (s < 30 && asz >= -1 && asz <= 1)
             return int_obj(h, x < 0 ? -(-x << s) : x << s, out);
     }
-    if (op == BO_LSHIFT && s <= INT64_MAX / 2) {
-        /* long_lshift1: |size| + wordshift (+1 for a remshift) digits */
-        sc_big_t xb, r = {0};
-        int rc = sc_big_from_obj(h, a, &xb);
-        if (rc)
-            return big_rc(rc, err);
-        size_t alloc = (size_t)(asz < 0 ? -asz : asz) + (size_t)(s / 30) + (s % 30 ? 1 : 0);
-        if (!(rc = sc_big_shift(h, &xb, s, &r)))
-            rc = sc_big_to_obj_alloc(h, &r, alloc, out);
-        sc_big_free(h, &xb);
-        sc_big_free(h, &r);
+    if (s > INT64_MAX / 2)
+        return big_rc(SC_BIG_TOO_LARGE, err);
+    /* long_lshift1: |size| + wordshift (+1 for a remshift) digits */
+    sc_big_t xb, r = {0};
+    int rc = sc_big_from_obj(h, a, &xb);
+    if (rc)
         return big_rc(rc, err);
-    }
-    return big_binary(h, op, a, b, out, err);
+    size_t alloc = (size_t)(asz < 0 ? -asz : asz) + (size_t)(s / 30) + (s % 30 ? 1 : 0);
+    if (!(rc = sc_big_shift(h, &xb, s, &r)))
+        rc = sc_big_to_obj_alloc(h, &r, alloc, out);
+    sc_big_free(h, &xb);
+    sc_big_free(h, &r);
+    return big_rc(rc, err);
 }
 
+static bool is_medium(const hd_obj_t *o)
+{
+    int64_t size = ((const hd_int_obj_t *)o)->size;
+    return size >= -1 && size <= 1;
+}
+
+/* int_binary: CPython's medium fast paths (one digit each: exact-size
+ * results) in 64 bits; everything else as longobject.c allocates it
+ * (longops.c) */
 static int int_binary(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out, sc_err_t *err)
 {
-    int64_t x, y, r;
-    bool small = hd_int_to_i64(a, &x) == 0 && hd_int_to_i64(b, &y) == 0;
-    /* CPython's medium fast path (one digit each): exact-size results;
-     * otherwise x_add / x_sub / x_mul's allocation sizes (big_binary) */
-    bool medium = ((hd_int_obj_t *)a)->size >= -1 && ((hd_int_obj_t *)a)->size <= 1 &&
-                  ((hd_int_obj_t *)b)->size >= -1 && ((hd_int_obj_t *)b)->size <= 1;
-    if (op == BO_ADD || op == BO_SUB || op == BO_MUL)
-        small = small && medium;
+    int64_t x, y;
+    bool medium = is_medium(a) && is_medium(b);
+    if (medium) {
+        hd_int_to_i64(a, &x);
+        hd_int_to_i64(b, &y);
+    }
     switch (op) {
     case BO_ADD:
-        if (small && !__builtin_add_overflow(x, y, &r))
-            return int_obj(h, r, out);
-        break;
     case BO_SUB:
-        if (small && !__builtin_sub_overflow(x, y, &r))
-            return int_obj(h, r, out);
-        break;
+        if (medium)
+            return int_obj(h, op == BO_ADD ? x + y : x - y, out);
+        return big_rc(sc_long_add(h, a, b, op == BO_ADD ? 1 : -1, out), err);
     case BO_MUL:
-        if (small && !__builtin_mul_overflow(x, y, &r))
-            return int_obj(h, r, out);
-        break;
+        if (medium)
+            return int_obj(h, x * y, out);
+        return big_rc(sc_long_mul(h, a, b, out), err);
     case BO_DIV:
         return int_truediv(h, a, b, out, err);
     case BO_FLOORDIV:
@@ -369,9 +311,11 @@ static int int_binary(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, hd_obj_t *
             return sc_err_set(err, EXC_ZERODIVISIONERROR,
                               op == BO_MOD ? "integer modulo by zero"
                                            : "integer division or modulo by zero");
-        if (small && !(x == INT64_MIN && y == -1))
+        if (medium)
             return int_obj(h, op == BO_MOD ? mod64(x, y) : floordiv64(x, y), out);
-        break;
+        return big_rc(op == BO_MOD ? sc_long_divmod(h, a, b, NULL, out)
+                                   : sc_long_divmod(h, a, b, out, NULL),
+                      err);
     case BO_POW:
         return int_pow(h, a, b, out, err);
     case BO_LSHIFT:
@@ -384,7 +328,22 @@ static int int_binary(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, hd_obj_t *
     default:
         return 1; /* not handled */
     }
-    return big_binary(h, op, a, b, out, err);
+}
+
+int sc_int_divmod(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **q, hd_obj_t **r, sc_err_t *err)
+{
+    if (((hd_int_obj_t *)b)->size == 0)
+        return sc_err_set(err, EXC_ZERODIVISIONERROR, "integer division or modulo by zero");
+    if (is_medium(a) && is_medium(b)) {
+        int64_t x, y;
+        hd_int_to_i64(a, &x);
+        hd_int_to_i64(b, &y);
+        int rc = int_obj(h, floordiv64(x, y), q);
+        if (!rc && (rc = int_obj(h, mod64(x, y), r)))
+            hd__decref(h, *q);
+        return rc;
+    }
+    return big_rc(sc_long_divmod(h, a, b, q, r), err);
 }
 
 /* ---- floats ---- */
@@ -821,25 +780,15 @@ int sc_num_unary(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t **out, sc_err_t *er
         if (hd_int_to_i64(a, &v) == 0 && v != INT64_MIN &&
             (op != UO_INVERT || (isz >= -1 && isz <= 1)))
             return int_obj(h, op == UO_NEG ? -v : op == UO_POS ? v : ~v, out);
-        sc_big_t x, r, one = {0};
+        if (op == UO_INVERT) /* ~x = -(x + 1) */
+            return big_rc(sc_long_invert(h, a, out), err);
+        sc_big_t x;
         int rc = sc_big_from_obj(h, a, &x);
         if (rc)
             return big_rc(rc, err);
-        if (op == UO_INVERT) { /* ~x = -(x + 1) */
-            if (!(rc = sc_big_from_i64(h, 1, &one)))
-                rc = sc_big_add(h, &x, &one, 1, &r);
-        } else {
-            rc = sc_big_copy(h, &x, &r);
-        }
-        if (!rc) {
-            if (op != UO_POS)
-                r.sign = -r.sign;
-            rc = op == UO_INVERT ? sc_big_to_obj_cpy(h, '+', &x, &one, &r, out)
-                                 : sc_big_to_obj(h, &r, out);
-            sc_big_free(h, &r);
-        }
-        if (op == UO_INVERT)
-            sc_big_free(h, &one);
+        if (op == UO_NEG) /* _PyLong_Copy, negated */
+            x.sign = -x.sign;
+        rc = sc_big_to_obj(h, &x, out);
         sc_big_free(h, &x);
         return big_rc(rc, err);
     }

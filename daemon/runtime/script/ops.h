@@ -71,6 +71,11 @@ int sc_err_set(sc_err_t *err, int type, const char *fmt, ...) __attribute__((for
 int sc_binary(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, bool inplace, hd_obj_t **out,
               sc_err_t *err);
 #define sc_num_binary(h, op, a, b, out, err) sc_binary(h, op, a, b, false, out, err)
+/* sc_int_divmod: divmod(a, b) of two ints (or bools): the floor quotient
+ * and modulo as l_divmod makes them, new references in *q and *r.
+ * ZeroDivisionError, MemoryError. */
+int sc_int_divmod(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **q, hd_obj_t **r,
+                  sc_err_t *err);
 /* sc_num_unary: -a, +a, ~a, not a (enum sc_unop). */
 int sc_num_unary(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t **out, sc_err_t *err);
 /* sc_const_subscript: container[index] for str, bytes, tuple, list, range,

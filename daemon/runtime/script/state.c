@@ -146,6 +146,42 @@ static int make_subclasses(hd_heap_t *h, sc_state_t *st)
     return rc;
 }
 
+/* CPython's free lists hold blocks its startup allocated and freed before
+ * any program could trace them: python3's counts when a program's
+ * `import sys, tracemalloc` and `tracemalloc.start()` have run (measured
+ * with tracemalloc: the objects a program makes first cost nothing until
+ * a list runs dry), less what heapd's own stand-ins for those imports take
+ * (docs/script.md). Tuples by length 1..19 (3.11 never reuses one of 20),
+ * then lists, dicts, floats. */
+static const uint8_t startup_tuples[HD_TUPLE_MAXSAVESIZE] = {0, 4, 16, 4, 5, 1, 1, 0, 4, 2,
+                                                             3, 3, 3,  4, 2, 1, 0, 1, 1, 0};
+enum { STARTUP_LISTS = 12, STARTUP_DICTS = 4, STARTUP_FLOATS = 5, STARTUP_MAX = 128 };
+
+/* make_freelists: fills the free lists with those blocks: every object is
+ * made first, then all are released, so none reuses another's block */
+static int make_freelists(hd_heap_t *h)
+{
+    hd_obj_t *objs[STARTUP_MAX];
+    size_t n = 0;
+    int rc = 0;
+    for (size_t len = 1; len < HD_TUPLE_MAXSAVESIZE && !rc; len++)
+        for (int i = 0; i < startup_tuples[len] && !rc && n < STARTUP_MAX; i++)
+            if (!(rc = hd__tuple_new_filled(h, len, h->none, &objs[n])))
+                n++;
+    for (int i = 0; i < STARTUP_LISTS && !rc && n < STARTUP_MAX; i++)
+        if (!(rc = hd_list_new(h, 0, NULL, &objs[n])))
+            n++;
+    for (int i = 0; i < STARTUP_DICTS && !rc && n < STARTUP_MAX; i++)
+        if (!(rc = hd_dict_new(h, 0, NULL, NULL, &objs[n])))
+            n++;
+    for (int i = 0; i < STARTUP_FLOATS && !rc && n < STARTUP_MAX; i++)
+        if (!(rc = hd_float_new(h, 0.5, &objs[n])))
+            n++;
+    while (n > 0)
+        hd__decref(h, objs[--n]);
+    return rc;
+}
+
 static int make_objects(hd_heap_t *h, sc_state_t *st)
 {
     int rc = hd_list_new(h, 0, NULL, &st->gc_callbacks);
@@ -163,6 +199,8 @@ static int make_objects(hd_heap_t *h, sc_state_t *st)
     hd_obj_t *garbage;
     if (!rc)
         rc = hd_gc_garbage(h, &garbage);
+    if (!rc)
+        rc = make_freelists(h);
     /* startup has used a slice: interp->slice_cache holds one */
     hd_obj_t *sl;
     if (!rc && !h->slice_cache && !(rc = hd__slice_new(h, NULL, NULL, NULL, &sl)))
