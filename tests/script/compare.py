@@ -35,12 +35,23 @@ def last_line(text):
     return lines[-1] if lines else ""
 
 
+def compile_shim():
+    """The shim is always loaded from its .pyc, compiled here by this
+    python3 (the oracle): whether python3 compiles sitecustomize.py at
+    startup or reads its .pyc changes the free lists the program starts
+    with, so a stray __pycache__ made programs that count them pass or fail
+    by the order the tests ran in. Writing is atomic (py_compile)."""
+    import py_compile
+    py_compile.compile(os.path.join(HERE, "pyshim", "sitecustomize.py"), doraise=True)
+
+
 def python3(path):
     # no PYTHON* setting of the caller's (PYTHONUNBUFFERED would make
     # stdout write through, which changes what print() allocates)
+    compile_shim()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     env["PYTHONHASHSEED"] = "0"
-    env["PYTHONDONTWRITEBYTECODE"] = "1"  # the same startup every time
+    env["PYTHONDONTWRITEBYTECODE"] = "1"  # nothing else cached: the same startup every time
     env["PYTHONPATH"] = os.path.join(HERE, "pyshim")
     d, base = os.path.split(os.path.abspath(path))
     return run(["/usr/bin/python3", base], d, env)
