@@ -19,6 +19,15 @@
  * goes out at once, not at the loop's next wakeup. A pipelined burst of
  * requests is thus answered with one write and no POLLOUT round trip: asking
  * lws for WRITEABLE costs four epoll_ctl and an epoll_wait through libuv.
+ * One exception: once HD_WS_EARLY answers wait while lws is still handing
+ * over the messages of one read, they are written at once. With one write
+ * per read, a client keeping 16 requests in flight and heapd take turns
+ * (each waits while the other works: 56-68% of a core for heapd at 140-180k
+ * requests/s); with the first 8 answers out early, the client sends its next
+ * 8 while heapd answers the other 8, the two halves stay apart, and heapd
+ * finds the next requests waiting instead of sleeping in epoll_wait (92% of
+ * a core, about a quarter more requests/s; measured in tests/load). It costs
+ * one more write per 8 answers, and nothing when a read carries fewer.
  * lws_write outside the WRITEABLE callback is safe here because heapd uses
  * no extension and no HTTP/2: a write the socket does not take whole is kept
  * by lws, which then asks for POLLOUT itself. The writer also runs in
@@ -43,6 +52,11 @@
 #define HD_WS_WRITE_BUDGET (256 * 1024) /* bytes per WRITEABLE callback */
 #define HD_WS_SMALL        4096         /* messages batched into one write... */
 #define HD_WS_BATCH        (64 * 1024)  /* ...up to this many bytes */
+/* Answers written while the read that asked for them is still being
+ * handled, once this many wait: the client gets the first half of a
+ * pipelined burst of 16 while heapd works on the second half, so that both
+ * sides work at once instead of taking turns (see the header). */
+#define HD_WS_EARLY 8
 
 static hd_server_t *server_of(struct lws *wsi)
 {
@@ -371,6 +385,19 @@ static int on_writeable(hd_session_t *s, struct lws *wsi)
     return 0;
 }
 
+/* write what s has queued, now */
+static void flush_session(hd_session_t *s)
+{
+    if (!s->wsi || s->close_sent || s->want_write || !hd_sendq_head(&s->q))
+        return; /* WRITEABLE is coming anyway, or nothing to do */
+    if (s->close_code || lws_partial_buffered(s->wsi)) {
+        want_writable(s, s->wsi);
+        return;
+    }
+    if (on_writeable(s, s->wsi) < 0) /* a write failed: end the connection */
+        lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+}
+
 void hd_ws_flush(hd_server_t *srv)
 {
     for (size_t i = 0; i < srv->nflush; i++) {
@@ -378,14 +405,7 @@ void hd_ws_flush(hd_server_t *srv)
         if (!s)
             continue; /* closed since it was listed */
         s->flush_queued = false;
-        if (!s->wsi || s->close_sent || s->want_write || !hd_sendq_head(&s->q))
-            continue; /* WRITEABLE is coming anyway, or nothing to do */
-        if (s->close_code || lws_partial_buffered(s->wsi)) {
-            want_writable(s, s->wsi);
-            continue;
-        }
-        if (on_writeable(s, s->wsi) < 0) /* a write failed: end the connection */
-            lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+        flush_session(s);
     }
     srv->nflush = 0;
     hd_server_flush_soon(srv, false);
@@ -456,6 +476,8 @@ static int on_receive(hd_session_t *s, struct lws *wsi, const char *in, size_t l
     s->srv->stats.messages_in++;
     hd_dispatch_message(s, s->rx ? s->rx : "", s->rx_len);
     s->rx_len = 0;
+    if (s->q.count >= HD_WS_EARLY)
+        flush_session(s);        /* see HD_WS_EARLY */
     if (s->rx_cap > 64 * 1024) { /* keep small buffers; give big ones back */
         free(s->rx);
         s->rx = NULL;
