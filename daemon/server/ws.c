@@ -22,12 +22,13 @@
  * One exception: once HD_WS_EARLY answers wait while lws is still handing
  * over the messages of one read, they are written at once. With one write
  * per read, a client keeping 16 requests in flight and heapd take turns
- * (each waits while the other works: 56-68% of a core for heapd at 140-180k
- * requests/s); with the first 8 answers out early, the client sends its next
- * 8 while heapd answers the other 8, the two halves stay apart, and heapd
- * finds the next requests waiting instead of sleeping in epoll_wait (92% of
- * a core, about a quarter more requests/s; measured in tests/load). It costs
- * one more write per 8 answers, and nothing when a read carries fewer.
+ * (each waits while the other works: heapd used 76% of a core); with the
+ * first 8 answers out early, the client sends its next 8 while heapd
+ * answers the other 8, the two halves stay apart, and heapd finds the next
+ * requests waiting instead of sleeping in epoll_wait (96% of a core, 30-38%
+ * more requests/s when both cores are free; on a loaded machine, where
+ * taking turns suits one free core, it was slower: README, tests/load). It
+ * costs one more write per 8 answers, and nothing when a read carries fewer.
  * lws_write outside the WRITEABLE callback is safe here because heapd uses
  * no extension and no HTTP/2: a write the socket does not take whole is kept
  * by lws, which then asks for POLLOUT itself. The writer also runs in
