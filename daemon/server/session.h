@@ -30,14 +30,16 @@ typedef struct hd_session {
     size_t token_len;
     char *rx; /* owned: the message being reassembled */
     size_t rx_len, rx_cap;
-    bool rx_discard;   /* dropping the rest of an oversized message */
-    bool established;  /* ESTABLISHED seen and not yet CLOSED */
-    hd_sendq_t q;      /* owned */
-    int close_code;    /* 0, or the close frame to send once the queue is flushed */
-    bool close_now;    /* close without flushing (1008) */
-    bool close_sent;   /* the close has started: nothing more is written */
-    bool want_write;   /* lws_callback_on_writable asked and WRITEABLE not yet run */
-    bool flush_queued; /* in srv->flushq */
+    bool rx_discard;    /* dropping the rest of an oversized message */
+    bool established;   /* ESTABLISHED seen and not yet CLOSED */
+    hd_sendq_t q;       /* owned */
+    int close_code;     /* 0, or the close frame to send once the queue is flushed */
+    bool close_now;     /* close without flushing (1008) */
+    bool close_sent;    /* the close has started: nothing more is written */
+    bool want_write;    /* lws_callback_on_writable asked and WRITEABLE not yet run */
+    bool flush_queued;  /* in srv->flushq */
+    unsigned burst;     /* responses queued since the last end-of-iteration flush */
+    unsigned burst_max; /* the most responses one loop iteration queued (ws.c) */
     uint64_t messages_in, messages_out;
     uint64_t sub_serial; /* last subscription id given out */
     uint64_t rate_milli; /* the rate limit's bucket, in thousandths of a request */

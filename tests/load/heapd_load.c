@@ -213,6 +213,8 @@ static int fill(conn_t *c)
         ssize_t n = recv(c->fd, buf, sizeof buf, 0);
         if (n > 0) {
             append(&c->in, &c->in_len, &c->in_cap, buf, (size_t)n);
+            if ((size_t)n < sizeof buf)
+                return 0; /* drained: the next byte to come is a new edge */
             continue;
         }
         if (n < 0 && errno == EAGAIN)
