@@ -1103,6 +1103,50 @@ static int str_find(hd_obj_t *hay, hd_obj_t *needle)
     return 0;
 }
 
+/* dictitems_contains: anything but a pair is not in; the pair's key is
+ * looked up (an unhashable key raises) and the value found is compared
+ * with the pair's (identity first, as PyObject_RichCompareBool) */
+static int items_contains(hd_heap_t *h, hd_obj_t *d, hd_obj_t *item, sc_err_t *err)
+{
+    if (item->type != HD_T_TUPLE || hd_len(item) != 2)
+        return 0;
+    hd_obj_t *key = ((hd_tuple_obj_t *)item)->items[0], *value = ((hd_tuple_obj_t *)item)->items[1];
+    int64_t hash;
+    if (sc_hash(h, key, &hash, err))
+        return SC_EXC;
+    hd_obj_t *found;
+    int rc = hd_dict_getitem(h, d, key, &found);
+    if (rc == HD_EKEY)
+        return 0;
+    if (rc)
+        return rc;
+    if (found == value)
+        return 1;
+    hd__incref(found);
+    rc = compare_depth(h, CO_EQ, found, value, err, 0);
+    hd__decref(h, found);
+    return rc;
+}
+
+/* dict_values has no sq_contains: 'in' is _PySequence_IterSearch over a
+ * fresh dict_valueiterator (allocated and freed here, as python3 does),
+ * comparing each value with the item, identity first */
+static int values_contains(hd_heap_t *h, hd_obj_t *view, hd_obj_t *item, sc_err_t *err)
+{
+    hd_obj_t *it, *v;
+    int rc = hd__iter_new(h, view, &it);
+    if (rc)
+        return rc;
+    while ((rc = hd__iter_next(h, it, &v)) == 1) {
+        rc = v == item ? 1 : compare_depth(h, CO_EQ, v, item, err, 0);
+        hd__decref(h, v);
+        if (rc)
+            break;
+    }
+    hd__decref(h, it);
+    return rc;
+}
+
 int sc_contains(hd_heap_t *h, hd_obj_t *c, hd_obj_t *item, sc_err_t *err)
 {
     switch (c->type) {
@@ -1120,9 +1164,15 @@ int sc_contains(hd_heap_t *h, hd_obj_t *c, hd_obj_t *item, sc_err_t *err)
                 return eq;
         }
     }
+    case HD_T_DICTVIEW:
+        if (c->aux == HD_DICT_VALUES)
+            return values_contains(h, c, item, err);
+        if (c->aux == HD_DICT_ITEMS)
+            return items_contains(h, ((hd_dictview_obj_t *)c)->dict, item, err);
+        /* dict_keys: the dict's own test */
+        __attribute__((fallthrough));
     case HD_T_DICT:
-    case HD_T_SET:
-    case HD_T_DICTVIEW: {
+    case HD_T_SET: {
         int64_t hash;
         if (sc_hash(h, item, &hash, err))
             return SC_EXC;
