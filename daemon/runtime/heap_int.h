@@ -836,6 +836,25 @@ int hd__dict_visit_all(hd_obj_t *o, hd_visit_fn visit, void *arg);
  * (the shared empty keys, the inline smalltable). */
 size_t hd__dict_keys_block(const hd_obj_t *o);
 size_t hd__set_table_block(const hd_obj_t *o);
+/* set algebra as 3.11's setobject.c does it (the same resizes, so the
+ * same sizes and table orders); a and b sets (else HD_ETYPE), new
+ * references in *out. hd__set_update: set_merge; hd__set_update_dict:
+ * set_update_internal's dict path (presized); hd__set_copy: set_copy;
+ * hd__set_intersection / _difference / _symdiff: set &, -, ^; the _update
+ * forms: &=, -=, ^= in place. Errors of == may leave an in-place operation
+ * half done, as in CPython. */
+int hd__set_update(hd_heap_t *h, hd_obj_t *set, hd_obj_t *other);
+int hd__set_update_dict(hd_heap_t *h, hd_obj_t *set, hd_obj_t *dict);
+int hd__set_copy(hd_heap_t *h, hd_obj_t *set, hd_obj_t **out);
+int hd__set_intersection(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out);
+int hd__set_intersection_update(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b);
+int hd__set_difference(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out);
+int hd__set_difference_update(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b);
+/* hd__set_difference_done: the end of set_difference_update_internal
+ * (after discarding an iterable's keys): over a quarter of dummies resizes */
+int hd__set_difference_done(hd_heap_t *h, hd_obj_t *set);
+int hd__set_symdiff(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out);
+int hd__set_symdiff_update(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b);
 /* ---- end of dict.c, set.c, hash.c ---- */
 
 /* ---- the script language's types (func.c, iter.c): constructors ----

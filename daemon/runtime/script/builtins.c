@@ -1323,7 +1323,17 @@ static int ty_set(sc_vm_t *vm, hd_obj_t *self, ARGS)
     int rc = hd_set_new(vm->h, 0, NULL, &s);
     if (rc)
         return sc_nomem(vm, rc);
-    if (nargs && iterate(vm, args[0], set_item, s)) {
+    /* set_update_internal: a set merges, a dict presizes, else iterated */
+    if (nargs && args[0]->type == HD_T_SET)
+        rc = hd__set_update(vm->h, s, args[0]);
+    else if (nargs && args[0]->type == HD_T_DICT)
+        rc = hd__set_update_dict(vm->h, s, args[0]);
+    if (rc) {
+        hd__decref(vm->h, s);
+        return sc_nomem(vm, rc);
+    }
+    if (nargs && args[0]->type != HD_T_SET && args[0]->type != HD_T_DICT &&
+        iterate(vm, args[0], set_item, s)) {
         hd__decref(vm->h, s);
         return -1;
     }

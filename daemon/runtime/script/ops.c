@@ -657,31 +657,35 @@ static int bytes_repeat(hd_heap_t *h, hd_obj_t *a, int64_t n, hd_obj_t **out, sc
 
 /* ---- sets ---- */
 
-static int set_algebra(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out)
+/* set_algebra: set_or (a copy of a, then set_update_internal), set_and,
+ * set_sub, set_xor; in place: set_ior, set_iand, set_isub, set_ixor, which
+ * return a itself */
+static int set_algebra(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, bool inplace, hd_obj_t **out)
 {
-    hd_obj_t *r, *k;
-    int rc = hd_set_new(h, 0, NULL, &r);
-    if (rc)
-        return rc;
-    int64_t pos = 0;
-    bool in;
-    while (!rc && hd_set_next(a, &pos, &k)) {
-        rc = hd_set_contains(h, b, k, &in);
-        if (!rc && (op == BO_OR || (op == BO_AND && in) || ((op == BO_SUB || op == BO_XOR) && !in)))
-            rc = hd_set_add(h, r, k);
-    }
-    pos = 0;
-    while (!rc && (op == BO_OR || op == BO_XOR) && hd_set_next(b, &pos, &k)) {
-        rc = hd_set_contains(h, a, k, &in);
-        if (!rc && (op == BO_OR || !in))
-            rc = hd_set_add(h, r, k);
-    }
-    if (rc) {
-        hd__decref(h, r);
+    int rc;
+    if (inplace) {
+        rc = op == BO_OR    ? hd__set_update(h, a, b)
+             : op == BO_AND ? hd__set_intersection_update(h, a, b)
+             : op == BO_SUB ? hd__set_difference_update(h, a, b)
+                            : hd__set_symdiff_update(h, a, b);
+        if (!rc) {
+            hd__incref(a);
+            *out = a;
+        }
         return rc;
     }
-    *out = r;
-    return 0;
+    switch (op) {
+    case BO_OR:
+        if ((rc = hd__set_copy(h, a, out)) == 0 && a != b && (rc = hd__set_update(h, *out, b)))
+            hd__decref(h, *out);
+        return rc;
+    case BO_AND:
+        return hd__set_intersection(h, a, b, out);
+    case BO_SUB:
+        return hd__set_difference(h, a, b, out);
+    default:
+        return hd__set_symdiff(h, a, b, out);
+    }
 }
 
 /* ---- binary operators ---- */
@@ -791,7 +795,7 @@ int sc_binary(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, bool inplace, hd_o
         return sequence_binary(h, op, a, b, inplace, out, err);
     } else if (a->type == HD_T_SET && b->type == HD_T_SET &&
                (op == BO_OR || op == BO_AND || op == BO_SUB || op == BO_XOR)) {
-        return set_algebra(h, op, a, b, out);
+        return set_algebra(h, op, a, b, inplace, out);
     } else if (a->type == HD_T_DICT && b->type == HD_T_DICT && op == BO_OR) {
         int rc = hd__dict_copy(h, a, out);
         if (!rc && (rc = hd_dict_update(h, *out, b)))
