@@ -1055,6 +1055,34 @@ static int split_fill(hd_heap_t *h, hd_dict_obj_t *d, hd_class_meta_t *m, void *
     return 0;
 }
 
+int hd__dict_grown_from_values(hd_heap_t *h, hd_class_meta_t *m, size_t n, const int *ix,
+                               hd_obj_t *const *values, hd_obj_t **out)
+{
+    hd_obj_t *keys[HD_SHARED_KEYS_MAX];
+    hd_dict_obj_t *d;
+    keys_t *k;
+    if (n > HD_SHARED_KEYS_MAX)
+        return HD_EINVAL;
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = shared_key(h, m, ix[i], &keys[i]);
+    if (rc || (rc = dict_alloc(h, &d)) != 0)
+        return rc;
+    if ((rc = keys_new(h, calc_log2((int64_t)n * 3), true, &k)) != 0) {
+        hd__decref(h, &d->h);
+        return rc;
+    }
+    d->keys = k;
+    for (size_t i = 0; i < n; i++) {
+        int64_t hash;
+        (void)hd__obj_hash(h, keys[i], &hash); /* a str: never fails */
+        maintain_tracking(h, d, keys[i], values[i]);
+        insert_entry(d, keys[i], hash, values[i]);
+    }
+    *out = &d->h;
+    return 0;
+}
+
 int hd__dict_split_fill(hd_heap_t *h, hd_obj_t *dict, hd_class_meta_t *m, void *block, size_t n,
                         const int *ix, hd_obj_t *const *values)
 {

@@ -820,6 +820,11 @@ int hd__instance_get_dict(hd_heap_t *h, hd_obj_t *o, hd_obj_t **out);
  * collection; on error the dict is unchanged. */
 int hd__dict_split_fill(hd_heap_t *h, hd_obj_t *dict, hd_class_meta_t *m, void *block, size_t n,
                         const int *ix, hd_obj_t *const *values);
+/* hd__dict_grown_from_values: the combined dict 3.11 ends with when a set
+ * meets full shared keys: the split dict of the n values (key indexes ix[])
+ * resized at GROWTH_RATE (used * 3). New reference. */
+int hd__dict_grown_from_values(hd_heap_t *h, hd_class_meta_t *m, size_t n, const int *ix,
+                               hd_obj_t *const *values, hd_obj_t **out);
 /* hd__class_meta_release: drops a reference to a class's metadata (the
  * class's own at its death, or a split dict's) */
 void hd__class_meta_release(hd_heap_t *h, hd_class_meta_t *m);

@@ -385,18 +385,28 @@ static int dict_set_cstr(hd_heap_t *h, hd_obj_t *dict, const char *name, hd_obj_
 
 /* materialize: give the instance a real dict holding its attributes (what
  * 3.11 does when the shared keys cannot take a name); the values block goes
- * away. With `value`, name = value goes into the new dict before it replaces
- * the values block, so that a failure leaves the instance as it was. */
+ * away. With `value`, name = value goes into the new dict (combined, the
+ * size of 3.11's resize of the split dict: GROWTH_RATE) before it replaces
+ * the values block, so that a failure leaves the instance as it was. A
+ * deletion leaves the split dict (o.__dict__'s) and fails (HD_EKEY). */
 static int materialize(hd_heap_t *h, hd_obj_t *o, const char *name, hd_obj_t *value)
 {
+    if (!value) {
+        hd_obj_t *d;
+        int rc = hd__instance_get_dict(h, o, &d);
+        if (rc)
+            return rc;
+        hd__decref(h, d);
+        return HD_EKEY;
+    }
     hd_class_meta_t *m = meta_of(h, o);
     hd_obj_t **values = values_of(o);
     uint8_t *p = order_of(values);
     size_t n = p[-2];
-    const char *names[HD_SHARED_KEYS_MAX] = {0};
+    int ixs[HD_SHARED_KEYS_MAX] = {0};
     hd_obj_t *vals[HD_SHARED_KEYS_MAX] = {0};
     for (size_t k = 0; k < n; k++) {
-        names[k] = m->keys[p[-3 - k]];
+        ixs[k] = p[-3 - k];
         vals[k] = values[p[-3 - k]];
     }
     /* hold the values: the dict's allocation may run a finalizer that
@@ -404,7 +414,7 @@ static int materialize(hd_heap_t *h, hd_obj_t *o, const char *name, hd_obj_t *va
     for (size_t k = 0; k < n; k++)
         hd__incref(vals[k]);
     hd_obj_t *dict;
-    int rc = hd__dict_from_pairs(h, n, names, vals, &dict);
+    int rc = hd__dict_grown_from_values(h, m, n, ixs, vals, &dict);
     if (rc == 0 && value && (rc = dict_set_cstr(h, dict, name, value)) != 0)
         hd__decref(h, dict);
     hd_preheader_t *pre = HD_PREHEADER(o);

@@ -70,3 +70,20 @@ for i in range(40):
         print(i, sys.getsizeof(md))
 print(len(md), sys.getsizeof(md), md["f39"])
 del p, qs, d, e, c, r, s, sd, m, md
+
+
+class Full:
+    pass
+
+
+f = Full()
+for i in range(29):
+    setattr(f, "g" + str(i), i)
+g = Full()
+print(sys.getsizeof(g.__dict__))
+for i in range(31):
+    setattr(f, "h" + str(i), i)
+    if i % 5 == 0:
+        print(i, sys.getsizeof(f.__dict__), sys.getsizeof(g.__dict__))
+g.late = 1
+print(sys.getsizeof(g.__dict__), len(f.__dict__), list(g.__dict__))
