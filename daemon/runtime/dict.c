@@ -355,6 +355,23 @@ static int shared_key(hd_heap_t *h, hd_class_meta_t *m, int ix, hd_obj_t **out)
     return 0;
 }
 
+/* split_release_values: a dying or cleared split dict's values, released
+ * in the shared keys' order (3.11 walks ma_values by key index), from its
+ * detached private table; keys_release then drops the rest */
+static void split_release_values(hd_heap_t *h, keys_t *k, const hd_class_meta_t *m)
+{
+    for (uint32_t i = 0; i < m->nkeys; i++) {
+        for (int64_t e = 0; m->key_objs[i] && e < k->nentries; e++) {
+            hd_obj_t *v = ent_value(k, e);
+            if (v && ent_key(k, e) == m->key_objs[i]) {
+                ent_set_value(k, e, NULL);
+                hd__decref(h, v);
+                break;
+            }
+        }
+    }
+}
+
 /* keys_release: free_keys_object: drops every key and value (key, then
  * value, in entry order), then the block. k must already be detached from
  * its dict: the drops may run finalizers. Takes k. */
@@ -594,15 +611,19 @@ static void insert_entry(hd_dict_obj_t *d, hd_obj_t *key, int64_t hash, hd_obj_t
  * can take while their dk_usable lasts (then they do), keeps it split;
  * anything else makes it combined first (insertion_resize: GROWTH_RATE,
  * a general table for a non-str key), freeing the values block */
-static int split_insert(hd_heap_t *h, hd_dict_obj_t *d, hd_obj_t *key)
+static int split_insert(hd_heap_t *h, hd_dict_obj_t *d, hd_obj_t **keyp)
 {
     split_t *sp = d->values;
     hd_class_meta_t *m = sp->meta;
+    hd_obj_t *key = *keyp;
     char name[256];
     int six = shared_index(m, key, name, sizeof(name));
     bool add = six == -1 && m->usable > 0 && m->nkeys < HD_SHARED_KEYS_MAX;
     int rc;
     keys_t *nk;
+    /* the entry's key is the shared key's str (which a split dict stores) */
+    if (six >= 0 && (rc = shared_key(h, m, six, keyp)) != 0)
+        return rc;
     if (six >= 0 || add) {
         if (d->keys->usable <= 0) { /* the private table is full of dummies */
             if ((rc = keys_new_private(h, &nk)) != 0)
@@ -644,7 +665,7 @@ static int insert(hd_heap_t *h, hd_dict_obj_t *d, hd_obj_t *key, int64_t hash, h
     int rc = lookup(h, d->keys, key, hash, 0, &ix);
     if (rc)
         return rc;
-    if (d->values && ix < 0 && (rc = split_insert(h, d, key)) != 0)
+    if (d->values && ix < 0 && (rc = split_insert(h, d, &key)) != 0)
         return rc;
     if (resize_need(d->keys, d->used, key, ix >= 0, &log2, &unicode)) {
         keys_t *nk;
@@ -802,6 +823,8 @@ static void dict_clear(hd_heap_t *h, hd_dict_obj_t *d)
     d->values = NULL;
     d->used = 0;
     d->version++;
+    if (sp)
+        split_release_values(h, old, sp->meta);
     keys_release(h, old);
     split_free(h, sp);
 }
@@ -1376,6 +1399,8 @@ void hd__dict_dealloc(hd_heap_t *h, hd_obj_t *o)
     /* untracked by hd__dealloc; the references go first, then the table
      * (maybe to its free list), then the object (maybe to its own) */
     hd_dict_obj_t *d = (hd_dict_obj_t *)o;
+    if (d->values)
+        split_release_values(h, d->keys, ((split_t *)d->values)->meta);
     keys_release(h, d->keys);
     split_free(h, d->values);
     d->values = NULL;
