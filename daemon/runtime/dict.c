@@ -1,6 +1,7 @@
 /*
- * dict.c: CPython 3.11's dict (Objects/dictobject.c), combined tables only,
- * with its exact sizes, growth, free lists and GC tracking.
+ * dict.c: CPython 3.11's dict (Objects/dictobject.c): combined tables, and
+ * the split dicts an instance's __dict__ becomes (see split_t), with its
+ * exact sizes, growth, free lists and GC tracking.
  *
  * Layout. A dict is a 64-byte block (16 GC header + 48 PyDictObject: header,
  * ma_used, ma_version_tag, ma_keys, ma_values). Its table is a separate
@@ -22,9 +23,9 @@
  * Invariants: used <= nentries <= USABLE_FRACTION(size); usable =
  * USABLE_FRACTION(size) - nentries; a deleted entry has key and value NULL
  * and its index slot holds DKIX_DUMMY (tables never shrink on deletion);
- * a unicode table holds only exact str keys whose hash is cached; keys are
- * never shared between dicts (dk_refcnt is always 1; the shared empty keys
- * is never freed).
+ * a unicode table holds only exact str keys whose hash is cached; tables
+ * are never shared between dicts (a split dict's private table stands for
+ * the class's shared keys; the shared empty keys is never freed).
  *
  * Growth (insertion_resize): when an insertion finds dk_usable exhausted,
  * the table is rebuilt compactly at calculate_log2_keysize(used * 3), which
@@ -76,6 +77,23 @@
 #define STACK_GUIDELINE    30 /* the compiler's STACK_USE_GUIDELINE */
 #define RESERVE_MAX        64
 #define SMALL_BATCH        32
+
+#define KEYS_PRIVATE     1 /* keys_t.pad: a split dict's private table */
+#define SPLIT_LOG2       6 /* its size: room for the 30 shared keys */
+#define VALUES_PREFIX(n) ((((n) + 2) + 7) & ~(size_t)7)
+
+/* A split dict (ma_values != NULL: an instance's __dict__ made from its
+ * values) keeps its entries in a private table of inspector memory (for
+ * lookups; CPython's are the class's shared keys, which the class pays
+ * for) and owns the instance's values block, which tracemalloc still sees;
+ * `meta` is the class's metadata (the shared keys: dk_nentries, dk_usable),
+ * of which it holds a reference. */
+typedef struct hd_dict_split {
+    void *block; /* owned: the values block (its contents unused) */
+    hd_class_meta_t *meta;
+    hd_dict_obj_t *dict;               /* the owner */
+    struct hd_dict_split *prev, *next; /* h->splits (for hd_heap_free) */
+} split_t;
 
 typedef struct hd_dict_keys {
     int64_t refcnt;
@@ -258,12 +276,100 @@ static void keys_free_block(hd_heap_t *h, keys_t *k)
 {
     if (k == h->empty_keys)
         return;
+    if (k->pad == KEYS_PRIVATE) {
+        hd_mem_free(h->mem, k);
+        return;
+    }
     if (k->log2_size == LOG_MINSIZE && k->kind == DK_UNICODE &&
         h->keys_nfree < HD_DICT_MAXFREELIST) {
         h->keys_free[h->keys_nfree++] = k;
         return;
     }
     hd__block_free(h, k);
+}
+
+/* keys_new_private: a split dict's private table (unicode, inspector
+ * memory: neither the pool nor tracemalloc sees it) */
+static int keys_new_private(hd_heap_t *h, keys_t **out)
+{
+    size_t len = KEYS_HEADER + ((size_t)1 << log2_index_bytes(SPLIT_LOG2)) +
+                 (size_t)USABLE_FRACTION((int64_t)1 << SPLIT_LOG2) * entry_size(true);
+    keys_t *k = hd_mem_malloc(h->mem, len);
+    if (!k)
+        return HD_ENOMEM;
+    keys_init(k, SPLIT_LOG2, true);
+    k->pad = KEYS_PRIVATE;
+    *out = k;
+    return 0;
+}
+
+/* split_free: the end of a split dict's values (dict_dealloc, PyDict_Clear,
+ * dictresize): the values block, then the reference to the shared keys */
+static void split_free(hd_heap_t *h, split_t *sp)
+{
+    if (!sp)
+        return;
+    if (sp->prev)
+        sp->prev->next = sp->next;
+    else
+        h->splits = sp->next;
+    if (sp->next)
+        sp->next->prev = sp->prev;
+    hd__block_free(h, sp->block);
+    hd__class_meta_release(h, sp->meta);
+    hd_mem_free(h->mem, sp);
+}
+
+/* shared_size: shared_keys_usable_size: dk_nentries + dk_usable */
+static size_t shared_size(const hd_class_meta_t *m)
+{
+    return m->nkeys + (size_t)(m->usable > 0 ? m->usable : 0);
+}
+
+/* shared_index: the index of key (a str) in the class's shared keys, or -1 */
+static int shared_index(const hd_class_meta_t *m, hd_obj_t *key, char *name, size_t cap)
+{
+    if (key->type != HD_T_STR || hd_str_utf8(key, name, cap) >= (long)cap ||
+        strlen(name) != (size_t)hd_len(key))
+        return -2; /* not a name the shared keys can hold */
+    for (uint32_t i = 0; i < m->nkeys; i++)
+        if (strcmp(m->keys[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* shared_key: the str of a shared key, made once per class, untraced (the
+ * code's interned name in CPython) */
+static int shared_key(hd_heap_t *h, hd_class_meta_t *m, int ix, hd_obj_t **out)
+{
+    if (!m->key_objs[ix]) {
+        static const int off = 0;
+        const int *saved = h->tracing;
+        h->tracing = &off;
+        int rc = hd_str_new(h, m->keys[ix], strlen(m->keys[ix]), &m->key_objs[ix]);
+        h->tracing = saved;
+        if (rc)
+            return rc;
+    }
+    *out = m->key_objs[ix];
+    return 0;
+}
+
+/* split_release_values: a dying or cleared split dict's values, released
+ * in the shared keys' order (3.11 walks ma_values by key index), from its
+ * detached private table; keys_release then drops the rest */
+static void split_release_values(hd_heap_t *h, keys_t *k, const hd_class_meta_t *m)
+{
+    for (uint32_t i = 0; i < m->nkeys; i++) {
+        for (int64_t e = 0; m->key_objs[i] && e < k->nentries; e++) {
+            hd_obj_t *v = ent_value(k, e);
+            if (v && ent_key(k, e) == m->key_objs[i]) {
+                ent_set_value(k, e, NULL);
+                hd__decref(h, v);
+                break;
+            }
+        }
+    }
 }
 
 /* keys_release: free_keys_object: drops every key and value (key, then
@@ -501,6 +607,49 @@ static void insert_entry(hd_dict_obj_t *d, hd_obj_t *key, int64_t hash, hd_obj_t
     k->nentries++;
 }
 
+/* split_insert: a new key for a split dict: a str the shared keys hold, or
+ * can take while their dk_usable lasts (then they do), keeps it split;
+ * anything else makes it combined first (insertion_resize: GROWTH_RATE,
+ * a general table for a non-str key), freeing the values block */
+static int split_insert(hd_heap_t *h, hd_dict_obj_t *d, hd_obj_t **keyp)
+{
+    split_t *sp = d->values;
+    hd_class_meta_t *m = sp->meta;
+    hd_obj_t *key = *keyp;
+    char name[256];
+    int six = shared_index(m, key, name, sizeof(name));
+    bool add = six == -1 && m->usable > 0 && m->nkeys < HD_SHARED_KEYS_MAX;
+    int rc;
+    keys_t *nk;
+    /* the entry's key is the shared key's str (which a split dict stores) */
+    if (six >= 0 && (rc = shared_key(h, m, six, keyp)) != 0)
+        return rc;
+    if (six >= 0 || add) {
+        if (d->keys->usable <= 0) { /* the private table is full of dummies */
+            if ((rc = keys_new_private(h, &nk)) != 0)
+                return rc;
+            resize_into(h, d, nk);
+        }
+        if (add) {
+            char *copy = hd_mem_malloc(h->mem, strlen(name) + 1);
+            if (!copy)
+                return HD_ENOMEM;
+            strcpy(copy, name);
+            hd__incref(key);
+            m->key_objs[m->nkeys] = key;
+            m->keys[m->nkeys++] = copy;
+            m->usable--;
+        }
+        return 0;
+    }
+    if ((rc = keys_new(h, calc_log2(d->used * 3), key->type == HD_T_STR, &nk)) != 0)
+        return rc;
+    resize_into(h, d, nk);
+    d->values = NULL;
+    split_free(h, sp);
+    return 0;
+}
+
 /* insert: insertdict (and insert_to_emptydict, which it equals here). A new
  * table comes from rv (a planned merge) or is allocated now. Nothing
  * changes on error. key and value borrowed (the dict takes its own
@@ -515,6 +664,8 @@ static int insert(hd_heap_t *h, hd_dict_obj_t *d, hd_obj_t *key, int64_t hash, h
     *old = NULL;
     int rc = lookup(h, d->keys, key, hash, 0, &ix);
     if (rc)
+        return rc;
+    if (d->values && ix < 0 && (rc = split_insert(h, d, &key)) != 0)
         return rc;
     if (resize_need(d->keys, d->used, key, ix >= 0, &log2, &unicode)) {
         keys_t *nk;
@@ -665,12 +816,17 @@ int hd_dict_setdefault(hd_heap_t *h, hd_obj_t *dict, hd_obj_t *key, hd_obj_t *df
 static void dict_clear(hd_heap_t *h, hd_dict_obj_t *d)
 {
     keys_t *old = d->keys;
+    split_t *sp = d->values;
     if (old == h->empty_keys)
         return;
     d->keys = h->empty_keys;
+    d->values = NULL;
     d->used = 0;
     d->version++;
+    if (sp)
+        split_release_values(h, old, sp->meta);
     keys_release(h, old);
+    split_free(h, sp);
 }
 
 int hd_dict_clear(hd_heap_t *h, hd_obj_t *dict)
@@ -823,7 +979,7 @@ static int clone_keys(hd_heap_t *h, const hd_dict_obj_t *o, keys_t **out)
 static int merge_clone(hd_heap_t *h, hd_dict_obj_t *d, hd_dict_obj_t *o)
 {
     const keys_t *ok = o->keys;
-    if (d->used != 0 || ok->nentries != o->used ||
+    if (d->used != 0 || o->values || ok->nentries != o->used ||
         !(ok->log2_size == LOG_MINSIZE || USABLE_FRACTION((int64_t)ksize(ok) / 2) < o->used))
         return 0;
     keys_t *c;
@@ -847,6 +1003,13 @@ static int dict_merge(hd_heap_t *h, hd_dict_obj_t *d, hd_dict_obj_t *o)
 {
     if (o == d || o->used == 0)
         return 0;
+    if (d->values) { /* into a split dict: insertdict one by one */
+        hd_obj_t *key, *value;
+        int rc = 0;
+        for (int64_t pos = 0; !rc && hd_dict_next(&o->h, &pos, &key, &value);)
+            rc = setitem(h, d, key, ent_hash(o->keys, pos - 1), value);
+        return rc;
+    }
     int rc = merge_clone(h, d, o);
     if (rc)
         return rc < 0 ? rc : 0;
@@ -879,6 +1042,129 @@ int hd_dict_update(hd_heap_t *h, hd_obj_t *dict, hd_obj_t *other)
     return dict_merge(h, d, o);
 }
 
+/* split_fill: d (new, empty) becomes a split dict of the n pairs (keys
+ * borrowed: shared keys), owning block. Nothing changes on error. */
+static int split_fill(hd_heap_t *h, hd_dict_obj_t *d, hd_class_meta_t *m, void *block, size_t n,
+                      hd_obj_t *const *keys, hd_obj_t *const *values)
+{
+    split_t *sp = hd_mem_malloc(h->mem, sizeof(*sp));
+    keys_t *k;
+    if (!sp)
+        return HD_ENOMEM;
+    int rc = keys_new_private(h, &k);
+    if (rc) {
+        hd_mem_free(h->mem, sp);
+        return rc;
+    }
+    keys_t *old = d->keys;
+    d->keys = k;
+    for (size_t i = 0; i < n; i++) {
+        int64_t hash;
+        (void)hd__obj_hash(h, keys[i], &hash); /* a str: never fails */
+        maintain_tracking(h, d, keys[i], values[i]);
+        insert_entry(d, keys[i], hash, values[i]);
+    }
+    keys_free_block(h, old);
+    sp->block = block;
+    sp->meta = m;
+    sp->dict = d;
+    sp->prev = NULL;
+    sp->next = h->splits;
+    if (sp->next)
+        sp->next->prev = sp;
+    h->splits = sp;
+    m->refs++;
+    d->values = sp;
+    return 0;
+}
+
+int hd__dict_grown_from_values(hd_heap_t *h, hd_class_meta_t *m, size_t n, const int *ix,
+                               hd_obj_t *const *values, hd_obj_t **out)
+{
+    hd_obj_t *keys[HD_SHARED_KEYS_MAX];
+    hd_dict_obj_t *d;
+    keys_t *k;
+    if (n > HD_SHARED_KEYS_MAX)
+        return HD_EINVAL;
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = shared_key(h, m, ix[i], &keys[i]);
+    if (rc || (rc = dict_alloc(h, &d)) != 0)
+        return rc;
+    if ((rc = keys_new(h, calc_log2((int64_t)n * 3), true, &k)) != 0) {
+        hd__decref(h, &d->h);
+        return rc;
+    }
+    d->keys = k;
+    for (size_t i = 0; i < n; i++) {
+        int64_t hash;
+        (void)hd__obj_hash(h, keys[i], &hash); /* a str: never fails */
+        maintain_tracking(h, d, keys[i], values[i]);
+        insert_entry(d, keys[i], hash, values[i]);
+    }
+    *out = &d->h;
+    return 0;
+}
+
+int hd__dict_split_fill(hd_heap_t *h, hd_obj_t *dict, hd_class_meta_t *m, void *block, size_t n,
+                        const int *ix, hd_obj_t *const *values)
+{
+    hd_dict_obj_t *d = as_dict(dict);
+    hd_obj_t *keys[HD_SHARED_KEYS_MAX];
+    if (!d || d->used || d->values || n > HD_SHARED_KEYS_MAX)
+        return HD_EINVAL;
+    for (size_t i = 0; i < n; i++) {
+        int rc = shared_key(h, m, ix[i], &keys[i]);
+        if (rc)
+            return rc;
+    }
+    return split_fill(h, d, m, block, n, keys, values);
+}
+
+/* split_copy: PyDict_Copy of a split dict: a new values block of the
+ * shared keys' usable size, then a dict object (PyObject_GC_New: not from
+ * the free list) sharing the keys, tracked as the original */
+static int split_copy(hd_heap_t *h, hd_dict_obj_t *o, hd_obj_t **out)
+{
+    hd_class_meta_t *m = ((split_t *)o->values)->meta;
+    size_t size = shared_size(m), n = 0;
+    if (size == 0)
+        size = 1;
+    hd_obj_t *keys[HD_SHARED_KEYS_MAX], *values[HD_SHARED_KEYS_MAX], *key, *value, *c;
+    for (int64_t pos = 0; n < HD_SHARED_KEYS_MAX && hd_dict_next(&o->h, &pos, &key, &value); n++) {
+        keys[n] = key;
+        values[n] = value;
+    }
+    void *block;
+    int rc = hd__block_alloc(h, VALUES_PREFIX(size) + 8 * size, m->kind, &block);
+    if (rc)
+        return rc;
+    memset(block, 0, VALUES_PREFIX(size) + 8 * size);
+    if ((rc = hd__obj_alloc(h, HD_T_DICT, DICT_BLOCK, sizeof(hd_gc_t), &c)) != 0) {
+        hd__block_free(h, block);
+        return rc;
+    }
+    hd_dict_obj_t *d = (hd_dict_obj_t *)c;
+    d->used = 0;
+    d->version = 0;
+    d->keys = h->empty_keys;
+    d->values = NULL;
+    if (!o->values || o->used != (int64_t)n) { /* a collection changed o meanwhile */
+        hd__block_free(h, block);
+        rc = dict_merge(h, d, o);
+    } else if ((rc = split_fill(h, d, m, block, n, keys, values)) != 0) {
+        hd__block_free(h, block);
+    }
+    if (rc) {
+        hd__decref(h, c);
+        return rc;
+    }
+    if (hd__gc_is_tracked(&o->h) && !hd__gc_is_tracked(c))
+        hd__gc_track(h, c);
+    *out = c;
+    return 0;
+}
+
 int hd__dict_copy(hd_heap_t *h, hd_obj_t *dict, hd_obj_t **out)
 {
     hd_dict_obj_t *o = as_dict(dict), *d;
@@ -886,6 +1172,8 @@ int hd__dict_copy(hd_heap_t *h, hd_obj_t *dict, hd_obj_t **out)
     int rc;
     if (!o)
         return HD_ETYPE;
+    if (o->values)
+        return split_copy(h, o, out);
     if (o->used > 0 && o->used >= (o->keys->nentries * 2) / 3) {
         /* PyDict_Copy's fast copy: the table first, then the object */
         if ((rc = clone_keys(h, o, &c)) != 0)
@@ -1110,12 +1398,20 @@ void hd__dict_dealloc(hd_heap_t *h, hd_obj_t *o)
 {
     /* untracked by hd__dealloc; the references go first, then the table
      * (maybe to its free list), then the object (maybe to its own) */
-    keys_release(h, ((hd_dict_obj_t *)o)->keys);
+    hd_dict_obj_t *d = (hd_dict_obj_t *)o;
+    if (d->values)
+        split_release_values(h, d->keys, ((split_t *)d->values)->meta);
+    keys_release(h, d->keys);
+    split_free(h, d->values);
+    d->values = NULL;
     dict_free_object(h, o);
 }
 
 size_t hd__dict_sizeof(const hd_obj_t *o)
 {
+    const split_t *sp = ((const hd_dict_obj_t *)o)->values;
+    if (sp) /* _PyDict_SizeOf of a split dict: its values, not the shared keys */
+        return DICT_BLOCK + 8 * shared_size(sp->meta);
     const keys_t *k = ((const hd_dict_obj_t *)o)->keys;
     /* only the shared empty keys has log2 size 0; it is not counted */
     return DICT_BLOCK + (k->log2_size ? keys_bytes(k) : 0);
@@ -1123,6 +1419,8 @@ size_t hd__dict_sizeof(const hd_obj_t *o)
 
 size_t hd__dict_keys_block(const hd_obj_t *o)
 {
+    if (((const hd_dict_obj_t *)o)->values)
+        return 0; /* the shared keys (the class's) */
     const keys_t *k = ((const hd_dict_obj_t *)o)->keys;
     return k->log2_size ? keys_bytes(k) : 0;
 }
@@ -1181,6 +1479,40 @@ int hd__dict_init_heap(hd_heap_t *h)
     h->empty_keys = k;
     h->static_bytes += len;
     return 0;
+}
+
+/* meta_orphan: whether m is the metadata of no live class (only split
+ * dicts hold it: hd_heap_free has not freed it) */
+static bool meta_orphan(const hd_heap_t *h, const hd_class_meta_t *m)
+{
+    for (uint32_t i = 0; i < h->nclasses; i++)
+        if (h->classes[i] && h->classes[i]->meta == m)
+            return false;
+    return true;
+}
+
+void hd__dict_splits_fini(hd_heap_t *h)
+{
+    /* split dicts: their private tables and records (their blocks go with
+     * the pool), and the metadata of dead classes that only they kept (the
+     * live classes' is freed by hd_heap_free next; str objects go with the
+     * pool) */
+    while (h->splits) {
+        split_t *sp = h->splits;
+        h->splits = sp->next;
+        if (sp->dict->keys->pad == KEYS_PRIVATE)
+            hd_mem_free(h->mem, sp->dict->keys);
+        hd_class_meta_t *m = sp->meta;
+        if (meta_orphan(h, m) && --m->refs == 0) {
+            for (uint32_t k = 0; k < m->nslots; k++)
+                hd_mem_free(h->mem, m->slot_names[k]);
+            hd_mem_free(h->mem, m->slot_names);
+            for (uint32_t k = 0; k < m->nkeys; k++)
+                hd_mem_free(h->mem, m->keys[k]);
+            hd_mem_free(h->mem, m);
+        }
+        hd_mem_free(h->mem, sp);
+    }
 }
 
 void hd__dict_fini_heap(hd_heap_t *h)

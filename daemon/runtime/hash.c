@@ -284,6 +284,24 @@ static int hash_obj(hd_heap_t *h, hd_obj_t *o, int64_t *out, int depth)
     case HD_T_DICT:
     case HD_T_SET:
         return HD_ETYPE;
+    case HD_T_METHOD: { /* method_hash: self's identity ^ hash(__func__) */
+        const hd_method_obj_t *m = (const hd_method_obj_t *)o;
+        int64_t y;
+        int rc = hash_obj(h, m->func, &y, depth + 1);
+        if (rc)
+            return rc;
+        int64_t x = hd__hash_pointer(hd_obj_addr(h, m->self)) ^ y;
+        *out = x == -1 ? -2 : x;
+        return 0;
+    }
+    case HD_T_CMETHOD: { /* meth_hash: self's identity ^ the C function's
+                            (here the builtin's) */
+        const hd_cmethod_obj_t *m = (const hd_cmethod_obj_t *)o;
+        int64_t x = hd__hash_pointer(hd_obj_addr(h, m->self)) ^
+                    hd__hash_pointer(hd_obj_addr(h, m->builtin));
+        *out = x == -1 ? -2 : x;
+        return 0;
+    }
     default: /* None, object(), instances, classes */
         *out = hd__hash_pointer(hd_obj_addr(h, o));
         return 0;
@@ -429,6 +447,15 @@ static int rich_eq(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, int depth)
         if (!ra || !rb)
             return a == b;
         return rich_eq(h, ra, rb, depth + 1);
+    }
+    case HD_T_METHOD: { /* method_richcompare: __func__ equal, __self__ the same */
+        const hd_method_obj_t *ma = (const hd_method_obj_t *)a, *mb = (const hd_method_obj_t *)b;
+        int eq = hd__obj_eq_depth(h, ma->func, mb->func, depth + 1);
+        return eq == 1 ? ma->self == mb->self : eq;
+    }
+    case HD_T_CMETHOD: { /* meth_richcompare: the same self and C function */
+        const hd_cmethod_obj_t *ma = (const hd_cmethod_obj_t *)a, *mb = (const hd_cmethod_obj_t *)b;
+        return ma->self == mb->self && ma->builtin == mb->builtin;
     }
     default:
         return a == b;

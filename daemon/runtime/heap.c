@@ -92,7 +92,9 @@ void hd_heap_free(hd_heap_t *h)
     if (!h)
         return;
     /* Every block goes with the pool; only the inspector's memory that hangs
-     * off objects (class metadata) needs a walk. No finalizer runs. */
+     * off objects (split dicts, class metadata) needs a walk. No finalizer
+     * runs. */
+    hd__dict_splits_fini(h);
     for (uint32_t i = 0; i < h->nclasses; i++) {
         hd_class_obj_t *c = h->classes[i];
         if (!c)

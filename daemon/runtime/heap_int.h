@@ -143,7 +143,7 @@ typedef struct hd_dict_obj {
     int64_t used;
     uint64_t version;
     struct hd_dict_keys *keys; /* owned block, or the heap's shared empty keys */
-    void *values;              /* always NULL: combined tables only */
+    void *values;              /* NULL, or a split dict's (dict.c's split_t) */
 } hd_dict_obj_t;
 
 typedef struct hd_set_entry {
@@ -226,6 +226,10 @@ typedef struct hd_class_meta {
     uint32_t nkeys;                 /* dk_nentries */
     int32_t usable;                 /* dk_usable */
     char *keys[HD_SHARED_KEYS_MAX]; /* owned strings */
+    /* the keys as str objects for split dicts (owned; made on first need,
+     * untraced: CPython's are the code's interned names) */
+    hd_obj_t *key_objs[HD_SHARED_KEYS_MAX];
+    uint32_t refs; /* the class and its split dicts (dk_refcnt) */
 } hd_class_meta_t;
 
 /* ---- the script language's types (func.c, iter.c), CPython 3.11's sizes ----
@@ -430,6 +434,7 @@ struct hd_heap {
     hd_obj_t *bytes1[256];           /* one-byte bytes */
     hd_obj_t *dummy;                 /* set/dict dummy key; never exposed */
     struct hd_dict_keys *empty_keys; /* Py_EMPTY_KEYS; static memory */
+    struct hd_dict_split *splits;    /* the live split dicts' inspector memory (dict.c) */
     uint64_t static_bytes;           /* memory of statics (not in the pools) */
 
     /* free lists, as CPython 3.11 keeps them (blocks stay allocated) */
@@ -858,6 +863,27 @@ static inline hd_weakref_obj_t **hd__instance_weakref_slot_m(hd_obj_t *o, const 
 /* hd__instance_adopt_dict: o (with no attributes yet) takes `dict` as its
  * materialized __dict__ (import). */
 int hd__instance_adopt_dict(hd_heap_t *h, hd_obj_t *o, hd_obj_t *dict);
+/* hd__instance_get_dict: PyObject_GenericGetDict of a managed-dict
+ * instance: the values become a split dict (make_dict_from_instance_
+ * attributes), kept as the instance's __dict__. New reference. */
+int hd__instance_get_dict(hd_heap_t *h, hd_obj_t *o, hd_obj_t **out);
+/* hd__dict_split_fill: makes the new empty `dict` a split dict over the
+ * class's shared keys holding the n values (key indexes ix[], in insertion
+ * order), owning the values block `block` (given up on success). Runs no
+ * collection; on error the dict is unchanged. */
+int hd__dict_split_fill(hd_heap_t *h, hd_obj_t *dict, hd_class_meta_t *m, void *block, size_t n,
+                        const int *ix, hd_obj_t *const *values);
+/* hd__dict_grown_from_values: the combined dict 3.11 ends with when a set
+ * meets full shared keys: the split dict of the n values (key indexes ix[])
+ * resized at GROWTH_RATE (used * 3). New reference. */
+int hd__dict_grown_from_values(hd_heap_t *h, hd_class_meta_t *m, size_t n, const int *ix,
+                               hd_obj_t *const *values, hd_obj_t **out);
+/* hd__class_meta_release: drops a reference to a class's metadata (the
+ * class's own at its death, or a split dict's) */
+void hd__class_meta_release(hd_heap_t *h, hd_class_meta_t *m);
+/* hd__dict_splits_fini: hd_heap_free's first step: the inspector memory of
+ * the split dicts still alive (and of dead classes only they kept) */
+void hd__dict_splits_fini(hd_heap_t *h);
 /* dict.c: a combined dict of str keys (an instance's materialized __dict__).
  * Values borrowed. New reference. */
 int hd__dict_from_pairs(hd_heap_t *h, size_t n, const char *const *names, hd_obj_t *const *values,
@@ -889,6 +915,25 @@ int hd__dict_visit_all(hd_obj_t *o, hd_visit_fn visit, void *arg);
  * (the shared empty keys, the inline smalltable). */
 size_t hd__dict_keys_block(const hd_obj_t *o);
 size_t hd__set_table_block(const hd_obj_t *o);
+/* set algebra as 3.11's setobject.c does it (the same resizes, so the
+ * same sizes and table orders); a and b sets (else HD_ETYPE), new
+ * references in *out. hd__set_update: set_merge; hd__set_update_dict:
+ * set_update_internal's dict path (presized); hd__set_copy: set_copy;
+ * hd__set_intersection / _difference / _symdiff: set &, -, ^; the _update
+ * forms: &=, -=, ^= in place. Errors of == may leave an in-place operation
+ * half done, as in CPython. */
+int hd__set_update(hd_heap_t *h, hd_obj_t *set, hd_obj_t *other);
+int hd__set_update_dict(hd_heap_t *h, hd_obj_t *set, hd_obj_t *dict);
+int hd__set_copy(hd_heap_t *h, hd_obj_t *set, hd_obj_t **out);
+int hd__set_intersection(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out);
+int hd__set_intersection_update(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b);
+int hd__set_difference(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out);
+int hd__set_difference_update(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b);
+/* hd__set_difference_done: the end of set_difference_update_internal
+ * (after discarding an iterable's keys): over a quarter of dummies resizes */
+int hd__set_difference_done(hd_heap_t *h, hd_obj_t *set);
+int hd__set_symdiff(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out);
+int hd__set_symdiff_update(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b);
 /* ---- end of dict.c, set.c, hash.c ---- */
 
 /* ---- the script language's types (func.c, iter.c): constructors ----

@@ -20,7 +20,9 @@
  * the block is round_up(size + 2, 8) + 8 * size bytes, the prefix holding the
  * insertion order (values[-1] = prefix size, values[-2] = count, values[-3-k]
  * = the k-th inserted index). An attribute name the shared keys cannot take
- * (usable exhausted) materializes a real dict for that instance. As in 3.11,
+ * (usable exhausted) materializes a real dict for that instance; reading
+ * o.__dict__ makes a split dict of the values (hd__instance_get_dict,
+ * dict.c), which keeps a reference to the metadata (refs). As in 3.11,
  * a deletion inserts the name into the shared keys too, so a failed `del o.x`
  * uses up a key (or, with the keys full, materializes the dict) before it
  * fails. A failed allocation changes nothing: the class's usable is lowered
@@ -103,9 +105,17 @@ static void meta_free(hd_heap_t *h, hd_class_meta_t *m)
     for (uint32_t i = 0; i < m->nslots; i++)
         hd_mem_free(h->mem, m->slot_names[i]);
     hd_mem_free(h->mem, m->slot_names);
-    for (uint32_t i = 0; i < m->nkeys; i++)
+    for (uint32_t i = 0; i < m->nkeys; i++) {
         hd_mem_free(h->mem, m->keys[i]);
+        hd__xdecref(h, m->key_objs[i]);
+    }
     hd_mem_free(h->mem, m);
+}
+
+void hd__class_meta_release(hd_heap_t *h, hd_class_meta_t *m)
+{
+    if (--m->refs == 0)
+        meta_free(h, m);
 }
 
 static int meta_new(hd_heap_t *h, const char *name, const hd_class_spec_t *spec,
@@ -119,6 +129,7 @@ static int meta_new(hd_heap_t *h, const char *name, const hd_class_spec_t *spec,
     m->managed_dict = !(spec && spec->use_slots);
     m->weakrefable = m->managed_dict;
     m->usable = HD_SHARED_KEYS_MAX;
+    m->refs = 1;
     if (!m->managed_dict && spec->nslots) {
         m->slot_names = hd_mem_calloc(h->mem, spec->nslots, sizeof(char *));
         if (!m->slot_names)
@@ -246,7 +257,7 @@ void hd__class_dealloc(hd_heap_t *h, hd_obj_t *o)
     if (c->weakreflist)
         hd__weakref_clear_all(h, o);
     hd__class_clear(h, o);
-    meta_free(h, c->meta);
+    hd__class_meta_release(h, c->meta); /* split dicts may keep it */
     hd__block_free(h, c->cached_keys);
     hd__obj_free_block(h, o);
 }
@@ -390,18 +401,28 @@ static int dict_set_cstr(hd_heap_t *h, hd_obj_t *dict, const char *name, hd_obj_
 
 /* materialize: give the instance a real dict holding its attributes (what
  * 3.11 does when the shared keys cannot take a name); the values block goes
- * away. With `value`, name = value goes into the new dict before it replaces
- * the values block, so that a failure leaves the instance as it was. */
+ * away. With `value`, name = value goes into the new dict (combined, the
+ * size of 3.11's resize of the split dict: GROWTH_RATE) before it replaces
+ * the values block, so that a failure leaves the instance as it was. A
+ * deletion leaves the split dict (o.__dict__'s) and fails (HD_EKEY). */
 static int materialize(hd_heap_t *h, hd_obj_t *o, const char *name, hd_obj_t *value)
 {
+    if (!value) {
+        hd_obj_t *d;
+        int rc = hd__instance_get_dict(h, o, &d);
+        if (rc)
+            return rc;
+        hd__decref(h, d);
+        return HD_EKEY;
+    }
     hd_class_meta_t *m = meta_of(h, o);
     hd_obj_t **values = values_of(o);
     uint8_t *p = order_of(values);
     size_t n = p[-2];
-    const char *names[HD_SHARED_KEYS_MAX] = {0};
+    int ixs[HD_SHARED_KEYS_MAX] = {0};
     hd_obj_t *vals[HD_SHARED_KEYS_MAX] = {0};
     for (size_t k = 0; k < n; k++) {
-        names[k] = m->keys[p[-3 - k]];
+        ixs[k] = p[-3 - k];
         vals[k] = values[p[-3 - k]];
     }
     /* hold the values: the dict's allocation may run a finalizer that
@@ -409,7 +430,7 @@ static int materialize(hd_heap_t *h, hd_obj_t *o, const char *name, hd_obj_t *va
     for (size_t k = 0; k < n; k++)
         hd__incref(vals[k]);
     hd_obj_t *dict;
-    int rc = hd__dict_from_pairs(h, n, names, vals, &dict);
+    int rc = hd__dict_grown_from_values(h, m, n, ixs, vals, &dict);
     if (rc == 0 && value && (rc = dict_set_cstr(h, dict, name, value)) != 0)
         hd__decref(h, dict);
     hd_preheader_t *pre = HD_PREHEADER(o);
@@ -448,6 +469,47 @@ int hd__instance_adopt_dict(hd_heap_t *h, hd_obj_t *o, hd_obj_t *dict)
     HD_PREHEADER(o)->values = NULL;
     if (values)
         values_free(h, values);
+    return 0;
+}
+
+int hd__instance_get_dict(hd_heap_t *h, hd_obj_t *o, hd_obj_t **out)
+{
+    if (!(o->flags & HD_OF_MANAGED))
+        return HD_ETYPE;
+    hd_preheader_t *pre = HD_PREHEADER(o);
+    if (!pre->dict) {
+        /* the dict object first (it may run a collection, and finalizers
+         * that change this instance), then the values as they are now */
+        hd_obj_t *dict;
+        int rc = hd_dict_new(h, 0, NULL, NULL, &dict);
+        if (rc)
+            return rc;
+        if (pre->dict) {
+            hd__decref(h, dict);
+        } else if (!pre->values) {
+            pre->dict = dict;
+        } else {
+            hd_obj_t **values = values_of(o);
+            uint8_t *p = order_of(values);
+            size_t n = p[-2];
+            int ix[HD_SHARED_KEYS_MAX];
+            hd_obj_t *vals[HD_SHARED_KEYS_MAX];
+            for (size_t k = 0; k < n; k++)
+                vals[k] = values[ix[k] = p[-3 - k]];
+            if ((rc = hd__dict_split_fill(h, dict, meta_of(h, o), values_block(values), n, ix,
+                                          vals)) != 0) {
+                hd__decref(h, dict);
+                return rc;
+            }
+            /* the dict took the block and its own references */
+            pre->dict = dict;
+            pre->values = NULL;
+            for (size_t k = 0; k < n; k++)
+                hd__decref(h, vals[k]);
+        }
+    }
+    hd__incref(pre->dict);
+    *out = pre->dict;
     return 0;
 }
 

@@ -24,6 +24,11 @@
  * smalltable. Deletion leaves a dummy; nothing shrinks except clear(),
  * which returns to the empty smalltable. pop() scans from a finger.
  *
+ * Algebra (set_merge, set_copy, set_intersection, set_difference,
+ * set_symmetric_difference and their in-place forms, set_swap_bodies) is
+ * setobject.c's, with its up-front resizes, so results have python3's sizes
+ * and table orders.
+ *
  * GC: sets are created tracked (PyType_GenericAlloc), whatever they hold,
  * as python3's gc.is_tracked(set()) shows; they are never untracked. The
  * traverse and iteration orders are the table order.
@@ -362,6 +367,307 @@ bool hd_set_next(hd_obj_t *set, int64_t *pos, hd_obj_t **key)
     }
     *pos = s->mask + 1;
     return false;
+}
+
+/* ---- set algebra (set_merge, set_copy, set_intersection, ...) ---- */
+
+/* table_resize: set_table_resize(so, minused) */
+static int table_resize(hd_heap_t *h, hd_set_obj_t *s, int64_t minused)
+{
+    size_t n = table_size(minused);
+    hd_set_entry_t *nt = NULL;
+    int rc;
+    if (n > HD_SET_MINSIZE && (rc = table_new(h, n, &nt)) != 0)
+        return rc;
+    table_rebuild(h, s, nt, n);
+    return 0;
+}
+
+/* merge: set_merge: one resize up front for (used + other's used) * 2
+ * when the other's keys would pass 3/5 of the table, then a copy of the
+ * entries (the same mask and no dummies), clean inserts (an empty table),
+ * or ordinary additions */
+static int merge(hd_heap_t *h, hd_set_obj_t *so, hd_set_obj_t *other)
+{
+    if (other == so || other->used == 0)
+        return 0;
+    int rc;
+    if ((so->fill + other->used) * 5 >= so->mask * 3 &&
+        (rc = table_resize(h, so, (so->used + other->used) * 2)) != 0)
+        return rc;
+    if (so->fill == 0 && so->mask == other->mask && other->fill == other->used) {
+        for (int64_t i = 0; i <= other->mask; i++) {
+            if (other->table[i].key) {
+                hd__incref(other->table[i].key);
+                so->table[i] = other->table[i];
+            }
+        }
+        so->fill = so->used = other->used;
+        return 0;
+    }
+    if (so->fill == 0) {
+        so->fill = so->used = other->used;
+        for (int64_t i = 0; i <= other->mask; i++) {
+            hd_set_entry_t *e = &other->table[i];
+            if (is_live(h, e)) {
+                hd__incref(e->key);
+                insert_clean(so->table, (size_t)so->mask, e->key, e->hash);
+            }
+        }
+        return 0;
+    }
+    for (int64_t i = 0; i <= other->mask; i++) {
+        hd_set_entry_t *e = &other->table[i];
+        if (is_live(h, e) && (rc = add_entry(h, so, e->key, e->hash)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* contains_entry: set_contains_entry with the entry's cached hash */
+static int contains_entry(hd_heap_t *h, hd_set_obj_t *s, hd_obj_t *key, int64_t hash, bool *in)
+{
+    hd_set_entry_t *found, *slot, *freeslot;
+    int rc = probe(h, s, key, hash, 0, &found, &slot, &freeslot);
+    *in = found != NULL;
+    return rc;
+}
+
+/* discard_entry: set_discard_entry: a found key leaves a dummy */
+static int discard_entry(hd_heap_t *h, hd_set_obj_t *s, hd_obj_t *key, int64_t hash, bool *found)
+{
+    hd_set_entry_t *e, *slot, *freeslot;
+    int rc = probe(h, s, key, hash, 0, &e, &slot, &freeslot);
+    *found = e != NULL;
+    if (rc || !e)
+        return rc;
+    hd_obj_t *old = e->key;
+    e->key = h->dummy;
+    e->hash = -1;
+    s->used--;
+    hd__decref(h, old);
+    return 0;
+}
+
+static int new_set(hd_heap_t *h, hd_set_obj_t **out)
+{
+    return hd_set_new(h, 0, NULL, (hd_obj_t **)out);
+}
+
+int hd__set_update(hd_heap_t *h, hd_obj_t *set, hd_obj_t *other)
+{
+    hd_set_obj_t *s = as_set(set), *o = as_set(other);
+    return s && o ? merge(h, s, o) : HD_ETYPE;
+}
+
+int hd__set_update_dict(hd_heap_t *h, hd_obj_t *set, hd_obj_t *dict)
+{
+    hd_set_obj_t *s = as_set(set);
+    if (!s || dict->type != HD_T_DICT)
+        return HD_ETYPE;
+    int64_t n = hd_len(dict), pos = 0, hash;
+    int rc;
+    if ((s->fill + n) * 5 >= s->mask * 3 && (rc = table_resize(h, s, (s->used + n) * 2)) != 0)
+        return rc;
+    hd_obj_t *key, *value;
+    while (hd_dict_next(dict, &pos, &key, &value))
+        if ((rc = hd__obj_hash(h, key, &hash)) != 0 || (rc = add_entry(h, s, key, hash)) != 0)
+            return rc;
+    return 0;
+}
+
+int hd__set_copy(hd_heap_t *h, hd_obj_t *set, hd_obj_t **out)
+{
+    hd_set_obj_t *r, *s = as_set(set);
+    if (!s)
+        return HD_ETYPE;
+    int rc = new_set(h, &r);
+    if (rc)
+        return rc;
+    if ((rc = merge(h, r, s)) != 0) {
+        hd__decref(h, &r->h);
+        return rc;
+    }
+    *out = &r->h;
+    return 0;
+}
+
+static int intersection(hd_heap_t *h, hd_set_obj_t *so, hd_set_obj_t *other, hd_set_obj_t **out)
+{
+    if (so == other)
+        return hd__set_copy(h, &so->h, (hd_obj_t **)out);
+    hd_set_obj_t *r;
+    int rc = new_set(h, &r);
+    if (rc)
+        return rc;
+    if (other->used > so->used) { /* iterate over the smaller */
+        hd_set_obj_t *t = so;
+        so = other;
+        other = t;
+    }
+    for (int64_t i = 0; !rc && i <= other->mask; i++) {
+        hd_set_entry_t *e = &other->table[i];
+        bool in;
+        if (is_live(h, e) && !(rc = contains_entry(h, so, e->key, e->hash, &in)) && in)
+            rc = add_entry(h, r, e->key, e->hash);
+    }
+    if (rc) {
+        hd__decref(h, &r->h);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}
+
+int hd__set_intersection(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out)
+{
+    hd_set_obj_t *sa = as_set(a), *sb = as_set(b);
+    return sa && sb ? intersection(h, sa, sb, (hd_set_obj_t **)out) : HD_ETYPE;
+}
+
+/* difference_update: set_difference_update_internal: against a set over
+ * 8 times larger, its intersection with so is what is discarded; more than
+ * a quarter of dummies afterwards resizes them away */
+static int difference_update(hd_heap_t *h, hd_set_obj_t *so, hd_set_obj_t *other)
+{
+    if (so == other) {
+        clear_internal(h, so);
+        return 0;
+    }
+    hd_set_obj_t *tmp = NULL;
+    int rc = 0;
+    if ((other->used >> 3) > so->used) {
+        if ((rc = intersection(h, so, other, &tmp)) != 0)
+            return rc;
+        other = tmp;
+    }
+    for (int64_t i = 0; !rc && i <= other->mask; i++) {
+        hd_set_entry_t *e = &other->table[i];
+        bool found;
+        if (is_live(h, e))
+            rc = discard_entry(h, so, e->key, e->hash, &found);
+    }
+    if (tmp)
+        hd__decref(h, &tmp->h);
+    return rc ? rc : hd__set_difference_done(h, &so->h);
+}
+
+int hd__set_difference_done(hd_heap_t *h, hd_obj_t *set)
+{
+    hd_set_obj_t *so = (hd_set_obj_t *)set;
+    if ((size_t)(so->fill - so->used) <= (size_t)so->mask / 4)
+        return 0;
+    return table_resize(h, so, so->used > SET_LARGE_USED ? so->used * 2 : so->used * 4);
+}
+
+int hd__set_difference_update(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b)
+{
+    hd_set_obj_t *sa = as_set(a), *sb = as_set(b);
+    return sa && sb ? difference_update(h, sa, sb) : HD_ETYPE;
+}
+
+int hd__set_difference(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out)
+{
+    hd_set_obj_t *so = as_set(a), *other = as_set(b), *r;
+    if (!so || !other)
+        return HD_ETYPE;
+    int rc;
+    if ((so->used >> 2) > other->used) { /* set_copy_and_difference */
+        if ((rc = hd__set_copy(h, a, out)) != 0)
+            return rc;
+        if ((rc = difference_update(h, (hd_set_obj_t *)*out, other)) != 0)
+            hd__decref(h, *out);
+        return rc;
+    }
+    if ((rc = new_set(h, &r)) != 0)
+        return rc;
+    for (int64_t i = 0; !rc && i <= so->mask; i++) {
+        hd_set_entry_t *e = &so->table[i];
+        bool in;
+        if (is_live(h, e) && !(rc = contains_entry(h, other, e->key, e->hash, &in)) && !in)
+            rc = add_entry(h, r, e->key, e->hash);
+    }
+    if (rc) {
+        hd__decref(h, &r->h);
+        return rc;
+    }
+    *out = &r->h;
+    return 0;
+}
+
+/* symdiff_update: set_symmetric_difference_update: each key of other is
+ * discarded from so, or added when it was not there; no resize after */
+static int symdiff_update(hd_heap_t *h, hd_set_obj_t *so, hd_set_obj_t *other)
+{
+    if (so == other) {
+        clear_internal(h, so);
+        return 0;
+    }
+    int rc = 0;
+    for (int64_t i = 0; !rc && i <= other->mask; i++) {
+        hd_set_entry_t *e = &other->table[i];
+        bool found;
+        if (is_live(h, e) && !(rc = discard_entry(h, so, e->key, e->hash, &found)) && !found)
+            rc = add_entry(h, so, e->key, e->hash);
+    }
+    return rc;
+}
+
+int hd__set_symdiff_update(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b)
+{
+    hd_set_obj_t *sa = as_set(a), *sb = as_set(b);
+    return sa && sb ? symdiff_update(h, sa, sb) : HD_ETYPE;
+}
+
+int hd__set_symdiff(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out)
+{
+    hd_set_obj_t *sa = as_set(a), *sb = as_set(b), *r;
+    if (!sa || !sb)
+        return HD_ETYPE;
+    int rc = new_set(h, &r);
+    if (rc)
+        return rc;
+    /* a copy of the other, then the update from so (even when the other
+     * is so: 3.11 has no shortcut there) */
+    if ((rc = merge(h, r, sb)) != 0 || (rc = symdiff_update(h, r, sa)) != 0) {
+        hd__decref(h, &r->h);
+        return rc;
+    }
+    *out = &r->h;
+    return 0;
+}
+
+/* swap_bodies: set_swap_bodies (tables, counts; a smalltable's entries
+ * are copied; the finger stays) */
+static void swap_bodies(hd_set_obj_t *a, hd_set_obj_t *b)
+{
+    int64_t t;
+    t = a->fill, a->fill = b->fill, b->fill = t;
+    t = a->used, a->used = b->used, b->used = t;
+    t = a->mask, a->mask = b->mask, b->mask = t;
+    hd_set_entry_t *u = a->table == a->smalltable ? b->smalltable : a->table;
+    a->table = b->table == b->smalltable ? a->smalltable : b->table;
+    b->table = u;
+    if (a->table == a->smalltable || b->table == b->smalltable) {
+        hd_set_entry_t tab[HD_SET_MINSIZE];
+        memcpy(tab, a->smalltable, sizeof(tab));
+        memcpy(a->smalltable, b->smalltable, sizeof(tab));
+        memcpy(b->smalltable, tab, sizeof(tab));
+    }
+    a->hash = b->hash = -1;
+}
+
+int hd__set_intersection_update(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b)
+{
+    hd_set_obj_t *sa = as_set(a), *sb = as_set(b), *tmp;
+    if (!sa || !sb)
+        return HD_ETYPE;
+    int rc = intersection(h, sa, sb, &tmp);
+    if (rc)
+        return rc;
+    swap_bodies(sa, tmp);
+    hd__decref(h, &tmp->h);
+    return 0;
 }
 
 /* ---- equality (hash.c's ==) ---- */

@@ -249,32 +249,12 @@ static int weakref_attr(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **out)
     return newref(vm->h->none, out);
 }
 
-/* instance_dict: a snapshot of the instance's attributes as a dict (the
- * model does not materialize __dict__ the way 3.11 does) */
+/* instance_dict: PyObject_GenericGetDict: the instance's dict, made (split,
+ * from its values) on first use */
 static int instance_dict(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **out)
 {
-    if ((o->flags & HD_OF_MANAGED) && HD_PREHEADER(o)->dict)
-        return newref(HD_PREHEADER(o)->dict, out);
-    int rc = hd_dict_new(vm->h, 0, NULL, NULL, out);
-    if (rc)
-        return sc_nomem(vm, rc);
-    int64_t pos = 0;
-    const char *name;
-    hd_obj_t *v;
-    while (hd_obj_attr_next(vm->h, o, &pos, &name, &v)) {
-        hd_obj_t *k;
-        if ((rc = new_str(vm, name, &k)) == 0) {
-            rc = hd_dict_setitem(vm->h, *out, k, v);
-            hd__decref(vm->h, k);
-            if (rc)
-                rc = sc_nomem(vm, rc);
-        }
-        if (rc) {
-            hd__decref(vm->h, *out);
-            return -1;
-        }
-    }
-    return 0;
+    int rc = hd__instance_get_dict(vm->h, o, out);
+    return rc ? sc_nomem(vm, rc) : 0;
 }
 
 /* data_descr: a slot or getset descriptor of the class, applied */
@@ -516,13 +496,25 @@ int sc_getattr_cached(sc_vm_t *vm, sc_cache_t *c, hd_obj_t *o, const char *name,
     return sc_getattr(vm, o, name, name_obj, out);
 }
 
+/* store_attr: an instance attribute; a made __dict__ takes the code's name
+ * str itself as its key (as CPython's does), not a new str */
+static int store_attr(hd_heap_t *h, hd_obj_t *o, const char *name, hd_obj_t *name_obj,
+                      hd_obj_t *value)
+{
+    hd_obj_t *dict = (o->flags & HD_OF_MANAGED) ? HD_PREHEADER(o)->dict : NULL;
+    if (dict && name_obj && name_obj->type == HD_T_STR)
+        return value ? hd_dict_setitem(h, dict, name_obj, value)
+                     : hd_dict_delitem(h, dict, name_obj);
+    return value ? hd_obj_setattr(h, o, name, value) : hd_obj_delattr(h, o, name);
+}
+
 int sc_setattr_cached(sc_vm_t *vm, sc_cache_t *c, hd_obj_t *o, const char *name, hd_obj_t *name_obj,
                       hd_obj_t *value)
 {
     if (o->type == HD_T_INSTANCE) {
         hd_obj_t *cls = hd_obj_class(vm->h, o), *descr;
         if (cache_hit(vm, c, cls, &descr)) {
-            if (!descr && hd_obj_setattr(vm->h, o, name, value) == 0)
+            if (!descr && store_attr(vm->h, o, name, name_obj, value) == 0)
                 return 0;
         } else {
             cache_fill(vm, c, cls, name);
@@ -658,7 +650,7 @@ int sc_setattr(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t *name_obj, h
     if (descr && descr->type == HD_T_DESCR && descr->aux != HD_DESCR_MEMBER)
         return sc_raise(vm, EXC_ATTRIBUTEERROR,
                         "setting '%s' is not supported by the heap script language", name);
-    int rc = value ? hd_obj_setattr(vm->h, o, name, value) : hd_obj_delattr(vm->h, o, name);
+    int rc = store_attr(vm->h, o, name, name_obj, value);
     if (rc == HD_EKEY || rc == HD_EINVAL)
         return no_attr(vm, o, name);
     return rc ? sc_nomem(vm, rc) : 0;

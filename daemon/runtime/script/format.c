@@ -869,18 +869,72 @@ static int percent_one(sc_vm_t *vm, char conv, const char *flags, int width, int
     return format_float(vm, d, &p, b);
 }
 
+/* percent_mapping: PyUnicode_Format's dict: PyMapping_Check(args) (an
+ * mp_subscript: dict, list, bytes, range, an instance with __getitem__)
+ * when args is neither a tuple nor a str */
+static bool percent_mapping(sc_vm_t *vm, hd_obj_t *a)
+{
+    switch (a->type) {
+    case HD_T_DICT:
+    case HD_T_LIST:
+    case HD_T_BYTES:
+    case HD_T_RANGE:
+        return true;
+    case HD_T_INSTANCE:
+        return sc_class_lookup(vm, hd_obj_class(vm->h, a), "__getitem__") != NULL;
+    }
+    return false;
+}
+
+/* percent_key: a "%(key)" at f[*i] == '(' (balanced parentheses): the
+ * mapping's item for it becomes the only argument (owned in *cur) */
+static int percent_key(sc_vm_t *vm, const char *f, size_t len, size_t *i, hd_obj_t *dict,
+                       hd_obj_t **cur)
+{
+    if (!dict)
+        return sc_raise(vm, EXC_TYPEERROR, "format requires a mapping");
+    size_t start = ++*i;
+    int depth = 1;
+    for (; *i < len; ++*i) {
+        depth += f[*i] == '(' ? 1 : f[*i] == ')' ? -1 : 0;
+        if (depth == 0)
+            break;
+    }
+    if (depth > 0)
+        return sc_raise(vm, EXC_VALUEERROR, "incomplete format key");
+    hd_obj_t *key, *v;
+    if (sc_str_new(vm, f + start, *i - start, &key))
+        return -1;
+    int rc = sc_getitem(vm, dict, key, &v);
+    hd__decref(vm->h, key);
+    if (rc)
+        return -1;
+    ++*i;
+    hd__xdecref(vm->h, *cur);
+    *cur = v;
+    return 0;
+}
+
+/* sc_percent_format: PyUnicode_Format. The arguments are a tuple's items,
+ * else the one object (a mapping too, when it is one: then "%(key)s"
+ * takes its item, and no argument is left unconverted) */
 int sc_percent_format(sc_vm_t *vm, hd_obj_t *fmt, hd_obj_t *args, hd_obj_t **out)
 {
     size_t len;
     char *f = sc_str_utf8(vm, fmt, &len);
     if (!f)
         return sc_nomem(vm, HD_ENOMEM);
+    hd_obj_t *cur = NULL; /* owned: the item of the last %(key) */
     hd_obj_t **items = &args;
-    int64_t nargs = 1, used = 0;
+    int64_t nargs = -1, used = -2; /* ctx.arglen, ctx.argidx */
     if (args->type == HD_T_TUPLE) {
         items = ((hd_tuple_obj_t *)args)->items;
         nargs = ((hd_tuple_obj_t *)args)->size;
+        used = 0;
     }
+    hd_obj_t *dict = args->type != HD_T_TUPLE && args->type != HD_T_STR && percent_mapping(vm, args)
+                         ? args
+                         : NULL;
     sc_buf_t b = {0};
     int rc = 0;
     for (size_t i = 0; i < len && !rc; i++) {
@@ -891,6 +945,18 @@ int sc_percent_format(sc_vm_t *vm, hd_obj_t *fmt, hd_obj_t *args, hd_obj_t **out
         char flags[8] = "";
         int nf = 0, width = 0, prec = -1;
         i++;
+        if (i < len && f[i] == '%') { /* "%%" only: after a key, flags or a
+                                          width '%' is a conversion */
+            rc = sc_buf_put(vm, &b, "%", 1);
+            continue;
+        }
+        if (i < len && f[i] == '(') {
+            if ((rc = percent_key(vm, f, len, &i, dict, &cur)) != 0)
+                break;
+            items = &cur;
+            nargs = -1;
+            used = -2;
+        }
         while (i < len && strchr("-+ #0", f[i]) && nf < 7)
             flags[nf++] = f[i++];
         while (i < len && f[i] >= '0' && f[i] <= '9' && width <= FMT_MAX_WIDTH)
@@ -908,24 +974,25 @@ int sc_percent_format(sc_vm_t *vm, hd_obj_t *fmt, hd_obj_t *args, hd_obj_t **out
             rc = sc_raise(vm, EXC_VALUEERROR, "incomplete format");
             break;
         }
-        if (f[i] == '%') {
-            rc = sc_buf_put(vm, &b, "%", 1);
-            continue;
+        /* unicode_format_getnextarg (the one object when arglen is -1),
+         * then the conversion character */
+        if (used >= nargs) {
+            rc = sc_raise(vm, EXC_TYPEERROR, "not enough arguments for format string");
+            break;
         }
+        hd_obj_t *arg = nargs < 0 ? items[0] : items[used];
+        used++;
         if (!strchr("sradiuxXoeEfFgGc", f[i])) {
             rc = sc_raise(vm, EXC_VALUEERROR,
                           "unsupported format character '%c' (0x%x) at index %zu", f[i],
                           (unsigned char)f[i], i);
             break;
         }
-        if (used >= nargs) {
-            rc = sc_raise(vm, EXC_TYPEERROR, "not enough arguments for format string");
-            break;
-        }
-        rc = percent_one(vm, f[i], flags, width, prec, items[used++], &b);
+        rc = percent_one(vm, f[i], flags, width, prec, arg, &b);
     }
-    if (!rc && used < nargs)
+    if (!rc && used < nargs && !dict)
         rc = sc_raise(vm, EXC_TYPEERROR, "not all arguments converted during string formatting");
+    hd__xdecref(vm->h, cur);
     hd_mem_free(vm->h->mem, f);
     if (!rc)
         rc = fresh_str(vm, b.v ? b.v : "", b.n, out);

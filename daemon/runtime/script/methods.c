@@ -632,69 +632,175 @@ static int set_add_all(sc_vm_t *vm, hd_obj_t *set, hd_obj_t *iterable)
 int m_set_copy(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
     (void)args;
-    if (nargs_ok(vm, "set.copy", nargs, kwnames, 0, 0) || hdrc(vm, hd_set_new(vm->h, 0, NULL, out)))
+    if (nargs_ok(vm, "set.copy", nargs, kwnames, 0, 0))
         return -1;
-    if (set_add_all(vm, *out, self)) {
+    return hdrc(vm, hd__set_copy(vm->h, self, out));
+}
+
+/* set_update_internal: a set merges, a dict presizes, anything else is
+ * iterated */
+static int set_update_internal(sc_vm_t *vm, hd_obj_t *set, hd_obj_t *other)
+{
+    if (other->type == HD_T_SET)
+        return hdrc(vm, hd__set_update(vm->h, set, other));
+    if (other->type == HD_T_DICT)
+        return hdrc(vm, hd__set_update_dict(vm->h, set, other));
+    return set_add_all(vm, set, other);
+}
+
+static int no_kwargs(sc_vm_t *vm, const char *name, hd_obj_t *kwnames)
+{
+    if (kwnames && hd_len(kwnames))
+        return sc_raise(vm, EXC_TYPEERROR, "%s() takes no keyword arguments", name);
+    return 0;
+}
+
+int m_set_update(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    if (no_kwargs(vm, "set.update", kwnames))
+        return -1;
+    for (int i = 0; i < nargs; i++)
+        if (set_update_internal(vm, self, args[i]))
+            return -1;
+    return none(vm, out);
+}
+
+/* set_union: a copy, then set_update_internal of each other (but self) */
+int m_set_union(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    if (no_kwargs(vm, "union", kwnames) || hdrc(vm, hd__set_copy(vm->h, self, out)))
+        return -1;
+    for (int i = 0; i < nargs; i++) {
+        if (args[i] != self && set_update_internal(vm, *out, args[i])) {
+            hd__decref(vm->h, *out);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* set_intersection with an iterable: each of its keys that so holds is
+ * added, in the iterable's order */
+static int intersection_iter(sc_vm_t *vm, hd_obj_t *so, hd_obj_t *other, hd_obj_t **out)
+{
+    hd_obj_t *it, *key;
+    if (hdrc(vm, hd_set_new(vm->h, 0, NULL, out)))
+        return -1;
+    if (sc_iter(vm, other, &it)) {
+        hd__decref(vm->h, *out);
+        return -1;
+    }
+    int r, rc = 0;
+    while (!rc && (r = sc_next(vm, it, &key)) > 0) {
+        bool in = false;
+        rc = check_key(vm, key) || hdrc(vm, hd_set_contains(vm->h, so, key, &in)) ||
+             (in && hdrc(vm, hd_set_add(vm->h, *out, key)));
+        hd__decref(vm->h, key);
+    }
+    hd__decref(vm->h, it);
+    if (rc || r < 0) {
         hd__decref(vm->h, *out);
         return -1;
     }
     return 0;
 }
 
-int m_set_update(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+/* set_intersection_multi: a copy without others, else each other
+ * intersected with the result so far */
+int m_set_intersection(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
-    if (kwnames && hd_len(kwnames))
-        return sc_raise(vm, EXC_TYPEERROR, "set.update() takes no keyword arguments");
-    for (int i = 0; i < nargs; i++)
-        if (set_add_all(vm, self, args[i]))
-            return -1;
-    return none(vm, out);
-}
-
-static int set_op(sc_vm_t *vm, hd_obj_t *self, int op, const char *name, SC_ARGS)
-{
-    if (kwnames && hd_len(kwnames))
-        return sc_raise(vm, EXC_TYPEERROR, "%s() takes no keyword arguments", name);
+    if (no_kwargs(vm, "intersection", kwnames))
+        return -1;
+    if (nargs == 0)
+        return hdrc(vm, hd__set_copy(vm->h, self, out));
     hd_obj_t *acc = self;
     hd__incref(acc);
     for (int i = 0; i < nargs; i++) {
-        hd_obj_t *other = args[i], *tmp = NULL, *r;
-        if (other->type != HD_T_SET) {
-            if (hdrc(vm, hd_set_new(vm->h, 0, NULL, &tmp)) || set_add_all(vm, tmp, other)) {
-                hd__xdecref(vm->h, tmp);
-                hd__decref(vm->h, acc);
-                return -1;
-            }
-            other = tmp;
-        }
-        int rc = sc_binary_op(vm, op, false, acc, other, &r);
-        hd__xdecref(vm->h, tmp);
+        hd_obj_t *r;
+        int rc = args[i]->type == HD_T_SET ? hdrc(vm, hd__set_intersection(vm->h, acc, args[i], &r))
+                                           : intersection_iter(vm, acc, args[i], &r);
         hd__decref(vm->h, acc);
         if (rc)
             return -1;
         acc = r;
     }
-    if (acc == self) {
-        hd__decref(vm->h, acc);
-        return m_set_copy(vm, self, NULL, 0, NULL, out);
-    }
     *out = acc;
     return 0;
 }
 
-int m_set_union(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+/* set_difference_update_internal of a non-set: its keys discarded */
+static int difference_update_iter(sc_vm_t *vm, hd_obj_t *so, hd_obj_t *other)
 {
-    return set_op(vm, self, BO_OR, "union", args, nargs, kwnames, out);
+    hd_obj_t *it, *key;
+    if (sc_iter(vm, other, &it))
+        return -1;
+    int r, rc = 0;
+    while (!rc && (r = sc_next(vm, it, &key)) > 0) {
+        rc = set_discard(vm, so, key, &(bool){false});
+        hd__decref(vm->h, key);
+    }
+    hd__decref(vm->h, it);
+    if (rc || r < 0)
+        return -1;
+    return hdrc(vm, hd__set_difference_done(vm->h, so));
 }
 
-int m_set_intersection(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+static int difference_update_internal(sc_vm_t *vm, hd_obj_t *so, hd_obj_t *other)
 {
-    return set_op(vm, self, BO_AND, "intersection", args, nargs, kwnames, out);
+    if (other->type == HD_T_SET)
+        return hdrc(vm, hd__set_difference_update(vm->h, so, other));
+    return difference_update_iter(vm, so, other);
 }
 
+/* set_difference: with a set, set.c's; with a dict, so's keys it lacks
+ * (or a copy less its keys when so is over 4 times larger); with anything
+ * else a copy less its keys */
+static int set_difference(sc_vm_t *vm, hd_obj_t *so, hd_obj_t *other, hd_obj_t **out)
+{
+    if (other->type == HD_T_SET)
+        return hdrc(vm, hd__set_difference(vm->h, so, other, out));
+    if (other->type != HD_T_DICT || (hd_len(so) >> 2) > hd_len(other)) {
+        if (hdrc(vm, hd__set_copy(vm->h, so, out)))
+            return -1;
+        if (difference_update_iter(vm, *out, other)) {
+            hd__decref(vm->h, *out);
+            return -1;
+        }
+        return 0;
+    }
+    if (hdrc(vm, hd_set_new(vm->h, 0, NULL, out)))
+        return -1;
+    int64_t pos = 0;
+    hd_obj_t *key, *v;
+    while (hd_set_next(so, &pos, &key)) {
+        int rc = hd_dict_getitem(vm->h, other, key, &v);
+        if (rc == HD_EKEY)
+            rc = hd_set_add(vm->h, *out, key);
+        if (rc) {
+            hd__decref(vm->h, *out);
+            return hdrc(vm, rc);
+        }
+    }
+    return 0;
+}
+
+/* set_difference_multi: a copy without others, else the difference with
+ * the first, then set_difference_update_internal of the rest */
 int m_set_difference(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
-    return set_op(vm, self, BO_SUB, "difference", args, nargs, kwnames, out);
+    if (no_kwargs(vm, "difference", kwnames))
+        return -1;
+    if (nargs == 0)
+        return hdrc(vm, hd__set_copy(vm->h, self, out));
+    if (set_difference(vm, self, args[0], out))
+        return -1;
+    for (int i = 1; i < nargs; i++) {
+        if (difference_update_internal(vm, *out, args[i])) {
+            hd__decref(vm->h, *out);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 static int set_rel(sc_vm_t *vm, hd_obj_t *self, int op, const char *name, SC_ARGS)

@@ -453,7 +453,8 @@ static int list_resize(sc_vm_t *vm, hd_list_obj_t *l, int64_t newsize)
     return 0;
 }
 
-/* length_hint: PyObject_LengthHint(o, 8) */
+/* length_hint: PyObject_LengthHint(o, 8): len() of a sized object, an
+ * iterator's __length_hint__ (enumerate, zip and generators have none: 8) */
 static int64_t length_hint(sc_vm_t *vm, hd_obj_t *o)
 {
     int64_t n;
@@ -469,10 +470,19 @@ static int64_t length_hint(sc_vm_t *vm, hd_obj_t *o)
         hd_rangeiter_obj_t *it = (hd_rangeiter_obj_t *)o;
         return it->len - it->index;
     }
-    case HD_T_DICTITER:
-        return ((hd_dictiter_obj_t *)o)->dict ? ((hd_dictiter_obj_t *)o)->len : 0;
-    case HD_T_SETITER:
-        return ((hd_setiter_obj_t *)o)->set ? ((hd_setiter_obj_t *)o)->len : 0;
+    case HD_T_DICTITER: { /* dictiter_len: 0 once the dict changed size */
+        hd_dictiter_obj_t *it = (hd_dictiter_obj_t *)o;
+        return it->dict && it->used == hd_len(it->dict) ? it->len : 0;
+    }
+    case HD_T_SETITER: {
+        hd_setiter_obj_t *it = (hd_setiter_obj_t *)o;
+        return it->set && it->used == hd_len(it->set) ? it->len : 0;
+    }
+    case HD_T_REVITER: { /* listreviter_len, reversed_len: index + 1 while
+                            the sequence is that long */
+        hd_reviter_obj_t *it = (hd_reviter_obj_t *)o;
+        return it->seq && hd_len(it->seq) >= it->index + 1 ? it->index + 1 : 0;
+    }
     }
     if (has_len(o) && sc_len(vm, o, &n) == 0)
         return n;

@@ -616,31 +616,35 @@ static int bytes_repeat(hd_heap_t *h, hd_obj_t *a, int64_t n, hd_obj_t **out, sc
 
 /* ---- sets ---- */
 
-static int set_algebra(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out)
+/* set_algebra: set_or (a copy of a, then set_update_internal), set_and,
+ * set_sub, set_xor; in place: set_ior, set_iand, set_isub, set_ixor, which
+ * return a itself */
+static int set_algebra(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, bool inplace, hd_obj_t **out)
 {
-    hd_obj_t *r, *k;
-    int rc = hd_set_new(h, 0, NULL, &r);
-    if (rc)
-        return rc;
-    int64_t pos = 0;
-    bool in;
-    while (!rc && hd_set_next(a, &pos, &k)) {
-        rc = hd_set_contains(h, b, k, &in);
-        if (!rc && (op == BO_OR || (op == BO_AND && in) || ((op == BO_SUB || op == BO_XOR) && !in)))
-            rc = hd_set_add(h, r, k);
-    }
-    pos = 0;
-    while (!rc && (op == BO_OR || op == BO_XOR) && hd_set_next(b, &pos, &k)) {
-        rc = hd_set_contains(h, a, k, &in);
-        if (!rc && (op == BO_OR || !in))
-            rc = hd_set_add(h, r, k);
-    }
-    if (rc) {
-        hd__decref(h, r);
+    int rc;
+    if (inplace) {
+        rc = op == BO_OR    ? hd__set_update(h, a, b)
+             : op == BO_AND ? hd__set_intersection_update(h, a, b)
+             : op == BO_SUB ? hd__set_difference_update(h, a, b)
+                            : hd__set_symdiff_update(h, a, b);
+        if (!rc) {
+            hd__incref(a);
+            *out = a;
+        }
         return rc;
     }
-    *out = r;
-    return 0;
+    switch (op) {
+    case BO_OR:
+        if ((rc = hd__set_copy(h, a, out)) == 0 && a != b && (rc = hd__set_update(h, *out, b)))
+            hd__decref(h, *out);
+        return rc;
+    case BO_AND:
+        return hd__set_intersection(h, a, b, out);
+    case BO_SUB:
+        return hd__set_difference(h, a, b, out);
+    default:
+        return hd__set_symdiff(h, a, b, out);
+    }
 }
 
 /* ---- binary operators ---- */
@@ -750,7 +754,7 @@ int sc_binary(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, bool inplace, hd_o
         return sequence_binary(h, op, a, b, inplace, out, err);
     } else if (a->type == HD_T_SET && b->type == HD_T_SET &&
                (op == BO_OR || op == BO_AND || op == BO_SUB || op == BO_XOR)) {
-        return set_algebra(h, op, a, b, out);
+        return set_algebra(h, op, a, b, inplace, out);
     } else if (a->type == HD_T_DICT && b->type == HD_T_DICT && op == BO_OR) {
         int rc = hd__dict_copy(h, a, out);
         if (!rc && (rc = hd_dict_update(h, *out, b)))
@@ -1052,6 +1056,50 @@ static int str_find(hd_obj_t *hay, hd_obj_t *needle)
     return 0;
 }
 
+/* dictitems_contains: anything but a pair is not in; the pair's key is
+ * looked up (an unhashable key raises) and the value found is compared
+ * with the pair's (identity first, as PyObject_RichCompareBool) */
+static int items_contains(hd_heap_t *h, hd_obj_t *d, hd_obj_t *item, sc_err_t *err)
+{
+    if (item->type != HD_T_TUPLE || hd_len(item) != 2)
+        return 0;
+    hd_obj_t *key = ((hd_tuple_obj_t *)item)->items[0], *value = ((hd_tuple_obj_t *)item)->items[1];
+    int64_t hash;
+    if (sc_hash(h, key, &hash, err))
+        return SC_EXC;
+    hd_obj_t *found;
+    int rc = hd_dict_getitem(h, d, key, &found);
+    if (rc == HD_EKEY)
+        return 0;
+    if (rc)
+        return rc;
+    if (found == value)
+        return 1;
+    hd__incref(found);
+    rc = compare_depth(h, CO_EQ, found, value, err, 0);
+    hd__decref(h, found);
+    return rc;
+}
+
+/* dict_values has no sq_contains: 'in' is _PySequence_IterSearch over a
+ * fresh dict_valueiterator (allocated and freed here, as python3 does),
+ * comparing each value with the item, identity first */
+static int values_contains(hd_heap_t *h, hd_obj_t *view, hd_obj_t *item, sc_err_t *err)
+{
+    hd_obj_t *it, *v;
+    int rc = hd__iter_new(h, view, &it);
+    if (rc)
+        return rc;
+    while ((rc = hd__iter_next(h, it, &v)) == 1) {
+        rc = v == item ? 1 : compare_depth(h, CO_EQ, v, item, err, 0);
+        hd__decref(h, v);
+        if (rc)
+            break;
+    }
+    hd__decref(h, it);
+    return rc;
+}
+
 int sc_contains(hd_heap_t *h, hd_obj_t *c, hd_obj_t *item, sc_err_t *err)
 {
     switch (c->type) {
@@ -1069,9 +1117,15 @@ int sc_contains(hd_heap_t *h, hd_obj_t *c, hd_obj_t *item, sc_err_t *err)
                 return eq;
         }
     }
+    case HD_T_DICTVIEW:
+        if (c->aux == HD_DICT_VALUES)
+            return values_contains(h, c, item, err);
+        if (c->aux == HD_DICT_ITEMS)
+            return items_contains(h, ((hd_dictview_obj_t *)c)->dict, item, err);
+        /* dict_keys: the dict's own test */
+        __attribute__((fallthrough));
     case HD_T_DICT:
-    case HD_T_SET:
-    case HD_T_DICTVIEW: {
+    case HD_T_SET: {
         int64_t hash;
         if (sc_hash(h, item, &hash, err))
             return SC_EXC;

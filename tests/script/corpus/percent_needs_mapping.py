@@ -1,0 +1,2 @@
+# %(key) of a tuple (issue 5)
+print("%(a)s" % (1,))

@@ -1,0 +1,2 @@
+# '%5%' fetches an argument first (issue 5)
+print("%5%" % ())
