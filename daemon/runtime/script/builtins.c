@@ -684,7 +684,7 @@ static int float_round_digits(sc_vm_t *vm, double x, int64_t ndigits, hd_obj_t *
 static int int_round_digits(sc_vm_t *vm, hd_obj_t *x, int64_t ndigits, hd_obj_t **out)
 {
     hd_heap_t *h = vm->h;
-    sc_big_t a, ten, b, q, r, r2, res;
+    sc_big_t a, ten, b, q, r, r2;
     int rc = sc_big_from_obj(h, x, &a);
     if (rc)
         return big_fail(vm, rc);
@@ -721,9 +721,11 @@ static int int_round_digits(sc_vm_t *vm, hd_obj_t *x, int64_t ndigits, hd_obj_t 
                 rr = &t;
             }
         }
-        if (!rc && !(rc = sc_big_add(h, &a, rr, -1, &res))) {
-            rc = sc_big_to_obj_cpy(h, '-', &a, rr, &res, out);
-            sc_big_free(h, &res);
+        /* long_sub(x, rem): the remainder is an object, as in CPython */
+        hd_obj_t *rem = NULL;
+        if (!rc && !(rc = sc_big_to_obj(h, rr, &rem))) {
+            rc = sc_long_add(h, x, rem, -1, out);
+            hd__decref(h, rem);
         }
         if (have_t)
             sc_big_free(h, &t);
