@@ -422,8 +422,8 @@ static int materialize(hd_heap_t *h, hd_obj_t *o, const char *name, hd_obj_t *va
     int ixs[HD_SHARED_KEYS_MAX] = {0};
     hd_obj_t *vals[HD_SHARED_KEYS_MAX] = {0};
     for (size_t k = 0; k < n; k++) {
-        ixs[k] = p[-3 - k];
-        vals[k] = values[p[-3 - k]];
+        ixs[k] = p[-3 - (ptrdiff_t)k];
+        vals[k] = values[p[-3 - (ptrdiff_t)k]];
     }
     /* hold the values: the dict's allocation may run a finalizer that
      * changes this instance */
@@ -445,7 +445,7 @@ static int materialize(hd_heap_t *h, hd_obj_t *o, const char *name, hd_obj_t *va
         size_t now = p[-2];
         hd_obj_t *held[HD_SHARED_KEYS_MAX];
         for (size_t k = 0; k < now; k++)
-            held[k] = values[p[-3 - k]];
+            held[k] = values[p[-3 - (ptrdiff_t)k]];
         pre->dict = dict;
         pre->values = NULL;
         values_free(h, values);
@@ -495,7 +495,7 @@ int hd__instance_get_dict(hd_heap_t *h, hd_obj_t *o, hd_obj_t **out)
             int ix[HD_SHARED_KEYS_MAX];
             hd_obj_t *vals[HD_SHARED_KEYS_MAX];
             for (size_t k = 0; k < n; k++)
-                vals[k] = values[ix[k] = p[-3 - k]];
+                vals[k] = values[ix[k] = p[-3 - (ptrdiff_t)k]];
             if ((rc = hd__dict_split_fill(h, dict, meta_of(h, o), values_block(values), n, ix,
                                           vals)) != 0) {
                 hd__decref(h, dict);
