@@ -145,7 +145,7 @@ static int string(fp_t *p, const char **out, size_t *n)
 {
     size_t start = ++p->pos, run = start;
     size_t len = 0;
-    int escaped = 0;
+    int escaped = 0, high = 0; /* high: a byte >= 0x80 (then check UTF-8) */
     while (p->pos < p->len) {
         unsigned char c = (unsigned char)p->s[p->pos];
         if (c == '"') {
@@ -159,11 +159,12 @@ static int string(fp_t *p, const char **out, size_t *n)
                 *n = len;
             }
             p->pos++;
-            return hd__proto_utf8_valid(*out, *n) ? 0 : -1;
+            return !high || hd__proto_utf8_valid(*out, *n) ? 0 : -1;
         }
         if (c < 0x20)
             return -1;
         if (c != '\\') {
+            high |= c >= 0x80;
             p->pos++;
             continue;
         }
