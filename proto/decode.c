@@ -301,8 +301,18 @@ static int req_set_id(hd_proto_req_t *req, const json_t *id, const char *text, s
 
 static int is_envelope_key(const char *key)
 {
-    return strcmp(key, "jsonrpc") == 0 || strcmp(key, "id") == 0 || strcmp(key, "method") == 0 ||
-           strcmp(key, "params") == 0;
+    switch (key[0]) {
+    case 'j':
+        return strcmp(key, "jsonrpc") == 0;
+    case 'i':
+        return strcmp(key, "id") == 0;
+    case 'm':
+        return strcmp(key, "method") == 0;
+    case 'p':
+        return strcmp(key, "params") == 0;
+    default:
+        return 0;
+    }
 }
 
 /* Params of a member of a message that held an integer beyond 64 bits:

@@ -105,18 +105,28 @@ int hd_dispatch_selfcheck(void)
     return 0;
 }
 
-/* is `key` in the space-separated list? */
+/* is `key` in the space-separated list? One pass over the list, words
+ * compared byte by byte as they are met. */
 static bool listed(const char *list, const char *key)
 {
-    size_t klen = strlen(key);
     for (const char *p = list; *p;) {
-        const char *end = strchr(p, ' ');
-        size_t n = end ? (size_t)(end - p) : strlen(p);
-        if (n == klen && memcmp(p, key, n) == 0)
+        const char *k = key;
+        while (*k && *p == *k)
+            p++, k++;
+        if (!*k && (*p == ' ' || !*p))
             return true;
-        p += n + (end ? 1 : 0);
+        while (*p && *p != ' ')
+            p++;
+        if (*p)
+            p++;
     }
     return false;
+}
+
+/* k equals w: strcmp with the first byte compared inline */
+static inline bool key_eq(const char *k, const char *w)
+{
+    return k[0] == w[0] && strcmp(k, w) == 0;
 }
 
 static int check_params(hd_call_t *c, const method_t *m, const hd_proto_method_t *pm)
@@ -125,7 +135,7 @@ static int check_params(hd_call_t *c, const method_t *m, const hd_proto_method_t
     json_t *v;
     json_object_foreach(c->params, key, v)
     {
-        if ((pm->heap && strcmp(key, "heap") == 0) || (pm->site && strcmp(key, "site") == 0) ||
+        if ((pm->heap && key_eq(key, "heap")) || (pm->site && key_eq(key, "site")) ||
             listed(m->params, key))
             continue;
         return hd_call_bad(c, key, "unknown parameter of %s", m->name);

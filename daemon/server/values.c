@@ -441,6 +441,30 @@ static int instance(walk_t *w, const json_t *s, const char *param, hd_obj_t **ou
 static const char *const type_names[] = {"int",  "float", "str", "bytes",  "tuple",
                                          "list", "dict",  "set", "object", "instance"};
 
+/* k equals w: strcmp with the first byte compared inline (most keys
+ * differ there), as spec_fields_ok compares each key with up to nine */
+static inline bool key_eq(const char *k, const char *w)
+{
+    return k[0] == w[0] && strcmp(k, w) == 0;
+}
+
+/* the type named by tj (a string), or -1; hd_type_from_name's answer for
+ * each name is kept after its first use */
+static int spec_type(const json_t *tj)
+{
+    static int known[sizeof type_names / sizeof *type_names]; /* type + 1; 0: not asked yet */
+    if (!json_is_string(tj))
+        return -1;
+    const char *name = json_string_value(tj);
+    for (size_t i = 0; i < sizeof type_names / sizeof *type_names; i++)
+        if (key_eq(name, type_names[i])) {
+            if (!known[i])
+                known[i] = hd_type_from_name(type_names[i]) + 1;
+            return known[i] - 1;
+        }
+    return -1;
+}
+
 static int spec_fields_ok(walk_t *w, const json_t *s, const char *key, int type, const char *param,
                           bool top)
 {
@@ -448,13 +472,13 @@ static int spec_fields_ok(walk_t *w, const json_t *s, const char *key, int type,
     json_t *v;
     json_object_foreach((json_t *)s, k, v)
     {
-        bool ok = strcmp(k, key) == 0 ||
-                  (top && (!strcmp(k, "heap") || !strcmp(k, "site") || !strcmp(k, "bind")));
-        if (!ok && strcmp(k, "value") == 0)
+        bool ok = key_eq(k, key) ||
+                  (top && (key_eq(k, "heap") || key_eq(k, "site") || key_eq(k, "bind")));
+        if (!ok && key_eq(k, "value"))
             ok = type == HD_T_INT || type == HD_T_FLOAT || type == HD_T_STR || type == HD_T_BYTES;
-        if (!ok && strcmp(k, "items") == 0)
+        if (!ok && key_eq(k, "items"))
             ok = type == HD_T_TUPLE || type == HD_T_LIST || type == HD_T_SET || type == HD_T_DICT;
-        if (!ok && (!strcmp(k, "class") || !strcmp(k, "attrs") || !strcmp(k, "finalizer")))
+        if (!ok && (key_eq(k, "class") || key_eq(k, "attrs") || key_eq(k, "finalizer")))
             ok = type == HD_T_INSTANCE;
         if (!ok)
             return hd_call_bad(w->c, top ? k : param, "not a field of a new %s",
@@ -466,11 +490,7 @@ static int spec_fields_ok(walk_t *w, const json_t *s, const char *key, int type,
 static int spec(walk_t *w, const json_t *s, const char *key, const char *param, bool top,
                 hd_obj_t **out, bool *hashable)
 {
-    const json_t *tj = json_object_get(s, key);
-    int type = -1;
-    for (size_t i = 0; json_is_string(tj) && i < sizeof type_names / sizeof *type_names; i++)
-        if (strcmp(json_string_value(tj), type_names[i]) == 0)
-            type = hd_type_from_name(type_names[i]);
+    int type = spec_type(json_object_get(s, key));
     if (type < 0)
         return hd_call_bad(w->c, top ? key : param,
                            "%s: one of int float str bytes tuple list dict set object instance",
