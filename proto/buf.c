@@ -246,11 +246,19 @@ int hd__proto_buf_string(hd_proto_buf_t *buf, const char *s, size_t len)
 
 json_t *hd__proto_load(const char *text, size_t len, size_t flags, json_error_t *jerr, int *nomem)
 {
-    *nomem = 0;
     json_t *root = hd__proto_fast_load(text, len, flags);
-    if (root)
+    if (root) {
+        *nomem = 0;
         return root;
-    root = json_loadb(text, len, flags, jerr);
+    }
+    return hd__proto_slow_load(text, len, flags, jerr, nomem);
+}
+
+json_t *hd__proto_slow_load(const char *text, size_t len, size_t flags, json_error_t *jerr,
+                            int *nomem)
+{
+    *nomem = 0;
+    json_t *root = json_loadb(text, len, flags, jerr);
     if (root)
         return root;
     enum json_error_code code = json_error_code(jerr);
