@@ -9,8 +9,10 @@
  *
  *   - ids echoed as sent: a response must carry the id exactly as the client
  *     wrote it (`1e400`, `12345678901234567890123`, `"\u0041"`), which a
- *     parsed value cannot reproduce. The scanner finds the byte span of each
- *     member's "id" value and the decoder keeps a copy of that text.
+ *     parsed value cannot reproduce. The byte span of each member's "id"
+ *     value is found and the decoder keeps a copy of that text. When the
+ *     fast parser (parse.c) took the message, it recorded the spans as it
+ *     read (hd__proto_fast_load_env); otherwise the scanner below finds them.
  *   - integers beyond 64 bits: jansson refuses the whole message when any
  *     integer overflows json_int_t. The decoder then parses it again with
  *     JSON_DECODE_INT_AS_REAL, only to read the envelope (ids, methods), and
