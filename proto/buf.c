@@ -157,6 +157,12 @@ void hd__proto_buf_truncate(hd_proto_buf_t *buf, size_t len)
     buf->data[buf->headroom + len] = '\0';
 }
 
+void hd_proto_buf_truncate(hd_proto_buf_t *buf, size_t len)
+{
+    if (len <= buf->len)
+        hd__proto_buf_truncate(buf, len);
+}
+
 char *hd_proto_buf_steal(hd_proto_buf_t *buf, size_t *len)
 {
     char *data = buf->data;

@@ -50,6 +50,20 @@ static int dump_integer(hd_proto_buf_t *buf, json_int_t v)
     return put(buf, p, (size_t)(tmp + sizeof tmp - p));
 }
 
+int hd_proto_buf_int(hd_proto_buf_t *buf, int64_t v)
+{
+    return dump_integer(buf, (json_int_t)v);
+}
+
+int hd_proto_buf_string(hd_proto_buf_t *buf, const char *s, size_t len)
+{
+    size_t mark = buf->len;
+    int rc = hd__proto_buf_string(buf, s, len);
+    if (rc)
+        hd__proto_buf_truncate(buf, mark);
+    return rc;
+}
+
 /* jansson's jsonp_dtostr: "%.17g", a ".0" when there is neither '.' nor
  * 'e', and no '+' or leading zeros in the exponent */
 static int dump_real(hd_proto_buf_t *buf, double v)

@@ -231,6 +231,10 @@ static int run(hd_call_t *c, const hd_proto_req_t *req)
         c->sh->dirty = true;
     if (rc != 0)
         return -1;
+    if (m->big && c->text.len > c->srv->cfg.limits.send_queue_bytes) {
+        hd_proto_buf_close(&c->text);
+        return hd_call_limit(c, "send_queue_bytes", c->srv->cfg.limits.send_queue_bytes);
+    }
     if (m->big && c->result) {
         size_t need = json_dumpb(c->result, NULL, 0, JSON_COMPACT);
         if (need > c->srv->cfg.limits.send_queue_bytes) {
@@ -250,17 +254,26 @@ static void answer(hd_session_t *s, hd_proto_reply_t *r, const hd_proto_req_t *r
     c.srv = srv;
     c.sess = s;
     c.params = req->params;
+    c.text_ok = true; /* a handler may write its result as text (c.text) */
     srv->stats.requests++;
     int rc = run(&c, req);
-    if (rc == 0 && !c.result)
+    bool text = rc == 0 && c.text.len > 0;
+    if (rc == 0 && !c.result && !text)
         rc = hd_call_errno(&c, HD_ENOMEM, NULL);
     if (rc == 0) {
-        rc = hd_proto_reply_result(r, req, c.result);
+        if (text) {
+            rc = hd_proto_reply_result_text(r, req, hd_proto_buf_text(&c.text), c.text.len);
+            json_decref(c.result);
+        } else {
+            rc = hd_proto_reply_result(r, req, c.result);
+        }
         c.result = NULL;
+        hd_proto_buf_close(&c.text);
         if (rc == 0)
             return;
         hd_call_errno(&c, rc, NULL);
     }
+    hd_proto_buf_close(&c.text);
     json_decref(c.result);
     srv->stats.errors++;
     if (c.code == HD_RPC_INTERNAL_ERROR)

@@ -98,6 +98,79 @@ json_t *hd_summary(hd_heap_t *h, hd_obj_t *o, bool with_generation)
     return j;
 }
 
+/* buf += "," "\"" key "\":" (key: a literal without escapes) */
+static int text_key(hd_proto_buf_t *buf, const char *key, bool first)
+{
+    char tmp[32];
+    size_t n = strlen(key);
+    if (n + 4 > sizeof tmp)
+        return HD_EINVAL;
+    size_t k = 0;
+    if (!first)
+        tmp[k++] = ',';
+    tmp[k++] = '"';
+    memcpy(tmp + k, key, n);
+    k += n;
+    tmp[k++] = '"';
+    tmp[k++] = ':';
+    return hd_proto_buf_append(buf, tmp, k);
+}
+
+static int text_int(hd_proto_buf_t *buf, const char *key, int64_t v)
+{
+    return text_key(buf, key, false) || hd_proto_buf_int(buf, v) ? HD_ENOMEM : 0;
+}
+
+static int text_str(hd_proto_buf_t *buf, const char *key, const char *v)
+{
+    int rc;
+    if (!v)
+        return HD_EINVAL; /* json_string(NULL) fails: hd_summary answers */
+    if ((rc = text_key(buf, key, false)) != 0)
+        return rc;
+    return hd_proto_buf_string(buf, v, strlen(v));
+}
+
+/* the members and order of hd_summary, as text */
+int hd_summary_text(hd_heap_t *h, hd_obj_t *o, hd_proto_buf_t *buf)
+{
+    uint64_t id = hd_obj_id(h, o);
+    if (id == 0)
+        return HD_EINVAL;
+    char repr[HD_REPR_LEN + 1];
+    hd_obj_repr(h, o, repr, sizeof repr);
+    utf8_fix(repr);
+    int type = hd_obj_type(o);
+    bool tracked = hd_obj_is_tracked(o);
+    size_t mark = buf->len;
+    int rc = hd_proto_buf_append(buf, "{\"id\":", 6);
+    if (!rc)
+        rc = hd_proto_buf_int(buf, (int64_t)id);
+    if (!rc)
+        rc = text_int(buf, "addr", (int64_t)hd_obj_addr(h, o));
+    if (!rc)
+        rc = text_str(buf, "type", hd_type_name(type));
+    if (!rc)
+        rc = text_int(buf, "size", (int64_t)hd_obj_sizeof(h, o));
+    if (!rc)
+        rc = text_int(buf, "refcount", (int64_t)hd_obj_refcount(o));
+    if (!rc)
+        rc = text_key(buf, "tracked", false);
+    if (!rc)
+        rc = tracked ? hd_proto_buf_append(buf, "true", 4) : hd_proto_buf_append(buf, "false", 5);
+    if (!rc)
+        rc = text_str(buf, "repr", repr);
+    if (!rc && type == HD_T_INSTANCE)
+        rc = text_str(buf, "class", hd_obj_type_name(h, o));
+    if (!rc && tracked)
+        rc = text_int(buf, "generation", (int64_t)hd_obj_generation(h, o));
+    if (!rc)
+        rc = hd_proto_buf_append(buf, "}", 1);
+    if (rc)
+        hd_proto_buf_truncate(buf, mark);
+    return rc;
+}
+
 json_t *hd_summary_or_null(hd_heap_t *h, hd_obj_t *o)
 {
     return o ? hd_summary(h, o, false) : json_null();
