@@ -157,6 +157,12 @@ void hd__proto_buf_truncate(hd_proto_buf_t *buf, size_t len)
     buf->data[buf->headroom + len] = '\0';
 }
 
+void hd_proto_buf_truncate(hd_proto_buf_t *buf, size_t len)
+{
+    if (len <= buf->len)
+        hd__proto_buf_truncate(buf, len);
+}
+
 char *hd_proto_buf_steal(hd_proto_buf_t *buf, size_t *len)
 {
     char *data = buf->data;
@@ -169,60 +175,60 @@ char *hd_proto_buf_steal(hd_proto_buf_t *buf, size_t *len)
 
 /* ---- JSON pieces ---- */
 
-/* How s[i] is written inside a JSON string: 0 as itself, else the second
- * character of its two-character escape, or 'u' for \u00XX. The escapes
- * are jansson's (\" \\ \b \f \n \r \t, other control characters as
+/* How each byte is written inside a JSON string: 0 as itself (ASCII),
+ * 1 as itself but part of a multi-byte UTF-8 sequence (>= 0x80), else the
+ * second character of its two-character escape, or 'u' for \u00XX. The
+ * escapes are jansson's (\" \\ \b \f \n \r \t, other control characters as
  * \u00XX in upper-case hex), so that a string escaped here reads exactly as
  * jansson would have dumped it (dump.c relies on that). */
-static char escape_of(unsigned char c)
+/* clang-format off */
+static const char ascii_escape[128] = {
+    'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'b', 't', 'n', 'u', 'f', 'r', 'u', 'u',
+    'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+    ['"'] = '"', ['\\'] = '\\',
+};
+/* clang-format on */
+
+static inline char escape_of(unsigned char c)
 {
-    if (c >= 0x20 && c != '"' && c != '\\')
-        return 0;
-    switch (c) {
-    case '"':
-        return '"';
-    case '\\':
-        return '\\';
-    case '\b':
-        return 'b';
-    case '\f':
-        return 'f';
-    case '\n':
-        return 'n';
-    case '\r':
-        return 'r';
-    case '\t':
-        return 't';
-    default:
-        return 'u';
-    }
+    return c >= 0x80 ? 1 : ascii_escape[c];
 }
 
-/* One pass counts the escaped length, so the buffer grows at most once;
- * the second writes straight into it. This is the one JSON string escaper
- * of hd_proto: encoders and the tree dumper (dump.c) both use it. */
+/* One pass over s counts the escaped length and sees whether there is any
+ * byte >= 0x80 (only then is the text checked for UTF-8), so the buffer
+ * grows at most once; a string without escapes (the usual case) is then
+ * copied in one go, others are written escape by escape. This is the one
+ * JSON string escaper of hd_proto: encoders and the tree dumper (dump.c)
+ * both use it. */
 int hd__proto_buf_string(hd_proto_buf_t *buf, const char *s, size_t len)
 {
     static const char hex[] = "0123456789ABCDEF";
     const unsigned char *u = (const unsigned char *)s;
-    if (!hd__proto_utf8_valid(s, len))
-        return HD_EINVAL;
-    size_t out = 2;
+    size_t extra = 0;
+    int high = 0;
     for (size_t i = 0; i < len; i++) {
         char e = escape_of(u[i]);
-        out += e == 0 ? 1 : e == 'u' ? 6 : 2;
+        if (e) {
+            if (e == 1)
+                high = 1;
+            else
+                extra += e == 'u' ? 5 : 1;
+        }
     }
+    if (high && !hd__proto_utf8_valid(s, len))
+        return HD_EINVAL;
+    size_t out = len + extra + 2;
     if (hd__proto_buf_reserve(buf, out) != 0)
         return HD_ENOMEM;
     char *p = buf->data + buf->headroom + buf->len;
     *p++ = '"';
-    if (out == len + 2) {
+    if (extra == 0) {
         memcpy(p, s, len);
         p += len;
     } else {
         for (size_t i = 0; i < len; i++) {
             char e = escape_of(u[i]);
-            if (e == 0) {
+            if (e == 0 || e == 1) {
                 *p++ = (char)u[i];
                 continue;
             }
@@ -246,11 +252,19 @@ int hd__proto_buf_string(hd_proto_buf_t *buf, const char *s, size_t len)
 
 json_t *hd__proto_load(const char *text, size_t len, size_t flags, json_error_t *jerr, int *nomem)
 {
-    *nomem = 0;
     json_t *root = hd__proto_fast_load(text, len, flags);
-    if (root)
+    if (root) {
+        *nomem = 0;
         return root;
-    root = json_loadb(text, len, flags, jerr);
+    }
+    return hd__proto_slow_load(text, len, flags, jerr, nomem);
+}
+
+json_t *hd__proto_slow_load(const char *text, size_t len, size_t flags, json_error_t *jerr,
+                            int *nomem)
+{
+    *nomem = 0;
+    json_t *root = json_loadb(text, len, flags, jerr);
     if (root)
         return root;
     enum json_error_code code = json_error_code(jerr);

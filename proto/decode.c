@@ -9,8 +9,10 @@
  *
  *   - ids echoed as sent: a response must carry the id exactly as the client
  *     wrote it (`1e400`, `12345678901234567890123`, `"\u0041"`), which a
- *     parsed value cannot reproduce. The scanner finds the byte span of each
- *     member's "id" value and the decoder keeps a copy of that text.
+ *     parsed value cannot reproduce. The byte span of each member's "id"
+ *     value is found and the decoder keeps a copy of that text. When the
+ *     fast parser (parse.c) took the message, it recorded the spans as it
+ *     read (hd__proto_fast_load_env); otherwise the scanner below finds them.
  *   - integers beyond 64 bits: jansson refuses the whole message when any
  *     integer overflows json_int_t. The decoder then parses it again with
  *     JSON_DECODE_INT_AS_REAL, only to read the envelope (ids, methods), and
@@ -46,15 +48,8 @@
 /* The raw scanner (text already known to be valid JSON)                     */
 /* ------------------------------------------------------------------------ */
 
-typedef struct span {
-    size_t off, len; /* len 0: not present */
-} span_t;
-
-/* What the decoder needs from the raw text of one member. */
-typedef struct member_spans {
-    span_t id;     /* the value of "id" */
-    span_t params; /* the value of "params" */
-} member_spans_t;
+typedef hd__proto_span_t span_t;                 /* len 0: not present */
+typedef hd__proto_member_spans_t member_spans_t; /* the values of "id" and "params" */
 
 typedef struct scan {
     const char *s;
@@ -301,8 +296,18 @@ static int req_set_id(hd_proto_req_t *req, const json_t *id, const char *text, s
 
 static int is_envelope_key(const char *key)
 {
-    return strcmp(key, "jsonrpc") == 0 || strcmp(key, "id") == 0 || strcmp(key, "method") == 0 ||
-           strcmp(key, "params") == 0;
+    switch (key[0]) {
+    case 'j':
+        return strcmp(key, "jsonrpc") == 0;
+    case 'i':
+        return strcmp(key, "id") == 0;
+    case 'm':
+        return strcmp(key, "method") == 0;
+    case 'p':
+        return strcmp(key, "params") == 0;
+    default:
+        return 0;
+    }
 }
 
 /* Params of a member of a message that held an integer beyond 64 bits:
@@ -463,53 +468,61 @@ static int limit_error(hd_proto_msg_t *msg, const char *limit, size_t max)
 
 /* Parse text; on an integer beyond 64 bits, parse again with reals and say
  * so in *reals. NULL with jerr filled when it does not parse (*nomem: for
- * lack of memory). */
-static json_t *parse(const char *text, size_t len, json_error_t *jerr, int *reals, int *nomem)
+ * lack of memory). *spans: the fast parser read the members' spans into
+ * env as it went (else the decoder scans for them). */
+static json_t *parse(const char *text, size_t len, json_error_t *jerr, int *reals, int *nomem,
+                     hd__proto_env_t *env, int *spans)
 {
     *reals = 0;
-    json_t *root = hd__proto_load(text, len, PARSE_FLAGS, jerr, nomem);
+    *nomem = 0;
+    json_t *root = hd__proto_fast_load_env(text, len, PARSE_FLAGS, env);
+    *spans = root != NULL;
+    if (root)
+        return root;
+    root = hd__proto_slow_load(text, len, PARSE_FLAGS, jerr, nomem);
     if (root || *nomem || json_error_code(jerr) != json_error_numeric_overflow)
         return root;
     *reals = 1;
     return hd__proto_load(text, len, PARSE_FLAGS | JSON_DECODE_INT_AS_REAL, jerr, nomem);
 }
 
-static int decode_members(hd_proto_msg_t *msg, const char *text, size_t len, int reals)
+/* env: the members' spans when the parser read them, else NULL */
+static int decode_members(hd_proto_msg_t *msg, const char *text, size_t len, int reals,
+                          const hd__proto_env_t *env)
 {
     member_spans_t one, *spans = &one;
-    if (msg->batch) {
+    if (env) {
+        spans = env->m;
+    } else if (msg->batch) {
         spans = hd__proto_malloc(msg->n * sizeof *spans);
         if (!spans)
             return HD_ENOMEM;
     }
     msg->reqs = hd__proto_malloc(msg->n * sizeof *msg->reqs);
-    int rc = msg->reqs ? scan_message(text, len, msg->batch, spans, msg->n) : HD_ENOMEM;
+    int rc = !msg->reqs ? HD_ENOMEM : env ? 0 : scan_message(text, len, msg->batch, spans, msg->n);
     if (msg->reqs)
         memset(msg->reqs, 0, msg->n * sizeof *msg->reqs);
     for (size_t i = 0; rc == 0 && i < msg->n; i++) {
         json_t *m = msg->batch ? json_array_get(msg->root, i) : msg->root;
         rc = decode_member(&msg->reqs[i], m, text, &spans[i], reals);
     }
-    if (spans != &one)
+    if (!env && spans != &one)
         hd__proto_free(spans);
     return rc;
 }
 
-static int decode(const char *text, size_t len, const hd_proto_limits_t *limits,
-                  hd_proto_msg_t *msg)
+/* After the parse: the whole-message errors, or each member. env: the
+ * members' spans when the parser read them, else NULL. */
+static int decode_root(hd_proto_msg_t *msg, const char *text, size_t len,
+                       const hd_proto_limits_t *limits, const json_error_t *jerr, int reals,
+                       int nomem, const hd__proto_env_t *env)
 {
-    if (limits->max_message_len && len > limits->max_message_len)
-        return limit_error(msg, "message_size", limits->max_message_len);
-
-    json_error_t jerr;
-    int reals, nomem;
-    msg->root = parse(text, len, &jerr, &reals, &nomem);
     if (!msg->root) {
         if (nomem)
             return HD_ENOMEM;
-        if (json_error_code(&jerr) == json_error_stack_overflow)
+        if (json_error_code(jerr) == json_error_stack_overflow)
             return limit_error(msg, "nesting_depth", HD_PROTO_MAX_DEPTH);
-        return parse_error(msg, &jerr);
+        return parse_error(msg, jerr);
     }
     if (json_is_array(msg->root)) {
         size_t n = json_array_size(msg->root);
@@ -522,7 +535,23 @@ static int decode(const char *text, size_t len, const hd_proto_limits_t *limits,
     } else {
         msg->n = 1;
     }
-    return decode_members(msg, text, len, reals);
+    return decode_members(msg, text, len, reals, env);
+}
+
+static int decode(const char *text, size_t len, const hd_proto_limits_t *limits,
+                  hd_proto_msg_t *msg)
+{
+    if (limits->max_message_len && len > limits->max_message_len)
+        return limit_error(msg, "message_size", limits->max_message_len);
+
+    json_error_t jerr;
+    int reals, nomem, spans;
+    hd__proto_env_t env;
+    hd__proto_env_init(&env);
+    msg->root = parse(text, len, &jerr, &reals, &nomem, &env, &spans);
+    int rc = decode_root(msg, text, len, limits, &jerr, reals, nomem, spans ? &env : NULL);
+    hd__proto_env_close(&env);
+    return rc;
 }
 
 int hd_proto_decode(const char *text, size_t len, const hd_proto_limits_t *limits,

@@ -50,6 +50,20 @@ static int dump_integer(hd_proto_buf_t *buf, json_int_t v)
     return put(buf, p, (size_t)(tmp + sizeof tmp - p));
 }
 
+int hd_proto_buf_int(hd_proto_buf_t *buf, int64_t v)
+{
+    return dump_integer(buf, (json_int_t)v);
+}
+
+int hd_proto_buf_string(hd_proto_buf_t *buf, const char *s, size_t len)
+{
+    size_t mark = buf->len;
+    int rc = hd__proto_buf_string(buf, s, len);
+    if (rc)
+        hd__proto_buf_truncate(buf, mark);
+    return rc;
+}
+
 /* jansson's jsonp_dtostr: "%.17g", a ".0" when there is neither '.' nor
  * 'e', and no '+' or leading zeros in the exponent */
 static int dump_real(hd_proto_buf_t *buf, double v)
@@ -84,17 +98,13 @@ static int dump_object(hd_proto_buf_t *buf, const json_t *j, int depth)
 {
     if (put(buf, "{", 1) != 0)
         return HD_ENOMEM;
-    const char *key;
-    json_t *v;
-    int first = 1, rc = 0;
-    json_object_foreach((json_t *)j, key, v)
-    {
+    json_t *o = (json_t *)j;
+    int rc = 0, first = 1;
+    for (void *it = json_object_iter(o); it; it = json_object_iter_next(o, it), first = 0) {
         if ((!first && put(buf, ",", 1) != 0) ||
-            (rc = dump_string(buf, key, json_object_iter_key_len(json_object_key_to_iter(key)))) !=
-                0 ||
-            put(buf, ":", 1) != 0 || (rc = dump(buf, v, depth + 1)) != 0)
+            (rc = dump_string(buf, json_object_iter_key(it), json_object_iter_key_len(it))) != 0 ||
+            put(buf, ":", 1) != 0 || (rc = dump(buf, json_object_iter_value(it), depth + 1)) != 0)
             return rc ? rc : HD_ENOMEM;
-        first = 0;
     }
     return put(buf, "}", 1);
 }

@@ -247,6 +247,30 @@ int hd_proto_reply_result(hd_proto_reply_t *r, const hd_proto_req_t *req, json_t
     return rc;
 }
 
+int hd_proto_reply_result_text(hd_proto_reply_t *r, const hd_proto_req_t *req, const char *text,
+                               size_t len)
+{
+    if (!text || len == 0)
+        return HD_EINVAL;
+    if (req->id.kind == HD_PROTO_ID_NONE)
+        return 0; /* a notification: never answered */
+    size_t mark = r->buf->len;
+    int rc = reply_sep(r);
+    if (rc == 0)
+        rc = hd__proto_buf_puts(r->buf, "{\"jsonrpc\":\"2.0\",");
+    if (rc == 0)
+        rc = put_id(r->buf, &req->id);
+    if (rc == 0)
+        rc = hd__proto_buf_puts(r->buf, ",\"result\":");
+    if (rc == 0)
+        rc = hd__proto_buf_put(r->buf, text, len);
+    if (rc == 0)
+        rc = hd__proto_buf_puts(r->buf, "}");
+    if (rc == 0)
+        r->count++;
+    return undo_on_error(r->buf, mark, rc);
+}
+
 int hd_proto_reply_error(hd_proto_reply_t *r, const hd_proto_req_t *req, int code,
                          const char *message, json_t *data)
 {

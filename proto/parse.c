@@ -18,6 +18,7 @@
 #include "proto_int.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,9 @@ typedef struct fp {
     int depth;
     char *tmp; /* owned scratch for decoded strings */
     size_t tmp_cap;
+    hd__proto_env_t *env; /* NULL, or where the members' spans go */
+    int root_array;       /* the top-level value is an array (a batch) */
+    size_t member;        /* which member of env the object being read is */
 } fp_t;
 
 static json_t *value(fp_t *p);
@@ -145,7 +149,7 @@ static int string(fp_t *p, const char **out, size_t *n)
 {
     size_t start = ++p->pos, run = start;
     size_t len = 0;
-    int escaped = 0;
+    int escaped = 0, high = 0; /* high: a byte >= 0x80 (then check UTF-8) */
     while (p->pos < p->len) {
         unsigned char c = (unsigned char)p->s[p->pos];
         if (c == '"') {
@@ -159,11 +163,12 @@ static int string(fp_t *p, const char **out, size_t *n)
                 *n = len;
             }
             p->pos++;
-            return hd__proto_utf8_valid(*out, *n) ? 0 : -1;
+            return !high || hd__proto_utf8_valid(*out, *n) ? 0 : -1;
         }
         if (c < 0x20)
             return -1;
         if (c != '\\') {
+            high |= c >= 0x80;
             p->pos++;
             continue;
         }
@@ -241,6 +246,8 @@ static json_t *number(fp_t *p)
 
 static json_t *object(fp_t *p)
 {
+    /* a member of the message: the top-level object, or one in a batch */
+    int envelope = p->env && (p->root_array ? p->depth == 2 : p->depth == 1);
     json_t *o = json_object();
     p->pos++;
     ws(p);
@@ -263,9 +270,19 @@ static json_t *object(fp_t *p)
         ws(p);
         if (p->pos >= p->len || p->s[p->pos++] != ':')
             break;
+        ws(p);
+        size_t at = p->pos;
         json_t *v = value(p);
         if (!v)
             break;
+        if (envelope) {
+            hd__proto_member_spans_t *ms = &p->env->m[p->member];
+            hd__proto_span_t sp = {at, p->pos - at};
+            if (klen == 2 && memcmp(kbuf, "id", 2) == 0)
+                ms->id = sp;
+            else if (klen == 6 && memcmp(kbuf, "params", 6) == 0)
+                ms->params = sp;
+        }
         /* one lookup, not two: a duplicate key replaces the first value
          * and leaves the size as it was (then jansson says which key) */
         size_t before = json_object_size(o);
@@ -284,8 +301,33 @@ static json_t *object(fp_t *p)
     return NULL;
 }
 
+/* a batch's element i is next: room and zero spans for it in env */
+static int env_member(fp_t *p, size_t i)
+{
+    hd__proto_env_t *env = p->env;
+    if (i >= env->cap) {
+        size_t cap = env->cap * 2;
+        if (cap > SIZE_MAX / sizeof *env->m)
+            return -1;
+        hd__proto_member_spans_t *m = hd__proto_malloc(cap * sizeof *m);
+        if (!m)
+            return -1;
+        memcpy(m, env->m, env->cap * sizeof *m);
+        if (env->m != env->one_)
+            hd__proto_free(env->m);
+        env->m = m;
+        env->cap = cap;
+    }
+    memset(&env->m[i], 0, sizeof env->m[i]);
+    p->member = i;
+    return 0;
+}
+
 static json_t *array(fp_t *p)
 {
+    int batch = p->env && p->depth == 1;
+    if (batch)
+        p->root_array = 1;
     json_t *a = json_array();
     p->pos++;
     ws(p);
@@ -294,6 +336,8 @@ static json_t *array(fp_t *p)
         return a;
     }
     while (a) {
+        if (batch && env_member(p, json_array_size(a)) != 0)
+            break;
         json_t *v = value(p);
         if (!v || json_array_append_new(a, v) != 0)
             break;
@@ -355,12 +399,33 @@ static json_t *value(fp_t *p)
     return v;
 }
 
+void hd__proto_env_init(hd__proto_env_t *env)
+{
+    env->m = env->one_;
+    env->cap = sizeof env->one_ / sizeof env->one_[0];
+    memset(env->one_, 0, sizeof env->one_);
+}
+
+void hd__proto_env_close(hd__proto_env_t *env)
+{
+    if (env->m != env->one_)
+        hd__proto_free(env->m);
+    hd__proto_env_init(env);
+}
+
 json_t *hd__proto_fast_load(const char *text, size_t len, size_t flags)
+{
+    return hd__proto_fast_load_env(text, len, flags, NULL);
+}
+
+json_t *hd__proto_fast_load_env(const char *text, size_t len, size_t flags, hd__proto_env_t *env)
 {
     if (!(flags & JSON_DECODE_ANY) || (flags & JSON_DECODE_INT_AS_REAL) ||
         !(flags & JSON_REJECT_DUPLICATES))
         return NULL; /* only the flags hd_proto reads requests with */
-    fp_t p = {text, len, 0, flags, 0, NULL, 0};
+    if (env)
+        memset(&env->m[0], 0, sizeof env->m[0]); /* a message that is one value */
+    fp_t p = {text, len, 0, flags, 0, NULL, 0, env, 0, 0};
     json_t *v = value(&p);
     ws(&p);
     hd__proto_free(p.tmp);

@@ -65,6 +65,41 @@ int hd__proto_buf_json(hd_proto_buf_t *buf, const json_t *j);
  * bad input, described in *jerr; 1: out of memory). */
 json_t *hd__proto_load(const char *text, size_t len, size_t flags, json_error_t *jerr, int *nomem);
 
+/* Byte spans of a message's text, for the decoder (decode.c), which echoes
+ * ids as sent and reparses params on its own. */
+typedef struct hd__proto_span {
+    size_t off, len; /* len 0: not present */
+} hd__proto_span_t;
+
+/* What the decoder needs from the raw text of one member. */
+typedef struct hd__proto_member_spans {
+    hd__proto_span_t id;     /* the value of "id" */
+    hd__proto_span_t params; /* the value of "params" */
+} hd__proto_member_spans_t;
+
+/* The spans of each member of a message, filled by hd__proto_fast_load_env
+ * while it parses: m[0] for a message that is not an array, m[i] for
+ * element i of a batch (all zero for an element that is not an object). m
+ * points at one_ until a batch needs more; hd__proto_env_close frees. */
+typedef struct hd__proto_env {
+    hd__proto_member_spans_t *m;
+    size_t cap;
+    hd__proto_member_spans_t one_[4];
+} hd__proto_env_t;
+
+void hd__proto_env_init(hd__proto_env_t *env);
+void hd__proto_env_close(hd__proto_env_t *env);
+
+/* hd__proto_fast_load_env: hd__proto_fast_load that also fills env (when
+ * not NULL) with the spans of each member's "id" and "params" values, so
+ * that the decoder needs no second pass over the text. On NULL, env's
+ * contents are unspecified (it still must be closed). */
+json_t *hd__proto_fast_load_env(const char *text, size_t len, size_t flags, hd__proto_env_t *env);
+
+/* hd__proto_slow_load: hd__proto_load without the fast path. */
+json_t *hd__proto_slow_load(const char *text, size_t len, size_t flags, json_error_t *jerr,
+                            int *nomem);
+
 /* hd__proto_fast_load (parse.c): the tree json_loadb would build for a
  * plain valid message, read faster; NULL for anything else (bad input,
  * duplicate keys, integers beyond 64 bits, memory...), and then the caller

@@ -105,18 +105,28 @@ int hd_dispatch_selfcheck(void)
     return 0;
 }
 
-/* is `key` in the space-separated list? */
+/* is `key` in the space-separated list? One pass over the list, words
+ * compared byte by byte as they are met. */
 static bool listed(const char *list, const char *key)
 {
-    size_t klen = strlen(key);
     for (const char *p = list; *p;) {
-        const char *end = strchr(p, ' ');
-        size_t n = end ? (size_t)(end - p) : strlen(p);
-        if (n == klen && memcmp(p, key, n) == 0)
+        const char *k = key;
+        while (*k && *p == *k)
+            p++, k++;
+        if (!*k && (*p == ' ' || !*p))
             return true;
-        p += n + (end ? 1 : 0);
+        while (*p && *p != ' ')
+            p++;
+        if (*p)
+            p++;
     }
     return false;
+}
+
+/* k equals w: strcmp with the first byte compared inline */
+static inline bool key_eq(const char *k, const char *w)
+{
+    return k[0] == w[0] && strcmp(k, w) == 0;
 }
 
 static int check_params(hd_call_t *c, const method_t *m, const hd_proto_method_t *pm)
@@ -125,7 +135,7 @@ static int check_params(hd_call_t *c, const method_t *m, const hd_proto_method_t
     json_t *v;
     json_object_foreach(c->params, key, v)
     {
-        if ((pm->heap && strcmp(key, "heap") == 0) || (pm->site && strcmp(key, "site") == 0) ||
+        if ((pm->heap && key_eq(key, "heap")) || (pm->site && key_eq(key, "site")) ||
             listed(m->params, key))
             continue;
         return hd_call_bad(c, key, "unknown parameter of %s", m->name);
@@ -221,6 +231,10 @@ static int run(hd_call_t *c, const hd_proto_req_t *req)
         c->sh->dirty = true;
     if (rc != 0)
         return -1;
+    if (m->big && c->text.len > c->srv->cfg.limits.send_queue_bytes) {
+        hd_proto_buf_close(&c->text);
+        return hd_call_limit(c, "send_queue_bytes", c->srv->cfg.limits.send_queue_bytes);
+    }
     if (m->big && c->result) {
         size_t need = json_dumpb(c->result, NULL, 0, JSON_COMPACT);
         if (need > c->srv->cfg.limits.send_queue_bytes) {
@@ -240,17 +254,26 @@ static void answer(hd_session_t *s, hd_proto_reply_t *r, const hd_proto_req_t *r
     c.srv = srv;
     c.sess = s;
     c.params = req->params;
+    c.text_ok = true; /* a handler may write its result as text (c.text) */
     srv->stats.requests++;
     int rc = run(&c, req);
-    if (rc == 0 && !c.result)
+    bool text = rc == 0 && c.text.len > 0;
+    if (rc == 0 && !c.result && !text)
         rc = hd_call_errno(&c, HD_ENOMEM, NULL);
     if (rc == 0) {
-        rc = hd_proto_reply_result(r, req, c.result);
+        if (text) {
+            rc = hd_proto_reply_result_text(r, req, hd_proto_buf_text(&c.text), c.text.len);
+            json_decref(c.result);
+        } else {
+            rc = hd_proto_reply_result(r, req, c.result);
+        }
         c.result = NULL;
+        hd_proto_buf_close(&c.text);
         if (rc == 0)
             return;
         hd_call_errno(&c, rc, NULL);
     }
+    hd_proto_buf_close(&c.text);
     json_decref(c.result);
     srv->stats.errors++;
     if (c.code == HD_RPC_INTERNAL_ERROR)

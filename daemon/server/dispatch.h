@@ -27,16 +27,19 @@ struct hd_session;
 #define HD_CALL_MAX_NEW_CLASSES 16 /* classes one request may create */
 
 typedef struct hd_call {
-    hd_server_t *srv;                                 /* borrowed */
-    struct hd_session *sess;                          /* borrowed */
-    json_t *params;                                   /* borrowed from the decoded message */
-    hd_sheap_t *sh;                                   /* the heap named by `heap`, or NULL */
-    hd_heap_t *h;                                     /* sh->heap, or NULL */
-    uint64_t objects_refused;                         /* h's count when h was set */
-    json_t *result;                                   /* owned: the result on success */
-    int code;                                         /* the JSON-RPC error code on failure */
-    char message[256];                                /* the error message ("" = the code's own) */
-    json_t *data;                                     /* owned: the error's data, or NULL */
+    hd_server_t *srv;         /* borrowed */
+    struct hd_session *sess;  /* borrowed */
+    json_t *params;           /* borrowed from the decoded message */
+    hd_sheap_t *sh;           /* the heap named by `heap`, or NULL */
+    hd_heap_t *h;             /* sh->heap, or NULL */
+    uint64_t objects_refused; /* h's count when h was set */
+    json_t *result;           /* owned: the result on success */
+    bool text_ok;             /* the caller takes a result written as text (dispatch.c does) */
+    hd_proto_buf_t text;      /* owned: a result written as compact JSON text instead of
+                               * result (only when text_ok; see hd_summary_text) */
+    int code;                 /* the JSON-RPC error code on failure */
+    char message[256];        /* the error message ("" = the code's own) */
+    json_t *data;             /* owned: the error's data, or NULL */
     const char *new_classes[HD_CALL_MAX_NEW_CLASSES]; /* borrowed from sh: created here */
     int n_new_classes;
 } hd_call_t;
@@ -149,6 +152,11 @@ void hd_val_undo(hd_call_t *c);
  * objects: O(1) in the runtime). with_generation is kept for callers that
  * already know it. NULL on out of memory. Ownership: new reference. */
 json_t *hd_summary(hd_heap_t *h, hd_obj_t *o, bool with_generation);
+/* hd_summary_text: hd_summary written to buf as the compact JSON text that
+ * dumping hd_summary's tree gives, byte for byte, without building it (for
+ * a result: c->text). Returns 0, or an HD_E* code with buf unchanged (then
+ * hd_summary decides). Ownership: buf borrowed. */
+int hd_summary_text(hd_heap_t *h, hd_obj_t *o, hd_proto_buf_t *buf);
 /* hd_summary_or_null: a summary, or JSON null for NULL. Ownership: new reference. */
 json_t *hd_summary_or_null(hd_heap_t *h, hd_obj_t *o);
 

@@ -29,7 +29,10 @@ static int bind_or_release(hd_call_t *c, hd_obj_t *o, const char *bind)
             return hd_call_errno(c, rc, NULL);
         }
         hd_obj_t *bound;
-        if (hd_ns_get(c->h, bind, &bound) == 0)
+        /* the summary as text when the caller takes it (no tree to build,
+         * dump and free), else, or when that fails, as a tree */
+        if (hd_ns_get(c->h, bind, &bound) == 0 &&
+            (!c->text_ok || hd_summary_text(c->h, bound, &c->text) != 0))
             c->result = hd_summary(c->h, bound, false);
         return 0;
     }

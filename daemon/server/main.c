@@ -9,6 +9,7 @@
  */
 #include <stdio.h>
 
+#include "hd_proto.h"
 #include "server.h"
 
 int main(int argc, char **argv)
@@ -18,11 +19,13 @@ int main(int argc, char **argv)
         fputs("heapd: cannot initialise the event loop\n", stderr);
         return 1;
     }
+    hd_proto_alloc_cache_install(); /* one thread uses jansson: see proto/alloc.c */
     hd_server_t srv;
     int rc = hd_server_init(&srv, &loop, argc, argv);
     if (rc != 0) {
         hd_server_close(&srv);
         uv_loop_close(&loop);
+        hd_proto_alloc_cache_flush();
         return rc > 0 ? 0 : 2;
     }
     int code = 0;
@@ -32,5 +35,6 @@ int main(int argc, char **argv)
     hd_server_close(&srv);
     if (uv_loop_close(&loop) != 0)
         fputs("heapd: the event loop still had open handles at exit\n", stderr);
+    hd_proto_alloc_cache_flush();
     return code;
 }

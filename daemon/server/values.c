@@ -98,6 +98,79 @@ json_t *hd_summary(hd_heap_t *h, hd_obj_t *o, bool with_generation)
     return j;
 }
 
+/* buf += "," "\"" key "\":" (key: a literal without escapes) */
+static int text_key(hd_proto_buf_t *buf, const char *key, bool first)
+{
+    char tmp[32];
+    size_t n = strlen(key);
+    if (n + 4 > sizeof tmp)
+        return HD_EINVAL;
+    size_t k = 0;
+    if (!first)
+        tmp[k++] = ',';
+    tmp[k++] = '"';
+    memcpy(tmp + k, key, n);
+    k += n;
+    tmp[k++] = '"';
+    tmp[k++] = ':';
+    return hd_proto_buf_append(buf, tmp, k);
+}
+
+static int text_int(hd_proto_buf_t *buf, const char *key, int64_t v)
+{
+    return text_key(buf, key, false) || hd_proto_buf_int(buf, v) ? HD_ENOMEM : 0;
+}
+
+static int text_str(hd_proto_buf_t *buf, const char *key, const char *v)
+{
+    int rc;
+    if (!v)
+        return HD_EINVAL; /* json_string(NULL) fails: hd_summary answers */
+    if ((rc = text_key(buf, key, false)) != 0)
+        return rc;
+    return hd_proto_buf_string(buf, v, strlen(v));
+}
+
+/* the members and order of hd_summary, as text */
+int hd_summary_text(hd_heap_t *h, hd_obj_t *o, hd_proto_buf_t *buf)
+{
+    uint64_t id = hd_obj_id(h, o);
+    if (id == 0)
+        return HD_EINVAL;
+    char repr[HD_REPR_LEN + 1];
+    hd_obj_repr(h, o, repr, sizeof repr);
+    utf8_fix(repr);
+    int type = hd_obj_type(o);
+    bool tracked = hd_obj_is_tracked(o);
+    size_t mark = buf->len;
+    int rc = hd_proto_buf_append(buf, "{\"id\":", 6);
+    if (!rc)
+        rc = hd_proto_buf_int(buf, (int64_t)id);
+    if (!rc)
+        rc = text_int(buf, "addr", (int64_t)hd_obj_addr(h, o));
+    if (!rc)
+        rc = text_str(buf, "type", hd_type_name(type));
+    if (!rc)
+        rc = text_int(buf, "size", (int64_t)hd_obj_sizeof(h, o));
+    if (!rc)
+        rc = text_int(buf, "refcount", (int64_t)hd_obj_refcount(o));
+    if (!rc)
+        rc = text_key(buf, "tracked", false);
+    if (!rc)
+        rc = tracked ? hd_proto_buf_append(buf, "true", 4) : hd_proto_buf_append(buf, "false", 5);
+    if (!rc)
+        rc = text_str(buf, "repr", repr);
+    if (!rc && type == HD_T_INSTANCE)
+        rc = text_str(buf, "class", hd_obj_type_name(h, o));
+    if (!rc && tracked)
+        rc = text_int(buf, "generation", (int64_t)hd_obj_generation(h, o));
+    if (!rc)
+        rc = hd_proto_buf_append(buf, "}", 1);
+    if (rc)
+        hd_proto_buf_truncate(buf, mark);
+    return rc;
+}
+
 json_t *hd_summary_or_null(hd_heap_t *h, hd_obj_t *o)
 {
     return o ? hd_summary(h, o, false) : json_null();
@@ -441,6 +514,30 @@ static int instance(walk_t *w, const json_t *s, const char *param, hd_obj_t **ou
 static const char *const type_names[] = {"int",  "float", "str", "bytes",  "tuple",
                                          "list", "dict",  "set", "object", "instance"};
 
+/* k equals w: strcmp with the first byte compared inline (most keys
+ * differ there), as spec_fields_ok compares each key with up to nine */
+static inline bool key_eq(const char *k, const char *w)
+{
+    return k[0] == w[0] && strcmp(k, w) == 0;
+}
+
+/* the type named by tj (a string), or -1; hd_type_from_name's answer for
+ * each name is kept after its first use */
+static int spec_type(const json_t *tj)
+{
+    static int known[sizeof type_names / sizeof *type_names]; /* type + 1; 0: not asked yet */
+    if (!json_is_string(tj))
+        return -1;
+    const char *name = json_string_value(tj);
+    for (size_t i = 0; i < sizeof type_names / sizeof *type_names; i++)
+        if (key_eq(name, type_names[i])) {
+            if (!known[i])
+                known[i] = hd_type_from_name(type_names[i]) + 1;
+            return known[i] - 1;
+        }
+    return -1;
+}
+
 static int spec_fields_ok(walk_t *w, const json_t *s, const char *key, int type, const char *param,
                           bool top)
 {
@@ -448,13 +545,13 @@ static int spec_fields_ok(walk_t *w, const json_t *s, const char *key, int type,
     json_t *v;
     json_object_foreach((json_t *)s, k, v)
     {
-        bool ok = strcmp(k, key) == 0 ||
-                  (top && (!strcmp(k, "heap") || !strcmp(k, "site") || !strcmp(k, "bind")));
-        if (!ok && strcmp(k, "value") == 0)
+        bool ok = key_eq(k, key) ||
+                  (top && (key_eq(k, "heap") || key_eq(k, "site") || key_eq(k, "bind")));
+        if (!ok && key_eq(k, "value"))
             ok = type == HD_T_INT || type == HD_T_FLOAT || type == HD_T_STR || type == HD_T_BYTES;
-        if (!ok && strcmp(k, "items") == 0)
+        if (!ok && key_eq(k, "items"))
             ok = type == HD_T_TUPLE || type == HD_T_LIST || type == HD_T_SET || type == HD_T_DICT;
-        if (!ok && (!strcmp(k, "class") || !strcmp(k, "attrs") || !strcmp(k, "finalizer")))
+        if (!ok && (key_eq(k, "class") || key_eq(k, "attrs") || key_eq(k, "finalizer")))
             ok = type == HD_T_INSTANCE;
         if (!ok)
             return hd_call_bad(w->c, top ? k : param, "not a field of a new %s",
@@ -466,11 +563,7 @@ static int spec_fields_ok(walk_t *w, const json_t *s, const char *key, int type,
 static int spec(walk_t *w, const json_t *s, const char *key, const char *param, bool top,
                 hd_obj_t **out, bool *hashable)
 {
-    const json_t *tj = json_object_get(s, key);
-    int type = -1;
-    for (size_t i = 0; json_is_string(tj) && i < sizeof type_names / sizeof *type_names; i++)
-        if (strcmp(json_string_value(tj), type_names[i]) == 0)
-            type = hd_type_from_name(type_names[i]);
+    int type = spec_type(json_object_get(s, key));
     if (type < 0)
         return hd_call_bad(w->c, top ? key : param,
                            "%s: one of int float str bytes tuple list dict set object instance",

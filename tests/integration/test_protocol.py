@@ -102,3 +102,40 @@ async def test_unknown_param():
         assert e["data"]["param"] == "bogus"
         e = await c.error("heap.exec", {"heap": "h", "source": "x = 1", "bogus": 1}, -32602)
         assert e["data"]["param"] == "bogus"
+
+
+async def test_obj_new_result_text_is_the_summary_dump():
+    """obj.new with bind writes its summary straight as text
+    (daemon/server/values.c, hd_summary_text) where heap.objects dumps a
+    jansson tree of the same summary: byte for byte the same text, escapes,
+    member order and optional members (class, generation) included."""
+    specs = [
+        {"type": "int", "value": 123456789012},
+        {"type": "float", "value": -2.5},
+        {"type": "str", "value": "h\u00e9llo \"q\" \\ \n\t\x01 \u20ac \U0001F600"},
+        {"type": "bytes", "value": "YWJj"},
+        {"type": "tuple", "items": [1, "a"]},
+        {"type": "list", "items": [1, {"new": "dict", "items": []}]},
+        {"type": "dict", "items": [["k", 1]]},
+        {"type": "set", "items": [3]},
+        {"type": "instance", "class": "Node"},
+        {"type": "instance", "class": "Fin", "finalizer": True, "attrs": {"x": 1}},
+        {"type": "str", "value": "x" * 300},
+    ]
+    async with heap_client("t") as c:
+        results = []
+        for i, spec in enumerate(specs):
+            rid = 1000 + i
+            await c.ws.send(json.dumps({"jsonrpc": "2.0", "id": rid, "method": "obj.new",
+                                        "params": dict(spec, heap="t", bind=f"n{i}")}))
+            raw = await c.ws.recv()
+            check_response("obj.new", json.loads(raw))
+            head = '{"jsonrpc":"2.0","id":%d,"result":' % rid
+            assert raw.startswith(head) and raw.endswith("}"), raw
+            results.append(raw[len(head):-1])
+        assert '"class":"Fin"' in results[9] and '"generation":' in results[5], results
+        await c.ws.send('{"jsonrpc":"2.0","id":1,"method":"heap.objects","params":{"heap":"t"}}')
+        listing = await c.ws.recv()
+        check_response("heap.objects", json.loads(listing))
+        for r in results:
+            assert r in listing, (r, listing)
