@@ -429,8 +429,8 @@ static void builtin_repr(hd_heap_t *h, hd_obj_t *o, hd_strbuf_t *sb)
 {
     const hd_builtin_obj_t *b = (const hd_builtin_obj_t *)o;
     switch (b->kind) {
-    case HD_BUILTIN_TYPE:
-        hd__sb_printf(sb, "<class '%s'>", b->name);
+    case HD_BUILTIN_TYPE: /* owner: a qualified name (weakref.ReferenceType) */
+        hd__sb_printf(sb, "<class '%s'>", b->owner ? b->owner : b->name);
         return;
     case HD_BUILTIN_MODULE:
         if (b->owner)

@@ -411,8 +411,13 @@ static int other_getattr(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t **
         hd_builtin_obj_t *b = (hd_builtin_obj_t *)o;
         if (b->kind == HD_BUILTIN_MODULE)
             return sc_module_getattr(vm, o, name, out);
-        if (strcmp(name, "__name__") == 0)
-            return new_str(vm, b->name, out);
+        if (strcmp(name, "__name__") == 0) {
+            /* a type with a qualified name (weakref.ReferenceType, bound as
+             * weakref.ref too) is named by its last part */
+            const char *dot =
+                b->kind == HD_BUILTIN_TYPE && b->owner ? strrchr(b->owner, '.') : NULL;
+            return new_str(vm, dot ? dot + 1 : b->name, out);
+        }
         if (b->kind == HD_BUILTIN_TYPE) {
             int m =
                 sc_builtin_lookup(vm, BM_TYPE_METHOD, sc_builtin_defs[b->index].owner_type, name);

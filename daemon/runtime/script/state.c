@@ -382,6 +382,10 @@ static int type_index(const hd_obj_t *o)
         return o->aux == HD_DESCR_MEMBER ? SC_BI_T_MEMBER : SC_BI_T_GETSET;
     case HD_T_RANGE:
         return SC_BI_T_RANGE;
+    case HD_T_ENUMERATE:
+        return SC_BI_T_ENUMERATE;
+    case HD_T_ZIP:
+        return SC_BI_T_ZIP;
     case HD_T_RANGEITER:
         return SC_BI_T_RANGEITER;
     case HD_T_SLICE:
