@@ -149,6 +149,8 @@ void hd__func_clear(hd_heap_t *h, hd_obj_t *o)
 void hd__func_dealloc(hd_heap_t *h, hd_obj_t *o)
 {
     hd_func_obj_t *f = (hd_func_obj_t *)o;
+    if (f->weakreflist) /* func_dealloc: PyObject_ClearWeakRefs, then func_clear */
+        hd__weakref_clear_all(h, o);
     hd__func_clear(h, o);
     hd_obj_t *refs[] = {f->code, f->name, f->qualname};
     f->code = f->name = f->qualname = NULL;
@@ -189,6 +191,8 @@ int hd__method_traverse(hd_obj_t *o, hd_visit_fn visit, void *arg)
 void hd__method_dealloc(hd_heap_t *h, hd_obj_t *o)
 {
     hd_method_obj_t *m = (hd_method_obj_t *)o;
+    if (m->weakreflist)
+        hd__weakref_clear_all(h, o);
     hd_obj_t *refs[] = {m->func, m->self};
     free_refs(h, o, refs, NREFS(refs));
 }

@@ -261,7 +261,7 @@ typedef struct hd_func_obj { /* PyFunctionObject: 136 bytes */
     hd_obj_t *module;                   /* owned str, or NULL */
     hd_obj_t *doc;                      /* owned, or NULL */
     hd_obj_t *dict;                     /* owned dict (function attributes), or NULL */
-    struct hd_weakref_obj *weakreflist; /* weak; unused (functions are not weakrefable here) */
+    struct hd_weakref_obj *weakreflist; /* weak: weakrefs to it (hd__weakref_list) */
     uint64_t unused[6];                 /* globals, builtins, kwdefaults, annotations, ... */
 } hd_func_obj_t;
 
@@ -269,7 +269,7 @@ typedef struct hd_method_obj { /* PyMethodObject: 48 bytes */
     hd_obj_t h;
     hd_obj_t *func;                     /* owned */
     hd_obj_t *self;                     /* owned */
-    struct hd_weakref_obj *weakreflist; /* weak; unused */
+    struct hd_weakref_obj *weakreflist; /* weak: weakrefs to it */
     uint64_t vectorcall;
 } hd_method_obj_t;
 

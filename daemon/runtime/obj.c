@@ -44,10 +44,10 @@ const hd_type_info_t hd__types[HD_TYPE_COUNT] = {
     /* the script language's types (func.c, iter.c); every GC one tears down
      * inside the trashcan, so no chain of them can exhaust the C stack */
     [HD_T_CODE] = {"code", 0, hd__code_traverse, NULL, hd__code_dealloc, hd__code_sizeof},
-    [HD_T_FUNCTION] = {"function", HD_TF_GC | HD_TF_CONTAINER, hd__func_traverse, hd__func_clear,
-                       hd__func_dealloc, hd__func_sizeof},
-    [HD_T_METHOD] = {"method", HD_TF_GC | HD_TF_CONTAINER, hd__method_traverse, NULL,
-                     hd__method_dealloc, hd__method_sizeof},
+    [HD_T_FUNCTION] = {"function", HD_TF_GC | HD_TF_CONTAINER | HD_TF_WEAKREFABLE,
+                       hd__func_traverse, hd__func_clear, hd__func_dealloc, hd__func_sizeof},
+    [HD_T_METHOD] = {"method", HD_TF_GC | HD_TF_CONTAINER | HD_TF_WEAKREFABLE, hd__method_traverse,
+                     NULL, hd__method_dealloc, hd__method_sizeof},
     [HD_T_CELL] = {"cell", HD_TF_GC | HD_TF_CONTAINER, hd__cell_traverse, hd__cell_clear,
                    hd__cell_dealloc, hd__cell_sizeof},
     [HD_T_BUILTIN] = {"builtin", 0, NULL, NULL, hd__builtin_dealloc, hd__builtin_sizeof},

@@ -327,7 +327,17 @@ static void weakref_repr(hd_heap_t *h, hd_obj_t *o, hd_strbuf_t *sb)
                                                 : hd_type_name(target->type),
                   (unsigned long long)hd_obj_addr(h, target));
     hd_obj_t *name = NULL;
-    if (target->type == HD_T_CLASS)
+    if (target->type == HD_T_FUNCTION || target->type == HD_T_METHOD) {
+        /* weakref_repr looks up __name__: a function's, a bound method's
+         * (its function's) */
+        hd_obj_t *fn = target->type == HD_T_METHOD ? ((hd_method_obj_t *)target)->func : target;
+        name = fn && fn->type == HD_T_FUNCTION ? ((hd_func_obj_t *)fn)->name : NULL;
+        if (name && name->type == HD_T_STR) {
+            hd__sb_puts(sb, " (");
+            str_plain(name, sb);
+            hd__sb_putc(sb, ')');
+        }
+    } else if (target->type == HD_T_CLASS)
         hd__sb_printf(sb, " (%s)", hd_class_name(target));
     else if (target->type == HD_T_INSTANCE &&
              hd_obj_getattr(h, hd_obj_class(h, target), "__name__", &name) == 0 &&

@@ -37,6 +37,10 @@ hd_weakref_obj_t **hd__weakref_list(hd_heap_t *h, hd_obj_t *o)
         return &((hd_set_obj_t *)o)->weakreflist;
     case HD_T_CLASS:
         return &((hd_class_obj_t *)o)->weakreflist;
+    case HD_T_FUNCTION:
+        return &((hd_func_obj_t *)o)->weakreflist;
+    case HD_T_METHOD:
+        return &((hd_method_obj_t *)o)->weakreflist;
     }
     return NULL;
 }

@@ -171,6 +171,16 @@ static int atom_repr(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
     hd_strbuf_t sb;
     hd__sb_init(&sb, tmp, need);
     hd__repr(vm->h, o, &sb, 0);
+    while (sb.truncated) { /* a long name (a weakref's target): again, in more room (the
+                              writers stop early once full, so sb.need can fall short) */
+        if (tmp != stack)
+            hd_mem_free(vm->h->mem, tmp);
+        need = sb.need + 1 > 2 * need ? sb.need + 1 : 2 * need;
+        if (!(tmp = hd_mem_malloc(vm->h->mem, need)))
+            return sc_nomem(vm, HD_ENOMEM);
+        hd__sb_init(&sb, tmp, need);
+        hd__repr(vm->h, o, &sb, 0);
+    }
     int rc = sc_buf_put(vm, b, tmp, sb.len);
     if (tmp != stack)
         hd_mem_free(vm->h->mem, tmp);
