@@ -224,14 +224,46 @@ static inline __attribute__((always_inline)) int visit_init_decref(hd_obj_t *r, 
     return 0;
 }
 
+/* subtract_class: visit_init_decref of the class `cls`, n times. */
+static void subtract_class(hd_obj_t *cls, uint64_t n, int gen)
+{
+    hd_gc_t *g = HD_GC(cls);
+    if (!is_collecting(g)) {
+        if (g->next == 0 || gen_bits(g) > gen)
+            return; /* untracked, or in an older generation */
+        reset_refs(g, cls->refcnt);
+    }
+    g->prev -= (uintptr_t)n << HD_GC_PREV_SHIFT;
+}
+
+/* An instance's reference to its class is counted per run of instances of
+ * one class (subtract_class) rather than visited one by one: the counts
+ * are sums, which the order of the visits does not change, and nothing
+ * reads them before the walk ends. */
 static void update_and_subtract(hd_heap_t *h, hd_gc_t *young, int gen)
 {
+    hd_obj_t *cls = NULL; /* the class of the current run, and its length */
+    uint64_t ncls = 0;
     for (hd_gc_t *g = NEXT(young); g != young; g = NEXT(g)) {
         hd_obj_t *o = HD_FROM_GC(g);
         if (!is_collecting(g))
             reset_refs(g, o->refcnt);
-        traverse(h, o, visit_init_decref, &gen);
+        if (o->type != HD_T_INSTANCE) {
+            traverse(h, o, visit_init_decref, &gen);
+            continue;
+        }
+        hd__instance_traverse_attrs(h, o, visit_init_decref, &gen);
+        hd_obj_t *c = &h->classes[o->aux]->h;
+        if (c != cls) {
+            if (ncls)
+                subtract_class(cls, ncls, gen);
+            cls = c;
+            ncls = 0;
+        }
+        ncls++;
     }
+    if (ncls)
+        subtract_class(cls, ncls, gen);
 }
 
 static inline __attribute__((always_inline)) int visit_reachable(hd_obj_t *r, void *arg)
@@ -532,7 +564,7 @@ static void delete_garbage(hd_heap_t *h, hd_gc_t *collectable, hd_gc_t *old, int
         if (HD_LIKELY(!(h->gc_debug & HD_GC_DEBUG_SAVEALL))) {
             hd__incref(o);
             if (o->type == HD_T_INSTANCE) /* the common case, without the table */
-                hd__instance_clear(h, o);
+                hd__instance_clear_m(h, o, h->classes[o->aux]->meta);
             else
                 hd__clear(h, o);
             hd__decref(h, o);

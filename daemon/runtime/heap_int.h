@@ -528,6 +528,17 @@ static inline void hd__block_free_small(hd_heap_t *h, void *p)
         hd__block_untrace(h, p);
     hd_pool_block_free_small(h->pool, p);
 }
+/* hd__block_free_small2: hd__block_free_small(p1), then (p2), with one
+ * look-up of the pool's arena map for both when it can. */
+static inline void hd__block_free_small2(hd_heap_t *h, void *p1, void *p2)
+{
+    if (HD_UNLIKELY(*h->tracing)) {
+        hd__block_free_small(h, p1);
+        hd__block_free_small(h, p2);
+        return;
+    }
+    hd_pool_block_free_small2(h->pool, p1, p2);
+}
 
 /* ---- object allocation and deallocation (obj.c) ---- */
 
@@ -552,6 +563,11 @@ static inline void hd__obj_free_managed(hd_heap_t *h, hd_obj_t *o, void *values)
 /* hd__dealloc: the object's refcount reached zero: finalize, clear weakrefs,
  * tear down (bounded nesting: the trashcan). */
 void hd__dealloc(hd_heap_t *h, hd_obj_t *o);
+/* hd__destroy_chain: empties the trashcan's delete_later list (obj.c). */
+void hd__destroy_chain(hd_heap_t *h);
+/* hd__instance_dealloc_nested: hd__dealloc of an instance below the
+ * trashcan's limit (instance.c). */
+void hd__instance_dealloc_nested(hd_heap_t *h, hd_obj_t *o);
 
 static inline void hd__incref(hd_obj_t *o)
 {
@@ -785,10 +801,10 @@ static inline int hd__objects_limit(hd_heap_t *h)
 /* hd__traverse: tp_traverse of any object (instances need the heap). */
 int hd__traverse(hd_heap_t *h, hd_obj_t *o, hd_visit_fn visit, void *arg);
 
-/* hd__instance_traverse_h: subtype_traverse: slots, then the values in
- * index order, then a materialized dict, then the class. Inline so that the
- * collector's calls, with a constant visitor, compile to straight loops. */
-static inline int hd__instance_traverse_h(hd_heap_t *h, hd_obj_t *o, hd_visit_fn visit, void *arg)
+/* hd__instance_traverse_attrs: hd__instance_traverse_h without the class:
+ * slots, then the values in index order, then a materialized dict. */
+static inline int hd__instance_traverse_attrs(hd_heap_t *h, hd_obj_t *o, hd_visit_fn visit,
+                                              void *arg)
 {
     hd_class_meta_t *m = h->classes[o->aux]->meta;
     int rc;
@@ -808,6 +824,17 @@ static inline int hd__instance_traverse_h(hd_heap_t *h, hd_obj_t *o, hd_visit_fn
         if (pre->dict && (rc = visit(pre->dict, arg)))
             return rc;
     }
+    return 0;
+}
+
+/* hd__instance_traverse_h: subtype_traverse: slots, then the values in
+ * index order, then a materialized dict, then the class. Inline so that the
+ * collector's calls, with a constant visitor, compile to straight loops. */
+static inline int hd__instance_traverse_h(hd_heap_t *h, hd_obj_t *o, hd_visit_fn visit, void *arg)
+{
+    int rc = hd__instance_traverse_attrs(h, o, visit, arg);
+    if (rc)
+        return rc;
     return visit((hd_obj_t *)h->classes[o->aux], arg);
 }
 
@@ -860,6 +887,37 @@ static inline hd_weakref_obj_t **hd__instance_weakref_slot_m(hd_obj_t *o, const 
         return &((hd_instance_obj_t *)o)->weakreflist;
     return (hd_weakref_obj_t **)((hd_obj_t **)(o + 1) + m->nslots);
 }
+/* hd__instance_clear_m: tp_clear (subtype_clear) of an instance whose
+ * class metadata the caller holds: drop attributes, keep the class. Inline:
+ * the collector clears every instance it collects. */
+static inline void hd__instance_clear_m(hd_heap_t *h, hd_obj_t *o, const hd_class_meta_t *m)
+{
+    if (!(o->flags & HD_OF_MANAGED)) {
+        hd_obj_t **slots = (hd_obj_t **)(o + 1);
+        for (uint32_t i = 0; i < m->nslots; i++) {
+            hd_obj_t *v = slots[i];
+            slots[i] = NULL;
+            hd__xdecref(h, v);
+        }
+        return;
+    }
+    hd_preheader_t *pre = HD_PREHEADER(o);
+    hd_obj_t **values = (hd_obj_t **)pre->values;
+    if (values && ((uint8_t *)values)[-2]) {
+        /* empty the insertion order first: a decref below may run code
+         * that looks at this instance, and must find it consistent */
+        ((uint8_t *)values)[-2] = 0;
+        for (uint32_t i = 0; i < m->nkeys; i++) {
+            hd_obj_t *v = values[i];
+            values[i] = NULL;
+            hd__xdecref(h, v);
+        }
+    }
+    hd_obj_t *dict = pre->dict;
+    pre->dict = NULL;
+    hd__xdecref(h, dict);
+}
+
 /* hd__instance_adopt_dict: o (with no attributes yet) takes `dict` as its
  * materialized __dict__ (import). */
 int hd__instance_adopt_dict(hd_heap_t *h, hd_obj_t *o, hd_obj_t *dict);
@@ -1068,12 +1126,15 @@ static inline void hd__obj_revive(hd_heap_t *h, hd_obj_t *o, int type)
 static inline void hd__obj_free_managed(hd_heap_t *h, hd_obj_t *o, void *values)
 {
     assert(o->type == HD_T_INSTANCE && (o->flags & HD_OF_MANAGED));
-    if (values)
-        hd__block_free_small(h, values);
+    void *start = (char *)o - (sizeof(hd_gc_t) + sizeof(hd_preheader_t));
     hd__obj_retire(h, o);
     if (h->gens[0].count > 0)
         h->gens[0].count--; /* PyObject_GC_Del */
-    hd__block_free_small(h, (char *)o - (sizeof(hd_gc_t) + sizeof(hd_preheader_t)));
+    /* the values block first, as subtype_dealloc frees it before the object */
+    if (HD_LIKELY(values != NULL))
+        hd__block_free_small2(h, values, start);
+    else
+        hd__block_free_small(h, start);
 }
 
 #endif
