@@ -354,8 +354,9 @@ static bool needs_weakref_work(hd_heap_t *h, const hd_gc_t *g, hd_obj_t *o, bool
  * yet), and counts the survivors; and it counts the garbage and notes
  * whether any of it needs handle_weakrefs (an object taken back from
  * `unreachable` may have set that note: it only costs the walk). */
-static void move_unreachable(hd_heap_t *h, hd_gc_t *young, hd_gc_t *unreachable, survivors_t *sv,
-                             int target_gen)
+static inline __attribute__((always_inline)) void move_unreachable(hd_heap_t *h, hd_gc_t *young,
+                                                                   hd_gc_t *unreachable,
+                                                                   survivors_t *sv, int target_gen)
 {
     uintptr_t gen_bits_of_target = (uintptr_t)target_gen << HD_GC_GEN_SHIFT;
     hd_gc_t *prev = young;
@@ -408,8 +409,10 @@ static void move_unreachable(hd_heap_t *h, hd_gc_t *young, hd_gc_t *unreachable,
  * generations 0..gen and the fused pass is used; with gen < 0 it is any
  * list (the garbage, re-scanned after finalizers) and membership is marked
  * first, as CPython does. Survivors get target_gen. */
-static void deduce_unreachable(hd_heap_t *h, hd_gc_t *base, hd_gc_t *unreachable, survivors_t *sv,
-                               int gen, int target_gen)
+static inline __attribute__((always_inline)) void deduce_unreachable(hd_heap_t *h, hd_gc_t *base,
+                                                                     hd_gc_t *unreachable,
+                                                                     survivors_t *sv, int gen,
+                                                                     int target_gen)
 {
     if (gen >= 0) {
         update_and_subtract(h, base, gen);

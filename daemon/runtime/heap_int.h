@@ -887,20 +887,23 @@ static inline hd_weakref_obj_t **hd__instance_weakref_slot_m(hd_obj_t *o, const 
         return &((hd_instance_obj_t *)o)->weakreflist;
     return (hd_weakref_obj_t **)((hd_obj_t **)(o + 1) + m->nslots);
 }
-/* hd__instance_clear_m: tp_clear (subtype_clear) of an instance whose
+/* hd__instance_clear_slots and hd__instance_clear_managed: tp_clear
+ * (subtype_clear) of an instance with __slots__ / with a managed dict, whose
  * class metadata the caller holds: drop attributes, keep the class. Inline:
- * the collector clears every instance it collects. */
-static inline void hd__instance_clear_m(hd_heap_t *h, hd_obj_t *o, const hd_class_meta_t *m)
+ * the collector clears every instance it collects. hd__instance_clear_m:
+ * either, by the instance's layout. */
+static inline void hd__instance_clear_slots(hd_heap_t *h, hd_obj_t *o, const hd_class_meta_t *m)
 {
-    if (!(o->flags & HD_OF_MANAGED)) {
-        hd_obj_t **slots = (hd_obj_t **)(o + 1);
-        for (uint32_t i = 0; i < m->nslots; i++) {
-            hd_obj_t *v = slots[i];
-            slots[i] = NULL;
-            hd__xdecref(h, v);
-        }
-        return;
+    hd_obj_t **slots = (hd_obj_t **)(o + 1);
+    for (uint32_t i = 0; i < m->nslots; i++) {
+        hd_obj_t *v = slots[i];
+        slots[i] = NULL;
+        hd__xdecref(h, v);
     }
+}
+
+static inline void hd__instance_clear_managed(hd_heap_t *h, hd_obj_t *o, const hd_class_meta_t *m)
+{
     hd_preheader_t *pre = HD_PREHEADER(o);
     hd_obj_t **values = (hd_obj_t **)pre->values;
     if (values && ((uint8_t *)values)[-2]) {
@@ -916,6 +919,14 @@ static inline void hd__instance_clear_m(hd_heap_t *h, hd_obj_t *o, const hd_clas
     hd_obj_t *dict = pre->dict;
     pre->dict = NULL;
     hd__xdecref(h, dict);
+}
+
+static inline void hd__instance_clear_m(hd_heap_t *h, hd_obj_t *o, const hd_class_meta_t *m)
+{
+    if (o->flags & HD_OF_MANAGED)
+        hd__instance_clear_managed(h, o, m);
+    else
+        hd__instance_clear_slots(h, o, m);
 }
 
 /* hd__instance_adopt_dict: o (with no attributes yet) takes `dict` as its

@@ -773,19 +773,23 @@ static bool run_finalizer(hd_heap_t *h, hd_obj_t *o)
 
 static inline __attribute__((always_inline)) void instance_dealloc(hd_heap_t *h, hd_obj_t *o)
 {
-    if (hd__gc_is_tracked(o))
+    if (HD_LIKELY(hd__gc_is_tracked(o)))
         hd__gc_untrack(h, o);
     hd_class_obj_t *cls = hd__class_of(h, o);
     hd_class_meta_t *m = cls->meta;
-    if ((m->has_del || (o->flags & HD_OF_DEL)) && run_finalizer(h, o))
+    if (HD_UNLIKELY(m->has_del || (o->flags & HD_OF_DEL)) && run_finalizer(h, o))
         return;
-    if (m->weakrefable && *hd__instance_weakref_slot_m(o, m))
-        hd__weakref_clear_all(h, o);
-    hd__instance_clear_m(h, o, m);
-    if (o->flags & HD_OF_MANAGED) {
+    /* the layout (HD_OF_MANAGED) never changes: one test picks the path */
+    if (HD_LIKELY(o->flags & HD_OF_MANAGED)) {
+        if (m->weakrefable && ((hd_instance_obj_t *)o)->weakreflist)
+            hd__weakref_clear_all(h, o);
+        hd__instance_clear_managed(h, o, m);
         hd_obj_t **values = values_of(o);
         hd__obj_free_managed(h, o, values ? values_block(values) : NULL);
     } else {
+        if (m->weakrefable && *hd__instance_weakref_slot_m(o, m))
+            hd__weakref_clear_all(h, o);
+        hd__instance_clear_slots(h, o, m);
         hd__obj_free_block(h, o);
     }
     hd__decref(h, &cls->h);
