@@ -239,11 +239,18 @@ static void subtract_class(hd_obj_t *cls, uint64_t n, int gen)
 /* An instance's reference to its class is counted per run of instances of
  * one class (subtract_class) rather than visited one by one: the counts
  * are sums, which the order of the visits does not change, and nothing
- * reads them before the walk ends. */
-static void update_and_subtract(hd_heap_t *h, hd_gc_t *young, int gen)
+ * reads them before the walk ends.
+ *
+ * Returns whether any object of `young` may need handle_weakrefs (see
+ * needs_weakref_work, of which this is a superset read at the class runs
+ * and the instances' flags, which the walk reads anyway): when none may,
+ * move_unreachable does not ask for each of the garbage. */
+static bool update_and_subtract(hd_heap_t *h, hd_gc_t *young, int gen)
 {
     hd_obj_t *cls = NULL; /* the class of the current run, and its length */
     uint64_t ncls = 0;
+    unsigned flags = 0;     /* the instances' flags, or-ed */
+    bool class_del = false; /* a class of theirs has a __del__ */
     for (hd_gc_t *g = NEXT(young); g != young; g = NEXT(g)) {
         hd_obj_t *o = HD_FROM_GC(g);
         if (!is_collecting(g))
@@ -253,17 +260,21 @@ static void update_and_subtract(hd_heap_t *h, hd_gc_t *young, int gen)
             continue;
         }
         hd__instance_traverse_attrs(h, o, visit_init_decref, &gen);
-        hd_obj_t *c = &h->classes[o->aux]->h;
-        if (c != cls) {
+        flags |= o->flags;
+        hd_class_obj_t *c = h->classes[o->aux];
+        if (&c->h != cls) {
             if (ncls)
                 subtract_class(cls, ncls, gen);
-            cls = c;
+            cls = &c->h;
             ncls = 0;
+            class_del = class_del || c->meta->has_del;
         }
         ncls++;
     }
     if (ncls)
         subtract_class(cls, ncls, gen);
+    /* without a weakref object, no object has weakrefs or is one */
+    return h->counts_by_type[HD_T_WEAKREF] != 0 || class_del || (flags & HD_OF_DEL);
 }
 
 static inline __attribute__((always_inline)) int visit_reachable(hd_obj_t *r, void *arg)
@@ -356,7 +367,8 @@ static bool needs_weakref_work(hd_heap_t *h, const hd_gc_t *g, hd_obj_t *o, bool
  * `unreachable` may have set that note: it only costs the walk). */
 static inline __attribute__((always_inline)) void move_unreachable(hd_heap_t *h, hd_gc_t *young,
                                                                    hd_gc_t *unreachable,
-                                                                   survivors_t *sv, int target_gen)
+                                                                   survivors_t *sv, int target_gen,
+                                                                   bool maybe_work)
 {
     uintptr_t gen_bits_of_target = (uintptr_t)target_gen << HD_GC_GEN_SHIFT;
     hd_gc_t *prev = young;
@@ -393,7 +405,7 @@ static inline __attribute__((always_inline)) void move_unreachable(hd_heap_t *h,
             g->next = (uintptr_t)unreachable;
             unreachable->prev = (uintptr_t)g;
             ngarbage++;
-            if (sv && !weakref_work)
+            if (sv && maybe_work && !weakref_work)
                 weakref_work = needs_weakref_work(h, g, HD_FROM_GC(g), weakrefs);
         }
         g = (hd_gc_t *)prev->next;
@@ -414,14 +426,15 @@ static inline __attribute__((always_inline)) void deduce_unreachable(hd_heap_t *
                                                                      survivors_t *sv, int gen,
                                                                      int target_gen)
 {
+    bool maybe_work = true; /* the re-scan (no sv) notes nothing */
     if (gen >= 0) {
-        update_and_subtract(h, base, gen);
+        maybe_work = update_and_subtract(h, base, gen);
     } else {
         update_refs(base);
         subtract_refs(h, base);
     }
     list_init(unreachable);
-    move_unreachable(h, base, unreachable, sv, target_gen);
+    move_unreachable(h, base, unreachable, sv, target_gen, maybe_work);
 }
 
 /* untrack_dicts: full collections only (bpo-14775): dicts whose contents

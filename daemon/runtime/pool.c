@@ -727,23 +727,23 @@ static inline void small_free(hd_pool_t *P, pool_header_t *pool, uint8_t *p)
     pool_emptied(P, pool);
 }
 
-/* small_free_fast and small_free_rest: small_free in two halves, for
- * hd_pool_block_free_small2: the first returns 0 when the second is due
- * (the pool was full, or is now empty); the second, out of line, keeps the
- * registers it needs off the common path. */
-static inline int small_free_fast(hd_pool_t *P, pool_header_t *pool, uint8_t *p)
+/* small_free_push and small_free_rest: small_free in two halves, for
+ * hd_pool_block_free_small2 (which counts the bytes itself): the first
+ * links the block and returns nonzero when the second is due (the pool was
+ * full, or is now empty); the second, out of line, keeps the registers it
+ * needs off the common path. */
+static inline int small_free_push(pool_header_t *pool, uint8_t *p)
 {
     uint8_t *lastfree = pool->freeblock;
     *(uint8_t **)p = lastfree;
     pool->freeblock = p;
-    pool->ref.count--;
-    P->headroom += (int64_t)INDEX2SIZE(pool->szidx);
-    return lastfree != NULL && pool->ref.count != 0;
+    unsigned int count = --pool->ref.count;
+    return lastfree == NULL || count == 0;
 }
 
 static __attribute__((noinline)) void small_free_rest(hd_pool_t *P, pool_header_t *pool, uint8_t *p)
 {
-    if (*(uint8_t **)p == NULL) { /* the link small_free_fast stored */
+    if (*(uint8_t **)p == NULL) { /* the link small_free_push stored */
         pool_header_t *head = &P->usedpools[pool->szidx].h;
         pool_header_t *first = head->nextpool;
         pool->nextpool = first;
@@ -993,13 +993,12 @@ void hd_pool_block_free_small2(hd_pool_t *P, void *p1, void *p2)
         pool2 = pool_of(P, p2);
     }
     assert(pool1 != NULL && pool2 != NULL);
-    if (LIKELY(small_free_fast(P, pool1, p1))) {
-        if (!LIKELY(small_free_fast(P, pool2, p2)))
-            small_free_rest(P, pool2, p2);
-        return;
-    }
-    small_free_rest(P, pool1, p1);
-    small_free(P, pool2, p2);
+    /* both sizes first: the first free may unmap its pool's header */
+    P->headroom += (int64_t)(INDEX2SIZE(pool1->szidx) + INDEX2SIZE(pool2->szidx));
+    if (UNLIKELY(small_free_push(pool1, p1)))
+        small_free_rest(P, pool1, p1);
+    if (UNLIKELY(small_free_push(pool2, p2)))
+        small_free_rest(P, pool2, p2);
 }
 
 /* The cap is checked against the net change (the new block's bytes minus the
