@@ -376,6 +376,7 @@ static inline __attribute__((always_inline)) void move_unreachable(hd_heap_t *h,
     visit_ctx_t ctx = {h, young, 0};
     uint64_t ngarbage = 0;
     bool weakref_work = false;
+    bool ask = sv && maybe_work; /* whether to ask the garbage, until one says yes */
     bool weakrefs = h->counts_by_type[HD_T_WEAKREF] != 0; /* else no object has any */
     while (g != young) {
         if (get_refs(g)) {
@@ -405,8 +406,10 @@ static inline __attribute__((always_inline)) void move_unreachable(hd_heap_t *h,
             g->next = (uintptr_t)unreachable;
             unreachable->prev = (uintptr_t)g;
             ngarbage++;
-            if (sv && maybe_work && !weakref_work)
-                weakref_work = needs_weakref_work(h, g, HD_FROM_GC(g), weakrefs);
+            if (HD_UNLIKELY(ask) && needs_weakref_work(h, g, HD_FROM_GC(g), weakrefs)) {
+                weakref_work = true;
+                ask = false;
+            }
         }
         g = (hd_gc_t *)prev->next;
     }
@@ -583,7 +586,7 @@ static void delete_garbage(hd_heap_t *h, hd_gc_t *collectable, hd_gc_t *old, int
                 hd__instance_clear_m(h, o, h->classes[o->aux]->meta);
             else
                 hd__clear(h, o);
-            hd__decref(h, o);
+            hd__decref_inst(h, o);
         } else if (hd_gc_garbage(h, &garbage) == 0) {
             (void)hd_list_append(h, garbage, o); /* on failure it just survives */
         }

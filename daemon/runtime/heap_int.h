@@ -555,10 +555,11 @@ static inline int hd__obj_alloc(hd_heap_t *h, int type, size_t len, size_t presi
  * accounting of hd__obj_alloc (nobjects, gen-0 count for GC types, id). */
 void hd__obj_free_block(hd_heap_t *h, hd_obj_t *o);
 /* hd__obj_free_managed: hd__obj_free_block of an instance with a managed
- * dict, which frees its values block first (`values`: the block's start, or
- * NULL for none): the same, without the type table. Inline: at the end of
- * this file. */
-static inline void hd__obj_free_managed(hd_heap_t *h, hd_obj_t *o, void *values);
+ * dict, which frees its values block first (`values`: the instance's values
+ * array, whose block starts values[-1] bytes before it (instance.c), or NULL
+ * for none): the same, without the type table. Inline: at the end of this
+ * file. */
+static inline void hd__obj_free_managed(hd_heap_t *h, hd_obj_t *o, hd_obj_t **values);
 
 /* hd__dealloc: the object's refcount reached zero: finalize, clear weakrefs,
  * tear down (bounded nesting: the trashcan). */
@@ -585,6 +586,21 @@ static inline void hd__xdecref(hd_heap_t *h, hd_obj_t *o)
 {
     if (o)
         hd__decref(h, o);
+}
+
+/* hd__decref_inst: hd__decref with hd__dealloc's first case (an instance
+ * below the trashcan's limit) taken in place, one call less: for the
+ * references an instance's teardown and the collector drop, which are
+ * often instances. */
+static inline void hd__decref_inst(hd_heap_t *h, hd_obj_t *o)
+{
+    assert(o->refcnt > 0);
+    if (--o->refcnt != 0)
+        return;
+    if (HD_LIKELY(o->type == HD_T_INSTANCE && h->delete_nesting < HD_TRASH_UNWIND_LEVEL))
+        hd__instance_dealloc_nested(h, o);
+    else
+        hd__dealloc(h, o);
 }
 
 /* ---- type table (obj.c) ---- */
@@ -913,7 +929,8 @@ static inline void hd__instance_clear_managed(hd_heap_t *h, hd_obj_t *o, const h
         for (uint32_t i = 0; i < m->nkeys; i++) {
             hd_obj_t *v = values[i];
             values[i] = NULL;
-            hd__xdecref(h, v);
+            if (v)
+                hd__decref_inst(h, v);
         }
     }
     hd_obj_t *dict = pre->dict;
@@ -1111,14 +1128,22 @@ static inline int hd__obj_alloc(hd_heap_t *h, int type, size_t len, size_t presi
     return 0;
 }
 
-static inline void hd__obj_retire(hd_heap_t *h, hd_obj_t *o)
+/* hd__obj_retire_type: hd__obj_retire of an object whose type the caller
+ * knows (a constant: one load less). */
+static inline void hd__obj_retire_type(hd_heap_t *h, hd_obj_t *o, int type)
 {
+    assert(o->type == type);
     if (HD_UNLIKELY(o->flags & HD_OF_INDEXED))
         hd__ids_remove(h, o);
     o->id = 0;
     o->flags = 0;
     h->nobjects--;
-    h->counts_by_type[o->type]--;
+    h->counts_by_type[type]--;
+}
+
+static inline void hd__obj_retire(hd_heap_t *h, hd_obj_t *o)
+{
+    hd__obj_retire_type(h, o, o->type);
 }
 
 static inline void hd__obj_revive(hd_heap_t *h, hd_obj_t *o, int type)
@@ -1134,16 +1159,16 @@ static inline void hd__obj_revive(hd_heap_t *h, hd_obj_t *o, int type)
         hd__obj_revive_traced(h, o);
 }
 
-static inline void hd__obj_free_managed(hd_heap_t *h, hd_obj_t *o, void *values)
+static inline void hd__obj_free_managed(hd_heap_t *h, hd_obj_t *o, hd_obj_t **values)
 {
     assert(o->type == HD_T_INSTANCE && (o->flags & HD_OF_MANAGED));
     void *start = (char *)o - (sizeof(hd_gc_t) + sizeof(hd_preheader_t));
-    hd__obj_retire(h, o);
+    hd__obj_retire_type(h, o, HD_T_INSTANCE);
     if (h->gens[0].count > 0)
         h->gens[0].count--; /* PyObject_GC_Del */
     /* the values block first, as subtype_dealloc frees it before the object */
     if (HD_LIKELY(values != NULL))
-        hd__block_free_small2(h, values, start);
+        hd__block_free_small2(h, (uint8_t *)values - ((uint8_t *)values)[-1], start);
     else
         hd__block_free_small(h, start);
 }

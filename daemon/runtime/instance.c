@@ -781,11 +781,12 @@ static inline __attribute__((always_inline)) void instance_dealloc(hd_heap_t *h,
         return;
     /* the layout (HD_OF_MANAGED) never changes: one test picks the path */
     if (HD_LIKELY(o->flags & HD_OF_MANAGED)) {
-        if (m->weakrefable && ((hd_instance_obj_t *)o)->weakreflist)
+        /* a managed-dict class is always weakrefable (meta_new) */
+        assert(m->weakrefable);
+        if (((hd_instance_obj_t *)o)->weakreflist)
             hd__weakref_clear_all(h, o);
         hd__instance_clear_managed(h, o, m);
-        hd_obj_t **values = values_of(o);
-        hd__obj_free_managed(h, o, values ? values_block(values) : NULL);
+        hd__obj_free_managed(h, o, values_of(o));
     } else {
         if (m->weakrefable && *hd__instance_weakref_slot_m(o, m))
             hd__weakref_clear_all(h, o);

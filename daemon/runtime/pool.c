@@ -976,6 +976,18 @@ void hd_pool_block_free_small(hd_pool_t *P, void *p)
     small_free(P, pool, p);
 }
 
+/* small_free_rest_then: hd_pool_block_free_small2 after its first push
+ * found the first pool full or empty: the rest of that free, then the
+ * second. */
+static __attribute__((noinline)) void small_free_rest_then(hd_pool_t *P, pool_header_t *pool1,
+                                                           uint8_t *p1, pool_header_t *pool2,
+                                                           uint8_t *p2)
+{
+    small_free_rest(P, pool1, p1);
+    if (small_free_push(pool2, p2))
+        small_free_rest(P, pool2, p2);
+}
+
 /* Both headers are found before either block is freed: freeing the first may
  * empty its pool and give its arena back (which edits the chunk map), never
  * the arena of the second, still live, block. */
@@ -983,7 +995,7 @@ void hd_pool_block_free_small2(hd_pool_t *P, void *p1, void *p2)
 {
     uintptr_t a1 = (uintptr_t)p1, a2 = (uintptr_t)p2;
     pool_header_t *pool1, *pool2;
-    if (LIKELY((a1 >> CHUNK_BITS) == (a2 >> CHUNK_BITS))) {
+    if (LIKELY(((a1 ^ a2) >> CHUNK_BITS) == 0)) { /* the same chunk */
         const chunk_slot_t *e = chunk_find(P, (uint64_t)(a1 >> CHUNK_BITS) + 1);
         assert(e != NULL);
         pool1 = pool_in_chunk(e, a1);
@@ -995,8 +1007,11 @@ void hd_pool_block_free_small2(hd_pool_t *P, void *p1, void *p2)
     assert(pool1 != NULL && pool2 != NULL);
     /* both sizes first: the first free may unmap its pool's header */
     P->headroom += (int64_t)(INDEX2SIZE(pool1->szidx) + INDEX2SIZE(pool2->szidx));
-    if (UNLIKELY(small_free_push(pool1, p1)))
-        small_free_rest(P, pool1, p1);
+    /* the slow paths are tail calls: the common one saves no register */
+    if (UNLIKELY(small_free_push(pool1, p1))) {
+        small_free_rest_then(P, pool1, p1, pool2, p2);
+        return;
+    }
     if (UNLIKELY(small_free_push(pool2, p2)))
         small_free_rest(P, pool2, p2);
 }
