@@ -670,3 +670,46 @@ TEST(gc_class_runs)
     hd_gc_enable(r->h, true);
     rt_free(r);
 }
+
+/* An instance with a __del__ of its own (the protocol's flag) among cycles
+ * of a class without one: the collection must finalize it before any
+ * tp_clear (finalize_garbage), so that its __del__ still sees its
+ * attributes, once (update_and_subtract's note reads the instances' flags,
+ * not only the classes'). It is the first of its cycle in the list, the one
+ * delete_garbage would clear first. */
+TEST(gc_own_del_in_plain_garbage)
+{
+    rt_t *r = rt_new();
+    hd_obj_t *cls = new_class(r, "P", false);
+    collect(r, 2);
+    hd_gc_enable(r->h, false);
+    hd_obj_t *own = NULL, *tag;
+    CHECK_OK(hd_int_from_i64(r->h, 7, &tag));
+    for (int i = 0; i < 20; i++) {
+        hd_obj_t *x, *y;
+        CHECK_OK(hd_instance_new(r->h, cls, i == 13, &y));
+        x = new_inst(r, cls);
+        if (i == 13) {
+            own = y;
+            CHECK_OK(hd_obj_setattr(r->h, y, "tag", tag));
+        }
+        CHECK_OK(hd_obj_setattr(r->h, x, "o", y));
+        CHECK_OK(hd_obj_setattr(r->h, y, "o", x));
+        hd_obj_decref(r->h, x);
+        hd_obj_decref(r->h, y);
+    }
+    hd_obj_decref(r->h, tag);
+    r->nev = 0;
+    CHECK_EQ(collect(r, 2), 40);
+    int nf = 0;
+    for (int i = 0; i < r->nev; i++)
+        if (r->ev[i].kind == 'F') {
+            nf++;
+            CHECK(r->ev[i].obj == own);
+            CHECK_EQ(r->ev[i].tag, 7); /* its attributes were still there */
+        }
+    CHECK_EQ(nf, 1);
+    rt_check(r);
+    hd_gc_enable(r->h, true);
+    rt_free(r);
+}
