@@ -914,7 +914,8 @@ static inline void hd__instance_clear_slots(hd_heap_t *h, hd_obj_t *o, const hd_
     for (uint32_t i = 0; i < m->nslots; i++) {
         hd_obj_t *v = slots[i];
         slots[i] = NULL;
-        hd__xdecref(h, v);
+        if (v)
+            hd__decref_inst(h, v);
     }
 }
 
