@@ -170,7 +170,10 @@ void hd__dealloc(hd_heap_t *h, hd_obj_t *o)
     /* the common container first, without the type table (instances are
      * never static; they untrack themselves: a finalizer may re-track them) */
     if (HD_LIKELY(o->type == HD_T_INSTANCE && h->delete_nesting < HD_TRASH_UNWIND_LEVEL)) {
-        hd__instance_dealloc_nested(h, o); /* a tail call */
+        h->delete_nesting++;
+        hd__instance_dealloc(h, o);
+        if (--h->delete_nesting == 0 && h->delete_later)
+            hd__destroy_chain(h);
         return;
     }
     if (HD_UNLIKELY(o->flags & HD_OF_STATIC)) {
