@@ -1144,7 +1144,12 @@ static inline void hd__obj_retire_type(hd_heap_t *h, hd_obj_t *o, int type)
 
 static inline void hd__obj_retire(hd_heap_t *h, hd_obj_t *o)
 {
-    hd__obj_retire_type(h, o, o->type);
+    if (HD_UNLIKELY(o->flags & HD_OF_INDEXED))
+        hd__ids_remove(h, o);
+    o->id = 0;
+    o->flags = 0;
+    h->nobjects--;
+    h->counts_by_type[o->type]--;
 }
 
 static inline void hd__obj_revive(hd_heap_t *h, hd_obj_t *o, int type)
