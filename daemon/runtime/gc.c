@@ -224,14 +224,57 @@ static inline __attribute__((always_inline)) int visit_init_decref(hd_obj_t *r, 
     return 0;
 }
 
-static void update_and_subtract(hd_heap_t *h, hd_gc_t *young, int gen)
+/* subtract_class: visit_init_decref of the class `cls`, n times. */
+static void subtract_class(hd_obj_t *cls, uint64_t n, int gen)
 {
+    hd_gc_t *g = HD_GC(cls);
+    if (!is_collecting(g)) {
+        if (g->next == 0 || gen_bits(g) > gen)
+            return; /* untracked, or in an older generation */
+        reset_refs(g, cls->refcnt);
+    }
+    g->prev -= (uintptr_t)n << HD_GC_PREV_SHIFT;
+}
+
+/* An instance's reference to its class is counted per run of instances of
+ * one class (subtract_class) rather than visited one by one: the counts
+ * are sums, which the order of the visits does not change, and nothing
+ * reads them before the walk ends.
+ *
+ * Returns whether any object of `young` may need handle_weakrefs (see
+ * needs_weakref_work, of which this is a superset read at the class runs
+ * and the instances' flags, which the walk reads anyway): when none may,
+ * move_unreachable does not ask for each of the garbage. */
+static bool update_and_subtract(hd_heap_t *h, hd_gc_t *young, int gen)
+{
+    hd_obj_t *cls = NULL; /* the class of the current run, and its length */
+    uint64_t ncls = 0;
+    unsigned flags = 0;     /* the instances' flags, or-ed */
+    bool class_del = false; /* a class of theirs has a __del__ */
     for (hd_gc_t *g = NEXT(young); g != young; g = NEXT(g)) {
         hd_obj_t *o = HD_FROM_GC(g);
         if (!is_collecting(g))
             reset_refs(g, o->refcnt);
-        traverse(h, o, visit_init_decref, &gen);
+        if (o->type != HD_T_INSTANCE) {
+            traverse(h, o, visit_init_decref, &gen);
+            continue;
+        }
+        hd__instance_traverse_attrs(h, o, visit_init_decref, &gen);
+        flags |= o->flags;
+        hd_class_obj_t *c = h->classes[o->aux];
+        if (&c->h != cls) {
+            if (ncls)
+                subtract_class(cls, ncls, gen);
+            cls = &c->h;
+            ncls = 0;
+            class_del = class_del || c->meta->has_del;
+        }
+        ncls++;
     }
+    if (ncls)
+        subtract_class(cls, ncls, gen);
+    /* without a weakref object, no object has weakrefs or is one */
+    return h->counts_by_type[HD_T_WEAKREF] != 0 || class_del || (flags & HD_OF_DEL);
 }
 
 static inline __attribute__((always_inline)) int visit_reachable(hd_obj_t *r, void *arg)
@@ -322,8 +365,10 @@ static bool needs_weakref_work(hd_heap_t *h, const hd_gc_t *g, hd_obj_t *o, bool
  * yet), and counts the survivors; and it counts the garbage and notes
  * whether any of it needs handle_weakrefs (an object taken back from
  * `unreachable` may have set that note: it only costs the walk). */
-static void move_unreachable(hd_heap_t *h, hd_gc_t *young, hd_gc_t *unreachable, survivors_t *sv,
-                             int target_gen)
+static inline __attribute__((always_inline)) void move_unreachable(hd_heap_t *h, hd_gc_t *young,
+                                                                   hd_gc_t *unreachable,
+                                                                   survivors_t *sv, int target_gen,
+                                                                   bool maybe_work)
 {
     uintptr_t gen_bits_of_target = (uintptr_t)target_gen << HD_GC_GEN_SHIFT;
     hd_gc_t *prev = young;
@@ -331,6 +376,7 @@ static void move_unreachable(hd_heap_t *h, hd_gc_t *young, hd_gc_t *unreachable,
     visit_ctx_t ctx = {h, young, 0};
     uint64_t ngarbage = 0;
     bool weakref_work = false;
+    bool ask = sv && maybe_work; /* whether to ask the garbage, until one says yes */
     bool weakrefs = h->counts_by_type[HD_T_WEAKREF] != 0; /* else no object has any */
     while (g != young) {
         if (get_refs(g)) {
@@ -360,8 +406,10 @@ static void move_unreachable(hd_heap_t *h, hd_gc_t *young, hd_gc_t *unreachable,
             g->next = (uintptr_t)unreachable;
             unreachable->prev = (uintptr_t)g;
             ngarbage++;
-            if (sv && !weakref_work)
-                weakref_work = needs_weakref_work(h, g, HD_FROM_GC(g), weakrefs);
+            if (HD_UNLIKELY(ask) && needs_weakref_work(h, g, HD_FROM_GC(g), weakrefs)) {
+                weakref_work = true;
+                ask = false;
+            }
         }
         g = (hd_gc_t *)prev->next;
     }
@@ -376,17 +424,20 @@ static void move_unreachable(hd_heap_t *h, hd_gc_t *young, hd_gc_t *unreachable,
  * generations 0..gen and the fused pass is used; with gen < 0 it is any
  * list (the garbage, re-scanned after finalizers) and membership is marked
  * first, as CPython does. Survivors get target_gen. */
-static void deduce_unreachable(hd_heap_t *h, hd_gc_t *base, hd_gc_t *unreachable, survivors_t *sv,
-                               int gen, int target_gen)
+static inline __attribute__((always_inline)) void deduce_unreachable(hd_heap_t *h, hd_gc_t *base,
+                                                                     hd_gc_t *unreachable,
+                                                                     survivors_t *sv, int gen,
+                                                                     int target_gen)
 {
+    bool maybe_work = true; /* the re-scan (no sv) notes nothing */
     if (gen >= 0) {
-        update_and_subtract(h, base, gen);
+        maybe_work = update_and_subtract(h, base, gen);
     } else {
         update_refs(base);
         subtract_refs(h, base);
     }
     list_init(unreachable);
-    move_unreachable(h, base, unreachable, sv, target_gen);
+    move_unreachable(h, base, unreachable, sv, target_gen, maybe_work);
 }
 
 /* untrack_dicts: full collections only (bpo-14775): dicts whose contents
@@ -532,10 +583,10 @@ static void delete_garbage(hd_heap_t *h, hd_gc_t *collectable, hd_gc_t *old, int
         if (HD_LIKELY(!(h->gc_debug & HD_GC_DEBUG_SAVEALL))) {
             hd__incref(o);
             if (o->type == HD_T_INSTANCE) /* the common case, without the table */
-                hd__instance_clear(h, o);
+                hd__instance_clear_m(h, o, h->classes[o->aux]->meta);
             else
                 hd__clear(h, o);
-            hd__decref(h, o);
+            hd__decref_inst(h, o);
         } else if (hd_gc_garbage(h, &garbage) == 0) {
             (void)hd_list_append(h, garbage, o); /* on failure it just survives */
         }

@@ -528,6 +528,17 @@ static inline void hd__block_free_small(hd_heap_t *h, void *p)
         hd__block_untrace(h, p);
     hd_pool_block_free_small(h->pool, p);
 }
+/* hd__block_free_small2: hd__block_free_small(p1), then (p2), with one
+ * look-up of the pool's arena map for both when it can. */
+static inline void hd__block_free_small2(hd_heap_t *h, void *p1, void *p2)
+{
+    if (HD_UNLIKELY(*h->tracing)) {
+        hd__block_free_small(h, p1);
+        hd__block_free_small(h, p2);
+        return;
+    }
+    hd_pool_block_free_small2(h->pool, p1, p2);
+}
 
 /* ---- object allocation and deallocation (obj.c) ---- */
 
@@ -544,14 +555,20 @@ static inline int hd__obj_alloc(hd_heap_t *h, int type, size_t len, size_t presi
  * accounting of hd__obj_alloc (nobjects, gen-0 count for GC types, id). */
 void hd__obj_free_block(hd_heap_t *h, hd_obj_t *o);
 /* hd__obj_free_managed: hd__obj_free_block of an instance with a managed
- * dict, which frees its values block first (`values`: the block's start, or
- * NULL for none): the same, without the type table. Inline: at the end of
- * this file. */
-static inline void hd__obj_free_managed(hd_heap_t *h, hd_obj_t *o, void *values);
+ * dict, which frees its values block first (`values`: the instance's values
+ * array, whose block starts values[-1] bytes before it (instance.c), or NULL
+ * for none): the same, without the type table. Inline: at the end of this
+ * file. */
+static inline void hd__obj_free_managed(hd_heap_t *h, hd_obj_t *o, hd_obj_t **values);
 
 /* hd__dealloc: the object's refcount reached zero: finalize, clear weakrefs,
  * tear down (bounded nesting: the trashcan). */
 void hd__dealloc(hd_heap_t *h, hd_obj_t *o);
+/* hd__destroy_chain: empties the trashcan's delete_later list (obj.c). */
+void hd__destroy_chain(hd_heap_t *h);
+/* hd__instance_dealloc_nested: hd__dealloc of an instance below the
+ * trashcan's limit (instance.c). */
+void hd__instance_dealloc_nested(hd_heap_t *h, hd_obj_t *o);
 
 static inline void hd__incref(hd_obj_t *o)
 {
@@ -569,6 +586,21 @@ static inline void hd__xdecref(hd_heap_t *h, hd_obj_t *o)
 {
     if (o)
         hd__decref(h, o);
+}
+
+/* hd__decref_inst: hd__decref with hd__dealloc's first case (an instance
+ * below the trashcan's limit) taken in place, one call less: for the
+ * references an instance's teardown and the collector drop, which are
+ * often instances. */
+static inline void hd__decref_inst(hd_heap_t *h, hd_obj_t *o)
+{
+    assert(o->refcnt > 0);
+    if (--o->refcnt != 0)
+        return;
+    if (HD_LIKELY(o->type == HD_T_INSTANCE && h->delete_nesting < HD_TRASH_UNWIND_LEVEL))
+        hd__instance_dealloc_nested(h, o);
+    else
+        hd__dealloc(h, o);
 }
 
 /* ---- type table (obj.c) ---- */
@@ -785,10 +817,10 @@ static inline int hd__objects_limit(hd_heap_t *h)
 /* hd__traverse: tp_traverse of any object (instances need the heap). */
 int hd__traverse(hd_heap_t *h, hd_obj_t *o, hd_visit_fn visit, void *arg);
 
-/* hd__instance_traverse_h: subtype_traverse: slots, then the values in
- * index order, then a materialized dict, then the class. Inline so that the
- * collector's calls, with a constant visitor, compile to straight loops. */
-static inline int hd__instance_traverse_h(hd_heap_t *h, hd_obj_t *o, hd_visit_fn visit, void *arg)
+/* hd__instance_traverse_attrs: hd__instance_traverse_h without the class:
+ * slots, then the values in index order, then a materialized dict. */
+static inline int hd__instance_traverse_attrs(hd_heap_t *h, hd_obj_t *o, hd_visit_fn visit,
+                                              void *arg)
 {
     hd_class_meta_t *m = h->classes[o->aux]->meta;
     int rc;
@@ -808,6 +840,17 @@ static inline int hd__instance_traverse_h(hd_heap_t *h, hd_obj_t *o, hd_visit_fn
         if (pre->dict && (rc = visit(pre->dict, arg)))
             return rc;
     }
+    return 0;
+}
+
+/* hd__instance_traverse_h: subtype_traverse: slots, then the values in
+ * index order, then a materialized dict, then the class. Inline so that the
+ * collector's calls, with a constant visitor, compile to straight loops. */
+static inline int hd__instance_traverse_h(hd_heap_t *h, hd_obj_t *o, hd_visit_fn visit, void *arg)
+{
+    int rc = hd__instance_traverse_attrs(h, o, visit, arg);
+    if (rc)
+        return rc;
     return visit((hd_obj_t *)h->classes[o->aux], arg);
 }
 
@@ -860,6 +903,50 @@ static inline hd_weakref_obj_t **hd__instance_weakref_slot_m(hd_obj_t *o, const 
         return &((hd_instance_obj_t *)o)->weakreflist;
     return (hd_weakref_obj_t **)((hd_obj_t **)(o + 1) + m->nslots);
 }
+/* hd__instance_clear_slots and hd__instance_clear_managed: tp_clear
+ * (subtype_clear) of an instance with __slots__ / with a managed dict, whose
+ * class metadata the caller holds: drop attributes, keep the class. Inline:
+ * the collector clears every instance it collects. hd__instance_clear_m:
+ * either, by the instance's layout. */
+static inline void hd__instance_clear_slots(hd_heap_t *h, hd_obj_t *o, const hd_class_meta_t *m)
+{
+    hd_obj_t **slots = (hd_obj_t **)(o + 1);
+    for (uint32_t i = 0; i < m->nslots; i++) {
+        hd_obj_t *v = slots[i];
+        slots[i] = NULL;
+        if (v)
+            hd__decref_inst(h, v);
+    }
+}
+
+static inline void hd__instance_clear_managed(hd_heap_t *h, hd_obj_t *o, const hd_class_meta_t *m)
+{
+    hd_preheader_t *pre = HD_PREHEADER(o);
+    hd_obj_t **values = (hd_obj_t **)pre->values;
+    if (values && ((uint8_t *)values)[-2]) {
+        /* empty the insertion order first: a decref below may run code
+         * that looks at this instance, and must find it consistent */
+        ((uint8_t *)values)[-2] = 0;
+        for (uint32_t i = 0; i < m->nkeys; i++) {
+            hd_obj_t *v = values[i];
+            values[i] = NULL;
+            if (v)
+                hd__decref_inst(h, v);
+        }
+    }
+    hd_obj_t *dict = pre->dict;
+    pre->dict = NULL;
+    hd__xdecref(h, dict);
+}
+
+static inline void hd__instance_clear_m(hd_heap_t *h, hd_obj_t *o, const hd_class_meta_t *m)
+{
+    if (o->flags & HD_OF_MANAGED)
+        hd__instance_clear_managed(h, o, m);
+    else
+        hd__instance_clear_slots(h, o, m);
+}
+
 /* hd__instance_adopt_dict: o (with no attributes yet) takes `dict` as its
  * materialized __dict__ (import). */
 int hd__instance_adopt_dict(hd_heap_t *h, hd_obj_t *o, hd_obj_t *dict);
@@ -1042,6 +1129,19 @@ static inline int hd__obj_alloc(hd_heap_t *h, int type, size_t len, size_t presi
     return 0;
 }
 
+/* hd__obj_retire_type: hd__obj_retire of an object whose type the caller
+ * knows (a constant: one load less). */
+static inline void hd__obj_retire_type(hd_heap_t *h, hd_obj_t *o, int type)
+{
+    assert(o->type == type);
+    if (HD_UNLIKELY(o->flags & HD_OF_INDEXED))
+        hd__ids_remove(h, o);
+    o->id = 0;
+    o->flags = 0;
+    h->nobjects--;
+    h->counts_by_type[type]--;
+}
+
 static inline void hd__obj_retire(hd_heap_t *h, hd_obj_t *o)
 {
     if (HD_UNLIKELY(o->flags & HD_OF_INDEXED))
@@ -1065,15 +1165,18 @@ static inline void hd__obj_revive(hd_heap_t *h, hd_obj_t *o, int type)
         hd__obj_revive_traced(h, o);
 }
 
-static inline void hd__obj_free_managed(hd_heap_t *h, hd_obj_t *o, void *values)
+static inline void hd__obj_free_managed(hd_heap_t *h, hd_obj_t *o, hd_obj_t **values)
 {
     assert(o->type == HD_T_INSTANCE && (o->flags & HD_OF_MANAGED));
-    if (values)
-        hd__block_free_small(h, values);
-    hd__obj_retire(h, o);
+    void *start = (char *)o - (sizeof(hd_gc_t) + sizeof(hd_preheader_t));
+    hd__obj_retire_type(h, o, HD_T_INSTANCE);
     if (h->gens[0].count > 0)
         h->gens[0].count--; /* PyObject_GC_Del */
-    hd__block_free_small(h, (char *)o - (sizeof(hd_gc_t) + sizeof(hd_preheader_t)));
+    /* the values block first, as subtype_dealloc frees it before the object */
+    if (HD_LIKELY(values != NULL))
+        hd__block_free_small2(h, (uint8_t *)values - ((uint8_t *)values)[-1], start);
+    else
+        hd__block_free_small(h, start);
 }
 
 #endif

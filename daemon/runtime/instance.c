@@ -746,39 +746,9 @@ int hd__instance_traverse(hd_obj_t *o, hd_visit_fn visit, void *arg)
     return 0;
 }
 
-/* instance_clear: tp_clear (subtype_clear): drop attributes, keep the
- * class. */
-static inline void instance_clear(hd_heap_t *h, hd_obj_t *o, const hd_class_meta_t *m)
-{
-    if (!(o->flags & HD_OF_MANAGED)) {
-        hd_obj_t **slots = (hd_obj_t **)(o + 1);
-        for (uint32_t i = 0; i < m->nslots; i++) {
-            hd_obj_t *v = slots[i];
-            slots[i] = NULL;
-            hd__xdecref(h, v);
-        }
-        return;
-    }
-    hd_preheader_t *pre = HD_PREHEADER(o);
-    hd_obj_t **values = (hd_obj_t **)pre->values;
-    if (values && order_of(values)[-2]) {
-        /* empty the insertion order first: a decref below may run code
-         * that looks at this instance, and must find it consistent */
-        order_of(values)[-2] = 0;
-        for (uint32_t i = 0; i < m->nkeys; i++) {
-            hd_obj_t *v = values[i];
-            values[i] = NULL;
-            hd__xdecref(h, v);
-        }
-    }
-    hd_obj_t *dict = pre->dict;
-    pre->dict = NULL;
-    hd__xdecref(h, dict);
-}
-
 void hd__instance_clear(hd_heap_t *h, hd_obj_t *o)
 {
-    instance_clear(h, o, meta_of(h, o));
+    hd__instance_clear_m(h, o, meta_of(h, o));
 }
 
 /* run_finalizer: PyObject_CallFinalizerFromDealloc. Returns true when the
@@ -801,24 +771,44 @@ static bool run_finalizer(hd_heap_t *h, hd_obj_t *o)
     return false;
 }
 
-void hd__instance_dealloc(hd_heap_t *h, hd_obj_t *o)
+static inline __attribute__((always_inline)) void instance_dealloc(hd_heap_t *h, hd_obj_t *o)
 {
-    if (hd__gc_is_tracked(o))
+    if (HD_LIKELY(hd__gc_is_tracked(o)))
         hd__gc_untrack(h, o);
     hd_class_obj_t *cls = hd__class_of(h, o);
     hd_class_meta_t *m = cls->meta;
-    if ((m->has_del || (o->flags & HD_OF_DEL)) && run_finalizer(h, o))
+    if (HD_UNLIKELY(m->has_del || (o->flags & HD_OF_DEL)) && run_finalizer(h, o))
         return;
-    if (m->weakrefable && *hd__instance_weakref_slot_m(o, m))
-        hd__weakref_clear_all(h, o);
-    instance_clear(h, o, m);
-    if (o->flags & HD_OF_MANAGED) {
-        hd_obj_t **values = values_of(o);
-        hd__obj_free_managed(h, o, values ? values_block(values) : NULL);
+    /* the layout (HD_OF_MANAGED) never changes: one test picks the path */
+    if (HD_LIKELY(o->flags & HD_OF_MANAGED)) {
+        /* a managed-dict class is always weakrefable (meta_new) */
+        assert(m->weakrefable);
+        if (((hd_instance_obj_t *)o)->weakreflist)
+            hd__weakref_clear_all(h, o);
+        hd__instance_clear_managed(h, o, m);
+        hd__obj_free_managed(h, o, values_of(o));
     } else {
+        if (m->weakrefable && *hd__instance_weakref_slot_m(o, m))
+            hd__weakref_clear_all(h, o);
+        hd__instance_clear_slots(h, o, m);
         hd__obj_free_block(h, o);
     }
     hd__decref(h, &cls->h);
+}
+
+void hd__instance_dealloc(hd_heap_t *h, hd_obj_t *o)
+{
+    instance_dealloc(h, o);
+}
+
+/* hd__instance_dealloc_nested: hd__dealloc's common case, in one call:
+ * the instance's deallocation inside the trashcan's bracket. */
+void hd__instance_dealloc_nested(hd_heap_t *h, hd_obj_t *o)
+{
+    h->delete_nesting++;
+    instance_dealloc(h, o);
+    if (--h->delete_nesting == 0 && h->delete_later)
+        hd__destroy_chain(h);
 }
 
 /* hd__instance_weakref_slot: where an instance keeps its weakref list. */

@@ -130,7 +130,7 @@ void hd__obj_free_block(hd_heap_t *h, hd_obj_t *o)
 
 /* ---- deallocation and the trashcan ---- */
 
-static void destroy_chain(hd_heap_t *h)
+void hd__destroy_chain(hd_heap_t *h)
 {
     while (h->delete_later) {
         hd_obj_t *o = h->delete_later;
@@ -161,7 +161,7 @@ static void plain_dealloc(hd_heap_t *h, hd_obj_t *o, const hd_type_info_t *t)
     t->dealloc(h, o);
     h->plain_nesting--;
     if (h->plain_nesting == 0 && h->delete_nesting == 0 && h->delete_later)
-        destroy_chain(h);
+        hd__destroy_chain(h);
 }
 
 void hd__dealloc(hd_heap_t *h, hd_obj_t *o)
@@ -173,7 +173,7 @@ void hd__dealloc(hd_heap_t *h, hd_obj_t *o)
         h->delete_nesting++;
         hd__instance_dealloc(h, o);
         if (--h->delete_nesting == 0 && h->delete_later)
-            destroy_chain(h);
+            hd__destroy_chain(h);
         return;
     }
     if (HD_UNLIKELY(o->flags & HD_OF_STATIC)) {
@@ -215,7 +215,7 @@ void hd__dealloc(hd_heap_t *h, hd_obj_t *o)
     t->dealloc(h, o);
     h->delete_nesting--;
     if (h->delete_nesting == 0 && h->delete_later)
-        destroy_chain(h);
+        hd__destroy_chain(h);
 }
 
 /* ---- public reference and fact functions ---- */

@@ -320,15 +320,10 @@ static inline int in_arena(const hd_pool_t *P, const void *p)
     return off < e->lo_end || off >= e->hi_start;
 }
 
-/* pool_of: the header slot for p's address, or NULL when p is in no
- * arena's mapping. For p in a carved pool (a live block, say) it is that
- * pool's header; otherwise see hdr_is_slot. Reads only the chunk map. */
-static inline pool_header_t *pool_of(const hd_pool_t *P, const void *p)
+/* pool_in_chunk: pool_of's second half, for an address of the chunk whose
+ * map entry is e (hd_pool_block_free_small2 looks one entry up for two). */
+static inline pool_header_t *pool_in_chunk(const chunk_slot_t *e, uintptr_t a)
 {
-    uintptr_t a = (uintptr_t)p;
-    const chunk_slot_t *e = chunk_find(P, (uint64_t)(a >> CHUNK_BITS) + 1);
-    if (e == NULL)
-        return NULL;
     uint32_t off = (uint32_t)(a & CHUNK_MASK);
     uintptr_t bias;
     if (off < e->lo_end)
@@ -338,6 +333,18 @@ static inline pool_header_t *pool_of(const hd_pool_t *P, const void *p)
     else
         return NULL;
     return (pool_header_t *)(bias + ((a >> POOL_BITS) << HDR_SHIFT));
+}
+
+/* pool_of: the header slot for p's address, or NULL when p is in no
+ * arena's mapping. For p in a carved pool (a live block, say) it is that
+ * pool's header; otherwise see hdr_is_slot. Reads only the chunk map. */
+static inline pool_header_t *pool_of(const hd_pool_t *P, const void *p)
+{
+    uintptr_t a = (uintptr_t)p;
+    const chunk_slot_t *e = chunk_find(P, (uint64_t)(a >> CHUNK_BITS) + 1);
+    if (e == NULL)
+        return NULL;
+    return pool_in_chunk(e, a);
 }
 
 /* chunk_slot_for: the entry of `key`, created empty if missing (the map is
@@ -720,6 +727,34 @@ static inline void small_free(hd_pool_t *P, pool_header_t *pool, uint8_t *p)
     pool_emptied(P, pool);
 }
 
+/* small_free_push and small_free_rest: small_free in two halves, for
+ * hd_pool_block_free_small2 (which counts the bytes itself): the first
+ * links the block and returns nonzero when the second is due (the pool was
+ * full, or is now empty); the second, out of line, keeps the registers it
+ * needs off the common path. */
+static inline int small_free_push(pool_header_t *pool, uint8_t *p)
+{
+    uint8_t *lastfree = pool->freeblock;
+    *(uint8_t **)p = lastfree;
+    pool->freeblock = p;
+    unsigned int count = --pool->ref.count;
+    return lastfree == NULL || count == 0;
+}
+
+static __attribute__((noinline)) void small_free_rest(hd_pool_t *P, pool_header_t *pool, uint8_t *p)
+{
+    if (*(uint8_t **)p == NULL) { /* the link small_free_push stored */
+        pool_header_t *head = &P->usedpools[pool->szidx].h;
+        pool_header_t *first = head->nextpool;
+        pool->nextpool = first;
+        pool->prevpool = head;
+        first->prevpool = pool;
+        head->nextpool = pool;
+        return;
+    }
+    pool_emptied(P, pool);
+}
+
 /* ======================================================================== */
 /* Large blocks                                                             */
 /* ======================================================================== */
@@ -939,6 +974,46 @@ void hd_pool_block_free_small(hd_pool_t *P, void *p)
     pool_header_t *pool = pool_of(P, p);
     assert(pool != NULL);
     small_free(P, pool, p);
+}
+
+/* small_free_rest_then: hd_pool_block_free_small2 after its first push
+ * found the first pool full or empty: the rest of that free, then the
+ * second. */
+static __attribute__((noinline)) void small_free_rest_then(hd_pool_t *P, pool_header_t *pool1,
+                                                           uint8_t *p1, pool_header_t *pool2,
+                                                           uint8_t *p2)
+{
+    small_free_rest(P, pool1, p1);
+    if (small_free_push(pool2, p2))
+        small_free_rest(P, pool2, p2);
+}
+
+/* Both headers are found before either block is freed: freeing the first may
+ * empty its pool and give its arena back (which edits the chunk map), never
+ * the arena of the second, still live, block. */
+void hd_pool_block_free_small2(hd_pool_t *P, void *p1, void *p2)
+{
+    uintptr_t a1 = (uintptr_t)p1, a2 = (uintptr_t)p2;
+    pool_header_t *pool1, *pool2;
+    if (LIKELY(((a1 ^ a2) >> CHUNK_BITS) == 0)) { /* the same chunk */
+        const chunk_slot_t *e = chunk_find(P, (uint64_t)(a1 >> CHUNK_BITS) + 1);
+        assert(e != NULL);
+        pool1 = pool_in_chunk(e, a1);
+        pool2 = pool_in_chunk(e, a2);
+    } else {
+        pool1 = pool_of(P, p1);
+        pool2 = pool_of(P, p2);
+    }
+    assert(pool1 != NULL && pool2 != NULL);
+    /* both sizes first: the first free may unmap its pool's header */
+    P->headroom += (int64_t)(INDEX2SIZE(pool1->szidx) + INDEX2SIZE(pool2->szidx));
+    /* the slow paths are tail calls: the common one saves no register */
+    if (UNLIKELY(small_free_push(pool1, p1))) {
+        small_free_rest_then(P, pool1, p1, pool2, p2);
+        return;
+    }
+    if (UNLIKELY(small_free_push(pool2, p2)))
+        small_free_rest(P, pool2, p2);
 }
 
 /* The cap is checked against the net change (the new block's bytes minus the

@@ -97,6 +97,10 @@ void hd_pool_block_free(hd_pool_t *pool, void *p);
  * the system allocator): skips the ownership test. */
 void hd_pool_block_free_small(hd_pool_t *pool, void *p);
 
+/* hd_pool_block_free_small2: hd_pool_block_free_small(p1), then (p2), with
+ * one lookup of the arena map when both lie in the same 1 MiB chunk. */
+void hd_pool_block_free_small2(hd_pool_t *pool, void *p1, void *p2);
+
 /* hd_pool_block_is_large: whether `p` (a live block) came from the system
  * allocator rather than a pool. */
 int hd_pool_block_is_large(const hd_pool_t *pool, const void *p);

@@ -1300,3 +1300,90 @@ TEST(arena_scenario_2m_objects)
     free(objs);
     done(&t, P);
 }
+
+/* ---- hd_pool_block_free_small2 ---- */
+
+/* free2_remove: takes entry i out of the twin arrays (the last one moves in). */
+static void free2_remove(void **a, void **b, size_t *n, size_t i, void **pa, void **pb)
+{
+    *pa = a[i];
+    *pb = b[i];
+    a[i] = a[*n - 1];
+    b[i] = b[*n - 1];
+    (*n)--;
+}
+
+/* Two pools get the same requests; one frees its blocks two at a time with
+ * hd_pool_block_free_small2, the other one by one with
+ * hd_pool_block_free_small. Every later block must land at the same
+ * simulated address, and the pools must end equal (sys._debugmallocstats
+ * text, validation) over pairs in one pool, in two pools of a chunk, in two
+ * chunks, from full pools and into emptied pools and arenas. The pairing
+ * pool's arenas sit at random 4 KiB offsets (placer_t), so that they
+ * straddle 1 MiB chunks. */
+TEST(free_small2_matches_two_frees)
+{
+    enum { MAXLIVE = 20000 };
+    static placer_t pl;
+    tmem_t tb;
+    hd_pool_t *A = placer_pool(&pl, NULL, 0);
+    hd_pool_t *B = new_pool(&tb);
+    void **la = calloc(MAXLIVE, sizeof(void *)), **lb = calloc(MAXLIVE, sizeof(void *));
+    CHECK(la != NULL && lb != NULL);
+    static char da[16384], db[16384];
+    size_t n = 0;
+    uint64_t seed = 0xf4ee2;
+    long same_chunk = 0, two_chunks = 0;
+    uint64_t max_arenas = 0;
+    for (int op = 0; op < 120000 || n > 0; op++) {
+        /* phases of growth (net +0.4 blocks an op) and of draining */
+        int drain = op >= 120000 || op % 30000 >= 20000;
+        uint64_t r = rng_next(&seed);
+        if (!drain && n < MAXLIVE && (n < 2 || r % 10 < 8)) {
+            size_t len = 1 + (size_t)(rng_next(&seed) % 512);
+            void *pa = alloc(A, len), *pb = alloc(B, len);
+            CHECK_EQ(sim(A, pa), sim(B, pb));
+            la[n] = pa;
+            lb[n] = pb;
+            n++;
+        } else if (n >= 2) {
+            void *a1, *b1, *a2, *b2;
+            free2_remove(la, lb, &n, (size_t)(r % n), &a1, &b1);
+            /* half the time the newest block: often the same pool or class */
+            size_t j = (r >> 32) % 2 ? n - 1 : (size_t)(rng_next(&seed) % n);
+            free2_remove(la, lb, &n, j, &a2, &b2);
+            if (((uintptr_t)a1 ^ (uintptr_t)a2) >> 20)
+                two_chunks++;
+            else
+                same_chunk++;
+            hd_pool_block_free_small2(A, a1, a2);
+            hd_pool_block_free_small(B, b1);
+            hd_pool_block_free_small(B, b2);
+        } else if (n == 1) {
+            hd_pool_block_free_small(A, la[0]);
+            hd_pool_block_free_small(B, lb[0]);
+            n = 0;
+        }
+        if (hd_pool_arena_count(A) > max_arenas)
+            max_arenas = hd_pool_arena_count(A);
+        if (op % 2000 == 0) {
+            CHECK_VALID(A);
+            hd_pool_dump(A, da, sizeof(da));
+            hd_pool_dump(B, db, sizeof(db));
+            CHECK_STR(da, db);
+        }
+    }
+    printf("free_small2: %ld pairs in one chunk, %ld in two, up to %" PRIu64 " arenas\n",
+           same_chunk, two_chunks, max_arenas);
+    CHECK(same_chunk > 0 && two_chunks > 0 && max_arenas >= 2);
+    CHECK_VALID(A);
+    hd_pool_dump(A, da, sizeof(da));
+    hd_pool_dump(B, db, sizeof(db));
+    CHECK_STR(da, db);
+    CHECK_EQ(hd_pool_bytes_used(A), 0);
+    CHECK_EQ(hd_pool_arena_count(A), hd_pool_arena_count(B));
+    free(la);
+    free(lb);
+    placer_done(&pl, A);
+    done(&tb, B);
+}
