@@ -779,12 +779,11 @@ static int transient_dict_copy(sc_vm_t *vm, hd_obj_t *d)
     return 0;
 }
 
-/* fill_dict: the class dict: the namespace's copy without __qualname__,
- * then descriptors, __doc__, and the hidden MRO and bases */
-static int fill_dict(sc_vm_t *vm, hd_obj_t *cls, hd_obj_t *ns, const class_plan_t *p,
-                     hd_obj_t *bases, hd_obj_t **dict_out)
+/* copy_ns: type_new_init's copy of the namespace, without __qualname__
+ * (made before the class itself, as CPython makes it) */
+static int copy_ns(sc_vm_t *vm, hd_obj_t *ns, hd_obj_t **out)
 {
-    hd_obj_t *d, *qk, *mro = NULL;
+    hd_obj_t *d, *qk;
     int rc = hd__dict_copy(vm->h, ns, &d);
     if (rc)
         return sc_nomem(vm, rc);
@@ -792,19 +791,18 @@ static int fill_dict(sc_vm_t *vm, hd_obj_t *cls, hd_obj_t *ns, const class_plan_
         (void)hd_dict_delitem(vm->h, d, qk);
         hd__decref(vm->h, qk);
     }
-    *dict_out = d;
-    uint64_t k = 0;
-    for (size_t i = 0; i < p->nslots; i++)
-        if (strcmp(p->slots[i], "__weakref__") != 0 &&
-            add_descr(vm, cls, d, HD_DESCR_MEMBER, p->slots[i], k++))
-            return -1;
-    if (!p->use_slots && !p->inherits_dict && add_descr(vm, cls, d, HD_DESCR_GETSET, "__dict__", 0))
-        return -1;
-    if (((!p->use_slots && !p->inherits_dict) || p->weakref_slot) &&
-        add_descr(vm, cls, d, HD_DESCR_GETSET, "__weakref__", 0))
-        return -1;
-    if (!dict_cstr(d, "__doc__") && set_cstr(vm, d, "__doc__", vm->h->none))
-        return -1;
+    *out = d;
+    return 0;
+}
+
+/* fill_dict: the rest of the class dict d, in PyType_Ready's order: the MRO
+ * tuple first (type_ready_mro), then the descriptors (type_ready_fill_dict),
+ * __doc__, and the hidden MRO and bases entries */
+static int fill_dict(sc_vm_t *vm, hd_obj_t *cls, hd_obj_t *d, const class_plan_t *p,
+                     hd_obj_t *bases)
+{
+    hd_obj_t *mro = NULL;
+    int rc;
     /* mro_implementation: (cls, bases' MROs..., object) */
     hd_obj_t *items[66];
     int n = 0;
@@ -822,9 +820,24 @@ static int fill_dict(sc_vm_t *vm, hd_obj_t *cls, hd_obj_t *ns, const class_plan_
     items[n++] = sc_builtin(vm, SC_BI_T_OBJECT);
     if ((rc = hd_tuple_new(vm->h, (size_t)n, items, &mro)))
         return sc_nomem(vm, rc);
+    uint64_t k = 0;
+    for (size_t i = 0; i < p->nslots; i++)
+        if (strcmp(p->slots[i], "__weakref__") != 0 &&
+            add_descr(vm, cls, d, HD_DESCR_MEMBER, p->slots[i], k++))
+            goto fail;
+    if (!p->use_slots && !p->inherits_dict && add_descr(vm, cls, d, HD_DESCR_GETSET, "__dict__", 0))
+        goto fail;
+    if (((!p->use_slots && !p->inherits_dict) || p->weakref_slot) &&
+        add_descr(vm, cls, d, HD_DESCR_GETSET, "__weakref__", 0))
+        goto fail;
+    if (!dict_cstr(d, "__doc__") && set_cstr(vm, d, "__doc__", vm->h->none))
+        goto fail;
     rc = set_cstr(vm, d, "__mro__", mro) || set_cstr(vm, d, "__bases__", bases);
     hd__decref(vm->h, mro);
     return rc ? -1 : 0;
+fail:
+    hd__decref(vm->h, mro);
+    return -1;
 }
 
 /* slots_tuple: ht_slots as type_new computes it: __slots__ made a tuple (a
@@ -931,6 +944,17 @@ static int make_class(sc_vm_t *vm, const char *cname, hd_obj_t *ns, hd_obj_t *ba
     if (!rc && p.use_slots && p.inherits_dict)
         rc = sc_raise(vm, EXC_TYPEERROR,
                       "__slots__ in a subclass is not supported by the heap script language");
+    /* type_new's order: the bases ((object,) for none), the namespace's
+     * copy, the __slots__ tuples, the type, then PyType_Ready's MRO and
+     * descriptors (gc.get_objects(0) lists them in this order) */
+    if (!rc && nbases == 0) {
+        hd_obj_t *obj = sc_builtin(vm, SC_BI_T_OBJECT);
+        rc = hd_tuple_new(vm->h, 1, &obj, &bases_t) ? sc_nomem(vm, HD_ENOMEM) : 0;
+    } else if (!rc) {
+        hd__incref(bases_t = bases_in);
+    }
+    if (!rc)
+        rc = copy_ns(vm, ns, &dict);
     if (!rc)
         rc = slots_tuple(vm, ns, &slots_t);
     if (!rc) {
@@ -940,16 +964,13 @@ static int make_class(sc_vm_t *vm, const char *cname, hd_obj_t *ns, hd_obj_t *ba
              : r            ? sc_nomem(vm, r)
                             : 0;
     }
-    if (!rc && nbases == 0) {
-        hd_obj_t *obj = sc_builtin(vm, SC_BI_T_OBJECT);
-        rc = hd_tuple_new(vm->h, 1, &obj, &bases_t) ? sc_nomem(vm, HD_ENOMEM) : 0;
-    } else if (!rc) {
-        hd__incref(bases_t = bases_in);
-    }
     if (!rc) {
-        rc = fill_dict(vm, cls, ns, &p, bases_t, &dict);
-        ((hd_class_obj_t *)cls)->attrs = dict;
+        ((hd_class_obj_t *)cls)->attrs = dict; /* the class owns it from here */
+        dict = NULL;
+        rc = fill_dict(vm, cls, ((hd_class_obj_t *)cls)->attrs, &p, bases_t);
     }
+    hd__xdecref(vm->h, dict);
+    dict = cls ? ((hd_class_obj_t *)cls)->attrs : NULL;
     if (!rc && slots_t)
         rc = set_cstr(vm, dict, "__hd_slots__", slots_t);
     hd__xdecref(vm->h, slots_t);

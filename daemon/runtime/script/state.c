@@ -127,22 +127,30 @@ static int make_globals(hd_heap_t *h, sc_state_t *st)
 }
 
 /* object's tp_subclasses: python3 3.11 starts a program with 147 direct
- * subclasses of object registered; stand-ins for them (values None) give
- * the dict the table it has then, so a class the program makes grows it
- * when python3's grows */
+ * subclasses of object registered; stand-ins for them give the dict the
+ * table it has then, so a class the program makes grows it when python3's
+ * grows. CPython's values are weakrefs, so its dict is tracked from the
+ * start and stays so; one shared empty list stands in for them (None would
+ * leave the dict untracked until the program's first class, which then
+ * put it in generation 0) */
 #define SC_OBJECT_SUBCLASSES_AT_START 147
 
 static int make_subclasses(hd_heap_t *h, sc_state_t *st)
 {
-    int rc = hd_dict_new(h, 0, NULL, NULL, &st->subclasses);
+    hd_obj_t *stand_in;
+    int rc = hd_list_new(h, 0, NULL, &stand_in);
+    if (rc)
+        return rc;
+    rc = hd_dict_new(h, 0, NULL, NULL, &st->subclasses);
     for (int i = 0; i < SC_OBJECT_SUBCLASSES_AT_START && !rc; i++) {
         hd_obj_t *k;
         /* small ints: shared singletons, so the stand-ins add no objects */
         if (!(rc = hd_int_from_i64(h, i, &k))) {
-            rc = hd_dict_setitem(h, st->subclasses, k, h->none);
+            rc = hd_dict_setitem(h, st->subclasses, k, stand_in);
             hd__decref(h, k);
         }
     }
+    hd__decref(h, stand_in);
     return rc;
 }
 
