@@ -666,7 +666,7 @@ static void collect_main(hd_heap_t *h, int gen, hd_gc_result_t *res)
     } else {
         uint64_t untracked = untrack_dicts(h, young, &sv);
         h->long_lived_pending = 0;
-        h->long_lived_total = (int64_t)(sv.n - untracked);
+        h->long_lived_total = (int64_t)(sv.n - untracked) + h->long_lived_startup;
     }
     /* the embedder's code runs from here on (the message hook, weakref
      * callbacks, finalizers): what move_unreachable learnt holds only

@@ -478,6 +478,9 @@ struct hd_heap {
     unsigned gc_debug;
     int64_t long_lived_total;
     int64_t long_lived_pending;
+    /* what an interpreter's startup objects add to long_lived_total: the
+     * script language sets it (script/modules.c), 0 for a heap without one */
+    int64_t long_lived_startup;
     hd_gc_gen_stats_t gc_stats[3];
     hd_obj_t *garbage; /* owned list: gc.garbage, created lazily */
     uint64_t gc_pause_ns_total;

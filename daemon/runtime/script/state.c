@@ -259,6 +259,7 @@ int sc_state_get(hd_heap_t *h, sc_state_t **out)
         return rc;
     }
     h->script = &b->state;
+    sc_long_lived_startup(h, &b->state);
     *out = &b->state;
     return 0;
 }

@@ -296,6 +296,9 @@ int sc_ns_store(sc_vm_t *vm, const char *name, hd_obj_t *value); /* takes its ow
 int sc_ns_delete(sc_vm_t *vm, const char *name);                 /* HD_ENAME if unbound */
 hd_obj_t *sc_ns_load(sc_vm_t *vm, const char *name);             /* borrowed or NULL */
 hd_obj_t *sc_global_load(sc_vm_t *vm, sc_cache_t *c, const char *name);
+/* sc_long_lived_startup: sets h->long_lived_startup to python3's startup
+ * objects for the modules imported so far (modules.c) */
+void sc_long_lived_startup(hd_heap_t *h, const sc_state_t *st);
 /* sc_display: sys.displayhook(v), PRINT_EXPR's call (run.c). Takes v. */
 int sc_display(sc_vm_t *vm, hd_obj_t *v);
 int sc_global_store(sc_vm_t *vm, sc_cache_t *c, const char *name, hd_obj_t *name_obj,
