@@ -15,9 +15,7 @@
 #include <string.h>
 
 #include "ast.h"
-#include "bigint.h"
 #include "impl.h"
-#include "longops.h"
 #include "vm.h"
 
 #define ARGS hd_obj_t *const *args, int nargs, hd_obj_t *kwnames, hd_obj_t **out
@@ -64,8 +62,7 @@ static hd_obj_t *kwarg(hd_obj_t *const *args, int nargs, hd_obj_t *kwnames, cons
     return NULL;
 }
 
-static int check_kwargs(sc_vm_t *vm, const char *fname, hd_obj_t *kwnames,
-                        const char *const *allowed)
+int sc_check_kwargs(sc_vm_t *vm, const char *fname, hd_obj_t *kwnames, const char *const *allowed)
 {
     int nkw = kwnames ? (int)hd_len(kwnames) : 0;
     for (int i = 0; i < nkw; i++) {
@@ -81,7 +78,7 @@ static int check_kwargs(sc_vm_t *vm, const char *fname, hd_obj_t *kwnames,
     return 0;
 }
 
-static int npos_of(int nargs, hd_obj_t *kwnames)
+int sc_npos_of(int nargs, hd_obj_t *kwnames)
 {
     return nargs - (kwnames ? (int)hd_len(kwnames) : 0);
 }
@@ -110,7 +107,7 @@ int sc_int_new(sc_vm_t *vm, int64_t v, hd_obj_t **out)
     return rc ? sc_nomem(vm, rc) : 0;
 }
 
-static int index_arg(sc_vm_t *vm, hd_obj_t *o, int64_t *v)
+int sc_index_arg(sc_vm_t *vm, hd_obj_t *o, int64_t *v)
 {
     if (o->type != HD_T_INT && o->type != HD_T_BOOL)
         return sc_raise(vm, EXC_TYPEERROR, "'%s' object cannot be interpreted as an integer",
@@ -142,9 +139,9 @@ static int bi_print(sc_vm_t *vm, hd_obj_t *self, ARGS)
 {
     static const char *const allowed[] = {"sep", "end", "file", "flush", NULL};
     (void)self;
-    if (sc_kwtuple(vm, SC_BI_PRINT, allowed) || check_kwargs(vm, "print", kwnames, allowed))
+    if (sc_kwtuple(vm, SC_BI_PRINT, allowed) || sc_check_kwargs(vm, "print", kwnames, allowed))
         return -1;
-    int npos = npos_of(nargs, kwnames);
+    int npos = sc_npos_of(nargs, kwnames);
     hd_obj_t *sep = kwarg(args, nargs, kwnames, "sep"), *end = kwarg(args, nargs, kwnames, "end");
     hd_obj_t *file = kwarg(args, nargs, kwnames, "file");
     if (file && file != vm->h->none)
@@ -365,9 +362,9 @@ static int minmax_item(sc_vm_t *vm, hd_obj_t *item, void *arg)
 static int minmax(sc_vm_t *vm, const char *fname, int op, ARGS)
 {
     static const char *const allowed[] = {"key", "default", NULL};
-    if (check_kwargs(vm, fname, kwnames, allowed))
+    if (sc_check_kwargs(vm, fname, kwnames, allowed))
         return -1;
-    int npos = npos_of(nargs, kwnames);
+    int npos = sc_npos_of(nargs, kwnames);
     hd_obj_t *key = kwarg(args, nargs, kwnames, "key");
     hd_obj_t *dflt = kwarg(args, nargs, kwnames, "default");
     minmax_t m = {NULL, NULL, key && key != vm->h->none ? key : NULL, op};
@@ -426,9 +423,9 @@ static int bi_sum(sc_vm_t *vm, hd_obj_t *self, ARGS)
     static const char *const allowed[] = {"start", NULL};
     (void)self;
     if ((kwnames && sc_kwtuple(vm, SC_BI_SUM, allowed)) ||
-        check_kwargs(vm, "sum", kwnames, allowed))
+        sc_check_kwargs(vm, "sum", kwnames, allowed))
         return -1;
-    int npos = npos_of(nargs, kwnames);
+    int npos = sc_npos_of(nargs, kwnames);
     if (npos < 1 || npos > 2)
         return sc_arg_count(vm, "sum", npos, 1, 2);
     hd_obj_t *start = npos == 2 ? args[1] : kwarg(args, nargs, kwnames, "start"), *acc;
@@ -451,9 +448,9 @@ static int bi_sorted(sc_vm_t *vm, hd_obj_t *self, ARGS)
     static const char *const allowed[] = {"key", "reverse", NULL};
     (void)self;
     if ((kwnames && sc_kwtuple(vm, SC_BI_L_SORT, allowed)) ||
-        check_kwargs(vm, "sorted", kwnames, allowed))
+        sc_check_kwargs(vm, "sorted", kwnames, allowed))
         return -1;
-    int npos = npos_of(nargs, kwnames);
+    int npos = sc_npos_of(nargs, kwnames);
     if (npos != 1)
         return sc_raise(vm, EXC_TYPEERROR, "sorted expected 1 argument, got %d", npos);
     hd_obj_t *key = kwarg(args, nargs, kwnames, "key"),
@@ -596,199 +593,12 @@ static int bi_hash(sc_vm_t *vm, hd_obj_t *self, ARGS)
     return sc_int_new(vm, v, out);
 }
 
-/* big_fail: a bigint.c failure as a raised exception */
-static int big_fail(sc_vm_t *vm, int rc)
-{
-    if (rc == SC_BIG_TOO_LARGE)
-        return sc_raise(vm, EXC_MEMORYERROR, "int too large for the heap script language");
-    return sc_nomem(vm, rc);
-}
-
-/* int_from_double: PyLong_FromDouble of an integral, finite double (the
- * digits of a big one are exactly its normalized ones) */
-static int int_from_double(sc_vm_t *vm, double r, hd_obj_t **out)
-{
-    if (fabs(r) < 9223372036854775808.0)
-        return sc_int_new(vm, (int64_t)r, out);
-    int expo;
-    double frac = frexp(r, &expo); /* r = frac * 2**expo, 2**63 <= |r| */
-    sc_big_t m, v;
-    int rc = sc_big_from_i64(vm->h, (int64_t)ldexp(frac, 53), &m);
-    if (rc)
-        return big_fail(vm, rc);
-    rc = sc_big_shift(vm->h, &m, expo - 53, &v);
-    sc_big_free(vm->h, &m);
-    if (!rc) {
-        rc = sc_big_to_obj(vm->h, &v, out);
-        sc_big_free(vm->h, &v);
-    }
-    return rc ? big_fail(vm, rc) : 0;
-}
-
-/* float_round_digits: float.__round__(x, ndigits) for a finite x, as
- * 3.11's double_round: x's exact decimal expansion rounded half-even at
- * 10**-ndigits, then read back (correctly rounded); OverflowError when that
- * is past the largest float */
-static int float_round_digits(sc_vm_t *vm, double x, int64_t ndigits, hd_obj_t **out)
-{
-    enum { NDIGITS_MAX = 323, NDIGITS_MIN = -308, FRAC = 1100 };
-    double r;
-    if (ndigits > NDIGITS_MAX)
-        r = x;
-    else if (ndigits < NDIGITS_MIN)
-        r = 0.0 * x;
-    else {
-        /* every double's expansion ends within 1074 decimals */
-        char exact[310 + 2 + FRAC], digits[310 + FRAC + 2], num[310 + FRAC + 40];
-        snprintf(exact, sizeof(exact), "%.*f", (int)FRAC, fabs(x));
-        char *dot = strchr(exact, '.');
-        int64_t p = dot - exact, nd = 0;
-        memcpy(digits, exact, (size_t)p);
-        memcpy(digits + p, dot + 1, FRAC);
-        nd = p + FRAC;
-        int64_t keep = p + ndigits; /* digits kept: 10**-ndigits is the last */
-        bool up = false;
-        if (keep >= 0) {
-            int first = digits[keep] - '0';
-            bool rest = false;
-            for (int64_t i = keep + 1; i < nd && !rest; i++)
-                rest = digits[i] != '0';
-            int last = keep ? digits[keep - 1] - '0' : 0;
-            up = first > 5 || (first == 5 && (rest || last % 2));
-        }
-        if (keep <= 0) {
-            digits[0] = up ? '1' : '0';
-            keep = 1;
-            up = false;
-        } else {
-            for (int64_t i = keep - 1; up && i >= 0; i--) {
-                up = digits[i] == '9';
-                digits[i] = up ? '0' : (char)(digits[i] + 1);
-            }
-        }
-        digits[keep] = '\0';
-        snprintf(num, sizeof(num), "%s%s%se%lld", signbit(x) ? "-" : "", up ? "1" : "", digits,
-                 (long long)-ndigits);
-        errno = 0;
-        r = strtod(num, NULL);
-        if (errno == ERANGE && fabs(r) >= 1.)
-            return sc_raise(vm, EXC_OVERFLOWERROR, "rounded value too large to represent");
-    }
-    int rc = hd_float_new(vm->h, r, out);
-    return rc ? sc_nomem(vm, rc) : 0;
-}
-
-/* int_round_digits: int.__round__(x, ndigits < 0) as 3.11's long_round:
- * x - r where r is the remainder of _PyLong_DivmodNear(x, 10**-ndigits)
- * (half to even), in long_sub's block */
-static int int_round_digits(sc_vm_t *vm, hd_obj_t *x, int64_t ndigits, hd_obj_t **out)
-{
-    hd_heap_t *h = vm->h;
-    sc_big_t a, ten, b, q, r, r2;
-    int rc = sc_big_from_obj(h, x, &a);
-    if (rc)
-        return big_fail(vm, rc);
-    /* past a's own digits the result is 0 (10**k > 2|a|) */
-    uint64_t k = 0 - (uint64_t)ndigits;
-    if (k > a.n * 10 + 1) {
-        sc_big_free(h, &a);
-        return sc_int_new(vm, 0, out);
-    }
-    rc = sc_big_from_i64(h, 10, &ten);
-    if (rc) {
-        sc_big_free(h, &a);
-        return big_fail(vm, rc);
-    }
-    rc = sc_big_pow(h, &ten, k, &b);
-    sc_big_free(h, &ten);
-    if (rc) {
-        sc_big_free(h, &a);
-        return big_fail(vm, rc);
-    }
-    rc = sc_big_divmod(h, &a, &b, &q, &r);
-    if (!rc) {
-        /* b > 0, so 0 <= r < b: round up (r - b) when 2r > b, or 2r == b
-         * and q odd */
-        sc_big_t t, *rr = &r;
-        bool have_t = false;
-        rc = sc_big_add(h, &r, &r, 1, &r2);
-        if (!rc) {
-            int c = sc_big_cmp(&r2, &b);
-            sc_big_free(h, &r2);
-            if (c > 0 || (c == 0 && q.n && (q.d[0] & 1))) {
-                rc = sc_big_add(h, &r, &b, -1, &t);
-                have_t = !rc;
-                rr = &t;
-            }
-        }
-        /* long_sub(x, rem): the remainder is an object, as in CPython */
-        hd_obj_t *rem = NULL;
-        if (!rc && !(rc = sc_big_to_obj(h, rr, &rem))) {
-            rc = sc_long_add(h, x, rem, -1, out);
-            hd__decref(h, rem);
-        }
-        if (have_t)
-            sc_big_free(h, &t);
-        sc_big_free(h, &q);
-        sc_big_free(h, &r);
-    }
-    sc_big_free(h, &a);
-    sc_big_free(h, &b);
-    return rc ? big_fail(vm, rc) : 0;
-}
-
-static int bi_round(sc_vm_t *vm, hd_obj_t *self, ARGS)
-{
-    static const char *const allowed[] = {"number", "ndigits", NULL};
-    (void)self;
-    if (check_kwargs(vm, "round", kwnames, allowed))
-        return -1;
-    int npos = npos_of(nargs, kwnames);
-    if (npos < 1 || npos > 2)
-        return sc_arg_count(vm, "round", npos, 1, 2);
-    hd_obj_t *x = args[0], *nd = npos == 2 ? args[1] : NULL;
-    if (nd == vm->h->none)
-        nd = NULL;
-    if (x->type != HD_T_INT && x->type != HD_T_BOOL && x->type != HD_T_FLOAT)
-        return sc_raise(vm, EXC_TYPEERROR, "type %s doesn't define __round__ method",
-                        sc_tname(vm, x));
-    /* ndigits as PyNumber_AsSsize_t(o, NULL): an index, clamped */
-    int64_t n = 0;
-    if (nd) {
-        if (nd->type != HD_T_INT && nd->type != HD_T_BOOL)
-            return sc_raise(vm, EXC_TYPEERROR, "'%s' object cannot be interpreted as an integer",
-                            sc_tname(vm, nd));
-        if (hd_int_to_i64(nd, &n))
-            n = ((hd_int_obj_t *)nd)->size < 0 ? INT64_MIN : INT64_MAX;
-    }
-    if (x->type != HD_T_FLOAT) {
-        /* long_round: int(x) unless ndigits < 0 */
-        if (!nd || n >= 0)
-            return x->type == HD_T_BOOL ? sc_int_new(vm, ((hd_int_obj_t *)x)->size != 0, out)
-                                        : ret(x, out);
-        return int_round_digits(vm, x, n, out);
-    }
-    double v = ((hd_float_obj_t *)x)->value;
-    if (!nd) {
-        if (isnan(v))
-            return sc_raise(vm, EXC_VALUEERROR, "cannot convert float NaN to integer");
-        if (isinf(v))
-            return sc_raise(vm, EXC_OVERFLOWERROR, "cannot convert float infinity to integer");
-        return int_from_double(vm, nearbyint(v), out); /* round half to even */
-    }
-    if (!isfinite(v)) { /* nans and infinities round to themselves */
-        int rc = hd_float_new(vm->h, v, out);
-        return rc ? sc_nomem(vm, rc) : 0;
-    }
-    return float_round_digits(vm, v, n, out);
-}
-
 static int bi_chr(sc_vm_t *vm, hd_obj_t *self, ARGS)
 {
     int64_t v;
     (void)self;
     if (sc_no_kwargs(vm, "chr", kwnames) || sc_arg_count(vm, "chr", nargs, 1, 1) ||
-        index_arg(vm, args[0], &v))
+        sc_index_arg(vm, args[0], &v))
         return -1;
     if (v < 0 || v > 0x10ffff)
         return sc_raise(vm, EXC_VALUEERROR, "chr() arg not in range(0x110000)");
@@ -814,64 +624,6 @@ static int bi_ord(sc_vm_t *vm, hd_obj_t *self, ARGS)
                         (long long)hd_len(s));
     return sc_raise(vm, EXC_TYPEERROR, "ord() expected string of length 1, but %s found",
                     sc_tname(vm, s));
-}
-
-static int bi_divmod(sc_vm_t *vm, hd_obj_t *self, ARGS)
-{
-    (void)self;
-    if (sc_no_kwargs(vm, "divmod", kwnames) || sc_arg_count(vm, "divmod", nargs, 2, 2))
-        return -1;
-    hd_obj_t *q, *r;
-    if ((args[0]->type == HD_T_INT || args[0]->type == HD_T_BOOL) &&
-        (args[1]->type == HD_T_INT || args[1]->type == HD_T_BOOL)) {
-        sc_err_t err;
-        int rc = sc_int_divmod(vm->h, args[0], args[1], &q, &r, &err);
-        if (rc)
-            return sc_raise_rc(vm, rc, &err);
-    } else if (sc_binary_op(vm, BO_FLOORDIV, false, args[0], args[1], &q)) {
-        if (vm->exc == EXC_ZERODIVISIONERROR && args[0]->type != HD_T_FLOAT &&
-            args[1]->type != HD_T_FLOAT) {
-            sc_clear_exc(vm);
-            return sc_raise(vm, EXC_ZERODIVISIONERROR, "integer division or modulo by zero");
-        }
-        if (vm->exc == EXC_TYPEERROR) {
-            sc_clear_exc(vm);
-            return sc_raise(vm, EXC_TYPEERROR,
-                            "unsupported operand type(s) for divmod(): '%s' and '%s'",
-                            sc_tname(vm, args[0]), sc_tname(vm, args[1]));
-        }
-        return -1;
-    } else if (sc_binary_op(vm, BO_MOD, false, args[0], args[1], &r)) {
-        hd__decref(vm->h, q);
-        return -1;
-    }
-    hd_obj_t *pair[2] = {q, r};
-    int rc = hd_tuple_new(vm->h, 2, pair, out);
-    hd__decref(vm->h, q);
-    hd__decref(vm->h, r);
-    return rc ? sc_nomem(vm, rc) : 0;
-}
-
-static int bi_pow(sc_vm_t *vm, hd_obj_t *self, ARGS)
-{
-    (void)self;
-    if (sc_no_kwargs(vm, "pow", kwnames) || sc_arg_count(vm, "pow", nargs, 2, 3))
-        return -1;
-    if (nargs == 3 && args[2] != vm->h->none) {
-        for (int i = 0; i < 3; i++)
-            if (args[i]->type != HD_T_INT && args[i]->type != HD_T_BOOL)
-                return sc_raise(vm, EXC_TYPEERROR,
-                                "pow() 3rd argument not allowed unless all arguments are integers");
-        if (((hd_int_obj_t *)args[2])->size == 0)
-            return sc_raise(vm, EXC_VALUEERROR, "pow() 3rd argument cannot be 0");
-        int rc = sc_long_pow(vm->h, args[0], args[1], args[2], out);
-        if (rc == SC_LONG_NOT_INVERTIBLE)
-            return sc_raise(vm, EXC_VALUEERROR, "base is not invertible for the given modulus");
-        if (rc == SC_BIG_TOO_LARGE)
-            return sc_raise(vm, EXC_MEMORYERROR, "int too large for the heap script language");
-        return rc ? sc_nomem(vm, rc) : 0;
-    }
-    return sc_binary_op(vm, BO_POW, false, args[0], args[1], out);
 }
 
 static int allany_item(sc_vm_t *vm, hd_obj_t *item, void *arg)
@@ -1045,9 +797,9 @@ static int ty_int(sc_vm_t *vm, hd_obj_t *self, ARGS)
 {
     (void)self;
     static const char *const allowed[] = {"base", NULL};
-    if (check_kwargs(vm, "int", kwnames, allowed))
+    if (sc_check_kwargs(vm, "int", kwnames, allowed))
         return -1;
-    int npos = npos_of(nargs, kwnames);
+    int npos = sc_npos_of(nargs, kwnames);
     if (npos > 2)
         return sc_raise(vm, EXC_TYPEERROR, "int() takes at most 2 arguments (%d given)", npos);
     hd_obj_t *basearg = npos == 2 ? args[1] : kwarg(args, nargs, kwnames, "base");
@@ -1056,7 +808,7 @@ static int ty_int(sc_vm_t *vm, hd_obj_t *self, ARGS)
     hd_obj_t *x = args[0];
     int64_t base = 10;
     if (basearg) {
-        if (index_arg(vm, basearg, &base))
+        if (sc_index_arg(vm, basearg, &base))
             return -1;
         if (x->type != HD_T_STR)
             return sc_raise(vm, EXC_TYPEERROR, "int() can't convert non-string with explicit base");
@@ -1074,7 +826,7 @@ static int ty_int(sc_vm_t *vm, hd_obj_t *self, ARGS)
             return sc_raise(vm, EXC_VALUEERROR, "cannot convert float NaN to integer");
         if (isinf(v))
             return sc_raise(vm, EXC_OVERFLOWERROR, "cannot convert float infinity to integer");
-        return int_from_double(vm, trunc(v), out);
+        return sc_int_from_double(vm, trunc(v), out);
     }
     case HD_T_STR:
         return int_from_str(vm, x, (int)base, out);
@@ -1168,7 +920,7 @@ static int bytes_item(sc_vm_t *vm, hd_obj_t *item, void *arg)
 {
     sc_buf_t *b = arg;
     int64_t v;
-    if (index_arg(vm, item, &v))
+    if (sc_index_arg(vm, item, &v))
         return -1;
     if (v < 0 || v > 255)
         return sc_raise(vm, EXC_VALUEERROR, "bytes must be in range(0, 256)");
@@ -1197,7 +949,7 @@ static int ty_bytes(sc_vm_t *vm, hd_obj_t *self, ARGS)
             hd_mem_free(vm->h->mem, t);
         } else if (x->type == HD_T_INT) {
             int64_t n;
-            if (index_arg(vm, x, &n))
+            if (sc_index_arg(vm, x, &n))
                 return -1;
             if (n < 0)
                 return sc_raise(vm, EXC_VALUEERROR, "negative count");
@@ -1278,7 +1030,7 @@ static int dict_pair(sc_vm_t *vm, hd_obj_t *item, void *arg)
 static int ty_dict(sc_vm_t *vm, hd_obj_t *self, ARGS)
 {
     (void)self;
-    int npos = npos_of(nargs, kwnames), nkw = nargs - npos;
+    int npos = sc_npos_of(nargs, kwnames), nkw = nargs - npos;
     if (npos > 1)
         return sc_raise(vm, EXC_TYPEERROR, "dict expected at most 1 argument, got %d", npos);
     hd_obj_t *d = NULL;
@@ -1378,7 +1130,7 @@ static int ty_range(sc_vm_t *vm, hd_obj_t *self, ARGS)
                         nargs);
     int64_t v[3] = {0, 0, 1};
     for (int i = 0; i < nargs; i++)
-        if (index_arg(vm, args[i], &v[nargs == 1 ? 1 : i]))
+        if (sc_index_arg(vm, args[i], &v[nargs == 1 ? 1 : i]))
             return -1;
     if (v[2] == 0)
         return sc_raise(vm, EXC_VALUEERROR, "range() arg 3 must not be zero");
@@ -1401,9 +1153,9 @@ static int ty_enumerate(sc_vm_t *vm, hd_obj_t *self, ARGS)
 {
     static const char *const allowed[] = {"iterable", "start", NULL};
     (void)self;
-    if (check_kwargs(vm, "enumerate", kwnames, allowed))
+    if (sc_check_kwargs(vm, "enumerate", kwnames, allowed))
         return -1;
-    int npos = npos_of(nargs, kwnames);
+    int npos = sc_npos_of(nargs, kwnames);
     hd_obj_t *it = npos ? args[0] : kwarg(args, nargs, kwnames, "iterable");
     hd_obj_t *st = npos > 1 ? args[1] : kwarg(args, nargs, kwnames, "start");
     if (!it || npos > 2)
@@ -1412,7 +1164,7 @@ static int ty_enumerate(sc_vm_t *vm, hd_obj_t *self, ARGS)
                                  : "enumerate() missing required argument 'iterable' (pos 1)",
                         npos);
     int64_t start = 0;
-    if (st && index_arg(vm, st, &start))
+    if (st && sc_index_arg(vm, st, &start))
         return -1;
     /* enum_new_impl: tp_alloc (tracked at once), then the iterator, then
      * the result tuple: the order of generation 0 and of the garbage */
@@ -1440,9 +1192,9 @@ static int ty_zip(sc_vm_t *vm, hd_obj_t *self, ARGS)
 {
     static const char *const allowed[] = {"strict", NULL};
     (void)self;
-    if (check_kwargs(vm, "zip", kwnames, allowed))
+    if (sc_check_kwargs(vm, "zip", kwnames, allowed))
         return -1;
-    int npos = npos_of(nargs, kwnames);
+    int npos = sc_npos_of(nargs, kwnames);
     hd_obj_t *strict = kwarg(args, nargs, kwnames, "strict"), *none[64], *t, *calltuple;
     if (npos > 64)
         return sc_raise(vm, EXC_TYPEERROR, "zip() of more than 64 iterables is not supported");

@@ -8,7 +8,7 @@
  * the name is found (the builtins, a module, or the methods of the builtin
  * type `owner`); a type's owner is the hd type it stands for (HD_TYPE_COUNT
  * for the ones that have none). The implementations live in builtins.c,
- * methods.c and modules.c.
+ * builtins_num.c, methods.c and modules.c.
  */
 #ifndef SC_BUILTINS_LIST_H
 #define SC_BUILTINS_LIST_H

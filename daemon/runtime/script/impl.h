@@ -9,6 +9,15 @@
 
 #define SC_ARGS hd_obj_t *const *args, int nargs, hd_obj_t *kwnames, hd_obj_t **out
 
+/* builtins.c's argument helpers, shared with builtins_num.c */
+int sc_check_kwargs(sc_vm_t *vm, const char *fname, hd_obj_t *kwnames, const char *const *allowed);
+int sc_npos_of(int nargs, hd_obj_t *kwnames);
+int sc_index_arg(sc_vm_t *vm, hd_obj_t *o, int64_t *v);
+/* builtins_num.c */
+int sc_int_from_double(sc_vm_t *vm, double r, hd_obj_t **out);
+int bi_round(sc_vm_t *, hd_obj_t *, SC_ARGS);
+int bi_divmod(sc_vm_t *, hd_obj_t *, SC_ARGS);
+int bi_pow(sc_vm_t *, hd_obj_t *, SC_ARGS);
 int sys_getrefcount(sc_vm_t *, hd_obj_t *, SC_ARGS);
 int sys_getsizeof(sc_vm_t *, hd_obj_t *, SC_ARGS);
 int sys_getrecursionlimit(sc_vm_t *, hd_obj_t *, SC_ARGS);
