@@ -3,6 +3,12 @@
  * the split dicts an instance's __dict__ becomes (see split_t), with its
  * exact sizes, growth, free lists and GC tracking.
  *
+ * One algorithm, one file (~1,500 lines, as dictobject.c is one file): the
+ * lookup, insertion, resize, merge and split-dict code all work on the
+ * private table layout below (keys_t, its index widths, the free lists,
+ * split_t) through static helpers; a second file would need that layout and
+ * those helpers published in a header only to shorten this one.
+ *
  * Layout. A dict is a 64-byte block (16 GC header + 48 PyDictObject: header,
  * ma_used, ma_version_tag, ma_keys, ma_values). Its table is a separate
  * block, PyDictKeysObject:
