@@ -400,6 +400,18 @@ static hd_dict_obj_t *as_dict(hd_obj_t *o)
     return (o && o->type == HD_T_DICT) ? (hd_dict_obj_t *)o : NULL;
 }
 
+/* dict_init_empty: a new dict object's fields: empty, on the shared empty
+ * keys */
+static hd_dict_obj_t *dict_init_empty(hd_heap_t *h, hd_obj_t *o)
+{
+    hd_dict_obj_t *d = (hd_dict_obj_t *)o;
+    d->used = 0;
+    d->version = 0;
+    d->keys = h->empty_keys;
+    d->values = NULL;
+    return d;
+}
+
 /* dict_alloc: new_dict: from the free list (no gen-0 count) or a new GC
  * block (which may run an automatic collection). Untracked, empty keys.
  * 0, HD_ELIMIT or HD_ENOMEM. New reference. */
@@ -416,12 +428,7 @@ static int dict_alloc(hd_heap_t *h, hd_dict_obj_t **out)
     } else if ((rc = hd__obj_alloc(h, HD_T_DICT, DICT_BLOCK, sizeof(hd_gc_t), &o)) != 0) {
         return rc;
     }
-    hd_dict_obj_t *d = (hd_dict_obj_t *)o;
-    d->used = 0;
-    d->version = 0;
-    d->keys = h->empty_keys;
-    d->values = NULL;
-    *out = d;
+    *out = dict_init_empty(h, o);
     return 0;
 }
 
@@ -1150,11 +1157,7 @@ static int split_copy(hd_heap_t *h, hd_dict_obj_t *o, hd_obj_t **out)
         hd__block_free(h, block);
         return rc;
     }
-    hd_dict_obj_t *d = (hd_dict_obj_t *)c;
-    d->used = 0;
-    d->version = 0;
-    d->keys = h->empty_keys;
-    d->values = NULL;
+    hd_dict_obj_t *d = dict_init_empty(h, c);
     if (!o->values || o->used != (int64_t)n) { /* a collection changed o meanwhile */
         hd__block_free(h, block);
         rc = dict_merge(h, d, o);

@@ -709,6 +709,18 @@ static __attribute__((noinline)) void pool_emptied(hd_pool_t *P, pool_header_t *
     arena_gained_pool(P, ao);
 }
 
+/* pool_to_front: a pool that was full takes a freed block: it goes to the
+ * front of its class list */
+static inline void pool_to_front(hd_pool_t *P, pool_header_t *pool)
+{
+    pool_header_t *head = &P->usedpools[pool->szidx].h;
+    pool_header_t *first = head->nextpool;
+    pool->nextpool = first;
+    pool->prevpool = head;
+    first->prevpool = pool;
+    head->nextpool = pool;
+}
+
 /* small_free: returns a pool block; a full pool goes to the front of its
  * class list, an emptied one to its arena. */
 static inline void small_free(hd_pool_t *P, pool_header_t *pool, uint8_t *p)
@@ -719,12 +731,7 @@ static inline void small_free(hd_pool_t *P, pool_header_t *pool, uint8_t *p)
     pool->ref.count--;
     P->headroom += (int64_t)INDEX2SIZE(pool->szidx);
     if (lastfree == NULL) { /* it was full: common in steady churn, so no hint */
-        pool_header_t *head = &P->usedpools[pool->szidx].h;
-        pool_header_t *first = head->nextpool;
-        pool->nextpool = first;
-        pool->prevpool = head;
-        first->prevpool = pool;
-        head->nextpool = pool;
+        pool_to_front(P, pool);
         return;
     }
     if (LIKELY(pool->ref.count != 0))
@@ -749,12 +756,7 @@ static inline int small_free_push(pool_header_t *pool, uint8_t *p)
 static __attribute__((noinline)) void small_free_rest(hd_pool_t *P, pool_header_t *pool, uint8_t *p)
 {
     if (*(uint8_t **)p == NULL) { /* the link small_free_push stored */
-        pool_header_t *head = &P->usedpools[pool->szidx].h;
-        pool_header_t *first = head->nextpool;
-        pool->nextpool = first;
-        pool->prevpool = head;
-        first->prevpool = pool;
-        head->nextpool = pool;
+        pool_to_front(P, pool);
         return;
     }
     pool_emptied(P, pool);

@@ -177,6 +177,17 @@ static int magnitude(hd_heap_t *h, hd_obj_t *o, sc_big_t *b)
     return rc;
 }
 
+/* bigs_of: both operands as sc_big_t (nothing to free on failure) */
+static int bigs_of(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, sc_big_t *x, sc_big_t *y)
+{
+    int rc = sc_big_from_obj(h, a, x);
+    if (rc)
+        return rc;
+    if ((rc = sc_big_from_obj(h, b, y)))
+        sc_big_free(h, x);
+    return rc;
+}
+
 /* ---- + and - ---- */
 
 int sc_long_add(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, int sign, hd_obj_t **out)
@@ -184,13 +195,9 @@ int sc_long_add(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, int sign, hd_obj_t **out
     if (ndig(a) <= 1 && ndig(b) <= 1)
         return hd__int_from_long(h, medium_value(a) + sign * medium_value(b), out);
     sc_big_t x, y, r;
-    int rc = sc_big_from_obj(h, a, &x);
+    int rc = bigs_of(h, a, b, &x, &y);
     if (rc)
         return rc;
-    if ((rc = sc_big_from_obj(h, b, &y))) {
-        sc_big_free(h, &x);
-        return rc;
-    }
     if ((rc = sc_big_add(h, &x, &y, sign, &r))) {
         sc_big_free(h, &x);
         sc_big_free(h, &y);
@@ -386,13 +393,9 @@ int sc_long_mul(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out)
         return 0;
     }
     sc_big_t x, y, r;
-    int rc = sc_big_from_obj(h, a, &x);
+    int rc = bigs_of(h, a, b, &x, &y);
     if (rc)
         return rc;
-    if ((rc = sc_big_from_obj(h, b, &y))) {
-        sc_big_free(h, &x);
-        return rc;
-    }
     if (!(rc = sc_big_mul(h, &x, &y, &r))) {
         if (!(rc = kmul_block(h, &x, &y, a == b, out)))
             set_value(*out, &r); /* the sign too: _PyLong_Negate in place */
