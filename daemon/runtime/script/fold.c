@@ -196,32 +196,12 @@ static void fold_unary(folder_t *F, sc_node_t *e)
     make_const(F, e, rc ? NULL : res);
 }
 
-/* const_tuple: a tuple of the constants of items, or NULL when one is not
- * constant (or a starred item). */
-static hd_obj_t *const_tuple(folder_t *F, sc_node_t **items, int n)
-{
-    hd_obj_t *stack[64] = {NULL}, **vals = stack;
-    for (int i = 0; i < n; i++)
-        if (!is_const(items[i]))
-            return NULL;
-    if (n > 64 && !(vals = hd_mem_malloc(F->a->mem, (size_t)n * sizeof(*vals)))) {
-        F->rc = HD_ENOMEM;
-        return NULL;
-    }
-    for (int i = 0; i < n; i++)
-        vals[i] = items[i]->value;
-    hd_obj_t *t = NULL;
-    int rc = hd_tuple_new(F->h, (size_t)n, vals, &t);
-    if (vals != stack)
-        hd_mem_free(F->a->mem, vals);
-    if (rc) {
-        F->rc = rc;
-        return NULL;
-    }
-    return t;
-}
+/* const_items: a tuple or a set (make) of the constants of items, or
+ * NULL when one is not constant (or a starred item). A set of unhashable
+ * constants (HD_ETYPE) is left to run time. */
+typedef int (*make_fn)(hd_heap_t *h, size_t n, hd_obj_t *const *vals, hd_obj_t **out);
 
-static hd_obj_t *const_set(folder_t *F, sc_node_t **items, int n)
+static hd_obj_t *const_items(folder_t *F, sc_node_t **items, int n, make_fn make)
 {
     hd_obj_t *stack[64] = {NULL}, **vals = stack;
     for (int i = 0; i < n; i++)
@@ -233,13 +213,18 @@ static hd_obj_t *const_set(folder_t *F, sc_node_t **items, int n)
     }
     for (int i = 0; i < n; i++)
         vals[i] = items[i]->value;
-    hd_obj_t *s = NULL;
-    int rc = hd_set_new(F->h, (size_t)n, vals, &s);
+    hd_obj_t *o = NULL;
+    int rc = make(F->h, (size_t)n, vals, &o);
     if (vals != stack)
         hd_mem_free(F->a->mem, vals);
     if (rc && rc != HD_ETYPE)
         F->rc = rc;
-    return rc ? NULL : s;
+    return rc ? NULL : o;
+}
+
+static hd_obj_t *const_tuple(folder_t *F, sc_node_t **items, int n)
+{
+    return const_items(F, items, n, hd_tuple_new);
 }
 
 static bool has_starred(sc_node_t **v, int n)
@@ -260,7 +245,7 @@ static void fold_iter(folder_t *F, sc_node_t *e)
         e->kind = E_TUPLE;
         make_const(F, e, const_tuple(F, e->list, e->nlist));
     } else if (e->kind == E_SET) {
-        make_const(F, e, const_set(F, e->list, e->nlist));
+        make_const(F, e, const_items(F, e->list, e->nlist, hd_set_new));
     }
 }
 
