@@ -95,15 +95,21 @@ static inline int tuple_alloc(hd_heap_t *h, size_t n, hd_obj_t **out)
     return 0;
 }
 
-int hd__tuple_traverse(hd_obj_t *o, hd_visit_fn visit, void *arg)
+/* visit_items: tupletraverse and list_traverse, from the last item down */
+static int visit_items(hd_obj_t *const *items, int64_t n, hd_visit_fn visit, void *arg)
 {
-    hd_tuple_obj_t *t = (hd_tuple_obj_t *)o;
-    for (int64_t i = t->size; --i >= 0;) {
-        int rc = visit(t->items[i], arg);
+    for (int64_t i = n; --i >= 0;) {
+        int rc = visit(items[i], arg);
         if (rc)
             return rc;
     }
     return 0;
+}
+
+int hd__tuple_traverse(hd_obj_t *o, hd_visit_fn visit, void *arg)
+{
+    hd_tuple_obj_t *t = (hd_tuple_obj_t *)o;
+    return visit_items(t->items, t->size, visit, arg);
 }
 
 size_t hd__tuple_sizeof(const hd_obj_t *o)
@@ -484,12 +490,7 @@ int hd_seq_getitem(hd_obj_t *seq, int64_t index, hd_obj_t **out)
 int hd__list_traverse(hd_obj_t *o, hd_visit_fn visit, void *arg)
 {
     hd_list_obj_t *l = (hd_list_obj_t *)o;
-    for (int64_t i = l->size; --i >= 0;) {
-        int rc = visit(l->items[i], arg);
-        if (rc)
-            return rc;
-    }
-    return 0;
+    return visit_items(l->items, l->size, visit, arg);
 }
 
 size_t hd__list_sizeof(const hd_obj_t *o)
