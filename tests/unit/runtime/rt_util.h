@@ -14,6 +14,7 @@
 #include "err.h"
 #include "gc.h"
 #include "heap.h"
+#include "rt_oracle.h"
 #include "test.h"
 
 #define RT_MAX_EVENTS 4096
@@ -207,26 +208,17 @@ static inline void rt_heap_done(hd_heap_t *h)
     hd_heap_free(h);
 }
 
-/* py_ints: runs a Python program with /usr/bin/python3 and reads every
- * integer it prints (one per line) into out; returns how many. */
+/* py_ints: the integers a Python program prints (rt_py_int_list), at
+ * most max of them into out; returns how many were stored. */
 static inline size_t py_ints(const char *program, long long *out, size_t max)
 {
-    char path[] = "/tmp/hd_oracle_XXXXXX";
-    int fd = mkstemp(path);
-    CHECK(fd >= 0);
-    FILE *f = fdopen(fd, "w");
-    fputs(program, f);
-    fclose(f);
-    char cmd[256];
-    snprintf(cmd, sizeof(cmd), "PYTHONHASHSEED=0 /usr/bin/python3 %s", path);
-    FILE *p = popen(cmd, "r");
-    CHECK(p != NULL);
-    size_t n = 0;
-    char line[256];
-    while (fgets(line, sizeof(line), p) && n < max)
-        out[n++] = strtoll(line, NULL, 10);
-    CHECK_EQ(pclose(p), 0);
-    remove(path);
+    int64_t *v;
+    size_t n = rt_py_int_list(program, &v);
+    if (n > max)
+        n = max;
+    for (size_t i = 0; i < n; i++)
+        out[i] = (long long)v[i];
+    free(v);
     return n;
 }
 

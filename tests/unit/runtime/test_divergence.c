@@ -4,6 +4,7 @@
  * /usr/bin/python3 at test time and in a heap, and compares what both print:
  * sizes (sys.getsizeof), gc counts (gc.get_count) and the like.
  */
+#include "rt_oracle.h"
 #include "rt_util.h"
 
 #include <pthread.h>
@@ -626,34 +627,6 @@ TEST(div_weakref_callback_chain_depth)
 
 /* ---- item 7: repr details ---- */
 
-/* py_output: runs a program with /usr/bin/python3 and returns its stdout
- * (malloc'd, caller frees). */
-static char *py_output(const char *program)
-{
-    char path[] = "/tmp/hd_oracle_XXXXXX";
-    int fd = mkstemp(path);
-    CHECK(fd >= 0);
-    FILE *f = fdopen(fd, "w");
-    fputs(program, f);
-    fclose(f);
-    char cmd[256];
-    snprintf(cmd, sizeof(cmd), "PYTHONHASHSEED=0 /usr/bin/python3 %s", path);
-    FILE *p = popen(cmd, "r");
-    CHECK(p != NULL);
-    size_t cap = 4096, len = 0;
-    char *out = malloc(cap);
-    size_t k;
-    while ((k = fread(out + len, 1, cap - len - 1, p)) > 0) {
-        len += k;
-        if (cap - len < 2)
-            out = realloc(out, cap *= 2);
-    }
-    out[len] = 0;
-    CHECK_EQ(pclose(p), 0);
-    remove(path);
-    return out;
-}
-
 /* mask_addrs: "0x..." hex runs become "0x", in place */
 static void mask_addrs(char *s)
 {
@@ -784,7 +757,7 @@ TEST(div_weakref_repr_and_gc_debug_names)
                        "sys.stderr = old\n"
                        "for line in buf.getvalue().splitlines():\n"
                        "    show(line)\n";
-    char *py = py_output(prog);
+    char *py = rt_py_output(prog, NULL);
     rt_t *r = rt_new();
     static lines_t out;
     out.len = 0;
@@ -884,10 +857,11 @@ TEST(div_int_max_str_digits)
         }
     }
     compare("int max str digits", py, npy, ours, n);
-    char *msg = py_output("try:\n"
-                          "    str(10 ** 5000)\n"
-                          "except ValueError as e:\n"
-                          "    print(e)\n");
+    char *msg = rt_py_output("try:\n"
+                             "    str(10 ** 5000)\n"
+                             "except ValueError as e:\n"
+                             "    print(e)\n",
+                             NULL);
     char want[256];
     snprintf(want, sizeof(want), HD_INT_MAX_STR_DIGITS_MSG "\n", HD_INT_MAX_STR_DIGITS);
     CHECK_STR(want, msg);
