@@ -104,6 +104,21 @@ static hd_weakref_obj_t *basic_ref(hd_weakref_obj_t **list)
     return head && !has_callback(head) ? head : NULL;
 }
 
+/* init_ref: a new weakref's fields, but its place in the referent's list */
+static hd_weakref_obj_t *init_ref(hd_obj_t *o, hd_obj_t *target, hd_obj_t *callback, bool notify)
+{
+    hd_weakref_obj_t *wr = (hd_weakref_obj_t *)o;
+    wr->object = target;
+    wr->callback = callback;
+    if (callback)
+        hd__incref(callback);
+    if (notify)
+        o->flags |= HD_OF_WR_NOTIFY;
+    wr->hash = -1;
+    wr->vectorcall = 0;
+    return wr;
+}
+
 int hd_weakref_new(hd_heap_t *h, hd_obj_t *target, hd_obj_t *callback, bool notify, hd_obj_t **out)
 {
     if (!hd__weakref_list(h, target))
@@ -134,15 +149,7 @@ int hd_weakref_new(hd_heap_t *h, hd_obj_t *target, hd_obj_t *callback, bool noti
         hd__decref(h, target);
         return 0;
     }
-    hd_weakref_obj_t *wr = (hd_weakref_obj_t *)o;
-    wr->object = target;
-    wr->callback = callback;
-    if (callback)
-        hd__incref(callback);
-    if (notify)
-        o->flags |= HD_OF_WR_NOTIFY;
-    wr->hash = -1;
-    wr->vectorcall = 0;
+    hd_weakref_obj_t *wr = init_ref(o, target, callback, notify);
     if (shared || !basic)
         insert_head(wr, list);
     else
@@ -159,16 +166,8 @@ int hd__weakref_new_dead(hd_heap_t *h, hd_obj_t *callback, bool notify, hd_obj_t
     int rc = hd__obj_alloc(h, HD_T_WEAKREF, WEAKREF_BLOCK, sizeof(hd_gc_t), &o);
     if (rc)
         return rc;
-    hd_weakref_obj_t *wr = (hd_weakref_obj_t *)o;
-    wr->object = NULL;
-    wr->callback = callback;
-    if (callback)
-        hd__incref(callback);
-    if (notify)
-        o->flags |= HD_OF_WR_NOTIFY;
-    wr->hash = -1;
+    hd_weakref_obj_t *wr = init_ref(o, NULL, callback, notify);
     wr->prev = wr->next = NULL;
-    wr->vectorcall = 0;
     hd__gc_track(h, o);
     *out = o;
     return 0;
