@@ -143,7 +143,7 @@ static int setup(hc_ctx_t *ctx, const hc_args_t *a)
     if (hc_url_parse(ctx->url, &ctx->u, err, sizeof err) != 0)
         return hc_usage_error(ctx, "%s", err);
     const char *t = hc_args_opt(a, "timeout");
-    int64_t secs = 10;
+    int64_t secs = HC_DEFAULT_TIMEOUT_S;
     if (t && hc_parse_int(t, 1, 86400, &secs) != 0)
         return hc_usage_error(ctx, "--timeout takes whole seconds (1 to 86400), not '%s'", t);
     ctx->timeout_ms = (int)secs * 1000;

@@ -77,6 +77,25 @@ def test_watch_json_lines_are_notifications():
             w.wait(5)
 
 
+def test_watch_heap_dropped_waits_for_it_again():
+    """watch HEAP: when the heap is dropped the server ends the subscription;
+    watch says so on stderr and follows a heap of that name created again."""
+    with Server() as s:
+        ok(s, "create", "demo")
+        w = _start_watch(s, "demo", "--interval", "100")
+        try:
+            _read_until(w, lambda l: " demo alloc objects=0 " in l)
+            ok(s, "drop", "demo")
+            _read_until(w, lambda l: " demo heap event=dropped" in l)
+            ok(s, "create", "demo")
+            ok(s, "new", "demo", "list", "1", "--as", "a")
+            _read_until(w, lambda l: " demo alloc objects=" in l and " objects=0 " not in l, timeout=20)
+        finally:
+            w.terminate()
+            err = w.communicate(timeout=5)[1]
+        assert "heapctl watch: reconnecting in 0.5 s: heap 'demo' was dropped; waiting for it" in err, err
+
+
 def test_watch_unknown_heap_exits_1_and_no_server_exits_3():
     with Server() as s:
         r = subprocess.run([HEAPCTL, "--url", s.url, "watch", "nope"], capture_output=True,
