@@ -80,7 +80,8 @@ static void main_help(FILE *f)
     print_opts(f, global_opts);
     fputs("\nValues: @name (a bound object), #17 (an object id), None True False, 17, 1.5,\n"
           "'text', b'bytes', [..] (..) {..} displays; a bare word is a str.\n"
-          "Exit codes: 0 ok, 1 the server answered an error, 2 usage, 3 cannot connect.\n"
+          "Exit codes: 0 ok, 1 the server answered an error, 2 usage, 3 cannot connect\n"
+          "or lost the connection.\n"
           "See heapctl(1) and 'heapctl COMMAND --help'.\n",
           f);
 }
