@@ -192,6 +192,37 @@ t heapctl heaps --js
         assert r.stdout.splitlines() == ["collect", "alpha beta", "list", "stats saveall", "--json"], r.stdout
 
 
+def test_bash_completion_knows_every_command_and_option():
+    """The completion's commands and options are those of heapctl --help and
+    each COMMAND --help (so a new option cannot be forgotten there), and a
+    new heap's name is not completed as a file."""
+    src = os.path.join(os.environ.get("HD_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "../..")),
+                       "client/heapctl.bash-completion")
+
+    def options(text):
+        return set(re.findall(r"^  (--[a-z-]+)", text.split("Options", 1)[1], re.M)) if "Options" in text else set()
+
+    top = ctl(None, "--help").stdout
+    global_opts = options(top) | {"--help"}
+    lines = [f"source {src}",
+             't() { COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]}-1)); COMPREPLY=(); _heapctl; '
+             'echo "${COMPREPLY[*]}"; }',
+             't heapctl ""']
+    lines += [f"t heapctl {c} --" for c in COMMANDS]
+    with tempfile.TemporaryDirectory() as d:
+        open(os.path.join(d, "afile"), "w").close()
+        lines.append(f"cd {d} && t heapctl create a \"\"")
+        r = subprocess.run(["bash", "-c", "\n".join(lines)], capture_output=True, text=True, timeout=30,
+                           env=dict(os.environ, PATH="/nonexistent:" + os.environ["PATH"]))
+    assert r.returncode == 0, r.stderr
+    out = r.stdout.split("\n")
+    assert set(out[0].split()) == set(COMMANDS) | {"help"}, out[0]
+    for c, got in zip(COMMANDS, out[1:]):
+        want = global_opts | options(ctl(None, c, "--help").stdout)
+        assert set(got.split()) == want, (c, sorted(set(got.split()) ^ want))
+    assert out[1 + len(COMMANDS)] == "", out
+
+
 def test_install_layout():
     """cmake --install puts heapctl, both man pages and the completion where Debian looks."""
     build = os.path.normpath(os.path.join(os.path.dirname(HEAPCTL), ".."))
