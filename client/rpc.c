@@ -188,6 +188,11 @@ void hc_print_server_error(hc_ctx_t *ctx, int code, const char *message, const j
             hc_sgr_on(ctx->color_err, HC_RED, sgr), code, hc_sgr_off(ctx->color_err), message);
     print_data(data, message);
     fputc('\n', stderr);
+    /* session.auth is the protocol's word; at a shell the answer is a flag */
+    if (code == HD_RPC_UNAUTHORIZED && !ctx->token)
+        fputs("heapctl: this heapd wants a token: give it with --token-file FILE or "
+              "HEAPD_TOKEN\n",
+              stderr);
 }
 
 int hc_call_raw(hc_ctx_t *ctx, const char *method, json_t *params, json_t **keep, json_t **result,
