@@ -137,8 +137,10 @@ static int read_token(const char *file, char **token)
 static int setup(hc_ctx_t *ctx, const hc_args_t *a)
 {
     const char *url = hc_args_opt(a, "url");
+    if (url && !*url) /* --url "$UNSET": never fall back to another server */
+        return hc_usage_error(ctx, "--url needs an address (example: " HC_DEFAULT_URL ")");
     if (!url)
-        url = getenv("HEAPD_URL");
+        url = getenv("HEAPD_URL"); /* set but empty: the default, as when unset */
     ctx->url = url && *url ? url : HC_DEFAULT_URL;
     char err[600];
     if (hc_url_parse(ctx->url, &ctx->u, err, sizeof err) != 0)

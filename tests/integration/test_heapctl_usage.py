@@ -68,6 +68,7 @@ def test_usage_errors_exit_2():
         ["--timeout", "0", "heaps"],
         ["--color", "sometimes", "heaps"],
         ["--url", "ftp://x/", "heaps"],
+        ["--url", "", "heaps"],  # not the default: an empty $VAR must not reach another server
         ["--token-file", "/nonexistent/tokens", "heaps"],
         ["watch", "--interval", "10"],
     ]
