@@ -321,6 +321,19 @@ def test_lost_connection_during_a_call_exits_3():
         assert out == "", out
 
 
+def test_answer_timeout_exits_3_naming_the_url():
+    """--timeout bounds the wait for each answer too; the message says where."""
+    limits = {"limits": {"script_steps": 1 << 40, "script_time": 60000}}
+    with Server(config=limits) as s:
+        ok(s, "create", "demo")
+        t0 = time.monotonic()
+        r = ctl(s, "--timeout", "1", "exec", "demo", "-", input="while True:\n    pass\n")
+        assert r.returncode == 3 and r.stdout == "", r
+        assert r.stderr == f"heapctl: no answer from heapd at {s.url} within 1000 ms (see --timeout)\n", r.stderr
+        assert time.monotonic() - t0 < 30
+        s.kill()  # still running the script: no clean stop to wait for
+
+
 # Brings the loopback interface up in a fresh network namespace (it starts
 # down), then runs heapctl without --url or HEAPD_URL: first with nothing
 # listening, then against a heapd on 127.0.0.1:7468. Prints a JSON report.
