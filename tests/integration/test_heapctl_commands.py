@@ -165,6 +165,23 @@ def test_gc_collect_and_garbage():
         fails(s, None, 2, "gc", "demo", "freeze", "now")
 
 
+def test_json_of_the_quiet_commands():
+    """The commands that print nothing without --json print their method's
+    result with it, schema-valid like every other command's."""
+    with Server() as s:
+        ok(s, "create", "demo")
+        ok(s, "create", "gone")
+        ok(s, "new", "demo", "instance", "--class", "Node", "--as", "n")
+        ok(s, "new", "demo", "list", "1", "--as", "l")
+        assert js(s, "obj.set", "set", "demo", "n", "x", "1") == {}
+        assert js(s, "obj.del", "unset", "demo", "n", "x") == {}
+        assert js(s, "name.del", "del", "demo", "l") == {}
+        assert js(s, "trace.status", "trace", "demo", "status")["tracing"] is False
+        assert js(s, "gc.garbage", "garbage", "demo") == {"objects": []}
+        assert js(s, "gc.garbage_clear", "garbage", "demo", "--clear") == {}
+        assert js(s, "heap.drop", "drop", "gone") == {}
+
+
 def test_alloc_stats_and_map():
     with Server() as s:
         ok(s, "create", "demo")
