@@ -108,12 +108,12 @@ def test_watch_unknown_heap_exits_1_and_no_server_exits_3():
 
 
 class Tmux:
-    """A private tmux server running one command in an 120x40 terminal."""
+    """A private tmux server running one command in a terminal (120x40 unless told)."""
 
-    def __init__(self, cmd):
+    def __init__(self, cmd, width=120, height=40):
         self.tmp = tempfile.TemporaryDirectory(prefix="heapctl-tmux-")
         self.sock = os.path.join(self.tmp.name, "tmux.sock")
-        self.tmux(["new-session", "-d", "-x", "120", "-y", "40", "-s", "w", cmd])
+        self.tmux(["new-session", "-d", "-x", str(width), "-y", str(height), "-s", "w", cmd])
 
     def tmux(self, args):
         return subprocess.run(["tmux", "-S", self.sock, "-f", "/dev/null"] + args,
@@ -175,5 +175,33 @@ def test_watch_screen_in_a_terminal_and_reconnect():
                 while t.tmux(["has-session", "-t", "w"]).returncode == 0:
                     assert time.monotonic() < deadline, "watch did not exit on Ctrl-C"
                     time.sleep(0.1)
+        finally:
+            t.close()
+
+
+def test_watch_screen_fits_a_short_terminal():
+    """More heaps, collections and events than rows: the screen still fits
+    (redrawn in place, its title on the first line, never scrolled), and
+    what is cut is the oldest collections and events, then heap rows."""
+    assert shutil.which("tmux"), "tmux is needed (tools/deps.sh installs it)"
+    with Server() as s:
+        ok(s, "create", "demo")
+        t = Tmux(f"exec {HEAPCTL} --url {s.url} watch --interval 100", height=18)
+        try:
+            t.wait_for(lambda x: re.search(r"^demo +\d", x, re.M))
+            for i in range(6):
+                ok(s, "create", f"h{i}")
+            for i in range(10):
+                ok(s, "collect", "demo", "2" if i == 9 else "0")
+            screen = t.wait_for(lambda x: "h5 heap created" in x and "demo gen 2: collected" in x
+                                and x.splitlines()[0].startswith("heapctl watch"))
+            lines = screen.splitlines()
+            assert lines[1].startswith("connected to "), screen
+            assert "Last collections" in screen and "Events" in screen, screen
+            assert "h0 heap created" not in screen, screen  # the oldest event made room
+            # a taller terminal shows everything again, still from the top
+            t.tmux(["resize-window", "-t", "w", "-x", "120", "-y", "40"])
+            screen = t.wait_for(lambda x: "h0 heap created" in x and re.search(r"^h5 +\d", x, re.M))
+            assert screen.splitlines()[0].startswith("heapctl watch"), screen
         finally:
             t.close()

@@ -352,7 +352,7 @@ TEST(watch_state_and_screen)
                       "\"weakref\":6}");
     CHECK_EQ(hc_watch_apply(&w, "stream.event", e), 1);
     CHECK_EQ(w.heaps[0].collections[2], 1);
-    CAPTURE(text, hc_watch_render(&w, f, 200, 1, 0));
+    CAPTURE(text, hc_watch_render(&w, f, 200, 0, 1, 0));
     CHECK(strstr(text, "heapctl watch demo\x1b[K\n"));
     CHECK(strstr(
         text,
@@ -363,13 +363,73 @@ TEST(watch_state_and_screen)
     CHECK(strstr(text, "demo gen 2: collected 2, uncollectable 0, pause 12 us"));
     CHECK(strstr(text, "demo weakref_callback #5 (Node) weakref #6"));
     free(text);
-    CAPTURE(narrow, hc_watch_render(&w, f, 10, 0, 0));
+    CAPTURE(narrow, hc_watch_render(&w, f, 10, 0, 0, 0));
     CHECK(strstr(narrow, "heapctl wa\n"));
     CHECK(!strstr(narrow, "\x1b["));
     free(narrow);
     json_decref(a);
     json_decref(g);
     json_decref(e);
+}
+
+static size_t count_lines(const char *text)
+{
+    size_t n = *text != 0;
+    for (const char *p = text; *p; p++)
+        n += *p == '\n';
+    return n;
+}
+
+/* Every mix of heaps, collections and events in every height: the screen
+ * never has more rows than the terminal (count_lines counts a row after
+ * the last newline: a newline on the last row would scroll); it starts
+ * with the title; with room for the fixed part it
+ * fills the terminal and keeps the newest collection and event; when
+ * everything fits, it is the whole screen. */
+TEST(watch_screen_fits_its_height)
+{
+    static hc_watch_state_t w;
+    for (int nheaps = 0; nheaps <= 12; nheaps += 3) {
+        for (int ngcs = 0; ngcs <= HC_WATCH_RING; ngcs += 2) {
+            for (int nev = 0; nev <= HC_WATCH_RING; nev += 3) {
+                memset(&w, 0, sizeof w);
+                snprintf(w.title, sizeof w.title, "TITLE");
+                snprintf(w.status, sizeof w.status, "connected");
+                for (int i = 0; i < nheaps; i++) {
+                    char name[16];
+                    snprintf(name, sizeof name, "h%d", i);
+                    CHECK(hc_watch_heap(&w, name) != NULL);
+                }
+                for (int i = 0; i < ngcs; i++)
+                    snprintf(w.gcs[i].text, sizeof w.gcs[i].text, "gc%d", i);
+                for (int i = 0; i < nev; i++)
+                    snprintf(w.events[i].text, sizeof w.events[i].text, "ev%d", i);
+                w.ngcs = ngcs;
+                w.nevents = nev;
+                CAPTURE(full, hc_watch_render(&w, f, 80, 0, 0, 0));
+                size_t natural = count_lines(full);
+                for (int height = 4; height <= 45; height++) {
+                    CAPTURE(text, hc_watch_render(&w, f, 80, height, 0, 0));
+                    size_t rows = count_lines(text);
+                    CHECK(rows <= (size_t)height);
+                    CHECK(strncmp(text, "TITLE\n", 6) == 0);
+                    if (natural <= (size_t)height) {
+                        CHECK(strncmp(text, full, strlen(text)) == 0);
+                        CHECK_EQ(strlen(text), strlen(full) - 1);
+                    } else if (height >= 11) {
+                        CHECK_EQ(rows, height);
+                        char newest[16];
+                        snprintf(newest, sizeof newest, "gc%d", ngcs - 1);
+                        CHECK(ngcs == 0 || strstr(text, newest));
+                        snprintf(newest, sizeof newest, "ev%d", nev - 1);
+                        CHECK(nev == 0 || strstr(text, newest));
+                    }
+                    free(text);
+                }
+                free(full);
+            }
+        }
+    }
 }
 
 TEST(watch_heaps_come_and_go)
