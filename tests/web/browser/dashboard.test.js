@@ -146,6 +146,14 @@ describe('dashboard against heapd --demo', () => {
         assert.equal(row[3], '2');
         await until(async () => (await page.$eval('#gc-stats tbody tr:nth-child(3) td:nth-child(2)', (e) => e.textContent)) === String(after.stats[2].collections),
             { what: 'the per-generation table to count the collection' });
+        // the timeline's time axis is minutes around the collection, not years
+        const axis = await until(() => page.evaluate(() => {
+            const p = globalThis.heapdDebug.views.heap.collector.chart.plot;
+            const ev = globalThis.heapdDebug.store.current().gcEvents.at(-1);
+            return p && p.scales.x.max != null && { min: p.scales.x.min, max: p.scales.x.max, t: ev.ts_ms / 1000 };
+        }), { what: 'the pause chart drawn' });
+        assert.ok(axis.max - axis.min <= 600, `the pause chart spans ${axis.max - axis.min} s`);
+        assert.ok(axis.min <= axis.t && axis.t <= axis.max, JSON.stringify(axis));
         await shot(page, 'heap-after-collect');
     });
 
