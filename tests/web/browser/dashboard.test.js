@@ -37,6 +37,24 @@ async function tableAndMapMatch(page, heap) {
     return byClass.size === want.length ? { classes: want.length, arenas: map.arenas } : false;
 }
 
+// overflowing: what a person could not read in the shown view without
+// scrolling sideways: a table (or any scroll box) wider than its card, or
+// anything past the window's right edge. [] when everything fits.
+function overflowing(page) {
+    return page.evaluate(() => {
+        const out = [];
+        const name = (e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${e.firstElementChild?.id ? ` > #${e.firstElementChild.id}` : ''}`;
+        for (const e of document.querySelectorAll('.view:not([hidden]) *')) {
+            if (!e.getClientRects().length) continue;
+            if (getComputedStyle(e).overflowX !== 'visible' && e.scrollWidth > e.clientWidth + 1)
+                out.push(`${name(e)}: ${e.scrollWidth} px of content in ${e.clientWidth} px`);
+            else if (e.getBoundingClientRect().right > innerWidth + 1 && !e.parentElement.closest('.table-wrap'))
+                out.push(`${name(e)}: ends at ${Math.round(e.getBoundingClientRect().right)} px in a ${innerWidth} px window`);
+        }
+        return [...new Set(out)];
+    });
+}
+
 describe('dashboard against heapd --demo', () => {
     let heapd;
     let chrome;
@@ -154,6 +172,8 @@ describe('dashboard against heapd --demo', () => {
         }), { what: 'the pause chart drawn' });
         assert.ok(axis.max - axis.min <= 600, `the pause chart spans ${axis.max - axis.min} s`);
         assert.ok(axis.min <= axis.t && axis.t <= axis.max, JSON.stringify(axis));
+        // every column of the timeline and of the tables can be read in a wide window
+        assert.deepEqual(await overflowing(page), []);
         await shot(page, 'heap-after-collect');
     });
 
@@ -360,17 +380,26 @@ describe('dashboard against heapd --demo', () => {
     });
 
     it('works in a narrow window and in the dark', async () => {
-        const { page: p2, rec: rec2 } = await openPage(chrome.context, heapd.url, { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+        const { page: p2, rec: rec2 } = await openPage(chrome.context, heapd.url, { viewport: { width: 360, height: 780 }, colorScheme: 'dark' });
         await waitConnected(p2);
         await p2.waitForSelector('#heap-rows tr[data-heap="demo"]');
         const overflow = await p2.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(overflow <= 1, `the page is ${overflow}px wider than the window`);
         const bg = await p2.evaluate(() => getComputedStyle(document.body).backgroundColor);
         assert.equal(bg, 'rgb(17, 20, 24)', 'dark background');
+        // each heap's figures stack with their sparklines, Drop in reach
+        await until(() => p2.$$eval('#heap-rows tr[data-heap="demo"] .spark canvas', (cs) => cs.length === 2 && cs.every((c) => c.getBoundingClientRect().width > 40)),
+            { what: 'the two sparklines of demo drawn' });
+        const drop = await p2.$eval('#heap-rows tr[data-heap="demo"] button.danger', (b) => b.getBoundingClientRect().right);
+        assert.ok(drop <= 360, `Drop ends at ${drop} px`);
+        assert.deepEqual(await overflowing(p2), []);
         await shot(p2, 'overview-narrow-dark');
-        for (const v of ['heap', 'graph', 'console']) {
+        assert.ok((await rpc(p2, 'gc.collect', { heap: 'demo', generation: 0 })).result); // a row in the timeline
+        for (const v of ['heap', 'graph', 'console', 'tracing']) {
             await p2.click(`#tab-${v}`);
             await p2.waitForTimeout(v === 'graph' ? 2500 : 1200);
+            if (v === 'heap') await p2.waitForSelector('#gc-events tbody tr:not(.empty)');
+            assert.deepEqual(await overflowing(p2), [], `${v} in a 360 px window`);
             await shot(p2, `${v}-narrow-dark`);
         }
         const wide = await openPage(chrome.context, heapd.url, { viewport: { width: 1600, height: 1000 }, colorScheme: 'dark' });
