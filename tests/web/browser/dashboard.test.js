@@ -177,6 +177,77 @@ describe('dashboard against heapd --demo', () => {
         await shot(page, 'heap-after-collect');
     });
 
+    it('graph: a type filter, a bound on the nodes drawn, a neighbourhood expanded from the inspector', async () => {
+        await tab('graph');
+        const typeSel = 'select[aria-label="filter by type"]';
+        const capIn = 'input[aria-label="most nodes drawn"]';
+        const setCap = async (n) => {
+            await page.fill(capIn, String(n));
+            await page.dispatchEvent(capIn, 'change');
+        };
+        // fan = [{}, {}, {}, {}, {}, {}]
+        const fan = await rpc(page, 'obj.new', { heap: 'demo', type: 'list', items: Array.from({ length: 6 }, () => ({ new: 'dict' })), bind: 'fan', site: 'fan.py:1' });
+        assert.ok(fan.result, JSON.stringify(fan.error));
+        const fanId = fan.result.id;
+        await until(() => page.evaluate((id) => globalThis.heapdDebug.source.graph?.nodes.get(id)?.referents.length === 6, fanId), { what: 'fan in the graph' });
+        // what is drawn, what matched, and each node's neighbours, from the page
+        const drawn = () => page.evaluate(() => {
+            const { views, source } = globalThis.heapdDebug;
+            const g = source.graph;
+            const v = views.graph.view;
+            const cls = (id) => g.nodes.get(id).class || g.nodes.get(id).type;
+            return { ids: [...v.ids], matched: [...v.matched].map(cls), classes: [...g.nodes.values()].map((n) => n.class || n.type),
+                near: Object.fromEntries([...v.matched].map((id) => [id, g.neighbours(id)])), total: g.size };
+        });
+
+        // the type filter: the two Nodes, drawn with their neighbours and nothing else
+        await page.selectOption(typeSel, 'Node');
+        const f = await until(async () => {
+            const d = await drawn();
+            return d.matched.length && d.matched.every((c) => c === 'Node') ? d : false;
+        }, { what: 'the Node filter' });
+        assert.equal(f.matched.length, f.classes.filter((c) => c === 'Node').length);
+        const allowed = new Set([...Object.keys(f.near).map(Number), ...Object.values(f.near).flat()]);
+        assert.deepEqual(f.ids.filter((id) => !allowed.has(id)), [], 'drawn beyond the Nodes and their neighbours');
+        assert.match((await statusData()).text, new RegExp(`^${f.ids.length} of ${f.total} objects drawn · ${f.matched.length} match type Node`));
+        await page.selectOption(typeSel, '');
+
+        // the bound: at most 10 drawn, said in the status; the names come
+        // first, so fan's six dicts are not all drawn
+        await setCap(10);
+        const capped = await until(async () => {
+            const d = await statusData();
+            return Number(d.shown) === 10 ? d : false;
+        }, { what: '10 nodes drawn' });
+        assert.match(capped.text, /^10 of \d+ objects drawn \(at most 10\)/);
+        const neighboursOfFan = await page.evaluate((id) => globalThis.heapdDebug.source.graph.neighbours(id), fanId);
+        assert.equal(neighboursOfFan.length, 6);
+        const before = new Set((await drawn()).ids);
+        assert.ok(neighboursOfFan.some((id) => !before.has(id)), 'fan\'s neighbourhood is all drawn already: the test would prove nothing');
+
+        // pick fan from a search, clear the search, expand it from the inspector
+        await page.fill('input[type="search"]', 'fan');
+        await until(async () => (await page.$$eval('#graph-results button', (bs) => bs.map((b) => b.textContent))).some((t) => t.includes('(fan)')),
+            { what: 'fan in the search results' });
+        await page.click('#graph-results button >> text=/\\(fan\\)/');
+        await page.waitForSelector(`#inspector[data-id="${fanId}"]`);
+        await page.fill('input[type="search"]', '');
+        await page.click('#inspector button:has-text("Expand neighbourhood")');
+        const expanded = await until(async () => {
+            const d = await drawn();
+            return neighboursOfFan.every((id) => d.ids.includes(id)) ? d : false;
+        }, { what: 'fan\'s neighbourhood drawn' });
+        assert.ok(expanded.ids.length <= 10, `${expanded.ids.length} drawn with a bound of 10`);
+        assert.ok(expanded.ids.includes(fanId));
+        await page.waitForTimeout(800);
+        await shot(page, 'graph-expanded');
+
+        await page.click('#view-graph button:has-text("Collapse")');
+        await setCap(2000);
+        assert.ok((await rpc(page, 'name.del', { heap: 'demo', names: ['fan'] })).result);
+        await until(async () => !(await drawn()).ids.includes(fanId), { what: 'fan gone' });
+    });
+
     it('memory map: a few survivors keep arenas that cannot be released', async () => {
         // frag = [[] for _ in range(40000)]; keep = frag[::400]; del frag
         const r = await rpc(page, 'obj.new', { heap: 'demo', type: 'list', items: Array.from({ length: 40000 }, () => ({ new: 'list' })), bind: 'frag', site: 'frag.py:1' });
