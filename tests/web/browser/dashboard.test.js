@@ -1,12 +1,15 @@
 // dashboard.test.js: the dashboard in headless Chromium against a real
-// heapd --demo: it opens and shows the demo heap; its weight; the heap view
-// (size-class table and memory map checked against alloc.stats); the graph,
-// where a cycle built by protocol calls is ringed by the dry run, collected,
-// and gone, with the collector's counts changed; the inspector and its
-// actions; the console (heap.exec, or heapd's -32601 until the script
-// language exists); tracing; keyboard use; narrow and dark windows; a link
-// to a heap that is not there. Every
-// view is saved as a screenshot (HEAPD_SCREENSHOTS) for a person to look at.
+// heapd --demo: it opens and shows the demo heap; its weight and its
+// Content-Security-Policy; the heap view (size-class table and memory map
+// checked against alloc.stats); the graph, where a cycle built by protocol
+// calls is ringed by the dry run, collected, and gone, with the collector's
+// counts changed, and its type filter, bound and expansion; the inspector
+// and its actions (set an attribute to None, del a name); the console
+// (heap.exec, or heapd's -32601 until the script language exists) and its
+// history; tracing; keyboard use; narrow (360 px) and wide windows, dark,
+// with nothing to scroll sideways; a link to a heap that is not there.
+// Every view is saved as a screenshot (HEAPD_SCREENSHOTS) for a person to
+// look at.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -111,6 +114,16 @@ describe('dashboard against heapd --demo', () => {
         const origin = new URL(heapd.url).origin;
         const outside = await page.evaluate((o) => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => !n.startsWith(o)), origin);
         assert.deepEqual(outside, []);
+        // heapd's policy allows nothing but itself, and the page needs nothing more:
+        // no inline script or style, no handler attribute
+        const csp = await page.evaluate(() => fetch('./', { cache: 'no-store' }).then((r) => r.headers.get('content-security-policy')));
+        for (const d of ["default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'"]) assert.ok(csp?.includes(d), `CSP: ${csp}`);
+        const inline = await page.evaluate(() => ({
+            scripts: document.querySelectorAll('script:not([src])').length,
+            styles: document.querySelectorAll('style').length,
+            handlers: [...document.querySelectorAll('*')].filter((e) => [...e.attributes].some((a) => a.name.startsWith('on'))).length,
+        }));
+        assert.deepEqual(inline, { scripts: 0, styles: 0, handlers: 0 });
     });
 
     it('heap view: live figures, size-class table and memory map agree with alloc.stats', async () => {
@@ -358,6 +371,22 @@ describe('dashboard against heapd --demo', () => {
         }, { what: 'a.peer to be None' });
         const referrersOfB = (await rpc(page, 'obj.referrers', { heap: 'demo', target: 'b' })).result.objects;
         assert.equal(referrersOfB.length, 0);
+
+        // del b from b's inspector: nothing else refers to b, so it is freed at once
+        const idB = await page.evaluate(() => globalThis.heapdDebug.source.graph.names.get('b'));
+        await page.fill('input[type="search"]', `#${idB}`);
+        await until(async () => (await page.$$eval('#graph-results button', (bs) => bs.map((b) => b.textContent))).some((t) => t.startsWith(`#${idB} `)),
+            { what: 'b in the search results' });
+        await page.click(`#graph-results button >> text=/^#${idB} /`);
+        await page.waitForSelector(`#inspector[data-id="${idB}"]`);
+        await page.fill('input[type="search"]', '');
+        assert.equal(await page.$eval('#inspector', (e) => e.querySelector('button.danger[data-method="name.del"]').textContent), 'del b');
+        await page.click('#inspector button.danger[data-method="name.del"]');
+        await until(async () => (await rpc(page, 'obj.get', { heap: 'demo', target: idB })).error, { what: 'b freed' });
+        const names = (await rpc(page, 'heap.names', { heap: 'demo' })).result.names.map((e) => e.name);
+        assert.ok(!names.includes('b') && names.includes('a'), names.join());
+        await until(() => page.evaluate((id) => !globalThis.heapdDebug.source.graph.nodes.has(id), idB), { what: 'b gone from the graph' });
+        await page.waitForSelector('#inspector:not([data-id])');
     });
 
     it('console: runs heap scripts, or says heap.exec is not there yet', async () => {
@@ -405,6 +434,17 @@ describe('dashboard against heapd --demo', () => {
         await page.focus('#console-in');
         await page.keyboard.press('ArrowUp');
         assert.match(await page.$eval('#console-in', (e) => e.value), /print\(/);
+        if (probe.error?.code !== -32601) {
+            const value = () => page.$eval('#console-in', (e) => e.value);
+            assert.equal(await value(), 'print(undefined_name)');
+            await page.keyboard.press('ArrowUp');
+            assert.equal(await value(), 'import gc\nprint(gc.collect())');
+            await page.keyboard.press('ArrowDown');
+            assert.equal(await value(), 'print(undefined_name)');
+            await page.keyboard.press('ArrowDown');
+            assert.equal(await value(), '', 'past the newest entry: the (empty) draft again');
+            await page.keyboard.press('ArrowUp');
+        }
         await shot(page, 'console');
     });
 
