@@ -4,12 +4,15 @@
  *
  * On a terminal: the alternate screen, redrawn in place (cursor home, each
  * line ended by erase-to-end, erase below) after every notification and on
- * resize; Ctrl-C restores the screen and exits 0. Elsewhere (a pipe, a
- * file): one line per notification (with --json, each notification as
- * received, one JSON object per line). When the connection is lost after it
- * had been up, watch reconnects with a doubling backoff (0.5 s to 8 s) and
- * subscribes again, so `systemctl restart heapd` only blinks the screen; if
- * the very first connection fails, it exits 3 as every command does.
+ * resize, never taller than the terminal (a newline on its last row would
+ * scroll, and the next redraw from home would no longer be in place); Ctrl-C restores the screen
+ * and exits 0. Elsewhere (a pipe, a file): one line per notification (with --json, each
+ * notification as received, one JSON object per line). When the connection is lost after it had
+ * been up, watch reconnects with a doubling backoff (0.5 s to 8 s) and subscribes again, so
+ * `systemctl restart heapd` only blinks the screen; if the very first connection fails, it exits 3
+ * as every command does. When the one heap watched is dropped, the server ends the subscription:
+ * watch says so and waits for a heap of that name in the same backoff loop (the subscription fails
+ * with "not found" until the heap is created again).
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -56,9 +59,10 @@ static void on_sigwinch(int sig)
 static void draw(hc_ctx_t *ctx, watch_t *w)
 {
     struct winsize ws;
-    int width = ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col ? ws.ws_col : 100;
+    int got = ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0;
+    int width = got && ws.ws_col ? ws.ws_col : 100, height = got && ws.ws_row ? ws.ws_row : 24;
     fputs("\x1b[H", ctx->out);
-    hc_watch_render(&w->st, ctx->out, width, 1, ctx->color);
+    hc_watch_render(&w->st, ctx->out, width, height, 1, ctx->color);
     fputs("\x1b[J", ctx->out);
     fflush(ctx->out);
     resized = 0;
@@ -155,12 +159,20 @@ static int session(hc_ctx_t *ctx, watch_t *w, int *up)
         free(text);
         if (bad)
             continue;
-        int created = in.kind == HD_PROTO_IN_NOTIFICATION &&
-                      strcmp(in.method, "stream.heap") == 0 &&
-                      strcmp(hc_jstr(in.params, "event"), "created") == 0;
+        int is_heap = in.kind == HD_PROTO_IN_NOTIFICATION && strcmp(in.method, "stream.heap") == 0;
+        int created = is_heap && strcmp(hc_jstr(in.params, "event"), "created") == 0;
+        int gone = is_heap && w->heap && strcmp(hc_jstr(in.params, "event"), "dropped") == 0 &&
+                   strcmp(hc_jstr(in.params, "heap"), w->heap) == 0;
         if (in.kind == HD_PROTO_IN_NOTIFICATION)
             note(ctx, in.method, in.params);
         hd_proto_incoming_close(&in);
+        if (gone) {
+            /* The server ended the subscription with the heap: wait for a
+             * heap of that name as for a restarted heapd. */
+            snprintf(ctx->last_err, sizeof ctx->last_err,
+                     "heap '%s' was dropped; waiting for it to be created again", w->heap);
+            return HC_EXIT_SERVER;
+        }
         if (created && w->screen && (rc = load_heaps(ctx, w)) != 0)
             return rc;
     }
@@ -231,9 +243,12 @@ const hc_cmd_t hc_cmd_watch = {
     .help = "On a terminal, a screen refreshed in place: per heap its objects, tracked\n"
             "objects, bytes, arenas, fragmentation, gc counts/thresholds per generation and\n"
             "collections seen; the last collections with their pauses; the last events\n"
-            "(weakref callbacks, finalizers, resurrections, heaps created or dropped).\n"
+            "(weakref callbacks, finalizers, resurrections, heaps created or dropped),\n"
+            "fitted to the terminal's rows (the oldest lines, then heap rows give way).\n"
             "Otherwise one line per notification (--json: each notification as JSON).\n"
-            "Reconnects with backoff when heapd restarts. Ctrl-C quits.\n",
+            "Reconnects with backoff when heapd restarts; when the heap watched is\n"
+            "dropped, waits (with the same backoff) for a heap of that name to be\n"
+            "created again. Ctrl-C quits.\n",
     .opts = opts,
     .min_args = 0,
     .max_args = 1,

@@ -22,6 +22,7 @@
  * NDEBUG (lws_config.h otherwise turns on _DEBUG and lws's debug logging).
  */
 #include <libwebsockets.h>
+#include <openssl/x509.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -49,6 +50,8 @@ struct hc_conn {
     int rx_ready; /* rxq is not empty */
     int closed;
     int timed_out;
+    int cert_seen;      /* wss: the server's certificate reached verification */
+    char cert_err[160]; /* wss: why OpenSSL refused it ("" when it did not) */
     char err[1024];
     char where[300];      /* the URL, for messages */
     char auth[4096];      /* "Bearer TOKEN" or "" */
@@ -150,11 +153,20 @@ static void describe_failure(hc_conn_t *c, struct lws *wsi, const char *in)
                  "and is the path /ws?)",
                  status);
         set_err(c, E_CONNECT, detail);
-    } else if (c->tls && in && (strstr(in, "SSL") || strstr(in, "ssl") || strstr(in, "TLS"))) {
+    } else if (c->tls && c->cert_err[0]) {
         snprintf(detail, sizeof detail,
-                 "the TLS handshake failed (%.80s): an untrusted or self-signed "
-                 "certificate? (see --insecure)",
-                 in);
+                 "the TLS handshake failed: the server's certificate was refused (%.100s; "
+                 "see --insecure)",
+                 c->cert_err);
+        set_err(c, E_CONNECT, detail);
+    } else if (c->tls && !c->cert_seen) {
+        snprintf(detail, sizeof detail,
+                 "the TLS handshake failed before any certificate came (%.60s): does the "
+                 "server speak TLS? heapd itself serves ws://",
+                 in && *in ? in : "no detail");
+        set_err(c, E_CONNECT, detail);
+    } else if (c->tls && in && (strstr(in, "SSL") || strstr(in, "ssl") || strstr(in, "TLS"))) {
+        snprintf(detail, sizeof detail, "the TLS handshake failed (%.120s)", in);
         set_err(c, E_CONNECT, detail);
     } else if (in && (strstr(in, "refused") || strstr(in, "Unable to connect"))) {
         set_err(c, E_CONNECT,
@@ -238,6 +250,17 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         return on_writeable(c, wsi);
     case LWS_CALLBACK_CLIENT_RECEIVE:
         return on_receive(c, wsi, in, len);
+    case LWS_CALLBACK_OPENSSL_PERFORM_SERVER_CERT_VERIFICATION:
+        /* user is OpenSSL's X509_STORE_CTX here, len its preverify_ok; the
+         * connection is the wsi's user data. Returning 0 keeps lws's own
+         * decision (which --insecure relaxes before this is called). */
+        if ((c = lws_wsi_user(wsi)) != NULL) {
+            c->cert_seen = 1;
+            int e = X509_STORE_CTX_get_error((X509_STORE_CTX *)user);
+            if (!len && e != X509_V_OK && !c->cert_err[0])
+                snprintf(c->cert_err, sizeof c->cert_err, "%s", X509_verify_cert_error_string(e));
+        }
+        return 0;
     case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
         if (c) {
             describe_failure(c, wsi, in);

@@ -76,8 +76,12 @@ hc_watch_heap_t *hc_watch_heap(hc_watch_state_t *w, const char *name);
 
 /* hc_watch_render: the screen as lines of at most `width` characters each,
  * into f ("\x1b[K" ends each line when ansi is set, so a shorter line
- * erases what was there). */
-void hc_watch_render(const hc_watch_state_t *w, FILE *f, int width, int ansi, int color);
+ * erases what was there). With height > 0 it fits in that many rows (the
+ * oldest collections and events, then heap rows give way) and the last
+ * line has no "\n", so the screen never scrolls; with 0 every line is
+ * printed and ended by "\n". */
+void hc_watch_render(const hc_watch_state_t *w, FILE *f, int width, int height, int ansi,
+                     int color);
 
 /* hc_watch_line: one notification as one line of text (the non-terminal
  * form of watch): "HH:MM:SS.mmm HEAP TOPIC key=value ...". Returns buf. */

@@ -130,20 +130,30 @@ int hc_watch_apply(hc_watch_state_t *w, const char *method, const json_t *p)
 
 typedef struct screen {
     FILE *f;
-    int width, ansi, color;
+    int width, height, ansi, color;
+    int rows; /* lines written */
 } screen_t;
 
-static void line(const screen_t *s, const char *sgr_code, const char *text)
+/* One line. With a height, lines are separated rather than ended by "\n"
+ * and stop at the last row: a newline there would scroll the screen and
+ * the redraw (cursor home) would no longer be in place. */
+static void line(screen_t *s, const char *sgr_code, const char *text)
 {
     char sgr[16];
     int n = (int)strlen(text);
+    if (s->height > 0 && s->rows >= s->height)
+        return;
     if (s->width > 0 && n > s->width)
         n = s->width;
-    fprintf(s->f, "%s%.*s%s%s\n", hc_sgr_on(s->color && sgr_code, sgr_code ? sgr_code : "", sgr), n,
-            text, hc_sgr_off(s->color && sgr_code), s->ansi ? "\x1b[K" : "");
+    if (s->height > 0 && s->rows > 0)
+        fputc('\n', s->f);
+    fprintf(s->f, "%s%.*s%s%s%s", hc_sgr_on(s->color && sgr_code, sgr_code ? sgr_code : "", sgr), n,
+            text, hc_sgr_off(s->color && sgr_code), s->ansi ? "\x1b[K" : "",
+            s->height > 0 ? "" : "\n");
+    s->rows++;
 }
 
-static void heap_row(const screen_t *s, const hc_watch_heap_t *h)
+static void heap_row(screen_t *s, const hc_watch_heap_t *h)
 {
     char text[300], b[32], ab[32], th[3][24];
     if (!h->have_alloc) {
@@ -166,22 +176,61 @@ static void heap_row(const screen_t *s, const hc_watch_heap_t *h)
     line(s, NULL, text);
 }
 
-static void ring(const screen_t *s, const char *title, const hc_watch_line_t *r, int n)
+/* The ring's newest `show` entries (all when show >= n). */
+static void ring(screen_t *s, const char *title, const hc_watch_line_t *r, int n, int show)
 {
     char text[260], clock[16];
     line(s, NULL, "");
     line(s, HC_BOLD, title);
     if (n == 0)
         line(s, HC_DIM, "  (none yet)");
-    for (int i = 0; i < n; i++) {
+    for (int i = show < n ? n - show : 0; i < n; i++) {
         snprintf(text, sizeof text, "  %s  %s", hc_fmt_clock(r[i].ts_ms, clock), r[i].text);
         line(s, NULL, text);
     }
 }
 
-void hc_watch_render(const hc_watch_state_t *w, FILE *f, int width, int ansi, int color)
+/* How the rows of a screen `height` tall are shared (height 0: all of it).
+ * The title, status and table head always show; the two rings keep their
+ * newest entries (at least one row each when there is room for their
+ * titles), split evenly, an unused share going to the other; heap rows
+ * give way last, the table ending with a "more" line. */
+typedef struct layout {
+    int heap_rows; /* heap rows shown */
+    int more;      /* heaps not shown */
+    int gcs, events;
+} layout_t;
+
+static layout_t fit(const hc_watch_state_t *w, int height)
 {
-    screen_t s = {f, width, ansi, color};
+    layout_t l = {w->nheaps, 0, w->ngcs, w->nevents};
+    if (height <= 0)
+        return l;
+    int ring_min = 2 * 3; /* blank, title and one row, twice */
+    int heap_room = height - 4 - ring_min;
+    if (heap_room < 1)
+        heap_room = 1;
+    if (w->nheaps > heap_room) {
+        l.heap_rows = heap_room - 1;
+        l.more = w->nheaps - l.heap_rows;
+    }
+    /* rows for the rings' entries; an empty ring still takes one ("none yet") */
+    int left = height - 4 - (w->nheaps ? l.heap_rows + (l.more > 0) : 1) - 4;
+    if (left < 2)
+        left = 2;
+    l.gcs = w->ngcs < left / 2 ? w->ngcs : left / 2;
+    int gcs_rows = l.gcs ? l.gcs : 1;
+    l.events = w->nevents < left - gcs_rows ? w->nevents : left - gcs_rows;
+    int spare = left - gcs_rows - (l.events ? l.events : 1);
+    if (spare > 0)
+        l.gcs = w->ngcs < l.gcs + spare ? w->ngcs : l.gcs + spare;
+    return l;
+}
+
+void hc_watch_render(const hc_watch_state_t *w, FILE *f, int width, int height, int ansi, int color)
+{
+    screen_t s = {f, width, height, ansi, color, 0};
+    layout_t l = fit(w, height);
     line(&s, HC_BOLD, w->title);
     line(&s, strncmp(w->status, "connected", 9) == 0 ? HC_DIM : HC_RED, w->status);
     line(&s, NULL, "");
@@ -192,10 +241,16 @@ void hc_watch_render(const hc_watch_state_t *w, FILE *f, int width, int ansi, in
     line(&s, HC_BOLD, head);
     if (w->nheaps == 0)
         line(&s, HC_DIM, "(no heaps)");
-    for (int i = 0; i < w->nheaps; i++)
+    for (int i = 0; i < l.heap_rows; i++)
         heap_row(&s, &w->heaps[i]);
-    ring(&s, "Last collections", w->gcs, w->ngcs);
-    ring(&s, "Events", w->events, w->nevents);
+    if (l.more > 0) {
+        char text[80];
+        snprintf(text, sizeof text, "(%d more heap%s: a taller terminal shows them)", l.more,
+                 l.more == 1 ? "" : "s");
+        line(&s, HC_DIM, text);
+    }
+    ring(&s, "Last collections", w->gcs, w->ngcs, l.gcs);
+    ring(&s, "Events", w->events, w->nevents, l.events);
 }
 
 /* ---- one line per notification ---- */

@@ -27,8 +27,8 @@ enum {
     HC_EXIT_CONN = 3,   /* cannot connect, or lost the connection */
 };
 
-#define HC_DEFAULT_URL        "ws://127.0.0.1:7468/ws"
-#define HC_DEFAULT_TIMEOUT_MS 5000
+#define HC_DEFAULT_URL       "ws://127.0.0.1:7468/ws"
+#define HC_DEFAULT_TIMEOUT_S 10 /* --timeout (heapctl(1) documents it) */
 
 /* ---- command line (args.c) ---- */
 

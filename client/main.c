@@ -80,7 +80,8 @@ static void main_help(FILE *f)
     print_opts(f, global_opts);
     fputs("\nValues: @name (a bound object), #17 (an object id), None True False, 17, 1.5,\n"
           "'text', b'bytes', [..] (..) {..} displays; a bare word is a str.\n"
-          "Exit codes: 0 ok, 1 the server answered an error, 2 usage, 3 cannot connect.\n"
+          "Exit codes: 0 ok, 1 the server answered an error, 2 usage, 3 cannot connect\n"
+          "or lost the connection.\n"
           "See heapctl(1) and 'heapctl COMMAND --help'.\n",
           f);
 }
@@ -136,14 +137,16 @@ static int read_token(const char *file, char **token)
 static int setup(hc_ctx_t *ctx, const hc_args_t *a)
 {
     const char *url = hc_args_opt(a, "url");
+    if (url && !*url) /* --url "$UNSET": never fall back to another server */
+        return hc_usage_error(ctx, "--url needs an address (example: " HC_DEFAULT_URL ")");
     if (!url)
-        url = getenv("HEAPD_URL");
+        url = getenv("HEAPD_URL"); /* set but empty: the default, as when unset */
     ctx->url = url && *url ? url : HC_DEFAULT_URL;
     char err[600];
     if (hc_url_parse(ctx->url, &ctx->u, err, sizeof err) != 0)
         return hc_usage_error(ctx, "%s", err);
     const char *t = hc_args_opt(a, "timeout");
-    int64_t secs = 10;
+    int64_t secs = HC_DEFAULT_TIMEOUT_S;
     if (t && hc_parse_int(t, 1, 86400, &secs) != 0)
         return hc_usage_error(ctx, "--timeout takes whole seconds (1 to 86400), not '%s'", t);
     ctx->timeout_ms = (int)secs * 1000;

@@ -131,17 +131,21 @@ static int wait_response(hc_ctx_t *ctx, int64_t first_id, hd_proto_incoming_t *i
         size_t len;
         int r = hc_conn_recv(ctx->conn, ctx->timeout_ms, &text, &len);
         if (r == 0) {
-            char why[128];
-            snprintf(why, sizeof why, "no answer from heapd within %d ms (see --timeout)",
-                     ctx->timeout_ms);
+            char why[500];
+            snprintf(why, sizeof why, "no answer from heapd at %.300s within %d ms (see --timeout)",
+                     ctx->url, ctx->timeout_ms);
             return lost(ctx, why);
         }
         if (r < 0)
             return lost(ctx, hc_conn_error(ctx->conn));
         int rc = hd_proto_client_decode(text, len, in);
         free(text);
-        if (rc != 0)
-            return lost(ctx, "the server sent a message that is not valid JSON-RPC");
+        if (rc != 0) {
+            char why[500];
+            snprintf(why, sizeof why, "heapd at %.300s sent a message that is not valid JSON-RPC",
+                     ctx->url);
+            return lost(ctx, why);
+        }
         if (in->kind == HD_PROTO_IN_NOTIFICATION) {
             if (ctx->on_note)
                 ctx->on_note(ctx, in->method, in->params);
@@ -188,6 +192,11 @@ void hc_print_server_error(hc_ctx_t *ctx, int code, const char *message, const j
             hc_sgr_on(ctx->color_err, HC_RED, sgr), code, hc_sgr_off(ctx->color_err), message);
     print_data(data, message);
     fputc('\n', stderr);
+    /* session.auth is the protocol's word; at a shell the answer is a flag */
+    if (code == HD_RPC_UNAUTHORIZED && !ctx->token)
+        fputs("heapctl: this heapd wants a token: give it with --token-file FILE or "
+              "HEAPD_TOKEN\n",
+              stderr);
 }
 
 int hc_call_raw(hc_ctx_t *ctx, const char *method, json_t *params, json_t **keep, json_t **result,

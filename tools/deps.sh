@@ -7,10 +7,11 @@ pkgs=(
     build-essential cmake pkg-config git
     python3
     libjansson-dev
-    # heapctl: line editing for its repl (libedit, BSD licence); tmux runs
+    # heapctl: line editing for its repl (libedit, BSD licence), libcrypto
+    # for the reason a wss:// certificate was refused; tmux runs
     # `heapctl watch` in a real terminal and openssl makes a certificate for
     # the wss:// test, in the integration tests
-    libedit-dev tmux python3-jsonschema openssl
+    libedit-dev libssl-dev tmux python3-jsonschema openssl
     # heapd: libuv, libwebsockets on libuv (the evlib plugin is dlopen()ed at
     # run time), libsystemd (sd_notify); the integration tests' client,
     # schema validator, systemd-analyze and curl

@@ -84,9 +84,23 @@ def test_wss_through_a_tls_proxy():
             assert r.returncode == 3, r  # a self-signed certificate is refused by default
             assert "cannot connect" in r.stderr and url in r.stderr, r.stderr
             assert "TLS handshake failed" in r.stderr and "--insecure" in r.stderr, r.stderr
+            # OpenSSL's own reason (X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT's text)
+            assert "the server's certificate was refused (self" in r.stderr, r.stderr
             r = ctl(None, "--timeout", "5", "--insecure", "create", "tls", url=url)
             assert r.returncode == 0, r
             r = ctl(None, "--timeout", "5", "--insecure", "--json", "heaps", url=url)
             assert r.returncode == 0 and '"heap":"tls"' in r.stdout, r
         finally:
             proxy.close()
+
+
+def test_wss_to_a_plain_heapd_says_it_does_not_speak_tls():
+    """heapd serves ws:// itself: wss:// straight at it fails before any
+    certificate, and heapctl says so rather than blaming a certificate."""
+    with Server() as s:
+        url = f"wss://127.0.0.1:{s.port}/ws"
+        r = ctl(None, "--timeout", "5", "heaps", url=url)
+        assert r.returncode == 3, r
+        assert f"cannot connect to heapd at {url}" in r.stderr, r.stderr
+        assert "before any certificate came" in r.stderr and "does the server speak TLS?" in r.stderr, r.stderr
+        assert "certificate was refused" not in r.stderr and "--insecure" not in r.stderr, r.stderr

@@ -77,6 +77,25 @@ def test_watch_json_lines_are_notifications():
             w.wait(5)
 
 
+def test_watch_heap_dropped_waits_for_it_again():
+    """watch HEAP: when the heap is dropped the server ends the subscription;
+    watch says so on stderr and follows a heap of that name created again."""
+    with Server() as s:
+        ok(s, "create", "demo")
+        w = _start_watch(s, "demo", "--interval", "100")
+        try:
+            _read_until(w, lambda l: " demo alloc objects=0 " in l)
+            ok(s, "drop", "demo")
+            _read_until(w, lambda l: " demo heap event=dropped" in l)
+            ok(s, "create", "demo")
+            ok(s, "new", "demo", "list", "1", "--as", "a")
+            _read_until(w, lambda l: " demo alloc objects=" in l and " objects=0 " not in l, timeout=20)
+        finally:
+            w.terminate()
+            err = w.communicate(timeout=5)[1]
+        assert "heapctl watch: reconnecting in 0.5 s: heap 'demo' was dropped; waiting for it" in err, err
+
+
 def test_watch_unknown_heap_exits_1_and_no_server_exits_3():
     with Server() as s:
         r = subprocess.run([HEAPCTL, "--url", s.url, "watch", "nope"], capture_output=True,
@@ -89,12 +108,12 @@ def test_watch_unknown_heap_exits_1_and_no_server_exits_3():
 
 
 class Tmux:
-    """A private tmux server running one command in an 120x40 terminal."""
+    """A private tmux server running one command in a terminal (120x40 unless told)."""
 
-    def __init__(self, cmd):
+    def __init__(self, cmd, width=120, height=40):
         self.tmp = tempfile.TemporaryDirectory(prefix="heapctl-tmux-")
         self.sock = os.path.join(self.tmp.name, "tmux.sock")
-        self.tmux(["new-session", "-d", "-x", "120", "-y", "40", "-s", "w", cmd])
+        self.tmux(["new-session", "-d", "-x", str(width), "-y", str(height), "-s", "w", cmd])
 
     def tmux(self, args):
         return subprocess.run(["tmux", "-S", self.sock, "-f", "/dev/null"] + args,
@@ -156,5 +175,33 @@ def test_watch_screen_in_a_terminal_and_reconnect():
                 while t.tmux(["has-session", "-t", "w"]).returncode == 0:
                     assert time.monotonic() < deadline, "watch did not exit on Ctrl-C"
                     time.sleep(0.1)
+        finally:
+            t.close()
+
+
+def test_watch_screen_fits_a_short_terminal():
+    """More heaps, collections and events than rows: the screen still fits
+    (redrawn in place, its title on the first line, never scrolled), and
+    what is cut is the oldest collections and events, then heap rows."""
+    assert shutil.which("tmux"), "tmux is needed (tools/deps.sh installs it)"
+    with Server() as s:
+        ok(s, "create", "demo")
+        t = Tmux(f"exec {HEAPCTL} --url {s.url} watch --interval 100", height=18)
+        try:
+            t.wait_for(lambda x: re.search(r"^demo +\d", x, re.M))
+            for i in range(6):
+                ok(s, "create", f"h{i}")
+            for i in range(10):
+                ok(s, "collect", "demo", "2" if i == 9 else "0")
+            screen = t.wait_for(lambda x: "h5 heap created" in x and "demo gen 2: collected" in x
+                                and x.splitlines()[0].startswith("heapctl watch"))
+            lines = screen.splitlines()
+            assert lines[1].startswith("connected to "), screen
+            assert "Last collections" in screen and "Events" in screen, screen
+            assert "h0 heap created" not in screen, screen  # the oldest event made room
+            # a taller terminal shows everything again, still from the top
+            t.tmux(["resize-window", "-t", "w", "-x", "120", "-y", "40"])
+            screen = t.wait_for(lambda x: "h0 heap created" in x and re.search(r"^h5 +\d", x, re.M))
+            assert screen.splitlines()[0].startswith("heapctl watch"), screen
         finally:
             t.close()

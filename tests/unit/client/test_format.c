@@ -1,8 +1,8 @@
 /*
  * test_format.c: heapctl's output (client/out.c, fmt_*.c). The expected
- * texts of the CPython-shaped formats were printed by Debian 12's python3
- * (3.11): sys._debugmallocstats() for the class table and figures, and
- * tracemalloc._format_size / Statistic / StatisticDiff for the tracing lines.
+ * texts of the CPython-shaped formats are printed by Debian 12's python3
+ * (3.11) at test time: its own sys._debugmallocstats() (heapctl is given the
+ * same figures) and tracemalloc's _format_size, Statistic and StatisticDiff.
  */
 #include "test.h"
 
@@ -104,112 +104,211 @@ TEST(summaries)
     json_decref(s);
 }
 
-/* python3 -c 'import sys; x=[[] for i in range(100)]; sys._debugmallocstats()' printed
- * these lines (a 4-arena process); the stats below hold the same figures. */
-TEST(mallocstats_layout_matches_python)
+/* py_out: run program with Debian's /usr/bin/python3 and return what it
+ * printed on stdout (the oracle, asked at test time as rt_util.h's py_ints
+ * does). Ownership: the caller frees the result. */
+static char *py_out(const char *program)
 {
-    json_t *st = parse(
-        "{\"size_classes\":[{\"index\":0,\"size\":16,\"pools\":1,\"blocks_used\":106,"
-        "\"blocks_free\":915},{\"index\":1,\"size\":32,\"pools\":3,\"blocks_used\":1148,"
-        "\"blocks_free\":382},{\"index\":2,\"size\":48,\"pools\":0,\"blocks_used\":0,"
-        "\"blocks_free\":0},{\"index\":31,\"size\":512,\"pools\":2,\"blocks_used\":50,"
-        "\"blocks_free\":12}],"
-        "\"arenas\":{\"current\":4,\"highwater\":4,\"allocated_total\":4,\"reclaimed_total\":0},"
-        "\"pools\":{\"used\":6,\"free\":17},"
-        "\"bytes\":{\"in_used_blocks\":3498544,\"in_free_blocks\":323936,\"pool_overhead\":11280,"
-        "\"arena_unused\":278528,\"large\":0,\"quantization\":16480,\"arena_alignment\":65536},"
-        "\"large\":{\"count\":2,\"bytes\":4096},\"fragmentation\":0.25}");
-    CAPTURE(text, hc_fmt_mallocstats(f, st));
-    const char *expect = "Small block threshold = 512, in 4 size classes.\n"
-                         "\n"
-                         "class   size   num pools   blocks in use  avail blocks\n"
-                         "-----   ----   ---------   -------------  ------------\n"
-                         "    0     16           1             106           915\n"
-                         "    1     32           3            1148           382\n"
-                         "   31    512           2              50            12\n"
-                         "\n"
-                         "# arenas allocated total           =                    4\n"
-                         "# arenas reclaimed                 =                    0\n"
-                         "# arenas highwater mark            =                    4\n"
-                         "# arenas allocated current         =                    4\n"
-                         "4 arenas * 1048576 bytes/arena     =            4,194,304\n"
-                         "\n"
-                         "# bytes in allocated blocks        =            3,498,544\n"
-                         "# bytes in available blocks        =              323,936\n"
-                         "17 unused pools * 16384 bytes      =              278,528\n"
-                         "# bytes lost to pool headers       =               11,280\n"
-                         "# bytes lost to quantization       =               16,480\n"
-                         "# bytes lost to arena alignment    =               65,536\n"
-                         "Total                              =            4,194,304\n"
-                         "\n";
-    CHECK(strncmp(text, expect, strlen(expect)) == 0);
-    CHECK(strstr(text, "# large blocks                     =                    2\n"));
-    CHECK(strstr(text, "# bytes in large blocks            =                4,096\n"));
-    free(text);
-    json_decref(st);
+    char path[] = "/tmp/hc_oracle_XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    FILE *src = fdopen(fd, "w");
+    CHECK(src != NULL);
+    fputs(program, src);
+    fclose(src);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s", path);
+    FILE *p = popen(cmd, "r");
+    CHECK(p != NULL);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&out, &len);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0)
+        fwrite(buf, 1, n, m);
+    fclose(m);
+    CHECK_EQ(pclose(p), 0);
+    remove(path);
+    return out;
 }
 
-TEST(mallocstats_computes_quantization)
+/* python3 prints its own sys._debugmallocstats() (captured from fd 2), and
+ * on the line before it, the same figures as an alloc.stats result. The
+ * part heapctl reproduces (up to the first "Total" line and the blank line
+ * after it) must come out byte for byte, with the server's quantization and
+ * with heapctl computing it from the class table. */
+static const char mallocstats_py[] =
+    "import json, os, re, sys, tempfile\n"
+    "keep = [[] for i in range(300)] + [bytearray(n) for n in range(1, 500, 7)]\n"
+    "with tempfile.TemporaryFile() as t:\n"
+    "    saved = os.dup(2)\n"
+    "    os.dup2(t.fileno(), 2)\n"
+    "    try:\n"
+    "        sys._debugmallocstats()\n"
+    "    finally:\n"
+    "        os.dup2(saved, 2)\n"
+    "        os.close(saved)\n"
+    "    t.seek(0)\n"
+    "    text = t.read().decode()\n"
+    "lines = text.split('\\n')\n"
+    "head = lines.index('-----   ----   ---------   -------------  ------------')\n"
+    "rows = {}\n"
+    "for l in lines[head + 1:]:\n"
+    "    if not l:\n"
+    "        break\n"
+    "    i, size, pools, used, avail = map(int, l.split())\n"
+    "    rows[i] = (pools, used, avail)\n"
+    "fig = {}\n"
+    "for l in lines:\n"
+    "    if l[35:36] == '=':\n"
+    "        k, _, v = l.rpartition('=')\n"
+    "        fig.setdefault(k.strip(), int(v.replace(',', '')))\n"
+    "unused = [int(l.split()[0]) for l in lines if re.match(r'^\\d+ unused pools', l)][0]\n"
+    "classes = [dict(index=i, size=16 * (i + 1), pools=rows.get(i, (0, 0, 0))[0],\n"
+    "                blocks_used=rows.get(i, (0, 0, 0))[1], blocks_free=rows.get(i, (0, 0, "
+    "0))[2])\n"
+    "           for i in range(32)]\n"
+    "st = dict(size_classes=classes,\n"
+    "          arenas=dict(current=fig['# arenas allocated current'],\n"
+    "                      highwater=fig['# arenas highwater mark'],\n"
+    "                      allocated_total=fig['# arenas allocated total'],\n"
+    "                      reclaimed_total=fig['# arenas reclaimed']),\n"
+    "          pools=dict(used=sum(r[0] for r in rows.values()), free=unused),\n"
+    "          bytes=dict(in_used_blocks=fig['# bytes in allocated blocks'],\n"
+    "                     in_free_blocks=fig['# bytes in available blocks'],\n"
+    "                     pool_overhead=fig['# bytes lost to pool headers'],\n"
+    "                     quantization=fig['# bytes lost to quantization'],\n"
+    "                     arena_alignment=fig['# bytes lost to arena alignment']),\n"
+    "          large=dict(count=0, bytes=0), fragmentation=0.0)\n"
+    "total = next(i for i, l in enumerate(lines) if l.startswith('Total '))\n"
+    "print(json.dumps(st))\n"
+    "print('\\n'.join(lines[:total + 1]) + '\\n')\n";
+
+TEST(mallocstats_layout_matches_python)
 {
-    /* 16 KiB pools with a 48-byte header: (16384 - 48) % 48 = 16 bytes lost per pool of
-     * class 2, (16384 - 48) % 496 = 464 per pool of class 30. */
-    json_t *st = parse("{\"size_classes\":[{\"index\":2,\"size\":48,\"pools\":3,"
-                       "\"blocks_used\":1,\"blocks_free\":1},{\"index\":30,\"size\":496,"
-                       "\"pools\":1,\"blocks_used\":1,\"blocks_free\":1}],"
-                       "\"arenas\":{\"current\":0},\"pools\":{},\"bytes\":{},\"large\":{},"
-                       "\"fragmentation\":0}");
+    char *out = py_out(mallocstats_py);
+    char *nl = strchr(out, '\n');
+    CHECK(nl != NULL);
+    *nl = 0;
+    const char *expect = nl + 1;
+    CHECK(strncmp(expect, "Small block threshold = 512, in 32 size classes.\n", 49) == 0);
+    json_t *st = parse(out);
     CAPTURE(text, hc_fmt_mallocstats(f, st));
-    CHECK(strstr(text, "# bytes lost to quantization       =                  512\n"));
+    if (strncmp(text, expect, strlen(expect)) != 0)
+        hd_test_fail(__FILE__, __LINE__, "python3 printed:\n%s\nheapctl printed:\n%s", expect,
+                     text);
+    CHECK(strstr(text, "# large blocks                     =                    0\n"));
     free(text);
+    /* without the server's figure, heapctl's quantization is CPython's */
+    json_object_del(json_object_get(st, "bytes"), "quantization");
+    CAPTURE(computed, hc_fmt_mallocstats(f, st));
+    CHECK(strncmp(computed, expect, strlen(expect)) == 0);
+    free(computed);
     json_decref(st);
+    free(out);
+}
+
+/* A deterministic spread of sizes: each decade's boundaries and a few
+ * hundred pseudo-random values from 0 to 2^53 and their negatives. */
+static size_t trace_size_cases(double *v, size_t max)
+{
+    static const double fixed[] = {0,
+                                   1,
+                                   99,
+                                   100,
+                                   10239,
+                                   10240,
+                                   10239.5,
+                                   83.5,
+                                   102338.56,
+                                   102399,
+                                   102400,
+                                   102348.8,
+                                   10485759,
+                                   10485760,
+                                   1099511627776.0,
+                                   5629499534213120.0,
+                                   123456789,
+                                   -20000,
+                                   -102400};
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0] && n < max; i++)
+        v[n++] = fixed[i];
+    uint64_t x = 0x9e3779b97f4a7c15u;
+    while (n < max) {
+        x = x * 6364136223846793005u + 1442695040888963407u;
+        int bits = (int)(x >> 58) % 54;
+        double d = (double)((x >> 11) & ((UINT64_C(1) << bits) - 1));
+        if ((x >> 10) & 1)
+            d += (double)((x >> 20) & 1023) / 1024.0; /* averages are fractions */
+        v[n++] = (x >> 9) & 1 && d != 0 ? -d : d;     /* no -0.0: sizes are ints */
+    }
+    return n;
 }
 
 TEST(trace_sizes_match_python)
 {
-    /* tracemalloc._format_size(v, sign) as python3 prints it */
-    static const struct {
-        double v;
-        int sign;
-        const char *text;
-    } cases[] = {
-        {0, 0, "0 B"},
-        {512, 0, "512 B"},
-        {10239, 0, "10239 B"},
-        {10240, 0, "10.0 KiB"},
-        {83.2, 0, "83 B"},
-        {83.5, 0, "84 B"},
-        {102338.56, 0, "99.9 KiB"},
-        {102400, 0, "100 KiB"},
-        {8712, 1, "+8712 B"},
-        {-8712, 1, "-8712 B"},
-        {0, 1, "+0 B"},
-        {1099511627776.0, 0, "1024 GiB"},
-        {5629499534213120.0, 0, "5120 TiB"},
-        {123456789, 0, "118 MiB"},
-        {-20000, 1, "-19.5 KiB"},
-    };
+    /* tracemalloc._format_size(v, sign), as python3 prints it now */
+    double v[400];
+    size_t n = trace_size_cases(v, sizeof v / sizeof v[0]);
+    char *prog = NULL;
+    size_t plen;
+    FILE *p = open_memstream(&prog, &plen);
+    fputs("from tracemalloc import _format_size\nfor v in [", p);
+    for (size_t i = 0; i < n; i++)
+        fprintf(p, "%.17g,", v[i]);
+    fputs("]:\n    print(_format_size(v, False))\n    print(_format_size(v, True))\n", p);
+    fclose(p);
+    char *out = py_out(prog), *save = NULL, *line = strtok_r(out, "\n", &save);
     char b[32];
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        CHECK_STR(hc_fmt_trace_size(cases[i].v, cases[i].sign, b, sizeof b), cases[i].text);
+    for (size_t i = 0; i < n; i++) {
+        for (int sign = 0; sign < 2; sign++) {
+            CHECK(line != NULL);
+            CHECK_STR(hc_fmt_trace_size(v[i], sign, b, sizeof b), line);
+            line = strtok_r(NULL, "\n", &save);
+        }
+    }
+    CHECK(line == NULL);
+    free(out);
+    free(prog);
 }
 
 TEST(trace_lines_match_python)
 {
-    /* str(Statistic) and str(StatisticDiff) of python3's tracemalloc for these figures */
-    json_t *stats = parse("[{\"key\":\"app.py:3\",\"size\":3328,\"count\":40},"
-                          "{\"key\":\"<unknown>\",\"size\":0,\"count\":0}]");
-    CAPTURE(text, hc_fmt_trace_stats(f, stats));
-    CHECK_STR(text, "app.py:3: size=3328 B, count=40, average=83 B\n"
-                    "<unknown>: size=0 B, count=0\n");
-    free(text);
+    /* str(Statistic) and str(StatisticDiff) of python3's tracemalloc for the
+     * same figures (a statistic's key is what str(traceback) prints) */
+    static const char stats_json[] = "[{\"key\":\"app.py:3\",\"size\":3328,\"count\":40},"
+                                     "{\"key\":\"<unknown>\",\"size\":0,\"count\":0},"
+                                     "{\"key\":\"list\",\"size\":123456789,\"count\":7},"
+                                     "{\"key\":\"dict\",\"size\":10240,\"count\":3}]";
+    static const char diff_json[] =
+        "[{\"key\":\"list\",\"size\":8800,\"size_diff\":8712,\"count\":100,\"count_diff\":99},"
+        "{\"key\":\"int\",\"size\":28,\"size_diff\":-56,\"count\":1,\"count_diff\":-2},"
+        "{\"key\":\"app.py:9\",\"size\":0,\"size_diff\":-20000,\"count\":0,\"count_diff\":-5},"
+        "{\"key\":\"str\",\"size\":5000000,\"size_diff\":0,\"count\":9,\"count_diff\":0}]";
+    char prog[2048];
+    snprintf(prog, sizeof prog,
+             "import json\nfrom tracemalloc import Statistic, StatisticDiff\n"
+             "for s in json.loads('%s'):\n"
+             "    print(Statistic(s['key'], s['size'], s['count']))\n"
+             "for s in json.loads('%s'):\n"
+             "    print(StatisticDiff(s['key'], s['size'], s['size_diff'], s['count'],"
+             " s['count_diff']))\n",
+             stats_json, diff_json);
+    char *want = py_out(prog);
+    json_t *stats = parse(stats_json), *diff = parse(diff_json);
+    char *got = NULL;
+    size_t len;
+    FILE *f = open_memstream(&got, &len);
+    hc_fmt_trace_stats(f, stats);
+    hc_fmt_trace_compare(f, diff);
+    fclose(f);
+    CHECK_STR(got, want);
+    CHECK(strstr(want, "app.py:3: size=3328 B, count=40, average=83 B\n")); /* not empty */
+    free(got);
+    free(want);
     json_decref(stats);
-    json_t *diff = parse("[{\"key\":\"list\",\"size\":8800,\"size_diff\":8712,\"count\":100,"
-                         "\"count_diff\":99},{\"key\":\"int\",\"size\":28,\"size_diff\":-56,"
-                         "\"count\":1,\"count_diff\":-2}]");
-    CAPTURE(dtext, hc_fmt_trace_compare(f, diff));
-    CHECK_STR(dtext, "list: size=8800 B (+8712 B), count=100 (+99), average=88 B\n"
-                     "int: size=28 B (-56 B), count=1 (-2), average=28 B\n");
-    free(dtext);
     json_decref(diff);
 }
 
@@ -253,7 +352,7 @@ TEST(watch_state_and_screen)
                       "\"weakref\":6}");
     CHECK_EQ(hc_watch_apply(&w, "stream.event", e), 1);
     CHECK_EQ(w.heaps[0].collections[2], 1);
-    CAPTURE(text, hc_watch_render(&w, f, 200, 1, 0));
+    CAPTURE(text, hc_watch_render(&w, f, 200, 0, 1, 0));
     CHECK(strstr(text, "heapctl watch demo\x1b[K\n"));
     CHECK(strstr(
         text,
@@ -264,13 +363,73 @@ TEST(watch_state_and_screen)
     CHECK(strstr(text, "demo gen 2: collected 2, uncollectable 0, pause 12 us"));
     CHECK(strstr(text, "demo weakref_callback #5 (Node) weakref #6"));
     free(text);
-    CAPTURE(narrow, hc_watch_render(&w, f, 10, 0, 0));
+    CAPTURE(narrow, hc_watch_render(&w, f, 10, 0, 0, 0));
     CHECK(strstr(narrow, "heapctl wa\n"));
     CHECK(!strstr(narrow, "\x1b["));
     free(narrow);
     json_decref(a);
     json_decref(g);
     json_decref(e);
+}
+
+static size_t count_lines(const char *text)
+{
+    size_t n = *text != 0;
+    for (const char *p = text; *p; p++)
+        n += *p == '\n';
+    return n;
+}
+
+/* Every mix of heaps, collections and events in every height: the screen
+ * never has more rows than the terminal (count_lines counts a row after
+ * the last newline: a newline on the last row would scroll); it starts
+ * with the title; with room for the fixed part it
+ * fills the terminal and keeps the newest collection and event; when
+ * everything fits, it is the whole screen. */
+TEST(watch_screen_fits_its_height)
+{
+    static hc_watch_state_t w;
+    for (int nheaps = 0; nheaps <= 12; nheaps += 3) {
+        for (int ngcs = 0; ngcs <= HC_WATCH_RING; ngcs += 2) {
+            for (int nev = 0; nev <= HC_WATCH_RING; nev += 3) {
+                memset(&w, 0, sizeof w);
+                snprintf(w.title, sizeof w.title, "TITLE");
+                snprintf(w.status, sizeof w.status, "connected");
+                for (int i = 0; i < nheaps; i++) {
+                    char name[16];
+                    snprintf(name, sizeof name, "h%d", i);
+                    CHECK(hc_watch_heap(&w, name) != NULL);
+                }
+                for (int i = 0; i < ngcs; i++)
+                    snprintf(w.gcs[i].text, sizeof w.gcs[i].text, "gc%d", i);
+                for (int i = 0; i < nev; i++)
+                    snprintf(w.events[i].text, sizeof w.events[i].text, "ev%d", i);
+                w.ngcs = ngcs;
+                w.nevents = nev;
+                CAPTURE(full, hc_watch_render(&w, f, 80, 0, 0, 0));
+                size_t natural = count_lines(full);
+                for (int height = 4; height <= 45; height++) {
+                    CAPTURE(text, hc_watch_render(&w, f, 80, height, 0, 0));
+                    size_t rows = count_lines(text);
+                    CHECK(rows <= (size_t)height);
+                    CHECK(strncmp(text, "TITLE\n", 6) == 0);
+                    if (natural <= (size_t)height) {
+                        CHECK(strncmp(text, full, strlen(text)) == 0);
+                        CHECK_EQ(strlen(text), strlen(full) - 1);
+                    } else if (height >= 11) {
+                        CHECK_EQ(rows, height);
+                        char newest[16];
+                        snprintf(newest, sizeof newest, "gc%d", ngcs - 1);
+                        CHECK(ngcs == 0 || strstr(text, newest));
+                        snprintf(newest, sizeof newest, "ev%d", nev - 1);
+                        CHECK(nev == 0 || strstr(text, newest));
+                    }
+                    free(text);
+                }
+                free(full);
+            }
+        }
+    }
 }
 
 TEST(watch_heaps_come_and_go)

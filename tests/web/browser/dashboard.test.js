@@ -1,12 +1,15 @@
 // dashboard.test.js: the dashboard in headless Chromium against a real
-// heapd --demo: it opens and shows the demo heap; its weight; the heap view
-// (size-class table and memory map checked against alloc.stats); the graph,
-// where a cycle built by protocol calls is ringed by the dry run, collected,
-// and gone, with the collector's counts changed; the inspector and its
-// actions; the console (heap.exec, or heapd's -32601 until the script
-// language exists); tracing; keyboard use; narrow and dark windows; a link
-// to a heap that is not there. Every
-// view is saved as a screenshot (HEAPD_SCREENSHOTS) for a person to look at.
+// heapd --demo: it opens and shows the demo heap; its weight and its
+// Content-Security-Policy; the heap view (size-class table and memory map
+// checked against alloc.stats); the graph, where a cycle built by protocol
+// calls is ringed by the dry run, collected, and gone, with the collector's
+// counts changed, and its type filter, bound and expansion; the inspector
+// and its actions (set an attribute to None, del a name); the console
+// (heap.exec, or heapd's -32601 until the script language exists) and its
+// history; tracing; keyboard use; narrow (360 px) and wide windows, dark,
+// with nothing to scroll sideways; a link to a heap that is not there.
+// Every view is saved as a screenshot (HEAPD_SCREENSHOTS) for a person to
+// look at.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -35,6 +38,24 @@ async function tableAndMapMatch(page, heap) {
         if (!m || m.pools !== c.pools || m.used !== c.blocks_used) return false;
     }
     return byClass.size === want.length ? { classes: want.length, arenas: map.arenas } : false;
+}
+
+// overflowing: what a person could not read in the shown view without
+// scrolling sideways: a table (or any scroll box) wider than its card, or
+// anything past the window's right edge. [] when everything fits.
+function overflowing(page) {
+    return page.evaluate(() => {
+        const out = [];
+        const name = (e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${e.firstElementChild?.id ? ` > #${e.firstElementChild.id}` : ''}`;
+        for (const e of document.querySelectorAll('.view:not([hidden]) *')) {
+            if (!e.getClientRects().length) continue;
+            if (getComputedStyle(e).overflowX !== 'visible' && e.scrollWidth > e.clientWidth + 1)
+                out.push(`${name(e)}: ${e.scrollWidth} px of content in ${e.clientWidth} px`);
+            else if (e.getBoundingClientRect().right > innerWidth + 1 && !e.parentElement.closest('.table-wrap'))
+                out.push(`${name(e)}: ends at ${Math.round(e.getBoundingClientRect().right)} px in a ${innerWidth} px window`);
+        }
+        return [...new Set(out)];
+    });
 }
 
 describe('dashboard against heapd --demo', () => {
@@ -93,6 +114,16 @@ describe('dashboard against heapd --demo', () => {
         const origin = new URL(heapd.url).origin;
         const outside = await page.evaluate((o) => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => !n.startsWith(o)), origin);
         assert.deepEqual(outside, []);
+        // heapd's policy allows nothing but itself, and the page needs nothing more:
+        // no inline script or style, no handler attribute
+        const csp = await page.evaluate(() => fetch('./', { cache: 'no-store' }).then((r) => r.headers.get('content-security-policy')));
+        for (const d of ["default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'"]) assert.ok(csp?.includes(d), `CSP: ${csp}`);
+        const inline = await page.evaluate(() => ({
+            scripts: document.querySelectorAll('script:not([src])').length,
+            styles: document.querySelectorAll('style').length,
+            handlers: [...document.querySelectorAll('*')].filter((e) => [...e.attributes].some((a) => a.name.startsWith('on'))).length,
+        }));
+        assert.deepEqual(inline, { scripts: 0, styles: 0, handlers: 0 });
     });
 
     it('heap view: live figures, size-class table and memory map agree with alloc.stats', async () => {
@@ -146,7 +177,88 @@ describe('dashboard against heapd --demo', () => {
         assert.equal(row[3], '2');
         await until(async () => (await page.$eval('#gc-stats tbody tr:nth-child(3) td:nth-child(2)', (e) => e.textContent)) === String(after.stats[2].collections),
             { what: 'the per-generation table to count the collection' });
+        // the timeline's time axis is minutes around the collection, not years
+        const axis = await until(() => page.evaluate(() => {
+            const p = globalThis.heapdDebug.views.heap.collector.chart.plot;
+            const ev = globalThis.heapdDebug.store.current().gcEvents.at(-1);
+            return p && p.scales.x.max != null && { min: p.scales.x.min, max: p.scales.x.max, t: ev.ts_ms / 1000 };
+        }), { what: 'the pause chart drawn' });
+        assert.ok(axis.max - axis.min <= 600, `the pause chart spans ${axis.max - axis.min} s`);
+        assert.ok(axis.min <= axis.t && axis.t <= axis.max, JSON.stringify(axis));
+        // every column of the timeline and of the tables can be read in a wide window
+        assert.deepEqual(await overflowing(page), []);
         await shot(page, 'heap-after-collect');
+    });
+
+    it('graph: a type filter, a bound on the nodes drawn, a neighbourhood expanded from the inspector', async () => {
+        await tab('graph');
+        const typeSel = 'select[aria-label="filter by type"]';
+        const capIn = 'input[aria-label="most nodes drawn"]';
+        const setCap = async (n) => {
+            await page.fill(capIn, String(n));
+            await page.dispatchEvent(capIn, 'change');
+        };
+        // fan = [{}, {}, {}, {}, {}, {}]
+        const fan = await rpc(page, 'obj.new', { heap: 'demo', type: 'list', items: Array.from({ length: 6 }, () => ({ new: 'dict' })), bind: 'fan', site: 'fan.py:1' });
+        assert.ok(fan.result, JSON.stringify(fan.error));
+        const fanId = fan.result.id;
+        await until(() => page.evaluate((id) => globalThis.heapdDebug.source.graph?.nodes.get(id)?.referents.length === 6, fanId), { what: 'fan in the graph' });
+        // what is drawn, what matched, and each node's neighbours, from the page
+        const drawn = () => page.evaluate(() => {
+            const { views, source } = globalThis.heapdDebug;
+            const g = source.graph;
+            const v = views.graph.view;
+            const cls = (id) => g.nodes.get(id).class || g.nodes.get(id).type;
+            return { ids: [...v.ids], matched: [...v.matched].map(cls), classes: [...g.nodes.values()].map((n) => n.class || n.type),
+                near: Object.fromEntries([...v.matched].map((id) => [id, g.neighbours(id)])), total: g.size };
+        });
+
+        // the type filter: the two Nodes, drawn with their neighbours and nothing else
+        await page.selectOption(typeSel, 'Node');
+        const f = await until(async () => {
+            const d = await drawn();
+            return d.matched.length && d.matched.every((c) => c === 'Node') ? d : false;
+        }, { what: 'the Node filter' });
+        assert.equal(f.matched.length, f.classes.filter((c) => c === 'Node').length);
+        const allowed = new Set([...Object.keys(f.near).map(Number), ...Object.values(f.near).flat()]);
+        assert.deepEqual(f.ids.filter((id) => !allowed.has(id)), [], 'drawn beyond the Nodes and their neighbours');
+        assert.match((await statusData()).text, new RegExp(`^${f.ids.length} of ${f.total} objects drawn · ${f.matched.length} match type Node`));
+        await page.selectOption(typeSel, '');
+
+        // the bound: at most 10 drawn, said in the status; the names come
+        // first, so fan's six dicts are not all drawn
+        await setCap(10);
+        const capped = await until(async () => {
+            const d = await statusData();
+            return Number(d.shown) === 10 ? d : false;
+        }, { what: '10 nodes drawn' });
+        assert.match(capped.text, /^10 of \d+ objects drawn \(at most 10\)/);
+        const neighboursOfFan = await page.evaluate((id) => globalThis.heapdDebug.source.graph.neighbours(id), fanId);
+        assert.equal(neighboursOfFan.length, 6);
+        const before = new Set((await drawn()).ids);
+        assert.ok(neighboursOfFan.some((id) => !before.has(id)), 'fan\'s neighbourhood is all drawn already: the test would prove nothing');
+
+        // pick fan from a search, clear the search, expand it from the inspector
+        await page.fill('input[type="search"]', 'fan');
+        await until(async () => (await page.$$eval('#graph-results button', (bs) => bs.map((b) => b.textContent))).some((t) => t.includes('(fan)')),
+            { what: 'fan in the search results' });
+        await page.click('#graph-results button >> text=/\\(fan\\)/');
+        await page.waitForSelector(`#inspector[data-id="${fanId}"]`);
+        await page.fill('input[type="search"]', '');
+        await page.click('#inspector button:has-text("Expand neighbourhood")');
+        const expanded = await until(async () => {
+            const d = await drawn();
+            return neighboursOfFan.every((id) => d.ids.includes(id)) ? d : false;
+        }, { what: 'fan\'s neighbourhood drawn' });
+        assert.ok(expanded.ids.length <= 10, `${expanded.ids.length} drawn with a bound of 10`);
+        assert.ok(expanded.ids.includes(fanId));
+        await page.waitForTimeout(800);
+        await shot(page, 'graph-expanded');
+
+        await page.click('#view-graph button:has-text("Collapse")');
+        await setCap(2000);
+        assert.ok((await rpc(page, 'name.del', { heap: 'demo', names: ['fan'] })).result);
+        await until(async () => !(await drawn()).ids.includes(fanId), { what: 'fan gone' });
     });
 
     it('memory map: a few survivors keep arenas that cannot be released', async () => {
@@ -259,6 +371,22 @@ describe('dashboard against heapd --demo', () => {
         }, { what: 'a.peer to be None' });
         const referrersOfB = (await rpc(page, 'obj.referrers', { heap: 'demo', target: 'b' })).result.objects;
         assert.equal(referrersOfB.length, 0);
+
+        // del b from b's inspector: nothing else refers to b, so it is freed at once
+        const idB = await page.evaluate(() => globalThis.heapdDebug.source.graph.names.get('b'));
+        await page.fill('input[type="search"]', `#${idB}`);
+        await until(async () => (await page.$$eval('#graph-results button', (bs) => bs.map((b) => b.textContent))).some((t) => t.startsWith(`#${idB} `)),
+            { what: 'b in the search results' });
+        await page.click(`#graph-results button >> text=/^#${idB} /`);
+        await page.waitForSelector(`#inspector[data-id="${idB}"]`);
+        await page.fill('input[type="search"]', '');
+        assert.equal(await page.$eval('#inspector', (e) => e.querySelector('button.danger[data-method="name.del"]').textContent), 'del b');
+        await page.click('#inspector button.danger[data-method="name.del"]');
+        await until(async () => (await rpc(page, 'obj.get', { heap: 'demo', target: idB })).error, { what: 'b freed' });
+        const names = (await rpc(page, 'heap.names', { heap: 'demo' })).result.names.map((e) => e.name);
+        assert.ok(!names.includes('b') && names.includes('a'), names.join());
+        await until(() => page.evaluate((id) => !globalThis.heapdDebug.source.graph.nodes.has(id), idB), { what: 'b gone from the graph' });
+        await page.waitForSelector('#inspector:not([data-id])');
     });
 
     it('console: runs heap scripts, or says heap.exec is not there yet', async () => {
@@ -306,6 +434,17 @@ describe('dashboard against heapd --demo', () => {
         await page.focus('#console-in');
         await page.keyboard.press('ArrowUp');
         assert.match(await page.$eval('#console-in', (e) => e.value), /print\(/);
+        if (probe.error?.code !== -32601) {
+            const value = () => page.$eval('#console-in', (e) => e.value);
+            assert.equal(await value(), 'print(undefined_name)');
+            await page.keyboard.press('ArrowUp');
+            assert.equal(await value(), 'import gc\nprint(gc.collect())');
+            await page.keyboard.press('ArrowDown');
+            assert.equal(await value(), 'print(undefined_name)');
+            await page.keyboard.press('ArrowDown');
+            assert.equal(await value(), '', 'past the newest entry: the (empty) draft again');
+            await page.keyboard.press('ArrowUp');
+        }
         await shot(page, 'console');
     });
 
@@ -352,17 +491,26 @@ describe('dashboard against heapd --demo', () => {
     });
 
     it('works in a narrow window and in the dark', async () => {
-        const { page: p2, rec: rec2 } = await openPage(chrome.context, heapd.url, { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+        const { page: p2, rec: rec2 } = await openPage(chrome.context, heapd.url, { viewport: { width: 360, height: 780 }, colorScheme: 'dark' });
         await waitConnected(p2);
         await p2.waitForSelector('#heap-rows tr[data-heap="demo"]');
         const overflow = await p2.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(overflow <= 1, `the page is ${overflow}px wider than the window`);
         const bg = await p2.evaluate(() => getComputedStyle(document.body).backgroundColor);
         assert.equal(bg, 'rgb(17, 20, 24)', 'dark background');
+        // each heap's figures stack with their sparklines, Drop in reach
+        await until(() => p2.$$eval('#heap-rows tr[data-heap="demo"] .spark canvas', (cs) => cs.length === 2 && cs.every((c) => c.getBoundingClientRect().width > 40)),
+            { what: 'the two sparklines of demo drawn' });
+        const drop = await p2.$eval('#heap-rows tr[data-heap="demo"] button.danger', (b) => b.getBoundingClientRect().right);
+        assert.ok(drop <= 360, `Drop ends at ${drop} px`);
+        assert.deepEqual(await overflowing(p2), []);
         await shot(p2, 'overview-narrow-dark');
-        for (const v of ['heap', 'graph', 'console']) {
+        assert.ok((await rpc(p2, 'gc.collect', { heap: 'demo', generation: 0 })).result); // a row in the timeline
+        for (const v of ['heap', 'graph', 'console', 'tracing']) {
             await p2.click(`#tab-${v}`);
             await p2.waitForTimeout(v === 'graph' ? 2500 : 1200);
+            if (v === 'heap') await p2.waitForSelector('#gc-events tbody tr:not(.empty)');
+            assert.deepEqual(await overflowing(p2), [], `${v} in a 360 px window`);
             await shot(p2, `${v}-narrow-dark`);
         }
         const wide = await openPage(chrome.context, heapd.url, { viewport: { width: 1600, height: 1000 }, colorScheme: 'dark' });

@@ -8,6 +8,19 @@
 import { uPlot } from '../lib.js';
 
 const WINDOW = 600; // points kept: a minute at 10 Hz
+export const MIN_SPAN_S = 30; // the narrowest time axis drawn
+
+// timeRange: the x range of a time chart (seconds): the data's, but never
+// narrower than MIN_SPAN_S, ending at the newest point (so one point, or a
+// few close together, sit at the right of a half-minute axis rather than
+// stretched over an automatic range of years); pad (share of the span) is
+// added on both sides, for charts of points that would be cut at an edge.
+export function timeRange(min, max, pad = 0, now = Date.now() / 1000) {
+    if (min == null || max == null || !Number.isFinite(min) || !Number.isFinite(max)) [min, max] = [now - MIN_SPAN_S, now];
+    if (max - min < MIN_SPAN_S) min = max - MIN_SPAN_S;
+    const p = (max - min) * pad;
+    return [min - p, max + p];
+}
 
 function axisOpts(theme, fmt) {
     const a = {
@@ -29,6 +42,7 @@ export class TimeChart {
         this.height = opts.height || 160;
         this.yFormat = opts.yFormat;
         this.window = opts.window || WINDOW;
+        this.pad = opts.pad || 0;
         this.data = [[], ...series.map(() => [])];
         this.plot = null;
         this.pending = false;
@@ -42,7 +56,9 @@ export class TimeChart {
         return {
             width,
             height: this.height,
-            scales: { x: { time: true } },
+            // the x range from the data itself: for a single point uPlot
+            // passes min + 86400 / 1e-3 s (years) as the max
+            scales: { x: { time: true, range: (u) => timeRange(u.data[0][0], u.data[0][u.data[0].length - 1], this.pad) } },
             legend: { show: true, live: false },
             cursor: { drag: { x: false, y: false } },
             axes: [axisOpts(t), { ...axisOpts(t, this.yFormat), size: 64 }],
@@ -96,7 +112,7 @@ export class TimeChart {
 export class PauseChart extends TimeChart {
     constructor(container, theme) {
         super(container, theme, [0, 1, 2].map((g) => ({ label: `gen ${g}`, color: () => theme.palette[g * 3 % 10] })),
-            { height: 150, yFormat: (v) => `${v} µs`, window: 400 });
+            { height: 150, yFormat: (v) => `${v} µs`, window: 400, pad: 0.03 });
     }
 
     options(width) {

@@ -21,12 +21,13 @@ export class CollectorPanel {
         this.stateBody = el('div', { id: 'gc-state' }, el('p', { class: 'muted' }, 'waiting for gc.get…'));
         this.controls = this.buildControls();
         this.state.append(this.stateBody, this.controls);
-        this.timeline = card('Collections', { id: 'gc-timeline' });
+        this.timeline = card('Collections', { class: 'card span', id: 'gc-timeline' });
         const chartBox = el('div', { class: 'chart' });
         this.rows = el('tbody');
         this.timeline.append(el('p', { class: 'chart-title' }, 'pause of each collection, by generation'), chartBox,
             el('div', { class: 'table-wrap' }, el('table', { id: 'gc-events' },
-                el('thead', {}, el('tr', {}, ['time', 'gen', 'trigger', 'collected', 'uncollectable', 'pause'].map((h) => el('th', { text: h })))),
+                // soft hyphens: a narrow window may break the long headers
+                el('thead', {}, el('tr', {}, ['time', 'gen', 'trigger', 'col\u00adlected', 'un\u00adcol\u00adlect\u00adable', 'pause'].map((h) => el('th', { text: h })))),
                 this.rows)));
         parent.append(this.state, this.timeline);
         this.chart = new PauseChart(chartBox, ctx.theme);

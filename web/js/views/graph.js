@@ -130,6 +130,8 @@ export class GraphView {
         const d = source.dry;
         const parts = [`${count(view.ids.size)} of ${count(g.partial ? g.totalObjects ?? g.size : g.size)} objects drawn`];
         if (view.truncated) parts.push(`(at most ${count(this.opts.cap)})`);
+        const filter = [this.opts.type && `type ${this.opts.type}`, this.opts.query.trim() && `“${this.opts.query.trim()}”`].filter(Boolean).join(' and ');
+        if (filter) parts.push(`· ${count(view.matched.size)} match ${filter}`);
         if (g.partial) parts.push('(heap too large to export: a partial graph from the first pages)');
         if (d) parts.push(`· a gen ${source.dryGeneration} collection would free ${count(d.unreachable.length)} unreachable (${count(d.collected)} collected, ${count(d.uncollectable)} uncollectable)`);
         if (doomedShown < source.doomed.size) parts.push(`· ${doomedShown} of them drawn`);

@@ -82,18 +82,23 @@ export class OverviewView {
         const { ctx } = this;
         const sparkO = el('span', { class: 'spark' });
         const sparkB = el('span', { class: 'spark' });
+        // data-label: the column's name, shown beside the value when a
+        // narrow window stacks each heap's row (app.css)
         const r = {
-            objects: el('td'), bytes: el('td'), arenas: el('td'), gc: el('td'),
+            objects: el('td', { class: 'c-objects', dataset: { label: 'objects' } }),
+            bytes: el('td', { class: 'c-bytes', dataset: { label: 'bytes' } }),
+            arenas: el('td', { class: 'c-arenas', dataset: { label: 'arenas' } }),
+            gc: el('td', { class: 'c-gc', dataset: { label: 'collector' } }),
             sparkO: new Sparkline(sparkO, () => ctx.theme.palette[0]),
             sparkB: new Sparkline(sparkB, () => ctx.theme.palette[3]),
         };
         r.tr = el('tr', { dataset: { heap: name } },
-            el('td', {}, el('button', { type: 'button', onclick: () => {
+            el('td', { class: 'c-name' }, el('button', { type: 'button', onclick: () => {
                 ctx.store.select(name);
                 ctx.showView('heap');
             } }, name)),
-            r.objects, el('td', { class: 'spark-cell' }, sparkO), r.bytes, el('td', { class: 'spark-cell' }, sparkB), r.arenas, r.gc,
-            el('td', {}, actionButton('Drop', 'heap.drop', () => this.drop(name), { class: 'danger' })));
+            r.objects, el('td', { class: 'spark-cell c-sparko' }, sparkO), r.bytes, el('td', { class: 'spark-cell c-sparkb' }, sparkB), r.arenas, r.gc,
+            el('td', { class: 'c-drop' }, actionButton('Drop', 'heap.drop', () => this.drop(name), { class: 'danger' })));
         this.tbody.append(r.tr);
         this.rows.set(name, r);
         return r;
