@@ -293,6 +293,23 @@ def test_export_import_round_trip():
         assert r.returncode == 2 and "cannot write" in r.stderr, r.stderr
 
 
+def test_import_over_the_message_size_limit():
+    """A document larger than heapd's limits.message_size: heapd closes the
+    connection (1009); heapctl exits 3 naming the limit, and no heap is made."""
+    with Server() as big, tempfile.TemporaryDirectory() as tmp:
+        ok(big, "create", "demo")
+        ok(big, "new", "demo", "list", *[f"'{'x' * 40}{i}'" for i in range(400)], "--as", "l")
+        path = os.path.join(tmp, "demo.json")
+        ok(big, "export", "demo", path)
+        assert os.path.getsize(path) > 16384
+        with Server(config={"limits": {"message_size": 16384}}) as s:
+            r = ctl(s, "import", "copy", path)
+            assert r.returncode == 3 and r.stdout == "", r
+            assert r.stderr == (f"heapctl: lost the connection to heapd at {s.url}: closed by the server "
+                                "with code 1009 (message too big: over heapd's limits.message_size)\n"), r.stderr
+            assert js(s, "heap.list", "heaps") == {"heaps": []}
+
+
 def test_rpc():
     with Server() as s:
         out = ok(s, "rpc", "heap.create", '{"heap":"demo"}')
