@@ -274,6 +274,7 @@ def test_export_import_round_trip():
         path = os.path.join(tmp, "demo.json")
         out = ok(s, "export", "demo", path)
         assert out.startswith("exported ") and path in out, out
+        assert ok(s, "--json", "export", "demo", path) == ""  # the result is the file (heapctl(1))
         with open(path) as f:
             graph = json.load(f)
         harness.check_schema("methods/heap.export.json#/$defs/result", graph)
