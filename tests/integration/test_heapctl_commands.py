@@ -67,7 +67,13 @@ def test_objects_and_names():
         # without --as the object is freed at once, and heapctl says so on stderr
         r = ctl(s, "new", "demo", "list")
         assert r.returncode == 0 and "freed at once" in r.stderr, r
-        assert js(s, "obj.new", "new", "demo", "list")["freed"] is True
+        gone = js(s, "obj.new", "new", "demo", "list")
+        assert gone["freed"] is True
+        # a stale id (an object that lived and was freed; ids are never reused)
+        for args in (["show", "demo", f"#{gone['id']}"], ["bind", "demo", "z", f"#{gone['id']}"],
+                     ["call", "demo", f"#{gone['id']}", "append", "1"]):
+            err = fails(s, -32003, 1, *args)
+            assert f"object {gone['id']} not found" in err, err
         line = ok(s, "bind", "demo", "a2", "@a")
         assert re.match(r"^#%d list +size=\d+ refcount=4 " % a["id"], line), line  # a, tu, d, a2
         assert js(s, "name.bind", "bind", "demo", "k", f"#{a['id']}")["refcount"] == 5
