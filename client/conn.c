@@ -184,7 +184,7 @@ static void peer_close(hc_conn_t *c, const unsigned char *in, size_t len)
     char detail[200];
     int code = len >= 2 ? (in[0] << 8 | in[1]) : 1005;
     const char *why = code == 1008   ? " (too slow to read, or a policy violation)"
-                      : code == 1009 ? " (message too big)"
+                      : code == 1009 ? " (message too big: over heapd's limits.message_size)"
                       : code == 1001 ? " (heapd is shutting down)"
                                      : "";
     snprintf(detail, sizeof detail, "closed by the server with code %d%s", code, why);

@@ -67,7 +67,13 @@ def test_objects_and_names():
         # without --as the object is freed at once, and heapctl says so on stderr
         r = ctl(s, "new", "demo", "list")
         assert r.returncode == 0 and "freed at once" in r.stderr, r
-        assert js(s, "obj.new", "new", "demo", "list")["freed"] is True
+        gone = js(s, "obj.new", "new", "demo", "list")
+        assert gone["freed"] is True
+        # a stale id (an object that lived and was freed; ids are never reused)
+        for args in (["show", "demo", f"#{gone['id']}"], ["bind", "demo", "z", f"#{gone['id']}"],
+                     ["call", "demo", f"#{gone['id']}", "append", "1"]):
+            err = fails(s, -32003, 1, *args)
+            assert f"object {gone['id']} not found" in err, err
         line = ok(s, "bind", "demo", "a2", "@a")
         assert re.match(r"^#%d list +size=\d+ refcount=4 " % a["id"], line), line  # a, tu, d, a2
         assert js(s, "name.bind", "bind", "demo", "k", f"#{a['id']}")["refcount"] == 5
@@ -274,6 +280,7 @@ def test_export_import_round_trip():
         path = os.path.join(tmp, "demo.json")
         out = ok(s, "export", "demo", path)
         assert out.startswith("exported ") and path in out, out
+        assert ok(s, "--json", "export", "demo", path) == ""  # the result is the file (heapctl(1))
         with open(path) as f:
             graph = json.load(f)
         harness.check_schema("methods/heap.export.json#/$defs/result", graph)
@@ -291,6 +298,23 @@ def test_export_import_round_trip():
         assert r.returncode == 2 and "heapd-graph" in r.stderr, r.stderr
         r = ctl(s, "export", "demo", os.path.join(tmp, "no", "such", "dir.json"))
         assert r.returncode == 2 and "cannot write" in r.stderr, r.stderr
+
+
+def test_import_over_the_message_size_limit():
+    """A document larger than heapd's limits.message_size: heapd closes the
+    connection (1009); heapctl exits 3 naming the limit, and no heap is made."""
+    with Server() as big, tempfile.TemporaryDirectory() as tmp:
+        ok(big, "create", "demo")
+        ok(big, "new", "demo", "list", *[f"'{'x' * 40}{i}'" for i in range(400)], "--as", "l")
+        path = os.path.join(tmp, "demo.json")
+        ok(big, "export", "demo", path)
+        assert os.path.getsize(path) > 16384
+        with Server(config={"limits": {"message_size": 16384}}) as s:
+            r = ctl(s, "import", "copy", path)
+            assert r.returncode == 3 and r.stdout == "", r
+            assert r.stderr == (f"heapctl: lost the connection to heapd at {s.url}: closed by the server "
+                                "with code 1009 (message too big: over heapd's limits.message_size)\n"), r.stderr
+            assert js(s, "heap.list", "heaps") == {"heaps": []}
 
 
 def test_rpc():

@@ -225,18 +225,24 @@ def test_bash_completion_knows_every_command_and_option():
 
 
 def test_install_layout():
-    """cmake --install puts heapctl, both man pages and the completion where Debian looks."""
+    """cmake --install puts heapctl, both man pages and the completion where
+    Debian looks: heapctl's component holds heapctl, heapctl(1) and the
+    completion; heapd's (CMake's default, Unspecified) holds heapd and heapd(8)."""
     build = os.path.normpath(os.path.join(os.path.dirname(HEAPCTL), ".."))
+    components = {"heapctl": ["usr/bin/heapctl", "usr/share/man/man1/heapctl.1",
+                              "usr/share/bash-completion/completions/heapctl"],
+                  "Unspecified": ["usr/bin/heapd", "usr/share/man/man8/heapd.8"]}
     with tempfile.TemporaryDirectory() as dest:
-        r = subprocess.run(["cmake", "--install", build, "--prefix", "/usr", "--component", "heapctl"],
-                           capture_output=True,
-                           text=True, env=dict(os.environ, DESTDIR=dest), timeout=120)
-        assert r.returncode == 0, r.stderr
-        for path in ("usr/bin/heapctl", "usr/share/man/man1/heapctl.1", "usr/share/man/man8/heapd.8",
-                     "usr/share/bash-completion/completions/heapctl"):
-            assert os.path.exists(os.path.join(dest, path)), path
+        for component, paths in components.items():
+            d = os.path.join(dest, component)
+            r = subprocess.run(["cmake", "--install", build, "--prefix", "/usr", "--component", component],
+                               capture_output=True, text=True, env=dict(os.environ, DESTDIR=d), timeout=120)
+            assert r.returncode == 0, r.stderr
+            for path in paths:
+                assert os.path.exists(os.path.join(d, path)), (component, path)
+        assert not os.path.exists(os.path.join(dest, "heapctl/usr/share/man/man8/heapd.8"))
         if shutil.which("man"):
-            for page in ("usr/share/man/man1/heapctl.1", "usr/share/man/man8/heapd.8"):
+            for page in ("heapctl/usr/share/man/man1/heapctl.1", "Unspecified/usr/share/man/man8/heapd.8"):
                 r = subprocess.run(["man", "--warnings", "-l", os.path.join(dest, page)],
                                    capture_output=True, text=True, env=dict(os.environ, MANWIDTH="80"),
                                    timeout=30)

@@ -55,6 +55,33 @@ def test_watch_pipe_prints_one_line_per_notification():
             w.wait(5)
 
 
+def test_watch_pipe_reconnects_with_a_doubling_backoff():
+    """heapd stops: watch (not on a terminal) says on stderr when it retries,
+    waiting 0.5, 1, 2 s...; heapd back on the same port: the lines resume."""
+    with Server() as s:
+        port = s.port
+        ok(s, "create", "demo")
+        w = _start_watch(s, "--interval", "100")
+        try:
+            _read_until(w, lambda l: " demo alloc " in l)
+            s.stop()
+            waits = []
+            t0 = time.monotonic()
+            for _ in range(3):
+                line = w.stderr.readline()
+                m = re.match(r"^heapctl watch: reconnecting in (\d+\.\d) s: (.*)$", line)
+                assert m, line
+                waits.append(m.group(1))
+            assert waits == ["0.5", "1.0", "2.0"], waits
+            assert time.monotonic() - t0 >= 1.4  # it did wait 0.5 s and 1 s between them
+            with Server(listen=f"127.0.0.1:{port}") as s2:
+                ok(s2, "create", "again")
+                _read_until(w, lambda l: " again alloc " in l, timeout=20)
+        finally:
+            w.terminate()
+            w.wait(5)
+
+
 def test_watch_json_lines_are_notifications():
     with Server() as s:
         ok(s, "create", "demo")
