@@ -94,9 +94,16 @@ static int census_ref(hd_obj_t *o, void *arg)
 }
 
 /* every reference o holds: traverse, plus the str keys that a unicode
- * dict's traverse skips */
+ * dict's traverse skips and a class's tp_subclasses and ht_slots */
 static void refs_of(census_t *c, hd_obj_t *o)
 {
+    if (o->type == HD_T_CLASS) {
+        hd_class_obj_t *cls = (hd_class_obj_t *)o;
+        if (cls->subclasses)
+            census_ref(cls->subclasses, c);
+        if (cls->slots)
+            census_ref(cls->slots, c);
+    }
     if (o->type == HD_T_DICT) {
         int64_t pos = 0;
         hd_obj_t *k, *v;

@@ -239,7 +239,7 @@ static int bi_issubclass(sc_vm_t *vm, hd_obj_t *self, ARGS)
         return ret_bool(vm, true, out);
     if (a->type != HD_T_CLASS)
         return ret_bool(vm, false, out);
-    hd_obj_t *mro = sc_class_lookup(vm, a, "__mro__");
+    hd_obj_t *mro = sc_class_mro(a);
     bool found = false;
     for (int64_t i = 0; mro && mro->type == HD_T_TUPLE && i < hd_len(mro); i++)
         found |= ((hd_tuple_obj_t *)mro)->items[i] == b;

@@ -411,8 +411,9 @@ static int type_index(const hd_obj_t *o)
     case HD_T_SETITER:
         return SC_BI_T_SETITER;
     case HD_T_DICTVIEW: {
-        static const int v[] = {SC_BI_T_DICTKEYS, SC_BI_T_DICTVALUES, SC_BI_T_DICTITEMS};
-        return v[o->aux % 3];
+        static const int v[] = {SC_BI_T_DICTKEYS, SC_BI_T_DICTVALUES, SC_BI_T_DICTITEMS,
+                                SC_BI_T_MAPPINGPROXY};
+        return v[o->aux & 3];
     }
     case HD_T_BUILTIN: {
         const hd_builtin_obj_t *b = (const hd_builtin_obj_t *)o;
