@@ -8,7 +8,7 @@
  * after hd_graph_node_t's fields: `value` (int, bool, float, str, bytes as a
  * string of code points below U+0100), `sign` and `digits` (ints beyond 64
  * bits), `refs` (the node's references in the order graph.h defines),
- * `attr_names`, `capacity` (lists), `class_name`, `class_id`, `has_del`,
+ * `attr_names`, `capacity` (lists; dicts over 8 slots), `class_name`, `class_id`, `has_del`,
  * `use_slots`, `slots`, `finalized`, `notify`, `has_callback_obj`. A float
  * that JSON cannot write is the string "inf", "-inf" or "nan".
  *

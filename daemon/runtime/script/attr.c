@@ -19,6 +19,7 @@
  * allocates, transient objects included, so that the generation-0 count
  * moves as python3's does.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -328,13 +329,16 @@ static int proxy_method(sc_vm_t *vm, const char *name)
                : -1;
 }
 
+hd_obj_t *sc_proxy_mapping(hd_obj_t *o)
+{
+    return o->type == HD_T_DICTVIEW && o->aux == HD_DICT_PROXY ? ((hd_dictview_obj_t *)o)->dict : o;
+}
+
 hd_obj_t *sc_proxy_self(hd_obj_t *self, int index)
 {
-    if (self->type != HD_T_DICTVIEW || self->aux != HD_DICT_PROXY)
-        return self;
     return index == SC_BI_D_GET || index == SC_BI_D_KEYS || index == SC_BI_D_VALUES ||
                    index == SC_BI_D_ITEMS || index == SC_BI_D_COPY
-               ? ((hd_dictview_obj_t *)self)->dict
+               ? sc_proxy_mapping(self)
                : self;
 }
 
@@ -865,6 +869,126 @@ static int copy_ns(sc_vm_t *vm, hd_obj_t *ns, hd_obj_t **out)
     return 0;
 }
 
+/* ---- the MRO (mro_implementation) ---- */
+
+#define MRO_MAX_BASES 64
+
+/* seq_of: a base's linearization: its MRO (`object`'s is itself) */
+static hd_obj_t *const *seq_of(sc_vm_t *vm, hd_obj_t *const *base, int64_t *n)
+{
+    hd_obj_t *m = base[0]->type == HD_T_CLASS ? mro_of(vm, base[0]) : NULL;
+    *n = m ? hd_len(m) : 1;
+    return m ? ((hd_tuple_obj_t *)m)->items : base;
+}
+
+/* in_tail: whether c is in a sequence's tail past `from` (tail_contains) */
+static bool in_tail(hd_obj_t *const *seq, int64_t n, int64_t from, const hd_obj_t *c)
+{
+    for (int64_t j = from + 1; j < n; j++)
+        if (seq[j] == c)
+            return true;
+    return false;
+}
+
+/* mro_error: set_mro_error's message: the heads left, once each */
+static int mro_error(sc_vm_t *vm, hd_obj_t *const *heads, int nheads)
+{
+    char buf[512];
+    int off = snprintf(buf, sizeof(buf), "%s",
+                       "Cannot create a consistent method resolution\norder (MRO) for bases");
+    for (int i = 0; i < nheads && off < (int)sizeof(buf) - 2; i++) {
+        bool seen = false;
+        for (int j = 0; j < i; j++)
+            seen |= heads[j] == heads[i];
+        if (seen)
+            continue;
+        const char *name = heads[i]->type == HD_T_CLASS ? hd_class_name(heads[i]) : "object";
+        off += snprintf(buf + off, sizeof(buf) - (size_t)off, "%s %s", i ? "," : "", name);
+    }
+    return sc_raise(vm, EXC_TYPEERROR, "%s", buf);
+}
+
+/* pmerge: the C3 merge of the bases' MROs and the bases into the list
+ * `result` (which holds the class): each step takes the first head that is
+ * in no sequence's tail */
+static int pmerge(sc_vm_t *vm, hd_obj_t *result, hd_tuple_obj_t *bt)
+{
+    int nseq = (int)bt->size + 1;
+    hd_obj_t *const *seq[MRO_MAX_BASES + 1];
+    int64_t len[MRO_MAX_BASES + 1], at[MRO_MAX_BASES + 1] = {0};
+    for (int i = 0; i < nseq - 1; i++)
+        seq[i] = seq_of(vm, &bt->items[i], &len[i]);
+    seq[nseq - 1] = bt->items;
+    len[nseq - 1] = bt->size;
+    for (;;) {
+        hd_obj_t *next = NULL, *heads[MRO_MAX_BASES + 1];
+        int nheads = 0;
+        for (int i = 0; i < nseq && !next; i++) {
+            if (at[i] >= len[i])
+                continue;
+            hd_obj_t *cand = heads[nheads++] = seq[i][at[i]];
+            bool blocked = false;
+            for (int j = 0; j < nseq && !blocked; j++)
+                blocked = in_tail(seq[j], len[j], at[j], cand);
+            if (!blocked)
+                next = cand;
+        }
+        if (!nheads)
+            return 0;
+        if (!next) /* every sequence's head was tried: heads holds them all */
+            return mro_error(vm, heads, nheads);
+        int rc = hd_list_append(vm->h, result, next);
+        if (rc)
+            return sc_nomem(vm, rc);
+        for (int i = 0; i < nseq; i++)
+            if (at[i] < len[i] && seq[i][at[i]] == next)
+                at[i]++;
+    }
+}
+
+/* make_mro: mro_implementation: (cls,) + the base's MRO for one base;
+ * else no duplicate base, and the C3 merge made in a list and copied to a
+ * tuple (mro_invoke's PySequence_Tuple) */
+static int make_mro(sc_vm_t *vm, hd_obj_t *cls, hd_tuple_obj_t *bt, hd_obj_t **out)
+{
+    hd_obj_t *items[MRO_MAX_BASES + 2], *result;
+    int64_t n;
+    int rc;
+    if (bt->size > MRO_MAX_BASES)
+        return sc_raise(vm, EXC_TYPEERROR,
+                        "more than %d bases are not supported by the heap "
+                        "script language",
+                        MRO_MAX_BASES);
+    if (bt->size == 1) {
+        hd_obj_t *const *s = seq_of(vm, bt->items, &n);
+        if (n > MRO_MAX_BASES)
+            return sc_raise(vm, EXC_TYPEERROR,
+                            "an MRO of more than %d classes is not supported "
+                            "by the heap script language",
+                            MRO_MAX_BASES);
+        items[0] = cls;
+        memcpy(items + 1, s, (size_t)n * sizeof(*s));
+        rc = hd_tuple_new(vm->h, (size_t)n + 1, items, out);
+        return rc ? sc_nomem(vm, rc) : 0;
+    }
+    for (int64_t i = 0; i < bt->size; i++)
+        for (int64_t j = i + 1; j < bt->size; j++)
+            if (bt->items[i] == bt->items[j])
+                return sc_raise(vm, EXC_TYPEERROR, "duplicate base class %s",
+                                bt->items[i]->type == HD_T_CLASS ? hd_class_name(bt->items[i])
+                                                                 : "object");
+    if ((rc = hd_list_new(vm->h, 1, &cls, &result)))
+        return sc_nomem(vm, rc);
+    rc = pmerge(vm, result, bt);
+    if (!rc) {
+        hd_list_obj_t *l = (hd_list_obj_t *)result;
+        int r = hd_tuple_new(vm->h, (size_t)l->size, l->items, out);
+        rc = r ? sc_nomem(vm, r) : 0;
+    }
+    hd__decref(vm->h, result);
+    return rc;
+}
+
 /* fill_dict: the rest of the class dict d, in PyType_Ready's order: the MRO
  * tuple first (type_ready_mro, into tp_mro), then the descriptors
  * (type_ready_fill_dict) and __doc__; tp_bases and tp_base are set too */
@@ -873,24 +997,9 @@ static int fill_dict(sc_vm_t *vm, hd_obj_t *cls, hd_obj_t *d, const class_plan_t
 {
     hd_class_obj_t *c = (hd_class_obj_t *)cls;
     hd_obj_t *mro = NULL;
-    int rc;
-    /* mro_implementation: (cls, bases' MROs..., object) */
-    hd_obj_t *items[66];
-    int n = 0;
-    items[n++] = cls;
     hd_tuple_obj_t *bt = (hd_tuple_obj_t *)bases;
-    for (int64_t i = 0; i < bt->size && n < 64; i++) {
-        if (bt->items[i]->type != HD_T_CLASS)
-            continue;
-        hd_obj_t *bm = mro_of(vm, bt->items[i]);
-        hd_tuple_obj_t *bmt = (hd_tuple_obj_t *)bm;
-        for (int64_t j = 0; bm && j < bmt->size && n < 64; j++)
-            if (bmt->items[j]->type == HD_T_CLASS)
-                items[n++] = bmt->items[j];
-    }
-    items[n++] = sc_builtin(vm, SC_BI_T_OBJECT);
-    if ((rc = hd_tuple_new(vm->h, (size_t)n, items, &mro)))
-        return sc_nomem(vm, rc);
+    if (make_mro(vm, cls, bt, &mro))
+        return -1;
     c->mro = mro;
     hd__incref(c->bases = bases);
     /* best_base: the first base (every base the language allows has

@@ -1038,7 +1038,7 @@ static int ty_dict(sc_vm_t *vm, hd_obj_t *self, ARGS)
         return -1;
     int rc = 0;
     if (npos == 1) {
-        hd_obj_t *src = args[0];
+        hd_obj_t *src = sc_proxy_mapping(args[0]); /* dict(mappingproxy): its mapping's */
         if (src->type == HD_T_DICT) {
             int r = hd_dict_update(vm->h, d, src);
             rc = r == HD_ETYPE ? sc_raise(vm, EXC_TYPEERROR, "unhashable type")
