@@ -656,10 +656,35 @@ static void update_has_del(sc_vm_t *vm)
     }
 }
 
+/* type_attr_set: type's own data descriptors refuse as type_setattro
+ * makes them (__bases__ assignment, type_set_bases, is not modelled); 1
+ * for any other name */
+static int type_attr_set(sc_vm_t *vm, hd_obj_t *cls, const char *name, bool del)
+{
+    if (name[0] != '_' || name[1] != '_')
+        return 1;
+    if (strcmp(name, "__mro__") == 0 || strcmp(name, "__base__") == 0)
+        return sc_raise(vm, EXC_ATTRIBUTEERROR, "readonly attribute");
+    if (strcmp(name, "__dict__") == 0)
+        return sc_raise(vm, EXC_ATTRIBUTEERROR,
+                        "attribute '__dict__' of 'type' objects is not writable");
+    if (strcmp(name, "__bases__") == 0 && del)
+        return sc_raise(vm, EXC_TYPEERROR,
+                        "cannot delete '__bases__' attribute of immutable type '%s'",
+                        hd_class_name(cls));
+    if (strcmp(name, "__bases__") == 0)
+        return sc_raise(vm, EXC_TYPEERROR,
+                        "assigning __bases__ is not supported by the heap script language");
+    return 1;
+}
+
 static int class_setattr(sc_vm_t *vm, hd_obj_t *cls, const char *name, hd_obj_t *name_obj,
                          hd_obj_t *value)
 {
     hd_class_obj_t *c = (hd_class_obj_t *)cls;
+    int r = type_attr_set(vm, cls, name, value == NULL);
+    if (r <= 0)
+        return r;
     hd_obj_t *key = name_obj;
     int rc = 0;
     sc_classes_changed(vm);
