@@ -381,7 +381,43 @@ static int class_getattr(sc_vm_t *vm, hd_obj_t *cls, const char *name, hd_obj_t 
         return -1;
     if (v)
         return newref(v, out);
+    if (strcmp(name, "__subclasses__") == 0) { /* type's method, bound to the class */
+        hd_obj_t *d = sc_builtin(vm, SC_BI_TYPE_SUBCLASSES);
+        int rc = d ? hd__cmethod_new(vm->h, d, cls, out) : HD_ENOMEM;
+        return rc ? sc_nomem(vm, rc) : 0;
+    }
     return no_attr(vm, cls, name);
+}
+
+/* type.__subclasses__: _PyType_GetSubclasses: a list of the live classes
+ * in tp_subclasses, appended one by one */
+int ty_subclasses(sc_vm_t *vm, hd_obj_t *self, hd_obj_t *const *args, int nargs, hd_obj_t *kwnames,
+                  hd_obj_t **out)
+{
+    (void)args;
+    /* METH_NOARGS names a method bound to a type by the type's qualname */
+    char fname[HD_CLASS_NAME_MAX + 32];
+    snprintf(fname, sizeof(fname), "%s.__subclasses__",
+             self->type == HD_T_CLASS ? hd_class_name(self) : "type");
+    if (sc_no_kwargs(vm, fname, kwnames))
+        return -1;
+    if (nargs)
+        return sc_raise(vm, EXC_TYPEERROR, "%s() takes no arguments (%d given)", fname, nargs);
+    hd_obj_t *d = self->type == HD_T_CLASS ? ((hd_class_obj_t *)self)->subclasses : NULL;
+    hd_obj_t *list = NULL;
+    int rc = hd_list_new(vm->h, 0, NULL, &list);
+    int64_t pos = 0;
+    hd_obj_t *k, *wr, *sub;
+    while (!rc && d && hd_dict_next(d, &pos, &k, &wr))
+        if (wr->type == HD_T_WEAKREF && (sub = hd_weakref_get(wr)))
+            rc = hd_list_append(vm->h, list, sub);
+    if (rc) {
+        if (list)
+            hd__decref(vm->h, list);
+        return sc_nomem(vm, rc);
+    }
+    *out = list;
+    return 0;
 }
 
 /* ---- functions, methods, weakrefs ---- */

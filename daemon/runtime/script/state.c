@@ -332,6 +332,7 @@ hd_obj_t *sc_builtin(sc_vm_t *vm, int index)
         type_name = "method_descriptor";
         owner = d->owner_type < HD_TYPE_COUNT                          ? hd_type_name(d->owner_type)
                 : index <= SC_BI_FIN_PEEK && index >= SC_BI_FIN_DETACH ? "finalize"
+                : index == SC_BI_TYPE_SUBCLASSES                       ? "type"
                 : index >= SC_BI_SNAP_STATISTICS                       ? "Snapshot"
                                                                        : "object";
         break;
