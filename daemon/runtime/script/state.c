@@ -79,7 +79,10 @@ static state_block_t *block_of(hd_heap_t *h)
 }
 
 /* strings CPython has statically (_Py_ID): the keyword names of the
- * Argument Clinic parsers modelled (sc_kwtuple), "Py_Repr" */
+ * Argument Clinic parsers modelled (sc_kwtuple), "Py_Repr", the names
+ * class creation adds. The last two named the class dict's hidden entries
+ * of the first export layout; they stay so that the slots "kwstrs.N" of
+ * exported states keep their numbers. */
 static const char *const kw_names[] = {"sep",
                                        "end",
                                        "file",
