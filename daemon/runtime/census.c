@@ -94,9 +94,16 @@ static int census_ref(hd_obj_t *o, void *arg)
 }
 
 /* every reference o holds: traverse, plus the str keys that a unicode
- * dict's traverse skips */
+ * dict's traverse skips and a class's tp_subclasses and ht_slots */
 static void refs_of(census_t *c, hd_obj_t *o)
 {
+    if (o->type == HD_T_CLASS) {
+        hd_class_obj_t *cls = (hd_class_obj_t *)o;
+        if (cls->subclasses)
+            census_ref(cls->subclasses, c);
+        if (cls->slots)
+            census_ref(cls->slots, c);
+    }
     if (o->type == HD_T_DICT) {
         int64_t pos = 0;
         hd_obj_t *k, *v;
@@ -281,6 +288,23 @@ static const char *check_gen_lists(hd_heap_t *h)
     return NULL;
 }
 
+/* check_class: a class's type slots have their types; its MRO starts
+ * with it */
+static const char *check_class(const hd_class_obj_t *c)
+{
+    if ((c->attrs && c->attrs->type != HD_T_DICT) ||
+        (c->subclasses && c->subclasses->type != HD_T_DICT))
+        return "a class's dict or subclasses is not a dict";
+    if ((c->bases && c->bases->type != HD_T_TUPLE) || (c->slots && c->slots->type != HD_T_TUPLE))
+        return "a class's bases or slots is not a tuple";
+    if (c->base && c->base->type != HD_T_CLASS && c->base->type != HD_T_BUILTIN)
+        return "a class's base is not a type";
+    if (c->mro && (c->mro->type != HD_T_TUPLE || hd_len(c->mro) == 0 ||
+                   ((hd_tuple_obj_t *)c->mro)->items[0] != &c->h))
+        return "a class's MRO does not start with it";
+    return NULL;
+}
+
 static const char *check_census(hd_heap_t *h, census_t *c, hd_census_t *out)
 {
     uint64_t found = 0, external = 0, by_type[HD_TYPE_COUNT] = {0};
@@ -299,6 +323,9 @@ static const char *check_census(hd_heap_t *h, census_t *c, hd_census_t *out)
         if (hd__is_gc(o) && o->type != HD_T_DICT && o->type != HD_T_TUPLE &&
             !hd__gc_is_tracked(o) && o != h->garbage)
             return "a container that must be tracked is not";
+        const char *bad = o->type == HD_T_CLASS ? check_class((hd_class_obj_t *)o) : NULL;
+        if (bad)
+            return bad;
         found++;
         by_type[o->type]++;
     }

@@ -842,6 +842,28 @@ static void dict_clear(hd_heap_t *h, hd_dict_obj_t *d)
     split_free(h, sp);
 }
 
+int64_t hd__dict_capacity(const hd_obj_t *dict)
+{
+    const hd_dict_obj_t *d = (const hd_dict_obj_t *)dict;
+    return d->values || !d->keys->log2_size ? 0 : (int64_t)ksize(d->keys);
+}
+
+int hd__dict_presize(hd_heap_t *h, hd_obj_t *dict, int64_t capacity, bool unicode)
+{
+    hd_dict_obj_t *d = (hd_dict_obj_t *)dict;
+    uint8_t log2 = 0;
+    while (log2 < LOG2_MAX_PRESIZE && ((int64_t)1 << log2) < capacity)
+        log2++;
+    if (d->keys != h->empty_keys || d->values || log2 <= LOG_MINSIZE ||
+        ((int64_t)1 << log2) != capacity)
+        return 0;
+    keys_t *k;
+    int rc = keys_new(h, log2, unicode, &k);
+    if (!rc)
+        d->keys = k;
+    return rc;
+}
+
 int hd_dict_clear(hd_heap_t *h, hd_obj_t *dict)
 {
     hd_dict_obj_t *d = as_dict(dict);

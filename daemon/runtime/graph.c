@@ -179,10 +179,15 @@ static int collect_refs(export_ctx_t *x, hd_obj_t *o, hd_graph_node_t *node)
         node->notify = (o->flags & HD_OF_WR_NOTIFY) != 0;
         break;
     }
-    case HD_T_CLASS:
-        if (((hd_class_obj_t *)o)->attrs)
-            walk_ref(((hd_class_obj_t *)o)->attrs, &w);
+    case HD_T_CLASS: {
+        hd_class_obj_t *c = (hd_class_obj_t *)o;
+        hd_obj_t *fields[] = {c->attrs, c->mro, c->bases, c->base, c->subclasses, c->slots};
+        for (size_t f_i = 0; f_i < sizeof(fields) / sizeof(fields[0]); f_i++)
+            if (fields[f_i] && !walk_ref(fields[f_i], &w))
+                node->present |= 1u << f_i;
+        node->aux[0] = c->subclass_key;
         break;
+    }
     case HD_T_FUNCTION: {
         hd_func_obj_t *f = (hd_func_obj_t *)o;
         hd_obj_t *fields[] = {f->code,    f->name,   f->qualname, f->defaults,
@@ -273,6 +278,8 @@ static int describe(export_ctx_t *x, hd_obj_t *o)
         node.slots = (const char *const *)m->slot_names;
     } else if (o->type == HD_T_LIST) {
         node.capacity = ((hd_list_obj_t *)o)->allocated;
+    } else if (o->type == HD_T_DICT) {
+        node.capacity = hd__dict_capacity(o);
     } else if (o->type == HD_T_CODE) {
         size_t len;
         int rc = sc_code_export(x->h, o, &text, &len);
@@ -713,6 +720,123 @@ static int fill_list(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t *o, hd
     return 0;
 }
 
+/* presize_dict: the exported table size (dicts of str keys the size they
+ * had, deletions and growth included), within reason: a capacity beyond
+ * 1024 slots and 16 per item is not honoured (the dict is sized by its
+ * insertions then) */
+static int presize_dict(hd_heap_t *h, const hd_graph_node_t *nd, hd_obj_t *o, hd_obj_t **items)
+{
+    size_t nitems = nd->nrefs / 2;
+    bool unicode = true;
+    if (nd->capacity <= 8 || (nd->capacity > 1024 && (size_t)nd->capacity > 16 * nitems))
+        return 0;
+    for (size_t k = 0; k < nitems; k++)
+        unicode = unicode && items[2 * k]->type == HD_T_STR;
+    return hd__dict_presize(h, o, nd->capacity, unicode);
+}
+
+/* first_format: a class of the first export format: its dict alone, which
+ * held the MRO, bases, subclasses and slots (moved out by migrate_classes) */
+static bool first_format(const hd_graph_node_t *nd)
+{
+    return nd->type == HD_T_CLASS && nd->present == 0 && nd->nrefs == 1;
+}
+
+static bool is_type(const hd_obj_t *o)
+{
+    return o->type == HD_T_CLASS || o->type == HD_T_BUILTIN;
+}
+
+/* fill_class: refs are the dict, MRO, bases, base, subclasses and slots,
+ * those whose bit (1 << k) is set in `present`; aux[0] the subclass key */
+static int fill_class(const hd_graph_node_t *nd, hd_obj_t *o, hd_obj_t **items)
+{
+    hd_class_obj_t *cls = (hd_class_obj_t *)o;
+    unsigned present = first_format(nd) ? 1 : nd->present;
+    hd_obj_t *f[6] = {NULL};
+    size_t k = 0;
+    if (present >= 1u << 6)
+        return HD_EINVAL;
+    for (unsigned bit = 0; bit < 6; bit++)
+        if (present & (1u << bit)) {
+            if (k >= nd->nrefs)
+                return HD_EINVAL;
+            f[bit] = items[k++];
+        }
+    if (k != nd->nrefs || (f[0] && f[0]->type != HD_T_DICT) ||
+        (f[1] && (f[1]->type != HD_T_TUPLE || hd_len(f[1]) == 0 ||
+                  ((hd_tuple_obj_t *)f[1])->items[0] != o)) ||
+        (f[2] && f[2]->type != HD_T_TUPLE) || (f[3] && !is_type(f[3])) ||
+        (f[4] && f[4]->type != HD_T_DICT) || (f[5] && f[5]->type != HD_T_TUPLE))
+        return HD_EINVAL;
+    hd_obj_t **slots[] = {&cls->attrs, &cls->mro,        &cls->bases,
+                          &cls->base,  &cls->subclasses, &cls->slots};
+    for (unsigned bit = 0; bit < 6; bit++)
+        if (f[bit])
+            hd__incref(*slots[bit] = f[bit]);
+    cls->subclass_key = nd->aux[0];
+    return 0;
+}
+
+/* take_attr: moves the class attribute `name` of the first format out of
+ * the dict into *slot (a new reference), if it is there; HD_EINVAL if it
+ * is not of `type` */
+static int take_attr(hd_heap_t *h, hd_obj_t *o, const char *name, int type, hd_obj_t **slot)
+{
+    hd_obj_t *v;
+    if (hd_obj_getattr(h, o, name, &v) != 0)
+        return 0;
+    if (v->type != type || *slot)
+        return HD_EINVAL;
+    hd__incref(*slot = v);
+    return hd_obj_delattr(h, o, name);
+}
+
+/* migrate_classes: the first format's classes get their type slots from
+ * their dicts' hidden entries (__mro__, __bases__, __hd_subclasses__,
+ * __hd_slots__); tp_base is the first base, and each subclass's key is
+ * read from its bases' subclass dicts */
+static int migrate_classes(import_ctx_t *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        hd_class_obj_t *cls = (hd_class_obj_t *)c->objs[i];
+        c->bad = i;
+        if (!first_format(&c->nodes[i]))
+            continue;
+        hd_obj_t *o = &cls->h;
+        int rc = take_attr(c->h, o, "__mro__", HD_T_TUPLE, &cls->mro);
+        if (!rc)
+            rc = take_attr(c->h, o, "__bases__", HD_T_TUPLE, &cls->bases);
+        if (!rc)
+            rc = take_attr(c->h, o, "__hd_subclasses__", HD_T_DICT, &cls->subclasses);
+        if (!rc)
+            rc = take_attr(c->h, o, "__hd_slots__", HD_T_TUPLE, &cls->slots);
+        if (!rc && cls->mro &&
+            (hd_len(cls->mro) == 0 || ((hd_tuple_obj_t *)cls->mro)->items[0] != o))
+            rc = HD_EINVAL;
+        if (!rc && cls->bases && hd_len(cls->bases) > 0) {
+            hd_obj_t *base = ((hd_tuple_obj_t *)cls->bases)->items[0];
+            if (!is_type(base))
+                return HD_EINVAL;
+            hd__incref(cls->base = base);
+        }
+        if (rc)
+            return rc;
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        hd_class_obj_t *cls = (hd_class_obj_t *)c->objs[i];
+        int64_t pos = 0, key;
+        hd_obj_t *k, *v, *sub;
+        if (!first_format(&c->nodes[i]) || !cls->subclasses)
+            continue;
+        while (hd_dict_next(cls->subclasses, &pos, &k, &v))
+            if (v->type == HD_T_WEAKREF && (sub = hd_weakref_get(v)) && sub->type == HD_T_CLASS &&
+                hd_int_to_i64(k, &key) == 0)
+                ((hd_class_obj_t *)sub)->subclass_key = key;
+    }
+    return 0;
+}
+
 static int fill_one(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t *o, hd_obj_t **items)
 {
     hd_heap_t *h = c->h;
@@ -723,6 +847,7 @@ static int fill_one(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t *o, hd_
     case HD_T_DICT:
         if (nd->nrefs % 2)
             return HD_EINVAL;
+        rc = presize_dict(h, nd, o, items);
         for (size_t k = 0; k + 1 < nd->nrefs && !rc; k += 2)
             rc = hd_dict_setitem(h, o, items[k], items[k + 1]);
         return rc;
@@ -743,12 +868,7 @@ static int fill_one(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t *o, hd_
             hd__incref(((hd_cell_obj_t *)o)->ref = items[0]);
         return 0;
     case HD_T_CLASS:
-        if (nd->nrefs == 1 && items[0]->type == HD_T_DICT) {
-            hd__incref(items[0]);
-            ((hd_class_obj_t *)o)->attrs = items[0];
-            return 0;
-        }
-        return nd->nrefs ? HD_EINVAL : 0;
+        return fill_class(nd, o, items);
     }
     return 0;
 }
@@ -885,6 +1005,8 @@ int hd_graph_import_ex(hd_heap_t *h, const hd_graph_node_t *nodes, size_t n,
         rc = pass_tuples_weakrefs(&c, scratch);
     if (!rc)
         rc = pass_fill(&c, scratch);
+    if (!rc)
+        rc = migrate_classes(&c);
     if (!rc && nroots)
         rc = install_roots(&c, roots, nroots);
     if (!rc)

@@ -37,7 +37,7 @@ typedef struct hd_graph_node {
     size_t nrefs;
     const uint64_t *refs;
     const char *const *attr_names; /* instance attributes, nrefs of them */
-    int64_t capacity;              /* list: allocated slots */
+    int64_t capacity;              /* list: allocated slots; dict: table size (dk_size) */
 
     /* classes and instances */
     const char *class_name; /* class: its name */
@@ -57,8 +57,12 @@ typedef struct hd_graph_node {
      * method, builtin method: func/builtin then self; cell: its value if
      * any; descriptor: class then name, aux = kind, slot; range: aux =
      * start, stop, step; builtin: class_name = its name, aux[0] its number
-     * (re-linked, never copied). Iterators, views, slices, enumerate and
-     * zip are exported but refused by import. */
+     * (re-linked, never copied); class: refs are its dict, MRO, bases,
+     * base, subclasses and slots, those whose bit (1 << k) is set in
+     * `present` (none set and one reference: the first format, its dict
+     * holding them as hidden entries), aux[0] its subclass key. Iterators,
+     * views, slices, enumerate and zip are exported but refused by
+     * import. */
     uint32_t present;
     int64_t aux[3];
     /* tuples and dicts: whether the collector tracks it (CPython untracks

@@ -201,13 +201,23 @@ typedef struct hd_weakref_obj {
 
 /* A class (a heap type). The block has CPython's size for a heap type
  * object (904 bytes + GC header: a large block); the model keeps its own
- * fields at the start of the payload and leaves the rest unused. */
+ * fields at the start of the payload and leaves the rest unused. The type
+ * slots below are what CPython keeps outside tp_dict: traverse visits
+ * attrs, mro, bases, base (type_traverse's order), not subclasses or slots
+ * (a dict of weakrefs and a tuple of strs, which cannot be in a cycle). A
+ * class made by hd_class_new alone (obj.new, graph import) has none. */
 typedef struct hd_class_obj {
     hd_obj_t h;
     struct hd_class_meta *meta;         /* owned, inspector memory */
-    hd_obj_t *attrs;                    /* owned dict of class attributes, or NULL */
+    hd_obj_t *attrs;                    /* owned dict of class attributes (tp_dict), or NULL */
     struct hd_weakref_obj *weakreflist; /* weak */
     struct hd_dict_keys *cached_keys;   /* owned block: the shared keys of 3.11 */
+    hd_obj_t *mro;                      /* owned tuple (tp_mro), or NULL */
+    hd_obj_t *bases;                    /* owned tuple (tp_bases), or NULL */
+    hd_obj_t *base;                     /* owned (tp_base): a class or `object`, or NULL */
+    hd_obj_t *subclasses;               /* owned dict {int: weakref} (tp_subclasses), or NULL */
+    hd_obj_t *slots;                    /* owned tuple of str (ht_slots), or NULL */
+    int64_t subclass_key; /* its key in its bases' tp_subclasses (CPython: its address) */
 } hd_class_obj_t;
 #define HD_TYPE_BASICSIZE 904
 
@@ -327,7 +337,9 @@ typedef struct hd_rangeiter_obj { /* rangeiterobject: 48 bytes */
     int64_t index, start, step, len;
 } hd_rangeiter_obj_t;
 
-enum { HD_DICT_KEYS, HD_DICT_VALUES, HD_DICT_ITEMS };
+/* HD_DICT_PROXY: a dict view object that is a mappingproxy (a class's
+ * __dict__): mappingproxyobject has the same 24 bytes, one reference */
+enum { HD_DICT_KEYS, HD_DICT_VALUES, HD_DICT_ITEMS, HD_DICT_PROXY };
 typedef struct hd_dictiter_obj { /* dictiterobject: 56 bytes; aux = HD_DICT_* */
     hd_obj_t h;
     hd_obj_t *dict; /* owned; NULL once exhausted */
@@ -993,6 +1005,14 @@ int hd__obj_eq_depth(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, int depth);
 /* dict == dict, set == set (both of that type): as hd__obj_eq_depth. */
 int hd__dict_equal(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, int depth);
 int hd__set_equal(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, int depth);
+/* hd__dict_capacity: the size of a combined dict's table (dk_size), 0 for
+ * the shared empty table or a split dict */
+int64_t hd__dict_capacity(const hd_obj_t *dict);
+/* hd__dict_presize: gives an empty dict a table of `capacity` slots (a
+ * power of two from 16 to 2**17; anything else leaves it as it is), of
+ * str keys only when `unicode`: graph import's copy of an exported size.
+ * 0 or HD_ENOMEM. */
+int hd__dict_presize(hd_heap_t *h, hd_obj_t *dict, int64_t capacity, bool unicode);
 /* hd__dict_copy: dict.copy() (PyDict_Copy). New reference. */
 int hd__dict_copy(hd_heap_t *h, hd_obj_t *dict, hd_obj_t **out);
 /* hd__dict_freelist_clear: empties the dict and keys free lists (what a

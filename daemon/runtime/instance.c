@@ -195,6 +195,8 @@ int hd_class_new(hd_heap_t *h, const char *name, const hd_class_spec_t *spec, hd
     c->attrs = NULL;
     c->weakreflist = NULL;
     c->cached_keys = keys;
+    c->mro = c->bases = c->base = c->subclasses = c->slots = NULL;
+    c->subclass_key = 0;
     meta->index = slot;
     o->aux = slot;
     h->classes[slot] = c;
@@ -230,18 +232,33 @@ hd_obj_t *hd_obj_class(hd_heap_t *h, const hd_obj_t *o)
     return o->type == HD_T_INSTANCE ? (hd_obj_t *)hd__class_of(h, o) : NULL;
 }
 
+/* type_traverse: tp_dict, tp_cache (none), tp_mro, tp_bases, tp_base,
+ * ht_module (none); tp_subclasses and ht_slots are not visited */
 int hd__class_traverse(hd_obj_t *o, hd_visit_fn visit, void *arg)
 {
     hd_class_obj_t *c = (hd_class_obj_t *)o;
-    return c->attrs ? visit(c->attrs, arg) : 0;
+    hd_obj_t *refs[] = {c->attrs, c->mro, c->bases, c->base};
+    for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
+        int rc = refs[i] ? visit(refs[i], arg) : 0;
+        if (rc)
+            return rc;
+    }
+    return 0;
 }
 
+/* type_clear: the cached keys, the dict's contents (the dict stays) and
+ * the MRO, which holds the class; the rest cannot be in a cycle alone */
 void hd__class_clear(hd_heap_t *h, hd_obj_t *o)
 {
     hd_class_obj_t *c = (hd_class_obj_t *)o;
-    hd_obj_t *attrs = c->attrs;
-    c->attrs = NULL;
-    hd__xdecref(h, attrs);
+    void *keys = c->cached_keys;
+    c->cached_keys = NULL;
+    hd__block_free(h, keys);
+    if (c->attrs)
+        hd__dict_clear(h, c->attrs);
+    hd_obj_t *mro = c->mro;
+    c->mro = NULL;
+    hd__xdecref(h, mro);
 }
 
 size_t hd__class_sizeof(const hd_obj_t *o)
@@ -249,14 +266,46 @@ size_t hd__class_sizeof(const hd_obj_t *o)
     return CLASS_BLOCK + (((const hd_class_obj_t *)o)->cached_keys ? CACHED_KEYS_BLOCK : 0);
 }
 
+/* remove_subclass: type_dealloc's removal of the class from a base's
+ * tp_subclasses (a dict the script language fills) by its key, made again
+ * as remove_subclass makes it, and of the dict itself once it is empty.
+ * `object`'s (the script state's) is pruned by the script language. */
+static void remove_subclass(hd_heap_t *h, hd_obj_t *base, hd_obj_t *o)
+{
+    hd_class_obj_t *b = (hd_class_obj_t *)base;
+    hd_obj_t *key;
+    if (base->type != HD_T_CLASS || !b->subclasses)
+        return;
+    if (hd_int_from_i64(h, ((hd_class_obj_t *)o)->subclass_key, &key) == 0) {
+        (void)hd_dict_delitem(h, b->subclasses, key);
+        hd__decref(h, key);
+    }
+    if (hd_len(b->subclasses) == 0) {
+        hd_obj_t *d = b->subclasses;
+        b->subclasses = NULL;
+        hd__decref(h, d);
+    }
+}
+
+/* type_dealloc's order: out of the bases' tp_subclasses, weakrefs cleared,
+ * then tp_base, tp_dict, tp_bases, tp_mro, tp_subclasses, ht_slots, the
+ * cached keys, the block */
 void hd__class_dealloc(hd_heap_t *h, hd_obj_t *o)
 {
     hd_class_obj_t *c = (hd_class_obj_t *)o;
     /* out of the class table first: callbacks below must not find it */
     h->classes[c->meta->index] = NULL;
+    if (c->bases && c->bases->type == HD_T_TUPLE) {
+        hd_tuple_obj_t *t = (hd_tuple_obj_t *)c->bases;
+        for (int64_t i = 0; i < t->size; i++)
+            remove_subclass(h, t->items[i], o);
+    }
     if (c->weakreflist)
         hd__weakref_clear_all(h, o);
-    hd__class_clear(h, o);
+    hd_obj_t *refs[] = {c->base, c->attrs, c->bases, c->mro, c->subclasses, c->slots};
+    c->base = c->attrs = c->bases = c->mro = c->subclasses = c->slots = NULL;
+    for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++)
+        hd__xdecref(h, refs[i]);
     hd__class_meta_release(h, c->meta); /* split dicts may keep it */
     hd__block_free(h, c->cached_keys);
     hd__obj_free_block(h, o);

@@ -194,7 +194,8 @@ int hd__iter_new(hd_heap_t *h, hd_obj_t *o, hd_obj_t **out)
     case HD_T_DICT:
         return dictiter_new(h, o, HD_DICT_KEYS, out);
     case HD_T_DICTVIEW:
-        return dictiter_new(h, ((hd_dictview_obj_t *)o)->dict, o->aux, out);
+        return dictiter_new(h, ((hd_dictview_obj_t *)o)->dict,
+                            o->aux == HD_DICT_PROXY ? HD_DICT_KEYS : o->aux, out);
     case HD_T_SET:
         return setiter_new(h, o, out);
     }

@@ -408,7 +408,7 @@ const char *hd__obj_type_name_ex(hd_heap_t *h, const hd_obj_t *o)
                                            "str_ascii_iterator"};
     static const char *const dictiters[] = {"dict_keyiterator", "dict_valueiterator",
                                             "dict_itemiterator"};
-    static const char *const views[] = {"dict_keys", "dict_values", "dict_items"};
+    static const char *const views[] = {"dict_keys", "dict_values", "dict_items", "mappingproxy"};
     switch (o->type) {
     case HD_T_INSTANCE:
         return hd__class_of(h, o)->meta->name;
@@ -421,7 +421,7 @@ const char *hd__obj_type_name_ex(hd_heap_t *h, const hd_obj_t *o)
     case HD_T_DICTITER:
         return dictiters[o->aux % 3];
     case HD_T_DICTVIEW:
-        return views[o->aux % 3];
+        return views[o->aux & 3];
     case HD_T_REVITER:
         return o->aux == HD_REV_LIST ? "list_reverseiterator" : "reversed";
     }
@@ -460,6 +460,11 @@ static void dictview_repr(hd_heap_t *h, hd_obj_t *o, hd_strbuf_t *sb, int depth)
 {
     hd_obj_t *d = ((hd_dictview_obj_t *)o)->dict;
     hd__sb_printf(sb, "%s(", hd__obj_type_name_ex(h, o));
+    if (o->aux == HD_DICT_PROXY) { /* mappingproxy_repr: the mapping's repr */
+        hd__repr(h, d, sb, depth + 1);
+        hd__sb_putc(sb, ')');
+        return;
+    }
     if (hd__repr_enter(h, o)) {
         hd__sb_puts(sb, "...)");
         return;

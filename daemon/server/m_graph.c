@@ -8,7 +8,7 @@
  * after hd_graph_node_t's fields: `value` (int, bool, float, str, bytes as a
  * string of code points below U+0100), `sign` and `digits` (ints beyond 64
  * bits), `refs` (the node's references in the order graph.h defines),
- * `attr_names`, `capacity` (lists), `class_name`, `class_id`, `has_del`,
+ * `attr_names`, `capacity` (lists; dicts over 8 slots), `class_name`, `class_id`, `has_del`,
  * `use_slots`, `slots`, `finalized`, `notify`, `has_callback_obj`. A float
  * that JSON cannot write is the string "inf", "-inf" or "nan".
  *
@@ -139,7 +139,7 @@ static int node_members(json_t *o, const hd_graph_node_t *n)
 {
     int rc = node_values(o, n);
     rc |= json_object_set_new(o, "refs", id_array(n->refs, n->nrefs));
-    if (n->type == HD_T_LIST)
+    if (n->type == HD_T_LIST || (n->type == HD_T_DICT && n->capacity > 8))
         rc |= json_object_set_new(o, "capacity", json_integer(n->capacity));
     if (n->type == HD_T_INSTANCE) {
         rc |= json_object_set_new(o, "class_id", json_integer((json_int_t)n->class_id));
@@ -162,10 +162,10 @@ static int node_members(json_t *o, const hd_graph_node_t *n)
         rc |= json_object_set_new(o, "value", hex_json((const unsigned char *)n->data, n->len));
     if (n->type == HD_T_BUILTIN)
         rc |= json_object_set_new(o, "name", json_string(n->class_name));
-    if (n->type == HD_T_FUNCTION)
+    if (n->type == HD_T_FUNCTION || n->type == HD_T_CLASS)
         rc |= json_object_set_new(o, "present", json_integer(n->present));
     if (n->type == HD_T_CODE || n->type == HD_T_BUILTIN || n->type == HD_T_DESCR ||
-        n->type == HD_T_RANGE) {
+        n->type == HD_T_RANGE || n->type == HD_T_CLASS) {
         json_t *aux = json_array();
         for (size_t k = 0; aux && k < 3; k++)
             json_array_append_new(aux, json_integer(n->aux[k]));

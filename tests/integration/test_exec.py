@@ -30,6 +30,23 @@ async def test_exec_cycle_collected_by_gc_collect():
         assert (await c.call("heap.exec", {"heap": "h", "source": src}))["stdout"] == "2\n"
 
 
+async def test_inspector_shows_a_class_as_python3_traverses_it():
+    # obj.referents of a class is gc.get_referents's: dict, MRO, bases, base
+    import subprocess
+    src = "class A:\n    x = 1\nclass B(A):\n    pass\n"
+    probe = "import gc\nprint([type(x).__name__ for x in gc.get_referents(B)])\n"
+    want = subprocess.run(["/usr/bin/python3", "-c", src + probe], capture_output=True, text=True,
+                          check=True).stdout
+    async with heap_client("h") as c:
+        await c.call("heap.exec", {"heap": "h", "source": src})
+        refs = (await c.call("obj.referents", {"heap": "h", "target": "B"}))["objects"]
+        assert str([r["type"] for r in refs]) + "\n" == want, (refs, want)
+        a = await c.call("obj.get", {"heap": "h", "target": "A"})
+        assert refs[3]["id"] == a["id"] and refs[1]["repr"].startswith("(<class"), refs
+        got = await c.call("heap.exec", {"heap": "h", "source": probe})
+        assert got["stdout"] == want, got
+
+
 async def test_exec_script_error_keeps_what_ran():
     async with heap_client("h") as c:
         err = await c.error("heap.exec", {"heap": "h", "source": "x = 1\nprint('before')\nprint(z)\n"},

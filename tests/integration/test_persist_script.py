@@ -146,3 +146,81 @@ async def test_heapctl_export_and_import_of_a_script_heap():
             assert_same(await snapshot(c, "s"), await snapshot(c, "s2"))
         second = ok(srv, "exec", "s2", "-", input=SECOND)
         assert first + second == python3(FIRST + SECOND), (first, second)
+
+
+CLASSES = """
+import gc, sys
+class A:
+    x = 1
+class B(A):
+    def f(self):
+        return 2
+class C(B, A):
+    pass
+class S:
+    __slots__ = ('a', 'b')
+b = B()
+"""
+
+CLASSES_ON = """
+print(sorted(B.__dict__), B.__mro__, C.__mro__, B.__bases__, C.__base__, S.__slots__)
+print([type(x).__name__ for x in gc.get_referents(C)], b.f(), b.x, sorted(S.__dict__))
+class D(A):
+    pass
+print(D.__mro__, isinstance(D(), A), issubclass(C, A))
+del C
+print(gc.collect())
+del B, b
+print(gc.collect(), sys.getrefcount(A))
+"""
+
+
+def first_format(graph):
+    """The export as the first layout wrote it: a class's one reference its
+    dict, which held __mro__, __bases__, __hd_subclasses__ and __hd_slots__;
+    no class `present`/`aux`, no dict `capacity`."""
+    objs = {o["id"]: o for o in graph["objects"]}
+    next_id = max(objs) + 1
+    fields = ["dict", "__mro__", "__bases__", "base", "__hd_subclasses__", "__hd_slots__"]
+    for o in list(graph["objects"]):
+        if o["type"] == "dict":
+            o.pop("capacity", None)
+        if o["type"] != "type" or not o.get("present"):
+            continue
+        refs = iter(o["refs"])
+        got = {f: next(refs) for bit, f in enumerate(fields) if o["present"] & (1 << bit)}
+        d = objs[got["dict"]]
+        for f in fields[1:]:
+            if f in got and f != "base":
+                graph["objects"].append({"id": next_id, "type": "str", "value": f})
+                d["refs"] += [next_id, got[f]]
+                next_id += 1
+        o["refs"] = [got["dict"]]
+        del o["present"], o["aux"]
+    return graph
+
+
+async def test_an_export_of_the_first_class_layout_still_imports():
+    with Server() as srv:
+        async with await Client.connect(srv) as c:
+            await c.call("heap.create", {"heap": "s"})
+            first = await c.call("heap.exec", {"heap": "s", "source": CLASSES})
+            graph = first_format(await c.call("heap.export", {"heap": "s"}))
+            assert not any(o.get("present") for o in graph["objects"] if o["type"] == "type")
+            await c.call("heap.import", {"heap": "s2", "graph": graph})
+            second = await c.call("heap.exec", {"heap": "s2", "source": CLASSES_ON})
+            assert first["stdout"] + second["stdout"] == python3(CLASSES + CLASSES_ON), second
+
+
+async def test_a_class_with_a_wrong_slot_is_refused():
+    with Server() as srv:
+        async with await Client.connect(srv) as c:
+            await c.call("heap.create", {"heap": "s"})
+            await c.call("heap.exec", {"heap": "s", "source": CLASSES})
+            graph = await c.call("heap.export", {"heap": "s"})
+            cls = next(o for o in graph["objects"] if o["type"] == "type" and o.get("present"))
+            cls["present"] ^= 1 << 1  # the MRO's reference read as the bases'
+            got = await c.error("heap.import", {"heap": "t", "graph": graph}, code=-32602)
+            assert "objects[" in got["message"], got
+            heaps = [h["heap"] for h in (await c.call("heap.list"))["heaps"]]
+            assert heaps == ["s"], heaps

@@ -11,14 +11,15 @@
  * method.
  *
  * Classes keep their attributes in the runtime's class dict (a copy of the
- * class body's namespace, as type_new copies it), which also holds what
- * CPython keeps in the type object itself and what makes a class a
- * collectable cycle like CPython's: the MRO tuple (which holds the class),
- * the bases tuple, and the __dict__/__weakref__ or slot descriptors (which
- * hold the class). Class creation allocates what type_new allocates,
- * transient objects included, so that the generation-0 count moves as
- * python3's does.
+ * class body's namespace, as type_new copies it, with the __dict__ /
+ * __weakref__ or slot descriptors, which hold the class), and the type
+ * slots in the class object as CPython does: tp_mro (which holds the class:
+ * a class is a cycle, collectable like CPython's), tp_bases, tp_base,
+ * tp_subclasses and ht_slots. Class creation allocates what type_new
+ * allocates, transient objects included, so that the generation-0 count
+ * moves as python3's does.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,15 +93,18 @@ static void cache_put(sc_vm_t *vm, const hd_obj_t *cls, const char *name, hd_obj
     strcpy(e->name, name);
 }
 
-/* mro_of: the class's MRO tuple (a hidden entry of its dict), or NULL */
+/* mro_of: the class's MRO tuple (tp_mro), or NULL (a class made by
+ * obj.new, or one a collection cleared) */
 static hd_obj_t *mro_of(sc_vm_t *vm, hd_obj_t *cls)
 {
-    hd_obj_t *m;
-    if (!cache_get(vm, cls, "\001mro", &m)) {
-        m = dict_cstr(attrs_of(cls), "__mro__");
-        cache_put(vm, cls, "\001mro", m);
-    }
+    (void)vm;
+    hd_obj_t *m = ((hd_class_obj_t *)cls)->mro;
     return m && m->type == HD_T_TUPLE ? m : NULL;
+}
+
+hd_obj_t *sc_class_mro(hd_obj_t *cls)
+{
+    return cls && cls->type == HD_T_CLASS ? mro_of(NULL, cls) : NULL;
 }
 
 static hd_obj_t *class_lookup_slow(sc_vm_t *vm, hd_obj_t *cls, const char *name)
@@ -303,6 +307,55 @@ static int instance_getattr(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t
 
 /* ---- classes ---- */
 
+/* class_dict_proxy: PyDictProxy_New(tp_dict) (a class made by obj.new gets
+ * its dict now: CPython's always has one) */
+static int class_dict_proxy(sc_vm_t *vm, hd_obj_t *cls, hd_obj_t **out)
+{
+    hd_class_obj_t *c = (hd_class_obj_t *)cls;
+    int rc = c->attrs ? 0 : hd_dict_new(vm->h, 0, NULL, NULL, &c->attrs);
+    if (!rc)
+        rc = hd__dictview_new(vm->h, c->attrs, HD_DICT_PROXY, out);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+/* mappingproxy's methods: the mapping's, called on it (mappingproxy_get,
+ * _keys, _values, _items, _copy); -1 for any other name */
+static int proxy_method(sc_vm_t *vm, const char *name)
+{
+    int m = sc_builtin_lookup(vm, BM_TYPE_METHOD, HD_T_DICT, name);
+    return m == SC_BI_D_GET || m == SC_BI_D_KEYS || m == SC_BI_D_VALUES || m == SC_BI_D_ITEMS ||
+                   m == SC_BI_D_COPY
+               ? m
+               : -1;
+}
+
+hd_obj_t *sc_proxy_mapping(hd_obj_t *o)
+{
+    return o->type == HD_T_DICTVIEW && o->aux == HD_DICT_PROXY ? ((hd_dictview_obj_t *)o)->dict : o;
+}
+
+hd_obj_t *sc_proxy_self(hd_obj_t *self, int index)
+{
+    return index == SC_BI_D_GET || index == SC_BI_D_KEYS || index == SC_BI_D_VALUES ||
+                   index == SC_BI_D_ITEMS || index == SC_BI_D_COPY
+               ? sc_proxy_mapping(self)
+               : self;
+}
+
+/* proxy_getattr: a bound method of the mapping (the method is looked up
+ * on the proxy; LOAD_METHOD takes sc_getmethod's way, which binds none) */
+static int proxy_getattr(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t **out)
+{
+    int m = proxy_method(vm, name);
+    if (m < 0)
+        return 2;
+    hd_obj_t *d = sc_builtin(vm, m);
+    if (!d)
+        return sc_nomem(vm, HD_ENOMEM);
+    int rc = hd__cmethod_new(vm->h, d, ((hd_dictview_obj_t *)o)->dict, out);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
 static int class_getattr(sc_vm_t *vm, hd_obj_t *cls, const char *name, hd_obj_t *name_obj,
                          hd_obj_t **out)
 {
@@ -312,16 +365,59 @@ static int class_getattr(sc_vm_t *vm, hd_obj_t *cls, const char *name, hd_obj_t 
             return new_str(vm, hd_class_name(cls), out);
         if (strcmp(name, "__class__") == 0)
             return newref(sc_builtin(vm, SC_BI_T_TYPE), out);
-        if (strcmp(name, "__dict__") == 0) {
-            int rc = hd__dict_copy(vm->h, attrs_of(cls), out);
-            return rc ? sc_nomem(vm, rc) : 0;
-        }
+        /* type's members and getsets: tp_mro, tp_bases, tp_base (None
+         * when unset, as a T_OBJECT member reads) */
+        hd_class_obj_t *c = (hd_class_obj_t *)cls;
+        if (strcmp(name, "__mro__") == 0)
+            return newref(c->mro ? c->mro : vm->h->none, out);
+        if (strcmp(name, "__bases__") == 0)
+            return newref(c->bases ? c->bases : vm->h->none, out);
+        if (strcmp(name, "__base__") == 0)
+            return newref(c->base ? c->base : vm->h->none, out);
+        if (strcmp(name, "__dict__") == 0) /* type_dict: a new mappingproxy */
+            return class_dict_proxy(vm, cls, out);
     }
     if (class_attr(vm, cls, name, name_obj, &v))
         return -1;
     if (v)
         return newref(v, out);
+    if (strcmp(name, "__subclasses__") == 0) { /* type's method, bound to the class */
+        hd_obj_t *d = sc_builtin(vm, SC_BI_TYPE_SUBCLASSES);
+        int rc = d ? hd__cmethod_new(vm->h, d, cls, out) : HD_ENOMEM;
+        return rc ? sc_nomem(vm, rc) : 0;
+    }
     return no_attr(vm, cls, name);
+}
+
+/* type.__subclasses__: _PyType_GetSubclasses: a list of the live classes
+ * in tp_subclasses, appended one by one */
+int ty_subclasses(sc_vm_t *vm, hd_obj_t *self, hd_obj_t *const *args, int nargs, hd_obj_t *kwnames,
+                  hd_obj_t **out)
+{
+    (void)args;
+    /* METH_NOARGS names a method bound to a type by the type's qualname */
+    char fname[HD_CLASS_NAME_MAX + 32];
+    snprintf(fname, sizeof(fname), "%s.__subclasses__",
+             self->type == HD_T_CLASS ? hd_class_name(self) : "type");
+    if (sc_no_kwargs(vm, fname, kwnames))
+        return -1;
+    if (nargs)
+        return sc_raise(vm, EXC_TYPEERROR, "%s() takes no arguments (%d given)", fname, nargs);
+    hd_obj_t *d = self->type == HD_T_CLASS ? ((hd_class_obj_t *)self)->subclasses : NULL;
+    hd_obj_t *list = NULL;
+    int rc = hd_list_new(vm->h, 0, NULL, &list);
+    int64_t pos = 0;
+    hd_obj_t *k, *wr, *sub;
+    while (!rc && d && hd_dict_next(d, &pos, &k, &wr))
+        if (wr->type == HD_T_WEAKREF && (sub = hd_weakref_get(wr)))
+            rc = hd_list_append(vm->h, list, sub);
+    if (rc) {
+        if (list)
+            hd__decref(vm->h, list);
+        return sc_nomem(vm, rc);
+    }
+    *out = list;
+    return 0;
 }
 
 /* ---- functions, methods, weakrefs ---- */
@@ -361,6 +457,13 @@ static int func_getattr(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t **o
 static int other_getattr(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t **out)
 {
     switch (o->type) {
+    case HD_T_DICTVIEW:
+        if (o->aux == HD_DICT_PROXY) {
+            int r = proxy_getattr(vm, o, name, out);
+            if (r != 2)
+                return r;
+        }
+        break;
     case HD_T_METHOD: {
         hd_method_obj_t *m = (hd_method_obj_t *)o;
         if (strcmp(name, "__self__") == 0)
@@ -554,6 +657,13 @@ int sc_getmethod(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t *name_obj,
 {
     if (o->type == HD_T_INSTANCE)
         return failed(vm, o, name, instance_getattr(vm, o, name, name_obj, meth, true));
+    if (o->type == HD_T_DICTVIEW && o->aux == HD_DICT_PROXY && proxy_method(vm, name) >= 0) {
+        hd_obj_t *d = sc_builtin(vm, proxy_method(vm, name));
+        if (!d)
+            return sc_nomem(vm, HD_ENOMEM);
+        newref(d, meth); /* called with the proxy: sc_proxy_self */
+        return 1;
+    }
     if (o->type < HD_T_CODE && o->type != HD_T_CLASS && o->type != HD_T_WEAKREF) {
         int m = sc_builtin_lookup(vm, BM_TYPE_METHOD, o->type, name);
         if (m >= 0) {
@@ -582,10 +692,35 @@ static void update_has_del(sc_vm_t *vm)
     }
 }
 
+/* type_attr_set: type's own data descriptors refuse as type_setattro
+ * makes them (__bases__ assignment, type_set_bases, is not modelled); 1
+ * for any other name */
+static int type_attr_set(sc_vm_t *vm, hd_obj_t *cls, const char *name, bool del)
+{
+    if (name[0] != '_' || name[1] != '_')
+        return 1;
+    if (strcmp(name, "__mro__") == 0 || strcmp(name, "__base__") == 0)
+        return sc_raise(vm, EXC_ATTRIBUTEERROR, "readonly attribute");
+    if (strcmp(name, "__dict__") == 0)
+        return sc_raise(vm, EXC_ATTRIBUTEERROR,
+                        "attribute '__dict__' of 'type' objects is not writable");
+    if (strcmp(name, "__bases__") == 0 && del)
+        return sc_raise(vm, EXC_TYPEERROR,
+                        "cannot delete '__bases__' attribute of immutable type '%s'",
+                        hd_class_name(cls));
+    if (strcmp(name, "__bases__") == 0)
+        return sc_raise(vm, EXC_TYPEERROR,
+                        "assigning __bases__ is not supported by the heap script language");
+    return 1;
+}
+
 static int class_setattr(sc_vm_t *vm, hd_obj_t *cls, const char *name, hd_obj_t *name_obj,
                          hd_obj_t *value)
 {
     hd_class_obj_t *c = (hd_class_obj_t *)cls;
+    int r = type_attr_set(vm, cls, name, value == NULL);
+    if (r <= 0)
+        return r;
     hd_obj_t *key = name_obj;
     int rc = 0;
     sc_classes_changed(vm);
@@ -795,49 +930,155 @@ static int copy_ns(sc_vm_t *vm, hd_obj_t *ns, hd_obj_t **out)
     return 0;
 }
 
+/* ---- the MRO (mro_implementation) ---- */
+
+#define MRO_MAX_BASES 64
+
+/* seq_of: a base's linearization: its MRO (`object`'s is itself) */
+static hd_obj_t *const *seq_of(sc_vm_t *vm, hd_obj_t *const *base, int64_t *n)
+{
+    hd_obj_t *m = base[0]->type == HD_T_CLASS ? mro_of(vm, base[0]) : NULL;
+    *n = m ? hd_len(m) : 1;
+    return m ? ((hd_tuple_obj_t *)m)->items : base;
+}
+
+/* in_tail: whether c is in a sequence's tail past `from` (tail_contains) */
+static bool in_tail(hd_obj_t *const *seq, int64_t n, int64_t from, const hd_obj_t *c)
+{
+    for (int64_t j = from + 1; j < n; j++)
+        if (seq[j] == c)
+            return true;
+    return false;
+}
+
+/* mro_error: set_mro_error's message: the heads left, once each */
+static int mro_error(sc_vm_t *vm, hd_obj_t *const *heads, int nheads)
+{
+    char buf[512];
+    int off = snprintf(buf, sizeof(buf), "%s",
+                       "Cannot create a consistent method resolution\norder (MRO) for bases");
+    for (int i = 0; i < nheads && off < (int)sizeof(buf) - 2; i++) {
+        bool seen = false;
+        for (int j = 0; j < i; j++)
+            seen |= heads[j] == heads[i];
+        if (seen)
+            continue;
+        const char *name = heads[i]->type == HD_T_CLASS ? hd_class_name(heads[i]) : "object";
+        off += snprintf(buf + off, sizeof(buf) - (size_t)off, "%s %s", i ? "," : "", name);
+    }
+    return sc_raise(vm, EXC_TYPEERROR, "%s", buf);
+}
+
+/* pmerge: the C3 merge of the bases' MROs and the bases into the list
+ * `result` (which holds the class): each step takes the first head that is
+ * in no sequence's tail */
+static int pmerge(sc_vm_t *vm, hd_obj_t *result, hd_tuple_obj_t *bt)
+{
+    int nseq = (int)bt->size + 1;
+    hd_obj_t *const *seq[MRO_MAX_BASES + 1];
+    int64_t len[MRO_MAX_BASES + 1], at[MRO_MAX_BASES + 1] = {0};
+    for (int i = 0; i < nseq - 1; i++)
+        seq[i] = seq_of(vm, &bt->items[i], &len[i]);
+    seq[nseq - 1] = bt->items;
+    len[nseq - 1] = bt->size;
+    for (;;) {
+        hd_obj_t *next = NULL, *heads[MRO_MAX_BASES + 1];
+        int nheads = 0;
+        for (int i = 0; i < nseq && !next; i++) {
+            if (at[i] >= len[i])
+                continue;
+            hd_obj_t *cand = heads[nheads++] = seq[i][at[i]];
+            bool blocked = false;
+            for (int j = 0; j < nseq && !blocked; j++)
+                blocked = in_tail(seq[j], len[j], at[j], cand);
+            if (!blocked)
+                next = cand;
+        }
+        if (!nheads)
+            return 0;
+        if (!next) /* every sequence's head was tried: heads holds them all */
+            return mro_error(vm, heads, nheads);
+        int rc = hd_list_append(vm->h, result, next);
+        if (rc)
+            return sc_nomem(vm, rc);
+        for (int i = 0; i < nseq; i++)
+            if (at[i] < len[i] && seq[i][at[i]] == next)
+                at[i]++;
+    }
+}
+
+/* make_mro: mro_implementation: (cls,) + the base's MRO for one base;
+ * else no duplicate base, and the C3 merge made in a list and copied to a
+ * tuple (mro_invoke's PySequence_Tuple) */
+static int make_mro(sc_vm_t *vm, hd_obj_t *cls, hd_tuple_obj_t *bt, hd_obj_t **out)
+{
+    hd_obj_t *items[MRO_MAX_BASES + 2], *result;
+    int64_t n;
+    int rc;
+    if (bt->size > MRO_MAX_BASES)
+        return sc_raise(vm, EXC_TYPEERROR,
+                        "more than %d bases are not supported by the heap "
+                        "script language",
+                        MRO_MAX_BASES);
+    if (bt->size == 1) {
+        hd_obj_t *const *s = seq_of(vm, bt->items, &n);
+        if (n > MRO_MAX_BASES)
+            return sc_raise(vm, EXC_TYPEERROR,
+                            "an MRO of more than %d classes is not supported "
+                            "by the heap script language",
+                            MRO_MAX_BASES);
+        items[0] = cls;
+        memcpy(items + 1, s, (size_t)n * sizeof(*s));
+        rc = hd_tuple_new(vm->h, (size_t)n + 1, items, out);
+        return rc ? sc_nomem(vm, rc) : 0;
+    }
+    for (int64_t i = 0; i < bt->size; i++)
+        for (int64_t j = i + 1; j < bt->size; j++)
+            if (bt->items[i] == bt->items[j])
+                return sc_raise(vm, EXC_TYPEERROR, "duplicate base class %s",
+                                bt->items[i]->type == HD_T_CLASS ? hd_class_name(bt->items[i])
+                                                                 : "object");
+    if ((rc = hd_list_new(vm->h, 1, &cls, &result)))
+        return sc_nomem(vm, rc);
+    rc = pmerge(vm, result, bt);
+    if (!rc) {
+        hd_list_obj_t *l = (hd_list_obj_t *)result;
+        int r = hd_tuple_new(vm->h, (size_t)l->size, l->items, out);
+        rc = r ? sc_nomem(vm, r) : 0;
+    }
+    hd__decref(vm->h, result);
+    return rc;
+}
+
 /* fill_dict: the rest of the class dict d, in PyType_Ready's order: the MRO
- * tuple first (type_ready_mro), then the descriptors (type_ready_fill_dict),
- * __doc__, and the hidden MRO and bases entries */
+ * tuple first (type_ready_mro, into tp_mro), then the descriptors
+ * (type_ready_fill_dict) and __doc__; tp_bases and tp_base are set too */
 static int fill_dict(sc_vm_t *vm, hd_obj_t *cls, hd_obj_t *d, const class_plan_t *p,
                      hd_obj_t *bases)
 {
+    hd_class_obj_t *c = (hd_class_obj_t *)cls;
     hd_obj_t *mro = NULL;
-    int rc;
-    /* mro_implementation: (cls, bases' MROs..., object) */
-    hd_obj_t *items[66];
-    int n = 0;
-    items[n++] = cls;
     hd_tuple_obj_t *bt = (hd_tuple_obj_t *)bases;
-    for (int64_t i = 0; i < bt->size && n < 64; i++) {
-        if (bt->items[i]->type != HD_T_CLASS)
-            continue;
-        hd_obj_t *bm = mro_of(vm, bt->items[i]);
-        hd_tuple_obj_t *bmt = (hd_tuple_obj_t *)bm;
-        for (int64_t j = 0; bm && j < bmt->size && n < 64; j++)
-            if (bmt->items[j]->type == HD_T_CLASS)
-                items[n++] = bmt->items[j];
-    }
-    items[n++] = sc_builtin(vm, SC_BI_T_OBJECT);
-    if ((rc = hd_tuple_new(vm->h, (size_t)n, items, &mro)))
-        return sc_nomem(vm, rc);
+    if (make_mro(vm, cls, bt, &mro))
+        return -1;
+    c->mro = mro;
+    hd__incref(c->bases = bases);
+    /* best_base: the first base (every base the language allows has
+     * object as its solid base) */
+    hd__incref(c->base = bt->items[0]);
     uint64_t k = 0;
     for (size_t i = 0; i < p->nslots; i++)
         if (strcmp(p->slots[i], "__weakref__") != 0 &&
             add_descr(vm, cls, d, HD_DESCR_MEMBER, p->slots[i], k++))
-            goto fail;
+            return -1;
     if (!p->use_slots && !p->inherits_dict && add_descr(vm, cls, d, HD_DESCR_GETSET, "__dict__", 0))
-        goto fail;
+        return -1;
     if (((!p->use_slots && !p->inherits_dict) || p->weakref_slot) &&
         add_descr(vm, cls, d, HD_DESCR_GETSET, "__weakref__", 0))
-        goto fail;
+        return -1;
     if (!dict_cstr(d, "__doc__") && set_cstr(vm, d, "__doc__", vm->h->none))
-        goto fail;
-    rc = set_cstr(vm, d, "__mro__", mro) || set_cstr(vm, d, "__bases__", bases);
-    hd__decref(vm->h, mro);
-    return rc ? -1 : 0;
-fail:
-    hd__decref(vm->h, mro);
-    return -1;
+        return -1;
+    return 0;
 }
 
 /* slots_tuple: ht_slots as type_new computes it: __slots__ made a tuple (a
@@ -900,29 +1141,27 @@ static int check_bases(sc_vm_t *vm, hd_obj_t *const *bases, int nbases)
 }
 
 /* add_subclass: the base's tp_subclasses keeps a weakref to the class:
- * object's is the state's list; a program class's is a dict created with
- * its first subclass (a hidden entry of its dict), keyed by an int as
- * CPython keys it by the address */
+ * object's is the state's dict; a program class's is a dict created with
+ * its first subclass, keyed by an int as CPython keys it by the address
+ * (the class's subclass_key, which type_dealloc's remove_subclass makes
+ * again) */
 static int add_subclass(sc_vm_t *vm, hd_obj_t *base, hd_obj_t *cls)
 {
     hd_obj_t *wr, *d = NULL, *key = NULL;
+    hd_class_obj_t *b = (hd_class_obj_t *)base;
     /* the key first, then the weakref, then the dict (as add_subclass) */
     /* (python3's key, PyLong_FromVoidPtr, is seen as a one-digit int) */
-    if (hd_int_from_i64(vm->h, ((int64_t)1 << 20) + vm->st->subclass_serial++, &key))
+    if (hd_int_from_i64(vm->h, ((hd_class_obj_t *)cls)->subclass_key, &key))
         return sc_nomem(vm, HD_ENOMEM);
     if (hd_weakref_new(vm->h, cls, NULL, false, &wr)) {
         hd__decref(vm->h, key);
         return sc_nomem(vm, HD_ENOMEM);
     }
     int rc = 0;
-    if (base->type != HD_T_CLASS) {
+    if (base->type != HD_T_CLASS)
         d = vm->st->subclasses;
-    } else if (!(d = dict_cstr(attrs_of(base), "__hd_subclasses__"))) {
-        if (!(rc = hd_dict_new(vm->h, 0, NULL, NULL, &d))) {
-            rc = set_cstr(vm, attrs_of(base), "__hd_subclasses__", d) ? HD_ENOMEM : 0;
-            hd__decref(vm->h, d);
-        }
-    }
+    else if (!(d = b->subclasses) && !(rc = hd_dict_new(vm->h, 0, NULL, NULL, &d)))
+        b->subclasses = d;
     if (!rc)
         rc = hd_dict_setitem(vm->h, d, key, wr);
     hd__decref(vm->h, key);
@@ -971,8 +1210,11 @@ static int make_class(sc_vm_t *vm, const char *cname, hd_obj_t *ns, hd_obj_t *ba
     }
     hd__xdecref(vm->h, dict);
     dict = cls ? ((hd_class_obj_t *)cls)->attrs : NULL;
-    if (!rc && slots_t)
-        rc = set_cstr(vm, dict, "__hd_slots__", slots_t);
+    if (!rc) { /* ht_slots, and the key of its bases' tp_subclasses */
+        ((hd_class_obj_t *)cls)->slots = slots_t;
+        slots_t = NULL;
+        ((hd_class_obj_t *)cls)->subclass_key = ((int64_t)1 << 20) + vm->st->subclass_serial++;
+    }
     hd__xdecref(vm->h, slots_t);
     hd_mem_free(vm->h->mem, p.store);
     for (int64_t i = 0; !rc && i < ((hd_tuple_obj_t *)bases_t)->size; i++)

@@ -239,7 +239,7 @@ static int bi_issubclass(sc_vm_t *vm, hd_obj_t *self, ARGS)
         return ret_bool(vm, true, out);
     if (a->type != HD_T_CLASS)
         return ret_bool(vm, false, out);
-    hd_obj_t *mro = sc_class_lookup(vm, a, "__mro__");
+    hd_obj_t *mro = sc_class_mro(a);
     bool found = false;
     for (int64_t i = 0; mro && mro->type == HD_T_TUPLE && i < hd_len(mro); i++)
         found |= ((hd_tuple_obj_t *)mro)->items[i] == b;
@@ -1038,7 +1038,7 @@ static int ty_dict(sc_vm_t *vm, hd_obj_t *self, ARGS)
         return -1;
     int rc = 0;
     if (npos == 1) {
-        hd_obj_t *src = args[0];
+        hd_obj_t *src = sc_proxy_mapping(args[0]); /* dict(mappingproxy): its mapping's */
         if (src->type == HD_T_DICT) {
             int r = hd_dict_update(vm->h, d, src);
             rc = r == HD_ETYPE ? sc_raise(vm, EXC_TYPEERROR, "unhashable type")

@@ -212,7 +212,10 @@
     X(FIN_DETACH, "detach", SC_BK_M, BM_NONE, SC_NOT, 0, sp_fin_detach)                            \
     X(FIN_PEEK, "peek", SC_BK_M, BM_NONE, SC_NOT, 0, sp_fin_peek)                                  \
     X(SNAP_STATISTICS, "statistics", SC_BK_M, BM_NONE, SC_NOT, 0, sp_snap_statistics)              \
-    X(SNAP_COMPARE_TO, "compare_to", SC_BK_M, BM_NONE, SC_NOT, 0, sp_snap_compare_to)
+    X(SNAP_COMPARE_TO, "compare_to", SC_BK_M, BM_NONE, SC_NOT, 0, sp_snap_compare_to)              \
+    /* last, so that the numbers of exported builtins stay */                                      \
+    X(T_MAPPINGPROXY, "mappingproxy", SC_BK_T, BM_NONE, SC_NOT, SC_BF_NOCALL, NULL)                \
+    X(TYPE_SUBCLASSES, "__subclasses__", SC_BK_M, BM_NONE, SC_NOT, 0, ty_subclasses)
 
 enum sc_builtin_id {
 #define SC_BI_ENUM(id, name, kind, module, owner, flags, fn) SC_BI_##id,

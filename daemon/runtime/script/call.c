@@ -222,12 +222,13 @@ static int call_builtin_def(sc_vm_t *vm, hd_obj_t *callable, hd_obj_t *const *ar
         if (nargs - nkw < 1)
             return sc_raise(vm, EXC_TYPEERROR, "unbound method %s.%s() needs an argument", b->owner,
                             b->name);
-        if (d->owner_type != HD_TYPE_COUNT && args[0]->type != d->owner_type &&
-            !(d->owner_type == HD_T_INT && args[0]->type == HD_T_BOOL))
+        hd_obj_t *self = sc_proxy_self(args[0], b->index);
+        if (d->owner_type != HD_TYPE_COUNT && self->type != d->owner_type &&
+            !(d->owner_type == HD_T_INT && self->type == HD_T_BOOL))
             return sc_raise(vm, EXC_TYPEERROR,
                             "descriptor '%s' for '%s' objects doesn't apply to a '%s' object",
-                            b->name, b->owner, sc_tname(vm, args[0]));
-        return d->fn(vm, args[0], args + 1, nargs - 1, kwnames, out);
+                            b->name, b->owner, sc_tname(vm, self));
+        return d->fn(vm, self, args + 1, nargs - 1, kwnames, out);
     }
     }
     return sc_raise(vm, EXC_TYPEERROR, "'module' object is not callable");

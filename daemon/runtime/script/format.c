@@ -328,6 +328,8 @@ static int repr_view(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
     bool rec;
     if (buf_printf(vm, b, "%s(", sc_tname(vm, o)))
         return -1;
+    if (o->aux == HD_DICT_PROXY) /* mappingproxy_repr: the mapping's repr */
+        return sc_repr_buf(vm, d, b) || buf_puts(vm, b, ")") ? -1 : 0;
     if (repr_enter(vm, o, &rec))
         return -1;
     if (rec)
@@ -414,6 +416,8 @@ int sc_str_buf(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
         if (rc <= 0)
             return rc;
     }
+    if (o->type == HD_T_DICTVIEW && o->aux == HD_DICT_PROXY) /* mappingproxy_str */
+        return sc_str_buf(vm, ((hd_dictview_obj_t *)o)->dict, b);
     return sc_repr_buf(vm, o, b);
 }
 

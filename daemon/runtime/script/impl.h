@@ -50,6 +50,7 @@ int sp_fin_detach(sc_vm_t *, hd_obj_t *, SC_ARGS);
 int sp_fin_peek(sc_vm_t *, hd_obj_t *, SC_ARGS);
 int sp_snap_statistics(sc_vm_t *, hd_obj_t *, SC_ARGS);
 int sp_snap_compare_to(sc_vm_t *, hd_obj_t *, SC_ARGS);
+int ty_subclasses(sc_vm_t *, hd_obj_t *, SC_ARGS);
 #define TM_FN(n) int tm_##n(sc_vm_t *, hd_obj_t *, SC_ARGS);
 TM_FN(start)
 TM_FN(stop)

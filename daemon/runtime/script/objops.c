@@ -126,6 +126,8 @@ int sc_hash_of(sc_vm_t *vm, hd_obj_t *o, int64_t *out)
 
 int sc_getitem(sc_vm_t *vm, hd_obj_t *o, hd_obj_t *key, hd_obj_t **out)
 {
+    if (o->type == HD_T_DICTVIEW && o->aux == HD_DICT_PROXY) /* mappingproxy_getitem */
+        o = ((hd_dictview_obj_t *)o)->dict;
     if (o->type == HD_T_INSTANCE) {
         int r = dunder(vm, o, "__getitem__", &key, 1, out);
         if (r)

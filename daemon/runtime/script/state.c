@@ -79,7 +79,10 @@ static state_block_t *block_of(hd_heap_t *h)
 }
 
 /* strings CPython has statically (_Py_ID): the keyword names of the
- * Argument Clinic parsers modelled (sc_kwtuple), "Py_Repr" */
+ * Argument Clinic parsers modelled (sc_kwtuple), "Py_Repr", the names
+ * class creation adds. The last two named the class dict's hidden entries
+ * of the first export layout; they stay so that the slots "kwstrs.N" of
+ * exported states keep their numbers. */
 static const char *const kw_names[] = {"sep",
                                        "end",
                                        "file",
@@ -332,6 +335,7 @@ hd_obj_t *sc_builtin(sc_vm_t *vm, int index)
         type_name = "method_descriptor";
         owner = d->owner_type < HD_TYPE_COUNT                          ? hd_type_name(d->owner_type)
                 : index <= SC_BI_FIN_PEEK && index >= SC_BI_FIN_DETACH ? "finalize"
+                : index == SC_BI_TYPE_SUBCLASSES                       ? "type"
                 : index >= SC_BI_SNAP_STATISTICS                       ? "Snapshot"
                                                                        : "object";
         break;
@@ -411,8 +415,9 @@ static int type_index(const hd_obj_t *o)
     case HD_T_SETITER:
         return SC_BI_T_SETITER;
     case HD_T_DICTVIEW: {
-        static const int v[] = {SC_BI_T_DICTKEYS, SC_BI_T_DICTVALUES, SC_BI_T_DICTITEMS};
-        return v[o->aux % 3];
+        static const int v[] = {SC_BI_T_DICTKEYS, SC_BI_T_DICTVALUES, SC_BI_T_DICTITEMS,
+                                SC_BI_T_MAPPINGPROXY};
+        return v[o->aux & 3];
     }
     case HD_T_BUILTIN: {
         const hd_builtin_obj_t *b = (const hd_builtin_obj_t *)o;

@@ -147,8 +147,7 @@ static void names_add_str(sc_vm_t *vm, names_t *ns, hd_obj_t *k)
     if (k->type != HD_T_STR)
         return;
     long len = hd_str_utf8(k, buf, sizeof(buf));
-    if (len < 0 || len >= (long)sizeof(buf) || strncmp(buf, "__hd_", 5) == 0 ||
-        strcmp(buf, "__mro__") == 0 || strcmp(buf, "__bases__") == 0)
+    if (len < 0 || len >= (long)sizeof(buf))
         return;
     if (ns->pool_n + (size_t)len + 1 > ns->pool_cap) {
         size_t cap = (ns->pool_cap + (size_t)len + 1) * 2;
@@ -293,7 +292,7 @@ static void dir_of(sc_vm_t *vm, hd_obj_t *o, names_t *ns)
         while (hd_obj_attr_next(vm->h, o, &pos, &an, &av))
             names_add(vm, ns, an);
     }
-    hd_obj_t *mro = cls ? sc_class_lookup(vm, cls, "__mro__") : NULL;
+    hd_obj_t *mro = sc_class_mro(cls);
     if (mro && mro->type == HD_T_TUPLE) {
         hd_tuple_obj_t *t = (hd_tuple_obj_t *)mro;
         for (int64_t i = 0; i < t->size; i++)

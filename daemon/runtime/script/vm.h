@@ -256,6 +256,15 @@ int sc_getattr(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t *name_obj, h
  * with *meth the attribute itself (a new reference either way). */
 int sc_getmethod(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t *name_obj, hd_obj_t **meth);
 int sc_setattr(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t *name_obj, hd_obj_t *value);
+/* sc_proxy_mapping: a mappingproxy's mapping, or o itself (borrowed) */
+hd_obj_t *sc_proxy_mapping(hd_obj_t *o);
+/* sc_proxy_self: the object a method descriptor (builtin number index)
+ * applies to: a mappingproxy's mapping for the dict methods it has,
+ * otherwise self itself (borrowed) */
+hd_obj_t *sc_proxy_self(hd_obj_t *self, int index);
+/* sc_class_mro: a class's MRO tuple (tp_mro), borrowed, or NULL (not a
+ * class, or one without: made by obj.new, or cleared by a collection) */
+hd_obj_t *sc_class_mro(hd_obj_t *cls);
 /* sc_class_lookup: an attribute of a class or its bases, borrowed, or NULL */
 hd_obj_t *sc_class_lookup(sc_vm_t *vm, hd_obj_t *cls, const char *name);
 int sc_class_lookup_str(sc_vm_t *vm, hd_obj_t *cls, hd_obj_t *name, hd_obj_t **out);

@@ -363,3 +363,85 @@ TEST(split_dicts_validate_round_trip_and_free)
     hd_heap_free(a);
     hd_heap_free(b);
 }
+
+/* classes' type slots (dict, MRO, bases, base, subclasses, slots) travel as
+ * references named by `present`: the program goes on as python3's, and a
+ * class whose references do not fit their slots is refused */
+static const char cls_first[] = "import gc, sys\n"
+                                "class A:\n"
+                                "    x = 1\n"
+                                "class B(A):\n"
+                                "    pass\n"
+                                "class C(B, A):\n"
+                                "    pass\n"
+                                "class S:\n"
+                                "    __slots__ = ('a', 'b')\n"
+                                "print(len(gc.get_referents(C)))\n";
+
+static const char cls_second[] = "print(len(A.__dict__))\n"
+                                 "print(len(C.__mro__))\n"
+                                 "print(int(C.__mro__[2] is A and C.__base__ is B))\n"
+                                 "print(len(S.__slots__))\n"
+                                 "print(sys.getrefcount(A))\n"
+                                 "del C\n"
+                                 "print(gc.collect())\n"
+                                 "del B\n"
+                                 "print(gc.collect())\n"
+                                 "print(sys.getrefcount(A))\n";
+
+static size_t find_class(const copy_t *c, const char *name)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (c->nodes[i].type == HD_T_CLASS && strcmp(c->nodes[i].class_name, name) == 0)
+            return i;
+    CHECK(false);
+    return 0;
+}
+
+TEST(class_type_slots_round_trip_and_damage_is_refused)
+{
+    hd_mem_t ma, mb;
+    hd_heap_t *a = rt_heap_new(&ma, true);
+    long long got[16], want[16];
+    size_t n = run(a, cls_first, got, 0, 16);
+    rt_validate(a);
+    copy_t c;
+    export_all(a, &c);
+    /* dict, MRO, bases, base; A also its subclasses, S its slots */
+    CHECK_EQ(c.nodes[find_class(&c, "C")].present, 0xfu);
+    CHECK_EQ(c.nodes[find_class(&c, "A")].present, 0x1fu);
+    CHECK_EQ(c.nodes[find_class(&c, "S")].present, 0x2fu);
+    hd_heap_t *b = rt_heap_new(&mb, true);
+    size_t bad = 0;
+    CHECK_OK(hd_graph_import_ex(b, c.nodes, c.n, c.names, c.nnames, c.roots, c.nroots, NULL, 0,
+                                NULL, &bad));
+    rt_validate(b);
+    n = run(b, cls_second, got, n, 16);
+    rt_validate(b);
+    char py[sizeof(cls_first) + sizeof(cls_second)];
+    snprintf(py, sizeof(py), "%s%s", cls_first, cls_second);
+    size_t nw = py_ints(py, want, 16);
+    CHECK_EQ(n, nw);
+    for (size_t i = 0; i < n && i < nw; i++)
+        CHECK_EQ(got[i], want[i]);
+    /* an unknown slot bit; the MRO and bases swapped (an MRO must start
+     * with its class); a base that is no type */
+    size_t ci = find_class(&c, "C");
+    hd_graph_node_t *cn = &c.nodes[ci];
+    cn->present |= 1u << 6;
+    import_fails(&c, ci);
+    cn->present &= ~(1u << 6);
+    uint64_t *refs = (uint64_t *)cn->refs, mro = refs[1];
+    refs[1] = refs[2];
+    refs[2] = mro;
+    import_fails(&c, ci);
+    refs[2] = refs[1];
+    refs[1] = mro;
+    uint64_t base = refs[3];
+    refs[3] = refs[0]; /* its dict */
+    import_fails(&c, ci);
+    refs[3] = base;
+    copy_free(&c);
+    hd_heap_free(a);
+    hd_heap_free(b);
+}
