@@ -41,6 +41,7 @@
  */
 #include "heap_int.h"
 
+#include "script/persist.h"
 #include "trace.h"
 
 #define CLASS_BLOCK         (sizeof(hd_gc_t) + HD_TYPE_BASICSIZE)
@@ -268,20 +269,23 @@ size_t hd__class_sizeof(const hd_obj_t *o)
 
 /* remove_subclass: type_dealloc's removal of the class from a base's
  * tp_subclasses (a dict the script language fills) by its key, made again
- * as remove_subclass makes it, and of the dict itself once it is empty.
- * `object`'s (the script state's) is pruned by the script language. */
+ * as remove_subclass makes it, and of the dict itself once it is empty
+ * (`object`'s, the script state's, never is: it holds startup's classes).
+ * The weakref goes then, during the collection that freed the class, as
+ * CPython's does: the generation-0 count does not move for it later. */
 static void remove_subclass(hd_heap_t *h, hd_obj_t *base, hd_obj_t *o)
 {
     hd_class_obj_t *b = (hd_class_obj_t *)base;
-    hd_obj_t *key;
-    if (base->type != HD_T_CLASS || !b->subclasses)
+    hd_obj_t *key, *d = base->type == HD_T_CLASS     ? b->subclasses
+                        : base->type == HD_T_BUILTIN ? sc_object_subclasses(h)
+                                                     : NULL;
+    if (!d || !((hd_class_obj_t *)o)->subclass_key) /* 0: never registered */
         return;
     if (hd_int_from_i64(h, ((hd_class_obj_t *)o)->subclass_key, &key) == 0) {
-        (void)hd_dict_delitem(h, b->subclasses, key);
+        (void)hd_dict_delitem(h, d, key);
         hd__decref(h, key);
     }
-    if (hd_len(b->subclasses) == 0) {
-        hd_obj_t *d = b->subclasses;
+    if (base->type == HD_T_CLASS && b->subclasses && hd_len(b->subclasses) == 0) {
         b->subclasses = NULL;
         hd__decref(h, d);
     }

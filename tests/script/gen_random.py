@@ -8,7 +8,10 @@ python3 and by heapd's run_script, with identical output required.
 Program i uses seed S + i (S defaults to a fresh one, printed first, so a
 run can be repeated). The programs build objects (instances of a class, of
 a subclass with a __del__ that prints and sometimes resurrects, lists,
-dicts, tuples), link them (attributes, appends, self-references, cycles),
+dicts, tuples, and classes the program defines: subclasses of each other,
+several bases, __slots__ or __del__, held by variables, weakref'd,
+deleted, printed through __dict__, __mro__, __subclasses__() and
+gc.get_referents), link them (attributes, appends, self-references, cycles),
 drop them (del, rebinding, clear), take weak references with printing
 callbacks and weakref.finalize, and print what the memory manager says:
 sys.getrefcount, sys.getsizeof, gc.collect()'s result, gc.get_count(),
@@ -110,6 +113,10 @@ class Gen:
         self.weak = []
         self.has_cb = set()  # vars whose object has a weakref with a callback
         self.strict = True
+        # classes the program defined whose global name is bound: name ->
+        # (ancestors, linear: single inheritance all the way, slotted)
+        self.classes = {}
+        self.nclasses = 0
 
     def var(self, bound=True):
         vs = [v for v in self.bound] if bound else ["v%d" % i for i in range(NVARS)]
@@ -122,10 +129,63 @@ class Gen:
     def emit(self, s):
         self.lines.append(s)
 
+    def klass(self):
+        """a class statement: 0-2 bases among the program's classes (two only
+        when both are single-inheritance chains, the subclass first, so that
+        C3 always succeeds), maybe __slots__ (never a base then) or a
+        __del__; a variable may hold it, its name may go"""
+        c = self.r.random()
+        if c < 0.15 and self.classes:
+            k = self.r.choice(sorted(self.classes))
+            self.emit("del %s" % k)
+            del self.classes[k]
+            return
+        if c < 0.35 and self.classes:
+            k = self.r.choice(sorted(self.classes))
+            self.emit("print(%r, sorted(%s.__dict__), [c.__name__ for c in %s.__mro__], "
+                      "[c.__name__ for c in %s.__subclasses__()], len(gc.get_referents(%s)))"
+                      % (k, k, k, k, k))
+            return
+        bases = [k for k in sorted(self.classes) if not self.classes[k][2]]
+        self.r.shuffle(bases)
+        bases = bases[:self.r.choice([0, 1, 1, 2])]
+        if len(bases) == 2:
+            a, b = bases
+            if not (self.classes[a][1] and self.classes[b][1]):
+                bases = bases[:1]
+            elif a in self.classes[b][0]:
+                bases = [b, a]
+        name = "K%d" % self.nclasses
+        self.nclasses += 1
+        slotted = not bases and self.r.random() < 0.2
+        self.emit("class %s(%s):" % (name, ", ".join(bases)))
+        self.emit("    tag = %r" % name)
+        if slotted:
+            self.emit('    __slots__ = ("ref", "__weakref__")')
+        elif self.r.random() < 0.2:
+            self.emit("    def __del__(self):")
+            self.emit("        print('del', %r)" % name)
+        anc = set(bases)
+        for b in bases:
+            anc |= self.classes[b][0]
+        linear = len(bases) <= 1 and all(self.classes[b][1] for b in bases)
+        self.classes[name] = (anc, linear, slotted)
+        if self.r.random() < 0.5:
+            v = self.var(False)
+            self.emit("%s = %s" % (v, name))
+            self.bound[v] = "class"
+            self.has_cb.discard(v)
+
     def new(self):
         v = self.var(False)
-        k = self.r.choice(["Node", "Node", "Fin", "Fin", "Slim", "list", "dict", "tuple"])
-        if k in ("Node", "Fin", "Slim"):
+        k = self.r.choice(["Node", "Node", "Fin", "Fin", "Slim", "list", "dict", "tuple", "K"])
+        if k == "K":
+            if not self.classes:
+                return
+            k = self.r.choice(sorted(self.classes))
+            self.emit("%s = %s()" % (v, k))
+            k = "obj"
+        elif k in ("Node", "Fin", "Slim"):
             self.emit('%s = %s("%s")' % (v, k, self.name()))
         elif k == "list":
             others = [o for o in self.bound if o != v][:2]
@@ -150,7 +210,7 @@ class Gen:
         if not a or not b:
             return
         ka = self.bound[a]
-        if ka in ("Node", "Fin", "Slim"):
+        if ka in ("Node", "Fin", "Slim", "obj", "class"):
             self.emit("%s.ref = %s" % (a, b))
         elif ka == "list":
             self.emit("%s.append(%s)" % (a, b))
@@ -180,7 +240,7 @@ class Gen:
 
     def weakref(self):
         v = self.var()
-        if not v or self.bound[v] not in ("Node", "Fin", "Slim"):
+        if not v or self.bound[v] not in ("Node", "Fin", "Slim", "obj", "class"):
             return
         w = "w%d" % len(self.weak)
         self.weak.append(w)
@@ -191,7 +251,7 @@ class Gen:
 
     def finalize(self):
         v = self.var()
-        if v and self.bound[v] in ("Node", "Fin", "Slim") and self.cb_ok(v):
+        if v and self.bound[v] in ("Node", "Fin", "Slim", "obj", "class") and self.cb_ok(v):
             self.emit('weakref.finalize(%s, print, "finalized", "%s")' % (v, v))
 
     def show(self):
@@ -278,7 +338,7 @@ class Gen:
         steps = self.r.randint(10, 45)
         ops = [(self.new, 6), (self.link, 5), (self.items, 2), (self.drop, 4), (self.clear, 1),
                (self.weakref, 2), (self.finalize, 1), (self.show, 5), (self.collect, 2),
-               (self.call, 2), (self.container_op, 3)]
+               (self.call, 2), (self.container_op, 3), (self.klass, 2)]
         total = sum(w for _, w in ops)
         for _ in range(steps):
             x = self.r.uniform(0, total)
@@ -293,6 +353,9 @@ class Gen:
         for v in list(self.bound):
             if self.r.random() < 0.7:
                 self.emit("del %s" % v)
+        for k in sorted(self.classes):
+            if self.r.random() < 0.7:
+                self.emit("del %s" % k)
         self.emit("print('end', gc.collect())")
         if saveall:
             self.emit("print('garbage', len(gc.garbage))")

@@ -287,7 +287,10 @@ static int instance_getattr(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t
         return -1;
     if (descr && descr->type == HD_T_DESCR)
         return data_descr(vm, o, descr, name, out);
-    if (hd_obj_getattr(vm->h, o, name, &v) == 0)
+    /* without a __dict__, a class attribute that replaced a slot's member
+     * descriptor hides the slot (the support classes, which have no
+     * descriptors, read theirs directly) */
+    if (((o->flags & HD_OF_MANAGED) || !descr) && hd_obj_getattr(vm->h, o, name, &v) == 0)
         return newref(v, out);
     if (descr && descr->type == HD_T_FUNCTION) {
         if (method) {
@@ -595,7 +598,8 @@ int sc_getattr_cached(sc_vm_t *vm, sc_cache_t *c, hd_obj_t *o, const char *name,
     if (o->type == HD_T_INSTANCE) {
         hd_obj_t *cls = hd_obj_class(vm->h, o), *descr, *v;
         if (cache_hit(vm, c, cls, &descr)) {
-            if ((!descr || descr->type != HD_T_DESCR) && hd_obj_getattr(vm->h, o, name, &v) == 0)
+            if ((!descr || (descr->type != HD_T_DESCR && (o->flags & HD_OF_MANAGED))) &&
+                hd_obj_getattr(vm->h, o, name, &v) == 0)
                 return newref(v, out);
         } else {
             cache_fill(vm, c, cls, name);
@@ -790,6 +794,11 @@ int sc_setattr(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t *name_obj, h
     if (descr && descr->type == HD_T_DESCR && descr->aux != HD_DESCR_MEMBER)
         return sc_raise(vm, EXC_ATTRIBUTEERROR,
                         "setting '%s' is not supported by the heap script language", name);
+    /* no __dict__: a class attribute that replaced a slot's member
+     * descriptor makes the name read-only */
+    if (!(o->flags & HD_OF_MANAGED) && descr && descr->type != HD_T_DESCR)
+        return sc_raise(vm, EXC_ATTRIBUTEERROR, "'%s' object attribute '%s' is read-only",
+                        hd_obj_type_name(vm->h, o), name);
     int rc = store_attr(vm->h, o, name, name_obj, value);
     if (rc == HD_EKEY || rc == HD_EINVAL)
         return no_attr(vm, o, name);
@@ -1233,20 +1242,6 @@ static int make_class(sc_vm_t *vm, const char *cname, hd_obj_t *ns, hd_obj_t *ba
     return 0;
 }
 
-/* prune_subclasses: forgets the classes that died (type_dealloc's
- * remove_subclass, done lazily) */
-static void prune_subclasses(sc_vm_t *vm)
-{
-    hd_obj_t *d = vm->st->subclasses, *k, *v, *dead[16];
-    int64_t pos = 0;
-    int n = 0;
-    while (n < 16 && hd_dict_next(d, &pos, &k, &v))
-        if (v->type == HD_T_WEAKREF && !hd_weakref_get(v))
-            dead[n++] = k;
-    for (int i = 0; i < n; i++)
-        (void)hd_dict_delitem(vm->h, d, dead[i]);
-}
-
 int sc_build_class(sc_vm_t *vm, hd_obj_t *func, hd_obj_t *name, hd_obj_t *const *bases, int nbases,
                    hd_obj_t **out)
 {
@@ -1258,7 +1253,6 @@ int sc_build_class(sc_vm_t *vm, hd_obj_t *func, hd_obj_t *name, hd_obj_t *const 
     char cname[HD_CLASS_NAME_MAX + 1];
     if (hd_str_utf8(name, cname, sizeof(cname)) > HD_CLASS_NAME_MAX)
         return sc_raise(vm, EXC_VALUEERROR, "class name too long");
-    prune_subclasses(vm);
     hd_obj_t *bases_t = NULL, *ns = NULL, *res = NULL, *args = NULL;
     int rc = hd_tuple_new(h, (size_t)nbases, bases, &bases_t);
     if (!rc)

@@ -52,4 +52,9 @@ int sc_state_begin_import(hd_heap_t *h);
 int sc_state_import(hd_heap_t *h, const char *slot, hd_obj_t *o, int64_t value);
 int sc_state_end_import(hd_heap_t *h);
 
+/* sc_object_subclasses: `object`'s tp_subclasses (the state's dict,
+ * borrowed), or NULL when the heap has no script state: a dying class
+ * leaves it as it leaves its other bases' (instance.c). */
+hd_obj_t *sc_object_subclasses(hd_heap_t *h);
+
 #endif

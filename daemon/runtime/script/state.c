@@ -18,6 +18,7 @@
 
 #include "gc.h"
 #include "impl.h"
+#include "persist.h"
 #include "vm.h"
 
 #define LOOKUP_SLOTS 512
@@ -441,6 +442,11 @@ hd_obj_t *sc_type_of(sc_vm_t *vm, hd_obj_t *o)
 const char *sc_tname(sc_vm_t *vm, hd_obj_t *o)
 {
     return hd__obj_type_name_ex(vm->h, o);
+}
+
+hd_obj_t *sc_object_subclasses(hd_heap_t *h)
+{
+    return h->script ? block_of(h)->state.subclasses : NULL;
 }
 
 hd_obj_t *sc_static_str(sc_vm_t *vm, const char *name)
