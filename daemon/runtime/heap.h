@@ -65,6 +65,8 @@ enum hd_type {
     HD_T_ENUMERATE, /* enumerate */
     HD_T_ZIP,       /* zip */
     HD_T_REVITER,   /* list_reverseiterator, reversed */
+    HD_T_MAP,       /* map */
+    HD_T_FILTER,    /* filter */
     HD_TYPE_COUNT
 };
 

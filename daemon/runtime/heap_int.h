@@ -369,6 +369,18 @@ typedef struct hd_reviter_obj { /* listreviterobject, reversedobject: 32 bytes; 
     hd_obj_t *seq; /* owned; NULL once exhausted */
 } hd_reviter_obj_t;
 
+typedef struct hd_map_obj { /* mapobject: 32 bytes */
+    hd_obj_t h;
+    hd_obj_t *iters; /* owned: the tuple of iterators */
+    hd_obj_t *func;  /* owned */
+} hd_map_obj_t;
+
+typedef struct hd_filter_obj { /* filterobject: 32 bytes */
+    hd_obj_t h;
+    hd_obj_t *func; /* owned */
+    hd_obj_t *it;   /* owned: the iterator */
+} hd_filter_obj_t;
+
 typedef struct hd_dictview_obj { /* _PyDictViewObject: 24 bytes; aux = HD_DICT_* */
     hd_obj_t h;
     hd_obj_t *dict; /* owned */
@@ -761,6 +773,8 @@ HD_TYPE_FUNCS(slice)
 HD_TYPE_FUNCS(enum)
 HD_TYPE_FUNCS(zip)
 HD_TYPE_FUNCS(reviter)
+HD_TYPE_FUNCS(map)
+HD_TYPE_FUNCS(filter)
 #undef HD_TYPE_FUNCS
 void hd__atom_dealloc(hd_heap_t *h, hd_obj_t *o);
 size_t hd__atom_sizeof(const hd_obj_t *o);
@@ -1065,6 +1079,13 @@ int hd__enum_alloc(hd_heap_t *h, int64_t start, hd_obj_t **out);
 int hd__enum_init(hd_heap_t *h, hd_obj_t *o, hd_obj_t *sit);
 int hd__zip_new(hd_heap_t *h, hd_obj_t *ittuple, bool strict, hd_obj_t **out);
 int hd__reviter_new(hd_heap_t *h, hd_obj_t *seq, hd_obj_t **out);
+/* hd__map_new / hd__filter_new: map(func, *its) over the tuple of
+ * iterators already made (a reference stolen, also on failure) and
+ * filter(func, it) over an iterator already made (stolen likewise), as
+ * map_vectorcall and filter_vectorcall make them: the object is allocated
+ * (and tracked) after its iterators. New references. (iter.c) */
+int hd__map_new(hd_heap_t *h, hd_obj_t *func, hd_obj_t *iters, hd_obj_t **out);
+int hd__filter_new(hd_heap_t *h, hd_obj_t *func, hd_obj_t *it, hd_obj_t **out);
 /* hd__unicode_printable: str.isprintable() of one code point (uniprint.c). */
 bool hd__unicode_printable(uint32_t c);
 /* hd__tuple_new_filled: a tracked tuple of n >= 1 references to `fill`

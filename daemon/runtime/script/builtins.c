@@ -494,7 +494,8 @@ static int bi_next(sc_vm_t *vm, hd_obj_t *self, ARGS)
         return -1;
     int t = args[0]->type;
     if (t != HD_T_SEQITER && t != HD_T_RANGEITER && t != HD_T_DICTITER && t != HD_T_SETITER &&
-        t != HD_T_ENUMERATE && t != HD_T_ZIP && t != HD_T_REVITER)
+        t != HD_T_ENUMERATE && t != HD_T_ZIP && t != HD_T_REVITER && t != HD_T_MAP &&
+        t != HD_T_FILTER)
         return sc_raise(vm, EXC_TYPEERROR, "'%s' object is not an iterator", sc_tname(vm, args[0]));
     int r = sc_next(vm, args[0], out);
     if (r > 0)
@@ -1249,6 +1250,46 @@ static int ty_reversed(sc_vm_t *vm, hd_obj_t *self, ARGS)
     if (seq->type != HD_T_LIST && seq->type != HD_T_TUPLE && seq->type != HD_T_STR)
         return sc_raise(vm, EXC_TYPEERROR, "'%s' object is not reversible", sc_tname(vm, seq));
     int rc = hd__reviter_new(vm->h, seq, out);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+/* map(func, *iterables): map_vectorcall (no argument tuple): the tuple of
+ * iterators, each iterator, then the object */
+static int ty_map(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (sc_no_kwargs(vm, "map", kwnames))
+        return -1;
+    if (nargs < 2)
+        return sc_raise(vm, EXC_TYPEERROR, "map() must have at least two arguments.");
+    hd_obj_t *t;
+    int rc = hd__tuple_new_filled(vm->h, (size_t)nargs - 1, vm->h->none, &t);
+    if (rc)
+        return sc_nomem(vm, rc);
+    for (int i = 1; i < nargs; i++) {
+        hd_obj_t *it;
+        if (sc_iter(vm, args[i], &it)) {
+            hd__decref(vm->h, t);
+            return -1;
+        }
+        ((hd_tuple_obj_t *)t)->items[i - 1] = it; /* in place of None */
+        hd__decref(vm->h, vm->h->none);
+    }
+    rc = hd__map_new(vm->h, args[0], t, out);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+/* filter(function or None, iterable): filter_vectorcall: the iterator,
+ * then the object */
+static int ty_filter(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (sc_no_kwargs(vm, "filter", kwnames) || sc_arg_count(vm, "filter", nargs, 2, 2))
+        return -1;
+    hd_obj_t *it;
+    if (sc_iter(vm, args[1], &it))
+        return -1;
+    int rc = hd__filter_new(vm->h, args[0], it, out);
     return rc ? sc_nomem(vm, rc) : 0;
 }
 

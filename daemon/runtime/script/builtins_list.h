@@ -8,7 +8,8 @@
  * the name is found (the builtins, a module, or the methods of the builtin
  * type `owner`); a type's owner is the hd type it stands for (HD_TYPE_COUNT
  * for the ones that have none). The implementations live in builtins.c,
- * builtins_num.c, methods.c and modules.c.
+ * builtins_num.c, methods.c and modules.c. The order gives the builtins'
+ * numbers, which exports carry (graph aux[0]): new ones go at the end.
  */
 #ifndef SC_BUILTINS_LIST_H
 #define SC_BUILTINS_LIST_H
@@ -212,7 +213,10 @@
     X(FIN_DETACH, "detach", SC_BK_M, BM_NONE, SC_NOT, 0, sp_fin_detach)                            \
     X(FIN_PEEK, "peek", SC_BK_M, BM_NONE, SC_NOT, 0, sp_fin_peek)                                  \
     X(SNAP_STATISTICS, "statistics", SC_BK_M, BM_NONE, SC_NOT, 0, sp_snap_statistics)              \
-    X(SNAP_COMPARE_TO, "compare_to", SC_BK_M, BM_NONE, SC_NOT, 0, sp_snap_compare_to)
+    X(SNAP_COMPARE_TO, "compare_to", SC_BK_M, BM_NONE, SC_NOT, 0, sp_snap_compare_to)              \
+    /* added later: appended, so that exported builtin numbers stay valid */                       \
+    X(T_MAP, "map", SC_BK_T, BM_BUILTINS, HD_T_MAP, 0, ty_map)                                     \
+    X(T_FILTER, "filter", SC_BK_T, BM_BUILTINS, HD_T_FILTER, 0, ty_filter)
 
 enum sc_builtin_id {
 #define SC_BI_ENUM(id, name, kind, module, owner, flags, fn) SC_BI_##id,

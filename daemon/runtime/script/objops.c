@@ -262,7 +262,8 @@ int sc_setitem(sc_vm_t *vm, hd_obj_t *o, hd_obj_t *key, hd_obj_t *value)
 
 int sc_iter(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **out)
 {
-    if (o->type == HD_T_ENUMERATE || o->type == HD_T_ZIP || o->type == HD_T_REVITER) {
+    if (o->type == HD_T_ENUMERATE || o->type == HD_T_ZIP || o->type == HD_T_REVITER ||
+        o->type == HD_T_MAP || o->type == HD_T_FILTER) {
         hd__incref(o); /* an iterator is its own iterator */
         *out = o;
         return 0;
@@ -367,6 +368,65 @@ static int reviter_next(sc_vm_t *vm, hd_reviter_obj_t *r, hd_obj_t **out)
     return 0;
 }
 
+/* map_next: one item of each iterator, then func(*items); more than five
+ * iterators take their argument array from PyMem_Malloc (a block) instead
+ * of the C stack, as map_next does */
+static int map_next(sc_vm_t *vm, hd_map_obj_t *m, hd_obj_t **out)
+{
+    hd_tuple_obj_t *its = (hd_tuple_obj_t *)m->iters;
+    int64_t n = its->h.type == HD_T_TUPLE ? hd_len(m->iters) : 0, got = 0;
+    hd_obj_t *small[5], **stack = small;
+    void *big = NULL;
+    if (n > 5) {
+        int rc = hd__block_alloc(vm->h, (size_t)n * sizeof(hd_obj_t *),
+                                 hd__type_kind(vm->h, HD_T_MAP), &big);
+        if (rc)
+            return sc_nomem(vm, rc);
+        stack = big;
+    }
+    int r = 1;
+    for (; got < n; got++)
+        if ((r = sc_next(vm, its->items[got], &stack[got])) <= 0)
+            break;
+    if (r > 0)
+        r = sc_call(vm, m->func, stack, (int)n, NULL, out) ? -1 : 1;
+    for (int64_t i = 0; i < got; i++)
+        hd__decref(vm->h, stack[i]);
+    if (big)
+        hd__block_free(vm->h, big);
+    return r;
+}
+
+/* filter_next: the next item for which func(item) is true (the item's own
+ * truth when func is None or bool) */
+static int filter_next(sc_vm_t *vm, hd_filter_obj_t *f, hd_obj_t **out)
+{
+    bool checktrue = f->func == vm->h->none || f->func == sc_builtin(vm, SC_BI_T_BOOL);
+    for (;;) {
+        hd_obj_t *item, *good;
+        int ok, r = sc_next(vm, f->it, &item);
+        if (r <= 0)
+            return r;
+        if (checktrue) {
+            ok = sc_truth(vm, item);
+        } else {
+            if (sc_call(vm, f->func, &item, 1, NULL, &good)) {
+                hd__decref(vm->h, item);
+                return -1;
+            }
+            ok = sc_truth(vm, good);
+            hd__decref(vm->h, good);
+        }
+        if (ok > 0) {
+            *out = item;
+            return 1;
+        }
+        hd__decref(vm->h, item);
+        if (ok < 0 || (--vm->tick <= 0 && sc_check_budget(vm)))
+            return -1;
+    }
+}
+
 int sc_next(sc_vm_t *vm, hd_obj_t *it, hd_obj_t **out)
 {
     if (it->type == HD_T_ENUMERATE)
@@ -375,6 +435,10 @@ int sc_next(sc_vm_t *vm, hd_obj_t *it, hd_obj_t **out)
         return zip_next(vm, (hd_zip_obj_t *)it, out);
     if (it->type == HD_T_REVITER)
         return reviter_next(vm, (hd_reviter_obj_t *)it, out);
+    if (it->type == HD_T_MAP)
+        return map_next(vm, (hd_map_obj_t *)it, out);
+    if (it->type == HD_T_FILTER)
+        return filter_next(vm, (hd_filter_obj_t *)it, out);
     int rc = hd__iter_next(vm->h, it, out);
     if (rc >= 0)
         return rc;
@@ -454,7 +518,8 @@ static int list_resize(sc_vm_t *vm, hd_list_obj_t *l, int64_t newsize)
 }
 
 /* length_hint: PyObject_LengthHint(o, 8): len() of a sized object, an
- * iterator's __length_hint__ (enumerate, zip and generators have none: 8) */
+ * iterator's __length_hint__ (enumerate, zip, map, filter and generators
+ * have none: 8) */
 static int64_t length_hint(sc_vm_t *vm, hd_obj_t *o)
 {
     int64_t n;
