@@ -82,7 +82,7 @@ typedef struct hd_heap_config {
     uint64_t max_bytes;   /* 0 = no cap: bytes in allocated blocks + large */
     uint64_t max_objects; /* 0 = no cap: live objects */
     bool gc_enabled;      /* default true */
-    int thresholds[3];    /* default 700, 10, 10 */
+    int thresholds[3];    /* default 700, 10, 10; any int (gc.set_threshold) */
 } hd_heap_config_t;
 
 /* hd_heap_config_default: CPython's defaults, no caps. */
@@ -118,8 +118,9 @@ typedef struct hd_heap_hooks {
 } hd_heap_hooks_t;
 
 /* hd_heap_new: an empty heap. `mem` is borrowed and must outlive the heap;
- * cfg may be NULL (defaults). Returns 0, HD_EINVAL (bad thresholds) or
- * HD_ENOMEM. The caller owns *out and frees it with hd_heap_free. */
+ * cfg may be NULL (defaults); thresholds are any C int, as
+ * gc.set_threshold takes them. Returns 0 or HD_ENOMEM. The caller owns *out and frees it with
+ * hd_heap_free. */
 int hd_heap_new(hd_mem_t *mem, const hd_heap_config_t *cfg, hd_heap_t **out);
 
 /* hd_heap_free: frees every object (no finalizer or callback runs, as at
