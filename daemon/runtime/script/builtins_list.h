@@ -8,7 +8,7 @@
  * the name is found (the builtins, a module, or the methods of the builtin
  * type `owner`); a type's owner is the hd type it stands for (HD_TYPE_COUNT
  * for the ones that have none). The implementations live in builtins.c,
- * builtins_num.c, methods.c and modules.c. The order gives the builtins'
+ * builtins_num.c, builtins_obj.c, methods.c and modules.c. The order gives the builtins'
  * numbers, which exports carry (graph aux[0]): new ones go at the end.
  */
 #ifndef SC_BUILTINS_LIST_H
@@ -216,7 +216,9 @@
     X(SNAP_COMPARE_TO, "compare_to", SC_BK_M, BM_NONE, SC_NOT, 0, sp_snap_compare_to)              \
     /* added later: appended, so that exported builtin numbers stay valid */                       \
     X(T_MAP, "map", SC_BK_T, BM_BUILTINS, HD_T_MAP, 0, ty_map)                                     \
-    X(T_FILTER, "filter", SC_BK_T, BM_BUILTINS, HD_T_FILTER, 0, ty_filter)
+    X(T_FILTER, "filter", SC_BK_T, BM_BUILTINS, HD_T_FILTER, 0, ty_filter)                         \
+    X(ASCII, "ascii", SC_BK_F, BM_BUILTINS, SC_NOT, 0, bi_ascii)                                   \
+    X(VARS, "vars", SC_BK_F, BM_BUILTINS, SC_NOT, SC_BF_VARARGS, bi_vars)
 
 enum sc_builtin_id {
 #define SC_BI_ENUM(id, name, kind, module, owner, flags, fn) SC_BI_##id,

@@ -18,6 +18,9 @@ int sc_int_from_double(sc_vm_t *vm, double r, hd_obj_t **out);
 int bi_round(sc_vm_t *, hd_obj_t *, SC_ARGS);
 int bi_divmod(sc_vm_t *, hd_obj_t *, SC_ARGS);
 int bi_pow(sc_vm_t *, hd_obj_t *, SC_ARGS);
+/* builtins_obj.c */
+int bi_ascii(sc_vm_t *, hd_obj_t *, SC_ARGS);
+int bi_vars(sc_vm_t *, hd_obj_t *, SC_ARGS);
 int sys_getrefcount(sc_vm_t *, hd_obj_t *, SC_ARGS);
 int sys_getsizeof(sc_vm_t *, hd_obj_t *, SC_ARGS);
 int sys_getrecursionlimit(sc_vm_t *, hd_obj_t *, SC_ARGS);
