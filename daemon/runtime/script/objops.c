@@ -145,6 +145,105 @@ int sc_getitem(sc_vm_t *vm, hd_obj_t *o, hd_obj_t *key, hd_obj_t **out)
 
 static int list_resize(sc_vm_t *vm, hd_list_obj_t *l, int64_t newsize);
 
+/* list_del_ext: del a[i:j:k] (k != 1) as list_ass_subscript does it: the
+ * removed items go to a PyMem block, the others move down, the list
+ * resizes, then the removed ones are released in order */
+static int list_del_ext(sc_vm_t *vm, hd_list_obj_t *a, int64_t start, int64_t stop, int64_t step,
+                        int64_t n)
+{
+    if (n <= 0)
+        return 0;
+    if (step < 0) {
+        stop = start + 1;
+        start = stop + step * (n - 1) - 1;
+        step = -step;
+    }
+    hd_obj_t **garbage;
+    if (hdrc(vm, hd__block_alloc(vm->h, (size_t)n * 8, hd__type_kind(vm->h, HD_T_LIST),
+                                 (void **)&garbage)))
+        return -1;
+    int64_t cur = start, i = 0;
+    for (; cur < stop; cur += step, i++) {
+        int64_t lim = step - 1;
+        garbage[i] = a->items[cur];
+        if (cur + step >= a->size)
+            lim = a->size - cur - 1;
+        memmove(&a->items[cur - i], &a->items[cur + 1], (size_t)lim * 8);
+    }
+    cur = start + n * step;
+    if (cur < a->size)
+        memmove(&a->items[cur - n], &a->items[cur], (size_t)(a->size - cur) * 8);
+    a->size -= n;
+    int rc = list_resize(vm, a, a->size);
+    for (i = 0; i < n; i++)
+        hd__decref(vm->h, garbage[i]);
+    hd__block_free(vm->h, garbage);
+    return rc;
+}
+
+/* list_ass_ext: a[i:j:k] = value (k != 1), or its deletion, as
+ * list_ass_subscript does it: PySequence_Fast of the value (an iterator,
+ * then a list of it, unless it is a list or tuple; a copy of the list
+ * itself), the lengths must agree, the old items go to a PyMem block while
+ * the new ones are stored, then they are released in order */
+static int list_ass_ext(sc_vm_t *vm, hd_list_obj_t *a, int64_t start, int64_t stop, int64_t step,
+                        int64_t n, hd_obj_t *value)
+{
+    if (!value)
+        return list_del_ext(vm, a, start, stop, step, n);
+    hd_obj_t *seq, *it;
+    if (value == &a->h) { /* a[::-1] = a: list_slice(a, 0, len) */
+        if (hdrc(vm, sc_list_prealloc(vm->h, a->size, &seq)))
+            return -1;
+        hd_list_obj_t *c = (hd_list_obj_t *)seq;
+        for (int64_t i = 0; i < a->size; i++)
+            hd__incref(c->items[i] = a->items[i]);
+        c->size = a->size;
+    } else if (value->type == HD_T_LIST || value->type == HD_T_TUPLE) {
+        hd__incref(seq = value);
+    } else {
+        if (sc_iter(vm, value, &it)) {
+            if (vm->exc != EXC_TYPEERROR)
+                return -1;
+            sc_clear_exc(vm);
+            return sc_raise(vm, EXC_TYPEERROR, "must assign iterable to extended slice");
+        }
+        int rc = sc_list_from(vm, it, &seq);
+        hd__decref(vm->h, it);
+        if (rc)
+            return -1;
+    }
+    int64_t m = hd_len(seq);
+    if (m != n) {
+        hd__decref(vm->h, seq);
+        return sc_raise(vm, EXC_VALUEERROR,
+                        "attempt to assign sequence of size %lld to extended slice of size %lld",
+                        (long long)m, (long long)n);
+    }
+    if (!n) {
+        hd__decref(vm->h, seq);
+        return 0;
+    }
+    hd_obj_t **garbage;
+    if (hdrc(vm, hd__block_alloc(vm->h, (size_t)n * 8, hd__type_kind(vm->h, HD_T_LIST),
+                                 (void **)&garbage))) {
+        hd__decref(vm->h, seq);
+        return -1;
+    }
+    hd_obj_t **items =
+        seq->type == HD_T_LIST ? ((hd_list_obj_t *)seq)->items : ((hd_tuple_obj_t *)seq)->items;
+    int64_t cur = start;
+    for (int64_t i = 0; i < n; cur += step, i++) {
+        garbage[i] = a->items[cur];
+        hd__incref(a->items[cur] = items[i]);
+    }
+    for (int64_t i = 0; i < n; i++)
+        hd__decref(vm->h, garbage[i]);
+    hd__block_free(vm->h, garbage);
+    hd__decref(vm->h, seq);
+    return 0;
+}
+
 /* list_ass_slice: 3.11's: the removed items are kept aside (in a temporary
  * block past 8 of them), the tail moves, the list resizes, the new items go
  * in, and the removed ones are released last, from the end */
@@ -156,8 +255,7 @@ static int list_ass_slice(sc_vm_t *vm, hd_obj_t *list, hd_obj_t *slice, hd_obj_t
     if (sc_slice_indices(vm->h, slice, a->size, &ilow, &ihigh, &step, &n, &err))
         return sc_raise_rc(vm, SC_EXC, &err);
     if (step != 1)
-        return sc_raise(vm, EXC_VALUEERROR,
-                        "extended slice assignment is not supported by the heap script language");
+        return list_ass_ext(vm, a, ilow, ihigh, step, n, value);
     hd_obj_t *sf = NULL, **vitem = NULL;
     n = 0;
     if (value) {
