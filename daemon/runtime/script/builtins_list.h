@@ -8,8 +8,9 @@
  * the name is found (the builtins, a module, or the methods of the builtin
  * type `owner`); a type's owner is the hd type it stands for (HD_TYPE_COUNT
  * for the ones that have none). The implementations live in builtins.c,
- * builtins_num.c, builtins_obj.c, methods.c and modules.c. The order gives the builtins'
- * numbers, which exports carry (graph aux[0]): new ones go at the end.
+ * builtins_num.c, builtins_obj.c, methods.c, methods_str.c and modules.c.
+ * The order gives the builtins' numbers, which exports carry (graph
+ * aux[0]): new ones go at the end.
  */
 #ifndef SC_BUILTINS_LIST_H
 #define SC_BUILTINS_LIST_H

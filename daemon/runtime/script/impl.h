@@ -13,6 +13,9 @@
 int sc_check_kwargs(sc_vm_t *vm, const char *fname, hd_obj_t *kwnames, const char *const *allowed);
 int sc_npos_of(int nargs, hd_obj_t *kwnames);
 int sc_index_arg(sc_vm_t *vm, hd_obj_t *o, int64_t *v);
+/* methods.c: the argument check of a method (no keywords, min..max
+ * positional arguments), with CPython's messages; shared with methods_str.c */
+int sc_nargs_ok(sc_vm_t *vm, const char *name, int nargs, hd_obj_t *kwnames, int min, int max);
 /* builtins_num.c */
 int sc_int_from_double(sc_vm_t *vm, double r, hd_obj_t **out);
 int bi_round(sc_vm_t *, hd_obj_t *, SC_ARGS);
