@@ -1038,6 +1038,8 @@ int hd__set_difference_update(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b);
 int hd__set_difference_done(hd_heap_t *h, hd_obj_t *set);
 int hd__set_symdiff(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out);
 int hd__set_symdiff_update(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b);
+/* hd__set_swap_bodies: set_swap_bodies of two sets (set.intersection_update) */
+void hd__set_swap_bodies(hd_obj_t *a, hd_obj_t *b);
 /* ---- end of dict.c, set.c, hash.c ---- */
 
 /* ---- the script language's types (func.c, iter.c): constructors ----

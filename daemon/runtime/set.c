@@ -657,6 +657,11 @@ static void swap_bodies(hd_set_obj_t *a, hd_set_obj_t *b)
     a->hash = b->hash = -1;
 }
 
+void hd__set_swap_bodies(hd_obj_t *a, hd_obj_t *b)
+{
+    swap_bodies((hd_set_obj_t *)a, (hd_set_obj_t *)b);
+}
+
 int hd__set_intersection_update(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b)
 {
     hd_set_obj_t *sa = as_set(a), *sb = as_set(b), *tmp;

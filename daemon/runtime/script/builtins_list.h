@@ -219,7 +219,35 @@
     X(T_MAP, "map", SC_BK_T, BM_BUILTINS, HD_T_MAP, 0, ty_map)                                     \
     X(T_FILTER, "filter", SC_BK_T, BM_BUILTINS, HD_T_FILTER, 0, ty_filter)                         \
     X(ASCII, "ascii", SC_BK_F, BM_BUILTINS, SC_NOT, 0, bi_ascii)                                   \
-    X(VARS, "vars", SC_BK_F, BM_BUILTINS, SC_NOT, SC_BF_VARARGS, bi_vars)
+    X(VARS, "vars", SC_BK_F, BM_BUILTINS, SC_NOT, SC_BF_VARARGS, bi_vars)                          \
+    X(S_DIFFERENCE_UPDATE, "difference_update", SC_BK_M, BM_TYPE_METHOD, HD_T_SET, SC_BF_VARARGS,  \
+      m_set_difference_update)                                                                     \
+    X(S_INTERSECTION_UPDATE, "intersection_update", SC_BK_M, BM_TYPE_METHOD, HD_T_SET,             \
+      SC_BF_VARARGS, m_set_intersection_update)                                                    \
+    X(S_ISDISJOINT, "isdisjoint", SC_BK_M, BM_TYPE_METHOD, HD_T_SET, 0, m_set_isdisjoint)          \
+    X(S_SYMMETRIC_DIFFERENCE, "symmetric_difference", SC_BK_M, BM_TYPE_METHOD, HD_T_SET, 0,        \
+      m_set_symmetric_difference)                                                                  \
+    X(S_SYMMETRIC_DIFFERENCE_UPDATE, "symmetric_difference_update", SC_BK_M, BM_TYPE_METHOD,       \
+      HD_T_SET, 0, m_set_symmetric_difference_update)                                              \
+    X(STR_RSPLIT, "rsplit", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_rsplit)                    \
+    X(STR_RFIND, "rfind", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, SC_BF_VARARGS, m_str_rfind)           \
+    X(STR_INDEX, "index", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, SC_BF_VARARGS, m_str_index)           \
+    X(STR_RINDEX, "rindex", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, SC_BF_VARARGS, m_str_rindex)        \
+    X(STR_PARTITION, "partition", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_partition)           \
+    X(STR_RPARTITION, "rpartition", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_rpartition)        \
+    X(STR_SPLITLINES, "splitlines", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_splitlines)        \
+    X(STR_REMOVEPREFIX, "removeprefix", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_removeprefix)  \
+    X(STR_REMOVESUFFIX, "removesuffix", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_removesuffix)  \
+    X(STR_TITLE, "title", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_title)                       \
+    X(STR_CAPITALIZE, "capitalize", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_capitalize)        \
+    X(STR_SWAPCASE, "swapcase", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_swapcase)              \
+    X(STR_ISSPACE, "isspace", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_isspace)                 \
+    X(STR_ISUPPER, "isupper", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_isupper)                 \
+    X(STR_ISLOWER, "islower", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_islower)                 \
+    X(STR_ISALNUM, "isalnum", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_isalnum)                 \
+    X(STR_ISASCII, "isascii", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_isascii)                 \
+    X(STR_ISDECIMAL, "isdecimal", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_isdecimal)           \
+    X(STR_ISNUMERIC, "isnumeric", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_isnumeric)
 
 enum sc_builtin_id {
 #define SC_BI_ENUM(id, name, kind, module, owner, flags, fn) SC_BI_##id,

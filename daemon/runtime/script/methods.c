@@ -53,6 +53,12 @@ static int hdrc(sc_vm_t *vm, int rc)
     return rc ? sc_nomem(vm, rc) : 0;
 }
 
+static int ret_bool(sc_vm_t *vm, bool v, hd_obj_t **out)
+{
+    hd_bool(vm->h, v, out);
+    return 0;
+}
+
 static int index_of(sc_vm_t *vm, hd_obj_t *o, int64_t *v)
 {
     if (o->type != HD_T_INT && o->type != HD_T_BOOL)
@@ -804,6 +810,130 @@ int m_set_difference(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
         }
     }
     return 0;
+}
+
+/* set_difference_update: set_difference_update_internal of each other */
+int m_set_difference_update(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    if (no_kwargs(vm, "set.difference_update", kwnames))
+        return -1;
+    for (int i = 0; i < nargs; i++)
+        if (difference_update_internal(vm, self, args[i]))
+            return -1;
+    return none(vm, out);
+}
+
+/* set_intersection_update_multi: set_intersection_multi, then the bodies
+ * swapped and the old one released with the temporary set */
+int m_set_intersection_update(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    hd_obj_t *tmp;
+    if (no_kwargs(vm, "set.intersection_update", kwnames) ||
+        m_set_intersection(vm, self, args, nargs, NULL, &tmp))
+        return -1;
+    hd__set_swap_bodies(self, tmp);
+    hd__decref(vm->h, tmp);
+    return none(vm, out);
+}
+
+/* make_new_set(type, other): a new set, then set_update_internal */
+static int new_set_of(sc_vm_t *vm, hd_obj_t *other, hd_obj_t **out)
+{
+    if (hdrc(vm, hd_set_new(vm->h, 0, NULL, out)))
+        return -1;
+    if (set_update_internal(vm, *out, other)) {
+        hd__decref(vm->h, *out);
+        return -1;
+    }
+    return 0;
+}
+
+/* set_symmetric_difference_update: itself clears; a dict's keys are
+ * discarded or added in its order; a set's likewise in its table order;
+ * anything else is made a set first */
+static int symdiff_update(sc_vm_t *vm, hd_obj_t *so, hd_obj_t *other)
+{
+    if (other->type == HD_T_SET)
+        return hdrc(vm, hd__set_symdiff_update(vm->h, so, other));
+    if (other->type == HD_T_DICT) {
+        int64_t pos = 0;
+        hd_obj_t *key, *value;
+        while (hd_dict_next(other, &pos, &key, &value)) {
+            bool found;
+            hd__incref(key);
+            int rc = hd_set_discard(vm->h, so, key, &found);
+            if (!rc && !found)
+                rc = hd_set_add(vm->h, so, key);
+            hd__decref(vm->h, key);
+            if (rc)
+                return hdrc(vm, rc);
+        }
+        return 0;
+    }
+    hd_obj_t *tmp;
+    if (new_set_of(vm, other, &tmp))
+        return -1;
+    int rc = hdrc(vm, hd__set_symdiff_update(vm->h, so, tmp));
+    hd__decref(vm->h, tmp);
+    return rc;
+}
+
+int m_set_symmetric_difference_update(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    if (sc_nargs_ok(vm, "set.symmetric_difference_update", nargs, kwnames, 1, 1) ||
+        symdiff_update(vm, self, args[0]))
+        return -1;
+    return none(vm, out);
+}
+
+/* set_symmetric_difference: a new set of the other, then its
+ * symmetric_difference_update with self (for a set, set.c's `^`) */
+int m_set_symmetric_difference(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    if (sc_nargs_ok(vm, "set.symmetric_difference", nargs, kwnames, 1, 1))
+        return -1;
+    if (args[0]->type == HD_T_SET)
+        return hdrc(vm, hd__set_symdiff(vm->h, self, args[0], out));
+    if (new_set_of(vm, args[0], out))
+        return -1;
+    if (hdrc(vm, hd__set_symdiff_update(vm->h, *out, self))) {
+        hd__decref(vm->h, *out);
+        return -1;
+    }
+    return 0;
+}
+
+/* set_isdisjoint: with a set, the smaller one's keys looked up in the
+ * larger; anything else is iterated (its items must be hashable) */
+int m_set_isdisjoint(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    if (sc_nargs_ok(vm, "set.isdisjoint", nargs, kwnames, 1, 1))
+        return -1;
+    hd_obj_t *other = args[0], *key, *it;
+    bool in = false;
+    if (other == self)
+        return ret_bool(vm, hd_len(self) == 0, out);
+    if (other->type == HD_T_SET) {
+        hd_obj_t *big = self, *small = other;
+        if (hd_len(other) > hd_len(self))
+            big = other, small = self;
+        int64_t pos = 0;
+        while (!in && hd_set_next(small, &pos, &key))
+            if (hdrc(vm, hd_set_contains(vm->h, big, key, &in)))
+                return -1;
+        return ret_bool(vm, !in, out);
+    }
+    if (sc_iter(vm, other, &it))
+        return -1;
+    int r = 0, rc = 0;
+    while (!rc && !in && (r = sc_next(vm, it, &key)) > 0) {
+        rc = check_key(vm, key) || hdrc(vm, hd_set_contains(vm->h, self, key, &in));
+        hd__decref(vm->h, key);
+    }
+    hd__decref(vm->h, it);
+    if (rc || (!in && r < 0))
+        return -1;
+    return ret_bool(vm, !in, out);
 }
 
 static int set_rel(sc_vm_t *vm, hd_obj_t *self, int op, const char *name, SC_ARGS)

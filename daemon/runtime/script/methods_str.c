@@ -11,6 +11,8 @@
 #include "impl.h"
 #include "vm.h"
 
+#define SC_ARGS_IN hd_obj_t *const *args, int nargs, hd_obj_t *kwnames
+
 static int ret(hd_obj_t *v, hd_obj_t **out)
 {
     hd__incref(v);
@@ -120,10 +122,13 @@ int m_str_lower(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     return case_map(vm, self, false, args, nargs, kwnames, out);
 }
 
+/* is_space: Py_UNICODE_ISSPACE (the bidirectional types WS, B and S and
+ * the category Zs: Unicode 14's list) */
 static bool is_space(uint32_t c)
 {
-    return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x1c || c == 0x1d || c == 0x1e ||
-           c == 0x1f || c == 0x85 || c == 0xa0;
+    return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f) || c == 0x85 ||
+           c == 0xa0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 ||
+           c == 0x202f || c == 0x205f || c == 0x3000;
 }
 
 static bool memchr_u32(const uint32_t *v, int64_t n, uint32_t x)
@@ -186,6 +191,19 @@ static int64_t find_cps(const cps_t *h, const cps_t *n, int64_t from)
     return -1;
 }
 
+/* rfind_cps: the last occurrence of n inside h[lo, hi), or -1 */
+static int64_t rfind_cps(const cps_t *h, const cps_t *n, int64_t lo, int64_t hi)
+{
+    for (int64_t i = hi - n->n; i >= lo; i--) {
+        int64_t k = 0;
+        while (k < n->n && h->v[i + k] == n->v[k])
+            k++;
+        if (k == n->n)
+            return i;
+    }
+    return -1;
+}
+
 static int split_push(sc_vm_t *vm, hd_obj_t *list, const uint32_t *v, int64_t n)
 {
     hd_obj_t *s;
@@ -202,68 +220,189 @@ static int split_push(sc_vm_t *vm, hd_obj_t *list, const uint32_t *v, int64_t n)
     return rc;
 }
 
-int m_str_split(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+/* split_args: split()/rsplit()'s (sep=None, maxsplit=-1), positional or
+ * by keyword, with Argument Clinic's messages; *sep NULL for None */
+static int split_args(sc_vm_t *vm, const char *name, SC_ARGS_IN, hd_obj_t **sep, int64_t *maxsplit)
 {
-    cps_t c, sep = {NULL, 0};
-    int64_t maxsplit = -1;
-    if (sc_nargs_ok(vm, "split", nargs, kwnames, 0, 2) ||
-        (nargs > 1 && (args[1]->type != HD_T_INT || hd_int_to_i64(args[1], &maxsplit))))
+    static const char *const names[] = {"sep", "maxsplit"};
+    int nkw = kwnames ? (int)hd_len(kwnames) : 0, npos = nargs - nkw;
+    hd_obj_t *v[2] = {NULL, NULL};
+    if (nargs > 2)
+        return sc_raise(vm, EXC_TYPEERROR, "%s() takes at most 2 arguments (%d given)", name,
+                        nargs);
+    for (int i = 0; i < npos; i++)
+        v[i] = args[i];
+    for (int i = 0; i < nkw; i++) {
+        char buf[64];
+        hd_str_utf8(((hd_tuple_obj_t *)kwnames)->items[i], buf, sizeof(buf));
+        int k = strcmp(buf, names[0]) == 0 ? 0 : strcmp(buf, names[1]) == 0 ? 1 : -1;
+        if (k < 0)
+            return sc_raise(vm, EXC_TYPEERROR, "'%s' is an invalid keyword argument for %s()", buf,
+                            name);
+        if (v[k])
+            return sc_raise(vm, EXC_TYPEERROR,
+                            "argument for %s() given by name ('%s') and position (%d)", name,
+                            names[k], k + 1);
+        v[k] = args[npos + i];
+    }
+    *sep = v[0] && v[0] != vm->h->none ? v[0] : NULL;
+    *maxsplit = -1;
+    if (v[1]) {
+        if (v[1]->type != HD_T_INT && v[1]->type != HD_T_BOOL)
+            return sc_raise(vm, EXC_TYPEERROR, "'%s' object cannot be interpreted as an integer",
+                            sc_tname(vm, v[1]));
+        if (hd_int_to_i64(v[1], maxsplit))
+            return sc_raise(vm, EXC_OVERFLOWERROR, "Python int too large to convert to C ssize_t");
+    }
+    if (*sep && (*sep)->type != HD_T_STR)
+        return sc_raise(vm, EXC_TYPEERROR, "must be str or None, not %s", sc_tname(vm, *sep));
+    if (*maxsplit < 0)
+        *maxsplit = INT64_MAX;
+    return 0;
+}
+
+/* split_add: SPLIT_ADD of c[a:b] */
+static int split_add(sc_vm_t *vm, hd_obj_t *list, const cps_t *c, int64_t a, int64_t b,
+                     int64_t *count)
+{
+    (*count)++;
+    return split_push(vm, list, c->v + a, b - a);
+}
+
+/* the list of one item, self: PyList_New(1) (a separator longer than the
+ * text) or a preallocated list whose first slot takes self (no split) */
+static int list_of_self(sc_vm_t *vm, hd_obj_t *self, int64_t slots, hd_obj_t **out)
+{
+    if (hdrc(vm, sc_list_prealloc(vm->h, slots, out)))
         return -1;
-    if (nargs && args[0] != vm->h->none) {
-        if (need_str(vm, args[0], "must be str or None, not") || cps_of(vm, args[0], &sep))
-            return -1;
-        if (sep.n == 0) {
-            hd_mem_free(vm->h->mem, sep.v);
-            return sc_raise(vm, EXC_VALUEERROR, "empty separator");
+    hd_list_obj_t *l = (hd_list_obj_t *)*out;
+    hd__incref(l->items[0] = self);
+    l->size = 1;
+    return 0;
+}
+
+/* do_split: stringlib's split, split_whitespace, rsplit and
+ * rsplit_whitespace: PyList_New(PREALLOC_SIZE(maxcount)) (at most 12
+ * slots, filled, then appended to), self itself when nothing splits, and
+ * rsplit's list reversed at the end */
+static int do_split(sc_vm_t *vm, hd_obj_t *self, bool right, SC_ARGS)
+{
+    hd_obj_t *sepo = NULL;
+    int64_t maxcount = -1;
+    cps_t c = {NULL, 0}, sep = {NULL, 0};
+    if (split_args(vm, right ? "rsplit" : "split", args, nargs, kwnames, &sepo, &maxcount))
+        return -1;
+    int64_t len1 = hd_len(self), prealloc = maxcount >= 12 ? 12 : maxcount + 1;
+    if (sepo && hd_len(sepo) > len1)
+        return list_of_self(vm, self, 1, out);
+    if (sepo && hd_len(sepo) == 0)
+        return sc_raise(vm, EXC_VALUEERROR, "empty separator");
+    if (cps_of(vm, self, &c) || (sepo && cps_of(vm, sepo, &sep))) {
+        hd_mem_free(vm->h->mem, c.v);
+        return -1;
+    }
+    *out = NULL;
+    int rc = hdrc(vm, sc_list_prealloc(vm->h, prealloc, out));
+    int64_t n = c.n, count = 0, i = 0, j = 0;
+    bool whole = false;
+    if (rc) {
+        /* nothing */
+    } else if (sepo && !right) {
+        for (i = 0; maxcount-- > 0; i = j + sep.n) {
+            if ((j = find_cps(&c, &sep, i)) < 0 || (rc = split_add(vm, *out, &c, i, j, &count)))
+                break;
         }
-    }
-    /* PyList_New(PREALLOC_SIZE(maxsplit)): at most 12 slots */
-    if (cps_of(vm, self, &c) ||
-        hdrc(vm,
-             sc_list_prealloc(vm->h, maxsplit >= 0 && maxsplit < 12 ? maxsplit + 1 : 12, out))) {
-        hd_mem_free(vm->h->mem, sep.v);
-        return -1;
-    }
-    int rc = 0;
-    int64_t i = 0, splits = 0;
-    if (sep.v) {
-        for (;;) {
-            int64_t j = (maxsplit < 0 || splits < maxsplit) ? find_cps(&c, &sep, i) : -1;
-            if (j < 0) {
-                rc = split_push(vm, *out, c.v + i, c.n - i);
+        if (!rc) {
+            if (count == 0)
+                whole = true;
+            else
+                rc = split_add(vm, *out, &c, i, n, &count);
+        }
+    } else if (sepo) {
+        for (j = n; maxcount-- > 0; j = i) {
+            if ((i = rfind_cps(&c, &sep, 0, j)) < 0 ||
+                (rc = split_add(vm, *out, &c, i + sep.n, j, &count)))
+                break;
+        }
+        if (!rc) {
+            if (count == 0)
+                whole = true;
+            else
+                rc = split_add(vm, *out, &c, 0, j, &count);
+        }
+    } else if (!right) {
+        for (i = 0; maxcount-- > 0;) {
+            while (i < n && is_space(c.v[i]))
+                i++;
+            if (i == n)
+                break;
+            j = i++;
+            while (i < n && !is_space(c.v[i]))
+                i++;
+            if (j == 0 && i == n) {
+                whole = true;
                 break;
             }
-            if ((rc = split_push(vm, *out, c.v + i, j - i)))
+            if ((rc = split_add(vm, *out, &c, j, i, &count)))
                 break;
-            i = j + sep.n;
-            splits++;
+        }
+        if (!rc && !whole && i < n) {
+            while (i < n && is_space(c.v[i]))
+                i++;
+            if (i != n)
+                rc = split_add(vm, *out, &c, i, n, &count);
         }
     } else {
-        while (!rc) {
-            while (i < c.n && is_space(c.v[i]))
-                i++;
-            if (i >= c.n)
+        for (i = n - 1; maxcount-- > 0;) {
+            while (i >= 0 && is_space(c.v[i]))
+                i--;
+            if (i < 0)
                 break;
-            int64_t j = i;
-            if (maxsplit >= 0 && splits >= maxsplit) {
-                int64_t e = c.n;
-                while (e > i && is_space(c.v[e - 1]))
-                    e--;
-                rc = split_push(vm, *out, c.v + i, e - i);
+            j = i--;
+            while (i >= 0 && !is_space(c.v[i]))
+                i--;
+            if (j == n - 1 && i < 0) {
+                whole = true;
                 break;
             }
-            while (j < c.n && !is_space(c.v[j]))
-                j++;
-            rc = split_push(vm, *out, c.v + i, j - i);
-            i = j;
-            splits++;
+            if ((rc = split_add(vm, *out, &c, i + 1, j + 1, &count)))
+                break;
+        }
+        if (!rc && !whole && i >= 0) {
+            while (i >= 0 && is_space(c.v[i]))
+                i--;
+            if (i >= 0)
+                rc = split_add(vm, *out, &c, 0, i + 1, &count);
         }
     }
     hd_mem_free(vm->h->mem, c.v);
     hd_mem_free(vm->h->mem, sep.v);
-    if (rc)
-        hd__decref(vm->h, *out);
-    return rc;
+    if (rc) {
+        if (*out)
+            hd__decref(vm->h, *out);
+        return -1;
+    }
+    hd_list_obj_t *l = (hd_list_obj_t *)*out;
+    if (whole) {
+        hd__incref(l->items[0] = self);
+        l->size = 1;
+    }
+    for (int64_t a = 0, b = l->size - 1; right && a < b; a++, b--) {
+        hd_obj_t *t = l->items[a];
+        l->items[a] = l->items[b];
+        l->items[b] = t;
+    }
+    return 0;
+}
+
+int m_str_split(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    return do_split(vm, self, false, args, nargs, kwnames, out);
+}
+
+int m_str_rsplit(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    return do_split(vm, self, true, args, nargs, kwnames, out);
 }
 
 int m_str_replace(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
@@ -356,39 +495,403 @@ int m_str_endswith(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     return affix(vm, self, false, args, nargs, kwnames, out);
 }
 
-static int find_count(sc_vm_t *vm, hd_obj_t *self, bool count, SC_ARGS)
+/* slice_index: _PyEval_SliceIndex: None keeps *v, an int is clamped to
+ * the ssize_t range */
+static int slice_index(sc_vm_t *vm, hd_obj_t *o, int64_t *v)
 {
-    cps_t c, n;
-    if (sc_nargs_ok(vm, count ? "count" : "find", nargs, kwnames, 1, 1) ||
-        need_str(vm, args[0], "must be str, not"))
+    if (o == vm->h->none)
+        return 0;
+    if (o->type != HD_T_INT && o->type != HD_T_BOOL)
+        return sc_raise(vm, EXC_TYPEERROR,
+                        "slice indices must be integers or None or have an __index__ method");
+    if (hd_int_to_i64(o, v)) {
+        hd_obj_t *zero;
+        sc_err_t err;
+        if (sc_int_new(vm, 0, &zero))
+            return -1;
+        int neg = sc_compare_bool(vm->h, CO_LT, o, zero, &err);
+        hd__decref(vm->h, zero);
+        *v = neg > 0 ? INT64_MIN : INT64_MAX;
+    }
+    return 0;
+}
+
+enum { F_FIND, F_RFIND, F_INDEX, F_RINDEX, F_COUNT };
+
+/* finds: find, rfind, index, rindex and count (METH_VARARGS, "O|OO"):
+ * sub[, start[, end]] with ADJUST_INDICES, as any_find_slice and
+ * unicode_count do it */
+static int finds(sc_vm_t *vm, hd_obj_t *self, int mode, SC_ARGS)
+{
+    static const char *const names[] = {"find", "rfind", "index", "rindex", "count"};
+    const char *name = names[mode];
+    if (kwnames && hd_len(kwnames))
+        return sc_raise(vm, EXC_TYPEERROR, "str.%s() takes no keyword arguments", name);
+    if (nargs < 1 || nargs > 3)
+        return sc_raise(vm, EXC_TYPEERROR, "%s() takes at %s %d argument%s (%d given)", name,
+                        nargs < 1 ? "least" : "most", nargs < 1 ? 1 : 3, nargs < 1 ? "" : "s",
+                        nargs);
+    int64_t len = hd_len(self), start = 0, end = INT64_MAX, r = -1;
+    if ((nargs > 1 && slice_index(vm, args[1], &start)) ||
+        (nargs > 2 && slice_index(vm, args[2], &end)) || need_str(vm, args[0], "must be str, not"))
         return -1;
-    if (cps_of(vm, self, &c))
-        return -1;
-    if (cps_of(vm, args[0], &n)) {
+    if (end > len)
+        end = len;
+    else if (end < 0 && (end += len) < 0)
+        end = 0;
+    if (start < 0 && (start += len) < 0)
+        start = 0;
+    int64_t sublen = hd_len(args[0]);
+    if (end - start >= sublen) {
+        cps_t c, n;
+        if (cps_of(vm, self, &c))
+            return -1;
+        if (cps_of(vm, args[0], &n)) {
+            hd_mem_free(vm->h->mem, c.v);
+            return -1;
+        }
+        c.n = end; /* the text up to end */
+        if (mode == F_COUNT) {
+            r = 0;
+            if (sublen == 0)
+                r = end - start + 1;
+            for (int64_t i = start; sublen && (i = find_cps(&c, &n, i)) >= 0; i += sublen)
+                r++;
+        } else if (mode == F_FIND || mode == F_INDEX) {
+            r = find_cps(&c, &n, start);
+        } else {
+            r = rfind_cps(&c, &n, start, end);
+        }
         hd_mem_free(vm->h->mem, c.v);
-        return -1;
+        hd_mem_free(vm->h->mem, n.v);
+    } else if (mode == F_COUNT) {
+        r = 0;
     }
-    int64_t r = find_cps(&c, &n, 0);
-    if (count) {
-        int64_t k = 0;
-        for (int64_t i = 0; (r = find_cps(&c, &n, i)) >= 0 && i <= c.n; k++)
-            i = r + (n.n ? n.n : 1);
-        r = k;
-    }
-    hd_mem_free(vm->h->mem, c.v);
-    hd_mem_free(vm->h->mem, n.v);
+    if (r < 0 && (mode == F_INDEX || mode == F_RINDEX))
+        return sc_raise(vm, EXC_VALUEERROR, "substring not found");
     return sc_int_new(vm, r, out);
 }
 
 int m_str_find(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
-    return find_count(vm, self, false, args, nargs, kwnames, out);
+    return finds(vm, self, F_FIND, args, nargs, kwnames, out);
+}
+
+int m_str_rfind(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    return finds(vm, self, F_RFIND, args, nargs, kwnames, out);
+}
+
+int m_str_index(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    return finds(vm, self, F_INDEX, args, nargs, kwnames, out);
+}
+
+int m_str_rindex(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    return finds(vm, self, F_RINDEX, args, nargs, kwnames, out);
 }
 
 int m_str_count(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
-    return find_count(vm, self, true, args, nargs, kwnames, out);
+    return finds(vm, self, F_COUNT, args, nargs, kwnames, out);
 }
+
+/* ---- partition, splitlines, removeprefix ---- */
+
+/* do_partition: PyUnicode_Partition / RPartition: a separator longer than
+ * the text gives PyTuple_Pack(3, ...) of self and two empty strings; else
+ * stringlib's: PyTuple_New(3), then the head, the separator itself and the
+ * tail (self and the empty strings when it is not found) */
+static int do_partition(sc_vm_t *vm, hd_obj_t *self, bool right, SC_ARGS)
+{
+    if (sc_nargs_ok(vm, right ? "str.rpartition" : "str.partition", nargs, kwnames, 1, 1) ||
+        need_str(vm, args[0], "must be str, not"))
+        return -1;
+    hd_obj_t *sepo = args[0], *empty, *t;
+    if (hdrc(vm, hd__str_from_cps(vm->h, NULL, 0, &empty)))
+        return -1;
+    int64_t len = hd_len(self), seplen = hd_len(sepo);
+    if (seplen == 0 && len >= seplen) {
+        hd__decref(vm->h, empty);
+        return sc_raise(vm, EXC_VALUEERROR, "empty separator");
+    }
+    if (hdrc(vm, hd__tuple_new_filled(vm->h, 3, vm->h->none, &t))) {
+        hd__decref(vm->h, empty);
+        return -1;
+    }
+    hd_obj_t **items = ((hd_tuple_obj_t *)t)->items;
+    cps_t c = {NULL, 0}, sep = {NULL, 0};
+    int64_t pos = -1;
+    int rc = 0;
+    if (seplen <= len) {
+        rc = cps_of(vm, self, &c) || cps_of(vm, sepo, &sep);
+        if (!rc)
+            pos = right ? rfind_cps(&c, &sep, 0, c.n) : find_cps(&c, &sep, 0);
+    }
+    hd_obj_t *v[3] = {NULL, NULL, NULL};
+    if (rc) {
+        /* nothing */
+    } else if (pos < 0) {
+        hd__incref(v[right ? 2 : 0] = self);
+        hd__incref(v[1] = empty);
+        hd__incref(v[right ? 0 : 2] = empty);
+    } else if (!str_of(vm, c.v, pos, &v[0])) {
+        hd__incref(v[1] = sepo);
+        rc = str_of(vm, c.v + pos + seplen, c.n - pos - seplen, &v[2]);
+    } else {
+        rc = -1;
+    }
+    for (int k = 0; k < 3; k++) {
+        if (v[k]) {
+            items[k] = v[k];
+            hd__decref(vm->h, vm->h->none);
+        }
+    }
+    hd_mem_free(vm->h->mem, c.v);
+    hd_mem_free(vm->h->mem, sep.v);
+    hd__decref(vm->h, empty);
+    if (rc) {
+        hd__decref(vm->h, t);
+        return -1;
+    }
+    *out = t;
+    return 0;
+}
+
+int m_str_partition(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    return do_partition(vm, self, false, args, nargs, kwnames, out);
+}
+
+int m_str_rpartition(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    return do_partition(vm, self, true, args, nargs, kwnames, out);
+}
+
+static bool is_linebreak(uint32_t c)
+{
+    return (c >= '\n' && c <= '\r') || (c >= 0x1c && c <= 0x1e) || c == 0x85 || c == 0x2028 ||
+           c == 0x2029;
+}
+
+/* splitlines(keepends=False): PyList_New(0) and one append per line
+ * (\r\n is one break); a text without a break is the list of itself */
+int m_str_splitlines(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    int nkw = kwnames ? (int)hd_len(kwnames) : 0, npos = nargs - nkw;
+    hd_obj_t *keep = npos ? args[0] : NULL;
+    if (nargs > 1)
+        return sc_raise(vm, EXC_TYPEERROR, "splitlines() takes at most 1 %sargument (%d given)",
+                        npos ? "" : "keyword ", nargs);
+    if (nkw) {
+        char buf[64];
+        hd_str_utf8(((hd_tuple_obj_t *)kwnames)->items[0], buf, sizeof(buf));
+        if (strcmp(buf, "keepends") != 0)
+            return sc_raise(vm, EXC_TYPEERROR,
+                            "'%s' is an invalid keyword argument for splitlines()", buf);
+        keep = args[0];
+    }
+    int64_t keepends = 0;
+    if (keep) {
+        if (keep->type != HD_T_INT && keep->type != HD_T_BOOL)
+            return sc_raise(vm, EXC_TYPEERROR, "'%s' object cannot be interpreted as an integer",
+                            sc_tname(vm, keep));
+        if (hd_int_to_i64(keep, &keepends))
+            keepends = 1;
+    }
+    cps_t c;
+    if (cps_of(vm, self, &c))
+        return -1;
+    int rc = hdrc(vm, hd_list_new(vm->h, 0, NULL, out));
+    for (int64_t i = 0, j = 0; !rc && i < c.n; j = i) {
+        while (i < c.n && !is_linebreak(c.v[i]))
+            i++;
+        int64_t eol = i;
+        if (i < c.n) {
+            i += (c.v[i] == '\r' && i + 1 < c.n && c.v[i + 1] == '\n') ? 2 : 1;
+            if (keepends)
+                eol = i;
+        }
+        if (j == 0 && eol == c.n) {
+            rc = hdrc(vm, hd_list_append(vm->h, *out, self));
+            break;
+        }
+        hd_obj_t *line;
+        if (!(rc = str_of(vm, c.v + j, eol - j, &line))) {
+            rc = hdrc(vm, hd_list_append(vm->h, *out, line));
+            hd__decref(vm->h, line);
+        }
+    }
+    hd_mem_free(vm->h->mem, c.v);
+    if (rc && *out)
+        hd__decref(vm->h, *out);
+    return rc ? -1 : 0;
+}
+
+/* removeprefix / removesuffix: PyUnicode_Substring of the rest, or self */
+static int remove_affix(sc_vm_t *vm, hd_obj_t *self, bool prefix, SC_ARGS)
+{
+    const char *name = prefix ? "removeprefix" : "removesuffix";
+    char qual[32];
+    snprintf(qual, sizeof(qual), "str.%s", name);
+    if (sc_nargs_ok(vm, qual, nargs, kwnames, 1, 1))
+        return -1;
+    hd_obj_t *a = args[0];
+    if (a->type != HD_T_STR)
+        return sc_raise(vm, EXC_TYPEERROR, "%s() argument must be str, not %s", name,
+                        sc_tname(vm, a));
+    int64_t n = hd_len(self), k = hd_len(a), off = prefix ? 0 : n - k, i = 0;
+    if (k == 0 || k > n)
+        return ret(self, out);
+    while (i < k && hd__str_char(self, off + i) == hd__str_char(a, i))
+        i++;
+    if (i < k)
+        return ret(self, out);
+    cps_t c;
+    if (cps_of(vm, self, &c))
+        return -1;
+    int rc = str_of(vm, c.v + (prefix ? k : 0), n - k, out);
+    hd_mem_free(vm->h->mem, c.v);
+    return rc;
+}
+
+int m_str_removeprefix(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    return remove_affix(vm, self, true, args, nargs, kwnames, out);
+}
+
+int m_str_removesuffix(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    return remove_affix(vm, self, false, args, nargs, kwnames, out);
+}
+
+/* ---- title, capitalize, swapcase: case_operation ----
+ * Its PyMem block of 3 code points per character lives while the result
+ * is made. Letters are mapped in ASCII only (as str.upper here). */
+
+enum { C_TITLE, C_CAPITALIZE, C_SWAPCASE };
+
+static bool is_lower_ascii(uint32_t c)
+{
+    return c >= 'a' && c <= 'z';
+}
+
+static bool is_upper_ascii(uint32_t c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+static int case_operation(sc_vm_t *vm, hd_obj_t *self, int op, SC_ARGS)
+{
+    static const char *const names[] = {"str.title", "str.capitalize", "str.swapcase"};
+    (void)args;
+    if (sc_nargs_ok(vm, names[op], nargs, kwnames, 0, 0))
+        return -1;
+    cps_t c;
+    int64_t n = hd_len(self);
+    if (op == C_CAPITALIZE && n == 0)
+        return ret(self, out);
+    if (cps_of(vm, self, &c))
+        return -1;
+    void *tmp = NULL;
+    if (n &&
+        hdrc(vm, hd__block_alloc(vm->h, (size_t)n * 12, hd__type_kind(vm->h, HD_T_STR), &tmp))) {
+        hd_mem_free(vm->h->mem, c.v);
+        return -1;
+    }
+    bool prev_cased = false;
+    for (int64_t i = 0; i < n; i++) {
+        uint32_t x = c.v[i];
+        bool up = is_upper_ascii(x), low = is_lower_ascii(x);
+        if (op == C_SWAPCASE)
+            c.v[i] = up ? x + 32 : low ? x - 32 : x;
+        else if (op == C_CAPITALIZE)
+            c.v[i] = i == 0 ? (low ? x - 32 : x) : (up ? x + 32 : x);
+        else
+            c.v[i] = prev_cased ? (up ? x + 32 : x) : (low ? x - 32 : x);
+        prev_cased = up || low;
+    }
+    int rc = str_of(vm, c.v, n, out);
+    if (tmp)
+        hd__block_free(vm->h, tmp);
+    hd_mem_free(vm->h->mem, c.v);
+    return rc;
+}
+
+int m_str_title(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    return case_operation(vm, self, C_TITLE, args, nargs, kwnames, out);
+}
+
+int m_str_capitalize(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    return case_operation(vm, self, C_CAPITALIZE, args, nargs, kwnames, out);
+}
+
+int m_str_swapcase(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    return case_operation(vm, self, C_SWAPCASE, args, nargs, kwnames, out);
+}
+
+/* ---- predicates ---- */
+
+enum { P_SPACE, P_UPPER, P_LOWER, P_ALNUM, P_ASCII, P_DECIMAL, P_NUMERIC };
+
+/* predicate: isspace (Unicode's list), isascii, and isupper, islower,
+ * isalnum, isdecimal, isnumeric classified in ASCII (as isalpha and
+ * isdigit here): an empty text is false, but for isascii */
+static int predicate(sc_vm_t *vm, hd_obj_t *self, int p, SC_ARGS)
+{
+    static const char *const names[] = {"str.isspace",  "str.isupper", "str.islower",
+                                        "str.isalnum",  "str.isascii", "str.isdecimal",
+                                        "str.isnumeric"};
+    (void)args;
+    if (sc_nargs_ok(vm, names[p], nargs, kwnames, 0, 0))
+        return -1;
+    int64_t n = hd_len(self);
+    bool ok = n > 0 || p == P_ASCII, cased = false;
+    for (int64_t i = 0; i < n && ok; i++) {
+        uint32_t c = hd__str_char(self, i);
+        bool digit = c >= '0' && c <= '9';
+        switch (p) {
+        case P_SPACE:
+            ok = is_space(c);
+            break;
+        case P_UPPER: /* no lower-case letter, and at least one cased */
+        case P_LOWER:
+            ok = !(p == P_UPPER ? is_lower_ascii(c) : is_upper_ascii(c));
+            cased |= is_lower_ascii(c) || is_upper_ascii(c);
+            break;
+        case P_ALNUM:
+            ok = digit || is_lower_ascii(c) || is_upper_ascii(c);
+            break;
+        case P_ASCII:
+            ok = c < 0x80;
+            break;
+        default:
+            ok = digit;
+        }
+    }
+    if (p == P_UPPER || p == P_LOWER)
+        ok = ok && cased;
+    hd_bool(vm->h, ok, out);
+    return 0;
+}
+
+#define PREDICATE(name, p)                                                                         \
+    int m_str_##name(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)                                         \
+    {                                                                                              \
+        return predicate(vm, self, p, args, nargs, kwnames, out);                                  \
+    }
+PREDICATE(isspace, P_SPACE)
+PREDICATE(isupper, P_UPPER)
+PREDICATE(islower, P_LOWER)
+PREDICATE(isalnum, P_ALNUM)
+PREDICATE(isascii, P_ASCII)
+PREDICATE(isdecimal, P_DECIMAL)
+PREDICATE(isnumeric, P_NUMERIC)
+#undef PREDICATE
 
 static int classify(sc_vm_t *vm, hd_obj_t *self, bool digits, SC_ARGS)
 {
