@@ -92,6 +92,7 @@ void hd_heap_free(hd_heap_t *h)
      * off objects (split dicts, class metadata) needs a walk. No finalizer
      * runs. */
     hd__dict_splits_fini(h);
+    hd__interned_fini(h);
     for (uint32_t i = 0; i < h->nclasses; i++) {
         hd_class_obj_t *c = h->classes[i];
         if (!c)

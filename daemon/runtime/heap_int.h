@@ -61,7 +61,8 @@ enum {
     HD_OF_WR_NOTIFY = 1 << 1, /* weakref: callback = notify the embedder */
     HD_OF_DEL = 1 << 2,       /* instance: has __del__ of its own (protocol) */
     HD_OF_INDEXED = 1 << 3,   /* has an id in the heap's id index */
-    HD_OF_MANAGED = 1 << 4    /* instance: has the managed-dict pre-header */
+    HD_OF_MANAGED = 1 << 4,   /* instance: has the managed-dict pre-header */
+    HD_OF_INTERNED = 1 << 5   /* str: in the heap's interned set (atoms.c) */
 };
 
 typedef struct hd_gc {
@@ -508,6 +509,12 @@ struct hd_heap {
      * own pool, created by the first run and freed with the pool; NULL until
      * then. Owned. */
     struct sc_state *script;
+    /* the interned strings (PyUnicode_InternInPlace; atoms.c): an open
+     * addressing set of borrowed str objects flagged HD_OF_INTERNED, which
+     * leave it when they die, as 3.11's mortal interned strings leave
+     * its interned dict; host memory (CPython's table is startup state). */
+    hd_obj_t **interned;
+    uint64_t interned_mask, interned_used, interned_fill;
 };
 
 /* ---- block allocation (heap.c): the pool plus tracing and quota ---- */
@@ -733,6 +740,13 @@ int hd__weakref_new_dead(hd_heap_t *h, hd_obj_t *callback, bool notify, hd_obj_t
 /* ---- per-type internals ---- */
 hd_obj_t *hd__int_small(hd_heap_t *h, int64_t v); /* borrowed or NULL */
 int hd__str_hash(hd_obj_t *o, int64_t *out);
+/* hd__str_intern: PyUnicode_InternInPlace: the interned str equal to s (s
+ * itself, now interned, when there is none); a new reference. 0 or
+ * HD_ENOMEM. hd__str_unintern: a dying interned str leaves the set.
+ * hd__interned_fini: frees the set (hd_heap_free). (atoms.c) */
+int hd__str_intern(hd_heap_t *h, hd_obj_t *s, hd_obj_t **out);
+void hd__str_unintern(hd_heap_t *h, hd_obj_t *s);
+void hd__interned_fini(hd_heap_t *h);
 int hd__obj_hash(hd_heap_t *h, hd_obj_t *o, int64_t *out); /* HD_ETYPE if unhashable */
 int hd__obj_eq(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b);    /* 1 equal, 0 not */
 void hd__list_free_items(hd_heap_t *h, hd_list_obj_t *l);

@@ -247,7 +247,8 @@
     X(STR_ISALNUM, "isalnum", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_isalnum)                 \
     X(STR_ISASCII, "isascii", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_isascii)                 \
     X(STR_ISDECIMAL, "isdecimal", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_isdecimal)           \
-    X(STR_ISNUMERIC, "isnumeric", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_isnumeric)
+    X(STR_ISNUMERIC, "isnumeric", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_isnumeric)           \
+    X(SYS_INTERN, "intern", SC_BK_F, BM_SYS, SC_NOT, 0, sys_intern)
 
 enum sc_builtin_id {
 #define SC_BI_ENUM(id, name, kind, module, owner, flags, fn) SC_BI_##id,

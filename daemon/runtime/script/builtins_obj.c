@@ -1,7 +1,8 @@
 /*
  * builtins_obj.c: builtins of the heap script language added after the
  * issue's list -- ascii() (PyObject_ASCII, with the blocks of
- * _PyBytesWriter that its backslashreplace encoding makes) and vars(obj) --
+ * _PyBytesWriter that its backslashreplace encoding makes), vars(obj) and
+ * sys.intern --
  * with CPython 3.11's results, objects and messages. The rest of the
  * builtins are in builtins.c and builtins_num.c.
  */
@@ -158,4 +159,22 @@ int bi_vars(sc_vm_t *vm, hd_obj_t *self, ARGS)
         return -1;
     sc_clear_exc(vm);
     return sc_raise(vm, EXC_TYPEERROR, "vars() argument must have __dict__ attribute");
+}
+
+/* ---- sys.intern ---- */
+
+/* sys.intern(string): PyUnicode_InternInPlace: the interned str equal to
+ * the argument, which becomes it when there is none. The interned set is
+ * the heap's (atoms.c); the compiler interns string constants made of
+ * name characters, as 3.11's intern_string_constants does. */
+int sys_intern(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (sc_no_kwargs(vm, "intern", kwnames) || sc_arg_count(vm, "intern", nargs, 1, 1))
+        return -1;
+    if (args[0]->type != HD_T_STR)
+        return sc_raise(vm, EXC_TYPEERROR, "intern() argument must be str, not %s",
+                        sc_tname(vm, args[0]));
+    int rc = hd__str_intern(vm->h, args[0], out);
+    return rc ? sc_nomem(vm, rc) : 0;
 }

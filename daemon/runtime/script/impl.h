@@ -24,6 +24,7 @@ int bi_pow(sc_vm_t *, hd_obj_t *, SC_ARGS);
 /* builtins_obj.c */
 int bi_ascii(sc_vm_t *, hd_obj_t *, SC_ARGS);
 int bi_vars(sc_vm_t *, hd_obj_t *, SC_ARGS);
+int sys_intern(sc_vm_t *, hd_obj_t *, SC_ARGS);
 int sys_getrefcount(sc_vm_t *, hd_obj_t *, SC_ARGS);
 int sys_getsizeof(sc_vm_t *, hd_obj_t *, SC_ARGS);
 int sys_getrecursionlimit(sc_vm_t *, hd_obj_t *, SC_ARGS);
