@@ -149,6 +149,7 @@ static int collect_refs(export_ctx_t *x, hd_obj_t *o, hd_graph_node_t *node)
         }
         break;
     case HD_T_SET:
+    case HD_T_FROZENSET: /* exported; import refuses it, as the iterators */
         while (!w.err && hd_set_next(o, &pos, &k))
             walk_ref(k, &w);
         break;

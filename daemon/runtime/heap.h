@@ -67,6 +67,7 @@ enum hd_type {
     HD_T_REVITER,   /* list_reverseiterator, reversed */
     HD_T_MAP,       /* map */
     HD_T_FILTER,    /* filter */
+    HD_T_FROZENSET, /* frozenset: a set's layout (set.c) */
     HD_TYPE_COUNT
 };
 

@@ -1052,6 +1052,11 @@ int hd__set_difference_update(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b);
 int hd__set_difference_done(hd_heap_t *h, hd_obj_t *set);
 int hd__set_symdiff(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out);
 int hd__set_symdiff_update(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b);
+/* hd__set_new_type: hd_set_new of a set or a frozenset (`type`);
+ * hd__frozenset_hash: frozenset_hash (hash.c). The algebra above makes
+ * its result of a's type (make_new_set_basetype). */
+int hd__set_new_type(hd_heap_t *h, int type, size_t n, hd_obj_t *const *items, hd_obj_t **out);
+int64_t hd__frozenset_hash(const hd_heap_t *h, const hd_obj_t *o);
 /* hd__set_swap_bodies: set_swap_bodies of two sets (set.intersection_update) */
 void hd__set_swap_bodies(hd_obj_t *a, hd_obj_t *b);
 /* ---- end of dict.c, set.c, hash.c ---- */

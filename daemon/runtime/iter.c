@@ -201,6 +201,7 @@ int hd__iter_new(hd_heap_t *h, hd_obj_t *o, hd_obj_t **out)
     case HD_T_DICTVIEW:
         return dictiter_new(h, ((hd_dictview_obj_t *)o)->dict, o->aux, out);
     case HD_T_SET:
+    case HD_T_FROZENSET:
         return setiter_new(h, o, out);
     }
     return HD_ETYPE;

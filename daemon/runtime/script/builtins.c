@@ -1068,19 +1068,26 @@ static int set_item(sc_vm_t *vm, hd_obj_t *item, void *arg)
     return rc ? sc_nomem(vm, rc) : 0;
 }
 
-static int ty_set(sc_vm_t *vm, hd_obj_t *self, ARGS)
+/* make_new_set: set(x) and frozenset(x) (set_vectorcall,
+ * frozenset_vectorcall: no argument tuple); frozenset(fs) is fs */
+static int new_set(sc_vm_t *vm, int type, ARGS)
 {
-    (void)self;
-    if (sc_no_kwargs(vm, "set", kwnames))
+    const char *name = type == HD_T_SET ? "set" : "frozenset";
+    if (sc_no_kwargs(vm, name, kwnames))
         return -1;
     if (nargs > 1)
-        return sc_raise(vm, EXC_TYPEERROR, "set expected at most 1 argument, got %d", nargs);
+        return sc_raise(vm, EXC_TYPEERROR, "%s expected at most 1 argument, got %d", name, nargs);
+    if (nargs && type == HD_T_FROZENSET && args[0]->type == HD_T_FROZENSET) {
+        hd__incref(*out = args[0]);
+        return 0;
+    }
     hd_obj_t *s;
-    int rc = hd_set_new(vm->h, 0, NULL, &s);
+    int rc = hd__set_new_type(vm->h, type, 0, NULL, &s);
     if (rc)
         return sc_nomem(vm, rc);
+    bool anyset = nargs && (args[0]->type == HD_T_SET || args[0]->type == HD_T_FROZENSET);
     /* set_update_internal: a set merges, a dict presizes, else iterated */
-    if (nargs && args[0]->type == HD_T_SET)
+    if (anyset)
         rc = hd__set_update(vm->h, s, args[0]);
     else if (nargs && args[0]->type == HD_T_DICT)
         rc = hd__set_update_dict(vm->h, s, args[0]);
@@ -1088,13 +1095,24 @@ static int ty_set(sc_vm_t *vm, hd_obj_t *self, ARGS)
         hd__decref(vm->h, s);
         return sc_nomem(vm, rc);
     }
-    if (nargs && args[0]->type != HD_T_SET && args[0]->type != HD_T_DICT &&
-        iterate(vm, args[0], set_item, s)) {
+    if (nargs && !anyset && args[0]->type != HD_T_DICT && iterate(vm, args[0], set_item, s)) {
         hd__decref(vm->h, s);
         return -1;
     }
     *out = s;
     return 0;
+}
+
+static int ty_set(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    return new_set(vm, HD_T_SET, args, nargs, kwnames, out);
+}
+
+static int ty_frozenset(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    return new_set(vm, HD_T_FROZENSET, args, nargs, kwnames, out);
 }
 
 static int ty_object(sc_vm_t *vm, hd_obj_t *self, ARGS)

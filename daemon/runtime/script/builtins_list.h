@@ -248,7 +248,19 @@
     X(STR_ISASCII, "isascii", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_isascii)                 \
     X(STR_ISDECIMAL, "isdecimal", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_isdecimal)           \
     X(STR_ISNUMERIC, "isnumeric", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_isnumeric)           \
-    X(SYS_INTERN, "intern", SC_BK_F, BM_SYS, SC_NOT, 0, sys_intern)
+    X(SYS_INTERN, "intern", SC_BK_F, BM_SYS, SC_NOT, 0, sys_intern)                                \
+    X(T_FROZENSET, "frozenset", SC_BK_T, BM_BUILTINS, HD_T_FROZENSET, 0, ty_frozenset)             \
+    X(FS_COPY, "copy", SC_BK_M, BM_TYPE_METHOD, HD_T_FROZENSET, 0, m_frozenset_copy)               \
+    X(FS_UNION, "union", SC_BK_M, BM_TYPE_METHOD, HD_T_FROZENSET, SC_BF_VARARGS, m_set_union)      \
+    X(FS_INTERSECTION, "intersection", SC_BK_M, BM_TYPE_METHOD, HD_T_FROZENSET, SC_BF_VARARGS,     \
+      m_set_intersection)                                                                          \
+    X(FS_DIFFERENCE, "difference", SC_BK_M, BM_TYPE_METHOD, HD_T_FROZENSET, SC_BF_VARARGS,         \
+      m_set_difference)                                                                            \
+    X(FS_SYMMETRIC_DIFFERENCE, "symmetric_difference", SC_BK_M, BM_TYPE_METHOD, HD_T_FROZENSET, 0, \
+      m_set_symmetric_difference)                                                                  \
+    X(FS_ISSUBSET, "issubset", SC_BK_M, BM_TYPE_METHOD, HD_T_FROZENSET, 0, m_set_issubset)         \
+    X(FS_ISSUPERSET, "issuperset", SC_BK_M, BM_TYPE_METHOD, HD_T_FROZENSET, 0, m_set_issuperset)   \
+    X(FS_ISDISJOINT, "isdisjoint", SC_BK_M, BM_TYPE_METHOD, HD_T_FROZENSET, 0, m_set_isdisjoint)
 
 enum sc_builtin_id {
 #define SC_BI_ENUM(id, name, kind, module, owner, flags, fn) SC_BI_##id,

@@ -301,16 +301,24 @@ static int repr_set(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
 
 static int repr_container(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
 {
-    static const char *const open[] = {"[", "(", "{", "{"}, *const close[] = {"]", ")", "}", "}"};
-    int k = o->type == HD_T_LIST ? 0 : o->type == HD_T_TUPLE ? 1 : o->type == HD_T_DICT ? 2 : 3;
+    static const char *const open[] = {"[", "(", "{", "{", "frozenset({"},
+                             *const close[] = {"]", ")", "}", "}", "})"},
+                             *const empty[] = {"[]", "()", "{}", "set()", "frozenset()"},
+                             *const again[] = {"[...]", "(...)", "{...}", "set(...)",
+                                               "frozenset(...)"};
+    int k = o->type == HD_T_LIST    ? 0
+            : o->type == HD_T_TUPLE ? 1
+            : o->type == HD_T_DICT  ? 2
+            : o->type == HD_T_SET   ? 3
+                                    : 4;
     int64_t n = hd_len(o);
     if (n == 0)
-        return buf_puts(vm, b, k == 0 ? "[]" : k == 1 ? "()" : k == 2 ? "{}" : "set()");
+        return buf_puts(vm, b, empty[k]);
     bool rec;
     if (repr_enter(vm, o, &rec))
         return -1;
     if (rec)
-        return buf_puts(vm, b, k == 0 ? "[...]" : k == 1 ? "(...)" : k == 2 ? "{...}" : "set(...)");
+        return buf_puts(vm, b, again[k]);
     int rc = buf_puts(vm, b, open[k]);
     if (!rc)
         rc = k < 2 ? repr_items(vm, o, b) : k == 2 ? repr_dict(vm, o, b) : repr_set(vm, o, b);
@@ -380,6 +388,7 @@ int sc_repr_buf(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
     case HD_T_TUPLE:
     case HD_T_DICT:
     case HD_T_SET:
+    case HD_T_FROZENSET:
         return repr_container(vm, o, b);
     case HD_T_DICTVIEW:
         return repr_view(vm, o, b);

@@ -147,6 +147,7 @@ M_FN(str_isalnum)
 M_FN(str_isascii)
 M_FN(str_isdecimal)
 M_FN(str_isnumeric)
+M_FN(frozenset_copy)
 #undef M_FN
 
 /* helpers */

@@ -53,6 +53,8 @@ static int hdrc(sc_vm_t *vm, int rc)
     return rc ? sc_nomem(vm, rc) : 0;
 }
 
+#define ANYSET(o) ((o)->type == HD_T_SET || (o)->type == HD_T_FROZENSET)
+
 static int ret_bool(sc_vm_t *vm, bool v, hd_obj_t **out)
 {
     hd_bool(vm->h, v, out);
@@ -646,11 +648,20 @@ int m_set_copy(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     return hdrc(vm, hd__set_copy(vm->h, self, out));
 }
 
+/* frozenset_copy: the frozenset itself */
+int m_frozenset_copy(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)args;
+    if (sc_nargs_ok(vm, "frozenset.copy", nargs, kwnames, 0, 0))
+        return -1;
+    return ret(self, out);
+}
+
 /* set_update_internal: a set merges, a dict presizes, anything else is
  * iterated */
 static int set_update_internal(sc_vm_t *vm, hd_obj_t *set, hd_obj_t *other)
 {
-    if (other->type == HD_T_SET)
+    if (ANYSET(other))
         return hdrc(vm, hd__set_update(vm->h, set, other));
     if (other->type == HD_T_DICT)
         return hdrc(vm, hd__set_update_dict(vm->h, set, other));
@@ -693,7 +704,7 @@ int m_set_union(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 static int intersection_iter(sc_vm_t *vm, hd_obj_t *so, hd_obj_t *other, hd_obj_t **out)
 {
     hd_obj_t *it, *key;
-    if (hdrc(vm, hd_set_new(vm->h, 0, NULL, out)))
+    if (hdrc(vm, hd__set_new_type(vm->h, so->type, 0, NULL, out)))
         return -1;
     if (sc_iter(vm, other, &it)) {
         hd__decref(vm->h, *out);
@@ -726,8 +737,8 @@ int m_set_intersection(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     hd__incref(acc);
     for (int i = 0; i < nargs; i++) {
         hd_obj_t *r;
-        int rc = args[i]->type == HD_T_SET ? hdrc(vm, hd__set_intersection(vm->h, acc, args[i], &r))
-                                           : intersection_iter(vm, acc, args[i], &r);
+        int rc = ANYSET(args[i]) ? hdrc(vm, hd__set_intersection(vm->h, acc, args[i], &r))
+                                 : intersection_iter(vm, acc, args[i], &r);
         hd__decref(vm->h, acc);
         if (rc)
             return -1;
@@ -756,7 +767,7 @@ static int difference_update_iter(sc_vm_t *vm, hd_obj_t *so, hd_obj_t *other)
 
 static int difference_update_internal(sc_vm_t *vm, hd_obj_t *so, hd_obj_t *other)
 {
-    if (other->type == HD_T_SET)
+    if (ANYSET(other))
         return hdrc(vm, hd__set_difference_update(vm->h, so, other));
     return difference_update_iter(vm, so, other);
 }
@@ -766,7 +777,7 @@ static int difference_update_internal(sc_vm_t *vm, hd_obj_t *so, hd_obj_t *other
  * else a copy less its keys */
 static int set_difference(sc_vm_t *vm, hd_obj_t *so, hd_obj_t *other, hd_obj_t **out)
 {
-    if (other->type == HD_T_SET)
+    if (ANYSET(other))
         return hdrc(vm, hd__set_difference(vm->h, so, other, out));
     if (other->type != HD_T_DICT || (hd_len(so) >> 2) > hd_len(other)) {
         if (hdrc(vm, hd__set_copy(vm->h, so, out)))
@@ -777,7 +788,7 @@ static int set_difference(sc_vm_t *vm, hd_obj_t *so, hd_obj_t *other, hd_obj_t *
         }
         return 0;
     }
-    if (hdrc(vm, hd_set_new(vm->h, 0, NULL, out)))
+    if (hdrc(vm, hd__set_new_type(vm->h, so->type, 0, NULL, out)))
         return -1;
     int64_t pos = 0;
     hd_obj_t *key, *v;
@@ -836,10 +847,11 @@ int m_set_intersection_update(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     return none(vm, out);
 }
 
-/* make_new_set(type, other): a new set, then set_update_internal */
-static int new_set_of(sc_vm_t *vm, hd_obj_t *other, hd_obj_t **out)
+/* make_new_set(type, other): a new set of like's type, then
+ * set_update_internal */
+static int new_set_of(sc_vm_t *vm, hd_obj_t *like, hd_obj_t *other, hd_obj_t **out)
 {
-    if (hdrc(vm, hd_set_new(vm->h, 0, NULL, out)))
+    if (hdrc(vm, hd__set_new_type(vm->h, like->type, 0, NULL, out)))
         return -1;
     if (set_update_internal(vm, *out, other)) {
         hd__decref(vm->h, *out);
@@ -853,7 +865,7 @@ static int new_set_of(sc_vm_t *vm, hd_obj_t *other, hd_obj_t **out)
  * anything else is made a set first */
 static int symdiff_update(sc_vm_t *vm, hd_obj_t *so, hd_obj_t *other)
 {
-    if (other->type == HD_T_SET)
+    if (ANYSET(other))
         return hdrc(vm, hd__set_symdiff_update(vm->h, so, other));
     if (other->type == HD_T_DICT) {
         int64_t pos = 0;
@@ -871,7 +883,7 @@ static int symdiff_update(sc_vm_t *vm, hd_obj_t *so, hd_obj_t *other)
         return 0;
     }
     hd_obj_t *tmp;
-    if (new_set_of(vm, other, &tmp))
+    if (new_set_of(vm, so, other, &tmp))
         return -1;
     int rc = hdrc(vm, hd__set_symdiff_update(vm->h, so, tmp));
     hd__decref(vm->h, tmp);
@@ -892,9 +904,9 @@ int m_set_symmetric_difference(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
     if (sc_nargs_ok(vm, "set.symmetric_difference", nargs, kwnames, 1, 1))
         return -1;
-    if (args[0]->type == HD_T_SET)
+    if (ANYSET(args[0]))
         return hdrc(vm, hd__set_symdiff(vm->h, self, args[0], out));
-    if (new_set_of(vm, args[0], out))
+    if (new_set_of(vm, self, args[0], out))
         return -1;
     if (hdrc(vm, hd__set_symdiff_update(vm->h, *out, self))) {
         hd__decref(vm->h, *out);
@@ -913,7 +925,7 @@ int m_set_isdisjoint(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     bool in = false;
     if (other == self)
         return ret_bool(vm, hd_len(self) == 0, out);
-    if (other->type == HD_T_SET) {
+    if (ANYSET(other)) {
         hd_obj_t *big = self, *small = other;
         if (hd_len(other) > hd_len(self))
             big = other, small = self;
@@ -942,7 +954,7 @@ static int set_rel(sc_vm_t *vm, hd_obj_t *self, int op, const char *name, SC_ARG
     if (sc_nargs_ok(vm, name, nargs, kwnames, 1, 1))
         return -1;
     other = args[0];
-    if (other->type != HD_T_SET) {
+    if (!ANYSET(other)) {
         if (hdrc(vm, hd_set_new(vm->h, 0, NULL, &tmp)) || set_add_all(vm, tmp, other)) {
             hd__xdecref(vm->h, tmp);
             return -1;

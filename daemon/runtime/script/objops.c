@@ -589,7 +589,7 @@ static bool has_len(const hd_obj_t *o)
 {
     return o->type == HD_T_LIST || o->type == HD_T_TUPLE || o->type == HD_T_STR ||
            o->type == HD_T_BYTES || o->type == HD_T_DICT || o->type == HD_T_SET ||
-           o->type == HD_T_RANGE || o->type == HD_T_DICTVIEW;
+           o->type == HD_T_FROZENSET || o->type == HD_T_RANGE || o->type == HD_T_DICTVIEW;
 }
 
 /* list_resize: seq.c's (3.11's) list_resize, for list_extend's presizing */
@@ -656,7 +656,7 @@ static int64_t length_hint(sc_vm_t *vm, hd_obj_t *o)
 int sc_list_extend(sc_vm_t *vm, hd_obj_t *list, hd_obj_t *iterable)
 {
     int t = iterable->type;
-    if (t == HD_T_LIST || t == HD_T_TUPLE || t == HD_T_SET || t == HD_T_DICT)
+    if (t == HD_T_LIST || t == HD_T_TUPLE || t == HD_T_SET || t == HD_T_FROZENSET || t == HD_T_DICT)
         return hdrc(vm, hd_list_extend(vm->h, list, iterable));
     hd_obj_t *it, *item;
     if (sc_iter(vm, iterable, &it))

@@ -399,6 +399,8 @@ static int type_index(const hd_obj_t *o)
         return SC_BI_T_MAP;
     case HD_T_FILTER:
         return SC_BI_T_FILTER;
+    case HD_T_FROZENSET:
+        return SC_BI_T_FROZENSET;
     case HD_T_RANGEITER:
         return SC_BI_T_RANGEITER;
     case HD_T_SLICE:
