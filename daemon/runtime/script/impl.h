@@ -148,6 +148,7 @@ M_FN(str_isascii)
 M_FN(str_isdecimal)
 M_FN(str_isnumeric)
 M_FN(frozenset_copy)
+M_FN(str_encode)
 #undef M_FN
 
 /* helpers */

@@ -834,6 +834,157 @@ int m_str_swapcase(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     return case_operation(vm, self, C_SWAPCASE, args, nargs, kwnames, out);
 }
 
+/* ---- encode ---- */
+
+/* normalize_encoding: _Py_normalize_encoding: lower case, and every run of
+ * characters other than letters, digits and '.' one '_' */
+static void normalize_encoding(const char *e, char *out, size_t cap)
+{
+    size_t n = 0;
+    bool punct = false;
+    for (; *e && n + 2 < cap; e++) {
+        unsigned char c = (unsigned char)*e;
+        if ((c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z') || c == '.') {
+            if (punct && n)
+                out[n++] = '_';
+            out[n++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+            punct = false;
+        } else {
+            punct = true;
+        }
+    }
+    out[n] = 0;
+}
+
+enum { ENC_UTF8, ENC_ASCII, ENC_LATIN1 };
+
+/* encode_error: the strict handler's UnicodeEncodeError, for the run of
+ * characters at pos that the codec cannot take */
+static int encode_error(sc_vm_t *vm, hd_obj_t *self, int enc, int64_t pos, const char *errors)
+{
+    static const char *const names[] = {"utf-8", "ascii", "latin-1"};
+    int64_t n = hd_len(self), end = pos + 1;
+    uint32_t limit = enc == ENC_ASCII ? 0x80 : 0x100, c = hd__str_char(self, pos);
+    if (strcmp(errors, "strict") != 0)
+        return sc_raise(vm, EXC_VALUEERROR,
+                        "the '%s' error handler is not supported by the heap script language",
+                        errors);
+    if (enc == ENC_UTF8) {
+        while (end < n && hd__str_char(self, end) >= 0xd800 && hd__str_char(self, end) < 0xe000)
+            end++;
+    } else {
+        while (end < n && hd__str_char(self, end) >= limit)
+            end++;
+    }
+    const char *why = enc == ENC_UTF8    ? "surrogates not allowed"
+                      : enc == ENC_ASCII ? "ordinal not in range(128)"
+                                         : "ordinal not in range(256)";
+    if (end - pos == 1) {
+        char esc[16];
+        snprintf(esc, sizeof(esc), c < 0x100 ? "\\x%02x" : c < 0x10000 ? "\\u%04x" : "\\U%08x", c);
+        return sc_raise(vm, EXC_UNICODEENCODEERROR,
+                        "'%s' codec can't encode character '%s' in position %lld: %s", names[enc],
+                        esc, (long long)pos, why);
+    }
+    return sc_raise(vm, EXC_UNICODEENCODEERROR,
+                    "'%s' codec can't encode characters in position %lld-%lld: %s", names[enc],
+                    (long long)pos, (long long)end - 1, why);
+}
+
+/* str.encode(encoding='utf-8', errors='strict'): PyUnicode_AsEncodedString's
+ * fast paths (utf-8, ascii, latin-1 and their aliases). An ASCII text (or a
+ * one-byte one in latin-1) is copied into a bytes object at once; a UTF-8
+ * encoding of other text goes through a _PyBytesWriter of size * 2, 3 or 4
+ * bytes (the text's character width), a bytes object past its 512-byte
+ * stack buffer, resized to the result */
+int m_str_encode(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    static const char *const names[] = {"encoding", "errors"};
+    int nkw = kwnames ? (int)hd_len(kwnames) : 0, npos = nargs - nkw;
+    hd_obj_t *v[2] = {NULL, NULL};
+    if (nargs > 2)
+        return sc_raise(vm, EXC_TYPEERROR, "encode() takes at most 2 arguments (%d given)", nargs);
+    for (int i = 0; i < npos; i++)
+        v[i] = args[i];
+    for (int i = 0; i < nkw; i++) {
+        char buf[64];
+        hd_str_utf8(((hd_tuple_obj_t *)kwnames)->items[i], buf, sizeof(buf));
+        int k = strcmp(buf, names[0]) == 0 ? 0 : strcmp(buf, names[1]) == 0 ? 1 : -1;
+        if (k < 0)
+            return sc_raise(vm, EXC_TYPEERROR, "'%s' is an invalid keyword argument for encode()",
+                            buf);
+        if (v[k])
+            return sc_raise(vm, EXC_TYPEERROR,
+                            "argument for encode() given by name ('%s') and position (%d)",
+                            names[k], k + 1);
+        v[k] = args[npos + i];
+    }
+    char encoding[64] = "utf-8", errors[64] = "strict", norm[64];
+    for (int k = 0; k < 2; k++) {
+        if (!v[k])
+            continue;
+        if (v[k]->type != HD_T_STR)
+            return k < npos
+                       ? sc_raise(vm, EXC_TYPEERROR, "encode() argument %d must be str, not %s",
+                                  k + 1, sc_tname(vm, v[k]))
+                       : sc_raise(vm, EXC_TYPEERROR, "encode() argument '%s' must be str, not %s",
+                                  names[k], sc_tname(vm, v[k]));
+        hd_str_utf8(v[k], k ? errors : encoding, sizeof(encoding));
+    }
+    normalize_encoding(encoding, norm, sizeof(norm));
+    int enc = -1;
+    if (strcmp(norm, "utf_8") == 0 || strcmp(norm, "utf8") == 0)
+        enc = ENC_UTF8;
+    else if (strcmp(norm, "ascii") == 0 || strcmp(norm, "us_ascii") == 0)
+        enc = ENC_ASCII;
+    else if (strcmp(norm, "latin1") == 0 || strcmp(norm, "latin_1") == 0 ||
+             strcmp(norm, "iso_8859_1") == 0 || strcmp(norm, "iso8859_1") == 0)
+        enc = ENC_LATIN1;
+    if (enc < 0)
+        return sc_raise(vm, EXC_VALUEERROR,
+                        "the encoding '%s' is not supported by the heap script language (utf-8, "
+                        "ascii, latin-1)",
+                        encoding);
+    int64_t n = hd_len(self);
+    uint32_t maxc = 0;
+    for (int64_t i = 0; i < n; i++) {
+        uint32_t c = hd__str_char(self, i);
+        if (enc == ENC_UTF8 && c >= 0xd800 && c < 0xe000)
+            return encode_error(vm, self, enc, i, errors);
+        if ((enc == ENC_ASCII && c >= 0x80) || (enc == ENC_LATIN1 && c >= 0x100))
+            return encode_error(vm, self, enc, i, errors);
+        if (c > maxc)
+            maxc = c;
+    }
+    if (enc != ENC_UTF8) {
+        char *buf = hd_mem_malloc(vm->h->mem, (size_t)n + 1);
+        if (!buf)
+            return sc_nomem(vm, HD_ENOMEM);
+        for (int64_t i = 0; i < n; i++)
+            buf[i] = (char)hd__str_char(self, i);
+        int rc = hdrc(vm, hd_bytes_new(vm->h, buf, (size_t)n, out));
+        hd_mem_free(vm->h->mem, buf);
+        return rc;
+    }
+    size_t cap = (size_t)n * 4 + 1;
+    char *buf = hd_mem_malloc(vm->h->mem, cap);
+    if (!buf)
+        return sc_nomem(vm, HD_ENOMEM);
+    long len = hd_str_utf8(self, buf, cap);
+    void *writer = NULL;
+    int64_t reserve = n * (maxc < 0x100 ? 2 : maxc < 0x10000 ? 3 : 4);
+    int rc = 0;
+    if (maxc >= 0x80 && reserve > 512) /* the writer's bytes object */
+        rc = hdrc(vm, hd__block_alloc(vm->h, (size_t)(HD_BYTES_HEADER + 1 + reserve),
+                                      hd__type_kind(vm->h, HD_T_BYTES), &writer));
+    if (writer) /* _PyBytes_Resize: the old trace goes, then the new one */
+        hd__block_free(vm->h, writer);
+    if (!rc)
+        rc = hdrc(vm, hd_bytes_new(vm->h, buf, (size_t)(len < 0 ? 0 : len), out));
+    hd_mem_free(vm->h->mem, buf);
+    return rc;
+}
+
 /* ---- predicates ---- */
 
 enum { P_SPACE, P_UPPER, P_LOWER, P_ALNUM, P_ASCII, P_DECIMAL, P_NUMERIC };

@@ -53,6 +53,7 @@ static const char *const exc_names[EXC_COUNT] = {
     [EXC_SYNTAXERROR] = "SyntaxError",
     [EXC_INDENTATIONERROR] = "IndentationError",
     [EXC_UNICODEERROR] = "UnicodeError",
+    [EXC_UNICODEENCODEERROR] = "UnicodeEncodeError",
 };
 
 /* each exception's base class (Exception's subclasses in CPython's tree) */
@@ -82,6 +83,7 @@ static const uint8_t exc_base[EXC_COUNT] = {
     [EXC_SYNTAXERROR] = EXC_EXCEPTION,
     [EXC_INDENTATIONERROR] = EXC_SYNTAXERROR,
     [EXC_UNICODEERROR] = EXC_VALUEERROR,
+    [EXC_UNICODEENCODEERROR] = EXC_UNICODEERROR,
 };
 
 const char *sc_exc_name(int exc)
