@@ -527,16 +527,22 @@ static int filter_next(sc_vm_t *vm, hd_filter_obj_t *f, hd_obj_t **out)
 
 int sc_next(sc_vm_t *vm, hd_obj_t *it, hd_obj_t **out)
 {
-    if (it->type == HD_T_ENUMERATE)
-        return enum_next(vm, (hd_enum_obj_t *)it, out);
-    if (it->type == HD_T_ZIP)
-        return zip_next(vm, (hd_zip_obj_t *)it, out);
-    if (it->type == HD_T_REVITER)
-        return reviter_next(vm, (hd_reviter_obj_t *)it, out);
-    if (it->type == HD_T_MAP)
-        return map_next(vm, (hd_map_obj_t *)it, out);
-    if (it->type == HD_T_FILTER)
-        return filter_next(vm, (hd_filter_obj_t *)it, out);
+    /* the runtime's iterators (list, range, dict, ...) come first: one
+     * comparison, as before map and filter were added */
+    if (HD_UNLIKELY(it->type >= HD_T_ENUMERATE)) {
+        switch (it->type) {
+        case HD_T_ENUMERATE:
+            return enum_next(vm, (hd_enum_obj_t *)it, out);
+        case HD_T_ZIP:
+            return zip_next(vm, (hd_zip_obj_t *)it, out);
+        case HD_T_REVITER:
+            return reviter_next(vm, (hd_reviter_obj_t *)it, out);
+        case HD_T_MAP:
+            return map_next(vm, (hd_map_obj_t *)it, out);
+        case HD_T_FILTER:
+            return filter_next(vm, (hd_filter_obj_t *)it, out);
+        }
+    }
     int rc = hd__iter_next(vm->h, it, out);
     if (rc >= 0)
         return rc;
