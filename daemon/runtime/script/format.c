@@ -79,7 +79,9 @@ static int buf_printf(sc_vm_t *vm, sc_buf_t *b, const char *fmt, ...)
 static int put_str(sc_vm_t *vm, sc_buf_t *b, hd_obj_t *s)
 {
     long n = hd_str_utf8(s, NULL, 0);
-    if (b->n + (size_t)n + 1 > b->cap && sc_buf_put(vm, b, "", 0) == 0) {
+    if (b->n + (size_t)n + 1 > b->cap) {
+        if (sc_buf_put(vm, b, "", 0)) /* the first block; failing, nothing to write into */
+            return -1;
         size_t cap = b->cap;
         while (cap < b->n + (size_t)n + 1)
             cap *= 2;
