@@ -499,7 +499,9 @@ static int map_next(sc_vm_t *vm, hd_map_obj_t *m, hd_obj_t **out)
  * truth when func is None or bool) */
 static int filter_next(sc_vm_t *vm, hd_filter_obj_t *f, hd_obj_t **out)
 {
-    bool checktrue = f->func == vm->h->none || f->func == sc_builtin(vm, SC_BI_T_BOOL);
+    bool checktrue =
+        f->func == vm->h->none ||
+        (f->func->type == HD_T_BUILTIN && ((hd_builtin_obj_t *)f->func)->index == SC_BI_T_BOOL);
     for (;;) {
         hd_obj_t *item, *good;
         int ok, r = sc_next(vm, f->it, &item);
