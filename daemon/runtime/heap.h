@@ -46,7 +46,9 @@ enum hd_type {
     HD_T_OBJECT,   /* object() */
     HD_T_INSTANCE, /* an instance of a class */
     HD_T_WEAKREF,
-    HD_T_CLASS, /* a class (a heap type) */
+    HD_T_CLASS,     /* a class (a heap type) */
+    HD_T_FROZENSET, /* frozenset: a set's layout (set.c), with the core types so
+                       that LOAD_METHOD finds its methods as a set's */
     /* the heap script language's types (script.h; func.c, iter.c) */
     HD_T_CODE,      /* a code object (not GC) */
     HD_T_FUNCTION,  /* a function (def, lambda) */
@@ -67,7 +69,6 @@ enum hd_type {
     HD_T_REVITER,   /* list_reverseiterator, reversed */
     HD_T_MAP,       /* map */
     HD_T_FILTER,    /* filter */
-    HD_T_FROZENSET, /* frozenset: a set's layout (set.c) */
     HD_TYPE_COUNT
 };
 

@@ -31,3 +31,17 @@ print(isinstance(fs, frozenset), isinstance(s, frozenset), type(fs), frozenset._
 print(sorted(frozenset("hello")), list(frozenset([5])), sys.getsizeof(frozenset(range(5))))
 print(frozenset({1: 2, 3: 4}), frozenset(iter([1, 1])))
 print(gc.get_referents(frozenset(["x"])), sys.getrefcount(fs))
+gc.collect()
+before = gc.get_count()[0]
+r1 = fs.union()
+r2 = fs.isdisjoint([7])
+r3 = fs.copy()
+print(gc.get_count()[0] - before, r2, r3 is fs)
+import tracemalloc
+other = frozenset([8, 9])
+tracemalloc.start()
+tracemalloc.reset_peak()
+r4 = fs.isdisjoint(other)
+cur, peak = tracemalloc.get_traced_memory()
+print(r4, peak - cur)
+tracemalloc.stop()
