@@ -1047,6 +1047,23 @@ static int dict_merge(hd_heap_t *h, hd_dict_obj_t *d, hd_dict_obj_t *o)
     return rc;
 }
 
+int hd__dict_presize(hd_heap_t *h, hd_obj_t *dict, int64_t n, bool unicode)
+{
+    hd_dict_obj_t *d = as_dict(dict);
+    keys_t *nk;
+    if (!d || d->used || d->values)
+        return HD_EINVAL;
+    int rc = keys_new(h, estimate_log2(n), unicode, &nk);
+    if (!rc)
+        resize_into(h, d, nk);
+    return rc;
+}
+
+bool hd__dict_unicode_keys(const hd_obj_t *dict)
+{
+    return ((const hd_dict_obj_t *)dict)->keys->kind == DK_UNICODE;
+}
+
 int hd_dict_update(hd_heap_t *h, hd_obj_t *dict, hd_obj_t *other)
 {
     hd_dict_obj_t *d = as_dict(dict), *o = as_dict(other);

@@ -1021,6 +1021,11 @@ int hd__obj_eq_depth(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, int depth);
 /* dict == dict, set == set (both of that type): as hd__obj_eq_depth. */
 int hd__dict_equal(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, int depth);
 int hd__set_equal(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, int depth);
+/* hd__dict_presize: dictresize(d, estimate_log2_keysize(n), unicode) of an
+ * empty combined dict (dict.fromkeys of a dict or set); HD_EINVAL for
+ * another. hd__dict_unicode_keys: DK_IS_UNICODE of its table. (dict.c) */
+int hd__dict_presize(hd_heap_t *h, hd_obj_t *dict, int64_t n, bool unicode);
+bool hd__dict_unicode_keys(const hd_obj_t *dict);
 /* hd__dict_copy: dict.copy() (PyDict_Copy). New reference. */
 int hd__dict_copy(hd_heap_t *h, hd_obj_t *dict, hd_obj_t **out);
 /* hd__dict_freelist_clear: empties the dict and keys free lists (what a

@@ -704,7 +704,7 @@ int sc_list_new_generic(sc_vm_t *vm, hd_obj_t **out)
     return 0;
 }
 
-static int dict_new_generic(sc_vm_t *vm, hd_obj_t **out)
+int sc_dict_new_generic(sc_vm_t *vm, hd_obj_t **out)
 {
     hd_obj_t *o;
     int rc = hd__obj_alloc(vm->h, HD_T_DICT, sizeof(hd_gc_t) + sizeof(hd_dict_obj_t),
@@ -1035,7 +1035,7 @@ static int ty_dict(sc_vm_t *vm, hd_obj_t *self, ARGS)
     if (npos > 1)
         return sc_raise(vm, EXC_TYPEERROR, "dict expected at most 1 argument, got %d", npos);
     hd_obj_t *d = NULL;
-    if (dict_new_generic(vm, &d))
+    if (sc_dict_new_generic(vm, &d))
         return -1;
     int rc = 0;
     if (npos == 1) {

@@ -261,7 +261,9 @@
     X(FS_ISSUBSET, "issubset", SC_BK_M, BM_TYPE_METHOD, HD_T_FROZENSET, 0, m_set_issubset)         \
     X(FS_ISSUPERSET, "issuperset", SC_BK_M, BM_TYPE_METHOD, HD_T_FROZENSET, 0, m_set_issuperset)   \
     X(FS_ISDISJOINT, "isdisjoint", SC_BK_M, BM_TYPE_METHOD, HD_T_FROZENSET, 0, m_set_isdisjoint)   \
-    X(STR_ENCODE, "encode", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_encode)
+    X(STR_ENCODE, "encode", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_encode)                    \
+    X(D_FROMKEYS, "fromkeys", SC_BK_M, BM_TYPE_METHOD, HD_T_DICT, SC_BF_CLASSMETHOD,               \
+      m_dict_fromkeys)
 
 enum sc_builtin_id {
 #define SC_BI_ENUM(id, name, kind, module, owner, flags, fn) SC_BI_##id,

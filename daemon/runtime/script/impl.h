@@ -16,6 +16,9 @@ int sc_index_arg(sc_vm_t *vm, hd_obj_t *o, int64_t *v);
 /* methods.c: the argument check of a method (no keywords, min..max
  * positional arguments), with CPython's messages; shared with methods_str.c */
 int sc_nargs_ok(sc_vm_t *vm, const char *name, int nargs, hd_obj_t *kwnames, int min, int max);
+/* builtins.c: dict() of no argument (dict_new: PyType_GenericAlloc,
+ * untracked, the shared empty keys) */
+int sc_dict_new_generic(sc_vm_t *vm, hd_obj_t **out);
 /* builtins_num.c */
 int sc_int_from_double(sc_vm_t *vm, double r, hd_obj_t **out);
 int bi_round(sc_vm_t *, hd_obj_t *, SC_ARGS);
@@ -149,6 +152,7 @@ M_FN(str_isdecimal)
 M_FN(str_isnumeric)
 M_FN(frozenset_copy)
 M_FN(str_encode)
+M_FN(dict_fromkeys)
 #undef M_FN
 
 /* helpers */

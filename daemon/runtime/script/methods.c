@@ -570,6 +570,56 @@ int m_dict_copy(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     return hdrc(vm, hd__dict_copy(vm->h, self, out));
 }
 
+/* dict.fromkeys(iterable, value=None, /): a classmethod, so the attribute
+ * load makes a bound builtin method of the dict type (72 bytes, tracked),
+ * released after the call: made here, when the call starts, unless it was
+ * bound already (f = {}.fromkeys). _PyDict_FromKeys: dict() (generic
+ * allocation), then a dict's or a set's keys into one dictresize to
+ * estimate_log2_keysize(len) (unicode only for a dict's unicode table), or
+ * anything else iterated into PyDict_SetItem */
+int m_dict_fromkeys(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    if (kwnames && hd_len(kwnames))
+        return sc_raise(vm, EXC_TYPEERROR, "dict.fromkeys() takes no keyword arguments");
+    if (nargs < 1 || nargs > 2)
+        return sc_raise(vm, EXC_TYPEERROR, "fromkeys expected at %s %d argument%s, got %d",
+                        nargs < 1 ? "least" : "most", nargs < 1 ? 1 : 2, nargs < 1 ? "" : "s",
+                        nargs);
+    hd_obj_t *bound = NULL, *src = args[0], *value = nargs > 1 ? args[1] : vm->h->none, *d = NULL;
+    if (!self) {
+        hd_obj_t *descr = sc_builtin(vm, SC_BI_D_FROMKEYS), *type = sc_builtin(vm, SC_BI_T_DICT);
+        if (!descr || !type || hdrc(vm, hd__cmethod_new(vm->h, descr, type, &bound)))
+            return descr && type ? -1 : sc_nomem(vm, HD_ENOMEM);
+    }
+    hd_obj_t *it;
+    int rc = sc_dict_new_generic(vm, &d);
+    if (!rc && (src->type == HD_T_DICT || ANYSET(src))) {
+        bool dict = src->type == HD_T_DICT;
+        rc = hdrc(vm, hd__dict_presize(vm->h, d, hd_len(src), dict && hd__dict_unicode_keys(src)));
+        int64_t pos = 0;
+        hd_obj_t *key, *v;
+        while (!rc && (dict ? hd_dict_next(src, &pos, &key, &v) : hd_set_next(src, &pos, &key)))
+            rc = hdrc(vm, hd_dict_setitem(vm->h, d, key, value));
+    } else if (!rc && !(rc = sc_iter(vm, src, &it))) {
+        hd_obj_t *key;
+        int r = 0;
+        while (!rc && (r = sc_next(vm, it, &key)) > 0) {
+            rc = check_key(vm, key) || hdrc(vm, hd_dict_setitem(vm->h, d, key, value));
+            hd__decref(vm->h, key);
+        }
+        hd__decref(vm->h, it);
+        if (!rc && r < 0)
+            rc = -1;
+    }
+    hd__xdecref(vm->h, bound);
+    if (rc) {
+        hd__xdecref(vm->h, d);
+        return -1;
+    }
+    *out = d;
+    return 0;
+}
+
 /* ---- set ---- */
 
 int m_set_add(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
