@@ -386,7 +386,7 @@ TEST(int_operation_failures)
 
 /* the builtins, methods and syntax of issue 5 (s4): map and filter,
  * frozenset, ascii, vars, sys.intern, str.encode and the stringlib
- * methods, the set methods, extended slices, '**' in dict displays and
+ * methods, the set methods, dict.fromkeys, extended slices, '**' in dict displays and
  * f-string '=' -- every allocation fails in turn and the object cap is
  * reached at every point: a MemoryError or a stopped run, a valid heap,
  * nothing leaked (run_close validates; the ASan build checks leaks) */
@@ -412,6 +412,7 @@ static const char issue5_src[] =
     "lst[::2] = range(10)\n"
     "del lst[1::3]\n"
     "d = {**h, 'z': 1, **{'w': 2}}\n"
+    "fk = [dict.fromkeys(st), dict.fromkeys(d, 0), {}.fromkeys(range(5)), dict.fromkeys('ab')]\n"
     "print(f'{len(m)=} {g=} {len(fs)} {i} {parts!r} {lines} {len(b)} {st} {lst} {len(d)}')\n";
 
 TEST(issue5_failures)
