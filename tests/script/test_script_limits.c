@@ -386,10 +386,11 @@ TEST(int_operation_failures)
 
 /* the builtins, methods and syntax of issue 5 (s4): map and filter,
  * frozenset, ascii, vars, sys.intern, str.encode and the stringlib
- * methods, the set methods, dict.fromkeys, extended slices, '**' in dict displays and
- * f-string '=' -- every allocation fails in turn and the object cap is
- * reached at every point: a MemoryError or a stopped run, a valid heap,
- * nothing leaked (run_close validates; the ASan build checks leaks) */
+ * methods, the set methods, dict.fromkeys, extended slices, '**' in dict
+ * displays and f-string '=' -- every allocation fails in turn and the
+ * object cap is reached at every point: a MemoryError or a stopped run, a
+ * valid heap, nothing leaked (run_close validates; the ASan build checks
+ * leaks) */
 static const char issue5_src[] =
     "import sys, tracemalloc\n"
     "tracemalloc.start()\n"
