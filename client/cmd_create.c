@@ -29,7 +29,7 @@ static json_t *thresholds(const char *s)
     char *save = NULL;
     for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
         int64_t v;
-        if (json_array_size(a) == 3 || hc_parse_int(w, 0, 2147483647, &v) != 0) {
+        if (json_array_size(a) == 3 || hc_parse_int(w, -2147483648LL, 2147483647, &v) != 0) {
             json_decref(a);
             return NULL;
         }

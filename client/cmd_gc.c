@@ -56,9 +56,9 @@ static json_t *settings(hc_ctx_t *ctx, const hc_args_t *a, json_t *p, int *rc)
         json_t *t = json_array();
         for (int i = 2; i < a->npos; i++) {
             int64_t v;
-            if (hc_parse_int(a->pos[i], 0, 2147483647, &v) != 0) {
+            if (hc_parse_int(a->pos[i], -2147483648LL, 2147483647, &v) != 0) {
                 json_decref(t);
-                *rc = hc_usage_error(ctx, "'%s' is not a threshold (0 to 2^31-1)", a->pos[i]);
+                *rc = hc_usage_error(ctx, "'%s' is not a threshold (-2^31 to 2^31-1)", a->pos[i]);
                 return NULL;
             }
             json_array_append_new(t, json_integer(v));

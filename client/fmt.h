@@ -46,7 +46,7 @@ typedef struct hc_watch_heap {
     int have_alloc;
     int64_t objects, tracked, bytes, arena_bytes, arenas;
     double fragmentation;
-    int64_t counts[3], thresholds[3]; /* thresholds: -1 unknown */
+    int64_t counts[3], thresholds[3]; /* thresholds: INT64_MIN unknown */
     int64_t collections[3];           /* collections seen since watch started */
 } hc_watch_heap_t;
 

@@ -39,7 +39,7 @@ hc_watch_heap_t *hc_watch_heap(hc_watch_state_t *w, const char *name)
     hc_watch_heap_t *h = &w->heaps[w->nheaps++];
     memset(h, 0, sizeof *h);
     snprintf(h->name, sizeof h->name, "%s", name);
-    h->thresholds[0] = h->thresholds[1] = h->thresholds[2] = -1;
+    h->thresholds[0] = h->thresholds[1] = h->thresholds[2] = INT64_MIN;
     return h;
 }
 
@@ -162,7 +162,7 @@ static void heap_row(screen_t *s, const hc_watch_heap_t *h)
         return;
     }
     for (int g = 0; g < 3; g++) {
-        if (h->thresholds[g] >= 0)
+        if (h->thresholds[g] != INT64_MIN)
             snprintf(th[g], sizeof th[g], "%" PRId64 "/%" PRId64, h->counts[g], h->thresholds[g]);
         else
             snprintf(th[g], sizeof th[g], "%" PRId64, h->counts[g]);

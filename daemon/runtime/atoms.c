@@ -425,8 +425,118 @@ size_t hd__atom_sizeof(const hd_obj_t *o)
     return 0;
 }
 
+/* ---- interned strings ---- */
+
+#define INTERN_TOMB ((hd_obj_t *)(uintptr_t)1)
+
+static bool str_same(hd_obj_t *a, hd_obj_t *b)
+{
+    int64_t n = hd_len(a);
+    if (n != hd_len(b))
+        return false;
+    for (int64_t i = 0; i < n; i++)
+        if (hd__str_char(a, i) != hd__str_char(b, i))
+            return false;
+    return true;
+}
+
+/* intern_slot: the slot holding a str equal to s, or the first free slot
+ * of its probe sequence (*found says which) */
+static uint64_t intern_slot(hd_heap_t *h, hd_obj_t *s, uint64_t hash, bool *found)
+{
+    uint64_t i = hash & h->interned_mask, perturb = hash, free_slot = UINT64_MAX;
+    for (;;) {
+        hd_obj_t *e = h->interned[i];
+        if (!e) {
+            *found = false;
+            return free_slot != UINT64_MAX ? free_slot : i;
+        }
+        if (e == INTERN_TOMB) {
+            if (free_slot == UINT64_MAX)
+                free_slot = i;
+        } else if (e == s || str_same(e, s)) {
+            *found = true;
+            return i;
+        }
+        perturb >>= 5;
+        i = (i * 5 + perturb + 1) & h->interned_mask;
+    }
+}
+
+static int intern_grow(hd_heap_t *h)
+{
+    uint64_t size = h->interned ? (h->interned_mask + 1) * 2 : 64;
+    while (h->interned_used * 3 >= size)
+        size *= 2;
+    hd_obj_t **old = h->interned;
+    uint64_t oldsize = old ? h->interned_mask + 1 : 0;
+    hd_obj_t **slots = hd_mem_calloc(h->mem, size, sizeof(*slots));
+    if (!slots)
+        return HD_ENOMEM;
+    h->interned = slots;
+    h->interned_mask = size - 1;
+    h->interned_fill = h->interned_used;
+    for (uint64_t k = 0; k < oldsize; k++) {
+        if (old[k] && old[k] != INTERN_TOMB) {
+            int64_t hash;
+            bool found;
+            (void)hd__str_hash(old[k], &hash);
+            slots[intern_slot(h, old[k], (uint64_t)hash, &found)] = old[k];
+        }
+    }
+    hd_mem_free(h->mem, old);
+    return 0;
+}
+
+int hd__str_intern(hd_heap_t *h, hd_obj_t *s, hd_obj_t **out)
+{
+    int64_t hash;
+    bool found;
+    if (s->flags & HD_OF_INTERNED) {
+        hd__incref(s);
+        *out = s;
+        return 0;
+    }
+    (void)hd__str_hash(s, &hash);
+    if ((!h->interned || (h->interned_fill + 1) * 3 >= (h->interned_mask + 1) * 2) &&
+        intern_grow(h))
+        return HD_ENOMEM;
+    uint64_t i = intern_slot(h, s, (uint64_t)hash, &found);
+    if (!found) {
+        if (!h->interned[i])
+            h->interned_fill++;
+        h->interned[i] = s;
+        h->interned_used++;
+        s->flags |= HD_OF_INTERNED;
+    }
+    *out = h->interned[i];
+    hd__incref(*out);
+    return 0;
+}
+
+void hd__str_unintern(hd_heap_t *h, hd_obj_t *s)
+{
+    int64_t hash;
+    bool found;
+    (void)hd__str_hash(s, &hash);
+    uint64_t i = intern_slot(h, s, (uint64_t)hash, &found);
+    if (found && h->interned[i] == s) {
+        h->interned[i] = INTERN_TOMB;
+        h->interned_used--;
+    }
+    s->flags &= (uint8_t)~HD_OF_INTERNED;
+}
+
+void hd__interned_fini(hd_heap_t *h)
+{
+    hd_mem_free(h->mem, h->interned);
+    h->interned = NULL;
+}
+
 void hd__atom_dealloc(hd_heap_t *h, hd_obj_t *o)
 {
+    if (o->flags & HD_OF_INTERNED)
+        hd__str_unintern(h, o);
     if (o->type == HD_T_FLOAT && h->float_nfree < HD_FLOAT_MAXFREELIST) {
         hd__obj_retire(h, o);
         ((hd_float_obj_t *)o)->next_free = h->float_free;

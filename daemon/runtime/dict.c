@@ -848,7 +848,7 @@ int64_t hd__dict_capacity(const hd_obj_t *dict)
     return d->values || !d->keys->log2_size ? 0 : (int64_t)ksize(d->keys);
 }
 
-int hd__dict_presize(hd_heap_t *h, hd_obj_t *dict, int64_t capacity, bool unicode)
+int hd__dict_set_capacity(hd_heap_t *h, hd_obj_t *dict, int64_t capacity, bool unicode)
 {
     hd_dict_obj_t *d = (hd_dict_obj_t *)dict;
     uint8_t log2 = 0;
@@ -1067,6 +1067,23 @@ static int dict_merge(hd_heap_t *h, hd_dict_obj_t *d, hd_dict_obj_t *o)
     if (olds != stack)
         hd_mem_free(h->mem, olds);
     return rc;
+}
+
+int hd__dict_presize(hd_heap_t *h, hd_obj_t *dict, int64_t n, bool unicode)
+{
+    hd_dict_obj_t *d = as_dict(dict);
+    keys_t *nk;
+    if (!d || d->used || d->values)
+        return HD_EINVAL;
+    int rc = keys_new(h, estimate_log2(n), unicode, &nk);
+    if (!rc)
+        resize_into(h, d, nk);
+    return rc;
+}
+
+bool hd__dict_unicode_keys(const hd_obj_t *dict)
+{
+    return ((const hd_dict_obj_t *)dict)->keys->kind == DK_UNICODE;
 }
 
 int hd_dict_update(hd_heap_t *h, hd_obj_t *dict, hd_obj_t *other)

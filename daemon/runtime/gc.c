@@ -783,8 +783,6 @@ bool hd_gc_is_enabled(const hd_heap_t *h)
 
 int hd_gc_set_threshold(hd_heap_t *h, int t0, int t1, int t2)
 {
-    if (t0 < 0 || t1 < 0 || t2 < 0)
-        return HD_EINVAL;
     h->gens[0].threshold = t0;
     h->gens[1].threshold = t1;
     h->gens[2].threshold = t2;

@@ -44,8 +44,9 @@ int hd_gc_collect(hd_heap_t *h, int generation, hd_gc_result_t *out);
 
 void hd_gc_enable(hd_heap_t *h, bool enabled);
 bool hd_gc_is_enabled(const hd_heap_t *h);
-/* hd_gc_set_threshold: gc.set_threshold; negative values are HD_EINVAL;
- * t0 = 0 disables automatic collection. */
+/* hd_gc_set_threshold: gc.set_threshold: any C int, stored as given (as
+ * CPython's 'i' format does); t0 = 0 disables automatic collection, and a
+ * negative t0 collects at every GC allocation (count > t0 always holds). */
 int hd_gc_set_threshold(hd_heap_t *h, int t0, int t1, int t2);
 void hd_gc_get_threshold(const hd_heap_t *h, int out[3]);
 void hd_gc_get_count(const hd_heap_t *h, int out[3]);

@@ -149,6 +149,7 @@ static int collect_refs(export_ctx_t *x, hd_obj_t *o, hd_graph_node_t *node)
         }
         break;
     case HD_T_SET:
+    case HD_T_FROZENSET: /* exported; import refuses it, as the iterators */
         while (!w.err && hd_set_next(o, &pos, &k))
             walk_ref(k, &w);
         break;
@@ -732,7 +733,7 @@ static int presize_dict(hd_heap_t *h, const hd_graph_node_t *nd, hd_obj_t *o, hd
         return 0;
     for (size_t k = 0; k < nitems; k++)
         unicode = unicode && items[2 * k]->type == HD_T_STR;
-    return hd__dict_presize(h, o, nd->capacity, unicode);
+    return hd__dict_set_capacity(h, o, nd->capacity, unicode);
 }
 
 /* first_format: a class of the first export format: its dict alone, which

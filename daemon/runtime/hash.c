@@ -284,6 +284,9 @@ static int hash_obj(hd_heap_t *h, hd_obj_t *o, int64_t *out, int depth)
     case HD_T_DICT:
     case HD_T_SET:
         return HD_ETYPE;
+    case HD_T_FROZENSET:
+        *out = hd__frozenset_hash(h, o);
+        return 0;
     case HD_T_METHOD: { /* method_hash: self's identity ^ hash(__func__) */
         const hd_method_obj_t *m = (const hd_method_obj_t *)o;
         int64_t y;
@@ -421,6 +424,9 @@ static int rich_eq(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, int depth)
     bool numa = is_int(a) || a->type == HD_T_FLOAT, numb = is_int(b) || b->type == HD_T_FLOAT;
     if (numa && numb)
         return num_eq(a, b);
+    if ((a->type == HD_T_SET || a->type == HD_T_FROZENSET) &&
+        (b->type == HD_T_SET || b->type == HD_T_FROZENSET)) /* set_richcompare */
+        return hd__set_equal(h, a, b, depth);
     if (a->type != b->type)
         return a == b;
     switch (a->type) {

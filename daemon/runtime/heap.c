@@ -48,9 +48,6 @@ int hd_heap_new(hd_mem_t *mem, const hd_heap_config_t *cfg, hd_heap_t **out)
         hd_heap_config_default(&dflt);
         cfg = &dflt;
     }
-    for (int i = 0; i < 3; i++)
-        if (cfg->thresholds[i] < 0)
-            return HD_EINVAL;
     hd_heap_t *h = hd_mem_calloc(mem, 1, sizeof(*h));
     if (!h)
         return HD_ENOMEM;
@@ -95,6 +92,7 @@ void hd_heap_free(hd_heap_t *h)
      * off objects (split dicts, class metadata) needs a walk. No finalizer
      * runs. */
     hd__dict_splits_fini(h);
+    hd__interned_fini(h);
     for (uint32_t i = 0; i < h->nclasses; i++) {
         hd_class_obj_t *c = h->classes[i];
         if (!c)

@@ -46,7 +46,9 @@ enum hd_type {
     HD_T_OBJECT,   /* object() */
     HD_T_INSTANCE, /* an instance of a class */
     HD_T_WEAKREF,
-    HD_T_CLASS, /* a class (a heap type) */
+    HD_T_CLASS,     /* a class (a heap type) */
+    HD_T_FROZENSET, /* frozenset: a set's layout (set.c), with the core types so
+                       that LOAD_METHOD finds its methods as a set's */
     /* the heap script language's types (script.h; func.c, iter.c) */
     HD_T_CODE,      /* a code object (not GC) */
     HD_T_FUNCTION,  /* a function (def, lambda) */
@@ -65,6 +67,8 @@ enum hd_type {
     HD_T_ENUMERATE, /* enumerate */
     HD_T_ZIP,       /* zip */
     HD_T_REVITER,   /* list_reverseiterator, reversed */
+    HD_T_MAP,       /* map */
+    HD_T_FILTER,    /* filter */
     HD_TYPE_COUNT
 };
 
@@ -80,7 +84,7 @@ typedef struct hd_heap_config {
     uint64_t max_bytes;   /* 0 = no cap: bytes in allocated blocks + large */
     uint64_t max_objects; /* 0 = no cap: live objects */
     bool gc_enabled;      /* default true */
-    int thresholds[3];    /* default 700, 10, 10 */
+    int thresholds[3];    /* default 700, 10, 10; any int (gc.set_threshold) */
 } hd_heap_config_t;
 
 /* hd_heap_config_default: CPython's defaults, no caps. */
@@ -116,8 +120,9 @@ typedef struct hd_heap_hooks {
 } hd_heap_hooks_t;
 
 /* hd_heap_new: an empty heap. `mem` is borrowed and must outlive the heap;
- * cfg may be NULL (defaults). Returns 0, HD_EINVAL (bad thresholds) or
- * HD_ENOMEM. The caller owns *out and frees it with hd_heap_free. */
+ * cfg may be NULL (defaults); thresholds are any C int, as
+ * gc.set_threshold takes them. Returns 0 or HD_ENOMEM. The caller owns *out and frees it with
+ * hd_heap_free. */
 int hd_heap_new(hd_mem_t *mem, const hd_heap_config_t *cfg, hd_heap_t **out);
 
 /* hd_heap_free: frees every object (no finalizer or callback runs, as at

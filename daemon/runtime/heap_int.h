@@ -61,7 +61,8 @@ enum {
     HD_OF_WR_NOTIFY = 1 << 1, /* weakref: callback = notify the embedder */
     HD_OF_DEL = 1 << 2,       /* instance: has __del__ of its own (protocol) */
     HD_OF_INDEXED = 1 << 3,   /* has an id in the heap's id index */
-    HD_OF_MANAGED = 1 << 4    /* instance: has the managed-dict pre-header */
+    HD_OF_MANAGED = 1 << 4,   /* instance: has the managed-dict pre-header */
+    HD_OF_INTERNED = 1 << 5   /* str: in the heap's interned set (atoms.c) */
 };
 
 typedef struct hd_gc {
@@ -381,6 +382,18 @@ typedef struct hd_reviter_obj { /* listreviterobject, reversedobject: 32 bytes; 
     hd_obj_t *seq; /* owned; NULL once exhausted */
 } hd_reviter_obj_t;
 
+typedef struct hd_map_obj { /* mapobject: 32 bytes */
+    hd_obj_t h;
+    hd_obj_t *iters; /* owned: the tuple of iterators */
+    hd_obj_t *func;  /* owned */
+} hd_map_obj_t;
+
+typedef struct hd_filter_obj { /* filterobject: 32 bytes */
+    hd_obj_t h;
+    hd_obj_t *func; /* owned */
+    hd_obj_t *it;   /* owned: the iterator */
+} hd_filter_obj_t;
+
 typedef struct hd_dictview_obj { /* _PyDictViewObject: 24 bytes; aux = HD_DICT_* */
     hd_obj_t h;
     hd_obj_t *dict; /* owned */
@@ -508,6 +521,12 @@ struct hd_heap {
      * own pool, created by the first run and freed with the pool; NULL until
      * then. Owned. */
     struct sc_state *script;
+    /* the interned strings (PyUnicode_InternInPlace; atoms.c): an open
+     * addressing set of borrowed str objects flagged HD_OF_INTERNED, which
+     * leave it when they die, as 3.11's mortal interned strings leave
+     * its interned dict; host memory (CPython's table is startup state). */
+    hd_obj_t **interned;
+    uint64_t interned_mask, interned_used, interned_fill;
 };
 
 /* ---- block allocation (heap.c): the pool plus tracing and quota ---- */
@@ -733,6 +752,13 @@ int hd__weakref_new_dead(hd_heap_t *h, hd_obj_t *callback, bool notify, hd_obj_t
 /* ---- per-type internals ---- */
 hd_obj_t *hd__int_small(hd_heap_t *h, int64_t v); /* borrowed or NULL */
 int hd__str_hash(hd_obj_t *o, int64_t *out);
+/* hd__str_intern: PyUnicode_InternInPlace: the interned str equal to s (s
+ * itself, now interned, when there is none); a new reference. 0 or
+ * HD_ENOMEM. hd__str_unintern: a dying interned str leaves the set.
+ * hd__interned_fini: frees the set (hd_heap_free). (atoms.c) */
+int hd__str_intern(hd_heap_t *h, hd_obj_t *s, hd_obj_t **out);
+void hd__str_unintern(hd_heap_t *h, hd_obj_t *s);
+void hd__interned_fini(hd_heap_t *h);
 int hd__obj_hash(hd_heap_t *h, hd_obj_t *o, int64_t *out); /* HD_ETYPE if unhashable */
 int hd__obj_eq(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b);    /* 1 equal, 0 not */
 void hd__list_free_items(hd_heap_t *h, hd_list_obj_t *l);
@@ -773,6 +799,8 @@ HD_TYPE_FUNCS(slice)
 HD_TYPE_FUNCS(enum)
 HD_TYPE_FUNCS(zip)
 HD_TYPE_FUNCS(reviter)
+HD_TYPE_FUNCS(map)
+HD_TYPE_FUNCS(filter)
 #undef HD_TYPE_FUNCS
 void hd__atom_dealloc(hd_heap_t *h, hd_obj_t *o);
 size_t hd__atom_sizeof(const hd_obj_t *o);
@@ -1008,11 +1036,16 @@ int hd__set_equal(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, int depth);
 /* hd__dict_capacity: the size of a combined dict's table (dk_size), 0 for
  * the shared empty table or a split dict */
 int64_t hd__dict_capacity(const hd_obj_t *dict);
-/* hd__dict_presize: gives an empty dict a table of `capacity` slots (a
- * power of two from 16 to 2**17; anything else leaves it as it is), of
+/* hd__dict_set_capacity: gives an empty dict a table of `capacity` slots
+ * (a power of two from 16 to 2**17; anything else leaves it as it is), of
  * str keys only when `unicode`: graph import's copy of an exported size.
  * 0 or HD_ENOMEM. */
-int hd__dict_presize(hd_heap_t *h, hd_obj_t *dict, int64_t capacity, bool unicode);
+int hd__dict_set_capacity(hd_heap_t *h, hd_obj_t *dict, int64_t capacity, bool unicode);
+/* hd__dict_presize: dictresize(d, estimate_log2_keysize(n), unicode) of an
+ * empty combined dict (dict.fromkeys of a dict or set); HD_EINVAL for
+ * another. hd__dict_unicode_keys: DK_IS_UNICODE of its table. (dict.c) */
+int hd__dict_presize(hd_heap_t *h, hd_obj_t *dict, int64_t n, bool unicode);
+bool hd__dict_unicode_keys(const hd_obj_t *dict);
 /* hd__dict_copy: dict.copy() (PyDict_Copy). New reference. */
 int hd__dict_copy(hd_heap_t *h, hd_obj_t *dict, hd_obj_t **out);
 /* hd__dict_freelist_clear: empties the dict and keys free lists (what a
@@ -1044,6 +1077,13 @@ int hd__set_difference_update(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b);
 int hd__set_difference_done(hd_heap_t *h, hd_obj_t *set);
 int hd__set_symdiff(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out);
 int hd__set_symdiff_update(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b);
+/* hd__set_new_type: hd_set_new of a set or a frozenset (`type`);
+ * hd__frozenset_hash: frozenset_hash (hash.c). The algebra above makes
+ * its result of a's type (make_new_set_basetype). */
+int hd__set_new_type(hd_heap_t *h, int type, size_t n, hd_obj_t *const *items, hd_obj_t **out);
+int64_t hd__frozenset_hash(const hd_heap_t *h, const hd_obj_t *o);
+/* hd__set_swap_bodies: set_swap_bodies of two sets (set.intersection_update) */
+void hd__set_swap_bodies(hd_obj_t *a, hd_obj_t *b);
 /* ---- end of dict.c, set.c, hash.c ---- */
 
 /* ---- the script language's types (func.c, iter.c): constructors ----
@@ -1085,6 +1125,13 @@ int hd__enum_alloc(hd_heap_t *h, int64_t start, hd_obj_t **out);
 int hd__enum_init(hd_heap_t *h, hd_obj_t *o, hd_obj_t *sit);
 int hd__zip_new(hd_heap_t *h, hd_obj_t *ittuple, bool strict, hd_obj_t **out);
 int hd__reviter_new(hd_heap_t *h, hd_obj_t *seq, hd_obj_t **out);
+/* hd__map_new / hd__filter_new: map(func, *its) over the tuple of
+ * iterators already made (a reference stolen, also on failure) and
+ * filter(func, it) over an iterator already made (stolen likewise), as
+ * map_vectorcall and filter_vectorcall make them: the object is allocated
+ * (and tracked) after its iterators. New references. (iter.c) */
+int hd__map_new(hd_heap_t *h, hd_obj_t *func, hd_obj_t *iters, hd_obj_t **out);
+int hd__filter_new(hd_heap_t *h, hd_obj_t *func, hd_obj_t *it, hd_obj_t **out);
 /* hd__unicode_printable: str.isprintable() of one code point (uniprint.c). */
 bool hd__unicode_printable(uint32_t c);
 /* hd__tuple_new_filled: a tracked tuple of n >= 1 references to `fill`

@@ -5,7 +5,8 @@
  * Sizes (sys.getsizeof, GC header included where there is one):
  *   range 48 and range_iterator 48 (not GC); list_iterator, tuple_iterator,
  *   str_iterator, str_ascii_iterator 48; dict key/value/item iterators 72;
- *   set_iterator 64; dict_keys/values/items 40; slice 56.
+ *   set_iterator 64; dict_keys/values/items 40; slice 56; enumerate 72;
+ *   zip 64; reversed iterators, map and filter 48.
  *
  * Iterators behave as CPython's do where a program can see it: an
  * exhausted list, tuple, str, dict or set iterator drops its reference to
@@ -29,6 +30,8 @@
 #define ENUM_BLOCK     (sizeof(hd_gc_t) + sizeof(hd_enum_obj_t))
 #define ZIP_BLOCK      (sizeof(hd_gc_t) + sizeof(hd_zip_obj_t))
 #define REVITER_BLOCK  (sizeof(hd_gc_t) + sizeof(hd_reviter_obj_t))
+#define MAP_BLOCK      (sizeof(hd_gc_t) + sizeof(hd_map_obj_t))
+#define FILTER_BLOCK   (sizeof(hd_gc_t) + sizeof(hd_filter_obj_t))
 
 _Static_assert(sizeof(hd_range_obj_t) == 48, "rangeobject is 48 bytes");
 _Static_assert(sizeof(hd_rangeiter_obj_t) == 48, "rangeiterobject is 48 bytes");
@@ -40,6 +43,8 @@ _Static_assert(SLICE_BLOCK == 56, "PySliceObject is 56 bytes with its GC header"
 _Static_assert(ENUM_BLOCK == 72, "enumobject is 72 bytes with its GC header");
 _Static_assert(ZIP_BLOCK == 64, "zipobject is 64 bytes with its GC header");
 _Static_assert(REVITER_BLOCK == 48, "listreviterobject is 48 bytes with its GC header");
+_Static_assert(MAP_BLOCK == 48, "mapobject is 48 bytes with its GC header");
+_Static_assert(FILTER_BLOCK == 48, "filterobject is 48 bytes with its GC header");
 
 /* ---- range ---- */
 
@@ -197,6 +202,7 @@ int hd__iter_new(hd_heap_t *h, hd_obj_t *o, hd_obj_t **out)
         return dictiter_new(h, ((hd_dictview_obj_t *)o)->dict,
                             o->aux == HD_DICT_PROXY ? HD_DICT_KEYS : o->aux, out);
     case HD_T_SET:
+    case HD_T_FROZENSET:
         return setiter_new(h, o, out);
     }
     return HD_ETYPE;
@@ -671,4 +677,87 @@ size_t hd__reviter_sizeof(const hd_obj_t *o)
 {
     (void)o;
     return REVITER_BLOCK;
+}
+
+/* ---- map, filter ----
+ *
+ * Their next() calls the program's function, so it lives in the script
+ * language (objops.c). Neither drops its iterators when exhausted. */
+
+int hd__map_new(hd_heap_t *h, hd_obj_t *func, hd_obj_t *iters, hd_obj_t **out)
+{
+    hd_obj_t *o;
+    int rc = hd__obj_alloc(h, HD_T_MAP, MAP_BLOCK, sizeof(hd_gc_t), &o);
+    if (rc) {
+        hd__decref(h, iters);
+        return rc;
+    }
+    hd_map_obj_t *m = (hd_map_obj_t *)o;
+    m->iters = iters;
+    hd__incref(m->func = func);
+    hd__gc_track(h, o);
+    *out = o;
+    return 0;
+}
+
+int hd__filter_new(hd_heap_t *h, hd_obj_t *func, hd_obj_t *it, hd_obj_t **out)
+{
+    hd_obj_t *o;
+    int rc = hd__obj_alloc(h, HD_T_FILTER, FILTER_BLOCK, sizeof(hd_gc_t), &o);
+    if (rc) {
+        hd__decref(h, it);
+        return rc;
+    }
+    hd_filter_obj_t *f = (hd_filter_obj_t *)o;
+    hd__incref(f->func = func);
+    f->it = it;
+    hd__gc_track(h, o);
+    *out = o;
+    return 0;
+}
+
+int hd__map_traverse(hd_obj_t *o, hd_visit_fn visit, void *arg)
+{
+    hd_map_obj_t *m = (hd_map_obj_t *)o; /* map_traverse: iters, then func */
+    int rc = m->iters ? visit(m->iters, arg) : 0;
+    if (!rc && m->func)
+        rc = visit(m->func, arg);
+    return rc;
+}
+
+void hd__map_dealloc(hd_heap_t *h, hd_obj_t *o)
+{
+    hd_map_obj_t *m = (hd_map_obj_t *)o;
+    hd__xdecref(h, m->iters);
+    hd__xdecref(h, m->func);
+    hd__obj_free_block(h, o);
+}
+
+size_t hd__map_sizeof(const hd_obj_t *o)
+{
+    (void)o;
+    return MAP_BLOCK;
+}
+
+int hd__filter_traverse(hd_obj_t *o, hd_visit_fn visit, void *arg)
+{
+    hd_filter_obj_t *f = (hd_filter_obj_t *)o; /* filter_traverse: it, then func */
+    int rc = f->it ? visit(f->it, arg) : 0;
+    if (!rc && f->func)
+        rc = visit(f->func, arg);
+    return rc;
+}
+
+void hd__filter_dealloc(hd_heap_t *h, hd_obj_t *o)
+{
+    hd_filter_obj_t *f = (hd_filter_obj_t *)o;
+    hd__xdecref(h, f->func);
+    hd__xdecref(h, f->it);
+    hd__obj_free_block(h, o);
+}
+
+size_t hd__filter_sizeof(const hd_obj_t *o)
+{
+    (void)o;
+    return FILTER_BLOCK;
 }

@@ -74,6 +74,12 @@ const hd_type_info_t hd__types[HD_TYPE_COUNT] = {
                   hd__zip_sizeof},
     [HD_T_REVITER] = {"reversed", HD_TF_GC | HD_TF_CONTAINER, hd__reviter_traverse, NULL,
                       hd__reviter_dealloc, hd__reviter_sizeof},
+    [HD_T_MAP] = {"map", HD_TF_GC | HD_TF_CONTAINER, hd__map_traverse, NULL, hd__map_dealloc,
+                  hd__map_sizeof},
+    [HD_T_FILTER] = {"filter", HD_TF_GC | HD_TF_CONTAINER, hd__filter_traverse, NULL,
+                     hd__filter_dealloc, hd__filter_sizeof},
+    [HD_T_FROZENSET] = {"frozenset", HD_TF_GC | HD_TF_CONTAINER | HD_TF_WEAKREFABLE | HD_TF_SMALL,
+                        hd__set_traverse, hd__set_clear, hd__set_dealloc, hd__set_sizeof},
 };
 
 const char *hd_type_name(int type)

@@ -379,6 +379,7 @@ void hd__repr(hd_heap_t *h, hd_obj_t *o, hd_strbuf_t *sb, int depth)
         hd__dict_repr(h, o, sb, depth);
         return;
     case HD_T_SET:
+    case HD_T_FROZENSET:
         hd__set_repr(h, o, sb, depth);
         return;
     case HD_T_OBJECT:

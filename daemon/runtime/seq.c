@@ -361,6 +361,7 @@ int hd_list_extend(hd_heap_t *h, hd_obj_t *list, hd_obj_t *iterable)
     case HD_T_TUPLE:
         return n == 0 ? 0 : extend_from_array(h, l, iterable, n);
     case HD_T_SET:
+    case HD_T_FROZENSET:
     case HD_T_DICT:
         return extend_from_iter(h, l, iterable);
     }
@@ -540,6 +541,7 @@ int64_t hd_len(const hd_obj_t *o)
     case HD_T_DICT:
         return ((const hd_dict_obj_t *)o)->used;
     case HD_T_SET:
+    case HD_T_FROZENSET:
         return ((const hd_set_obj_t *)o)->used;
     }
     return -1;

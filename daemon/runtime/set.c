@@ -53,7 +53,7 @@ _Static_assert(sizeof(hd_set_entry_t) == 16, "setentry is 16 bytes");
 /* as_set: o as a set, or NULL when it is not one. Borrowed. */
 static hd_set_obj_t *as_set(hd_obj_t *o)
 {
-    return (o && o->type == HD_T_SET) ? (hd_set_obj_t *)o : NULL;
+    return (o && (o->type == HD_T_SET || o->type == HD_T_FROZENSET)) ? (hd_set_obj_t *)o : NULL;
 }
 
 /* is_live: the entry holds a key (neither never used nor a dummy). */
@@ -260,9 +260,14 @@ static void clear_internal(hd_heap_t *h, hd_set_obj_t *s)
 
 int hd_set_new(hd_heap_t *h, size_t n, hd_obj_t *const *items, hd_obj_t **out)
 {
+    return hd__set_new_type(h, HD_T_SET, n, items, out);
+}
+
+int hd__set_new_type(hd_heap_t *h, int type, size_t n, hd_obj_t *const *items, hd_obj_t **out)
+{
     /* BUILD_SET: PySet_New(NULL), then PySet_Add of each item in order */
     hd_obj_t *o;
-    int rc = hd__obj_alloc(h, HD_T_SET, SET_BLOCK, sizeof(hd_gc_t), &o);
+    int rc = hd__obj_alloc(h, type, SET_BLOCK, sizeof(hd_gc_t), &o);
     if (rc)
         return rc;
     hd_set_obj_t *s = (hd_set_obj_t *)o;
@@ -449,9 +454,10 @@ static int discard_entry(hd_heap_t *h, hd_set_obj_t *s, hd_obj_t *key, int64_t h
     return 0;
 }
 
-static int new_set(hd_heap_t *h, hd_set_obj_t **out)
+/* new_set: an empty set of like's type (make_new_set_basetype) */
+static int new_set(hd_heap_t *h, const hd_set_obj_t *like, hd_set_obj_t **out)
 {
-    return hd_set_new(h, 0, NULL, (hd_obj_t **)out);
+    return hd__set_new_type(h, like->h.type, 0, NULL, (hd_obj_t **)out);
 }
 
 int hd__set_update(hd_heap_t *h, hd_obj_t *set, hd_obj_t *other)
@@ -481,7 +487,7 @@ int hd__set_copy(hd_heap_t *h, hd_obj_t *set, hd_obj_t **out)
     hd_set_obj_t *r, *s = as_set(set);
     if (!s)
         return HD_ETYPE;
-    int rc = new_set(h, &r);
+    int rc = new_set(h, s, &r);
     if (rc)
         return rc;
     if ((rc = merge(h, r, s)) != 0) {
@@ -497,7 +503,7 @@ static int intersection(hd_heap_t *h, hd_set_obj_t *so, hd_set_obj_t *other, hd_
     if (so == other)
         return hd__set_copy(h, &so->h, (hd_obj_t **)out);
     hd_set_obj_t *r;
-    int rc = new_set(h, &r);
+    int rc = new_set(h, so, &r);
     if (rc)
         return rc;
     if (other->used > so->used) { /* iterate over the smaller */
@@ -579,7 +585,7 @@ int hd__set_difference(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out)
             hd__decref(h, *out);
         return rc;
     }
-    if ((rc = new_set(h, &r)) != 0)
+    if ((rc = new_set(h, so, &r)) != 0)
         return rc;
     for (int64_t i = 0; !rc && i <= so->mask; i++) {
         hd_set_entry_t *e = &so->table[i];
@@ -624,7 +630,7 @@ int hd__set_symdiff(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **out)
     hd_set_obj_t *sa = as_set(a), *sb = as_set(b), *r;
     if (!sa || !sb)
         return HD_ETYPE;
-    int rc = new_set(h, &r);
+    int rc = new_set(h, sa, &r);
     if (rc)
         return rc;
     /* a copy of the other, then the update from so (even when the other
@@ -655,6 +661,11 @@ static void swap_bodies(hd_set_obj_t *a, hd_set_obj_t *b)
         memcpy(b->smalltable, tab, sizeof(tab));
     }
     a->hash = b->hash = -1;
+}
+
+void hd__set_swap_bodies(hd_obj_t *a, hd_obj_t *b)
+{
+    swap_bodies((hd_set_obj_t *)a, (hd_set_obj_t *)b);
 }
 
 int hd__set_intersection_update(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b)
@@ -745,22 +756,49 @@ size_t hd__set_table_block(const hd_obj_t *o)
 void hd__set_repr(hd_heap_t *h, hd_obj_t *o, struct hd_strbuf *sb, int depth)
 {
     hd_set_obj_t *s = (hd_set_obj_t *)o;
+    bool frozen = o->type == HD_T_FROZENSET;
     if (hd__repr_enter(h, o)) {
-        hd__sb_puts(sb, "set(...)");
+        hd__sb_puts(sb, frozen ? "frozenset(...)" : "set(...)");
         return;
     }
     if (s->used == 0) {
-        hd__sb_puts(sb, "set()");
+        hd__sb_puts(sb, frozen ? "frozenset()" : "set()");
     } else {
         hd_obj_t *key;
         bool first = true;
-        hd__sb_putc(sb, '{');
+        hd__sb_puts(sb, frozen ? "frozenset({" : "{");
         for (int64_t pos = 0; !hd__sb_full(sb) && hd_set_next(o, &pos, &key); first = false) {
             if (!first)
                 hd__sb_puts(sb, ", ");
             hd__repr(h, key, sb, depth + 1);
         }
-        hd__sb_putc(sb, '}');
+        hd__sb_puts(sb, frozen ? "})" : "}");
     }
     hd__repr_leave(h);
+}
+
+/* ---- frozenset's hash (frozenset_hash) ---- */
+
+static uint64_t shuffle_bits(uint64_t h)
+{
+    return ((h ^ 89869747ULL) ^ (h << 16)) * 3644798167ULL;
+}
+
+int64_t hd__frozenset_hash(const hd_heap_t *h, const hd_obj_t *o)
+{
+    const hd_set_obj_t *so = (const hd_set_obj_t *)o;
+    uint64_t hash = 0;
+    /* every entry's shuffled hash, the NULL and dummy ones' effect
+     * removed: the same as the live entries' alone */
+    for (int64_t i = 0; i <= so->mask; i++) {
+        const hd_set_entry_t *e = &so->table[i];
+        if (is_live(h, e))
+            hash ^= shuffle_bits((uint64_t)e->hash);
+    }
+    hash ^= ((uint64_t)so->used + 1) * 1927868237ULL;
+    hash ^= (hash >> 11) ^ (hash >> 25);
+    hash = hash * 69069U + 907133923ULL;
+    if (hash == UINT64_MAX)
+        hash = 590923713ULL;
+    return (int64_t)hash;
 }

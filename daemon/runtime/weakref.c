@@ -34,6 +34,7 @@ hd_weakref_obj_t **hd__weakref_list(hd_heap_t *h, hd_obj_t *o)
     case HD_T_INSTANCE:
         return hd__instance_weakref_slot(h, o);
     case HD_T_SET:
+    case HD_T_FROZENSET:
         return &((hd_set_obj_t *)o)->weakreflist;
     case HD_T_CLASS:
         return &((hd_class_obj_t *)o)->weakreflist;

@@ -621,8 +621,9 @@ static int read_gc(hd_call_t *c, const json_t *g, hd_heap_config_t *hc, unsigned
         hc->gc_enabled = json_is_true(en);
     for (size_t i = 0; th && i < 3; i++) {
         json_t *x = json_array_get(th, i);
-        if (!json_is_integer(x) || json_integer_value(x) < 0 || json_integer_value(x) > INT32_MAX)
-            return hd_call_bad(c, "graph", "gc.thresholds[%zu]: 0 .. 2^31-1", i);
+        if (!json_is_integer(x) || json_integer_value(x) < INT32_MIN ||
+            json_integer_value(x) > INT32_MAX)
+            return hd_call_bad(c, "graph", "gc.thresholds[%zu]: -2^31 .. 2^31-1", i);
         hc->thresholds[i] = (int)json_integer_value(x);
     }
     static const char *const names[] = {"stats", "collectable", "uncollectable", "saveall"};

@@ -26,8 +26,10 @@ static int parse_thresholds(hd_call_t *c, const char *param, int th[3])
         return hd_call_bad(c, param, "one to three integers (gc.set_threshold's arguments)");
     for (size_t i = 0; i < n; i++) {
         json_t *v = json_array_get(arr, i);
-        if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > INT_MAX)
-            return hd_call_bad(c, param, "thresholds[%zu]: an integer from 0 to %d", i, INT_MAX);
+        if (!json_is_integer(v) || json_integer_value(v) < INT_MIN ||
+            json_integer_value(v) > INT_MAX)
+            return hd_call_bad(c, param, "thresholds[%zu]: an integer from %d to %d", i, INT_MIN,
+                               INT_MAX);
         th[i] = (int)json_integer_value(v);
     }
     return 0;

@@ -32,6 +32,9 @@ def test_create_drop_and_server_errors():
                "--max-bytes", "2M", "--max-objects", "500")
         assert h["gc"]["thresholds"] == [100, 5, 10] and h["gc"]["enabled"] is False
         assert h["max_bytes"] == 2 << 20 and h["max_objects"] == 500
+        neg = js(s, "heap.create", "create", "neg", "--threshold", "-1,0,-2147483648")
+        assert neg["gc"]["thresholds"] == [-1, 0, -2147483648]
+        assert ok(s, "drop", "neg") == ""
         table = ok(s, "heaps")
         assert table.splitlines()[0].split() == ["HEAP", "OBJECTS", "TRACKED", "BYTES", "ARENAS",
                                                  "NAMES", "GC", "COUNTS"]
@@ -148,6 +151,9 @@ def test_gc_collect_and_garbage():
         assert "thresholds 700/10/10" in ok(s, "gc", "demo")
         assert js(s, "gc.set", "gc", "demo", "disable")["enabled"] is False
         assert js(s, "gc.set", "gc", "demo", "enable")["enabled"] is True
+        assert js(s, "gc.set", "gc", "demo", "threshold", "-5", "-2147483648")["thresholds"] == \
+            [-5, -2147483648, 10]
+        assert "thresholds -5/-2147483648/10" in ok(s, "gc", "demo")
         assert js(s, "gc.set", "gc", "demo", "threshold", "100", "5")["thresholds"] == [100, 5, 10]
         flags = js(s, "gc.set", "gc", "demo", "debug", "saveall,stats")["debug"]
         assert sorted(flags) == ["saveall", "stats"], flags

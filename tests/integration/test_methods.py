@@ -104,6 +104,36 @@ async def test_export_and_import_round_trip():
             await c.error("heap.import", {"heap": "x", "graph": {"format": "nope"}}, -32602)
 
 
+async def test_negative_thresholds():
+    # gc.set_threshold takes any C int and stores it as given (CPython 3.11's
+    # 'i' format); a negative threshold0 collects at every GC allocation
+    with Server() as srv:
+        async with await Client.connect(srv) as c:
+            low = -2 ** 31
+            info = await c.call("heap.create", {"heap": "n", "thresholds": [-5, -1, low]})
+            assert info["gc"]["thresholds"] == [-5, -1, low]
+            p = {"heap": "n"}
+            runs = sum(s["collections"] for s in (await c.call("gc.get", p))["stats"])
+            await c.call("obj.new", {**p, "type": "list", "bind": "a"})
+            await c.call("obj.new", {**p, "type": "list", "bind": "b"})
+            after = sum(s["collections"] for s in (await c.call("gc.get", p))["stats"])
+            assert after == runs + 2, (runs, after)
+            graph = await c.call("heap.export", p)
+            assert graph["gc"]["thresholds"] == [-5, -1, low]
+            info = await c.call("heap.import", {"heap": "n2", "graph": graph})
+            assert info["gc"]["thresholds"] == [-5, -1, low]
+            s = await c.call("gc.set", {**p, "thresholds": [2 ** 31 - 1, low]})
+            assert s["thresholds"] == [2 ** 31 - 1, low, low]
+            for bad in ([low - 1], [2 ** 31], [0, 1, low - 1]):
+                e = await c.error("gc.set", {**p, "thresholds": bad}, -32602)
+                assert e["data"]["param"] == "thresholds"
+                await c.error("heap.create", {"heap": "n3", "thresholds": bad}, -32602)
+            graph["gc"]["thresholds"] = [0, 0, low - 1]
+            e = await c.error("heap.import", {"heap": "n4", "graph": graph}, -32602)
+            assert e["data"]["param"] == "graph"
+            assert (await c.call("gc.get", p))["thresholds"] == [2 ** 31 - 1, low, low]
+
+
 async def test_object_methods():
     async with heap_client("o") as c:
         p = {"heap": "o"}

@@ -134,6 +134,29 @@ async def test_an_iterator_is_refused_by_name():
             assert heaps == ["s"], heaps
 
 
+async def test_map_filter_and_frozenset_are_refused_by_name():
+    # map and filter hold iterators, and a frozenset is not rebuilt either
+    # (issue 5): export describes them, import names the object and its type
+    with Server() as srv:
+        async with await Client.connect(srv) as c:
+            for src, kind in (("m = map(abs, [1, -2])\n", "map"),
+                              ("f = filter(None, [0, 1])\n", "filter"),
+                              ("fs = frozenset([1, 2])\n", "frozenset")):
+                await c.call("heap.create", {"heap": "s"})
+                await c.call("heap.exec", {"heap": "s", "source": src})
+                graph = await c.call("heap.export", {"heap": "s"})
+                assert kind in {o["type"] for o in graph["objects"]}, graph["objects"]
+                got = await c.error("heap.import", {"heap": "t", "graph": graph}, code=-32602)
+                # the first refused object in the document: the map or filter
+                # itself or the iterator it holds, or the frozenset
+                named = ("(%s)" % kind, "(iterator)") if kind != "frozenset" else ("(frozenset)",)
+                assert "cannot be rebuilt by import" in got["message"], got
+                assert any(n in got["message"] for n in named), got
+                heaps = [h["heap"] for h in (await c.call("heap.list"))["heaps"]]
+                assert heaps == ["s"], heaps
+                await c.call("heap.drop", {"heap": "s"})
+
+
 async def test_heapctl_export_and_import_of_a_script_heap():
     from heapctl_util import ok
     with tempfile.TemporaryDirectory(prefix="heapd-graph-") as tmp, Server() as srv:

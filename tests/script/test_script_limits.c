@@ -285,17 +285,22 @@ static const char fault_src[] = "import gc, sys, weakref, tracemalloc\n"
 
 /* every allocation the program makes fails in turn: the run reports it (a
  * MemoryError or HD_ENOMEM), never crashes, and leaves a valid heap */
-static void fault_run(uint64_t nth, int sticky)
+static void fault_run_src(const char *src, uint64_t nth, int sticky)
 {
     run_t x;
     run_open(&x);
     hd_mem_fail_after(&x.mem, nth, sticky);
-    int rc = hd_script_run(x.h, fault_src, strlen(fault_src), NULL, &x.r);
+    int rc = hd_script_run(x.h, src, strlen(src), NULL, &x.r);
     hd_mem_fail_after(&x.mem, 0, 0);
     CHECK(rc == 0 || rc == HD_ENOMEM);
     if (rc == 0)
         CHECK(x.r.status == HD_SCRIPT_OK || x.r.status == HD_SCRIPT_ERROR);
     run_close(&x);
+}
+
+static void fault_run(uint64_t nth, int sticky)
+{
+    fault_run_src(fault_src, nth, sticky);
 }
 
 TEST(allocation_failures)
@@ -373,6 +378,64 @@ TEST(int_operation_failures)
         run_open(&x);
         hd_heap_set_limits(x.h, 0, cap);
         int rc = hd_script_run(x.h, int_src, strlen(int_src), NULL, &x.r);
+        CHECK(rc == 0 || rc == HD_ENOMEM || rc == HD_ELIMIT);
+        hd_heap_set_limits(x.h, 0, 0);
+        run_close(&x);
+    }
+}
+
+/* the builtins, methods and syntax of issue 5 (s4): map and filter,
+ * frozenset, ascii, vars, sys.intern, str.encode and the stringlib
+ * methods, the set methods, dict.fromkeys, extended slices, '**' in dict
+ * displays and f-string '=' -- every allocation fails in turn and the
+ * object cap is reached at every point: a MemoryError or a stopped run, a
+ * valid heap, nothing leaked (run_close validates; the ASan build checks
+ * leaks) */
+static const char issue5_src[] =
+    "import sys, tracemalloc\n"
+    "tracemalloc.start()\n"
+    "class P:\n"
+    "    def __init__(self):\n"
+    "        self.x = 1\n"
+    "m = list(map(lambda a, b, c, d, e, f: a + f, [1, 2], [3], [4, 5], [6], [7], [8, 9]))\n"
+    "g = list(filter(lambda v: v % 2, range(9))) + list(filter(None, [0, 'a', '']))\n"
+    "fs = frozenset('hello') | {1}\n"
+    "h = {fs: ascii('caf\\u00e9 ' * 30), frozenset(): vars(P())}\n"
+    "s = ''.join(['na', 'me'])\n"
+    "i = sys.intern(s) is 'name'\n"
+    "parts = ' a b  c '.split() + 'x,y'.rsplit(',', 1) + list('k=v'.partition('='))\n"
+    "lines = 'one\\ntwo\\r\\n'.splitlines(True) + ['AbC'.swapcase(), 'ab cd'.title()]\n"
+    "b = ('\\u00e9' * 300).encode() + 'x'.encode('ascii')\n"
+    "st = set(range(20))\n"
+    "st.symmetric_difference_update(range(10, 30))\n"
+    "st.intersection_update(range(5, 25), {7, 8, 9, 26})\n"
+    "lst = list(range(20))\n"
+    "lst[::2] = range(10)\n"
+    "del lst[1::3]\n"
+    "d = {**h, 'z': 1, **{'w': 2}}\n"
+    "fk = [dict.fromkeys(st), dict.fromkeys(d, 0), {}.fromkeys(range(5)), dict.fromkeys('ab')]\n"
+    "print(f'{len(m)=} {g=} {len(fs)} {i} {parts!r} {lines} {len(b)} {st} {lst} {len(d)}')\n";
+
+TEST(issue5_failures)
+{
+    run_t x;
+    run_open(&x);
+    uint64_t before = x.mem.requests;
+    CHECK_EQ(run_src(&x, issue5_src, NULL), HD_SCRIPT_OK);
+    uint64_t total = x.mem.requests - before;
+    hd_heap_totals_t t;
+    hd_heap_totals(x.h, &t);
+    uint64_t used = t.objects;
+    run_close(&x);
+    uint64_t step = total > 1500 ? total / 1500 : 1;
+    for (uint64_t n = 1; n <= total + 5; n += step) {
+        fault_run_src(issue5_src, n, 1);
+        fault_run_src(issue5_src, n, 0);
+    }
+    for (uint64_t cap = 1; cap <= used + 50; cap++) {
+        run_open(&x);
+        hd_heap_set_limits(x.h, 0, cap);
+        int rc = hd_script_run(x.h, issue5_src, strlen(issue5_src), NULL, &x.r);
         CHECK(rc == 0 || rc == HD_ENOMEM || rc == HD_ELIMIT);
         hd_heap_set_limits(x.h, 0, 0);
         run_close(&x);

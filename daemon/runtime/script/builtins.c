@@ -494,7 +494,8 @@ static int bi_next(sc_vm_t *vm, hd_obj_t *self, ARGS)
         return -1;
     int t = args[0]->type;
     if (t != HD_T_SEQITER && t != HD_T_RANGEITER && t != HD_T_DICTITER && t != HD_T_SETITER &&
-        t != HD_T_ENUMERATE && t != HD_T_ZIP && t != HD_T_REVITER)
+        t != HD_T_ENUMERATE && t != HD_T_ZIP && t != HD_T_REVITER && t != HD_T_MAP &&
+        t != HD_T_FILTER)
         return sc_raise(vm, EXC_TYPEERROR, "'%s' object is not an iterator", sc_tname(vm, args[0]));
     int r = sc_next(vm, args[0], out);
     if (r > 0)
@@ -703,7 +704,7 @@ int sc_list_new_generic(sc_vm_t *vm, hd_obj_t **out)
     return 0;
 }
 
-static int dict_new_generic(sc_vm_t *vm, hd_obj_t **out)
+int sc_dict_new_generic(sc_vm_t *vm, hd_obj_t **out)
 {
     hd_obj_t *o;
     int rc = hd__obj_alloc(vm->h, HD_T_DICT, sizeof(hd_gc_t) + sizeof(hd_dict_obj_t),
@@ -1034,7 +1035,7 @@ static int ty_dict(sc_vm_t *vm, hd_obj_t *self, ARGS)
     if (npos > 1)
         return sc_raise(vm, EXC_TYPEERROR, "dict expected at most 1 argument, got %d", npos);
     hd_obj_t *d = NULL;
-    if (dict_new_generic(vm, &d))
+    if (sc_dict_new_generic(vm, &d))
         return -1;
     int rc = 0;
     if (npos == 1) {
@@ -1067,19 +1068,26 @@ static int set_item(sc_vm_t *vm, hd_obj_t *item, void *arg)
     return rc ? sc_nomem(vm, rc) : 0;
 }
 
-static int ty_set(sc_vm_t *vm, hd_obj_t *self, ARGS)
+/* make_new_set: set(x) and frozenset(x) (set_vectorcall,
+ * frozenset_vectorcall: no argument tuple); frozenset(fs) is fs */
+static int new_set(sc_vm_t *vm, int type, ARGS)
 {
-    (void)self;
-    if (sc_no_kwargs(vm, "set", kwnames))
+    const char *name = type == HD_T_SET ? "set" : "frozenset";
+    if (sc_no_kwargs(vm, name, kwnames))
         return -1;
     if (nargs > 1)
-        return sc_raise(vm, EXC_TYPEERROR, "set expected at most 1 argument, got %d", nargs);
+        return sc_raise(vm, EXC_TYPEERROR, "%s expected at most 1 argument, got %d", name, nargs);
+    if (nargs && type == HD_T_FROZENSET && args[0]->type == HD_T_FROZENSET) {
+        hd__incref(*out = args[0]);
+        return 0;
+    }
     hd_obj_t *s;
-    int rc = hd_set_new(vm->h, 0, NULL, &s);
+    int rc = hd__set_new_type(vm->h, type, 0, NULL, &s);
     if (rc)
         return sc_nomem(vm, rc);
+    bool anyset = nargs && (args[0]->type == HD_T_SET || args[0]->type == HD_T_FROZENSET);
     /* set_update_internal: a set merges, a dict presizes, else iterated */
-    if (nargs && args[0]->type == HD_T_SET)
+    if (anyset)
         rc = hd__set_update(vm->h, s, args[0]);
     else if (nargs && args[0]->type == HD_T_DICT)
         rc = hd__set_update_dict(vm->h, s, args[0]);
@@ -1087,13 +1095,24 @@ static int ty_set(sc_vm_t *vm, hd_obj_t *self, ARGS)
         hd__decref(vm->h, s);
         return sc_nomem(vm, rc);
     }
-    if (nargs && args[0]->type != HD_T_SET && args[0]->type != HD_T_DICT &&
-        iterate(vm, args[0], set_item, s)) {
+    if (nargs && !anyset && args[0]->type != HD_T_DICT && iterate(vm, args[0], set_item, s)) {
         hd__decref(vm->h, s);
         return -1;
     }
     *out = s;
     return 0;
+}
+
+static int ty_set(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    return new_set(vm, HD_T_SET, args, nargs, kwnames, out);
+}
+
+static int ty_frozenset(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    return new_set(vm, HD_T_FROZENSET, args, nargs, kwnames, out);
 }
 
 static int ty_object(sc_vm_t *vm, hd_obj_t *self, ARGS)
@@ -1249,6 +1268,46 @@ static int ty_reversed(sc_vm_t *vm, hd_obj_t *self, ARGS)
     if (seq->type != HD_T_LIST && seq->type != HD_T_TUPLE && seq->type != HD_T_STR)
         return sc_raise(vm, EXC_TYPEERROR, "'%s' object is not reversible", sc_tname(vm, seq));
     int rc = hd__reviter_new(vm->h, seq, out);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+/* map(func, *iterables): map_vectorcall (no argument tuple): the tuple of
+ * iterators, each iterator, then the object */
+static int ty_map(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (sc_no_kwargs(vm, "map", kwnames))
+        return -1;
+    if (nargs < 2)
+        return sc_raise(vm, EXC_TYPEERROR, "map() must have at least two arguments.");
+    hd_obj_t *t;
+    int rc = hd__tuple_new_filled(vm->h, (size_t)nargs - 1, vm->h->none, &t);
+    if (rc)
+        return sc_nomem(vm, rc);
+    for (int i = 1; i < nargs; i++) {
+        hd_obj_t *it;
+        if (sc_iter(vm, args[i], &it)) {
+            hd__decref(vm->h, t);
+            return -1;
+        }
+        ((hd_tuple_obj_t *)t)->items[i - 1] = it; /* in place of None */
+        hd__decref(vm->h, vm->h->none);
+    }
+    rc = hd__map_new(vm->h, args[0], t, out);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+/* filter(function or None, iterable): filter_vectorcall: the iterator,
+ * then the object */
+static int ty_filter(sc_vm_t *vm, hd_obj_t *self, ARGS)
+{
+    (void)self;
+    if (sc_no_kwargs(vm, "filter", kwnames) || sc_arg_count(vm, "filter", nargs, 2, 2))
+        return -1;
+    hd_obj_t *it;
+    if (sc_iter(vm, args[1], &it))
+        return -1;
+    int rc = hd__filter_new(vm->h, args[0], it, out);
     return rc ? sc_nomem(vm, rc) : 0;
 }
 

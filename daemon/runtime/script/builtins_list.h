@@ -8,7 +8,9 @@
  * the name is found (the builtins, a module, or the methods of the builtin
  * type `owner`); a type's owner is the hd type it stands for (HD_TYPE_COUNT
  * for the ones that have none). The implementations live in builtins.c,
- * builtins_num.c, methods.c and modules.c.
+ * builtins_num.c, builtins_obj.c, methods.c, methods_str.c and modules.c.
+ * The order gives the builtins' numbers, which exports carry (graph
+ * aux[0]): new ones go at the end.
  */
 #ifndef SC_BUILTINS_LIST_H
 #define SC_BUILTINS_LIST_H
@@ -213,9 +215,57 @@
     X(FIN_PEEK, "peek", SC_BK_M, BM_NONE, SC_NOT, 0, sp_fin_peek)                                  \
     X(SNAP_STATISTICS, "statistics", SC_BK_M, BM_NONE, SC_NOT, 0, sp_snap_statistics)              \
     X(SNAP_COMPARE_TO, "compare_to", SC_BK_M, BM_NONE, SC_NOT, 0, sp_snap_compare_to)              \
-    /* last, so that the numbers of exported builtins stay */                                      \
+    /* added later: appended, so that exported builtin numbers stay valid */                       \
     X(T_MAPPINGPROXY, "mappingproxy", SC_BK_T, BM_NONE, SC_NOT, SC_BF_NOCALL, NULL)                \
-    X(TYPE_SUBCLASSES, "__subclasses__", SC_BK_M, BM_NONE, SC_NOT, 0, ty_subclasses)
+    X(TYPE_SUBCLASSES, "__subclasses__", SC_BK_M, BM_NONE, SC_NOT, 0, ty_subclasses)               \
+    X(T_MAP, "map", SC_BK_T, BM_BUILTINS, HD_T_MAP, 0, ty_map)                                     \
+    X(T_FILTER, "filter", SC_BK_T, BM_BUILTINS, HD_T_FILTER, 0, ty_filter)                         \
+    X(ASCII, "ascii", SC_BK_F, BM_BUILTINS, SC_NOT, 0, bi_ascii)                                   \
+    X(VARS, "vars", SC_BK_F, BM_BUILTINS, SC_NOT, SC_BF_VARARGS, bi_vars)                          \
+    X(S_DIFFERENCE_UPDATE, "difference_update", SC_BK_M, BM_TYPE_METHOD, HD_T_SET, SC_BF_VARARGS,  \
+      m_set_difference_update)                                                                     \
+    X(S_INTERSECTION_UPDATE, "intersection_update", SC_BK_M, BM_TYPE_METHOD, HD_T_SET,             \
+      SC_BF_VARARGS, m_set_intersection_update)                                                    \
+    X(S_ISDISJOINT, "isdisjoint", SC_BK_M, BM_TYPE_METHOD, HD_T_SET, 0, m_set_isdisjoint)          \
+    X(S_SYMMETRIC_DIFFERENCE, "symmetric_difference", SC_BK_M, BM_TYPE_METHOD, HD_T_SET, 0,        \
+      m_set_symmetric_difference)                                                                  \
+    X(S_SYMMETRIC_DIFFERENCE_UPDATE, "symmetric_difference_update", SC_BK_M, BM_TYPE_METHOD,       \
+      HD_T_SET, 0, m_set_symmetric_difference_update)                                              \
+    X(STR_RSPLIT, "rsplit", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_rsplit)                    \
+    X(STR_RFIND, "rfind", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, SC_BF_VARARGS, m_str_rfind)           \
+    X(STR_INDEX, "index", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, SC_BF_VARARGS, m_str_index)           \
+    X(STR_RINDEX, "rindex", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, SC_BF_VARARGS, m_str_rindex)        \
+    X(STR_PARTITION, "partition", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_partition)           \
+    X(STR_RPARTITION, "rpartition", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_rpartition)        \
+    X(STR_SPLITLINES, "splitlines", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_splitlines)        \
+    X(STR_REMOVEPREFIX, "removeprefix", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_removeprefix)  \
+    X(STR_REMOVESUFFIX, "removesuffix", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_removesuffix)  \
+    X(STR_TITLE, "title", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_title)                       \
+    X(STR_CAPITALIZE, "capitalize", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_capitalize)        \
+    X(STR_SWAPCASE, "swapcase", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_swapcase)              \
+    X(STR_ISSPACE, "isspace", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_isspace)                 \
+    X(STR_ISUPPER, "isupper", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_isupper)                 \
+    X(STR_ISLOWER, "islower", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_islower)                 \
+    X(STR_ISALNUM, "isalnum", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_isalnum)                 \
+    X(STR_ISASCII, "isascii", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_isascii)                 \
+    X(STR_ISDECIMAL, "isdecimal", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_isdecimal)           \
+    X(STR_ISNUMERIC, "isnumeric", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_isnumeric)           \
+    X(SYS_INTERN, "intern", SC_BK_F, BM_SYS, SC_NOT, 0, sys_intern)                                \
+    X(T_FROZENSET, "frozenset", SC_BK_T, BM_BUILTINS, HD_T_FROZENSET, 0, ty_frozenset)             \
+    X(FS_COPY, "copy", SC_BK_M, BM_TYPE_METHOD, HD_T_FROZENSET, 0, m_frozenset_copy)               \
+    X(FS_UNION, "union", SC_BK_M, BM_TYPE_METHOD, HD_T_FROZENSET, SC_BF_VARARGS, m_set_union)      \
+    X(FS_INTERSECTION, "intersection", SC_BK_M, BM_TYPE_METHOD, HD_T_FROZENSET, SC_BF_VARARGS,     \
+      m_set_intersection)                                                                          \
+    X(FS_DIFFERENCE, "difference", SC_BK_M, BM_TYPE_METHOD, HD_T_FROZENSET, SC_BF_VARARGS,         \
+      m_set_difference)                                                                            \
+    X(FS_SYMMETRIC_DIFFERENCE, "symmetric_difference", SC_BK_M, BM_TYPE_METHOD, HD_T_FROZENSET, 0, \
+      m_set_symmetric_difference)                                                                  \
+    X(FS_ISSUBSET, "issubset", SC_BK_M, BM_TYPE_METHOD, HD_T_FROZENSET, 0, m_set_issubset)         \
+    X(FS_ISSUPERSET, "issuperset", SC_BK_M, BM_TYPE_METHOD, HD_T_FROZENSET, 0, m_set_issuperset)   \
+    X(FS_ISDISJOINT, "isdisjoint", SC_BK_M, BM_TYPE_METHOD, HD_T_FROZENSET, 0, m_set_isdisjoint)   \
+    X(STR_ENCODE, "encode", SC_BK_M, BM_TYPE_METHOD, HD_T_STR, 0, m_str_encode)                    \
+    X(D_FROMKEYS, "fromkeys", SC_BK_M, BM_TYPE_METHOD, HD_T_DICT, SC_BF_CLASSMETHOD,               \
+      m_dict_fromkeys)
 
 enum sc_builtin_id {
 #define SC_BI_ENUM(id, name, kind, module, owner, flags, fn) SC_BI_##id,

@@ -218,6 +218,8 @@ static int call_builtin_def(sc_vm_t *vm, hd_obj_t *callable, hd_obj_t *const *ar
             return sc_raise(vm, EXC_TYPEERROR, "cannot create '%s' instances", d->name);
         return d->fn(vm, callable, args, nargs, kwnames, out);
     case HD_BUILTIN_METHOD: {
+        if (d->flags & SC_BF_CLASSMETHOD)
+            return d->fn(vm, NULL, args, nargs, kwnames, out);
         int nkw = kwnames ? (int)hd_len(kwnames) : 0;
         if (nargs - nkw < 1)
             return sc_raise(vm, EXC_TYPEERROR, "unbound method %s.%s() needs an argument", b->owner,
@@ -404,6 +406,9 @@ int sc_call_op(sc_vm_t *vm, sc_frame_t *f, hd_obj_t ***spp, int n, sc_frame_t **
     hd_obj_t *callable = base[0] ? base[0] : base[1];
     hd_obj_t *const *args = base[0] ? base + 1 : base + 2;
     int nargs = base[0] ? n + 1 : n;
+    if (base[0] && base[0]->type == HD_T_BUILTIN &&
+        (sc_builtin_defs[((hd_builtin_obj_t *)base[0])->index].flags & SC_BF_CLASSMETHOD))
+        args = base + 2, nargs = n; /* {}.fromkeys(...): the instance is no argument */
     switch (callable->type) {
     case HD_T_FUNCTION: {
         sc_frame_t *nf = push_function(vm, callable, args, nargs, kwnames, true);

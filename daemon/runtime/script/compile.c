@@ -120,6 +120,19 @@ static bool const_equal(hd_heap_t *h, hd_obj_t *x, hd_obj_t *y)
     return false; /* sets, code: never merged */
 }
 
+/* all_name_chars: an ASCII str of letters, digits and '_' only (the
+ * constants 3.11's compiler interns) */
+static bool all_name_chars(hd_obj_t *s)
+{
+    int64_t n = hd_len(s);
+    for (int64_t i = 0; i < n; i++) {
+        uint32_t c = hd__str_char(s, i);
+        if (!((c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z') || c == '_'))
+            return false;
+    }
+    return true;
+}
+
 /* merge_const: the cached object equal to o (o itself when new). Tuples
  * have their items merged first, in place (merge_consts_recursive). Returns
  * a borrowed reference (the cache holds one), or NULL on HD_ENOMEM. */
@@ -145,7 +158,15 @@ static hd_obj_t *merge_const(compiler_t *C, hd_obj_t *o)
                 return C->cache[i];
     if (!grow(C, (void **)&C->cache, &C->capcache, C->ncache, sizeof(hd_obj_t *)))
         return NULL;
-    hd__incref(o);
+    if (o->type == HD_T_STR && all_name_chars(o)) { /* intern_string_constants */
+        int rc = hd__str_intern(C->h, o, &o);       /* the cache takes this reference */
+        if (rc) {
+            cg_coom(C, rc);
+            return NULL;
+        }
+    } else {
+        hd__incref(o);
+    }
     C->cache[C->ncache++] = o;
     return o;
 }

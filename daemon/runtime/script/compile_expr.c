@@ -312,7 +312,21 @@ static bool dict_display(compiler_t *C, sc_node_t *e)
     int n = e->nlist, elements = 0;
     bool have = false;
     for (int i = 0; i < n; i++) {
-        if (elements * 2 > STACK_USE_GUIDELINE) {
+        if (!e->list[i]) { /* **value: compiler_dict's unpacking */
+            if (elements) {
+                if (!subdict(C, e, i - elements, i))
+                    return false;
+                if (have && cg_emit(C, OP_DICT_UPDATE, 1) < 0)
+                    return false;
+                have = true;
+                elements = 0;
+            }
+            if (!have && cg_emit(C, OP_BUILD_MAP, 0) < 0)
+                return false;
+            have = true;
+            if (!cg_expr(C, e->list2[i]) || cg_emit(C, OP_DICT_UPDATE, 1) < 0)
+                return false;
+        } else if (elements * 2 > STACK_USE_GUIDELINE) {
             if (!subdict(C, e, i - elements, i + 1))
                 return false;
             if (have && cg_emit(C, OP_DICT_UPDATE, 1) < 0)

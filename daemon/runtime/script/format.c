@@ -79,7 +79,9 @@ static int buf_printf(sc_vm_t *vm, sc_buf_t *b, const char *fmt, ...)
 static int put_str(sc_vm_t *vm, sc_buf_t *b, hd_obj_t *s)
 {
     long n = hd_str_utf8(s, NULL, 0);
-    if (b->n + (size_t)n + 1 > b->cap && sc_buf_put(vm, b, "", 0) == 0) {
+    if (b->n + (size_t)n + 1 > b->cap) {
+        if (sc_buf_put(vm, b, "", 0)) /* the first block; failing, nothing to write into */
+            return -1;
         size_t cap = b->cap;
         while (cap < b->n + (size_t)n + 1)
             cap *= 2;
@@ -301,16 +303,24 @@ static int repr_set(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
 
 static int repr_container(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
 {
-    static const char *const open[] = {"[", "(", "{", "{"}, *const close[] = {"]", ")", "}", "}"};
-    int k = o->type == HD_T_LIST ? 0 : o->type == HD_T_TUPLE ? 1 : o->type == HD_T_DICT ? 2 : 3;
+    static const char *const open[] = {"[", "(", "{", "{", "frozenset({"},
+                             *const close[] = {"]", ")", "}", "}", "})"},
+                             *const empty[] = {"[]", "()", "{}", "set()", "frozenset()"},
+                             *const again[] = {"[...]", "(...)", "{...}", "set(...)",
+                                               "frozenset(...)"};
+    int k = o->type == HD_T_LIST    ? 0
+            : o->type == HD_T_TUPLE ? 1
+            : o->type == HD_T_DICT  ? 2
+            : o->type == HD_T_SET   ? 3
+                                    : 4;
     int64_t n = hd_len(o);
     if (n == 0)
-        return buf_puts(vm, b, k == 0 ? "[]" : k == 1 ? "()" : k == 2 ? "{}" : "set()");
+        return buf_puts(vm, b, empty[k]);
     bool rec;
     if (repr_enter(vm, o, &rec))
         return -1;
     if (rec)
-        return buf_puts(vm, b, k == 0 ? "[...]" : k == 1 ? "(...)" : k == 2 ? "{...}" : "set(...)");
+        return buf_puts(vm, b, again[k]);
     int rc = buf_puts(vm, b, open[k]);
     if (!rc)
         rc = k < 2 ? repr_items(vm, o, b) : k == 2 ? repr_dict(vm, o, b) : repr_set(vm, o, b);
@@ -382,6 +392,7 @@ int sc_repr_buf(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
     case HD_T_TUPLE:
     case HD_T_DICT:
     case HD_T_SET:
+    case HD_T_FROZENSET:
         return repr_container(vm, o, b);
     case HD_T_DICTVIEW:
         return repr_view(vm, o, b);

@@ -13,11 +13,21 @@
 int sc_check_kwargs(sc_vm_t *vm, const char *fname, hd_obj_t *kwnames, const char *const *allowed);
 int sc_npos_of(int nargs, hd_obj_t *kwnames);
 int sc_index_arg(sc_vm_t *vm, hd_obj_t *o, int64_t *v);
+/* methods.c: the argument check of a method (no keywords, min..max
+ * positional arguments), with CPython's messages; shared with methods_str.c */
+int sc_nargs_ok(sc_vm_t *vm, const char *name, int nargs, hd_obj_t *kwnames, int min, int max);
+/* builtins.c: dict() of no argument (dict_new: PyType_GenericAlloc,
+ * untracked, the shared empty keys) */
+int sc_dict_new_generic(sc_vm_t *vm, hd_obj_t **out);
 /* builtins_num.c */
 int sc_int_from_double(sc_vm_t *vm, double r, hd_obj_t **out);
 int bi_round(sc_vm_t *, hd_obj_t *, SC_ARGS);
 int bi_divmod(sc_vm_t *, hd_obj_t *, SC_ARGS);
 int bi_pow(sc_vm_t *, hd_obj_t *, SC_ARGS);
+/* builtins_obj.c */
+int bi_ascii(sc_vm_t *, hd_obj_t *, SC_ARGS);
+int bi_vars(sc_vm_t *, hd_obj_t *, SC_ARGS);
+int sys_intern(sc_vm_t *, hd_obj_t *, SC_ARGS);
 int sys_getrefcount(sc_vm_t *, hd_obj_t *, SC_ARGS);
 int sys_getsizeof(sc_vm_t *, hd_obj_t *, SC_ARGS);
 int sys_getrecursionlimit(sc_vm_t *, hd_obj_t *, SC_ARGS);
@@ -117,6 +127,33 @@ M_FN(str_zfill)
 M_FN(int_bit_length)
 M_FN(float_is_integer)
 M_FN(bytes_decode)
+M_FN(set_difference_update)
+M_FN(set_intersection_update)
+M_FN(set_isdisjoint)
+M_FN(set_symmetric_difference)
+M_FN(set_symmetric_difference_update)
+M_FN(str_rsplit)
+M_FN(str_rfind)
+M_FN(str_index)
+M_FN(str_rindex)
+M_FN(str_partition)
+M_FN(str_rpartition)
+M_FN(str_splitlines)
+M_FN(str_removeprefix)
+M_FN(str_removesuffix)
+M_FN(str_title)
+M_FN(str_capitalize)
+M_FN(str_swapcase)
+M_FN(str_isspace)
+M_FN(str_isupper)
+M_FN(str_islower)
+M_FN(str_isalnum)
+M_FN(str_isascii)
+M_FN(str_isdecimal)
+M_FN(str_isnumeric)
+M_FN(frozenset_copy)
+M_FN(str_encode)
+M_FN(dict_fromkeys)
 #undef M_FN
 
 /* helpers */

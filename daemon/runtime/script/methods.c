@@ -1,6 +1,7 @@
 /*
- * methods.c: the methods of the builtin types (list, tuple, dict, set,
- * str, int, float, bytes) with CPython 3.11's results and messages. Each
+ * methods.c: the methods of the builtin types list, tuple, dict and set
+ * with CPython 3.11's results and messages (str, int, float and bytes:
+ * methods_str.c). Each
  * is a shared method descriptor (builtins_list.h): a call through
  * LOAD_METHOD passes self without making a bound method.
  *
@@ -29,7 +30,7 @@ static int none(sc_vm_t *vm, hd_obj_t **out)
     return ret(vm->h->none, out);
 }
 
-static int nargs_ok(sc_vm_t *vm, const char *name, int nargs, hd_obj_t *kwnames, int min, int max)
+int sc_nargs_ok(sc_vm_t *vm, const char *name, int nargs, hd_obj_t *kwnames, int min, int max)
 {
     if (kwnames && hd_len(kwnames))
         return sc_raise(vm, EXC_TYPEERROR, "%s() takes no keyword arguments", name);
@@ -52,6 +53,14 @@ static int hdrc(sc_vm_t *vm, int rc)
     return rc ? sc_nomem(vm, rc) : 0;
 }
 
+#define ANYSET(o) ((o)->type == HD_T_SET || (o)->type == HD_T_FROZENSET)
+
+static int ret_bool(sc_vm_t *vm, bool v, hd_obj_t **out)
+{
+    hd_bool(vm->h, v, out);
+    return 0;
+}
+
 static int index_of(sc_vm_t *vm, hd_obj_t *o, int64_t *v)
 {
     if (o->type != HD_T_INT && o->type != HD_T_BOOL)
@@ -66,7 +75,7 @@ static int index_of(sc_vm_t *vm, hd_obj_t *o, int64_t *v)
 
 int m_list_append(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
-    if (nargs_ok(vm, "list.append", nargs, kwnames, 1, 1) ||
+    if (sc_nargs_ok(vm, "list.append", nargs, kwnames, 1, 1) ||
         hdrc(vm, hd_list_append(vm->h, self, args[0])))
         return -1;
     return none(vm, out);
@@ -74,7 +83,7 @@ int m_list_append(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 
 int m_list_extend(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
-    if (nargs_ok(vm, "list.extend", nargs, kwnames, 1, 1) || sc_list_extend(vm, self, args[0]))
+    if (sc_nargs_ok(vm, "list.extend", nargs, kwnames, 1, 1) || sc_list_extend(vm, self, args[0]))
         return -1;
     return none(vm, out);
 }
@@ -82,7 +91,7 @@ int m_list_extend(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 int m_list_insert(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
     int64_t i;
-    if (nargs_ok(vm, "insert", nargs, kwnames, 2, 2) || index_of(vm, args[0], &i) ||
+    if (sc_nargs_ok(vm, "insert", nargs, kwnames, 2, 2) || index_of(vm, args[0], &i) ||
         hdrc(vm, hd_list_insert(vm->h, self, i, args[1])))
         return -1;
     return none(vm, out);
@@ -91,7 +100,7 @@ int m_list_insert(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 int m_list_pop(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
     int64_t i = -1;
-    if (nargs_ok(vm, "pop", nargs, kwnames, 0, 1) || (nargs && index_of(vm, args[0], &i)))
+    if (sc_nargs_ok(vm, "pop", nargs, kwnames, 0, 1) || (nargs && index_of(vm, args[0], &i)))
         return -1;
     if (hd_len(self) == 0)
         return sc_raise(vm, EXC_INDEXERROR, "pop from empty list");
@@ -124,7 +133,7 @@ static int64_t find(sc_vm_t *vm, hd_obj_t *seq, hd_obj_t *value, int64_t start, 
 
 int m_list_remove(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
-    if (nargs_ok(vm, "list.remove", nargs, kwnames, 1, 1))
+    if (sc_nargs_ok(vm, "list.remove", nargs, kwnames, 1, 1))
         return -1;
     int64_t i = find(vm, self, args[0], 0, INT64_MAX);
     if (i == -2)
@@ -139,7 +148,7 @@ int m_list_remove(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 int m_list_clear(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
     (void)args;
-    if (nargs_ok(vm, "list.clear", nargs, kwnames, 0, 0) || hdrc(vm, hd_list_clear(vm->h, self)))
+    if (sc_nargs_ok(vm, "list.clear", nargs, kwnames, 0, 0) || hdrc(vm, hd_list_clear(vm->h, self)))
         return -1;
     return none(vm, out);
 }
@@ -156,7 +165,7 @@ static void clamp(int64_t *i, int64_t n)
 int m_seq_index(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
     int64_t start = 0, stop = INT64_MAX, n = hd_len(self);
-    if (nargs_ok(vm, "index", nargs, kwnames, 1, 3) ||
+    if (sc_nargs_ok(vm, "index", nargs, kwnames, 1, 3) ||
         (nargs > 1 && index_of(vm, args[1], &start)) || (nargs > 2 && index_of(vm, args[2], &stop)))
         return -1;
     clamp(&start, n);
@@ -178,7 +187,7 @@ int m_seq_index(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 
 int m_seq_count(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
-    if (nargs_ok(vm, "count", nargs, kwnames, 1, 1))
+    if (sc_nargs_ok(vm, "count", nargs, kwnames, 1, 1))
         return -1;
     int64_t c = 0;
     for (int64_t i = 0; i < hd_len(self);) {
@@ -196,7 +205,7 @@ int m_seq_count(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 int m_list_copy(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
     (void)args;
-    if (nargs_ok(vm, "list.copy", nargs, kwnames, 0, 0))
+    if (sc_nargs_ok(vm, "list.copy", nargs, kwnames, 0, 0))
         return -1;
     /* list_slice(self, 0, len) */
     hd_list_obj_t *src = (hd_list_obj_t *)self;
@@ -213,7 +222,7 @@ int m_list_copy(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 int m_list_reverse(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
     (void)args;
-    if (nargs_ok(vm, "list.reverse", nargs, kwnames, 0, 0))
+    if (sc_nargs_ok(vm, "list.reverse", nargs, kwnames, 0, 0))
         return -1;
     hd_list_obj_t *l = (hd_list_obj_t *)self;
     for (int64_t i = 0, j = l->size - 1; i < j; i++, j--) {
@@ -439,7 +448,7 @@ static int check_key(sc_vm_t *vm, hd_obj_t *k)
 int m_dict_get(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
     hd_obj_t *v;
-    if (nargs_ok(vm, "get", nargs, kwnames, 1, 2) || check_key(vm, args[0]))
+    if (sc_nargs_ok(vm, "get", nargs, kwnames, 1, 2) || check_key(vm, args[0]))
         return -1;
     int rc = hd_dict_getitem(vm->h, self, args[0], &v);
     if (rc == HD_EKEY)
@@ -450,7 +459,7 @@ int m_dict_get(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 static int view(sc_vm_t *vm, hd_obj_t *self, int which, const char *name, SC_ARGS)
 {
     (void)args;
-    if (nargs_ok(vm, name, nargs, kwnames, 0, 0))
+    if (sc_nargs_ok(vm, name, nargs, kwnames, 0, 0))
         return -1;
     return hdrc(vm, hd__dictview_new(vm->h, self, which, out));
 }
@@ -481,7 +490,7 @@ static int key_error(sc_vm_t *vm, hd_obj_t *k)
 
 int m_dict_pop(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
-    if (nargs_ok(vm, "pop", nargs, kwnames, 1, 2) || check_key(vm, args[0]))
+    if (sc_nargs_ok(vm, "pop", nargs, kwnames, 1, 2) || check_key(vm, args[0]))
         return -1;
     int rc = hd_dict_pop(vm->h, self, args[0], out);
     if (rc == HD_EKEY)
@@ -492,7 +501,7 @@ int m_dict_pop(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 int m_dict_popitem(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
     (void)args;
-    if (nargs_ok(vm, "popitem", nargs, kwnames, 0, 0))
+    if (sc_nargs_ok(vm, "popitem", nargs, kwnames, 0, 0))
         return -1;
     if (hd_len(self) == 0)
         return sc_raise(vm, EXC_KEYERROR, "'popitem(): dictionary is empty'");
@@ -520,7 +529,7 @@ int m_dict_popitem(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 int m_dict_setdefault(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
     hd_obj_t *v;
-    if (nargs_ok(vm, "setdefault", nargs, kwnames, 1, 2) || check_key(vm, args[0]))
+    if (sc_nargs_ok(vm, "setdefault", nargs, kwnames, 1, 2) || check_key(vm, args[0]))
         return -1;
     int rc = hd_dict_setdefault(vm->h, self, args[0], nargs == 2 ? args[1] : vm->h->none, &v);
     return rc ? sc_nomem(vm, rc) : ret(v, out);
@@ -548,7 +557,7 @@ int m_dict_update(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 int m_dict_clear(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
     (void)args;
-    if (nargs_ok(vm, "dict.clear", nargs, kwnames, 0, 0) || hdrc(vm, hd_dict_clear(vm->h, self)))
+    if (sc_nargs_ok(vm, "dict.clear", nargs, kwnames, 0, 0) || hdrc(vm, hd_dict_clear(vm->h, self)))
         return -1;
     return none(vm, out);
 }
@@ -556,16 +565,66 @@ int m_dict_clear(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 int m_dict_copy(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
     (void)args;
-    if (nargs_ok(vm, "dict.copy", nargs, kwnames, 0, 0))
+    if (sc_nargs_ok(vm, "dict.copy", nargs, kwnames, 0, 0))
         return -1;
     return hdrc(vm, hd__dict_copy(vm->h, self, out));
+}
+
+/* dict.fromkeys(iterable, value=None, /): a classmethod, so the attribute
+ * load makes a bound builtin method of the dict type (72 bytes, tracked),
+ * released after the call: made here, when the call starts, unless it was
+ * bound already (f = {}.fromkeys). _PyDict_FromKeys: dict() (generic
+ * allocation), then a dict's or a set's keys into one dictresize to
+ * estimate_log2_keysize(len) (unicode only for a dict's unicode table), or
+ * anything else iterated into PyDict_SetItem */
+int m_dict_fromkeys(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    if (kwnames && hd_len(kwnames))
+        return sc_raise(vm, EXC_TYPEERROR, "dict.fromkeys() takes no keyword arguments");
+    if (nargs < 1 || nargs > 2)
+        return sc_raise(vm, EXC_TYPEERROR, "fromkeys expected at %s %d argument%s, got %d",
+                        nargs < 1 ? "least" : "most", nargs < 1 ? 1 : 2, nargs < 1 ? "" : "s",
+                        nargs);
+    hd_obj_t *bound = NULL, *src = args[0], *value = nargs > 1 ? args[1] : vm->h->none, *d = NULL;
+    if (!self) {
+        hd_obj_t *descr = sc_builtin(vm, SC_BI_D_FROMKEYS), *type = sc_builtin(vm, SC_BI_T_DICT);
+        if (!descr || !type || hdrc(vm, hd__cmethod_new(vm->h, descr, type, &bound)))
+            return descr && type ? -1 : sc_nomem(vm, HD_ENOMEM);
+    }
+    hd_obj_t *it;
+    int rc = sc_dict_new_generic(vm, &d);
+    if (!rc && (src->type == HD_T_DICT || ANYSET(src))) {
+        bool dict = src->type == HD_T_DICT;
+        rc = hdrc(vm, hd__dict_presize(vm->h, d, hd_len(src), dict && hd__dict_unicode_keys(src)));
+        int64_t pos = 0;
+        hd_obj_t *key, *v;
+        while (!rc && (dict ? hd_dict_next(src, &pos, &key, &v) : hd_set_next(src, &pos, &key)))
+            rc = hdrc(vm, hd_dict_setitem(vm->h, d, key, value));
+    } else if (!rc && !(rc = sc_iter(vm, src, &it))) {
+        hd_obj_t *key;
+        int r = 0;
+        while (!rc && (r = sc_next(vm, it, &key)) > 0) {
+            rc = check_key(vm, key) || hdrc(vm, hd_dict_setitem(vm->h, d, key, value));
+            hd__decref(vm->h, key);
+        }
+        hd__decref(vm->h, it);
+        if (!rc && r < 0)
+            rc = -1;
+    }
+    hd__xdecref(vm->h, bound);
+    if (rc) {
+        hd__xdecref(vm->h, d);
+        return -1;
+    }
+    *out = d;
+    return 0;
 }
 
 /* ---- set ---- */
 
 int m_set_add(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
-    if (nargs_ok(vm, "set.add", nargs, kwnames, 1, 1) || check_key(vm, args[0]) ||
+    if (sc_nargs_ok(vm, "set.add", nargs, kwnames, 1, 1) || check_key(vm, args[0]) ||
         hdrc(vm, hd_set_add(vm->h, self, args[0])))
         return -1;
     return none(vm, out);
@@ -581,7 +640,8 @@ static int set_discard(sc_vm_t *vm, hd_obj_t *self, hd_obj_t *key, bool *found)
 int m_set_discard(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
     bool found;
-    if (nargs_ok(vm, "set.discard", nargs, kwnames, 1, 1) || set_discard(vm, self, args[0], &found))
+    if (sc_nargs_ok(vm, "set.discard", nargs, kwnames, 1, 1) ||
+        set_discard(vm, self, args[0], &found))
         return -1;
     return none(vm, out);
 }
@@ -589,7 +649,8 @@ int m_set_discard(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 int m_set_remove(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
     bool found;
-    if (nargs_ok(vm, "set.remove", nargs, kwnames, 1, 1) || set_discard(vm, self, args[0], &found))
+    if (sc_nargs_ok(vm, "set.remove", nargs, kwnames, 1, 1) ||
+        set_discard(vm, self, args[0], &found))
         return -1;
     if (!found)
         return key_error(vm, args[0]);
@@ -599,7 +660,7 @@ int m_set_remove(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 int m_set_pop(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
     (void)args;
-    if (nargs_ok(vm, "set.pop", nargs, kwnames, 0, 0))
+    if (sc_nargs_ok(vm, "set.pop", nargs, kwnames, 0, 0))
         return -1;
     int rc = hd_set_pop(vm->h, self, out);
     if (rc == HD_EKEY)
@@ -610,7 +671,7 @@ int m_set_pop(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 int m_set_clear(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
     (void)args;
-    if (nargs_ok(vm, "set.clear", nargs, kwnames, 0, 0) || hdrc(vm, hd_set_clear(vm->h, self)))
+    if (sc_nargs_ok(vm, "set.clear", nargs, kwnames, 0, 0) || hdrc(vm, hd_set_clear(vm->h, self)))
         return -1;
     return none(vm, out);
 }
@@ -632,16 +693,25 @@ static int set_add_all(sc_vm_t *vm, hd_obj_t *set, hd_obj_t *iterable)
 int m_set_copy(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
     (void)args;
-    if (nargs_ok(vm, "set.copy", nargs, kwnames, 0, 0))
+    if (sc_nargs_ok(vm, "set.copy", nargs, kwnames, 0, 0))
         return -1;
     return hdrc(vm, hd__set_copy(vm->h, self, out));
+}
+
+/* frozenset_copy: the frozenset itself */
+int m_frozenset_copy(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    (void)args;
+    if (sc_nargs_ok(vm, "frozenset.copy", nargs, kwnames, 0, 0))
+        return -1;
+    return ret(self, out);
 }
 
 /* set_update_internal: a set merges, a dict presizes, anything else is
  * iterated */
 static int set_update_internal(sc_vm_t *vm, hd_obj_t *set, hd_obj_t *other)
 {
-    if (other->type == HD_T_SET)
+    if (ANYSET(other))
         return hdrc(vm, hd__set_update(vm->h, set, other));
     if (other->type == HD_T_DICT)
         return hdrc(vm, hd__set_update_dict(vm->h, set, other));
@@ -684,7 +754,7 @@ int m_set_union(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 static int intersection_iter(sc_vm_t *vm, hd_obj_t *so, hd_obj_t *other, hd_obj_t **out)
 {
     hd_obj_t *it, *key;
-    if (hdrc(vm, hd_set_new(vm->h, 0, NULL, out)))
+    if (hdrc(vm, hd__set_new_type(vm->h, so->type, 0, NULL, out)))
         return -1;
     if (sc_iter(vm, other, &it)) {
         hd__decref(vm->h, *out);
@@ -717,8 +787,8 @@ int m_set_intersection(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     hd__incref(acc);
     for (int i = 0; i < nargs; i++) {
         hd_obj_t *r;
-        int rc = args[i]->type == HD_T_SET ? hdrc(vm, hd__set_intersection(vm->h, acc, args[i], &r))
-                                           : intersection_iter(vm, acc, args[i], &r);
+        int rc = ANYSET(args[i]) ? hdrc(vm, hd__set_intersection(vm->h, acc, args[i], &r))
+                                 : intersection_iter(vm, acc, args[i], &r);
         hd__decref(vm->h, acc);
         if (rc)
             return -1;
@@ -747,7 +817,7 @@ static int difference_update_iter(sc_vm_t *vm, hd_obj_t *so, hd_obj_t *other)
 
 static int difference_update_internal(sc_vm_t *vm, hd_obj_t *so, hd_obj_t *other)
 {
-    if (other->type == HD_T_SET)
+    if (ANYSET(other))
         return hdrc(vm, hd__set_difference_update(vm->h, so, other));
     return difference_update_iter(vm, so, other);
 }
@@ -757,7 +827,7 @@ static int difference_update_internal(sc_vm_t *vm, hd_obj_t *so, hd_obj_t *other
  * else a copy less its keys */
 static int set_difference(sc_vm_t *vm, hd_obj_t *so, hd_obj_t *other, hd_obj_t **out)
 {
-    if (other->type == HD_T_SET)
+    if (ANYSET(other))
         return hdrc(vm, hd__set_difference(vm->h, so, other, out));
     if (other->type != HD_T_DICT || (hd_len(so) >> 2) > hd_len(other)) {
         if (hdrc(vm, hd__set_copy(vm->h, so, out)))
@@ -768,7 +838,7 @@ static int set_difference(sc_vm_t *vm, hd_obj_t *so, hd_obj_t *other, hd_obj_t *
         }
         return 0;
     }
-    if (hdrc(vm, hd_set_new(vm->h, 0, NULL, out)))
+    if (hdrc(vm, hd__set_new_type(vm->h, so->type, 0, NULL, out)))
         return -1;
     int64_t pos = 0;
     hd_obj_t *key, *v;
@@ -803,13 +873,138 @@ int m_set_difference(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     return 0;
 }
 
+/* set_difference_update: set_difference_update_internal of each other */
+int m_set_difference_update(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    if (no_kwargs(vm, "set.difference_update", kwnames))
+        return -1;
+    for (int i = 0; i < nargs; i++)
+        if (difference_update_internal(vm, self, args[i]))
+            return -1;
+    return none(vm, out);
+}
+
+/* set_intersection_update_multi: set_intersection_multi, then the bodies
+ * swapped and the old one released with the temporary set */
+int m_set_intersection_update(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    hd_obj_t *tmp;
+    if (no_kwargs(vm, "set.intersection_update", kwnames) ||
+        m_set_intersection(vm, self, args, nargs, NULL, &tmp))
+        return -1;
+    hd__set_swap_bodies(self, tmp);
+    hd__decref(vm->h, tmp);
+    return none(vm, out);
+}
+
+/* make_new_set(type, other): a new set of like's type, then
+ * set_update_internal */
+static int new_set_of(sc_vm_t *vm, hd_obj_t *like, hd_obj_t *other, hd_obj_t **out)
+{
+    if (hdrc(vm, hd__set_new_type(vm->h, like->type, 0, NULL, out)))
+        return -1;
+    if (set_update_internal(vm, *out, other)) {
+        hd__decref(vm->h, *out);
+        return -1;
+    }
+    return 0;
+}
+
+/* set_symmetric_difference_update: itself clears; a dict's keys are
+ * discarded or added in its order; a set's likewise in its table order;
+ * anything else is made a set first */
+static int symdiff_update(sc_vm_t *vm, hd_obj_t *so, hd_obj_t *other)
+{
+    if (ANYSET(other))
+        return hdrc(vm, hd__set_symdiff_update(vm->h, so, other));
+    if (other->type == HD_T_DICT) {
+        int64_t pos = 0;
+        hd_obj_t *key, *value;
+        while (hd_dict_next(other, &pos, &key, &value)) {
+            bool found;
+            hd__incref(key);
+            int rc = hd_set_discard(vm->h, so, key, &found);
+            if (!rc && !found)
+                rc = hd_set_add(vm->h, so, key);
+            hd__decref(vm->h, key);
+            if (rc)
+                return hdrc(vm, rc);
+        }
+        return 0;
+    }
+    hd_obj_t *tmp;
+    if (new_set_of(vm, so, other, &tmp))
+        return -1;
+    int rc = hdrc(vm, hd__set_symdiff_update(vm->h, so, tmp));
+    hd__decref(vm->h, tmp);
+    return rc;
+}
+
+int m_set_symmetric_difference_update(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    if (sc_nargs_ok(vm, "set.symmetric_difference_update", nargs, kwnames, 1, 1) ||
+        symdiff_update(vm, self, args[0]))
+        return -1;
+    return none(vm, out);
+}
+
+/* set_symmetric_difference: a new set of the other, then its
+ * symmetric_difference_update with self (for a set, set.c's `^`) */
+int m_set_symmetric_difference(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    if (sc_nargs_ok(vm, "set.symmetric_difference", nargs, kwnames, 1, 1))
+        return -1;
+    if (ANYSET(args[0]))
+        return hdrc(vm, hd__set_symdiff(vm->h, self, args[0], out));
+    if (new_set_of(vm, self, args[0], out))
+        return -1;
+    if (hdrc(vm, hd__set_symdiff_update(vm->h, *out, self))) {
+        hd__decref(vm->h, *out);
+        return -1;
+    }
+    return 0;
+}
+
+/* set_isdisjoint: with a set, the smaller one's keys looked up in the
+ * larger; anything else is iterated (its items must be hashable) */
+int m_set_isdisjoint(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
+{
+    if (sc_nargs_ok(vm, "set.isdisjoint", nargs, kwnames, 1, 1))
+        return -1;
+    hd_obj_t *other = args[0], *key, *it;
+    bool in = false;
+    if (other == self)
+        return ret_bool(vm, hd_len(self) == 0, out);
+    if (ANYSET(other)) {
+        hd_obj_t *big = self, *small = other;
+        if (hd_len(other) > hd_len(self))
+            big = other, small = self;
+        int64_t pos = 0;
+        while (!in && hd_set_next(small, &pos, &key))
+            if (hdrc(vm, hd_set_contains(vm->h, big, key, &in)))
+                return -1;
+        return ret_bool(vm, !in, out);
+    }
+    if (sc_iter(vm, other, &it))
+        return -1;
+    int r = 0, rc = 0;
+    while (!rc && !in && (r = sc_next(vm, it, &key)) > 0) {
+        rc = check_key(vm, key) || hdrc(vm, hd_set_contains(vm->h, self, key, &in));
+        hd__decref(vm->h, key);
+    }
+    hd__decref(vm->h, it);
+    if (rc || (!in && r < 0))
+        return -1;
+    return ret_bool(vm, !in, out);
+}
+
 static int set_rel(sc_vm_t *vm, hd_obj_t *self, int op, const char *name, SC_ARGS)
 {
     hd_obj_t *other, *tmp = NULL;
-    if (nargs_ok(vm, name, nargs, kwnames, 1, 1))
+    if (sc_nargs_ok(vm, name, nargs, kwnames, 1, 1))
         return -1;
     other = args[0];
-    if (other->type != HD_T_SET) {
+    if (!ANYSET(other)) {
         if (hdrc(vm, hd_set_new(vm->h, 0, NULL, &tmp)) || set_add_all(vm, tmp, other)) {
             hd__xdecref(vm->h, tmp);
             return -1;
@@ -829,634 +1024,4 @@ int m_set_issubset(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 int m_set_issuperset(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
 {
     return set_rel(vm, self, CO_GE, "issuperset", args, nargs, kwnames, out);
-}
-
-/* ---- str ---- */
-
-typedef struct cps {
-    uint32_t *v;
-    int64_t n;
-} cps_t;
-
-static int cps_of(sc_vm_t *vm, hd_obj_t *s, cps_t *c)
-{
-    c->n = hd_len(s);
-    c->v = hd_mem_malloc(vm->h->mem, (size_t)(c->n + 1) * 4);
-    if (!c->v)
-        return sc_nomem(vm, HD_ENOMEM);
-    for (int64_t i = 0; i < c->n; i++)
-        c->v[i] = hd__str_char(s, i);
-    return 0;
-}
-
-static int str_of(sc_vm_t *vm, const uint32_t *v, int64_t n, hd_obj_t **out)
-{
-    return hdrc(vm, hd__str_from_cps(vm->h, v, n, out));
-}
-
-static int need_str(sc_vm_t *vm, hd_obj_t *o, const char *what)
-{
-    if (o->type == HD_T_STR)
-        return 0;
-    return sc_raise(vm, EXC_TYPEERROR, "%s must be str, not %s", what, sc_tname(vm, o));
-}
-
-int m_str_join(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
-{
-    hd_obj_t *l;
-    if (nargs_ok(vm, "str.join", nargs, kwnames, 1, 1))
-        return -1;
-    /* PySequence_Fast: a list or tuple itself, anything else made a list */
-    if (args[0]->type == HD_T_LIST || args[0]->type == HD_T_TUPLE)
-        hd__incref(l = args[0]);
-    else if (sc_list_from(vm, args[0], &l))
-        return -1;
-    int64_t size = hd_len(l);
-    hd_obj_t **items =
-        l->type == HD_T_LIST ? ((hd_list_obj_t *)l)->items : ((hd_tuple_obj_t *)l)->items;
-    if (size == 1 && items[0]->type == HD_T_STR) {
-        ret(items[0], out);
-        hd__decref(vm->h, l);
-        return 0;
-    }
-    sc_buf_t b = {0};
-    int rc = 0;
-    for (int64_t i = 0; i < size && !rc; i++) {
-        if (items[i]->type != HD_T_STR) {
-            rc = sc_raise(vm, EXC_TYPEERROR, "sequence item %lld: expected str instance, %s found",
-                          (long long)i, sc_tname(vm, items[i]));
-            break;
-        }
-        if (i)
-            rc = sc_str_buf(vm, self, &b);
-        if (!rc)
-            rc = sc_str_buf(vm, items[i], &b);
-    }
-    hd__decref(vm->h, l);
-    if (!rc)
-        rc = sc_str_new(vm, b.v ? b.v : "", b.n, out);
-    hd_mem_free(vm->h->mem, b.v);
-    return rc;
-}
-
-static int case_map(sc_vm_t *vm, hd_obj_t *self, bool upper, SC_ARGS)
-{
-    (void)args;
-    cps_t c;
-    if (nargs_ok(vm, upper ? "str.upper" : "str.lower", nargs, kwnames, 0, 0) ||
-        cps_of(vm, self, &c))
-        return -1;
-    for (int64_t i = 0; i < c.n; i++) {
-        uint32_t x = c.v[i];
-        if (upper && x >= 'a' && x <= 'z')
-            c.v[i] = x - 32;
-        else if (!upper && x >= 'A' && x <= 'Z')
-            c.v[i] = x + 32;
-    }
-    int rc = str_of(vm, c.v, c.n, out);
-    hd_mem_free(vm->h->mem, c.v);
-    return rc;
-}
-
-int m_str_upper(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
-{
-    return case_map(vm, self, true, args, nargs, kwnames, out);
-}
-
-int m_str_lower(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
-{
-    return case_map(vm, self, false, args, nargs, kwnames, out);
-}
-
-static bool is_space(uint32_t c)
-{
-    return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x1c || c == 0x1d || c == 0x1e ||
-           c == 0x1f || c == 0x85 || c == 0xa0;
-}
-
-static bool memchr_u32(const uint32_t *v, int64_t n, uint32_t x)
-{
-    for (int64_t i = 0; i < n; i++)
-        if (v[i] == x)
-            return true;
-    return false;
-}
-
-static int strip(sc_vm_t *vm, hd_obj_t *self, int which, const char *name, SC_ARGS)
-{
-    cps_t c, chars = {NULL, 0};
-    if (nargs_ok(vm, name, nargs, kwnames, 0, 1))
-        return -1;
-    if (nargs && args[0] != vm->h->none &&
-        (need_str(vm, args[0], "strip arg") || cps_of(vm, args[0], &chars)))
-        return -1;
-    if (cps_of(vm, self, &c)) {
-        hd_mem_free(vm->h->mem, chars.v);
-        return -1;
-    }
-    int64_t i = 0, j = c.n;
-#define STRIPPED(x) (chars.v ? memchr_u32(chars.v, chars.n, (x)) : is_space(x))
-    while ((which & 1) && i < j && STRIPPED(c.v[i]))
-        i++;
-    while ((which & 2) && j > i && STRIPPED(c.v[j - 1]))
-        j--;
-#undef STRIPPED
-    int rc = (i == 0 && j == c.n) ? ret(self, out) : str_of(vm, c.v + i, j - i, out);
-    hd_mem_free(vm->h->mem, c.v);
-    hd_mem_free(vm->h->mem, chars.v);
-    return rc;
-}
-
-int m_str_strip(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
-{
-    return strip(vm, self, 3, "strip", args, nargs, kwnames, out);
-}
-
-int m_str_lstrip(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
-{
-    return strip(vm, self, 1, "lstrip", args, nargs, kwnames, out);
-}
-
-int m_str_rstrip(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
-{
-    return strip(vm, self, 2, "rstrip", args, nargs, kwnames, out);
-}
-
-static int64_t find_cps(const cps_t *h, const cps_t *n, int64_t from)
-{
-    for (int64_t i = from; i + n->n <= h->n; i++) {
-        int64_t k = 0;
-        while (k < n->n && h->v[i + k] == n->v[k])
-            k++;
-        if (k == n->n)
-            return i;
-    }
-    return -1;
-}
-
-static int split_push(sc_vm_t *vm, hd_obj_t *list, const uint32_t *v, int64_t n)
-{
-    hd_obj_t *s;
-    if (str_of(vm, v, n, &s))
-        return -1;
-    /* SPLIT_ADD: into the preallocated slots, then appended */
-    hd_list_obj_t *l = (hd_list_obj_t *)list;
-    if (l->size < l->allocated) {
-        l->items[l->size++] = s;
-        return 0;
-    }
-    int rc = hdrc(vm, hd_list_append(vm->h, list, s));
-    hd__decref(vm->h, s);
-    return rc;
-}
-
-int m_str_split(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
-{
-    cps_t c, sep = {NULL, 0};
-    int64_t maxsplit = -1;
-    if (nargs_ok(vm, "split", nargs, kwnames, 0, 2) ||
-        (nargs > 1 && (args[1]->type != HD_T_INT || hd_int_to_i64(args[1], &maxsplit))))
-        return -1;
-    if (nargs && args[0] != vm->h->none) {
-        if (need_str(vm, args[0], "must be str or None, not") || cps_of(vm, args[0], &sep))
-            return -1;
-        if (sep.n == 0) {
-            hd_mem_free(vm->h->mem, sep.v);
-            return sc_raise(vm, EXC_VALUEERROR, "empty separator");
-        }
-    }
-    /* PyList_New(PREALLOC_SIZE(maxsplit)): at most 12 slots */
-    if (cps_of(vm, self, &c) ||
-        hdrc(vm,
-             sc_list_prealloc(vm->h, maxsplit >= 0 && maxsplit < 12 ? maxsplit + 1 : 12, out))) {
-        hd_mem_free(vm->h->mem, sep.v);
-        return -1;
-    }
-    int rc = 0;
-    int64_t i = 0, splits = 0;
-    if (sep.v) {
-        for (;;) {
-            int64_t j = (maxsplit < 0 || splits < maxsplit) ? find_cps(&c, &sep, i) : -1;
-            if (j < 0) {
-                rc = split_push(vm, *out, c.v + i, c.n - i);
-                break;
-            }
-            if ((rc = split_push(vm, *out, c.v + i, j - i)))
-                break;
-            i = j + sep.n;
-            splits++;
-        }
-    } else {
-        while (!rc) {
-            while (i < c.n && is_space(c.v[i]))
-                i++;
-            if (i >= c.n)
-                break;
-            int64_t j = i;
-            if (maxsplit >= 0 && splits >= maxsplit) {
-                int64_t e = c.n;
-                while (e > i && is_space(c.v[e - 1]))
-                    e--;
-                rc = split_push(vm, *out, c.v + i, e - i);
-                break;
-            }
-            while (j < c.n && !is_space(c.v[j]))
-                j++;
-            rc = split_push(vm, *out, c.v + i, j - i);
-            i = j;
-            splits++;
-        }
-    }
-    hd_mem_free(vm->h->mem, c.v);
-    hd_mem_free(vm->h->mem, sep.v);
-    if (rc)
-        hd__decref(vm->h, *out);
-    return rc;
-}
-
-int m_str_replace(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
-{
-    cps_t c, a, b;
-    int64_t count = -1;
-    if (nargs_ok(vm, "replace", nargs, kwnames, 2, 3) ||
-        need_str(vm, args[0], "replace() argument 1") ||
-        need_str(vm, args[1], "replace() argument 2") ||
-        (nargs == 3 && hd_int_to_i64(args[2], &count)))
-        return -1;
-    if (cps_of(vm, self, &c))
-        return -1;
-    if (cps_of(vm, args[0], &a) || cps_of(vm, args[1], &b)) {
-        hd_mem_free(vm->h->mem, c.v);
-        return -1;
-    }
-    uint32_t *o = hd_mem_malloc(vm->h->mem, (size_t)(c.n * (b.n + 1) + b.n + 1) * 4);
-    int64_t n = 0, i = 0, done = 0;
-    while (o && i <= c.n) {
-        int64_t j =
-            (count < 0 || done < count) ? (a.n ? find_cps(&c, &a, i) : (i <= c.n ? i : -1)) : -1;
-        if (j < 0 || (a.n == 0 && i > c.n)) {
-            memcpy(o + n, c.v + i, (size_t)(c.n - i) * 4);
-            n += c.n - i;
-            break;
-        }
-        memcpy(o + n, c.v + i, (size_t)(j - i) * 4);
-        n += j - i;
-        memcpy(o + n, b.v, (size_t)b.n * 4);
-        n += b.n;
-        done++;
-        if (a.n == 0) {
-            if (j < c.n)
-                o[n++] = c.v[j];
-            i = j + 1;
-            if (i > c.n)
-                break;
-        } else {
-            i = j + a.n;
-        }
-    }
-    int rc = o ? (done == 0 ? ret(self, out) : str_of(vm, o, n, out)) : sc_nomem(vm, HD_ENOMEM);
-    hd_mem_free(vm->h->mem, o);
-    hd_mem_free(vm->h->mem, c.v);
-    hd_mem_free(vm->h->mem, a.v);
-    hd_mem_free(vm->h->mem, b.v);
-    return rc;
-}
-
-static int affix(sc_vm_t *vm, hd_obj_t *self, bool start, SC_ARGS)
-{
-    const char *name = start ? "startswith" : "endswith";
-    if (nargs_ok(vm, name, nargs, kwnames, 1, 1))
-        return -1;
-    hd_obj_t *one[1] = {args[0]}, **cands = one;
-    int64_t n = 1;
-    if (args[0]->type == HD_T_TUPLE) {
-        cands = ((hd_tuple_obj_t *)args[0])->items;
-        n = hd_len(args[0]);
-    }
-    int64_t sl = hd_len(self);
-    for (int64_t k = 0; k < n; k++) {
-        hd_obj_t *p = cands[k];
-        if (p->type != HD_T_STR)
-            return sc_raise(vm, EXC_TYPEERROR, "%s first arg must be str or a tuple of str, not %s",
-                            name, sc_tname(vm, p));
-        int64_t pl = hd_len(p);
-        if (pl > sl)
-            continue;
-        int64_t off = start ? 0 : sl - pl, i = 0;
-        while (i < pl && hd__str_char(self, off + i) == hd__str_char(p, i))
-            i++;
-        if (i == pl) {
-            hd_bool(vm->h, true, out);
-            return 0;
-        }
-    }
-    hd_bool(vm->h, false, out);
-    return 0;
-}
-
-int m_str_startswith(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
-{
-    return affix(vm, self, true, args, nargs, kwnames, out);
-}
-
-int m_str_endswith(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
-{
-    return affix(vm, self, false, args, nargs, kwnames, out);
-}
-
-static int find_count(sc_vm_t *vm, hd_obj_t *self, bool count, SC_ARGS)
-{
-    cps_t c, n;
-    if (nargs_ok(vm, count ? "count" : "find", nargs, kwnames, 1, 1) ||
-        need_str(vm, args[0], "must be str, not"))
-        return -1;
-    if (cps_of(vm, self, &c))
-        return -1;
-    if (cps_of(vm, args[0], &n)) {
-        hd_mem_free(vm->h->mem, c.v);
-        return -1;
-    }
-    int64_t r = find_cps(&c, &n, 0);
-    if (count) {
-        int64_t k = 0;
-        for (int64_t i = 0; (r = find_cps(&c, &n, i)) >= 0 && i <= c.n; k++)
-            i = r + (n.n ? n.n : 1);
-        r = k;
-    }
-    hd_mem_free(vm->h->mem, c.v);
-    hd_mem_free(vm->h->mem, n.v);
-    return sc_int_new(vm, r, out);
-}
-
-int m_str_find(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
-{
-    return find_count(vm, self, false, args, nargs, kwnames, out);
-}
-
-int m_str_count(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
-{
-    return find_count(vm, self, true, args, nargs, kwnames, out);
-}
-
-static int classify(sc_vm_t *vm, hd_obj_t *self, bool digits, SC_ARGS)
-{
-    (void)args;
-    if (nargs_ok(vm, digits ? "str.isdigit" : "str.isalpha", nargs, kwnames, 0, 0))
-        return -1;
-    int64_t n = hd_len(self);
-    bool ok = n > 0;
-    for (int64_t i = 0; i < n && ok; i++) {
-        uint32_t c = hd__str_char(self, i);
-        ok = digits ? (c >= '0' && c <= '9') : ((c | 32) >= 'a' && (c | 32) <= 'z');
-    }
-    hd_bool(vm->h, ok, out);
-    return 0;
-}
-
-int m_str_isdigit(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
-{
-    return classify(vm, self, true, args, nargs, kwnames, out);
-}
-
-int m_str_isalpha(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
-{
-    return classify(vm, self, false, args, nargs, kwnames, out);
-}
-
-static int justify(sc_vm_t *vm, hd_obj_t *self, char align, const char *name, SC_ARGS)
-{
-    int64_t width;
-    uint32_t fill = ' ';
-    if (nargs_ok(vm, name, nargs, kwnames, 1, 2) || hd_int_to_i64(args[0], &width))
-        return -1;
-    if (nargs == 2) {
-        if (args[1]->type != HD_T_STR || hd_len(args[1]) != 1)
-            return sc_raise(vm, EXC_TYPEERROR,
-                            "The fill character must be exactly one character long");
-        fill = hd__str_char(args[1], 0);
-    }
-    int64_t n = hd_len(self);
-    if (width <= n)
-        return ret(self, out);
-    if (width > (1 << 26))
-        return sc_raise(vm, EXC_MEMORYERROR, "%s", "");
-    uint32_t *v = hd_mem_malloc(vm->h->mem, (size_t)(width + 1) * 4);
-    if (!v)
-        return sc_nomem(vm, HD_ENOMEM);
-    int64_t pad = width - n;
-    int64_t left = align == '<' ? 0 : align == '>' ? pad : pad / 2 + (pad & width & 1);
-    for (int64_t i = 0; i < width; i++)
-        v[i] = fill;
-    for (int64_t i = 0; i < n; i++)
-        v[left + i] = hd__str_char(self, i);
-    int rc = str_of(vm, v, width, out);
-    hd_mem_free(vm->h->mem, v);
-    return rc;
-}
-
-int m_str_ljust(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
-{
-    return justify(vm, self, '<', "ljust", args, nargs, kwnames, out);
-}
-
-int m_str_rjust(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
-{
-    return justify(vm, self, '>', "rjust", args, nargs, kwnames, out);
-}
-
-int m_str_center(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
-{
-    return justify(vm, self, '^', "center", args, nargs, kwnames, out);
-}
-
-int m_str_zfill(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
-{
-    int64_t width;
-    if (nargs_ok(vm, "zfill", nargs, kwnames, 1, 1) || hd_int_to_i64(args[0], &width))
-        return -1;
-    int64_t n = hd_len(self);
-    if (width <= n)
-        return ret(self, out);
-    if (width > (1 << 26))
-        return sc_raise(vm, EXC_MEMORYERROR, "%s", "");
-    uint32_t *v = hd_mem_malloc(vm->h->mem, (size_t)(width + 1) * 4);
-    if (!v)
-        return sc_nomem(vm, HD_ENOMEM);
-    int64_t pad = width - n, k = 0;
-    uint32_t first = n ? hd__str_char(self, 0) : 0;
-    bool sign = first == '+' || first == '-';
-    if (sign)
-        v[k++] = first;
-    for (int64_t i = 0; i < pad; i++)
-        v[k++] = '0';
-    for (int64_t i = sign ? 1 : 0; i < n; i++)
-        v[k++] = hd__str_char(self, i);
-    int rc = str_of(vm, v, width, out);
-    hd_mem_free(vm->h->mem, v);
-    return rc;
-}
-
-/* str.format: fields {index|name[.attr|[key]]...[!c][:spec]} */
-static int format_field(sc_vm_t *vm, const char *f, size_t len, hd_obj_t *const *args, int npos,
-                        hd_obj_t *const *kwvals, hd_obj_t *kwnames, int *autonum, sc_buf_t *b)
-{
-    size_t i = 0;
-    char name[128];
-    size_t nl = 0;
-    while (i < len && f[i] != '.' && f[i] != '[' && f[i] != '!' && f[i] != ':' && nl < 127)
-        name[nl++] = f[i++];
-    name[nl] = '\0';
-    hd_obj_t *v = NULL;
-    if (nl == 0 || (name[0] >= '0' && name[0] <= '9')) {
-        int idx = nl ? atoi(name) : (*autonum)++;
-        if (idx >= npos)
-            return sc_raise(vm, EXC_INDEXERROR,
-                            "Replacement index %d out of range for positional "
-                            "args tuple",
-                            idx);
-        v = args[idx];
-    } else {
-        int nkw = kwnames ? (int)hd_len(kwnames) : 0;
-        for (int k = 0; k < nkw && !v; k++) {
-            char kb[128];
-            hd_str_utf8(((hd_tuple_obj_t *)kwnames)->items[k], kb, sizeof(kb));
-            if (strcmp(kb, name) == 0)
-                v = kwvals[k];
-        }
-        if (!v)
-            return sc_raise(vm, EXC_KEYERROR, "'%s'", name);
-    }
-    hd__incref(v);
-    while (i < len && (f[i] == '.' || f[i] == '[')) {
-        char part[128];
-        size_t pl = 0;
-        bool attr = f[i++] == '.';
-        while (i < len && f[i] != '.' && f[i] != '[' && f[i] != ']' && f[i] != '!' && f[i] != ':' &&
-               pl < 127)
-            part[pl++] = f[i++];
-        part[pl] = '\0';
-        if (!attr)
-            i++; /* ']' */
-        hd_obj_t *nv;
-        int rc;
-        if (attr) {
-            rc = sc_getattr(vm, v, part, NULL, &nv);
-        } else {
-            hd_obj_t *key;
-            bool digits = pl && strspn(part, "0123456789") == pl;
-            rc = digits ? sc_int_new(vm, atoll(part), &key) : sc_str_new(vm, part, pl, &key);
-            if (!rc) {
-                rc = sc_getitem(vm, v, key, &nv);
-                hd__decref(vm->h, key);
-            }
-        }
-        hd__decref(vm->h, v);
-        if (rc)
-            return -1;
-        v = nv;
-    }
-    char conv = 0;
-    if (i + 1 < len && f[i] == '!') {
-        conv = f[i + 1];
-        i += 2;
-    }
-    char spec[128] = "";
-    if (i < len && f[i] == ':') {
-        size_t sl = len - i - 1 < 127 ? len - i - 1 : 127;
-        memcpy(spec, f + i + 1, sl);
-        spec[sl] = '\0';
-    }
-    int rc;
-    if (conv == 'r' || conv == 's' || conv == 'a') {
-        hd_obj_t *c;
-        rc = conv == 's' ? sc_str(vm, v, &c) : sc_repr(vm, v, &c);
-        hd__decref(vm->h, v);
-        if (rc)
-            return -1;
-        v = c;
-    }
-    rc = sc_format_buf(vm, v, spec, b);
-    hd__decref(vm->h, v);
-    return rc;
-}
-
-int m_str_format(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
-{
-    int nkw = kwnames ? (int)hd_len(kwnames) : 0, npos = nargs - nkw, autonum = 0;
-    size_t len;
-    char *f = sc_str_utf8(vm, self, &len);
-    if (!f)
-        return sc_nomem(vm, HD_ENOMEM);
-    sc_buf_t b = {0};
-    int rc = 0;
-    for (size_t i = 0; i < len && !rc;) {
-        if (f[i] == '{' && i + 1 < len && f[i + 1] == '{') {
-            rc = sc_buf_put(vm, &b, "{", 1);
-            i += 2;
-        } else if (f[i] == '}' && i + 1 < len && f[i + 1] == '}') {
-            rc = sc_buf_put(vm, &b, "}", 1);
-            i += 2;
-        } else if (f[i] == '{') {
-            size_t j = i + 1;
-            int depth = 1;
-            while (j < len && depth) {
-                depth += f[j] == '{' ? 1 : f[j] == '}' ? -1 : 0;
-                if (depth)
-                    j++;
-            }
-            if (j >= len) {
-                rc = sc_raise(vm, EXC_VALUEERROR, "expected '}' before end of string");
-                break;
-            }
-            rc = format_field(vm, f + i + 1, j - i - 1, args, npos, args + npos, kwnames, &autonum,
-                              &b);
-            i = j + 1;
-        } else if (f[i] == '}') {
-            rc = sc_raise(vm, EXC_VALUEERROR, "Single '}' encountered in format string");
-        } else {
-            rc = sc_buf_put(vm, &b, &f[i], 1);
-            i++;
-        }
-    }
-    hd_mem_free(vm->h->mem, f);
-    if (!rc)
-        rc = sc_str_new(vm, b.v ? b.v : "", b.n, out);
-    hd_mem_free(vm->h->mem, b.v);
-    return rc;
-}
-
-/* ---- int, float, bytes ---- */
-
-int m_int_bit_length(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
-{
-    (void)args;
-    if (nargs_ok(vm, "int.bit_length", nargs, kwnames, 0, 0))
-        return -1;
-    hd_int_obj_t *io = (hd_int_obj_t *)self;
-    int64_t nd = io->size < 0 ? -io->size : io->size, bits = 0;
-    if (nd) {
-        bits = (nd - 1) * 30;
-        for (uint32_t top = io->digits[nd - 1]; top; top >>= 1)
-            bits++;
-    }
-    return sc_int_new(vm, bits, out);
-}
-
-int m_float_is_integer(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
-{
-    (void)args;
-    if (nargs_ok(vm, "float.is_integer", nargs, kwnames, 0, 0))
-        return -1;
-    double v = ((hd_float_obj_t *)self)->value;
-    hd_bool(vm->h, v == (double)(int64_t)v, out);
-    return 0;
-}
-
-int m_bytes_decode(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
-{
-    (void)args;
-    if (nargs_ok(vm, "decode", nargs, kwnames, 0, 2))
-        return -1;
-    hd_bytes_obj_t *b = (hd_bytes_obj_t *)self;
-    return sc_str_new(vm, b->data, (size_t)b->size, out);
 }

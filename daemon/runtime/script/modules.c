@@ -329,15 +329,17 @@ int gc_set_threshold(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
         if (args[i]->type != HD_T_INT && args[i]->type != HD_T_BOOL)
             return sc_raise(vm, EXC_TYPEERROR, "'%s' object cannot be interpreted as an integer",
                             sc_tname(vm, args[i]));
-        if (sc_int_value(args[i], &v[i], NULL) || v[i] < INT32_MIN || v[i] > INT32_MAX)
-            return sc_raise(vm, EXC_OVERFLOWERROR, "signed integer is greater than maximum");
+        /* the 'i' format: PyLong_AsLong, then the C int range */
+        if (sc_int_value(args[i], &v[i], NULL))
+            return sc_raise(vm, EXC_OVERFLOWERROR, "Python int too large to convert to C long");
+        if (v[i] < INT32_MIN || v[i] > INT32_MAX)
+            return sc_raise(vm, EXC_OVERFLOWERROR,
+                            v[i] < 0 ? "signed integer is less than minimum"
+                                     : "signed integer is greater than maximum");
         t[i] = (int)v[i];
     }
     if (denied(vm, "gc.set_threshold"))
         return -1;
-    for (int i = 0; i < 3; i++)
-        if (t[i] < 0)
-            t[i] = 0; /* the model refuses negatives (tests/script/pending/negative_threshold.py) */
     hd_gc_set_threshold(vm->h, t[0], t[1], t[2]);
     return none(vm, out);
 }

@@ -147,6 +147,105 @@ int sc_getitem(sc_vm_t *vm, hd_obj_t *o, hd_obj_t *key, hd_obj_t **out)
 
 static int list_resize(sc_vm_t *vm, hd_list_obj_t *l, int64_t newsize);
 
+/* list_del_ext: del a[i:j:k] (k != 1) as list_ass_subscript does it: the
+ * removed items go to a PyMem block, the others move down, the list
+ * resizes, then the removed ones are released in order */
+static int list_del_ext(sc_vm_t *vm, hd_list_obj_t *a, int64_t start, int64_t stop, int64_t step,
+                        int64_t n)
+{
+    if (n <= 0)
+        return 0;
+    if (step < 0) {
+        stop = start + 1;
+        start = stop + step * (n - 1) - 1;
+        step = -step;
+    }
+    hd_obj_t **garbage;
+    if (hdrc(vm, hd__block_alloc(vm->h, (size_t)n * 8, hd__type_kind(vm->h, HD_T_LIST),
+                                 (void **)&garbage)))
+        return -1;
+    int64_t cur = start, i = 0;
+    for (; cur < stop; cur += step, i++) {
+        int64_t lim = step - 1;
+        garbage[i] = a->items[cur];
+        if (cur + step >= a->size)
+            lim = a->size - cur - 1;
+        memmove(&a->items[cur - i], &a->items[cur + 1], (size_t)lim * 8);
+    }
+    cur = start + n * step;
+    if (cur < a->size)
+        memmove(&a->items[cur - n], &a->items[cur], (size_t)(a->size - cur) * 8);
+    a->size -= n;
+    int rc = list_resize(vm, a, a->size);
+    for (i = 0; i < n; i++)
+        hd__decref(vm->h, garbage[i]);
+    hd__block_free(vm->h, garbage);
+    return rc;
+}
+
+/* list_ass_ext: a[i:j:k] = value (k != 1), or its deletion, as
+ * list_ass_subscript does it: PySequence_Fast of the value (an iterator,
+ * then a list of it, unless it is a list or tuple; a copy of the list
+ * itself), the lengths must agree, the old items go to a PyMem block while
+ * the new ones are stored, then they are released in order */
+static int list_ass_ext(sc_vm_t *vm, hd_list_obj_t *a, int64_t start, int64_t stop, int64_t step,
+                        int64_t n, hd_obj_t *value)
+{
+    if (!value)
+        return list_del_ext(vm, a, start, stop, step, n);
+    hd_obj_t *seq, *it;
+    if (value == &a->h) { /* a[::-1] = a: list_slice(a, 0, len) */
+        if (hdrc(vm, sc_list_prealloc(vm->h, a->size, &seq)))
+            return -1;
+        hd_list_obj_t *c = (hd_list_obj_t *)seq;
+        for (int64_t i = 0; i < a->size; i++)
+            hd__incref(c->items[i] = a->items[i]);
+        c->size = a->size;
+    } else if (value->type == HD_T_LIST || value->type == HD_T_TUPLE) {
+        hd__incref(seq = value);
+    } else {
+        if (sc_iter(vm, value, &it)) {
+            if (vm->exc != EXC_TYPEERROR)
+                return -1;
+            sc_clear_exc(vm);
+            return sc_raise(vm, EXC_TYPEERROR, "must assign iterable to extended slice");
+        }
+        int rc = sc_list_from(vm, it, &seq);
+        hd__decref(vm->h, it);
+        if (rc)
+            return -1;
+    }
+    int64_t m = hd_len(seq);
+    if (m != n) {
+        hd__decref(vm->h, seq);
+        return sc_raise(vm, EXC_VALUEERROR,
+                        "attempt to assign sequence of size %lld to extended slice of size %lld",
+                        (long long)m, (long long)n);
+    }
+    if (!n) {
+        hd__decref(vm->h, seq);
+        return 0;
+    }
+    hd_obj_t **garbage;
+    if (hdrc(vm, hd__block_alloc(vm->h, (size_t)n * 8, hd__type_kind(vm->h, HD_T_LIST),
+                                 (void **)&garbage))) {
+        hd__decref(vm->h, seq);
+        return -1;
+    }
+    hd_obj_t **items =
+        seq->type == HD_T_LIST ? ((hd_list_obj_t *)seq)->items : ((hd_tuple_obj_t *)seq)->items;
+    int64_t cur = start;
+    for (int64_t i = 0; i < n; cur += step, i++) {
+        garbage[i] = a->items[cur];
+        hd__incref(a->items[cur] = items[i]);
+    }
+    for (int64_t i = 0; i < n; i++)
+        hd__decref(vm->h, garbage[i]);
+    hd__block_free(vm->h, garbage);
+    hd__decref(vm->h, seq);
+    return 0;
+}
+
 /* list_ass_slice: 3.11's: the removed items are kept aside (in a temporary
  * block past 8 of them), the tail moves, the list resizes, the new items go
  * in, and the removed ones are released last, from the end */
@@ -158,8 +257,7 @@ static int list_ass_slice(sc_vm_t *vm, hd_obj_t *list, hd_obj_t *slice, hd_obj_t
     if (sc_slice_indices(vm->h, slice, a->size, &ilow, &ihigh, &step, &n, &err))
         return sc_raise_rc(vm, SC_EXC, &err);
     if (step != 1)
-        return sc_raise(vm, EXC_VALUEERROR,
-                        "extended slice assignment is not supported by the heap script language");
+        return list_ass_ext(vm, a, ilow, ihigh, step, n, value);
     hd_obj_t *sf = NULL, **vitem = NULL;
     n = 0;
     if (value) {
@@ -264,7 +362,8 @@ int sc_setitem(sc_vm_t *vm, hd_obj_t *o, hd_obj_t *key, hd_obj_t *value)
 
 int sc_iter(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **out)
 {
-    if (o->type == HD_T_ENUMERATE || o->type == HD_T_ZIP || o->type == HD_T_REVITER) {
+    if (o->type == HD_T_ENUMERATE || o->type == HD_T_ZIP || o->type == HD_T_REVITER ||
+        o->type == HD_T_MAP || o->type == HD_T_FILTER) {
         hd__incref(o); /* an iterator is its own iterator */
         *out = o;
         return 0;
@@ -369,14 +468,85 @@ static int reviter_next(sc_vm_t *vm, hd_reviter_obj_t *r, hd_obj_t **out)
     return 0;
 }
 
+/* map_next: one item of each iterator, then func(*items); more than five
+ * iterators take their argument array from PyMem_Malloc (a block) instead
+ * of the C stack, as map_next does */
+static int map_next(sc_vm_t *vm, hd_map_obj_t *m, hd_obj_t **out)
+{
+    hd_tuple_obj_t *its = (hd_tuple_obj_t *)m->iters;
+    int64_t n = its->h.type == HD_T_TUPLE ? hd_len(m->iters) : 0, got = 0;
+    hd_obj_t *small[5], **stack = small;
+    void *big = NULL;
+    if (n > 5) {
+        int rc = hd__block_alloc(vm->h, (size_t)n * sizeof(hd_obj_t *),
+                                 hd__type_kind(vm->h, HD_T_MAP), &big);
+        if (rc)
+            return sc_nomem(vm, rc);
+        stack = big;
+    }
+    int r = 1;
+    for (; got < n; got++)
+        if ((r = sc_next(vm, its->items[got], &stack[got])) <= 0)
+            break;
+    if (r > 0)
+        r = sc_call(vm, m->func, stack, (int)n, NULL, out) ? -1 : 1;
+    for (int64_t i = 0; i < got; i++)
+        hd__decref(vm->h, stack[i]);
+    if (big)
+        hd__block_free(vm->h, big);
+    return r;
+}
+
+/* filter_next: the next item for which func(item) is true (the item's own
+ * truth when func is None or bool) */
+static int filter_next(sc_vm_t *vm, hd_filter_obj_t *f, hd_obj_t **out)
+{
+    bool checktrue =
+        f->func == vm->h->none ||
+        (f->func->type == HD_T_BUILTIN && ((hd_builtin_obj_t *)f->func)->index == SC_BI_T_BOOL);
+    for (;;) {
+        hd_obj_t *item, *good;
+        int ok, r = sc_next(vm, f->it, &item);
+        if (r <= 0)
+            return r;
+        if (checktrue) {
+            ok = sc_truth(vm, item);
+        } else {
+            if (sc_call(vm, f->func, &item, 1, NULL, &good)) {
+                hd__decref(vm->h, item);
+                return -1;
+            }
+            ok = sc_truth(vm, good);
+            hd__decref(vm->h, good);
+        }
+        if (ok > 0) {
+            *out = item;
+            return 1;
+        }
+        hd__decref(vm->h, item);
+        if (ok < 0 || (--vm->tick <= 0 && sc_check_budget(vm)))
+            return -1;
+    }
+}
+
 int sc_next(sc_vm_t *vm, hd_obj_t *it, hd_obj_t **out)
 {
-    if (it->type == HD_T_ENUMERATE)
-        return enum_next(vm, (hd_enum_obj_t *)it, out);
-    if (it->type == HD_T_ZIP)
-        return zip_next(vm, (hd_zip_obj_t *)it, out);
-    if (it->type == HD_T_REVITER)
-        return reviter_next(vm, (hd_reviter_obj_t *)it, out);
+    /* the runtime's iterators (list, range, dict, ...) come first: one
+     * comparison, as before map and filter were added */
+    if (HD_UNLIKELY(it->type >= HD_T_ENUMERATE)) {
+        switch (it->type) {
+        case HD_T_ENUMERATE:
+            return enum_next(vm, (hd_enum_obj_t *)it, out);
+        case HD_T_ZIP:
+            return zip_next(vm, (hd_zip_obj_t *)it, out);
+        case HD_T_REVITER:
+            return reviter_next(vm, (hd_reviter_obj_t *)it, out);
+        case HD_T_MAP:
+            return map_next(vm, (hd_map_obj_t *)it, out);
+        case HD_T_FILTER:
+            return filter_next(vm, (hd_filter_obj_t *)it, out);
+        }
+    }
     int rc = hd__iter_next(vm->h, it, out);
     if (rc >= 0)
         return rc;
@@ -429,7 +599,7 @@ static bool has_len(const hd_obj_t *o)
 {
     return o->type == HD_T_LIST || o->type == HD_T_TUPLE || o->type == HD_T_STR ||
            o->type == HD_T_BYTES || o->type == HD_T_DICT || o->type == HD_T_SET ||
-           o->type == HD_T_RANGE || o->type == HD_T_DICTVIEW;
+           o->type == HD_T_FROZENSET || o->type == HD_T_RANGE || o->type == HD_T_DICTVIEW;
 }
 
 /* list_resize: seq.c's (3.11's) list_resize, for list_extend's presizing */
@@ -456,7 +626,8 @@ static int list_resize(sc_vm_t *vm, hd_list_obj_t *l, int64_t newsize)
 }
 
 /* length_hint: PyObject_LengthHint(o, 8): len() of a sized object, an
- * iterator's __length_hint__ (enumerate, zip and generators have none: 8) */
+ * iterator's __length_hint__ (enumerate, zip, map, filter and generators
+ * have none: 8) */
 static int64_t length_hint(sc_vm_t *vm, hd_obj_t *o)
 {
     int64_t n;
@@ -495,7 +666,7 @@ static int64_t length_hint(sc_vm_t *vm, hd_obj_t *o)
 int sc_list_extend(sc_vm_t *vm, hd_obj_t *list, hd_obj_t *iterable)
 {
     int t = iterable->type;
-    if (t == HD_T_LIST || t == HD_T_TUPLE || t == HD_T_SET || t == HD_T_DICT)
+    if (t == HD_T_LIST || t == HD_T_TUPLE || t == HD_T_SET || t == HD_T_FROZENSET || t == HD_T_DICT)
         return hdrc(vm, hd_list_extend(vm->h, list, iterable));
     hd_obj_t *it, *item;
     if (sc_iter(vm, iterable, &it))

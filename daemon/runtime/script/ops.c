@@ -53,6 +53,7 @@ static const char *const exc_names[EXC_COUNT] = {
     [EXC_SYNTAXERROR] = "SyntaxError",
     [EXC_INDENTATIONERROR] = "IndentationError",
     [EXC_UNICODEERROR] = "UnicodeError",
+    [EXC_UNICODEENCODEERROR] = "UnicodeEncodeError",
 };
 
 /* each exception's base class (Exception's subclasses in CPython's tree) */
@@ -82,6 +83,7 @@ static const uint8_t exc_base[EXC_COUNT] = {
     [EXC_SYNTAXERROR] = EXC_EXCEPTION,
     [EXC_INDENTATIONERROR] = EXC_SYNTAXERROR,
     [EXC_UNICODEERROR] = EXC_VALUEERROR,
+    [EXC_UNICODEENCODEERROR] = EXC_UNICODEERROR,
 };
 
 const char *sc_exc_name(int exc)
@@ -622,7 +624,7 @@ static int bytes_repeat(hd_heap_t *h, hd_obj_t *a, int64_t n, hd_obj_t **out, sc
 static int set_algebra(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, bool inplace, hd_obj_t **out)
 {
     int rc;
-    if (inplace) {
+    if (inplace && a->type == HD_T_SET) { /* a frozenset has no in-place forms */
         rc = op == BO_OR    ? hd__set_update(h, a, b)
              : op == BO_AND ? hd__set_intersection_update(h, a, b)
              : op == BO_SUB ? hd__set_difference_update(h, a, b)
@@ -709,7 +711,7 @@ static int sequence_binary(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, bool 
         return unsupported(h, op, a, b, inplace, err);
     if (a->type == HD_T_LIST && inplace) {
         int rc = b->type == HD_T_LIST || b->type == HD_T_TUPLE || b->type == HD_T_SET ||
-                         b->type == HD_T_DICT
+                         b->type == HD_T_FROZENSET || b->type == HD_T_DICT
                      ? hd_list_extend(h, a, b)
                      : 1;
         if (rc == 1)
@@ -752,7 +754,8 @@ int sc_binary(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, bool inplace, hd_o
     } else if ((is_seq(a) || is_seq(b)) && (op == BO_ADD || op == BO_MUL) &&
                !(op == BO_ADD && !is_seq(a))) {
         return sequence_binary(h, op, a, b, inplace, out, err);
-    } else if (a->type == HD_T_SET && b->type == HD_T_SET &&
+    } else if ((a->type == HD_T_SET || a->type == HD_T_FROZENSET) &&
+               (b->type == HD_T_SET || b->type == HD_T_FROZENSET) &&
                (op == BO_OR || op == BO_AND || op == BO_SUB || op == BO_XOR)) {
         return set_algebra(h, op, a, b, inplace, out);
     } else if (a->type == HD_T_DICT && b->type == HD_T_DICT && op == BO_OR) {
@@ -828,6 +831,7 @@ int sc_truthy(hd_heap_t *h, hd_obj_t *o)
     case HD_T_LIST:
     case HD_T_DICT:
     case HD_T_SET:
+    case HD_T_FROZENSET:
         return hd_len(o) != 0;
     case HD_T_RANGE:
         return ((hd_range_obj_t *)o)->length != 0;
@@ -983,8 +987,10 @@ static int compare_depth(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, sc_err_
         int rc = num_cmp(h, a, b, &c);
         return rc ? rc : cmp_result(op, c);
     }
-    if (a->type == b->type) {
-        switch (a->type) {
+    bool sets = (a->type == HD_T_SET || a->type == HD_T_FROZENSET) &&
+                (b->type == HD_T_SET || b->type == HD_T_FROZENSET);
+    if (a->type == b->type || sets) {
+        switch (sets ? HD_T_SET : a->type) {
         case HD_T_STR:
             return cmp_result(op, a == b ? 0 : str_cmp(a, b));
         case HD_T_BYTES:
@@ -1130,12 +1136,26 @@ int sc_contains(hd_heap_t *h, hd_obj_t *c, hd_obj_t *item, sc_err_t *err)
         /* dict_keys: the dict's own test */
         __attribute__((fallthrough));
     case HD_T_DICT:
-    case HD_T_SET: {
+    case HD_T_SET:
+    case HD_T_FROZENSET: {
         int64_t hash;
+        bool set = c->type == HD_T_SET || c->type == HD_T_FROZENSET;
+        if (set && item->type == HD_T_SET) { /* set_contains: a set key is
+                                                 looked up as a frozenset copy */
+            hd_obj_t *tmp;
+            bool in;
+            int rc = hd__set_new_type(h, HD_T_FROZENSET, 0, NULL, &tmp);
+            if (rc)
+                return rc;
+            if (!(rc = hd__set_update(h, tmp, item)))
+                rc = hd_set_contains(h, c, tmp, &in);
+            hd__decref(h, tmp);
+            return rc ? rc : in;
+        }
         if (sc_hash(h, item, &hash, err))
             return SC_EXC;
         hd_obj_t *d = c->type == HD_T_DICTVIEW ? ((hd_dictview_obj_t *)c)->dict : c, *v;
-        if (c->type == HD_T_SET) {
+        if (set) {
             bool in;
             int rc = hd_set_contains(h, c, item, &in);
             return rc ? rc : in;

@@ -122,30 +122,50 @@ static sc_node_t *list_atom(parser_t *P)
     return l;
 }
 
+/* double_starred: `**expr` in a dict display: a NULL key, as CPython's
+ * Dict node has for it */
+static bool double_starred(parser_t *P, nlist_t *keys, nlist_t *values)
+{
+    ps_next(P);
+    sc_node_t *v = bitwise_or(P);
+    return v && ps_nl_push(P, keys, NULL) && ps_nl_push(P, values, v);
+}
+
 static sc_node_t *dict_or_set_atom(parser_t *P)
 {
     const sc_token_t *open = ps_next(P);
     nlist_t keys = {0}, values = {0};
     int kind = E_DICT;
     if (!ps_at_op(P, OP_RBRACE)) {
-        if (ps_at_op(P, OP_POW))
-            return ps_fail(P, "'**' in dict displays is not supported by the heap script language");
-        sc_node_t *first = star_or_expr(P);
-        if (!first)
-            return NULL;
-        if (ps_at_op(P, OP_COLON)) {
-            ps_next(P);
-            sc_node_t *v = ps_expression(P);
-            if (!v)
+        sc_node_t *first = NULL;
+        if (ps_at_op(P, OP_POW)) {
+            if (!double_starred(P, &keys, &values))
                 return NULL;
             if (ps_at_kw(P, KW_FOR))
-                return comprehension_tail(P, E_DICTCOMP, first, v, open);
-            if (!ps_nl_push(P, &keys, first) || !ps_nl_push(P, &values, v))
-                return NULL;
+                return ps_fail(P, "dict unpacking cannot be used in dict comprehension");
+        } else if (!(first = star_or_expr(P))) {
+            return NULL;
+        }
+        if (!first || ps_at_op(P, OP_COLON)) {
+            if (first) {
+                ps_next(P);
+                sc_node_t *v = ps_expression(P);
+                if (!v)
+                    return NULL;
+                if (ps_at_kw(P, KW_FOR))
+                    return comprehension_tail(P, E_DICTCOMP, first, v, open);
+                if (!ps_nl_push(P, &keys, first) || !ps_nl_push(P, &values, v))
+                    return NULL;
+            }
             while (ps_at_op(P, OP_COMMA)) {
                 ps_next(P);
                 if (ps_at_op(P, OP_RBRACE))
                     break;
+                if (ps_at_op(P, OP_POW)) {
+                    if (!double_starred(P, &keys, &values))
+                        return NULL;
+                    continue;
+                }
                 sc_node_t *k = ps_expression(P);
                 if (!k || !ps_expect_op(P, OP_COLON, ":"))
                     return NULL;

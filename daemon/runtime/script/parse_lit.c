@@ -302,10 +302,12 @@ static bool flush_lit(parser_t *P, const sc_token_t *t, sbuf_t *lit, nlist_t *pa
     return c && ps_nl_push(P, parts, c);
 }
 
-/* fstring_field: parses {expr[!c][:spec]} at s (after the '{'); returns the
- * position after the closing '}' or NULL. */
+/* fstring_field: parses {expr[=][!c][:spec]} at s (after the '{') into
+ * parts, after the pending literal text `lit` (to which `expr=`, as
+ * written, is added first: 3.11's expr_text); returns the position after
+ * the closing '}' or NULL. */
 static const char *fstring_field(parser_t *P, const sc_token_t *t, const char *s, const char *end,
-                                 bool raw, nlist_t *parts)
+                                 bool raw, nlist_t *parts, sbuf_t *lit)
 {
     const char *e = s;
     int nest = 0;
@@ -323,9 +325,15 @@ static const char *fstring_field(parser_t *P, const sc_token_t *t, const char *s
             if (nest == 0)
                 break;
             nest--;
-        } else if (nest == 0 && (c == '!' || c == ':') &&
-                   !(c == '!' && e + 1 < end && e[1] == '=')) {
-            break;
+        } else if (nest == 0 && c && strchr("!:=<>", c)) {
+            /* fstring_find_expr: !=, ==, <= and >= belong to the
+             * expression, and so do < and > alone */
+            if (c != ':' && e + 1 < end && e[1] == '=') {
+                e += 2;
+                continue;
+            }
+            if (c != '<' && c != '>')
+                break;
         }
         e++;
     }
@@ -335,9 +343,6 @@ static const char *fstring_field(parser_t *P, const sc_token_t *t, const char *s
     size_t expr_len = (size_t)(e - s);
     while (expr_len && (s[expr_len - 1] == ' ' || s[expr_len - 1] == '\t'))
         expr_len--;
-    if (expr_len && s[expr_len - 1] == '=' && !(expr_len > 1 && strchr("=!<>", s[expr_len - 2])))
-        return ps_fail_at(P, t, "SyntaxError",
-                          "f-string '=' specifiers are not supported by the heap script language");
     if (expr_len == 0 || strspn(s, " \t") >= expr_len)
         return ps_fail_at(P, t, "SyntaxError", "f-string: empty expression not allowed");
     char *text = sc_arena_alloc(P->a, expr_len + 3);
@@ -366,7 +371,18 @@ static const char *fstring_field(parser_t *P, const sc_token_t *t, const char *s
         return NULL;
     f->a = value;
     f->op = 0;
-    if (*e == '!') {
+    bool eq = *e == '=';
+    if (eq) { /* the text up to and with '=' and the spaces after it */
+        const char *q = e + 1;
+        while (q < end && *q && strchr(" \t\n\r\f\v", *q))
+            q++;
+        if (!sb_put(lit, s, (size_t)(q - s)))
+            return ps_oom(P, 0);
+        e = q;
+    }
+    if (!flush_lit(P, t, lit, parts))
+        return NULL;
+    if (e < end && *e == '!') {
         if (e + 1 >= end || !strchr("rsa", e[1]))
             return ps_fail_at(P, t, "SyntaxError",
                               "f-string: invalid conversion character: expected 's', 'r', or 'a'");
@@ -375,15 +391,15 @@ static const char *fstring_field(parser_t *P, const sc_token_t *t, const char *s
     }
     if (e < end && *e == ':') {
         nlist_t spec = {0};
-        sbuf_t lit = {NULL, 0, 0, P->a->mem};
+        sbuf_t slit = {NULL, 0, 0, P->a->mem};
         const char *se = e + 1;
         int depth = 0;
         while (se < end && (depth || *se != '}')) {
             depth += *se == '{' ? 1 : *se == '}' ? -1 : 0;
             se++;
         }
-        sc_node_t *js = fstring_parts(P, t, e + 1, (size_t)(se - e - 1), raw, &spec, &lit);
-        hd_mem_free(P->a->mem, lit.v);
+        sc_node_t *js = fstring_parts(P, t, e + 1, (size_t)(se - e - 1), raw, &spec, &slit);
+        hd_mem_free(P->a->mem, slit.v);
         if (!js)
             return NULL;
         f->b = js;
@@ -391,6 +407,8 @@ static const char *fstring_field(parser_t *P, const sc_token_t *t, const char *s
     }
     if (e >= end || *e != '}')
         return ps_fail_at(P, t, "SyntaxError", "f-string: expecting '}'");
+    if (eq && !f->b && f->op == 0)
+        f->op = 'r'; /* '=' without a conversion or a spec shows the repr */
     return ps_nl_push(P, parts, f) ? e + 1 : NULL;
 }
 
@@ -412,9 +430,7 @@ static sc_node_t *fstring_parts(parser_t *P, const sc_token_t *t, const char *s,
                 return ps_oom(P, 0);
             s += 2;
         } else if (*s == '{') {
-            if (!flush_lit(P, t, lit, parts))
-                return NULL;
-            s = fstring_field(P, t, s + 1, end, raw, parts);
+            s = fstring_field(P, t, s + 1, end, raw, parts, lit);
             if (!s)
                 return NULL;
         } else if (*s == '}') {

@@ -337,8 +337,8 @@ hd_obj_t *sc_builtin(sc_vm_t *vm, int index)
         owner = d->owner_type < HD_TYPE_COUNT                          ? hd_type_name(d->owner_type)
                 : index <= SC_BI_FIN_PEEK && index >= SC_BI_FIN_DETACH ? "finalize"
                 : index == SC_BI_TYPE_SUBCLASSES                       ? "type"
-                : index >= SC_BI_SNAP_STATISTICS                       ? "Snapshot"
-                                                                       : "object";
+                : index >= SC_BI_SNAP_STATISTICS && index <= SC_BI_SNAP_COMPARE_TO ? "Snapshot"
+                                                                                   : "object";
         break;
     }
     hd__builtin_init(mem, d->name, type_name, owner, size, d->kind, index);
@@ -400,6 +400,12 @@ static int type_index(const hd_obj_t *o)
         return SC_BI_T_ENUMERATE;
     case HD_T_ZIP:
         return SC_BI_T_ZIP;
+    case HD_T_MAP:
+        return SC_BI_T_MAP;
+    case HD_T_FILTER:
+        return SC_BI_T_FILTER;
+    case HD_T_FROZENSET:
+        return SC_BI_T_FROZENSET;
     case HD_T_RANGEITER:
         return SC_BI_T_RANGEITER;
     case HD_T_SLICE:

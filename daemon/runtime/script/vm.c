@@ -946,6 +946,17 @@ int sc_eval(sc_vm_t *vm, sc_frame_t *entry, hd_obj_t **result)
             TARGET(DICT_UPDATE)
             v = POP();
             if (IN->op == OP_DICT_UPDATE) {
+                if (v->type != HD_T_DICT) { /* {**x}: PyDict_Update's keys() */
+                    if (v->type == HD_T_INSTANCE && sc_class_lookup(vm, hd_obj_class(h, v), "keys"))
+                        sc_raise(vm, EXC_TYPEERROR,
+                                 "'**' of a mapping that is not a dict is not supported by the "
+                                 "heap script language");
+                    else
+                        sc_raise(vm, EXC_TYPEERROR, "'%s' object is not a mapping",
+                                 sc_tname(vm, v));
+                    DECREF(v);
+                    goto error;
+                }
                 rc = hd_dict_update(h, PEEK(arg), v);
             } else {
                 int64_t pos = 0;

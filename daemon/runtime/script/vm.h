@@ -66,7 +66,10 @@ enum {
     SC_BF_NOCALL = 1, /* a type that cannot be called (list_iterator, ...) */
     /* METH_VARARGS in CPython (or a type without vectorcall): the call packs
      * the positional arguments into a tuple, keywords into a dict */
-    SC_BF_VARARGS = 2
+    SC_BF_VARARGS = 2,
+    /* a classmethod of a builtin type (dict.fromkeys): called without self,
+     * however it was looked up */
+    SC_BF_CLASSMETHOD = 4
 };
 
 #include "builtins_list.h"

@@ -1,0 +1,3 @@
+# dict unpacking is refused in a dict comprehension (issue 5)
+x = [{}]
+print({**a for a in x})

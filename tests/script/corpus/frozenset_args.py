@@ -1,0 +1,3 @@
+# frozenset() takes at most one argument (issue 5)
+print(frozenset("ab") == frozenset("ba"))
+frozenset([1], [2])
