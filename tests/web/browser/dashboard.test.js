@@ -14,6 +14,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { checkEnvironment, startHeapd, launchBrowser, openPage, shot, rpc, waitConnected, until } from './harness.js';
+import { bytes, count } from '../../../web/js/ui/format.js';
 
 const PAGE_BUDGET = 500 * 1024;
 
@@ -458,12 +459,22 @@ describe('dashboard against heapd --demo', () => {
         assert.ok(r.result, JSON.stringify(r));
         await page.click('#trace-snapshot');
         await until(async () => (await page.$$('#trace-snap option')).length === 2, { what: 'snapshot 2' });
+        // the tables say what trace.compare and trace.stats say, row by row
+        const cells = () => page.$$eval('#trace-result tbody tr', (trs) => trs.map((t) => [...t.children].map((c) => c.textContent)));
+        const [snap, base] = [Number(await page.$eval('#trace-snap', (e) => e.value)), Number(await page.$eval('#trace-base', (e) => e.value))];
+        assert.ok(snap > base, `snapshot ${snap} compared to ${base}`);
+        const sign = (n, f) => (n > 0 ? `+${f(n)}` : f(n));
         await page.selectOption('#trace-group', 'type');
         await page.click('#trace-compare');
         await until(async () => (await page.$eval('#trace-result', (e) => e.textContent)).includes('list'), { what: 'the comparison' });
+        const cmp = (await rpc(page, 'trace.compare', { heap: 'demo', snapshot: snap, base, group_by: 'type' })).result.stats;
+        assert.ok(cmp.some((x) => x.key === 'list' && x.count_diff === 2), JSON.stringify(cmp));
+        assert.deepEqual(await cells(), cmp.map((x) => [x.key, bytes(x.size), sign(x.size_diff, bytes), count(x.count), sign(x.count_diff, count)]));
         await page.selectOption('#trace-group', 'site');
         await page.click('#trace-show');
         await until(async () => (await page.$eval('#trace-result', (e) => e.textContent)).includes('test.py:9'), { what: 'stats by site' });
+        const st = (await rpc(page, 'trace.stats', { heap: 'demo', snapshot: snap, group_by: 'site' })).result.stats;
+        assert.deepEqual(await cells(), st.map((x) => [x.key, bytes(x.size), count(x.count)]));
         await shot(page, 'tracing');
     });
 
@@ -488,6 +499,13 @@ describe('dashboard against heapd --demo', () => {
         await page.focus('#graph-canvas');
         await page.keyboard.press('n');
         await until(async () => (await page.$eval('#inspector', (e) => e.textContent)).includes('refcount'), { what: 'n to select an object' });
+        // Enter expands the selected object's neighbourhood, Escape lets it go
+        const sel = Number(await page.$eval('#inspector', (e) => e.dataset.id));
+        await page.keyboard.press('Enter');
+        assert.ok(await page.evaluate((id) => globalThis.heapdDebug.views.graph.opts.expanded.has(id), sel), 'Enter expanded nothing');
+        await page.keyboard.press('Escape');
+        await page.waitForSelector('#inspector:not([data-id])');
+        await page.click('#view-graph button:has-text("Collapse")');
     });
 
     it('works in a narrow window and in the dark', async () => {
