@@ -90,7 +90,21 @@ describe('dashboard against heapd --demo', () => {
         assert.ok(Number(objects.replace(/,/g, '')) >= 6, `demo objects: ${objects}`);
         assert.equal(await page.$eval('#heap-select', (e) => e.value), 'demo');
         assert.match(await page.$eval('#role', (e) => e.textContent), /admin/);
-        await page.waitForSelector('#server-figures');
+        // the server card says what server.info and server.stats say
+        await page.waitForSelector('#server-figures dt:text("RSS")');
+        const fig = Object.fromEntries(await page.$$eval('#server-figures dt', (dts) => dts.map((d) => [d.textContent, d.nextElementSibling.textContent])));
+        const info = (await rpc(page, 'server.info')).result;
+        const stats = (await rpc(page, 'server.stats')).result;
+        assert.equal(fig.server, `${info.name} ${info.version} (protocol ${info.protocol})`);
+        assert.equal(fig.connections, count(info.connections));
+        assert.equal(fig.heaps, count(info.heaps));
+        assert.match(fig.uptime, /^\d+s$/);
+        assert.ok(Number(fig.uptime.slice(0, -1)) <= info.uptime_s, `uptime ${fig.uptime}, server.info ${info.uptime_s} s`);
+        const rss = Number(/^([\d.]+) MiB$/.exec(fig.RSS)?.[1]) * 1048576;
+        assert.ok(Math.abs(rss - stats.rss_bytes) < 0.2 * stats.rss_bytes, `RSS ${fig.RSS}, server.stats ${stats.rss_bytes} B`);
+        // demo's sparklines are drawn
+        await until(() => page.$$eval('#heap-rows tr[data-heap="demo"] .spark canvas', (cs) => cs.length === 2 && cs.every((c) => c.width > 0)),
+            { what: 'the sparklines of demo' });
         await shot(page, 'overview');
     });
 
@@ -135,9 +149,29 @@ describe('dashboard against heapd --demo', () => {
         const ok = await until(() => tableAndMapMatch(page, 'demo'), { timeout: 10000, what: 'the table and map to match alloc.stats' });
         console.log(`size-class table and memory map match alloc.stats: ${ok.classes} classes in use, ${ok.arenas} arena(s)`);
         assert.match(await page.$eval('#arena-pins', (e) => e.textContent), /arena 0 is kept by \d+ used blocks?/);
-        const types = await page.$$eval('#types .num', (es) => es.map((e) => e.dataset.type));
-        assert.ok(types.includes('Node'), `types: ${types}`);
+        // objects by type: the counts of heap.export, by class for instances
+        const exp = (await rpc(page, 'heap.export', { heap: 'demo' })).result;
+        const want = new Map();
+        for (const o of exp.objects) want.set(o.class || o.type, (want.get(o.class || o.type) || 0) + 1);
+        const types = await until(async () => {
+            const got = await page.$$eval('#types .num', (es) => es.map((e) => [e.dataset.type, Number(e.dataset.count)]));
+            return got.length === want.size ? got : false;
+        }, { what: 'objects by type' });
+        assert.deepEqual(new Map(types), want);
+        assert.ok(want.get('Node') === 2, JSON.stringify([...want]));
         await page.waitForTimeout(1500); // a few frames in the charts
+        // the charts' newest points are the newest stream.alloc frame's figures
+        const last = await page.evaluate(() => {
+            const h = globalThis.heapdDebug.views.heap;
+            const f = globalThis.heapdDebug.store.current().frame;
+            const newest = (c) => c.data.slice(1).map((a) => a.at(-1));
+            return { obj: newest(h.objChart), bytes: newest(h.byteChart), arenas: newest(h.arenaChart), f,
+                drawn: [h.objChart, h.byteChart, h.arenaChart, h.traceChart].map((c) => c.plot?.data[0].length ?? 0) };
+        });
+        assert.deepEqual(last.obj, [last.f.objects, last.f.tracked]);
+        assert.deepEqual(last.bytes, [last.f.bytes, last.f.alloc.bytes.in_used_blocks, last.f.arena_bytes]);
+        assert.deepEqual(last.arenas, [last.f.alloc.arenas.current, last.f.alloc.arenas.highwater]);
+        assert.ok(last.drawn.every((n) => n >= 2), `points drawn: ${last.drawn}`);
         await shot(page, 'heap');
     });
 
@@ -281,6 +315,46 @@ describe('dashboard against heapd --demo', () => {
         await tab('heap');
         const ok = await until(() => tableAndMapMatch(page, 'demo'), { timeout: 15000, what: 'the map of the fragmented heap' });
         console.log(`fragmented heap: ${ok.arenas} arenas kept by ${keep.length} surviving lists; map and table match alloc.stats (fragmentation ${(stats.fragmentation * 100).toFixed(1)} %)`);
+        // each used pool's cell is its class's colour from the bottom up to the
+        // share of its blocks in use, the pool's free share above; a free pool is
+        // an empty outline. Read back from the canvas's pixels.
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))); // the map drawn
+        const cellsSeen = await page.evaluate(() => {
+            const m = globalThis.heapdDebug.views.heap.allocator.map;
+            const g = m.geometry();
+            const dpr = globalThis.devicePixelRatio || 1;
+            const px = m.canvas.getContext('2d');
+            const probe = document.createElement('canvas').getContext('2d', { willReadFrequently: true });
+            const rgba = (css) => {
+                probe.clearRect(0, 0, 1, 1);
+                probe.fillStyle = css;
+                probe.fillRect(0, 0, 1, 1);
+                return [...probe.getImageData(0, 0, 1, 1).data];
+            };
+            const at = (x, y) => [...px.getImageData(Math.floor(x * dpr), Math.floor(y * dpr), 1, 1).data];
+            const near = (a, b) => a.every((v, i) => Math.abs(v - b[i]) <= 3);
+            const bad = [];
+            let used = 0;
+            let free = 0;
+            m.arenas.forEach((a, row) => a.pools.forEach((p, i) => {
+                const [x, y] = m.cellPos(g, row, i);
+                const mid = x + g.cell / 2;
+                if (p.size_class === null || p.capacity === 0) {
+                    free++;
+                    if (at(mid, y + g.cell / 2)[3] !== 0) bad.push(`arena ${a.index} pool ${i}: a free pool is filled`);
+                    return;
+                }
+                used++;
+                const fh = Math.max(p.used ? 1 : 0, Math.round((p.used / p.capacity) * g.cell));
+                const want = rgba(m.theme.classColor(p.size_class));
+                if (p.used && !near(at(mid, y + g.cell - 1), want)) bad.push(`arena ${a.index} pool ${i}: bottom not class ${p.size_class}'s colour`);
+                if (fh < g.cell - 3 && !near(at(mid, y + 2), rgba(m.theme.free))) bad.push(`arena ${a.index} pool ${i}: top not free`);
+                if (fh > 3 && !near(at(mid, y + g.cell - fh + 1), want)) bad.push(`arena ${a.index} pool ${i}: not filled to ${p.used}/${p.capacity}`);
+            }));
+            return { bad, used, free };
+        });
+        assert.deepEqual(cellsSeen.bad, []);
+        assert.ok(cellsSeen.used >= 100 && cellsSeen.free >= 1, JSON.stringify(cellsSeen));
         const pins = await page.$$eval('#arena-pins li', (ls) => ls.map((l) => l.textContent));
         assert.ok(pins.filter((t) => / is kept by /.test(t)).length >= 2, pins.join('\n'));
         await page.hover('#memmap', { position: { x: 90, y: 8 } });
