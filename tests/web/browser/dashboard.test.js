@@ -580,6 +580,26 @@ describe('dashboard against heapd --demo', () => {
         await page.keyboard.press('Escape');
         await page.waitForSelector('#inspector:not([data-id])');
         await page.click('#view-graph button:has-text("Collapse")');
+        // on a slow link, the answer for an object let go of before it came is
+        // dropped: the inspector stays empty (the page's client, answered by
+        // heapd, 600 ms late)
+        await page.evaluate(() => {
+            const c = globalThis.heapdDebug.client;
+            const fast = c.batch;
+            c.fastBatch = fast;
+            c.batch = (calls) => new Promise((resolve, reject) => setTimeout(() => fast.call(c, calls).then(resolve, reject), 600));
+        });
+        await page.focus('#graph-canvas');
+        await page.keyboard.press('n');
+        await page.keyboard.press('Escape');
+        await page.waitForTimeout(1500);
+        const late = await page.$eval('#inspector', (e) => e.dataset.id ?? null);
+        await page.evaluate(() => {
+            const c = globalThis.heapdDebug.client;
+            c.batch = c.fastBatch;
+            delete c.fastBatch;
+        });
+        assert.equal(late, null, 'a late answer filled the inspector after Escape');
     });
 
     it('works in a narrow window and in the dark', async () => {
