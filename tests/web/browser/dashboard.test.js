@@ -468,12 +468,29 @@ describe('dashboard against heapd --demo', () => {
         await tab('console');
         const probe = await rpc(page, 'heap.exec', { heap: 'demo', source: 'pass\n' });
         await page.fill('#console-in', 'items = []\nitems.append([])\nitems.append({})\nprint(len(items))');
+        const objectsBefore = await page.evaluate(() => globalThis.heapdDebug.store.current().frame.objects);
+        const t0 = Date.now();
         await page.keyboard.press('Enter');
         if (probe.error?.code === -32601) {
             await until(async () => (await page.$eval('#console-out', (e) => e.textContent)).includes('-32601'), { what: 'the -32601 note' });
             console.log('console: heap.exec is not on this heapd yet (-32601): shown as a note');
         } else {
             await until(async () => /\n2\n/.test(await page.$eval('#console-out', (e) => e.textContent)), { what: 'the script output' });
+            // beside the console, without leaving it: the new list in the graph, the objects chart up
+            await until(() => page.evaluate(() => {
+                const { views, source } = globalThis.heapdDebug;
+                const id = source.graph?.names.get('items');
+                return id !== undefined && views.console.view?.ids.has(id) && source.graph.nodes.get(id).referents.length === 2;
+            }), { what: 'items drawn beside the console' });
+            const drawnMs = Date.now() - t0;
+            const chart = await until(() => page.evaluate((before) => {
+                const { views, store } = globalThis.heapdDebug;
+                const newest = views.console.chart.data[1].at(-1);
+                return newest > before && { newest, frame: store.current().frame.objects };
+            }, objectsBefore), { what: 'the objects chart to rise' });
+            assert.equal(chart.newest, chart.frame);
+            assert.match(await page.$eval('#console-graph-status', (e) => e.textContent), /objects drawn/);
+            console.log(`console: the new objects drawn beside the console ${drawnMs} ms after Enter; objects ${objectsBefore} -> ${chart.newest}`);
             // the example shown in the empty input is a whole program: in a fresh heap it
             // prints what /usr/bin/python3 prints for it
             const example = await page.$eval('#console-in', (e) => e.placeholder);
