@@ -625,6 +625,8 @@ describe('dashboard against heapd --demo', () => {
         await p2.waitForSelector('#heap-rows tr[data-heap="demo"]');
         const overflow = await p2.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(overflow <= 1, `the page is ${overflow}px wider than the window`);
+        const tabsHidden = await p2.$eval('.tabs', (e) => e.scrollWidth - e.clientWidth);
+        assert.ok(tabsHidden <= 1, `${tabsHidden} px of the tabs scrolled out of sight`);
         const bg = await p2.evaluate(() => getComputedStyle(document.body).backgroundColor);
         assert.equal(bg, 'rgb(17, 20, 24)', 'dark background');
         // each heap's figures stack with their sparklines, Drop in reach
