@@ -385,7 +385,30 @@ describe('dashboard against heapd --demo', () => {
         await page.check('#gc-debug-saveall');
         await page.click('#gc-debug-set');
         await until(async () => (await gc()).debug.join() === 'saveall', { what: 'DEBUG_SAVEALL' });
+        // collect each generation from its button; with DEBUG_SAVEALL a cycle
+        // lands in gc.garbage, which Clear gc.garbage empties
+        const cyc = await page.evaluate(() => globalThis.heapdDebug.client.batch([
+            ['obj.new', { heap: 'demo', type: 'list', bind: 'sv' }],
+            ['obj.call', { heap: 'demo', target: 'sv', method: 'append', args: [{ name: 'sv' }] }],
+            ['name.del', { heap: 'demo', names: ['sv'] }],
+        ]).then((out) => out.map((x) => (x.error ? x.error.message : 'ok'))));
+        assert.deepEqual(cyc, ['ok', 'ok', 'ok']);
+        for (const g of [0, 1, 2]) {
+            const before = (await gc()).stats[g].collections;
+            await page.click(`#gc-collect-${g}`);
+            await until(async () => (await gc()).stats[g].collections === before + 1, { what: `a generation-${g} collection` });
+            await until(async () => (await page.$eval('#gc-events tbody tr:not(.empty)', (t) => [...t.children].map((c) => c.textContent))).slice(1, 3).join() === `${g},gc.collect`,
+                { what: `the generation-${g} collection in the timeline` });
+        }
+        const garbage = (await gc()).garbage;
+        assert.ok(garbage >= 1, `gc.garbage holds ${garbage}`);
+        await until(async () => /gc\.garbage\s*[1-9]/.test(await page.$eval('#gc-state', (e) => e.textContent)), { what: 'gc.garbage shown' });
+        await page.click('#gc-garbage-clear');
+        await until(async () => (await gc()).garbage === 0, { what: 'gc.garbage cleared' });
         await page.uncheck('#gc-debug-saveall');
+        // a refresh of gc.get (as after any collection) keeps what the user is setting
+        await page.evaluate(() => globalThis.heapdDebug.live.refreshGc());
+        assert.equal(await page.$eval('#gc-debug-saveall', (b) => b.checked), false, 'the refresh checked saveall again');
         await page.click('#gc-debug-set');
         await until(async () => (await gc()).debug.length === 0, { what: 'no debug flag' });
         await page.fill('#gc-threshold-0', '700');

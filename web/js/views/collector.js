@@ -72,6 +72,7 @@ export class CollectorPanel {
     setFlags(flags) {
         const heap = () => this.ctx.store.selected;
         this.flagBoxes.clear();
+        this.shownDebug = null;
         clear(this.flagRow, 'debug', flags.map((f) => {
             const box = el('input', { type: 'checkbox', value: f, id: `gc-debug-${f}` });
             this.flagBoxes.set(f, box);
@@ -91,6 +92,7 @@ export class CollectorPanel {
         clear(this.rows, el('tr', { class: 'empty' }, el('td', { colspan: 6, class: 'left muted' }, 'no collection since this page opened')));
         this.chart.reset();
         this.shownThresholds = null;
+        this.shownDebug = null;
         const h = this.ctx.store.current();
         for (const ev of h?.gcEvents || []) this.onCollection(ev);
     }
@@ -115,7 +117,13 @@ export class CollectorPanel {
             this.shownThresholds = th;
             gc.thresholds.forEach((t, i) => (this.thIn[i].value = t));
         }
-        for (const [f, box] of this.flagBoxes) box.checked = gc.debug.includes(f);
+        // the inputs follow heapd only when its values change, so a refresh
+        // (after any collection) does not undo what the user is setting
+        const debug = gc.debug.join(',');
+        if (debug !== this.shownDebug) {
+            this.shownDebug = debug;
+            for (const [f, box] of this.flagBoxes) box.checked = gc.debug.includes(f);
+        }
         this.countsBox = el('div', { class: 'bars', id: 'gc-counts' });
         clear(this.stateBody,
             kv([
