@@ -590,6 +590,22 @@ describe('dashboard against heapd --demo', () => {
         const st = (await rpc(page, 'trace.stats', { heap: 'demo', snapshot: snap, group_by: 'site' })).result.stats;
         assert.deepEqual(await cells(), st.map((x) => [x.key, bytes(x.size), count(x.count)]));
         await shot(page, 'tracing');
+        // reset the peak: down to what is traced now; then stop
+        const status = async () => (await rpc(page, 'trace.status', { heap: 'demo' })).result;
+        assert.ok(((await rpc(page, 'name.del', { heap: 'demo', names: ['traced'] })).result));
+        await until(async () => {
+            const t = await status();
+            return t.peak > t.current;
+        }, { what: 'a peak above the traced memory' });
+        await page.click('#trace-reset');
+        await until(async () => {
+            const t = await status();
+            return t.peak === t.current;
+        }, { what: 'the peak reset' });
+        await page.click('#trace-stop');
+        await until(async () => (await status()).tracing === false, { what: 'tracing stopped' });
+        await page.waitForSelector('#trace-on.off');
+        assert.equal(await page.$eval('#trace-start', (b) => b.disabled), false);
     });
 
     it('is usable from the keyboard: tabs move with the arrow keys', async () => {
