@@ -195,6 +195,21 @@ describe('dashboard against heapd --demo', () => {
         assert.match(s.text, /would free 2 unreachable/);
         const ringed = await page.evaluate(() => [...globalThis.heapdDebug.graph.doomed].length);
         assert.equal(ringed, 2);
+        // drawn: ref -> a as a weak edge apart from the references, each name a root tied to its object
+        const drawn = await page.evaluate(() => {
+            const { graph, source } = globalThis.heapdDebug;
+            const g = source.graph;
+            const key = (x) => (typeof x === 'object' ? x.key : x);
+            return {
+                weak: graph.links.filter((l) => l.weak).map((l) => [key(l.source), key(l.target)]),
+                want: [`o${g.names.get('ref')}`, `o${g.names.get('a')}`],
+                names: graph.nodes.filter((n) => n.name).map((n) => n.name).sort(),
+                nameLinks: graph.links.filter((l) => l.name).length,
+            };
+        });
+        assert.deepEqual(drawn.weak, [drawn.want]);
+        assert.deepEqual(drawn.names, ['a', 'b', 'config', 'greeting', 'numbers', 'ref']);
+        assert.equal(drawn.nameLinks, 6);
         await page.waitForTimeout(1200); // let the layout settle for the picture
         await shot(page, 'graph-cycle');
 
