@@ -109,6 +109,14 @@ describe('dashboard against heapd --demo', () => {
     });
 
     it('overview: creates a heap and drops it', async () => {
+        // an emptied threshold is refused with a reason, not sent as 0
+        await page.fill('#create-name', 'nothreshold');
+        await page.fill('#create-form input[aria-label="threshold 0"]', '');
+        await page.click('#create-form button[type="submit"]');
+        await until(async () => (await page.$$eval('#toasts .toast.err', (ts) => ts.map((t) => t.textContent))).some((t) => /thresholds are whole numbers/.test(t)),
+            { what: 'the threshold refused' });
+        assert.equal((await rpc(page, 'heap.info', { heap: 'nothreshold' })).error?.code, -32000);
+        await page.fill('#create-form input[aria-label="threshold 0"]', '700');
         page.once('dialog', (d) => d.accept());
         await page.fill('#create-name', 'scratch');
         await page.click('#create-form button[type="submit"]');
@@ -382,6 +390,13 @@ describe('dashboard against heapd --demo', () => {
     it('collector controls: thresholds, enable, freeze, debug flags', async () => {
         await tab('heap');
         const gc = async () => (await rpc(page, 'gc.get', { heap: 'demo' })).result;
+        // an emptied field is refused with a reason (it was sent as 0, which
+        // turns generation 0's automatic collection off)
+        await page.fill('#gc-threshold-0', '');
+        await page.click('#gc-thresholds-set');
+        await until(async () => (await page.$$eval('#toasts .toast.err', (ts) => ts.map((t) => t.textContent))).some((t) => /thresholds are whole numbers/.test(t)),
+            { what: 'the empty threshold refused' });
+        assert.equal((await gc()).thresholds.join(), '700,10,10');
         await page.fill('#gc-threshold-0', '500');
         await page.fill('#gc-threshold-1', '5');
         await page.click('#gc-thresholds-set');

@@ -8,7 +8,7 @@
 // the controls, each hidden unless the role may call its method.
 
 import { el, card, clear, kv, bar, actionButton, toast, errorText } from '../ui/dom.js';
-import { count, micros, clock } from '../ui/format.js';
+import { count, micros, clock, wholeNumber, THRESHOLD_HELP } from '../ui/format.js';
 import { PauseChart } from '../ui/charts.js';
 import { api, GENERATIONS } from '../app/api.js';
 
@@ -64,7 +64,11 @@ export class CollectorPanel {
                 actionButton('Unfreeze', 'gc.unfreeze', () => run(api.gcUnfreeze(heap())), { id: 'gc-unfreeze' }),
                 actionButton('Clear gc.garbage', 'gc.garbage_clear', () => run(api.gcGarbageClear(heap())), { id: 'gc-garbage-clear' })),
             el('div', { class: 'row', dataset: { method: 'gc.set' } }, 'thresholds', this.thIn,
-                actionButton('Set', 'gc.set', () => run(api.gcThresholds(heap(), this.thIn.map((i) => Number(i.value)))), { id: 'gc-thresholds-set' })),
+                actionButton('Set', 'gc.set', () => {
+                    const th = this.thIn.map((i) => wholeNumber(i.value));
+                    if (th.includes(null)) return toast(THRESHOLD_HELP, { error: true });
+                    return run(api.gcThresholds(heap(), th));
+                }, { id: 'gc-thresholds-set' })),
             this.flagRow);
     }
 
