@@ -314,6 +314,11 @@ describe('dashboard against heapd --demo', () => {
         await shot(page, 'graph-expanded');
 
         await page.click('#view-graph button:has-text("Collapse")');
+        // the bound itself is bounded: what is typed past 20,000 (or below 10) is brought back
+        await setCap(1000000);
+        assert.deepEqual([await page.$eval(capIn, (e) => e.value), await page.evaluate(() => globalThis.heapdDebug.views.graph.opts.cap)], ['20000', 20000]);
+        await setCap(3);
+        assert.equal(await page.$eval(capIn, (e) => e.value), '10');
         await setCap(2000);
         assert.ok((await rpc(page, 'name.del', { heap: 'demo', names: ['fan'] })).result);
         await until(async () => !(await drawn()).ids.includes(fanId), { what: 'fan gone' });
