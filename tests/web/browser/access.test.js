@@ -53,6 +53,16 @@ describe('access: tokens, roles, reconnection', () => {
         // and the read views work
         await page.click('#tab-graph');
         await until(async () => Number(await page.$eval('#graph-status', (e) => e.dataset.shown || 0)) >= 6, { what: 'the graph' });
+        // an object in the inspector, with a name bound to it: its actions are not shown either
+        await page.fill('input[type="search"]', 'config');
+        await until(async () => (await page.$$('#graph-results button')).length >= 1, { what: 'config found' });
+        await page.click('#graph-results button');
+        await until(async () => /names\s*config/.test(await page.$eval('#inspector', (e) => e.textContent)), { what: 'config inspected' });
+        const inInspector = await page.evaluate(() => [...document.querySelectorAll('#inspector [data-method]')].map((e) => [e.dataset.method, e.getClientRects().length > 0]));
+        assert.ok(inInspector.some(([m]) => m === 'name.del') && inInspector.some(([m]) => m === 'obj.set'), JSON.stringify(inInspector));
+        assert.deepEqual(inInspector.filter(([, shown]) => shown), [], 'an inspector action shown to a read-only session');
+        assert.match(await page.$eval('#inspector', (e) => e.textContent), /Expand neighbourhood/);
+        await shot(page, 'readonly-inspector');
         await page.click('#tab-heap');
         await page.waitForSelector('#size-classes tbody tr[data-index]');
         // heapd itself refuses what the page hides
