@@ -200,7 +200,15 @@ describe('dashboard against heapd --demo', () => {
             const d = await statusData();
             return Number(d.doomed) === 2 ? d : false;
         }, { what: 'the dry run to ring the cycle' });
-        assert.match(s.text, /would free 2 unreachable/);
+        assert.match(s.text, /a gen 2 collection would free 2 unreachable/);
+        // the dry run of another generation: the two new lists are young, so gen 0's frees them too
+        const drySel = 'select[aria-label="dry run generation"]';
+        await page.selectOption(drySel, '0');
+        await until(async () => /a gen 0 collection would free 2 unreachable/.test((await statusData()).text), { what: 'the gen 0 dry run' });
+        const dry0 = (await rpc(page, 'gc.dry_run', { heap: 'demo', generation: 0 })).result;
+        assert.equal(dry0.unreachable.length, 2);
+        await page.selectOption(drySel, '2');
+        await until(async () => /a gen 2 collection would free 2 unreachable/.test((await statusData()).text), { what: 'the gen 2 dry run again' });
         const ringed = await page.evaluate(() => [...globalThis.heapdDebug.graph.doomed].length);
         assert.equal(ringed, 2);
         // drawn: ref -> a as a weak edge apart from the references, each name a root tied to its object
