@@ -1,14 +1,15 @@
 // access.test.js: the dashboard's access rules in headless Chromium against
 // a heapd with a token file: the #token=... of the URL is sent with
 // session.auth and kept nowhere else (no storage, no cookie); a read-only
-// token shows no control that would change anything; an admin token shows
-// them all; a refused token says so; and when heapd restarts the page
-// reconnects by itself (backoff) and signs in again.
+// token shows no control that would change anything; a write token shows
+// those of its role and not the admin's (drop, collector settings); an
+// admin token shows them all; a refused token says so; and when heapd
+// restarts the page reconnects by itself (backoff) and signs in again.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkEnvironment, startHeapd, launchBrowser, openPage, shot, waitConnected, until, rpc } from './harness.js';
 
-const TOKENS = { read: 'r3ad-only-token', admin: 'adm1n-token' };
+const TOKENS = { read: 'r3ad-only-token', write: 'wr1te-token', admin: 'adm1n-token' };
 
 // mutating controls: elements naming a method that needs more than read
 function visibleControls(page) {
@@ -52,6 +53,16 @@ describe('access: tokens, roles, reconnection', () => {
         // and the read views work
         await page.click('#tab-graph');
         await until(async () => Number(await page.$eval('#graph-status', (e) => e.dataset.shown || 0)) >= 6, { what: 'the graph' });
+        // an object in the inspector, with a name bound to it: its actions are not shown either
+        await page.fill('input[type="search"]', 'config');
+        await until(async () => (await page.$$('#graph-results button')).length >= 1, { what: 'config found' });
+        await page.click('#graph-results button');
+        await until(async () => /names\s*config/.test(await page.$eval('#inspector', (e) => e.textContent)), { what: 'config inspected' });
+        const inInspector = await page.evaluate(() => [...document.querySelectorAll('#inspector [data-method]')].map((e) => [e.dataset.method, e.getClientRects().length > 0]));
+        assert.ok(inInspector.some(([m]) => m === 'name.del') && inInspector.some(([m]) => m === 'obj.set'), JSON.stringify(inInspector));
+        assert.deepEqual(inInspector.filter(([, shown]) => shown), [], 'an inspector action shown to a read-only session');
+        assert.match(await page.$eval('#inspector', (e) => e.textContent), /Expand neighbourhood/);
+        await shot(page, 'readonly-inspector');
         await page.click('#tab-heap');
         await page.waitForSelector('#size-classes tbody tr[data-index]');
         // heapd itself refuses what the page hides
@@ -78,6 +89,24 @@ describe('access: tokens, roles, reconnection', () => {
         const shown = await visitAll(page);
         for (const m of ['heap.create', 'heap.drop', 'gc.collect', 'gc.set', 'gc.freeze', 'trace.start', 'heap.exec'])
             assert.ok(shown.has(m), `${m} not shown to admin`);
+        await page.close();
+    });
+
+    it('a write token creates and collects, but sees no Drop and no collector settings', async () => {
+        const { page, rec } = await openPage(chrome.context, `${heapd.url}#token=${TOKENS.write}`);
+        await waitConnected(page);
+        await until(async () => (await page.$eval('#role', (e) => e.dataset.role)) === 'write', { what: 'role write' });
+        await page.waitForSelector('#heap-rows tr[data-heap="demo"]');
+        const shown = await visitAll(page);
+        for (const m of ['heap.create', 'gc.collect', 'gc.freeze', 'trace.start', 'heap.exec'])
+            assert.ok(shown.has(m), `${m} not shown to write`);
+        for (const m of ['heap.drop', 'gc.set']) assert.ok(!shown.has(m), `${m} (admin only) shown to write`);
+        // what it sees works; what it does not see heapd refuses
+        await page.click('#tab-heap');
+        await page.click('#gc-collect-0');
+        await until(async () => (await rpc(page, 'gc.get', { heap: 'demo' })).result.stats[0].collections >= 1, { what: 'a collection by write' });
+        assert.equal((await rpc(page, 'gc.set', { heap: 'demo', enabled: false })).error?.code, -32002);
+        assert.deepEqual(rec.errors, []);
         await page.close();
     });
 

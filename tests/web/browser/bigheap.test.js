@@ -57,6 +57,18 @@ describe('a heap too large to export whole', () => {
         assert.equal(rareLoaded, false, 'the Rare instances are not loaded yet');
         assert.deepEqual(ids, [true, true], 'the named objects are nodes, though past the first page');
         await shot(page, 'graph-partial');
+        // objects by type says its counts cover only the objects read
+        await page.click('#tab-heap');
+        const info = (await rpc(page, 'heap.info', { heap: 'demo' })).result;
+        const note = await until(async () => {
+            const n = await page.$eval('#types-note', (e) => (e.hidden ? '' : e.textContent));
+            return n || false;
+        }, { what: 'the partial counts note' });
+        const m = /^Counted over the ([\d,]+) objects read so far of ([\d,]+)/.exec(note);
+        assert.ok(m, note);
+        const [read, total] = [Number(m[1].replace(/,/g, '')), Number(m[2].replace(/,/g, ''))];
+        assert.ok(read < total && total === info.objects, `${read} of ${total}, heap.info ${info.objects}`);
+        await page.click('#tab-graph');
     });
 
     it('finds objects past the first page by type, and grows a neighbourhood on demand', async () => {

@@ -14,6 +14,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { checkEnvironment, startHeapd, launchBrowser, openPage, shot, rpc, waitConnected, until } from './harness.js';
+import { bytes, count } from '../../../web/js/ui/format.js';
 
 const PAGE_BUDGET = 500 * 1024;
 
@@ -89,11 +90,33 @@ describe('dashboard against heapd --demo', () => {
         assert.ok(Number(objects.replace(/,/g, '')) >= 6, `demo objects: ${objects}`);
         assert.equal(await page.$eval('#heap-select', (e) => e.value), 'demo');
         assert.match(await page.$eval('#role', (e) => e.textContent), /admin/);
-        await page.waitForSelector('#server-figures');
+        // the server card says what server.info and server.stats say
+        await page.waitForSelector('#server-figures dt:text("RSS")');
+        const fig = Object.fromEntries(await page.$$eval('#server-figures dt', (dts) => dts.map((d) => [d.textContent, d.nextElementSibling.textContent])));
+        const info = (await rpc(page, 'server.info')).result;
+        const stats = (await rpc(page, 'server.stats')).result;
+        assert.equal(fig.server, `${info.name} ${info.version} (protocol ${info.protocol})`);
+        assert.equal(fig.connections, count(info.connections));
+        assert.equal(fig.heaps, count(info.heaps));
+        assert.match(fig.uptime, /^\d+s$/);
+        assert.ok(Number(fig.uptime.slice(0, -1)) <= info.uptime_s, `uptime ${fig.uptime}, server.info ${info.uptime_s} s`);
+        const rss = Number(/^([\d.]+) MiB$/.exec(fig.RSS)?.[1]) * 1048576;
+        assert.ok(Math.abs(rss - stats.rss_bytes) < 0.2 * stats.rss_bytes, `RSS ${fig.RSS}, server.stats ${stats.rss_bytes} B`);
+        // demo's sparklines are drawn
+        await until(() => page.$$eval('#heap-rows tr[data-heap="demo"] .spark canvas', (cs) => cs.length === 2 && cs.every((c) => c.width > 0)),
+            { what: 'the sparklines of demo' });
         await shot(page, 'overview');
     });
 
     it('overview: creates a heap and drops it', async () => {
+        // an emptied threshold is refused with a reason, not sent as 0
+        await page.fill('#create-name', 'nothreshold');
+        await page.fill('#create-form input[aria-label="threshold 0"]', '');
+        await page.click('#create-form button[type="submit"]');
+        await until(async () => (await page.$$eval('#toasts .toast.err', (ts) => ts.map((t) => t.textContent))).some((t) => /thresholds are whole numbers/.test(t)),
+            { what: 'the threshold refused' });
+        assert.equal((await rpc(page, 'heap.info', { heap: 'nothreshold' })).error?.code, -32000);
+        await page.fill('#create-form input[aria-label="threshold 0"]', '700');
         page.once('dialog', (d) => d.accept());
         await page.fill('#create-name', 'scratch');
         await page.click('#create-form button[type="submit"]');
@@ -134,9 +157,29 @@ describe('dashboard against heapd --demo', () => {
         const ok = await until(() => tableAndMapMatch(page, 'demo'), { timeout: 10000, what: 'the table and map to match alloc.stats' });
         console.log(`size-class table and memory map match alloc.stats: ${ok.classes} classes in use, ${ok.arenas} arena(s)`);
         assert.match(await page.$eval('#arena-pins', (e) => e.textContent), /arena 0 is kept by \d+ used blocks?/);
-        const types = await page.$$eval('#types .num', (es) => es.map((e) => e.dataset.type));
-        assert.ok(types.includes('Node'), `types: ${types}`);
+        // objects by type: the counts of heap.export, by class for instances
+        const exp = (await rpc(page, 'heap.export', { heap: 'demo' })).result;
+        const want = new Map();
+        for (const o of exp.objects) want.set(o.class || o.type, (want.get(o.class || o.type) || 0) + 1);
+        const types = await until(async () => {
+            const got = await page.$$eval('#types .num', (es) => es.map((e) => [e.dataset.type, Number(e.dataset.count)]));
+            return got.length === want.size ? got : false;
+        }, { what: 'objects by type' });
+        assert.deepEqual(new Map(types), want);
+        assert.ok(want.get('Node') === 2, JSON.stringify([...want]));
         await page.waitForTimeout(1500); // a few frames in the charts
+        // the charts' newest points are the newest stream.alloc frame's figures
+        const last = await page.evaluate(() => {
+            const h = globalThis.heapdDebug.views.heap;
+            const f = globalThis.heapdDebug.store.current().frame;
+            const newest = (c) => c.data.slice(1).map((a) => a.at(-1));
+            return { obj: newest(h.objChart), bytes: newest(h.byteChart), arenas: newest(h.arenaChart), f,
+                drawn: [h.objChart, h.byteChart, h.arenaChart, h.traceChart].map((c) => c.plot?.data[0].length ?? 0) };
+        });
+        assert.deepEqual(last.obj, [last.f.objects, last.f.tracked]);
+        assert.deepEqual(last.bytes, [last.f.bytes, last.f.alloc.bytes.in_used_blocks, last.f.arena_bytes]);
+        assert.deepEqual(last.arenas, [last.f.alloc.arenas.current, last.f.alloc.arenas.highwater]);
+        assert.ok(last.drawn.every((n) => n >= 2), `points drawn: ${last.drawn}`);
         await shot(page, 'heap');
     });
 
@@ -157,9 +200,32 @@ describe('dashboard against heapd --demo', () => {
             const d = await statusData();
             return Number(d.doomed) === 2 ? d : false;
         }, { what: 'the dry run to ring the cycle' });
-        assert.match(s.text, /would free 2 unreachable/);
+        assert.match(s.text, /a gen 2 collection would free 2 unreachable/);
+        // the dry run of another generation: the two new lists are young, so gen 0's frees them too
+        const drySel = 'select[aria-label="dry run generation"]';
+        await page.selectOption(drySel, '0');
+        await until(async () => /a gen 0 collection would free 2 unreachable/.test((await statusData()).text), { what: 'the gen 0 dry run' });
+        const dry0 = (await rpc(page, 'gc.dry_run', { heap: 'demo', generation: 0 })).result;
+        assert.equal(dry0.unreachable.length, 2);
+        await page.selectOption(drySel, '2');
+        await until(async () => /a gen 2 collection would free 2 unreachable/.test((await statusData()).text), { what: 'the gen 2 dry run again' });
         const ringed = await page.evaluate(() => [...globalThis.heapdDebug.graph.doomed].length);
         assert.equal(ringed, 2);
+        // drawn: ref -> a as a weak edge apart from the references, each name a root tied to its object
+        const drawn = await page.evaluate(() => {
+            const { graph, source } = globalThis.heapdDebug;
+            const g = source.graph;
+            const key = (x) => (typeof x === 'object' ? x.key : x);
+            return {
+                weak: graph.links.filter((l) => l.weak).map((l) => [key(l.source), key(l.target)]),
+                want: [`o${g.names.get('ref')}`, `o${g.names.get('a')}`],
+                names: graph.nodes.filter((n) => n.name).map((n) => n.name).sort(),
+                nameLinks: graph.links.filter((l) => l.name).length,
+            };
+        });
+        assert.deepEqual(drawn.weak, [drawn.want]);
+        assert.deepEqual(drawn.names, ['a', 'b', 'config', 'greeting', 'numbers', 'ref']);
+        assert.equal(drawn.nameLinks, 6);
         await page.waitForTimeout(1200); // let the layout settle for the picture
         await shot(page, 'graph-cycle');
 
@@ -256,6 +322,11 @@ describe('dashboard against heapd --demo', () => {
         await shot(page, 'graph-expanded');
 
         await page.click('#view-graph button:has-text("Collapse")');
+        // the bound itself is bounded: what is typed past 20,000 (or below 10) is brought back
+        await setCap(1000000);
+        assert.deepEqual([await page.$eval(capIn, (e) => e.value), await page.evaluate(() => globalThis.heapdDebug.views.graph.opts.cap)], ['20000', 20000]);
+        await setCap(3);
+        assert.equal(await page.$eval(capIn, (e) => e.value), '10');
         await setCap(2000);
         assert.ok((await rpc(page, 'name.del', { heap: 'demo', names: ['fan'] })).result);
         await until(async () => !(await drawn()).ids.includes(fanId), { what: 'fan gone' });
@@ -280,6 +351,46 @@ describe('dashboard against heapd --demo', () => {
         await tab('heap');
         const ok = await until(() => tableAndMapMatch(page, 'demo'), { timeout: 15000, what: 'the map of the fragmented heap' });
         console.log(`fragmented heap: ${ok.arenas} arenas kept by ${keep.length} surviving lists; map and table match alloc.stats (fragmentation ${(stats.fragmentation * 100).toFixed(1)} %)`);
+        // each used pool's cell is its class's colour from the bottom up to the
+        // share of its blocks in use, the pool's free share above; a free pool is
+        // an empty outline. Read back from the canvas's pixels.
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))); // the map drawn
+        const cellsSeen = await page.evaluate(() => {
+            const m = globalThis.heapdDebug.views.heap.allocator.map;
+            const g = m.geometry();
+            const dpr = globalThis.devicePixelRatio || 1;
+            const px = m.canvas.getContext('2d');
+            const probe = document.createElement('canvas').getContext('2d', { willReadFrequently: true });
+            const rgba = (css) => {
+                probe.clearRect(0, 0, 1, 1);
+                probe.fillStyle = css;
+                probe.fillRect(0, 0, 1, 1);
+                return [...probe.getImageData(0, 0, 1, 1).data];
+            };
+            const at = (x, y) => [...px.getImageData(Math.floor(x * dpr), Math.floor(y * dpr), 1, 1).data];
+            const near = (a, b) => a.every((v, i) => Math.abs(v - b[i]) <= 3);
+            const bad = [];
+            let used = 0;
+            let free = 0;
+            m.arenas.forEach((a, row) => a.pools.forEach((p, i) => {
+                const [x, y] = m.cellPos(g, row, i);
+                const mid = x + g.cell / 2;
+                if (p.size_class === null || p.capacity === 0) {
+                    free++;
+                    if (at(mid, y + g.cell / 2)[3] !== 0) bad.push(`arena ${a.index} pool ${i}: a free pool is filled`);
+                    return;
+                }
+                used++;
+                const fh = Math.max(p.used ? 1 : 0, Math.round((p.used / p.capacity) * g.cell));
+                const want = rgba(m.theme.classColor(p.size_class));
+                if (p.used && !near(at(mid, y + g.cell - 1), want)) bad.push(`arena ${a.index} pool ${i}: bottom not class ${p.size_class}'s colour`);
+                if (fh < g.cell - 3 && !near(at(mid, y + 2), rgba(m.theme.free))) bad.push(`arena ${a.index} pool ${i}: top not free`);
+                if (fh > 3 && !near(at(mid, y + g.cell - fh + 1), want)) bad.push(`arena ${a.index} pool ${i}: not filled to ${p.used}/${p.capacity}`);
+            }));
+            return { bad, used, free };
+        });
+        assert.deepEqual(cellsSeen.bad, []);
+        assert.ok(cellsSeen.used >= 100 && cellsSeen.free >= 1, JSON.stringify(cellsSeen));
         const pins = await page.$$eval('#arena-pins li', (ls) => ls.map((l) => l.textContent));
         assert.ok(pins.filter((t) => / is kept by /.test(t)).length >= 2, pins.join('\n'));
         await page.hover('#memmap', { position: { x: 90, y: 8 } });
@@ -292,6 +403,13 @@ describe('dashboard against heapd --demo', () => {
     it('collector controls: thresholds, enable, freeze, debug flags', async () => {
         await tab('heap');
         const gc = async () => (await rpc(page, 'gc.get', { heap: 'demo' })).result;
+        // an emptied field is refused with a reason (it was sent as 0, which
+        // turns generation 0's automatic collection off)
+        await page.fill('#gc-threshold-0', '');
+        await page.click('#gc-thresholds-set');
+        await until(async () => (await page.$$eval('#toasts .toast.err', (ts) => ts.map((t) => t.textContent))).some((t) => /thresholds are whole numbers/.test(t)),
+            { what: 'the empty threshold refused' });
+        assert.equal((await gc()).thresholds.join(), '700,10,10');
         await page.fill('#gc-threshold-0', '500');
         await page.fill('#gc-threshold-1', '5');
         await page.click('#gc-thresholds-set');
@@ -310,7 +428,30 @@ describe('dashboard against heapd --demo', () => {
         await page.check('#gc-debug-saveall');
         await page.click('#gc-debug-set');
         await until(async () => (await gc()).debug.join() === 'saveall', { what: 'DEBUG_SAVEALL' });
+        // collect each generation from its button; with DEBUG_SAVEALL a cycle
+        // lands in gc.garbage, which Clear gc.garbage empties
+        const cyc = await page.evaluate(() => globalThis.heapdDebug.client.batch([
+            ['obj.new', { heap: 'demo', type: 'list', bind: 'sv' }],
+            ['obj.call', { heap: 'demo', target: 'sv', method: 'append', args: [{ name: 'sv' }] }],
+            ['name.del', { heap: 'demo', names: ['sv'] }],
+        ]).then((out) => out.map((x) => (x.error ? x.error.message : 'ok'))));
+        assert.deepEqual(cyc, ['ok', 'ok', 'ok']);
+        for (const g of [0, 1, 2]) {
+            const before = (await gc()).stats[g].collections;
+            await page.click(`#gc-collect-${g}`);
+            await until(async () => (await gc()).stats[g].collections === before + 1, { what: `a generation-${g} collection` });
+            await until(async () => (await page.$eval('#gc-events tbody tr:not(.empty)', (t) => [...t.children].map((c) => c.textContent))).slice(1, 3).join() === `${g},gc.collect`,
+                { what: `the generation-${g} collection in the timeline` });
+        }
+        const garbage = (await gc()).garbage;
+        assert.ok(garbage >= 1, `gc.garbage holds ${garbage}`);
+        await until(async () => /gc\.garbage\s*[1-9]/.test(await page.$eval('#gc-state', (e) => e.textContent)), { what: 'gc.garbage shown' });
+        await page.click('#gc-garbage-clear');
+        await until(async () => (await gc()).garbage === 0, { what: 'gc.garbage cleared' });
         await page.uncheck('#gc-debug-saveall');
+        // a refresh of gc.get (as after any collection) keeps what the user is setting
+        await page.evaluate(() => globalThis.heapdDebug.live.refreshGc());
+        assert.equal(await page.$eval('#gc-debug-saveall', (b) => b.checked), false, 'the refresh checked saveall again');
         await page.click('#gc-debug-set');
         await until(async () => (await gc()).debug.length === 0, { what: 'no debug flag' });
         await page.fill('#gc-threshold-0', '700');
@@ -393,12 +534,29 @@ describe('dashboard against heapd --demo', () => {
         await tab('console');
         const probe = await rpc(page, 'heap.exec', { heap: 'demo', source: 'pass\n' });
         await page.fill('#console-in', 'items = []\nitems.append([])\nitems.append({})\nprint(len(items))');
+        const objectsBefore = await page.evaluate(() => globalThis.heapdDebug.store.current().frame.objects);
+        const t0 = Date.now();
         await page.keyboard.press('Enter');
         if (probe.error?.code === -32601) {
             await until(async () => (await page.$eval('#console-out', (e) => e.textContent)).includes('-32601'), { what: 'the -32601 note' });
             console.log('console: heap.exec is not on this heapd yet (-32601): shown as a note');
         } else {
             await until(async () => /\n2\n/.test(await page.$eval('#console-out', (e) => e.textContent)), { what: 'the script output' });
+            // beside the console, without leaving it: the new list in the graph, the objects chart up
+            await until(() => page.evaluate(() => {
+                const { views, source } = globalThis.heapdDebug;
+                const id = source.graph?.names.get('items');
+                return id !== undefined && views.console.view?.ids.has(id) && source.graph.nodes.get(id).referents.length === 2;
+            }), { what: 'items drawn beside the console' });
+            const drawnMs = Date.now() - t0;
+            const chart = await until(() => page.evaluate((before) => {
+                const { views, store } = globalThis.heapdDebug;
+                const newest = views.console.chart.data[1].at(-1);
+                return newest > before && { newest, frame: store.current().frame.objects };
+            }, objectsBefore), { what: 'the objects chart to rise' });
+            assert.equal(chart.newest, chart.frame);
+            assert.match(await page.$eval('#console-graph-status', (e) => e.textContent), /objects drawn/);
+            console.log(`console: the new objects drawn beside the console ${drawnMs} ms after Enter; objects ${objectsBefore} -> ${chart.newest}`);
             // the example shown in the empty input is a whole program: in a fresh heap it
             // prints what /usr/bin/python3 prints for it
             const example = await page.$eval('#console-in', (e) => e.placeholder);
@@ -458,13 +616,39 @@ describe('dashboard against heapd --demo', () => {
         assert.ok(r.result, JSON.stringify(r));
         await page.click('#trace-snapshot');
         await until(async () => (await page.$$('#trace-snap option')).length === 2, { what: 'snapshot 2' });
+        // the tables say what trace.compare and trace.stats say, row by row
+        const cells = () => page.$$eval('#trace-result tbody tr', (trs) => trs.map((t) => [...t.children].map((c) => c.textContent)));
+        const [snap, base] = [Number(await page.$eval('#trace-snap', (e) => e.value)), Number(await page.$eval('#trace-base', (e) => e.value))];
+        assert.ok(snap > base, `snapshot ${snap} compared to ${base}`);
+        const sign = (n, f) => (n > 0 ? `+${f(n)}` : f(n));
         await page.selectOption('#trace-group', 'type');
         await page.click('#trace-compare');
         await until(async () => (await page.$eval('#trace-result', (e) => e.textContent)).includes('list'), { what: 'the comparison' });
+        const cmp = (await rpc(page, 'trace.compare', { heap: 'demo', snapshot: snap, base, group_by: 'type' })).result.stats;
+        assert.ok(cmp.some((x) => x.key === 'list' && x.count_diff === 2), JSON.stringify(cmp));
+        assert.deepEqual(await cells(), cmp.map((x) => [x.key, bytes(x.size), sign(x.size_diff, bytes), count(x.count), sign(x.count_diff, count)]));
         await page.selectOption('#trace-group', 'site');
         await page.click('#trace-show');
         await until(async () => (await page.$eval('#trace-result', (e) => e.textContent)).includes('test.py:9'), { what: 'stats by site' });
+        const st = (await rpc(page, 'trace.stats', { heap: 'demo', snapshot: snap, group_by: 'site' })).result.stats;
+        assert.deepEqual(await cells(), st.map((x) => [x.key, bytes(x.size), count(x.count)]));
         await shot(page, 'tracing');
+        // reset the peak: down to what is traced now; then stop
+        const status = async () => (await rpc(page, 'trace.status', { heap: 'demo' })).result;
+        assert.ok(((await rpc(page, 'name.del', { heap: 'demo', names: ['traced'] })).result));
+        await until(async () => {
+            const t = await status();
+            return t.peak > t.current;
+        }, { what: 'a peak above the traced memory' });
+        await page.click('#trace-reset');
+        await until(async () => {
+            const t = await status();
+            return t.peak === t.current;
+        }, { what: 'the peak reset' });
+        await page.click('#trace-stop');
+        await until(async () => (await status()).tracing === false, { what: 'tracing stopped' });
+        await page.waitForSelector('#trace-on.off');
+        assert.equal(await page.$eval('#trace-start', (b) => b.disabled), false);
     });
 
     it('is usable from the keyboard: tabs move with the arrow keys', async () => {
@@ -488,6 +672,33 @@ describe('dashboard against heapd --demo', () => {
         await page.focus('#graph-canvas');
         await page.keyboard.press('n');
         await until(async () => (await page.$eval('#inspector', (e) => e.textContent)).includes('refcount'), { what: 'n to select an object' });
+        // Enter expands the selected object's neighbourhood, Escape lets it go
+        const sel = Number(await page.$eval('#inspector', (e) => e.dataset.id));
+        await page.keyboard.press('Enter');
+        assert.ok(await page.evaluate((id) => globalThis.heapdDebug.views.graph.opts.expanded.has(id), sel), 'Enter expanded nothing');
+        await page.keyboard.press('Escape');
+        await page.waitForSelector('#inspector:not([data-id])');
+        await page.click('#view-graph button:has-text("Collapse")');
+        // on a slow link, the answer for an object let go of before it came is
+        // dropped: the inspector stays empty (the page's client, answered by
+        // heapd, 600 ms late)
+        await page.evaluate(() => {
+            const c = globalThis.heapdDebug.client;
+            const fast = c.batch;
+            c.fastBatch = fast;
+            c.batch = (calls) => new Promise((resolve, reject) => setTimeout(() => fast.call(c, calls).then(resolve, reject), 600));
+        });
+        await page.focus('#graph-canvas');
+        await page.keyboard.press('n');
+        await page.keyboard.press('Escape');
+        await page.waitForTimeout(1500);
+        const late = await page.$eval('#inspector', (e) => e.dataset.id ?? null);
+        await page.evaluate(() => {
+            const c = globalThis.heapdDebug.client;
+            c.batch = c.fastBatch;
+            delete c.fastBatch;
+        });
+        assert.equal(late, null, 'a late answer filled the inspector after Escape');
     });
 
     it('works in a narrow window and in the dark', async () => {
@@ -496,6 +707,8 @@ describe('dashboard against heapd --demo', () => {
         await p2.waitForSelector('#heap-rows tr[data-heap="demo"]');
         const overflow = await p2.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(overflow <= 1, `the page is ${overflow}px wider than the window`);
+        const tabsHidden = await p2.$eval('.tabs', (e) => e.scrollWidth - e.clientWidth);
+        assert.ok(tabsHidden <= 1, `${tabsHidden} px of the tabs scrolled out of sight`);
         const bg = await p2.evaluate(() => getComputedStyle(document.body).backgroundColor);
         assert.equal(bg, 'rgb(17, 20, 24)', 'dark background');
         // each heap's figures stack with their sparklines, Drop in reach

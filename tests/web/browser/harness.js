@@ -56,16 +56,20 @@ export async function startHeapd(opts = {}) {
         proc.stderr.on('data', onData);
         proc.on('exit', (code) => reject(new Error(`heapd exited (${code}):\n${log}`)));
     });
-    const exited = new Promise((r) => proc.on('exit', r));
+    const exited = new Promise((r) => proc.on('close', (code, signal) => r({ code, signal }))); // after its output
     return {
         url: `http://${address}/`,
         address,
         proc,
         log: () => log,
+        // stop: SIGTERM, and heapd must shut down cleanly: exit status 0 and
+        // no sanitizer report (an ASan+UBSan build runs these tests too)
         async stop() {
             if (proc.exitCode === null) proc.kill('SIGTERM');
-            await exited;
+            const { code, signal } = await exited;
             fs.rmSync(dir, { recursive: true, force: true });
+            if (code !== 0 || /ERROR: (Address|Leak)Sanitizer|runtime error:/.test(log))
+                throw new Error(`heapd ended with ${signal ?? `status ${code}`}:\n${log.slice(-4000)}`);
         },
     };
 }

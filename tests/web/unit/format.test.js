@@ -1,7 +1,7 @@
 // format.test.js: web/js/ui/format.js, numbers as the dashboard shows them.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { bytes, count, micros, duration, hex, percent, typeName, shorten } from '../../../web/js/ui/format.js';
+import { bytes, count, micros, duration, hex, percent, typeName, shorten, wholeNumber } from '../../../web/js/ui/format.js';
 
 test('bytes', () => {
     assert.equal(bytes(0), '0 B');
@@ -32,4 +32,13 @@ test('type names and reprs', () => {
     assert.equal(shorten('x'.repeat(100), 10), `${'x'.repeat(9)}…`);
     assert.equal(shorten('abc'), 'abc');
     assert.equal(shorten(undefined), '');
+});
+
+test('wholeNumber: what a threshold field may hold; an emptied field is not 0', () => {
+    assert.equal(wholeNumber('700'), 700);
+    assert.equal(wholeNumber(' 0 '), 0);
+    assert.equal(wholeNumber('2147483647'), 2147483647);
+    for (const bad of ['', '  ', '-5', '1.5', '1e3', '0x10', 'ten', '2147483648', null, undefined])
+        assert.equal(wholeNumber(bad), null, JSON.stringify(bad));
+    assert.equal(wholeNumber('5', 10, 20), null);
 });

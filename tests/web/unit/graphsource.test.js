@@ -78,6 +78,35 @@ test('an export over the message limit falls back to pages', async () => {
     assert.deepEqual(src.graph.namesOf.get(1), ['big']);
 });
 
+test('an action of this page is fetched for at once; stream changes wait for the gap', async () => {
+    const client = fakeClient((m) => (m === 'heap.export' ? { result: { names: {}, objects: [s(1, 'list')] } } : { result: { unreachable: [], collected: 0, uncollectable: 0 } }));
+    const store = new Store();
+    store.selected = 'demo';
+    const src = new GraphSource(client, store);
+    src.interest = 1;
+    await src.fetch(); // a fetch just now: the next waits MIN_GAP_MS
+    const fetched = () => new Promise((r) => store.on('graph', r));
+    const waits = [];
+    const real = globalThis.setTimeout;
+    globalThis.setTimeout = (fn, ms) => {
+        waits.push(ms);
+        return real(fn, 0);
+    };
+    try {
+        store.emit('changed', { heap: 'demo', why: 'alloc' });
+        await fetched();
+        store.emit('changed', { heap: 'demo', why: 'gc' });
+        await fetched();
+        store.mutated('demo', 'exec');
+        await fetched();
+    } finally {
+        globalThis.setTimeout = real;
+    }
+    assert.equal(waits.length, 3);
+    assert.ok(waits[0] > 500 && waits[1] > 500, `stream changes wait: ${waits}`);
+    assert.equal(waits[2], 0, 'a console run is fetched for at once');
+});
+
 test('nothing is fetched while no view wants the graph', async () => {
     const client = fakeClient(() => ({ result: {} }));
     const store = new Store();

@@ -7,7 +7,8 @@
 // weakref.get for the weak edges. Refetched when the heap changes (alloc
 // frames with other totals, a collection, an action of this page), at most
 // once a second (less often when a fetch is slow: never more than a fifth
-// of the time goes to it), and only while a view that needs it is shown. A heap whose
+// of the time goes to it; at once after an action of this page), and only
+// while a view that needs it is shown. A heap whose
 // export is over the message size limit (-32004) is read in pages instead
 // (heap.objects + obj.referents), drawn as a partial graph, which grows on
 // demand: a node's neighbourhood (obj.get + obj.referrers) when it is
@@ -41,7 +42,10 @@ export class GraphSource {
         this.fetchedAt = 0;
         this.extraIds = new Set(); // neighbourhoods fetched into a partial graph
         this.extraTypes = new Set(); // types fetched into a partial graph
-        store.on('changed', ({ heap }) => heap === store.selected && this.schedule());
+        // an action of this page (a console run, a collection, a del) is
+        // fetched for at once, as people expect to see what they did; what
+        // the stream reports waits for the gap
+        store.on('changed', ({ heap, why }) => heap === store.selected && this.schedule(why !== 'alloc' && why !== 'gc'));
         store.on('select', () => {
             this.graph = null;
             this.extraIds.clear();

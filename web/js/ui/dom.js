@@ -67,6 +67,7 @@ export function toast(message, { error = false, ms = 4000 } = {}) {
 export function errorText(e) {
     if (!e) return '';
     const code = typeof e.code === 'number' ? ` (${e.code})` : '';
-    const detail = e.data?.detail ? `: ${e.data.detail}` : '';
+    // heapd's message often ends with the detail already: say it once
+    const detail = e.data?.detail && !String(e.message).includes(e.data.detail) ? `: ${e.data.detail}` : '';
     return `${e.message}${detail}${code}`;
 }

@@ -1,5 +1,6 @@
 // format.js: numbers as people read them (bytes, counts, durations, times,
-// addresses). Pure functions, unit-tested in tests/web/unit/format.test.js.
+// addresses), and whole numbers as people type them (wholeNumber). Pure
+// functions, unit-tested in tests/web/unit/format.test.js.
 
 export function bytes(n) {
     if (n === null || n === undefined || Number.isNaN(n)) return '–';
@@ -65,3 +66,15 @@ export function shorten(s, max = 60) {
     if (typeof s !== 'string') return '';
     return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
+
+// wholeNumber: a field's text as an integer in [min, max], or null when it is
+// empty or anything else (so an emptied field is refused, not read as 0)
+export function wholeNumber(text, min = 0, max = 2147483647) {
+    const t = String(text ?? '').trim();
+    if (!/^[+-]?\d+$/.test(t)) return null;
+    const n = Number(t);
+    return Number.isSafeInteger(n) && n >= min && n <= max ? n : null;
+}
+
+// THRESHOLD_HELP: what wholeNumber refuses in a threshold field, said once
+export const THRESHOLD_HELP = 'thresholds are whole numbers from 0 to 2147483647 (0 turns that generation\'s automatic collection off)';

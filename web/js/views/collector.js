@@ -8,7 +8,7 @@
 // the controls, each hidden unless the role may call its method.
 
 import { el, card, clear, kv, bar, actionButton, toast, errorText } from '../ui/dom.js';
-import { count, micros, clock } from '../ui/format.js';
+import { count, micros, clock, wholeNumber, THRESHOLD_HELP } from '../ui/format.js';
 import { PauseChart } from '../ui/charts.js';
 import { api, GENERATIONS } from '../app/api.js';
 
@@ -64,7 +64,11 @@ export class CollectorPanel {
                 actionButton('Unfreeze', 'gc.unfreeze', () => run(api.gcUnfreeze(heap())), { id: 'gc-unfreeze' }),
                 actionButton('Clear gc.garbage', 'gc.garbage_clear', () => run(api.gcGarbageClear(heap())), { id: 'gc-garbage-clear' })),
             el('div', { class: 'row', dataset: { method: 'gc.set' } }, 'thresholds', this.thIn,
-                actionButton('Set', 'gc.set', () => run(api.gcThresholds(heap(), this.thIn.map((i) => Number(i.value)))), { id: 'gc-thresholds-set' })),
+                actionButton('Set', 'gc.set', () => {
+                    const th = this.thIn.map((i) => wholeNumber(i.value));
+                    if (th.includes(null)) return toast(THRESHOLD_HELP, { error: true });
+                    return run(api.gcThresholds(heap(), th));
+                }, { id: 'gc-thresholds-set' })),
             this.flagRow);
     }
 
@@ -72,6 +76,7 @@ export class CollectorPanel {
     setFlags(flags) {
         const heap = () => this.ctx.store.selected;
         this.flagBoxes.clear();
+        this.shownDebug = null;
         clear(this.flagRow, 'debug', flags.map((f) => {
             const box = el('input', { type: 'checkbox', value: f, id: `gc-debug-${f}` });
             this.flagBoxes.set(f, box);
@@ -91,6 +96,7 @@ export class CollectorPanel {
         clear(this.rows, el('tr', { class: 'empty' }, el('td', { colspan: 6, class: 'left muted' }, 'no collection since this page opened')));
         this.chart.reset();
         this.shownThresholds = null;
+        this.shownDebug = null;
         const h = this.ctx.store.current();
         for (const ev of h?.gcEvents || []) this.onCollection(ev);
     }
@@ -115,7 +121,13 @@ export class CollectorPanel {
             this.shownThresholds = th;
             gc.thresholds.forEach((t, i) => (this.thIn[i].value = t));
         }
-        for (const [f, box] of this.flagBoxes) box.checked = gc.debug.includes(f);
+        // the inputs follow heapd only when its values change, so a refresh
+        // (after any collection) does not undo what the user is setting
+        const debug = gc.debug.join(',');
+        if (debug !== this.shownDebug) {
+            this.shownDebug = debug;
+            for (const [f, box] of this.flagBoxes) box.checked = gc.debug.includes(f);
+        }
         this.countsBox = el('div', { class: 'bars', id: 'gc-counts' });
         clear(this.stateBody,
             kv([

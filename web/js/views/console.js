@@ -4,15 +4,26 @@
 // for this page only). Enter runs, Shift+Enter starts a new line. After a
 // run the graph, the charts and the map refresh at once.
 //
+// Beside the console, the shown heap as the statements change it: its graph
+// (the objects reachable from the names first, at most CONSOLE_CAP drawn,
+// what the next collection would free ringed) and a live chart of its
+// objects, so a person sees the output, the graph and the chart move
+// together without leaving the console.
+//
 // heap.exec comes with the script language; a heapd without it answers
 // -32601, which is shown as a note on what is missing, not as a failure.
 
 import { el, card, clear, actionButton, errorText } from '../ui/dom.js';
+import { count } from '../ui/format.js';
+import { TimeChart } from '../ui/charts.js';
+import { selectView } from '../graph/model.js';
+import { GraphCanvas } from '../graph/render.js';
 import { api } from '../app/api.js';
 import { CODES } from '../proto/codes.js';
 
 const HISTORY_KEPT = 200;
 const OUTPUT_KEPT = 500;
+export const CONSOLE_CAP = 300;
 
 export class ConsoleView {
     constructor(root, ctx) {
@@ -27,19 +38,55 @@ export class ConsoleView {
         this.input.addEventListener('keydown', (e) => this.key(e));
         this.runBtn = actionButton('Run', 'heap.exec', () => this.run(), { class: 'primary', id: 'console-run' });
         this.note = el('p', { class: 'muted', id: 'console-note' });
+        this.visible = false;
+        this.status = el('p', { class: 'muted', id: 'console-graph-status', role: 'status' }, 'waiting for the graph…');
+        const canvas = el('canvas', { class: 'graph-canvas mini', id: 'console-graph', tabindex: 0, 'aria-label': 'the heap\'s object graph: arrows pan, + and - zoom' });
+        const chartBox = el('div', { class: 'chart' });
         clear(root, card('Console', { id: 'console-card' },
             el('p', { class: 'muted' }, 'Python statements run in the shown heap (heap.exec). Enter runs, Shift+Enter adds a line, ↑ and ↓ walk the history.'),
             this.out,
             el('div', { dataset: { method: 'heap.exec' } }, this.input, el('div', { class: 'row' }, this.runBtn,
                 el('button', { type: 'button', onclick: () => clear(this.out) }, 'Clear output'))),
-            this.note));
+            this.note),
+        card('The heap', { id: 'console-heap-card' }, this.status, canvas,
+            el('p', { class: 'chart-title' }, 'objects'), chartBox));
+        this.graph = new GraphCanvas(canvas, ctx.theme, { onSelect: (id) => this.graph.setSelected(id) });
+        this.graph.setActive(false);
+        this.chart = new TimeChart(chartBox, ctx.theme, [{ label: 'objects', color: () => ctx.theme.palette[0] }, { label: 'tracked', color: () => ctx.theme.palette[1] }],
+            { height: 150, yFormat: count });
         ctx.store.on('role', () => this.explainRole());
-        ctx.store.on('select', (h) => h && this.print(`# heap ${h}`, 'note'));
+        ctx.store.on('select', (h) => {
+            this.chart.reset();
+            if (h) this.print(`# heap ${h}`, 'note');
+        });
+        ctx.store.on('graph', ({ heap }) => this.visible && heap === ctx.store.selected && this.update());
+        ctx.store.on('alloc', ({ heap, frame }) => heap === ctx.store.selected && this.chart.push(frame.ts_ms, [frame.objects, frame.tracked]));
     }
 
     show(on) {
         // no focus grab: arrowing through the tabs must keep focus on them
-        if (on) this.explainRole();
+        this.visible = on;
+        this.ctx.source.want(on);
+        this.graph.setActive(on);
+        if (on) {
+            this.explainRole();
+            this.graph.resize();
+            this.update();
+        }
+    }
+
+    // update: the graph beside the console, from the shared graph source
+    update() {
+        const { source } = this.ctx;
+        const g = source.graph;
+        if (!g) return;
+        const view = selectView(g, { cap: CONSOLE_CAP, doomed: source.doomed });
+        this.view = view;
+        this.graph.setData(g, view, { doomed: source.doomed, selected: this.graph.selected });
+        const freed = source.dry ? ` · the next collection would free ${count(source.doomed.size)}` : '';
+        this.status.textContent = `${count(view.ids.size)} of ${count(g.partial ? g.totalObjects ?? g.size : g.size)} objects drawn${freed}`;
+        this.status.dataset.shown = String(view.ids.size);
+        this.status.dataset.doomed = String(source.doomed.size);
     }
 
     explainRole() {

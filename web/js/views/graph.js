@@ -13,6 +13,7 @@ import { Inspector } from './inspector.js';
 import { api } from '../app/api.js';
 
 export const DEFAULT_CAP = 2000;
+export const MAX_CAP = 20000; // the most the page will draw, whatever is typed
 
 export class GraphView {
     constructor(root, ctx) {
@@ -35,7 +36,7 @@ export class GraphView {
         const { ctx } = this;
         this.search = el('input', { type: 'search', placeholder: 'search: name, type, repr or id', 'aria-label': 'search objects', oninput: () => this.onFilter() });
         this.typeSel = el('select', { 'aria-label': 'filter by type', onchange: () => this.onFilter() }, el('option', { value: '' }, 'all types'));
-        this.capIn = el('input', { type: 'number', min: 10, max: 20000, step: 10, value: DEFAULT_CAP, 'aria-label': 'most nodes drawn', class: 'count', onchange: () => this.onFilter() });
+        this.capIn = el('input', { type: 'number', min: 10, max: MAX_CAP, step: 10, value: DEFAULT_CAP, 'aria-label': 'most nodes drawn', class: 'count', onchange: () => this.onFilter() });
         this.dryGen = el('select', { 'aria-label': 'dry run generation', onchange: () => ctx.source.setDryGeneration(Number(this.dryGen.value)) },
             [2, 1, 0].map((g) => el('option', { value: g }, `gen ${g}`)));
         this.status = el('p', { class: 'muted', id: 'graph-status', role: 'status' }, 'waiting for the graph…');
@@ -83,7 +84,8 @@ export class GraphView {
     onFilter() {
         this.opts.query = this.search.value;
         this.opts.type = this.typeSel.value;
-        this.opts.cap = Math.max(10, Number(this.capIn.value) || DEFAULT_CAP);
+        this.opts.cap = Math.min(MAX_CAP, Math.max(10, Number(this.capIn.value) || DEFAULT_CAP));
+        if (String(this.opts.cap) !== this.capIn.value) this.capIn.value = String(this.opts.cap); // show the bound in force
         this.update();
         // a partial graph: ask heapd for the objects of a type searched for
         const g = this.ctx.source.graph;

@@ -32,7 +32,8 @@ export class HeapView {
         this.head = el('div', { id: 'heap-head' });
         const live = card('Live', { class: 'card span', id: 'live-card' }, this.head, el('div', { class: 'charts' }, objWrap, byteWrap, arenaWrap, traceWrap));
         this.types = el('div', { class: 'bars', id: 'types' });
-        const typesCard = card('Objects by type', { id: 'types-card' }, this.types);
+        this.typesNote = el('p', { class: 'muted', id: 'types-note', hidden: true });
+        const typesCard = card('Objects by type', { id: 'types-card' }, this.typesNote, this.types);
         this.events = el('ul', { class: 'objlist', id: 'events' });
         const eventsCard = card('Events', { id: 'events-card' }, el('p', { class: 'muted' }, 'weakref callbacks, finalizers and resurrections, as they happen'), this.events);
         clear(root, live, typesCard);
@@ -88,6 +89,9 @@ export class HeapView {
         if (!g) return;
         const rows = typeCounts(g);
         const max = rows[0]?.count || 1;
+        // a partial graph (a heap too large to export whole) counts only what was read
+        this.typesNote.hidden = !g.partial;
+        this.typesNote.textContent = g.partial ? `Counted over the ${count(g.size)} objects read so far of ${count(g.totalObjects ?? g.size)}: the heap is too large to export in one message.` : '';
         clear(this.types, rows.slice(0, TYPES_SHOWN).map((r) => {
             const b = bar(r.count / max, { title: `${r.count} objects, ${bytes(r.bytes)}` });
             b.firstChild.style.background = this.ctx.theme.typeColor(r.type);

@@ -24,6 +24,7 @@ export class Inspector {
 
     show(id) {
         this.id = id;
+        this.seq++; // an answer still out for the object shown before is dropped
         if (id == null) {
             delete this.body.dataset.id;
             clear(this.body, el('p', { class: 'muted' }, 'Click an object in the graph (or pick one with n / p) to inspect it.'));
@@ -48,7 +49,7 @@ export class Inspector {
             if (seq === this.seq) clear(this.body, el('p', { class: 'muted' }, errorText(e)));
             return;
         }
-        if (seq !== this.seq) return;
+        if (seq !== this.seq || id !== this.id) return;
         const [get, refs, weak] = out;
         if (get.error) {
             clear(this.body, el('p', { class: 'muted' }, `#${id}: ${errorText(get.error)} (freed?)`));

@@ -4,7 +4,7 @@
 // (write) and dropping one (admin).
 
 import { el, card, clear, kv, actionButton, toast, errorText } from '../ui/dom.js';
-import { bytes, count, duration } from '../ui/format.js';
+import { bytes, count, duration, wholeNumber, THRESHOLD_HELP } from '../ui/format.js';
 import { Sparkline } from '../ui/charts.js';
 import { api } from '../app/api.js';
 
@@ -20,7 +20,9 @@ export class OverviewView {
         const th = [700, 10, 10].map((v, i) => el('input', { type: 'number', min: 0, value: v, class: 'short', 'aria-label': `threshold ${i}` }));
         const form = el('form', { class: 'row', id: 'create-form', dataset: { method: 'heap.create' }, onsubmit: (e) => {
             e.preventDefault();
-            this.create(name.value.trim(), gcOn.checked, th.map((i) => Number(i.value)));
+            const thresholds = th.map((i) => wholeNumber(i.value));
+            if (thresholds.includes(null)) toast(THRESHOLD_HELP, { error: true });
+            else this.create(name.value.trim(), gcOn.checked, thresholds);
         } }, name, el('label', { class: 'field' }, gcOn, 'collector on'), el('span', { class: 'muted' }, 'thresholds'), th,
         el('button', { type: 'submit', class: 'primary' }, 'Create heap'));
         clear(root,
