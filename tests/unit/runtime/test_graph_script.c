@@ -445,3 +445,151 @@ TEST(class_type_slots_round_trip_and_damage_is_refused)
     hd_heap_free(a);
     hd_heap_free(b);
 }
+
+/* hostile class nodes: references of the right types in shapes no class
+ * has (bases that are not types, a class among its own bases or in its own
+ * MRO's tail through other classes, an MRO item that is not a type, a base
+ * not among the bases, a subclass entry that is not a weakref, slots that
+ * are not strs) are refused, each naming a class of the damage; dict sizes
+ * out of range (huge, zero, negative, not a power of two) import as if
+ * absent, and the heap validates */
+static const char hostile_src[] = "class X:\n"
+                                  "    pass\n"
+                                  "class Y:\n"
+                                  "    pass\n"
+                                  "class Z(X):\n"
+                                  "    pass\n"
+                                  "class S:\n"
+                                  "    __slots__ = ('a',)\n"
+                                  "tx = (X,)\n"
+                                  "ty = (Y,)\n"
+                                  "mx = (X, Y)\n"
+                                  "my = (Y, X)\n"
+                                  "m5 = (X, 5)\n"
+                                  "s5 = ('a', 5)\n"
+                                  "dd = {1: 'a', 2: 'b'}\n"
+                                  "big = {'k': 1}\n";
+
+static size_t find_id(const copy_t *c, uint64_t id)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (c->nodes[i].id == id)
+            return i;
+    CHECK(false);
+    return 0;
+}
+
+/* global_id: the id of the program's global `name` */
+static uint64_t global_id(const copy_t *c, const char *name)
+{
+    for (size_t r = 0; r < c->nroots; r++) {
+        if (strcmp(c->roots[r].slot, "globals") != 0)
+            continue;
+        const hd_graph_node_t *g = &c->nodes[find_id(c, c->roots[r].id)];
+        for (size_t k = 0; k + 1 < g->nrefs; k += 2) {
+            const hd_graph_node_t *key = &c->nodes[find_id(c, g->refs[k])];
+            if (key->len == strlen(name) && memcmp(key->data, name, key->len) == 0)
+                return g->refs[k + 1];
+        }
+    }
+    CHECK(false);
+    return 0;
+}
+
+/* swap_ref: sets reference `slot` of node i to `id`, returning the old one */
+static uint64_t swap_ref(copy_t *c, size_t i, size_t slot, uint64_t id)
+{
+    uint64_t *refs = (uint64_t *)c->nodes[i].refs, old = refs[slot];
+    refs[slot] = id;
+    return old;
+}
+
+/* import_refused: the import refuses one of the nodes a, b */
+static void import_refused(copy_t *c, size_t a, size_t b)
+{
+    hd_mem_t mb;
+    hd_heap_t *h = rt_heap_new(&mb, true);
+    size_t bad = (size_t)-1;
+    CHECK_EQ(hd_graph_import_ex(h, c->nodes, c->n, c->names, c->nnames, c->roots, c->nroots, NULL,
+                                0, NULL, &bad),
+             HD_EINVAL);
+    if (bad != a && bad != b)
+        fprintf(stderr, "refused node %zu, not %zu or %zu\n", bad, a, b);
+    CHECK(bad == a || bad == b);
+    hd_heap_free(h);
+}
+
+TEST(hostile_class_nodes_are_refused)
+{
+    hd_mem_t ma;
+    hd_heap_t *a = rt_heap_new(&ma, true);
+    long long out[4];
+    run(a, hostile_src, out, 0, 4);
+    copy_t c;
+    export_all(a, &c);
+    size_t x = find_class(&c, "X"), y = find_class(&c, "Y"), z = find_class(&c, "Z"),
+           s = find_class(&c, "S");
+    uint64_t tx = global_id(&c, "tx"), ty = global_id(&c, "ty"), old, old2;
+    /* refs: dict 0, MRO 1, bases 2, base 3 (X: subclasses 4; S: slots 4) */
+    CHECK_EQ(c.nodes[x].present, 0x1fu);
+    CHECK_EQ(c.nodes[s].present, 0x2fu);
+    /* bases that are not types */
+    old = swap_ref(&c, z, 2, global_id(&c, "s5"));
+    import_refused(&c, z, z);
+    swap_ref(&c, z, 2, old);
+    /* a class among its own bases */
+    old = swap_ref(&c, x, 2, tx);
+    old2 = swap_ref(&c, x, 3, c.nodes[x].id);
+    import_refused(&c, x, x);
+    swap_ref(&c, x, 3, old2);
+    swap_ref(&c, x, 2, old);
+    /* two classes each the other's base */
+    uint64_t xb = swap_ref(&c, x, 2, ty), xbase = swap_ref(&c, x, 3, c.nodes[y].id);
+    uint64_t yb = swap_ref(&c, y, 2, tx), ybase = swap_ref(&c, y, 3, c.nodes[x].id);
+    import_refused(&c, x, y);
+    swap_ref(&c, x, 2, xb);
+    swap_ref(&c, x, 3, xbase);
+    swap_ref(&c, y, 2, yb);
+    swap_ref(&c, y, 3, ybase);
+    /* two classes each in the other's MRO */
+    uint64_t xm = swap_ref(&c, x, 1, global_id(&c, "mx"));
+    uint64_t ym = swap_ref(&c, y, 1, global_id(&c, "my"));
+    import_refused(&c, x, y);
+    swap_ref(&c, x, 1, xm);
+    swap_ref(&c, y, 1, ym);
+    /* an MRO item that is not a type */
+    old = swap_ref(&c, x, 1, global_id(&c, "m5"));
+    import_refused(&c, x, x);
+    swap_ref(&c, x, 1, old);
+    /* a base not among the bases */
+    old = swap_ref(&c, z, 3, c.nodes[y].id);
+    import_refused(&c, z, z);
+    swap_ref(&c, z, 3, old);
+    /* subclasses: an entry that is not a weakref */
+    old = swap_ref(&c, x, 4, global_id(&c, "dd"));
+    import_refused(&c, x, x);
+    swap_ref(&c, x, 4, old);
+    /* slots that are not strs */
+    old = swap_ref(&c, s, 4, global_id(&c, "s5"));
+    import_refused(&c, s, s);
+    swap_ref(&c, s, 4, old);
+    /* dict sizes out of range import as if absent */
+    hd_graph_node_t *big = &c.nodes[find_id(&c, global_id(&c, "big"))];
+    const int64_t caps[] = {INT64_MAX, (int64_t)1 << 40, 1 << 17, 1 << 18, 0, -16, 24, 1000, 16};
+    for (size_t k = 0; k < sizeof(caps) / sizeof(caps[0]); k++) {
+        big->capacity = caps[k];
+        hd_mem_t mb;
+        hd_heap_t *b = rt_heap_new(&mb, true);
+        CHECK_OK(hd_graph_import_ex(b, c.nodes, c.n, c.names, c.nnames, c.roots, c.nroots, NULL, 0,
+                                    NULL, NULL));
+        rt_validate(b);
+        long long got[2];
+        CHECK_EQ(run(b, "print(big['k'])\nbig['j'] = 2\nprint(len(big))\n", got, 0, 2), 2u);
+        CHECK_EQ(got[0], 1);
+        CHECK_EQ(got[1], 2);
+        rt_validate(b);
+        hd_heap_free(b);
+    }
+    copy_free(&c);
+    hd_heap_free(a);
+}
