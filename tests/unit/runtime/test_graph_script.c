@@ -593,3 +593,96 @@ TEST(hostile_class_nodes_are_refused)
     copy_free(&c);
     hd_heap_free(a);
 }
+
+/* class statements (MRO, bases, subclasses, slots, mappingproxy, a
+ * subclass registered with its bases) refused memory at every step, by the
+ * heap's byte cap and by the system allocator's Nth request: each failure
+ * is an error, the heap validates, and once the names are dropped and a
+ * collection ran, exactly the objects of a run that did not fail remain */
+static const char fail_warm[] = "import gc, weakref\n"
+                                "A = B = C = S = r = d = m = l = i = None\n"
+                                "gc.collect()\n";
+static const char fail_prog[] = "class A:\n"
+                                "    x = 1\n"
+                                "class B(A):\n"
+                                "    def __del__(self):\n"
+                                "        pass\n"
+                                "class C(B, A):\n"
+                                "    pass\n"
+                                "class S:\n"
+                                "    __slots__ = ('a', 'b')\n"
+                                "r = weakref.ref(B)\n"
+                                "d = C.__dict__\n"
+                                "m = C.__mro__\n"
+                                "l = A.__subclasses__()\n"
+                                "i = C()\n"
+                                "i.me = i\n";
+static const char fail_clean[] = "A = B = C = S = r = d = m = l = i = None\n"
+                                 "gc.collect()\n";
+
+/* fail_run: runs the program on a warmed heap with byte cap `budget` over
+ * its use (or, with nth, the allocator's nth request failing); returns
+ * whether it ran to its end, and the live objects once cleaned up */
+static bool fail_run(uint64_t budget, uint64_t nth, uint64_t *objects)
+{
+    hd_mem_t mem;
+    hd_heap_t *h = rt_heap_new(&mem, true);
+    hd_script_result_t r;
+    CHECK_OK(hd_script_run(h, fail_warm, strlen(fail_warm), NULL, &r));
+    CHECK_EQ(r.status, HD_SCRIPT_OK);
+    hd_script_result_close(&r);
+    hd_heap_totals_t t;
+    hd_heap_totals(h, &t);
+    if (budget)
+        hd_heap_set_limits(h, t.bytes + budget, 0);
+    if (nth)
+        hd_mem_fail_after(&mem, nth, 1);
+    int rc = hd_script_run(h, fail_prog, strlen(fail_prog), NULL, &r);
+    hd_mem_fail_after(&mem, 0, 0);
+    hd_heap_set_limits(h, 0, 0);
+    bool ok = rc == 0 && r.status == HD_SCRIPT_OK;
+    if (rc == 0)
+        hd_script_result_close(&r);
+    else
+        CHECK_EQ(rc, HD_ENOMEM);
+    rt_validate(h);
+    CHECK_OK(hd_script_run(h, fail_clean, strlen(fail_clean), NULL, &r));
+    CHECK_EQ(r.status, HD_SCRIPT_OK);
+    hd_script_result_close(&r);
+    rt_validate(h);
+    hd_heap_totals(h, &t);
+    *objects = t.objects;
+    hd_heap_free(h);
+    return ok;
+}
+
+TEST(class_statements_fail_cleanly_at_every_step)
+{
+    uint64_t want, got;
+    CHECK(fail_run(0, 0, &want));
+    int failures = 0;
+    for (uint64_t budget = 16;; budget += 16) {
+        bool ok = fail_run(budget, 0, &got);
+        if (got != want)
+            fprintf(stderr, "byte cap +%llu: %llu objects left, %llu without failure\n",
+                    (unsigned long long)budget, (unsigned long long)got, (unsigned long long)want);
+        CHECK_EQ(got, want);
+        if (ok)
+            break;
+        failures++;
+    }
+    CHECK(failures > 20);
+    int mem_failures = 0;
+    for (uint64_t nth = 1;; nth++) {
+        bool ok = fail_run(0, nth, &got);
+        if (got != want)
+            fprintf(stderr, "request %llu: %llu objects left, %llu without failure\n",
+                    (unsigned long long)nth, (unsigned long long)got, (unsigned long long)want);
+        CHECK_EQ(got, want);
+        if (ok)
+            break;
+        mem_failures++;
+    }
+    printf("%d byte caps and %d failed requests refused the program\n", failures, mem_failures);
+    CHECK(mem_failures > 0);
+}
