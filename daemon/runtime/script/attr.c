@@ -665,7 +665,7 @@ int sc_getmethod(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t *name_obj,
         hd_obj_t *d = sc_builtin(vm, proxy_method(vm, name));
         if (!d)
             return sc_nomem(vm, HD_ENOMEM);
-        newref(d, meth); /* called with the proxy: sc_proxy_self */
+        newref(d, meth); /* sc_call_op calls it on the mapping */
         return 1;
     }
     if (o->type < HD_T_CODE && o->type != HD_T_CLASS && o->type != HD_T_WEAKREF) {
