@@ -299,6 +299,8 @@ static int describe(export_ctx_t *x, hd_obj_t *o)
         node.aux[0] = r->start;
         node.aux[1] = r->stop;
         node.aux[2] = r->step;
+    } else if (o->type == HD_T_DICTVIEW) {
+        node.aux[0] = o->aux; /* HD_DICT_*: only a mappingproxy imports */
     }
     node.finalized = hd_obj_is_finalized(o);
     if (o->type == HD_T_TUPLE || o->type == HD_T_DICT)
@@ -532,12 +534,14 @@ static int create_atom(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t **ou
 static bool is_late(int type)
 {
     return type == HD_T_TUPLE || type == HD_T_CODE || type == HD_T_FUNCTION ||
-           type == HD_T_METHOD || type == HD_T_CMETHOD || type == HD_T_DESCR;
+           type == HD_T_METHOD || type == HD_T_CMETHOD || type == HD_T_DESCR ||
+           type == HD_T_DICTVIEW;
 }
 
 /* create_script_early: the script types that need no reference to exist:
  * cells (filled later), ranges, builtins (re-linked); the late ones are
- * skipped here; iterators, views, slices, enumerate and zip are refused */
+ * skipped here (a mappingproxy is one); iterators, the other dict views,
+ * slices, enumerate and zip are refused */
 static int create_script_early(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t **out)
 {
     switch (nd->type) {
@@ -651,6 +655,10 @@ static int create_late(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t **it
             (nd->aux[0] != HD_DESCR_GETSET && nd->aux[0] != HD_DESCR_MEMBER) || nd->aux[1] < 0)
             return HD_EINVAL;
         return hd__descr_new(c->h, (int)nd->aux[0], items[0], items[1], (uint64_t)nd->aux[1], out);
+    case HD_T_DICTVIEW: /* a class's __dict__; the other views stay refused */
+        if (nd->aux[0] != HD_DICT_PROXY || nd->nrefs != 1 || items[0]->type != HD_T_DICT)
+            return HD_EINVAL;
+        return hd__dictview_new(c->h, items[0], HD_DICT_PROXY, out);
     }
     return HD_EINVAL;
 }

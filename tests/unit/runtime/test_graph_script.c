@@ -686,3 +686,55 @@ TEST(class_statements_fail_cleanly_at_every_step)
     printf("%d byte caps and %d failed requests refused the program\n", failures, mem_failures);
     CHECK(mem_failures > 0);
 }
+
+/* a class's __dict__ held by the program (a mappingproxy) survives export
+ * and import, so a heap holding one can still be saved; the other dict
+ * views are still refused, and so is a proxy of another kind or of what is
+ * not a dict */
+static const char proxy_first[] = "import gc\n"
+                                  "class A:\n"
+                                  "    x = 1\n"
+                                  "p = A.__dict__\n"
+                                  "print(len(p))\n";
+static const char proxy_second[] = "print(p['x'])\n"
+                                   "A.y = 2\n"
+                                   "print(len(p))\n"
+                                   "print(int(gc.get_referents(p)[0] is gc.get_referents(A)[0]))\n"
+                                   "del A\n"
+                                   "print(gc.collect())\n"
+                                   "del p\n"
+                                   "print(gc.collect())\n";
+
+TEST(class_dict_proxy_round_trips)
+{
+    hd_mem_t ma, mb;
+    hd_heap_t *a = rt_heap_new(&ma, true);
+    long long got[16], want[16];
+    size_t n = run(a, proxy_first, got, 0, 16);
+    copy_t c;
+    export_all(a, &c);
+    size_t pi = find_type(&c, HD_T_DICTVIEW);
+    hd_heap_t *b = rt_heap_new(&mb, true);
+    CHECK_OK(hd_graph_import_ex(b, c.nodes, c.n, c.names, c.nnames, c.roots, c.nroots, NULL, 0,
+                                NULL, NULL));
+    rt_validate(b);
+    n = run(b, proxy_second, got, n, 16);
+    rt_validate(b);
+    char py[sizeof(proxy_first) + sizeof(proxy_second)];
+    snprintf(py, sizeof(py), "%s%s", proxy_first, proxy_second);
+    size_t nw = py_ints(py, want, 16);
+    CHECK_EQ(n, nw);
+    for (size_t i = 0; i < n && i < nw; i++)
+        CHECK_EQ(got[i], want[i]);
+    hd_heap_free(b);
+    /* another kind of view; a proxy of a class, not of a dict */
+    hd_graph_node_t *pn = &c.nodes[pi];
+    pn->aux[0] = HD_DICT_KEYS;
+    import_fails(&c, pi);
+    pn->aux[0] = HD_DICT_PROXY;
+    uint64_t dict = swap_ref(&c, pi, 0, c.nodes[find_class(&c, "A")].id);
+    import_fails(&c, pi);
+    swap_ref(&c, pi, 0, dict);
+    copy_free(&c);
+    hd_heap_free(a);
+}
