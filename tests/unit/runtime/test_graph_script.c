@@ -738,3 +738,54 @@ TEST(class_dict_proxy_round_trips)
     copy_free(&c);
     hd_heap_free(a);
 }
+
+/* a class's dict changed through gc.get_referents (the dict itself, not
+ * the class): the attribute caches (the global one, a LOAD_ATTR's and
+ * __init__'s) must not answer from before the change, whose values are
+ * freed (they did: the freed int was read, under UBSan a type index out of
+ * bounds). python3 itself crashes on the warmed program (its type cache is
+ * as stale), so its answer is the same program without the warming
+ * lookups (a miss among them), whose first lookups come after the
+ * change. */
+static const char typedict_head[] = "import gc\n"
+                                    "def big(n):\n"
+                                    "    return n * 1000003\n"
+                                    "def get(o):\n"
+                                    "    return o.x\n"
+                                    "class C:\n"
+                                    "    x = big(7)\n"
+                                    "    def f(self):\n"
+                                    "        return 1\n"
+                                    "c = C()\n";
+static const char typedict_warm[] = "print(c.x)\n"
+                                    "print(C.x)\n"
+                                    "print(get(c))\n"
+                                    "print(c.f())\n"
+                                    "print(int(hasattr(c, 'g')))\n";
+static const char typedict_tail[] = "d = gc.get_referents(C)[0]\n"
+                                    "d['x'] = big(5)\n"
+                                    "del d['f']\n"
+                                    "print(c.x)\n"
+                                    "print(C.x)\n"
+                                    "print(get(c))\n"
+                                    "print(int(hasattr(c, 'f')))\n"
+                                    "d['g'] = big(2)\n"
+                                    "print(C.g)\n";
+
+TEST(class_dict_changed_through_referents_leaves_no_stale_cache)
+{
+    hd_mem_t ma;
+    hd_heap_t *a = rt_heap_new(&ma, true);
+    char src[sizeof(typedict_head) + sizeof(typedict_warm) + sizeof(typedict_tail)];
+    snprintf(src, sizeof(src), "%s%s%s", typedict_head, typedict_warm, typedict_tail);
+    long long got[16], want[16];
+    size_t n = run(a, src, got, 0, 16);
+    rt_validate(a);
+    snprintf(src, sizeof(src), "%s%s", typedict_head, typedict_tail);
+    size_t nw = py_ints(src, want, 16);
+    CHECK_EQ(nw, 5u);
+    CHECK_EQ(n, nw + 5);
+    for (size_t i = 0; i < nw && i + 5 < n; i++)
+        CHECK_EQ(got[i + 5], want[i]);
+    hd_heap_free(a);
+}
