@@ -411,9 +411,17 @@ int sc_call_op(sc_vm_t *vm, sc_frame_t *f, hd_obj_t ***spp, int n, sc_frame_t **
         !(def_of(callable)->flags & SC_BF_VARARGS)) {
         int index = ((hd_builtin_obj_t *)callable)->index;
         hd_obj_t *self = sc_proxy_self(base[1], index);
+        const char *mname = ((hd_builtin_obj_t *)callable)->name;
         if (self != base[1]) {
             hd_obj_t *res = NULL;
-            int rc = sc_builtin_defs[index].fn(vm, self, base + 2, n, kwnames, &res);
+            int rc =
+                kwnames && hd_len(kwnames) /* mappingproxy's own parsing first */
+                    ? sc_raise(vm, EXC_TYPEERROR, "mappingproxy.%s() takes no keyword arguments",
+                               mname)
+                    : index != SC_BI_D_GET && n
+                          ? sc_raise(vm, EXC_TYPEERROR,
+                                     "mappingproxy.%s() takes no arguments (%d given)", mname, n)
+                          : sc_builtin_defs[index].fn(vm, self, base + 2, n, kwnames, &res);
             drop_call(vm, spp, n, rc ? NULL : res);
             return rc ? -1 : 0;
         }
