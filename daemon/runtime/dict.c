@@ -66,6 +66,8 @@
  */
 #include "heap_int.h"
 
+#include "script/persist.h"
+
 #include "strbuf.h"
 
 #define DK_GENERAL         0
@@ -606,6 +608,15 @@ static bool resize_need(const keys_t *k, int64_t used, const hd_obj_t *key, bool
 
 /* insert_entry: appends a new entry; the table has room and the right kind.
  * The dict takes new references to key and value. */
+/* changed: a change of d's entries moves its version, and drops the script's
+ * attribute caches when it is a class's dict they read */
+static inline void changed(hd_heap_t *h, hd_dict_obj_t *d)
+{
+    d->version++;
+    if (HD_UNLIKELY(d->h.flags & HD_OF_TYPEDICT))
+        sc_typedict_changed(h);
+}
+
 static void insert_entry(hd_dict_obj_t *d, hd_obj_t *key, int64_t hash, hd_obj_t *value)
 {
     keys_t *k = d->keys;
@@ -690,13 +701,15 @@ static int insert(hd_heap_t *h, hd_dict_obj_t *d, hd_obj_t *key, int64_t hash, h
     maintain_tracking(h, d, key, value);
     if (ix < 0) {
         insert_entry(d, key, hash, value);
+        if (HD_UNLIKELY(d->h.flags & HD_OF_TYPEDICT))
+            sc_typedict_changed(h);
         return 0;
     }
     hd_obj_t *prev = ent_value(d->keys, ix);
     if (prev != value) {
         hd__incref(value);
         ent_set_value(d->keys, ix, value);
-        d->version++;
+        changed(h, d);
         *old = prev;
     }
     return 0;
@@ -727,7 +740,7 @@ static void delitem(hd_heap_t *h, hd_dict_obj_t *d, int64_t hash, int64_t ix)
     ix_set(k, i, DKIX_DUMMY);
     ent_set(k, ix, NULL, 0, NULL);
     d->used--;
-    d->version++;
+    changed(h, d);
     hd__decref(h, key);
     hd__decref(h, value);
 }
@@ -835,7 +848,7 @@ static void dict_clear(hd_heap_t *h, hd_dict_obj_t *d)
     d->keys = h->empty_keys;
     d->values = NULL;
     d->used = 0;
-    d->version++;
+    changed(h, d);
     if (sp)
         split_release_values(h, old, sp->meta);
     keys_release(h, old);
@@ -1024,7 +1037,7 @@ static int merge_clone(hd_heap_t *h, hd_dict_obj_t *d, hd_dict_obj_t *o)
     keys_t *old = d->keys;
     d->keys = c;
     d->used = o->used;
-    d->version++;
+    changed(h, d);
     keys_release(h, old); /* no live entries: only the block goes */
     if (hd__gc_is_tracked(&o->h) && !hd__gc_is_tracked(&d->h))
         hd__gc_track(h, &d->h);

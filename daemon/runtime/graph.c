@@ -300,6 +300,8 @@ static int describe(export_ctx_t *x, hd_obj_t *o)
         node.aux[0] = r->start;
         node.aux[1] = r->stop;
         node.aux[2] = r->step;
+    } else if (o->type == HD_T_DICTVIEW) {
+        node.aux[0] = o->aux; /* HD_DICT_*: only a mappingproxy imports */
     }
     node.finalized = hd_obj_is_finalized(o);
     if (o->type == HD_T_TUPLE || o->type == HD_T_DICT)
@@ -533,12 +535,14 @@ static int create_atom(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t **ou
 static bool is_late(int type)
 {
     return type == HD_T_TUPLE || type == HD_T_CODE || type == HD_T_FUNCTION ||
-           type == HD_T_METHOD || type == HD_T_CMETHOD || type == HD_T_DESCR;
+           type == HD_T_METHOD || type == HD_T_CMETHOD || type == HD_T_DESCR ||
+           type == HD_T_DICTVIEW;
 }
 
 /* create_script_early: the script types that need no reference to exist:
  * cells (filled later), ranges, builtins (re-linked); the late ones are
- * skipped here; iterators, views, slices, enumerate and zip are refused */
+ * skipped here (a mappingproxy is one); iterators, the other dict views,
+ * slices, enumerate and zip are refused */
 static int create_script_early(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t **out)
 {
     switch (nd->type) {
@@ -652,6 +656,10 @@ static int create_late(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t **it
             (nd->aux[0] != HD_DESCR_GETSET && nd->aux[0] != HD_DESCR_MEMBER) || nd->aux[1] < 0)
             return HD_EINVAL;
         return hd__descr_new(c->h, (int)nd->aux[0], items[0], items[1], (uint64_t)nd->aux[1], out);
+    case HD_T_DICTVIEW: /* a class's __dict__; the other views stay refused */
+        if (nd->aux[0] != HD_DICT_PROXY || nd->nrefs != 1 || items[0]->type != HD_T_DICT)
+            return HD_EINVAL;
+        return hd__dictview_new(c->h, items[0], HD_DICT_PROXY, out);
     }
     return HD_EINVAL;
 }
@@ -838,6 +846,112 @@ static int migrate_classes(import_ctx_t *c)
     return 0;
 }
 
+/* items_all: whether every item of the tuple t passes ok */
+static bool items_all(const hd_obj_t *t, bool (*ok)(const hd_obj_t *))
+{
+    const hd_tuple_obj_t *tt = (const hd_tuple_obj_t *)t;
+    for (int64_t k = 0; k < tt->size; k++)
+        if (!ok(tt->items[k]))
+            return false;
+    return true;
+}
+
+static bool is_str(const hd_obj_t *o)
+{
+    return o->type == HD_T_STR;
+}
+
+/* class_shape_ok: the slots' contents have the shapes a class gives them:
+ * bases and MRO of types, tp_base among the bases, tp_subclasses of int
+ * keys and weakrefs to classes (or dead ones), slots of strs */
+static bool class_shape_ok(const hd_class_obj_t *cls)
+{
+    if ((cls->bases && !items_all(cls->bases, is_type)) ||
+        (cls->mro && !items_all(cls->mro, is_type)) ||
+        (cls->slots && !items_all(cls->slots, is_str)))
+        return false;
+    if (cls->base && cls->bases) {
+        const hd_tuple_obj_t *b = (const hd_tuple_obj_t *)cls->bases;
+        int64_t k = 0;
+        while (k < b->size && b->items[k] != cls->base)
+            k++;
+        if (k == b->size)
+            return false;
+    }
+    int64_t pos = 0;
+    hd_obj_t *key, *wr, *sub;
+    while (cls->subclasses && hd_dict_next(cls->subclasses, &pos, &key, &wr))
+        if (key->type != HD_T_INT || wr->type != HD_T_WEAKREF ||
+            ((sub = hd_weakref_get(wr)) && sub->type != HD_T_CLASS))
+            return false;
+    return true;
+}
+
+/* class_edge: the k-th class a class's bases, then its MRO past itself,
+ * name (NULL for a builtin, or past the end) */
+static hd_class_obj_t *class_edge(const hd_class_obj_t *cls, int64_t k, bool *end)
+{
+    int64_t nb = cls->bases ? hd_len(cls->bases) : 0, nm = cls->mro ? hd_len(cls->mro) - 1 : 0;
+    hd_obj_t *o = k < nb        ? ((hd_tuple_obj_t *)cls->bases)->items[k]
+                  : k - nb < nm ? ((hd_tuple_obj_t *)cls->mro)->items[1 + k - nb]
+                                : NULL;
+    *end = !o;
+    return o && o->type == HD_T_CLASS ? (hd_class_obj_t *)o : NULL;
+}
+
+/* check_classes: every imported class has its slots' shapes, and no class
+ * is its own ancestor through bases or MROs (a depth-first walk over the
+ * class table: 1 on the walk's path, 2 done), which no class statement
+ * makes and which tp_clear could not break */
+static int check_classes(import_ctx_t *c)
+{
+    hd_heap_t *h = c->h;
+    typedef struct {
+        hd_class_obj_t *cls;
+        int64_t k;
+    } frame_t;
+    uint8_t *mark = hd_mem_calloc(h->mem, h->nclasses + 1u, 1);
+    frame_t *stack = hd_mem_calloc(h->mem, h->nclasses + 1u, sizeof(*stack));
+    hd_class_obj_t *cycle = NULL;
+    int rc = mark && stack ? 0 : HD_ENOMEM;
+    for (size_t i = 0; !rc && i < c->n; i++) {
+        hd_class_obj_t *root = (hd_class_obj_t *)c->objs[i];
+        if (c->nodes[i].type != HD_T_CLASS || mark[root->h.aux])
+            continue;
+        c->bad = i;
+        if (!class_shape_ok(root)) {
+            rc = HD_EINVAL;
+            break;
+        }
+        size_t depth = 0;
+        stack[depth++] = (frame_t){root, 0};
+        mark[root->h.aux] = 1;
+        while (depth && !cycle) {
+            frame_t *f = &stack[depth - 1];
+            bool end;
+            hd_class_obj_t *next = class_edge(f->cls, f->k++, &end);
+            if (end) {
+                mark[f->cls->h.aux] = 2;
+                depth--;
+            } else if (next && mark[next->h.aux] == 1) {
+                cycle = next;
+            } else if (next && !mark[next->h.aux] && depth <= h->nclasses) {
+                mark[next->h.aux] = 1;
+                stack[depth++] = (frame_t){next, 0};
+            }
+        }
+        if (cycle) {
+            for (size_t j = 0; j < c->n; j++)
+                if (c->objs[j] == &cycle->h)
+                    c->bad = j;
+            rc = HD_EINVAL;
+        }
+    }
+    hd_mem_free(h->mem, mark);
+    hd_mem_free(h->mem, stack);
+    return rc;
+}
+
 static int fill_one(import_ctx_t *c, const hd_graph_node_t *nd, hd_obj_t *o, hd_obj_t **items)
 {
     hd_heap_t *h = c->h;
@@ -1008,6 +1122,8 @@ int hd_graph_import_ex(hd_heap_t *h, const hd_graph_node_t *nodes, size_t n,
         rc = pass_fill(&c, scratch);
     if (!rc)
         rc = migrate_classes(&c);
+    if (!rc)
+        rc = check_classes(&c);
     if (!rc && nroots)
         rc = install_roots(&c, roots, nroots);
     if (!rc)

@@ -60,7 +60,9 @@ typedef struct hd_graph_node {
      * (re-linked, never copied); class: refs are its dict, MRO, bases,
      * base, subclasses and slots, those whose bit (1 << k) is set in
      * `present` (none set and one reference: the first format, its dict
-     * holding them as hidden entries), aux[0] its subclass key. Iterators,
+     * holding them as hidden entries), aux[0] its subclass key; dict
+     * view: its dict, aux[0] its kind (HD_DICT_*), which import rebuilds
+     * for a mappingproxy (a class's __dict__) only. Iterators, the other
      * views, slices, enumerate and zip are exported but refused by
      * import. */
     uint32_t present;

@@ -287,6 +287,13 @@ static int hash_obj(hd_heap_t *h, hd_obj_t *o, int64_t *out, int depth)
     case HD_T_FROZENSET:
         *out = hd__frozenset_hash(h, o);
         return 0;
+    case HD_T_DICTVIEW: /* dict_keys, dict_items and 3.11's mappingproxy
+                           compare without a hash; dict_values hashes by
+                           identity */
+        if (o->aux != HD_DICT_VALUES)
+            return HD_ETYPE;
+        *out = hd__hash_pointer(hd_obj_addr(h, o));
+        return 0;
     case HD_T_METHOD: { /* method_hash: self's identity ^ hash(__func__) */
         const hd_method_obj_t *m = (const hd_method_obj_t *)o;
         int64_t y;

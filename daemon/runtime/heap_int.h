@@ -62,7 +62,9 @@ enum {
     HD_OF_DEL = 1 << 2,       /* instance: has __del__ of its own (protocol) */
     HD_OF_INDEXED = 1 << 3,   /* has an id in the heap's id index */
     HD_OF_MANAGED = 1 << 4,   /* instance: has the managed-dict pre-header */
-    HD_OF_INTERNED = 1 << 5   /* str: in the heap's interned set (atoms.c) */
+    HD_OF_INTERNED = 1 << 5,  /* str: in the heap's interned set (atoms.c) */
+    HD_OF_TYPEDICT = 1 << 6   /* dict: a class's, read by the script's attribute caches:
+                                 a change drops them (sc_typedict_changed) */
 };
 
 typedef struct hd_gc {

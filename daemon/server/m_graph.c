@@ -165,7 +165,7 @@ static int node_members(json_t *o, const hd_graph_node_t *n)
     if (n->type == HD_T_FUNCTION || n->type == HD_T_CLASS)
         rc |= json_object_set_new(o, "present", json_integer(n->present));
     if (n->type == HD_T_CODE || n->type == HD_T_BUILTIN || n->type == HD_T_DESCR ||
-        n->type == HD_T_RANGE || n->type == HD_T_CLASS) {
+        n->type == HD_T_RANGE || n->type == HD_T_CLASS || n->type == HD_T_DICTVIEW) {
         json_t *aux = json_array();
         for (size_t k = 0; aux && k < 3; k++)
             json_array_append_new(aux, json_integer(n->aux[k]));

@@ -157,6 +157,43 @@ async def test_map_filter_and_frozenset_are_refused_by_name():
                 await c.call("heap.drop", {"heap": "s"})
 
 
+PROXY_FIRST = """
+import gc
+class A:
+    x = 1
+p = A.__dict__
+print(len(p), type(p))
+"""
+
+PROXY_SECOND = """
+A.y = 2
+print(p['x'], len(p), sorted(p)[-2:], gc.get_referents(p)[0] is gc.get_referents(A)[0])
+"""
+
+
+async def test_a_heap_holding_a_class_dict_survives_a_restart():
+    # a class's __dict__ is a mappingproxy (a dict view): saved and loaded
+    # on the class's dict, while another view is still refused by name
+    with tempfile.TemporaryDirectory(prefix="heapd-state-") as state:
+        with Server("--state-dir", state) as srv:
+            async with await Client.connect(srv) as c:
+                await c.call("heap.create", {"heap": "s"})
+                first = await c.call("heap.exec", {"heap": "s", "source": PROXY_FIRST})
+                await c.call("heap.create", {"heap": "k"})
+                await c.call("heap.exec", {"heap": "k", "source": "v = {1: 2}.keys()\n"})
+                graph = await c.call("heap.export", {"heap": "k"})
+                got = await c.error("heap.import", {"heap": "k2", "graph": graph}, code=-32602)
+                assert "dict_view" in got["message"], got
+            assert srv.stop() == 0
+            assert not any("heap s: cannot be exported" in l for l in srv.lines), srv.log()
+        with Server("--state-dir", state) as srv:
+            assert "state: heap s loaded" in srv.log(), srv.log()
+            async with await Client.connect(srv) as c:
+                second = await c.call("heap.exec", {"heap": "s", "source": PROXY_SECOND})
+        assert first["stdout"] + second["stdout"] == python3(PROXY_FIRST + PROXY_SECOND), (
+            first, second)
+
+
 async def test_heapctl_export_and_import_of_a_script_heap():
     from heapctl_util import ok
     with tempfile.TemporaryDirectory(prefix="heapd-graph-") as tmp, Server() as srv:

@@ -124,6 +124,19 @@ static hd_obj_t *class_lookup_slow(sc_vm_t *vm, hd_obj_t *cls, const char *name)
     return NULL;
 }
 
+/* mark_typedicts: the dicts of the class's MRO, whose lookups are about to
+ * be cached, drop the caches when they change even not through a class
+ * (HD_OF_TYPEDICT: a dict from gc.get_referents) */
+static void mark_typedicts(hd_obj_t *cls)
+{
+    hd_obj_t *mro = mro_of(NULL, cls), *one[1] = {cls};
+    hd_obj_t *const *items = mro ? ((hd_tuple_obj_t *)mro)->items : one;
+    int64_t n = mro ? hd_len(mro) : 1;
+    for (int64_t i = 0; i < n; i++)
+        if (items[i]->type == HD_T_CLASS && attrs_of(items[i]))
+            attrs_of(items[i])->flags |= HD_OF_TYPEDICT;
+}
+
 hd_obj_t *sc_class_lookup(sc_vm_t *vm, hd_obj_t *cls, const char *name)
 {
     if (!cls || cls->type != HD_T_CLASS)
@@ -131,6 +144,7 @@ hd_obj_t *sc_class_lookup(sc_vm_t *vm, hd_obj_t *cls, const char *name)
     hd_obj_t *v;
     if (cache_get(vm, cls, name, &v))
         return v;
+    mark_typedicts(cls);
     v = class_lookup_slow(vm, cls, name);
     cache_put(vm, cls, name, v);
     return v;
@@ -315,7 +329,9 @@ static int instance_getattr(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t
 static int class_dict_proxy(sc_vm_t *vm, hd_obj_t *cls, hd_obj_t **out)
 {
     hd_class_obj_t *c = (hd_class_obj_t *)cls;
-    int rc = c->attrs ? 0 : hd_dict_new(vm->h, 0, NULL, NULL, &c->attrs);
+    int rc = 0;
+    if (!c->attrs && !(rc = hd_dict_new(vm->h, 0, NULL, NULL, &c->attrs)))
+        sc_classes_changed(vm); /* cached misses read no dict */
     if (!rc)
         rc = hd__dictview_new(vm->h, c->attrs, HD_DICT_PROXY, out);
     return rc ? sc_nomem(vm, rc) : 0;
@@ -665,7 +681,7 @@ int sc_getmethod(sc_vm_t *vm, hd_obj_t *o, const char *name, hd_obj_t *name_obj,
         hd_obj_t *d = sc_builtin(vm, proxy_method(vm, name));
         if (!d)
             return sc_nomem(vm, HD_ENOMEM);
-        newref(d, meth); /* called with the proxy: sc_proxy_self */
+        newref(d, meth); /* sc_call_op calls it on the mapping */
         return 1;
     }
     if (o->type < HD_T_CODE && o->type != HD_T_CLASS && o->type != HD_T_WEAKREF) {

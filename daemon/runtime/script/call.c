@@ -224,13 +224,12 @@ static int call_builtin_def(sc_vm_t *vm, hd_obj_t *callable, hd_obj_t *const *ar
         if (nargs - nkw < 1)
             return sc_raise(vm, EXC_TYPEERROR, "unbound method %s.%s() needs an argument", b->owner,
                             b->name);
-        hd_obj_t *self = sc_proxy_self(args[0], b->index);
-        if (d->owner_type != HD_TYPE_COUNT && self->type != d->owner_type &&
-            !(d->owner_type == HD_T_INT && self->type == HD_T_BOOL))
+        if (d->owner_type != HD_TYPE_COUNT && args[0]->type != d->owner_type &&
+            !(d->owner_type == HD_T_INT && args[0]->type == HD_T_BOOL))
             return sc_raise(vm, EXC_TYPEERROR,
                             "descriptor '%s' for '%s' objects doesn't apply to a '%s' object",
-                            b->name, b->owner, sc_tname(vm, self));
-        return d->fn(vm, self, args + 1, nargs - 1, kwnames, out);
+                            b->name, b->owner, sc_tname(vm, args[0]));
+        return d->fn(vm, args[0], args + 1, nargs - 1, kwnames, out);
     }
     }
     return sc_raise(vm, EXC_TYPEERROR, "'module' object is not callable");
@@ -409,6 +408,29 @@ int sc_call_op(sc_vm_t *vm, sc_frame_t *f, hd_obj_t ***spp, int n, sc_frame_t **
     if (base[0] && base[0]->type == HD_T_BUILTIN &&
         (sc_builtin_defs[((hd_builtin_obj_t *)base[0])->index].flags & SC_BF_CLASSMETHOD))
         args = base + 2, nargs = n; /* {}.fromkeys(...): the instance is no argument */
+    /* a mappingproxy's method (LOAD_METHOD gave the dict's descriptor, the
+     * proxy as self) runs on its mapping, the proxy staying on the stack
+     * until the call ends; called unbound, dict.get(proxy) is refused */
+    if (base[0] && callable->type == HD_T_BUILTIN &&
+        ((hd_builtin_obj_t *)callable)->kind == HD_BUILTIN_METHOD &&
+        !(def_of(callable)->flags & SC_BF_VARARGS)) {
+        int index = ((hd_builtin_obj_t *)callable)->index;
+        hd_obj_t *self = sc_proxy_self(base[1], index);
+        const char *mname = ((hd_builtin_obj_t *)callable)->name;
+        if (self != base[1]) {
+            hd_obj_t *res = NULL;
+            int rc =
+                kwnames && hd_len(kwnames) /* mappingproxy's own parsing first */
+                    ? sc_raise(vm, EXC_TYPEERROR, "mappingproxy.%s() takes no keyword arguments",
+                               mname)
+                    : index != SC_BI_D_GET && n
+                          ? sc_raise(vm, EXC_TYPEERROR,
+                                     "mappingproxy.%s() takes no arguments (%d given)", mname, n)
+                          : sc_builtin_defs[index].fn(vm, self, base + 2, n, kwnames, &res);
+            drop_call(vm, spp, n, rc ? NULL : res);
+            return rc ? -1 : 0;
+        }
+    }
     switch (callable->type) {
     case HD_T_FUNCTION: {
         sc_frame_t *nf = push_function(vm, callable, args, nargs, kwnames, true);

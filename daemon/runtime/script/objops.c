@@ -353,9 +353,19 @@ int sc_setitem(sc_vm_t *vm, hd_obj_t *o, hd_obj_t *key, hd_obj_t *value)
         break;
     }
     }
-    if (!value)
-        return sc_raise(vm, EXC_TYPEERROR, "'%s' object doesn't support item deletion",
+    if (!value) {
+        /* PyObject_DelItem: a type with sequence methods given an index
+         * goes to PySequence_DelItem, which says "doesn't"; any other
+         * refusal (a mappingproxy given a str key) says "does not" */
+        bool seq = o->type == HD_T_STR || o->type == HD_T_BYTES || o->type == HD_T_TUPLE ||
+                   o->type == HD_T_SET || o->type == HD_T_RANGE || o->type == HD_T_DICTVIEW ||
+                   o->type == HD_T_INSTANCE;
+        bool index = key->type == HD_T_INT || key->type == HD_T_BOOL;
+        return sc_raise(vm, EXC_TYPEERROR,
+                        seq && index ? "'%s' object doesn't support item deletion"
+                                     : "'%s' object does not support item deletion",
                         sc_tname(vm, o));
+    }
     return sc_raise(vm, EXC_TYPEERROR, "'%s' object does not support item assignment",
                     sc_tname(vm, o));
 }

@@ -977,11 +977,18 @@ static int compare_depth(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, sc_err_
     if (depth > HD_EQ_MAX_DEPTH)
         return sc_err_set(err, EXC_RECURSIONERROR,
                           "maximum recursion depth exceeded in comparison");
-    /* mappingproxy_richcompare: its mapping's comparison */
-    if ((op == CO_EQ || op == CO_NE) && a->type == HD_T_DICTVIEW && a->aux == HD_DICT_PROXY)
+    /* mappingproxy_richcompare: its mapping's comparison, for every op; a
+     * proxy on the right is reached by the reflected op (the left operand
+     * refused), so an order names the reflected op and the mapping */
+    if (a->type == HD_T_DICTVIEW && a->aux == HD_DICT_PROXY)
         return compare_depth(h, op, ((hd_dictview_obj_t *)a)->dict, b, err, depth);
     if ((op == CO_EQ || op == CO_NE) && b->type == HD_T_DICTVIEW && b->aux == HD_DICT_PROXY)
         return compare_depth(h, op, a, ((hd_dictview_obj_t *)b)->dict, err, depth);
+    if (op <= CO_GE && b->type == HD_T_DICTVIEW && b->aux == HD_DICT_PROXY) {
+        static const int reflected[] = {
+            [CO_LT] = CO_GT, [CO_LE] = CO_GE, [CO_GT] = CO_LT, [CO_GE] = CO_LE};
+        return compare_depth(h, reflected[op], ((hd_dictview_obj_t *)b)->dict, a, err, depth);
+    }
     if (is_num(a) && is_num(b)) {
         int c;
         int rc = num_cmp(h, a, b, &c);

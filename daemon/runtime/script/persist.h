@@ -57,4 +57,10 @@ int sc_state_end_import(hd_heap_t *h);
  * leaves it as it leaves its other bases' (instance.c). */
 hd_obj_t *sc_object_subclasses(hd_heap_t *h);
 
+/* sc_typedict_changed: a class's dict that the attribute caches read
+ * (HD_OF_TYPEDICT) changed, maybe not through the class (a dict reached by
+ * gc.get_referents): every cached lookup goes, as PyType_Modified would
+ * make it go (dict.c). */
+void sc_typedict_changed(hd_heap_t *h);
+
 #endif

@@ -455,6 +455,12 @@ hd_obj_t *sc_object_subclasses(hd_heap_t *h)
     return h->script ? block_of(h)->state.subclasses : NULL;
 }
 
+void sc_typedict_changed(hd_heap_t *h)
+{
+    if (h->script)
+        block_of(h)->state.class_gen++;
+}
+
 hd_obj_t *sc_static_str(sc_vm_t *vm, const char *name)
 {
     for (size_t k = 0; k < sizeof(kw_names) / sizeof(kw_names[0]); k++)
