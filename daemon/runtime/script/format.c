@@ -438,8 +438,22 @@ static int int_text_str(sc_vm_t *vm, hd_obj_t *o, const sc_buf_t *b, hd_obj_t **
     return rc;
 }
 
+/* bool_str: bool_repr's result, the static "True" or "False" (a new
+ * reference); str(), repr(), format(b, '') and f-strings return it */
+static int bool_str(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **out)
+{
+    hd_obj_t *s = sc_static_str(vm, ((hd_int_obj_t *)o)->size ? "True" : "False");
+    if (!s)
+        return sc_nomem(vm, HD_ENOMEM);
+    hd__incref(s);
+    *out = s;
+    return 0;
+}
+
 static int to_str(sc_vm_t *vm, hd_obj_t *o, bool repr, hd_obj_t **out)
 {
+    if (o->type == HD_T_BOOL)
+        return bool_str(vm, o, out);
     sc_buf_t b = {0};
     int rc = repr ? sc_repr_buf(vm, o, &b) : sc_str_buf(vm, o, &b);
     if (!rc)
@@ -461,7 +475,9 @@ int sc_str(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **out)
         *out = o;
         return 0;
     }
-    if (o->type == HD_T_FLOAT || o->type == HD_T_BOOL || o->type == HD_T_NONE) {
+    if (o->type == HD_T_BOOL)
+        return bool_str(vm, o, out);
+    if (o->type == HD_T_FLOAT || o->type == HD_T_NONE) {
         sc_buf_t b = {0};
         int rc = atom_repr(vm, o, &b);
         if (!rc)
@@ -574,6 +590,10 @@ static char *int_digits(sc_vm_t *vm, hd_obj_t *o, int base, bool upper)
     char *s = hd_mem_malloc(vm->h->mem, cap);
     if (!s)
         return NULL;
+    if (base == 10 && o->type == HD_T_BOOL) { /* its value, not its repr */
+        strcpy(s, nd ? "1" : "0");
+        return s;
+    }
     if (base == 10) {
         hd_strbuf_t sb;
         hd__sb_init(&sb, s, cap);
@@ -627,8 +647,8 @@ static int format_int(sc_vm_t *vm, hd_obj_t *o, const spec_t *p, sc_buf_t *b)
     }
     int base = type == 'b' ? 2 : type == 'o' ? 8 : (type == 'x' || type == 'X') ? 16 : 10;
     if (!strchr("dnbxXo", type))
-        return sc_raise(vm, EXC_VALUEERROR, "Unknown format code '%c' for object of type 'int'",
-                        type);
+        return sc_raise(vm, EXC_VALUEERROR, "Unknown format code '%c' for object of type '%s'",
+                        type, sc_tname(vm, o));
     if (base == 10 && int_str_limit(vm, o))
         return -1;
     bool neg = ((hd_int_obj_t *)o)->size < 0;
@@ -740,14 +760,7 @@ static int format_to(sc_vm_t *vm, hd_obj_t *o, const char *spec_text, sc_buf_t *
     if (parse_spec(vm, spec_text, &p))
         return -1;
     switch (o->type) {
-    case HD_T_BOOL:
-        if (!p.type) {
-            sc_buf_t s = {0};
-            int rc = sc_str_buf(vm, o, &s) || pad(vm, &p, "", s.v, '<', b);
-            hd_mem_free(vm->h->mem, s.v);
-            return rc ? -1 : 0;
-        }
-        /* fall through */
+    case HD_T_BOOL: /* int.__format__: a non-empty spec formats the int value */
     case HD_T_INT:
         if (p.type && strchr("eEfFgG%", p.type)) {
             double d;
@@ -782,6 +795,8 @@ static int format_to(sc_vm_t *vm, hd_obj_t *o, const char *spec_text, sc_buf_t *
 
 int sc_format(sc_vm_t *vm, hd_obj_t *o, hd_obj_t *spec, hd_obj_t **out)
 {
+    if (o->type == HD_T_BOOL && (!spec || hd_len(spec) == 0))
+        return bool_str(vm, o, out); /* int.__format__: str() for an empty spec */
     char *text = spec ? sc_str_utf8(vm, spec, NULL) : NULL;
     if (spec && !text)
         return sc_nomem(vm, HD_ENOMEM);

@@ -1296,9 +1296,13 @@ int m_str_zfill(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     return rc;
 }
 
-/* str.format: fields {index|name[.attr|[key]]...[!c][:spec]} */
+/* str.format: fields {index|name[.attr|[key]]...[!c][:spec]}. `whole` (not
+ * NULL when the field is the whole template) receives a str CPython's
+ * writer returns as it is (readonly): the str itself, or a bool's static
+ * str, for an empty spec. */
 static int format_field(sc_vm_t *vm, const char *f, size_t len, hd_obj_t *const *args, int npos,
-                        hd_obj_t *const *kwvals, hd_obj_t *kwnames, int *autonum, sc_buf_t *b)
+                        hd_obj_t *const *kwvals, hd_obj_t *kwnames, int *autonum, sc_buf_t *b,
+                        hd_obj_t **whole)
 {
     size_t i = 0;
     char name[128];
@@ -1375,6 +1379,11 @@ static int format_field(sc_vm_t *vm, const char *f, size_t len, hd_obj_t *const 
             return -1;
         v = c;
     }
+    if (whole && !spec[0] && (v->type == HD_T_STR || v->type == HD_T_BOOL)) {
+        rc = sc_str(vm, v, whole);
+        hd__decref(vm->h, v);
+        return rc;
+    }
     rc = sc_format_buf(vm, v, spec, b);
     hd__decref(vm->h, v);
     return rc;
@@ -1388,6 +1397,7 @@ int m_str_format(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     if (!f)
         return sc_nomem(vm, HD_ENOMEM);
     sc_buf_t b = {0};
+    hd_obj_t *whole = NULL;
     int rc = 0;
     for (size_t i = 0; i < len && !rc;) {
         if (f[i] == '{' && i + 1 < len && f[i + 1] == '{') {
@@ -1409,7 +1419,7 @@ int m_str_format(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
                 break;
             }
             rc = format_field(vm, f + i + 1, j - i - 1, args, npos, args + npos, kwnames, &autonum,
-                              &b);
+                              &b, i == 0 && j + 1 == len ? &whole : NULL);
             i = j + 1;
         } else if (f[i] == '}') {
             rc = sc_raise(vm, EXC_VALUEERROR, "Single '}' encountered in format string");
@@ -1419,7 +1429,9 @@ int m_str_format(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
         }
     }
     hd_mem_free(vm->h->mem, f);
-    if (!rc)
+    if (!rc && whole)
+        *out = whole;
+    else if (!rc)
         rc = sc_str_new(vm, b.v ? b.v : "", b.n, out);
     hd_mem_free(vm->h->mem, b.v);
     return rc;

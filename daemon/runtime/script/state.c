@@ -79,7 +79,12 @@ static state_block_t *block_of(hd_heap_t *h)
 }
 
 /* strings CPython has statically (_Py_ID): the keyword names of the
- * Argument Clinic parsers modelled (sc_kwtuple), "Py_Repr" */
+ * Argument Clinic parsers modelled (sc_kwtuple), "Py_Repr", and what
+ * bool_repr returns ("True", "False": str() and repr() of a bool). New
+ * names go at the end: exported states name them by number ("kwstrs.N");
+ * an import requires the first KW_FIRST_LAYOUT and makes the later ones an
+ * older document lacks. */
+#define KW_FIRST_LAYOUT 17
 static const char *const kw_names[] = {"sep",
                                        "end",
                                        "file",
@@ -96,7 +101,12 @@ static const char *const kw_names[] = {"sep",
                                        "__mro__",
                                        "__bases__",
                                        "__hd_slots__",
-                                       "__hd_subclasses__"};
+                                       "__hd_subclasses__",
+                                       "True",
+                                       "False"};
+_Static_assert(sizeof(kw_names) / sizeof(kw_names[0]) <=
+                   sizeof(((sc_state_t *)0)->kwstrs) / sizeof(hd_obj_t *),
+               "sc_state_t.kwstrs holds every static str");
 
 static int add_global_key(const char *name, hd_obj_t *o, void *arg)
 {
@@ -277,6 +287,15 @@ int sc_state_bare(hd_heap_t *h, sc_state_t **out)
     h->script = &b->state;
     *out = &b->state;
     return 0;
+}
+
+int sc_state_fill_static(hd_heap_t *h, sc_state_t *st)
+{
+    int rc = 0;
+    for (size_t i = KW_FIRST_LAYOUT; i < sizeof(kw_names) / sizeof(kw_names[0]) && !rc; i++)
+        if (!st->kwstrs[i])
+            rc = hd_str_new(h, kw_names[i], strlen(kw_names[i]), &st->kwstrs[i]);
+    return rc;
 }
 
 bool sc_state_ok(const sc_state_t *st)

@@ -245,6 +245,9 @@ hd_obj_t *sc_builtin(sc_vm_t *vm, int index); /* borrowed; NULL only on HD_ENOME
 int sc_state_get(hd_heap_t *h, sc_state_t **out);
 int sc_state_bare(hd_heap_t *h, sc_state_t **out); /* (state.c, for script/persist.c) */
 bool sc_state_ok(const sc_state_t *st);
+/* sc_state_fill_static: makes the static strs added after the first export
+ * layout that an imported state lacks (an older document); 0 or HD_ENOMEM */
+int sc_state_fill_static(hd_heap_t *h, sc_state_t *st);
 /* sc_builtin_lookup: the builtin named `name` in module `module` (or the
  * method of owner type `type`), or -1. */
 int sc_builtin_lookup(sc_vm_t *vm, int module, int type, const char *name);
