@@ -174,6 +174,34 @@ static int make_subclasses(hd_heap_t *h, sc_state_t *st)
 static const uint8_t startup_tuples[HD_TUPLE_MAXSAVESIZE] = {0, 4, 16, 4, 5, 1, 1, 0, 4, 2,
                                                              3, 3, 3,  4, 2, 1, 0, 1, 1, 0};
 enum { STARTUP_LISTS = 12, STARTUP_DICTS = 4, STARTUP_FLOATS = 5, STARTUP_MAX = 128 };
+/* and the dict keys free list (8-slot tables of str keys): 14 tables,
+ * measured the same way (dicts of one str key cost only their object until
+ * the 15th) */
+enum { STARTUP_KEYS = 14 };
+
+/* make_keys_freelist: dicts of one str key are made and released, their
+ * tables going to the keys free list; the dict objects they leave on the
+ * dict free list are freed (that list's startup blocks come after) */
+static int make_keys_freelist(hd_heap_t *h)
+{
+    hd_obj_t *objs[STARTUP_KEYS], *key = NULL;
+    int n = 0, nfree = h->dict_nfree;
+    int rc = hd_str_new(h, "key", 3, &key);
+    while (!rc && n < STARTUP_KEYS)
+        if (!(rc = hd_dict_new(h, 0, NULL, NULL, &objs[n]))) {
+            if ((rc = hd_dict_setitem(h, objs[n], key, h->none)))
+                hd__decref(h, objs[n]);
+            else
+                n++;
+        }
+    while (n > 0)
+        hd__decref(h, objs[--n]);
+    if (key)
+        hd__decref(h, key);
+    while (h->dict_nfree > nfree)
+        hd__block_free(h, hd__block_start(h->dict_free[--h->dict_nfree]));
+    return rc;
+}
 
 /* make_freelists: fills the free lists with those blocks: every object is
  * made first, then all are released, so none reuses another's block */
@@ -181,7 +209,7 @@ static int make_freelists(hd_heap_t *h)
 {
     hd_obj_t *objs[STARTUP_MAX];
     size_t n = 0;
-    int rc = 0;
+    int rc = make_keys_freelist(h);
     for (size_t len = 1; len < HD_TUPLE_MAXSAVESIZE && !rc; len++)
         for (int i = 0; i < startup_tuples[len] && !rc && n < STARTUP_MAX; i++)
             if (!(rc = hd__tuple_new_filled(h, len, h->none, &objs[n])))
