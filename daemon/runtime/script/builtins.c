@@ -157,12 +157,7 @@ static int bi_print(sc_vm_t *vm, hd_obj_t *self, ARGS)
     for (int i = 0; i < npos; i++) {
         if (i && print_sep(vm, sep, "sep", " "))
             return -1;
-        hd_obj_t *s;
-        if (sc_str(vm, args[i], &s))
-            return -1;
-        int rc = sc_write_str(vm, s);
-        hd__decref(vm->h, s);
-        if (rc)
+        if (sc_write_obj(vm, args[i]))
             return -1;
     }
     if (print_sep(vm, end, "end", "\n"))

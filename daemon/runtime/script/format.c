@@ -23,6 +23,7 @@
  * (state->pending), so the generation-0 count and tracemalloc see what
  * python3 does; the text itself goes straight into the run's output.
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -247,6 +248,187 @@ static void repr_leave(sc_vm_t *vm, hd_obj_t *o)
     }
 }
 
+/* ---- CPython's repr buffers, while tracemalloc traces ----
+ *
+ * CPython builds a container's repr in a _PyUnicodeWriter: a str object
+ * allocated at the first write (the length so far plus a quarter, at least
+ * min_length), grown by resize_compact (the same rule), widened by a new
+ * str when a wider character comes, and shrunk to its text at the end; and
+ * each item's repr is a str of its own, freed once copied. Only tracemalloc
+ * sees those blocks (strs are not tracked by the collector), so they are
+ * modelled only while it traces: a traced block stands for the buffer
+ * (freed before the caller makes the result str, which is what the shrink
+ * costs), the item reprs are made as real strs. */
+
+/* str_bytes: PyUnicode_New(n, maxchar)'s block */
+static size_t str_bytes(int64_t n, uint32_t maxchar)
+{
+    if (maxchar < 128)
+        return HD_STR_ASCII_HEADER + (size_t)n + 1;
+    int width = maxchar < 256 ? 1 : maxchar < 65536 ? 2 : 4;
+    return HD_STR_COMPACT_HEADER + ((size_t)n + 1) * (size_t)width;
+}
+
+static uint32_t kind_max(uint32_t maxchar)
+{
+    return maxchar < 128 ? 127 : maxchar < 256 ? 255 : maxchar < 65536 ? 65535 : 0x10ffff;
+}
+
+static uint32_t str_maxchar(hd_obj_t *s)
+{
+    const hd_str_obj_t *so = (const hd_str_obj_t *)s;
+    return so->state & HD_STR_ASCII ? 127
+                                    : kind_max(HD_STR_KIND(so) == 1   ? 255
+                                               : HD_STR_KIND(so) == 2 ? 65535
+                                                                      : 0x10ffff);
+}
+
+int sc_writer_write(sc_vm_t *vm, sc_writer_t *w, int64_t len, uint32_t maxchar)
+{
+    hd_heap_t *h = vm->h;
+    uint32_t kind = hd__type_kind(h, HD_T_STR);
+    if (maxchar <= w->maxchar && len <= w->size - w->pos) {
+        w->pos += len;
+        return 0;
+    }
+    if (len == 0)
+        return 0;
+    int64_t newlen = w->pos + len;
+    int rc = 0;
+    if (!w->block || newlen > w->size) {
+        if (w->overallocate)
+            newlen += newlen / 4;
+        if (newlen < w->min_length)
+            newlen = w->min_length;
+    } else {
+        newlen = w->size; /* only wider */
+    }
+    uint32_t mc = kind_max(maxchar > w->maxchar ? maxchar : w->maxchar);
+    void *nb;
+    if (w->block && mc == w->maxchar) {
+        rc = hd__block_realloc(h, w->block, str_bytes(newlen, mc), kind, &nb);
+    } else if (!(rc = hd__block_alloc(h, str_bytes(newlen, mc), kind, &nb))) {
+        hd__block_free(h, w->block); /* the narrower buffer, copied */
+    }
+    if (rc)
+        return sc_nomem(vm, rc);
+    w->block = nb;
+    w->size = newlen;
+    w->maxchar = mc;
+    w->pos += len;
+    return 0;
+}
+
+void sc_writer_close(sc_vm_t *vm, sc_writer_t *w)
+{
+    hd__block_free(vm->h, w->block);
+    w->block = NULL;
+}
+
+int sc_writer_text(sc_vm_t *vm, sc_writer_t *w, const char *utf8, size_t n)
+{
+    int64_t len = 0;
+    uint32_t maxchar = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)utf8[i];
+        int k = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+        uint32_t cp = k == 1 ? c : c & (0x3fu >> (k - 1));
+        for (int j = 1; j < k && i + (size_t)j < n; j++)
+            cp = cp << 6 | ((unsigned char)utf8[i + (size_t)j] & 0x3fu);
+        maxchar = cp > maxchar ? cp : maxchar;
+        len++;
+        i += (size_t)k;
+    }
+    return sc_writer_write(vm, w, len, maxchar);
+}
+
+/* writer_put: writes ASCII text to both the model and the text */
+static int writer_put(sc_vm_t *vm, sc_writer_t *w, sc_buf_t *b, const char *s)
+{
+    return sc_writer_write(vm, w, (int64_t)strlen(s), 127) || buf_puts(vm, b, s) ? -1 : 0;
+}
+
+/* writer_repr: PyObject_Repr(o) as a str of its own, then written */
+static int writer_repr(sc_vm_t *vm, sc_writer_t *w, sc_buf_t *b, hd_obj_t *o)
+{
+    hd_obj_t *s;
+    if (sc_repr(vm, o, &s))
+        return -1;
+    int rc = sc_writer_write(vm, w, hd_len(s), str_maxchar(s)) || put_str(vm, b, s) ? -1 : 0;
+    hd__decref(vm->h, s);
+    return rc;
+}
+
+/* traced_repr: list_repr, tuplerepr and dict_repr with their writer; the
+ * text goes to b (the caller makes the result str once the buffer is
+ * freed) */
+static int traced_repr(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
+{
+    int k = o->type == HD_T_LIST ? 0 : o->type == HD_T_TUPLE ? 1 : 2;
+    int64_t n = hd_len(o);
+    if (n == 0 && k < 2) /* before Py_ReprEnter */
+        return buf_puts(vm, b, k == 0 ? "[]" : "()");
+    bool rec;
+    if (repr_enter(vm, o, &rec))
+        return -1;
+    if (rec)
+        return buf_puts(vm, b, k == 0 ? "[...]" : k == 1 ? "(...)" : "{...}");
+    if (n == 0) {
+        repr_leave(vm, o);
+        return buf_puts(vm, b, "{}");
+    }
+    sc_writer_t w = {.overallocate = true};
+    w.min_length = k == 2 ? 1 + 4 + 6 * (n - 1) + 1 : k == 1 && n == 1 ? 4 : 2 + 3 * (n - 1) + 1;
+    int rc = writer_put(vm, &w, b, k == 0 ? "[" : k == 1 ? "(" : "{");
+    if (k < 2) {
+        for (int64_t i = 0; !rc && i < hd_len(o); i++) {
+            hd_obj_t *item =
+                k == 0 ? ((hd_list_obj_t *)o)->items[i] : ((hd_tuple_obj_t *)o)->items[i];
+            hd__incref(item);
+            rc = (i > 0 && writer_put(vm, &w, b, ", ")) || writer_repr(vm, &w, b, item) ? -1 : 0;
+            hd__decref(vm->h, item);
+        }
+    } else {
+        int64_t pos = 0;
+        hd_obj_t *key, *v;
+        for (bool first = true; !rc && hd_dict_next(o, &pos, &key, &v); first = false) {
+            hd__incref(key);
+            hd__incref(v);
+            rc = (!first && writer_put(vm, &w, b, ", ")) || writer_repr(vm, &w, b, key) ||
+                         writer_put(vm, &w, b, ": ") || writer_repr(vm, &w, b, v)
+                     ? -1
+                     : 0;
+            hd__decref(vm->h, key);
+            hd__decref(vm->h, v);
+        }
+    }
+    w.overallocate = false;
+    if (!rc)
+        rc = writer_put(vm, &w, b, k == 0 ? "]" : k == 2 ? "}" : n == 1 ? ",)" : ")");
+    repr_leave(vm, o);
+    sc_writer_close(vm, &w);
+    return rc;
+}
+
+/* traced_object_repr: object_repr's PyUnicode_FromFormat("<%U.%U object at
+ * %p>"): a writer of min_length strlen(format) + 100, written piece by
+ * piece, the last literal without over-allocation */
+static int traced_object_repr(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
+{
+    char addr[32];
+    snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)hd_obj_addr(vm->h, o));
+    const char *name = hd_obj_type_name(vm->h, o);
+    sc_writer_t w = {.overallocate = true, .min_length = 20 + 100};
+    int rc = writer_put(vm, &w, b, "<") || writer_put(vm, &w, b, "__main__") ||
+             writer_put(vm, &w, b, ".") || writer_put(vm, &w, b, name) ||
+             writer_put(vm, &w, b, " object at ") || writer_put(vm, &w, b, addr);
+    w.overallocate = false;
+    if (!rc)
+        rc = writer_put(vm, &w, b, ">");
+    sc_writer_close(vm, &w);
+    return rc ? -1 : 0;
+}
+
 /* ---- repr ---- */
 
 static int repr_items(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
@@ -379,6 +561,9 @@ int sc_repr_buf(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
     case HD_T_LIST:
     case HD_T_TUPLE:
     case HD_T_DICT:
+        if (*vm->h->tracing)
+            return traced_repr(vm, o, b);
+        /* fall through */
     case HD_T_SET:
         return repr_container(vm, o, b);
     case HD_T_DICTVIEW:
@@ -390,6 +575,8 @@ int sc_repr_buf(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
         rc = sc_special_repr(vm, o, b);
         if (rc <= 0)
             return rc;
+        if (*vm->h->tracing)
+            return traced_object_repr(vm, o, b);
         return buf_printf(vm, b, "<__main__.%s object at 0x%llx>", hd_obj_type_name(vm->h, o),
                           (unsigned long long)hd_obj_addr(vm->h, o));
     }
@@ -438,6 +625,69 @@ static int int_text_str(sc_vm_t *vm, hd_obj_t *o, const sc_buf_t *b, hd_obj_t **
     return rc;
 }
 
+/* dtoa_bufsize: the block format_float_short (PyOS_double_to_string, mode
+ * 'r' with Py_DTSF_ADD_DOT_0) allocates for a float's repr, found from the
+ * repr text: its digits without leading and trailing zeros and where the
+ * decimal point falls (decpt) give vdigits_start and vdigits_end */
+static size_t dtoa_bufsize(const char *text)
+{
+    const char *p = text + (text[0] == '-');
+    if (!isdigit((unsigned char)p[0]))
+        return 5; /* inf, nan */
+    int64_t decpt = 0, ndigits = 0, zeros = 0, exp = 0;
+    bool point = false, lead = true;
+    for (; *p && *p != 'e'; p++) {
+        if (*p == '.') {
+            point = true;
+            continue;
+        }
+        if (!point)
+            decpt++;
+        if (*p == '0' && lead) {
+            decpt -= !point ? 1 : 0;
+            decpt -= point ? 1 : 0;
+            continue;
+        }
+        lead = false;
+        zeros = *p == '0' ? zeros + 1 : 0;
+        ndigits++;
+    }
+    if (*p == 'e')
+        exp = strtoll(p + 1, NULL, 10);
+    ndigits -= zeros;
+    if (ndigits == 0) /* zero: the digits "0", the point after them */
+        ndigits = 1, decpt = 1;
+    decpt += exp;
+    bool use_exp = decpt <= -4 || decpt > 16;
+    if (use_exp)
+        decpt = 1;
+    int64_t vstart = decpt <= 0 ? decpt - 1 : 0, vend = ndigits;
+    if (!use_exp && vend < decpt + 1)
+        vend = decpt + 1;
+    else if (use_exp && vend < decpt)
+        vend = decpt;
+    return (size_t)(3 + (vend - vstart) + (use_exp ? 5 : 0));
+}
+
+/* float_str: float_repr: the text in a PyMem block, the str made from it,
+ * the block freed (the block only while tracemalloc traces: nothing else
+ * sees it) */
+static int float_str(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **out)
+{
+    sc_buf_t b = {0};
+    void *block = NULL;
+    int rc = atom_repr(vm, o, &b);
+    if (!rc && *vm->h->tracing) {
+        int r = hd__block_alloc(vm->h, dtoa_bufsize(b.v), hd__type_kind(vm->h, HD_T_FLOAT), &block);
+        rc = r ? sc_nomem(vm, r) : 0;
+    }
+    if (!rc)
+        rc = sc_str_new(vm, b.v, b.n, out);
+    hd__block_free(vm->h, block);
+    hd_mem_free(vm->h->mem, b.v);
+    return rc;
+}
+
 /* bool_str: bool_repr's result, the static "True" or "False" (a new
  * reference); str(), repr(), format(b, '') and f-strings return it */
 static int bool_str(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **out)
@@ -454,6 +704,8 @@ static int to_str(sc_vm_t *vm, hd_obj_t *o, bool repr, hd_obj_t **out)
 {
     if (o->type == HD_T_BOOL)
         return bool_str(vm, o, out);
+    if (o->type == HD_T_FLOAT)
+        return float_str(vm, o, out);
     sc_buf_t b = {0};
     int rc = repr ? sc_repr_buf(vm, o, &b) : sc_str_buf(vm, o, &b);
     if (!rc)
@@ -477,7 +729,9 @@ int sc_str(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **out)
     }
     if (o->type == HD_T_BOOL)
         return bool_str(vm, o, out);
-    if (o->type == HD_T_FLOAT || o->type == HD_T_NONE) {
+    if (o->type == HD_T_FLOAT)
+        return float_str(vm, o, out);
+    if (o->type == HD_T_NONE) {
         sc_buf_t b = {0};
         int rc = atom_repr(vm, o, &b);
         if (!rc)
@@ -793,10 +1047,31 @@ static int format_to(sc_vm_t *vm, hd_obj_t *o, const char *spec_text, sc_buf_t *
                     sc_tname(vm, o));
 }
 
+static int format_with(sc_vm_t *vm, hd_obj_t *o, hd_obj_t *spec, bool empty, hd_obj_t **out);
+
 int sc_format(sc_vm_t *vm, hd_obj_t *o, hd_obj_t *spec, hd_obj_t **out)
 {
-    if (o->type == HD_T_BOOL && (!spec || hd_len(spec) == 0))
+    bool empty = !spec || hd_len(spec) == 0;
+    if (empty && (o->type == HD_T_STR || o->type == HD_T_INT)) /* PyObject_Format's fast path */
+        return o->type == HD_T_STR ? (hd__incref(o), *out = o, 0) : sc_int_str(vm, o, out);
+    /* else _PyObject_LookupSpecial(o, "__format__"): a bound builtin method
+     * (72 bytes, tracked) that lives until the result is made */
+    hd_obj_t *meth, *fn = sc_builtin(vm, SC_BI_FORMAT);
+    int mrc = fn ? hd__cmethod_new(vm->h, fn, o, &meth) : HD_ENOMEM;
+    if (mrc)
+        return sc_nomem(vm, mrc);
+    int rc = format_with(vm, o, spec, empty, out);
+    hd__decref(vm->h, meth);
+    return rc;
+}
+
+/* format_with: o.__format__(spec) */
+static int format_with(sc_vm_t *vm, hd_obj_t *o, hd_obj_t *spec, bool empty, hd_obj_t **out)
+{
+    if (empty && o->type == HD_T_BOOL)
         return bool_str(vm, o, out); /* int.__format__: str() for an empty spec */
+    if (empty && o->type == HD_T_FLOAT)
+        return float_str(vm, o, out); /* float.__format__: str() too */
     char *text = spec ? sc_str_utf8(vm, spec, NULL) : NULL;
     if (spec && !text)
         return sc_nomem(vm, HD_ENOMEM);
@@ -804,9 +1079,12 @@ int sc_format(sc_vm_t *vm, hd_obj_t *o, hd_obj_t *spec, hd_obj_t **out)
     int rc = format_to(vm, o, text ? text : "", &b);
     bool plain = !text || !*text; /* an empty spec is str() */
     hd_mem_free(vm->h->mem, text);
+    /* a spec's result comes from a _PyUnicodeWriter, whose one Latin-1
+     * character is the shared str (unicode_result_ready) */
     if (!rc)
         rc = plain && o->type == HD_T_INT ? int_text_str(vm, o, &b, out)
-                                          : fresh_str(vm, b.v ? b.v : "", b.n, out);
+             : plain                      ? fresh_str(vm, b.v ? b.v : "", b.n, out)
+                                          : sc_str_new(vm, b.v ? b.v : "", b.n, out);
     hd_mem_free(vm->h->mem, b.v);
     return rc;
 }
@@ -945,6 +1223,12 @@ static int percent_key(sc_vm_t *vm, const char *f, size_t len, size_t *i, hd_obj
  * takes its item, and no argument is left unconverted) */
 int sc_percent_format(sc_vm_t *vm, hd_obj_t *fmt, hd_obj_t *args, hd_obj_t **out)
 {
+    /* "%s" % x: the writer's only write is str(x), which it returns as it is
+     * (readonly): x itself for a str, the static "True" for True */
+    if (hd_len(fmt) == 2 && hd__str_char(fmt, 0) == '%' && hd__str_char(fmt, 1) == 's' &&
+        (args->type != HD_T_TUPLE || hd_len(args) == 1))
+        return sc_str(vm, args->type == HD_T_TUPLE ? ((hd_tuple_obj_t *)args)->items[0] : args,
+                      out);
     size_t len;
     char *f = sc_str_utf8(vm, fmt, &len);
     if (!f)
@@ -1091,14 +1375,19 @@ static int pending_add(sc_vm_t *vm, hd_obj_t *b, int64_t blen)
     return 0;
 }
 
-int sc_write_str(sc_vm_t *vm, hd_obj_t *s)
+/* file_writer: PyFile_WriteObject's getattr(file, 'write'), a bound method */
+static int file_writer(sc_vm_t *vm, hd_obj_t **writer)
 {
-    hd_obj_t *writer, *b = s;
-    /* PyFile_WriteObject: getattr(file, 'write'), a bound method */
     hd_obj_t *wfn = sc_builtin(vm, SC_BI_PRINT);
-    int rc = wfn ? hd__cmethod_new(vm->h, wfn, vm->h->none, &writer) : HD_ENOMEM;
-    if (rc)
-        return sc_nomem(vm, rc);
+    int rc = wfn ? hd__cmethod_new(vm->h, wfn, vm->h->none, writer) : HD_ENOMEM;
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+/* write_str: writer(s); releases the writer */
+static int write_str(sc_vm_t *vm, hd_obj_t *s, hd_obj_t *writer)
+{
+    hd_obj_t *b = s;
+    int rc;
     size_t len;
     char *text = sc_str_utf8(vm, s, &len);
     if (!text) {
@@ -1128,6 +1417,26 @@ int sc_write_str(sc_vm_t *vm, hd_obj_t *s)
             hd__decref(vm->h, ret);
     }
     hd__decref(vm->h, writer);
+    return rc;
+}
+
+int sc_write_str(sc_vm_t *vm, hd_obj_t *s)
+{
+    hd_obj_t *writer;
+    return file_writer(vm, &writer) ? -1 : write_str(vm, s, writer);
+}
+
+int sc_write_obj(sc_vm_t *vm, hd_obj_t *o)
+{
+    hd_obj_t *writer, *s;
+    if (file_writer(vm, &writer))
+        return -1;
+    if (sc_str(vm, o, &s)) {
+        hd__decref(vm->h, writer);
+        return -1;
+    }
+    int rc = write_str(vm, s, writer);
+    hd__decref(vm->h, s);
     return rc;
 }
 

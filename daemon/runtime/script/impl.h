@@ -130,6 +130,24 @@ void sc_hint_clear(sc_vm_t *vm);
 const char *sc_hint_text(sc_vm_t *vm);
 /* sc_classes_changed: forget the cached class attribute lookups */
 void sc_classes_changed(sc_vm_t *vm);
+/* sc_writer_t: CPython's _PyUnicodeWriter as tracemalloc sees it (format.c):
+ * a traced block standing for its buffer, grown as 3.11 grows it. Used
+ * only while tracemalloc traces; zero it, set min_length and
+ * overallocate, write, then sc_writer_close before the result str is made
+ * (the final shrink). */
+typedef struct sc_writer {
+    void *block;        /* owned: the traced stand-in for the buffer, or NULL */
+    int64_t size, pos;  /* its capacity and length, in characters */
+    int64_t min_length; /* writer.min_length */
+    uint32_t maxchar;   /* the buffer's kind: 0 (none yet), 127, 255, 65535, 0x10ffff */
+    bool overallocate;  /* writer.overallocate */
+} sc_writer_t;
+/* sc_writer_write: _PyUnicodeWriter_Prepare(len, maxchar) and the write;
+ * sc_writer_text: the same for UTF-8 text. 0 or -1 (MemoryError raised). */
+int sc_writer_write(sc_vm_t *vm, sc_writer_t *w, int64_t len, uint32_t maxchar);
+int sc_writer_text(sc_vm_t *vm, sc_writer_t *w, const char *utf8, size_t n);
+void sc_writer_close(sc_vm_t *vm, sc_writer_t *w);
+
 /* sc_static_str: one of the strs CPython has statically (see state.c),
  * borrowed, or NULL */
 hd_obj_t *sc_static_str(sc_vm_t *vm, const char *name);

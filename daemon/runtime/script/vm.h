@@ -225,6 +225,10 @@ int sc_buf_put(sc_vm_t *vm, sc_buf_t *b, const char *s, size_t n);
 /* sc_write_stdout: print's text, through the sys.stdout model (pending
  * list) into the run's output. s is a str object (borrowed). */
 int sc_write_str(sc_vm_t *vm, hd_obj_t *s);
+/* sc_write_obj: PyFile_WriteObject(o, stdout, Py_PRINT_RAW): the bound
+ * write method first, then str(o) (built while the method lives), then
+ * the write. o is borrowed. */
+int sc_write_obj(sc_vm_t *vm, hd_obj_t *o);
 /* sc_flush_stdout: end of run: the pending text goes away (written). */
 void sc_flush_stdout(sc_vm_t *vm);
 
