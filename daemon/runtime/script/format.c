@@ -59,7 +59,7 @@ int sc_buf_put(sc_vm_t *vm, sc_buf_t *b, const char *s, size_t n)
     return 0;
 }
 
-static int buf_puts(sc_vm_t *vm, sc_buf_t *b, const char *s)
+int sc_buf_puts(sc_vm_t *vm, sc_buf_t *b, const char *s)
 {
     return sc_buf_put(vm, b, s, strlen(s));
 }
@@ -76,8 +76,8 @@ static int buf_printf(sc_vm_t *vm, sc_buf_t *b, const char *fmt, ...)
     return sc_buf_put(vm, b, tmp, (size_t)(n < (int)sizeof(tmp) ? n : (int)sizeof(tmp) - 1));
 }
 
-/* str_text: a str's UTF-8 into the buffer */
-static int put_str(sc_vm_t *vm, sc_buf_t *b, hd_obj_t *s)
+/* sc_buf_put_str: a str's UTF-8 into the buffer */
+int sc_buf_put_str(sc_vm_t *vm, sc_buf_t *b, hd_obj_t *s)
 {
     long n = hd_str_utf8(s, NULL, 0);
     if (b->n + (size_t)n + 1 > b->cap && sc_buf_put(vm, b, "", 0) == 0) {
@@ -190,7 +190,7 @@ static int atom_repr(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
 
 /* ---- the Py_Repr list ---- */
 
-static int repr_enter(sc_vm_t *vm, hd_obj_t *o, bool *recursive)
+int sc_repr_enter(sc_vm_t *vm, hd_obj_t *o, bool *recursive)
 {
     sc_state_t *st = vm->st;
     hd_heap_t *h = vm->h;
@@ -231,7 +231,7 @@ static int repr_enter(sc_vm_t *vm, hd_obj_t *o, bool *recursive)
     return 0;
 }
 
-static void repr_leave(sc_vm_t *vm, hd_obj_t *o)
+void sc_repr_leave(sc_vm_t *vm, hd_obj_t *o)
 {
     hd_list_obj_t *l = (hd_list_obj_t *)vm->st->repr_list;
     vm->depth--;
@@ -248,187 +248,6 @@ static void repr_leave(sc_vm_t *vm, hd_obj_t *o)
     }
 }
 
-/* ---- CPython's repr buffers, while tracemalloc traces ----
- *
- * CPython builds a container's repr in a _PyUnicodeWriter: a str object
- * allocated at the first write (the length so far plus a quarter, at least
- * min_length), grown by resize_compact (the same rule), widened by a new
- * str when a wider character comes, and shrunk to its text at the end; and
- * each item's repr is a str of its own, freed once copied. Only tracemalloc
- * sees those blocks (strs are not tracked by the collector), so they are
- * modelled only while it traces: a traced block stands for the buffer
- * (freed before the caller makes the result str, which is what the shrink
- * costs), the item reprs are made as real strs. */
-
-/* str_bytes: PyUnicode_New(n, maxchar)'s block */
-static size_t str_bytes(int64_t n, uint32_t maxchar)
-{
-    if (maxchar < 128)
-        return HD_STR_ASCII_HEADER + (size_t)n + 1;
-    int width = maxchar < 256 ? 1 : maxchar < 65536 ? 2 : 4;
-    return HD_STR_COMPACT_HEADER + ((size_t)n + 1) * (size_t)width;
-}
-
-static uint32_t kind_max(uint32_t maxchar)
-{
-    return maxchar < 128 ? 127 : maxchar < 256 ? 255 : maxchar < 65536 ? 65535 : 0x10ffff;
-}
-
-static uint32_t str_maxchar(hd_obj_t *s)
-{
-    const hd_str_obj_t *so = (const hd_str_obj_t *)s;
-    return so->state & HD_STR_ASCII ? 127
-                                    : kind_max(HD_STR_KIND(so) == 1   ? 255
-                                               : HD_STR_KIND(so) == 2 ? 65535
-                                                                      : 0x10ffff);
-}
-
-int sc_writer_write(sc_vm_t *vm, sc_writer_t *w, int64_t len, uint32_t maxchar)
-{
-    hd_heap_t *h = vm->h;
-    uint32_t kind = hd__type_kind(h, HD_T_STR);
-    if (maxchar <= w->maxchar && len <= w->size - w->pos) {
-        w->pos += len;
-        return 0;
-    }
-    if (len == 0)
-        return 0;
-    int64_t newlen = w->pos + len;
-    int rc = 0;
-    if (!w->block || newlen > w->size) {
-        if (w->overallocate)
-            newlen += newlen / 4;
-        if (newlen < w->min_length)
-            newlen = w->min_length;
-    } else {
-        newlen = w->size; /* only wider */
-    }
-    uint32_t mc = kind_max(maxchar > w->maxchar ? maxchar : w->maxchar);
-    void *nb;
-    if (w->block && mc == w->maxchar) {
-        rc = hd__block_realloc(h, w->block, str_bytes(newlen, mc), kind, &nb);
-    } else if (!(rc = hd__block_alloc(h, str_bytes(newlen, mc), kind, &nb))) {
-        hd__block_free(h, w->block); /* the narrower buffer, copied */
-    }
-    if (rc)
-        return sc_nomem(vm, rc);
-    w->block = nb;
-    w->size = newlen;
-    w->maxchar = mc;
-    w->pos += len;
-    return 0;
-}
-
-void sc_writer_close(sc_vm_t *vm, sc_writer_t *w)
-{
-    hd__block_free(vm->h, w->block);
-    w->block = NULL;
-}
-
-int sc_writer_text(sc_vm_t *vm, sc_writer_t *w, const char *utf8, size_t n)
-{
-    int64_t len = 0;
-    uint32_t maxchar = 0;
-    for (size_t i = 0; i < n;) {
-        unsigned char c = (unsigned char)utf8[i];
-        int k = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-        uint32_t cp = k == 1 ? c : c & (0x3fu >> (k - 1));
-        for (int j = 1; j < k && i + (size_t)j < n; j++)
-            cp = cp << 6 | ((unsigned char)utf8[i + (size_t)j] & 0x3fu);
-        maxchar = cp > maxchar ? cp : maxchar;
-        len++;
-        i += (size_t)k;
-    }
-    return sc_writer_write(vm, w, len, maxchar);
-}
-
-/* writer_put: writes ASCII text to both the model and the text */
-static int writer_put(sc_vm_t *vm, sc_writer_t *w, sc_buf_t *b, const char *s)
-{
-    return sc_writer_write(vm, w, (int64_t)strlen(s), 127) || buf_puts(vm, b, s) ? -1 : 0;
-}
-
-/* writer_repr: PyObject_Repr(o) as a str of its own, then written */
-static int writer_repr(sc_vm_t *vm, sc_writer_t *w, sc_buf_t *b, hd_obj_t *o)
-{
-    hd_obj_t *s;
-    if (sc_repr(vm, o, &s))
-        return -1;
-    int rc = sc_writer_write(vm, w, hd_len(s), str_maxchar(s)) || put_str(vm, b, s) ? -1 : 0;
-    hd__decref(vm->h, s);
-    return rc;
-}
-
-/* traced_repr: list_repr, tuplerepr and dict_repr with their writer; the
- * text goes to b (the caller makes the result str once the buffer is
- * freed) */
-static int traced_repr(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
-{
-    int k = o->type == HD_T_LIST ? 0 : o->type == HD_T_TUPLE ? 1 : 2;
-    int64_t n = hd_len(o);
-    if (n == 0 && k < 2) /* before Py_ReprEnter */
-        return buf_puts(vm, b, k == 0 ? "[]" : "()");
-    bool rec;
-    if (repr_enter(vm, o, &rec))
-        return -1;
-    if (rec)
-        return buf_puts(vm, b, k == 0 ? "[...]" : k == 1 ? "(...)" : "{...}");
-    if (n == 0) {
-        repr_leave(vm, o);
-        return buf_puts(vm, b, "{}");
-    }
-    sc_writer_t w = {.overallocate = true};
-    w.min_length = k == 2 ? 1 + 4 + 6 * (n - 1) + 1 : k == 1 && n == 1 ? 4 : 2 + 3 * (n - 1) + 1;
-    int rc = writer_put(vm, &w, b, k == 0 ? "[" : k == 1 ? "(" : "{");
-    if (k < 2) {
-        for (int64_t i = 0; !rc && i < hd_len(o); i++) {
-            hd_obj_t *item =
-                k == 0 ? ((hd_list_obj_t *)o)->items[i] : ((hd_tuple_obj_t *)o)->items[i];
-            hd__incref(item);
-            rc = (i > 0 && writer_put(vm, &w, b, ", ")) || writer_repr(vm, &w, b, item) ? -1 : 0;
-            hd__decref(vm->h, item);
-        }
-    } else {
-        int64_t pos = 0;
-        hd_obj_t *key, *v;
-        for (bool first = true; !rc && hd_dict_next(o, &pos, &key, &v); first = false) {
-            hd__incref(key);
-            hd__incref(v);
-            rc = (!first && writer_put(vm, &w, b, ", ")) || writer_repr(vm, &w, b, key) ||
-                         writer_put(vm, &w, b, ": ") || writer_repr(vm, &w, b, v)
-                     ? -1
-                     : 0;
-            hd__decref(vm->h, key);
-            hd__decref(vm->h, v);
-        }
-    }
-    w.overallocate = false;
-    if (!rc)
-        rc = writer_put(vm, &w, b, k == 0 ? "]" : k == 2 ? "}" : n == 1 ? ",)" : ")");
-    repr_leave(vm, o);
-    sc_writer_close(vm, &w);
-    return rc;
-}
-
-/* traced_object_repr: object_repr's PyUnicode_FromFormat("<%U.%U object at
- * %p>"): a writer of min_length strlen(format) + 100, written piece by
- * piece, the last literal without over-allocation */
-static int traced_object_repr(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
-{
-    char addr[32];
-    snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)hd_obj_addr(vm->h, o));
-    const char *name = hd_obj_type_name(vm->h, o);
-    sc_writer_t w = {.overallocate = true, .min_length = 20 + 100};
-    int rc = writer_put(vm, &w, b, "<") || writer_put(vm, &w, b, "__main__") ||
-             writer_put(vm, &w, b, ".") || writer_put(vm, &w, b, name) ||
-             writer_put(vm, &w, b, " object at ") || writer_put(vm, &w, b, addr);
-    w.overallocate = false;
-    if (!rc)
-        rc = writer_put(vm, &w, b, ">");
-    sc_writer_close(vm, &w);
-    return rc ? -1 : 0;
-}
-
 /* ---- repr ---- */
 
 static int repr_items(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
@@ -438,7 +257,7 @@ static int repr_items(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
         hd_obj_t *item;
         hd_seq_getitem(o, i, &item);
         hd__incref(item);
-        int rc = (i ? buf_puts(vm, b, ", ") : 0) || sc_repr_buf(vm, item, b);
+        int rc = (i ? sc_buf_puts(vm, b, ", ") : 0) || sc_repr_buf(vm, item, b);
         hd__decref(vm->h, item);
         if (rc)
             return -1;
@@ -454,8 +273,8 @@ static int repr_dict(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
     while (hd_dict_next(o, &pos, &k, &v)) {
         hd__incref(k);
         hd__incref(v);
-        int rc = (!first && buf_puts(vm, b, ", ")) || sc_repr_buf(vm, k, b) ||
-                 buf_puts(vm, b, ": ") || sc_repr_buf(vm, v, b);
+        int rc = (!first && sc_buf_puts(vm, b, ", ")) || sc_repr_buf(vm, k, b) ||
+                 sc_buf_puts(vm, b, ": ") || sc_repr_buf(vm, v, b);
         hd__decref(vm->h, k);
         hd__decref(vm->h, v);
         if (rc)
@@ -465,71 +284,27 @@ static int repr_dict(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
     return 0;
 }
 
-static int repr_set(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
-{
-    int64_t pos = 0;
-    hd_obj_t *k;
-    bool first = true;
-    while (hd_set_next(o, &pos, &k)) {
-        hd__incref(k);
-        int rc = (!first && buf_puts(vm, b, ", ")) || sc_repr_buf(vm, k, b);
-        hd__decref(vm->h, k);
-        if (rc)
-            return -1;
-        first = false;
-    }
-    return 0;
-}
-
 static int repr_container(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
 {
-    static const char *const open[] = {"[", "(", "{", "{"}, *const close[] = {"]", ")", "}", "}"};
-    int k = o->type == HD_T_LIST ? 0 : o->type == HD_T_TUPLE ? 1 : o->type == HD_T_DICT ? 2 : 3;
+    static const char *const open[] = {"[", "(", "{"}, *const close[] = {"]", ")", "}"};
+    int k = o->type == HD_T_LIST ? 0 : o->type == HD_T_TUPLE ? 1 : 2;
     int64_t n = hd_len(o);
     if (n == 0)
-        return buf_puts(vm, b, k == 0 ? "[]" : k == 1 ? "()" : k == 2 ? "{}" : "set()");
+        return sc_buf_puts(vm, b, k == 0 ? "[]" : k == 1 ? "()" : "{}");
     bool rec;
-    if (repr_enter(vm, o, &rec))
+    if (sc_repr_enter(vm, o, &rec))
         return -1;
     if (rec)
-        return buf_puts(vm, b, k == 0 ? "[...]" : k == 1 ? "(...)" : k == 2 ? "{...}" : "set(...)");
-    int rc = buf_puts(vm, b, open[k]);
+        return sc_buf_puts(vm, b, k == 0 ? "[...]" : k == 1 ? "(...)" : "{...}");
+    int rc = sc_buf_puts(vm, b, open[k]);
     if (!rc)
-        rc = k < 2 ? repr_items(vm, o, b) : k == 2 ? repr_dict(vm, o, b) : repr_set(vm, o, b);
+        rc = k < 2 ? repr_items(vm, o, b) : repr_dict(vm, o, b);
     if (!rc && k == 1 && n == 1)
-        rc = buf_puts(vm, b, ",");
+        rc = sc_buf_puts(vm, b, ",");
     if (!rc)
-        rc = buf_puts(vm, b, close[k]);
-    repr_leave(vm, o);
+        rc = sc_buf_puts(vm, b, close[k]);
+    sc_repr_leave(vm, o);
     return rc;
-}
-
-static int repr_view(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
-{
-    hd_obj_t *d = ((hd_dictview_obj_t *)o)->dict;
-    bool rec;
-    if (buf_printf(vm, b, "%s(", sc_tname(vm, o)))
-        return -1;
-    if (repr_enter(vm, o, &rec))
-        return -1;
-    if (rec)
-        return buf_puts(vm, b, "...)");
-    int rc = buf_puts(vm, b, "[");
-    int64_t pos = 0;
-    hd_obj_t *k, *v;
-    for (bool first = true; !rc && hd_dict_next(d, &pos, &k, &v); first = false) {
-        if (!first)
-            rc = buf_puts(vm, b, ", ");
-        if (!rc && o->aux == HD_DICT_ITEMS)
-            rc = buf_puts(vm, b, "(") || sc_repr_buf(vm, k, b) || buf_puts(vm, b, ", ") ||
-                 sc_repr_buf(vm, v, b) || buf_puts(vm, b, ")");
-        else if (!rc)
-            rc = sc_repr_buf(vm, o->aux == HD_DICT_VALUES ? v : k, b);
-    }
-    if (!rc)
-        rc = buf_puts(vm, b, "])");
-    repr_leave(vm, o);
-    return rc ? -1 : 0;
 }
 
 /* call_dunder: o.__repr__() / __str__() of a class; 1 when the class has
@@ -550,7 +325,7 @@ static int call_dunder(sc_vm_t *vm, hd_obj_t *o, const char *name, sc_buf_t *b)
         hd__decref(vm->h, res);
         return -1;
     }
-    int rc = put_str(vm, b, res);
+    int rc = sc_buf_put_str(vm, b, res);
     hd__decref(vm->h, res);
     return rc;
 }
@@ -562,12 +337,12 @@ int sc_repr_buf(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
     case HD_T_TUPLE:
     case HD_T_DICT:
         if (*vm->h->tracing)
-            return traced_repr(vm, o, b);
-        /* fall through */
-    case HD_T_SET:
+            return sc_traced_repr(vm, o, b);
         return repr_container(vm, o, b);
+    case HD_T_SET:
+        return sc_repr_set(vm, o, b);
     case HD_T_DICTVIEW:
-        return repr_view(vm, o, b);
+        return sc_repr_view(vm, o, b);
     case HD_T_INSTANCE: {
         int rc = call_dunder(vm, o, "__repr__", b);
         if (rc <= 0)
@@ -576,16 +351,17 @@ int sc_repr_buf(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
         if (rc <= 0)
             return rc;
         if (*vm->h->tracing)
-            return traced_object_repr(vm, o, b);
+            return sc_traced_object_repr(vm, o, b);
         return buf_printf(vm, b, "<__main__.%s object at 0x%llx>", hd_obj_type_name(vm->h, o),
                           (unsigned long long)hd_obj_addr(vm->h, o));
     }
     case HD_T_METHOD: {
         hd_method_obj_t *m = (hd_method_obj_t *)o;
         hd_obj_t *qn = m->func->type == HD_T_FUNCTION ? ((hd_func_obj_t *)m->func)->qualname : NULL;
-        int rc = buf_puts(vm, b, "<bound method ") ||
-                 (qn ? put_str(vm, b, qn) : buf_puts(vm, b, "?")) || buf_puts(vm, b, " of ") ||
-                 sc_repr_buf(vm, m->self, b) || buf_puts(vm, b, ">");
+        int rc = sc_buf_puts(vm, b, "<bound method ") ||
+                 (qn ? sc_buf_put_str(vm, b, qn) : sc_buf_puts(vm, b, "?")) ||
+                 sc_buf_puts(vm, b, " of ") || sc_repr_buf(vm, m->self, b) ||
+                 sc_buf_puts(vm, b, ">");
         return rc ? -1 : 0;
     }
     }
@@ -595,7 +371,7 @@ int sc_repr_buf(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
 int sc_str_buf(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
 {
     if (o->type == HD_T_STR)
-        return put_str(vm, b, o);
+        return sc_buf_put_str(vm, b, o);
     if (o->type == HD_T_INSTANCE) {
         int rc = call_dunder(vm, o, "__str__", b);
         if (rc <= 0)
@@ -825,11 +601,11 @@ static int pad(sc_vm_t *vm, const spec_t *p, const char *sign, const char *body,
     for (int i = 0; i < left && !rc; i++)
         rc = sc_buf_put(vm, b, &p->fill, 1);
     if (!rc)
-        rc = buf_puts(vm, b, sign);
+        rc = sc_buf_puts(vm, b, sign);
     for (int i = 0; i < mid && !rc; i++)
         rc = sc_buf_put(vm, b, &p->fill, 1);
     if (!rc)
-        rc = buf_puts(vm, b, body);
+        rc = sc_buf_puts(vm, b, body);
     for (int i = 0; i < right && !rc; i++)
         rc = sc_buf_put(vm, b, &p->fill, 1);
     return rc;
@@ -895,7 +671,7 @@ static int format_int(sc_vm_t *vm, hd_obj_t *o, const spec_t *p, sc_buf_t *b)
         uint32_t cp = (uint32_t)v;
         if (hd__str_from_cps(vm->h, &cp, 1, &s))
             return sc_nomem(vm, HD_ENOMEM);
-        int rc = put_str(vm, b, s);
+        int rc = sc_buf_put_str(vm, b, s);
         hd__decref(vm->h, s);
         return rc;
     }
@@ -1140,7 +916,7 @@ static int percent_one(sc_vm_t *vm, char conv, const char *flags, int width, int
     if (conv == 'c') {
         p.type = 'c';
         if (arg->type == HD_T_STR)
-            return pad(vm, &p, "", "", '>', b) || put_str(vm, b, arg);
+            return pad(vm, &p, "", "", '>', b) || sc_buf_put_str(vm, b, arg);
         return format_int(vm, arg, &p, b);
     }
     if (arg->type != HD_T_INT && arg->type != HD_T_BOOL && arg->type != HD_T_FLOAT)

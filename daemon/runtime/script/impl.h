@@ -147,6 +147,25 @@ typedef struct sc_writer {
 int sc_writer_write(sc_vm_t *vm, sc_writer_t *w, int64_t len, uint32_t maxchar);
 int sc_writer_text(sc_vm_t *vm, sc_writer_t *w, const char *utf8, size_t n);
 void sc_writer_close(sc_vm_t *vm, sc_writer_t *w);
+/* sc_writer_sync: while tracing, writes to w the text b holds past *from;
+ * then *from = b->n. 0 or -1. */
+int sc_writer_sync(sc_vm_t *vm, sc_writer_t *w, const sc_buf_t *b, size_t *from);
+/* reprs that model CPython's allocations (writer.c): a list, tuple or dict
+ * and object_repr while tracing, a set and a dict view always; the text
+ * goes to b */
+int sc_traced_repr(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b);
+int sc_traced_object_repr(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b);
+int sc_repr_set(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b);
+int sc_repr_view(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b);
+/* sc_format_field_obj: str.format's render_field for a value other than a
+ * str, int or float: PyObject_Format(v, spec) makes a str, which becomes
+ * *whole when whole is not NULL, else is copied to b. Steals v. 0 or -1. */
+int sc_format_field_obj(sc_vm_t *vm, hd_obj_t *v, const char *spec, sc_buf_t *b, hd_obj_t **whole);
+/* format.c's buffer and Py_Repr helpers, for writer.c */
+int sc_buf_puts(sc_vm_t *vm, sc_buf_t *b, const char *s);
+int sc_buf_put_str(sc_vm_t *vm, sc_buf_t *b, hd_obj_t *s);
+int sc_repr_enter(sc_vm_t *vm, hd_obj_t *o, bool *recursive);
+void sc_repr_leave(sc_vm_t *vm, hd_obj_t *o);
 
 /* sc_static_str: one of the strs CPython has statically (see state.c),
  * borrowed, or NULL */

@@ -1379,27 +1379,9 @@ static int format_field(sc_vm_t *vm, const char *f, size_t len, hd_obj_t *const 
             return -1;
         v = c;
     }
-    if (v->type != HD_T_STR && v->type != HD_T_INT && v->type != HD_T_FLOAT) {
-        /* render_field: PyObject_Format(v, spec) (its bound __format__), a
-         * str of its own, copied unless it is the whole result */
-        hd_obj_t *so = NULL, *res = NULL;
-        rc = spec[0] ? sc_str_new(vm, spec, strlen(spec), &so) : 0;
-        if (!rc)
-            rc = sc_format(vm, v, so, &res);
-        hd__xdecref(vm->h, so);
-        hd__decref(vm->h, v);
-        if (rc || whole) {
-            if (!rc)
-                *whole = res;
-            return rc ? -1 : 0;
-        }
-        char *t = sc_str_utf8(vm, res, NULL);
-        rc = t ? sc_buf_put(vm, b, t, strlen(t)) : sc_nomem(vm, HD_ENOMEM);
-        hd_mem_free(vm->h->mem, t);
-        hd__decref(vm->h, res);
-        return rc;
-    }
-    if (whole && !spec[0] && v->type == HD_T_STR) { /* the str itself */
+    if (v->type != HD_T_STR && v->type != HD_T_INT && v->type != HD_T_FLOAT)
+        return sc_format_field_obj(vm, v, spec, b, whole); /* render_field's PyObject_Format */
+    if (whole && !spec[0] && v->type == HD_T_STR) {        /* the str itself */
         *whole = v;
         return 0;
     }
@@ -1419,9 +1401,8 @@ int m_str_format(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     hd_obj_t *whole = NULL;
     int rc = 0;
     /* build_string's writer (while tracing): min_length the template's
-     * length + 100, over-allocating until the last piece; lit is where the
-     * literal text not yet written to it starts */
-    bool model = *vm->h->tracing != 0;
+     * length + 100, over-allocating until the last piece; b's text past lit
+     * is not yet written to it */
     sc_writer_t w = {.overallocate = true, .min_length = hd_len(self) + 100};
     size_t lit = 0;
     for (size_t i = 0; i < len && !rc;) {
@@ -1443,16 +1424,13 @@ int m_str_format(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
                 rc = sc_raise(vm, EXC_VALUEERROR, "expected '}' before end of string");
                 break;
             }
-            if (model && b.n > lit)
-                rc = sc_writer_text(vm, &w, b.v + lit, b.n - lit);
-            lit = b.n;
+            rc = sc_writer_sync(vm, &w, &b, &lit);
             w.overallocate = j + 1 < len;
             if (!rc)
                 rc = format_field(vm, f + i + 1, j - i - 1, args, npos, args + npos, kwnames,
                                   &autonum, &b, i == 0 && j + 1 == len ? &whole : NULL);
-            if (!rc && model && b.n > lit)
-                rc = sc_writer_text(vm, &w, b.v + lit, b.n - lit);
-            lit = b.n;
+            if (!rc)
+                rc = sc_writer_sync(vm, &w, &b, &lit);
             i = j + 1;
         } else if (f[i] == '}') {
             rc = sc_raise(vm, EXC_VALUEERROR, "Single '}' encountered in format string");
@@ -1463,8 +1441,8 @@ int m_str_format(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     }
     hd_mem_free(vm->h->mem, f);
     w.overallocate = false;
-    if (!rc && model && b.n > lit)
-        rc = sc_writer_text(vm, &w, b.v + lit, b.n - lit);
+    if (!rc)
+        rc = sc_writer_sync(vm, &w, &b, &lit);
     sc_writer_close(vm, &w);
     if (!rc && whole)
         *out = whole;
