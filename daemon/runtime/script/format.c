@@ -384,35 +384,40 @@ int sc_str_buf(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
  * makes it: its scratch int of 1 + size + size / 99 digits (the digits in
  * base 10**9) is allocated first and freed once the str is made, so it
  * moves tracemalloc's peak */
+static int int_scratch(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **scratch)
+{
+    int64_t size = ((hd_int_obj_t *)o)->size;
+    size_t n = (size_t)(size < 0 ? -size : size), digits = 1 + n + n / 99;
+    int rc = hd__obj_alloc(vm->h, HD_T_INT, HD_INT_HEADER + 4 * digits, 0, scratch);
+    if (rc)
+        return sc_nomem(vm, rc);
+    ((hd_int_obj_t *)*scratch)->size = 0;
+    return 0;
+}
+
 static int int_text_str(sc_vm_t *vm, hd_obj_t *o, const sc_buf_t *b, hd_obj_t **out)
 {
     hd_obj_t *scratch = NULL;
-    if (o->type == HD_T_INT) {
-        int64_t size = ((hd_int_obj_t *)o)->size;
-        size_t n = (size_t)(size < 0 ? -size : size), digits = 1 + n + n / 99;
-        int rc = hd__obj_alloc(vm->h, HD_T_INT, HD_INT_HEADER + 4 * digits, 0, &scratch);
-        if (rc)
-            return sc_nomem(vm, rc);
-        ((hd_int_obj_t *)scratch)->size = 0;
-    }
+    if (o->type == HD_T_INT && int_scratch(vm, o, &scratch))
+        return -1;
     int rc = fresh_str(vm, b->v ? b->v : "", b->n, out);
     if (scratch)
         hd__decref(vm->h, scratch);
     return rc;
 }
 
-/* dtoa_bufsize: the block format_float_short (PyOS_double_to_string, mode
- * 'r' with Py_DTSF_ADD_DOT_0) allocates for a float's repr, found from the
- * repr text: its digits without leading and trailing zeros and where the
- * decimal point falls (decpt) give vdigits_start and vdigits_end */
-static size_t dtoa_bufsize(const char *text)
+/* dtoa_digits: what _Py_dg_dtoa gives for a decimal text (sign, digits,
+ * point, exponent): its digits without leading and trailing zeros ("0"
+ * for zero) as their count, and where the decimal point falls (decpt);
+ * false for inf and nan */
+static bool dtoa_digits(const char *text, int64_t *decpt_out, int64_t *nd_out)
 {
     const char *p = text + (text[0] == '-');
     if (!isdigit((unsigned char)p[0]))
-        return 5; /* inf, nan */
-    int64_t decpt = 0, ndigits = 0, zeros = 0, exp = 0;
+        return false;
+    int64_t decpt = 0, ndigits = 0, zeros = 0;
     bool point = false, lead = true;
-    for (; *p && *p != 'e'; p++) {
+    for (; *p && *p != 'e' && *p != 'E'; p++) {
         if (*p == '.') {
             point = true;
             continue;
@@ -420,29 +425,54 @@ static size_t dtoa_bufsize(const char *text)
         if (!point)
             decpt++;
         if (*p == '0' && lead) {
-            decpt -= !point ? 1 : 0;
-            decpt -= point ? 1 : 0;
+            decpt--;
             continue;
         }
         lead = false;
         zeros = *p == '0' ? zeros + 1 : 0;
         ndigits++;
     }
-    if (*p == 'e')
-        exp = strtoll(p + 1, NULL, 10);
     ndigits -= zeros;
     if (ndigits == 0) /* zero: the digits "0", the point after them */
         ndigits = 1, decpt = 1;
-    decpt += exp;
-    bool use_exp = decpt <= -4 || decpt > 16;
+    else if (*p)
+        decpt += strtoll(p + 1, NULL, 10);
+    *decpt_out = decpt;
+    *nd_out = ndigits;
+    return true;
+}
+
+/* dtoa_size: the block format_float_short allocates for those digits in
+ * format code type ('r', 'e', 'f', 'g', after PyOS_double_to_string's
+ * adjustments of the precision) with Py_DTSF_ALT and Py_DTSF_ADD_DOT_0:
+ * 3 + vdigits_end - vdigits_start, and 5 for an exponent */
+static size_t dtoa_size(int64_t decpt, int64_t nd, char type, int prec, bool alt, bool dot0)
+{
+    bool use_exp = false;
+    int64_t vend = nd;
+    if (type == 'e')
+        use_exp = true, vend = prec;
+    else if (type == 'f')
+        vend = decpt + prec;
+    else if (type == 'g')
+        use_exp = decpt <= -4 || decpt > (dot0 ? prec - 1 : prec), vend = alt ? prec : nd;
+    else
+        use_exp = decpt <= -4 || decpt > 16;
     if (use_exp)
         decpt = 1;
-    int64_t vstart = decpt <= 0 ? decpt - 1 : 0, vend = ndigits;
-    if (!use_exp && vend < decpt + 1)
-        vend = decpt + 1;
-    else if (use_exp && vend < decpt)
-        vend = decpt;
+    int64_t vstart = decpt <= 0 ? decpt - 1 : 0;
+    if (!use_exp && dot0)
+        vend = vend > decpt ? vend : decpt + 1;
+    else
+        vend = vend > decpt ? vend : decpt;
     return (size_t)(3 + (vend - vstart) + (use_exp ? 5 : 0));
+}
+
+/* dtoa_bufsize: that block for a float's repr (mode 'r', Py_DTSF_ADD_DOT_0) */
+static size_t dtoa_bufsize(const char *text)
+{
+    int64_t decpt, nd;
+    return dtoa_digits(text, &decpt, &nd) ? dtoa_size(decpt, nd, 'r', 0, false, true) : 5;
 }
 
 /* float_str: float_repr: the text in a PyMem block, the str made from it,
@@ -823,6 +853,150 @@ static int format_to(sc_vm_t *vm, hd_obj_t *o, const char *spec_text, sc_buf_t *
                     sc_tname(vm, o));
 }
 
+/* ---- what a spec's formatter allocates (while tracemalloc traces) ----
+ *
+ * format_long_internal makes the int's text first (_PyLong_Format: for
+ * base 10 long_to_decimal_string, with its scratch int), or for e, f, g
+ * and % a float of it; format_float_internal has PyOS_double_to_string's
+ * block, written as it is (the fast path: no sign, width, 'n' or grouping)
+ * or first made a str of its own. Then the writer makes the result, and
+ * the temporaries go. The text is known already: the blocks are made in
+ * CPython's order around the result. */
+
+/* writer_result: _PyUnicodeWriter_Finish of a buffer of exactly the text:
+ * a new str, which unicode_result_ready trades for the shared one when it
+ * is one ASCII character */
+static int writer_result(sc_vm_t *vm, const sc_buf_t *b, hd_obj_t **out)
+{
+    hd_obj_t *r;
+    if (fresh_str(vm, b->v ? b->v : "", b->n, &r))
+        return -1;
+    if (b->n == 1 && (unsigned char)b->v[0] < 0x80) {
+        hd__decref(vm->h, r);
+        return sc_str_new(vm, b->v, 1, out);
+    }
+    *out = r;
+    return 0;
+}
+
+static int float_spec_result(sc_vm_t *vm, hd_obj_t *o, double v, const spec_t *p, const sc_buf_t *b,
+                             hd_obj_t **out)
+{
+    char t = p->type, digits[96];
+    int prec = p->precision;
+    bool dot0 = !t;
+    if (t == '%')
+        v *= 100;
+    t = !t ? 'r' : t == 'n' ? 'g' : t == '%' ? 'f' : (char)tolower((unsigned char)t);
+    if (prec < 0)
+        prec = p->type ? 6 : 0;
+    else if (t == 'r')
+        t = 'g';
+    if (t == 'g' && prec == 0)
+        prec = 1;
+    int64_t decpt = 1, nd = 1;
+    bool finite = isfinite(v);
+    if (finite && t == 'r') {
+        sc_buf_t rb = {0};
+        if (atom_repr(vm, o, &rb))
+            return -1;
+        (void)dtoa_digits(rb.v, &decpt, &nd);
+        hd_mem_free(vm->h->mem, rb.v);
+    } else if (finite && prec <= 60 && fabs(v) < 1e60) {
+        snprintf(digits, sizeof(digits), t == 'f' ? "%.*f" : "%.*e",
+                 t == 'f'   ? prec
+                 : t == 'e' ? prec
+                            : prec - 1,
+                 fabs(v));
+        (void)dtoa_digits(digits, &decpt, &nd);
+    } else if (finite) { /* not modelled: a long text */
+        return sc_str_new(vm, b->v ? b->v : "", b->n, out);
+    }
+    size_t size = finite ? dtoa_size(decpt, nd, t, t == 'e' ? prec + 1 : prec, p->alt, dot0) : 5;
+    void *buf;
+    int rc = hd__block_alloc(vm->h, size, hd__type_kind(vm->h, HD_T_FLOAT), &buf);
+    if (rc)
+        return sc_nomem(vm, rc);
+    hd_obj_t *tmp = NULL;
+    if (p->sign == '+' || p->sign == ' ' || p->width > 0 || p->type == 'n' || p->grouping) {
+        char body[600];
+        float_body(v / (p->type == '%' ? 100 : 1), p, body, sizeof(body));
+        size_t n = strlen(body) + (signbit(v) && !isnan(v) ? 1 : 0);
+        char *z = hd_mem_malloc(vm->h->mem, n + 1);
+        if (!z) {
+            hd__block_free(vm->h, buf);
+            return sc_nomem(vm, HD_ENOMEM);
+        }
+        memset(z, '0', n);
+        z[n] = '\0';
+        rc = sc_str_new(vm, z, n, &tmp); /* _PyUnicode_FromASCII: one character is shared */
+        hd_mem_free(vm->h->mem, z);
+        hd__block_free(vm->h, buf);
+        buf = NULL;
+    }
+    if (!rc)
+        rc = writer_result(vm, b, out);
+    hd__block_free(vm->h, buf);
+    hd__xdecref(vm->h, tmp);
+    return rc;
+}
+
+static int spec_result(sc_vm_t *vm, hd_obj_t *o, const char *text, const sc_buf_t *b,
+                       hd_obj_t **out)
+{
+    spec_t p;
+    if (!*vm->h->tracing ||
+        (o->type != HD_T_INT && o->type != HD_T_BOOL && o->type != HD_T_FLOAT) ||
+        parse_spec(vm, text, &p))
+        return sc_str_new(vm, b->v ? b->v : "", b->n, out);
+    if (p.type == 'c') /* PyUnicode_FromOrdinal's shared str, then the writer */
+        return writer_result(vm, b, out);
+    if (o->type == HD_T_FLOAT)
+        return float_spec_result(vm, o, ((hd_float_obj_t *)o)->value, &p, b, out);
+    hd_obj_t *tmp = NULL;
+    int rc;
+    if (p.type && strchr("eEfFgG%", p.type)) { /* PyNumber_Float(value) */
+        double d;
+        sc_float_of(o, &d);
+        if ((rc = hd_float_new(vm->h, d, &tmp)))
+            return sc_nomem(vm, rc);
+        rc = float_spec_result(vm, tmp, d, &p, b, out);
+        hd__decref(vm->h, tmp);
+        return rc;
+    }
+    int base = p.type == 'b' ? 2 : p.type == 'o' ? 8 : p.type == 'x' || p.type == 'X' ? 16 : 10;
+    if (p.sign != '+' && p.sign != ' ' && p.width <= 0 && p.type != 'X' && p.type != 'n' &&
+        !p.grouping && o->type == HD_T_INT) {
+        /* the fast path: _PyLong_FormatWriter straight into the writer
+         * (long_to_decimal_string's scratch int for base 10) */
+        hd_obj_t *scratch = NULL;
+        if (base == 10 && (rc = int_scratch(vm, o, &scratch)))
+            return rc;
+        rc = writer_result(vm, b, out);
+        hd__xdecref(vm->h, scratch);
+        return rc;
+    }
+    char *digits = int_digits(vm, o, base, false);
+    if (!digits)
+        return sc_nomem(vm, HD_ENOMEM);
+    sc_buf_t tb = {0}; /* _PyLong_Format: the sign, base 2, 8 and 16 with their prefix */
+    rc = (((hd_int_obj_t *)o)->size < 0 && sc_buf_put(vm, &tb, "-", 1)) ||
+         (base != 10 && sc_buf_put(vm, &tb,
+                                   base == 2   ? "0b"
+                                   : base == 8 ? "0o"
+                                               : "0x",
+                                   2)) ||
+         sc_buf_put(vm, &tb, digits, strlen(digits));
+    hd_mem_free(vm->h->mem, digits);
+    if (!rc) /* _PyLong_Format(value, base) */
+        rc = base == 10 ? int_text_str(vm, o, &tb, &tmp) : fresh_str(vm, tb.v, tb.n, &tmp);
+    hd_mem_free(vm->h->mem, tb.v);
+    if (!rc)
+        rc = writer_result(vm, b, out);
+    hd__xdecref(vm->h, tmp);
+    return rc;
+}
+
 static int format_with(sc_vm_t *vm, hd_obj_t *o, hd_obj_t *spec, bool empty, hd_obj_t **out);
 
 int sc_format(sc_vm_t *vm, hd_obj_t *o, hd_obj_t *spec, hd_obj_t **out)
@@ -854,13 +1028,14 @@ static int format_with(sc_vm_t *vm, hd_obj_t *o, hd_obj_t *spec, bool empty, hd_
     sc_buf_t b = {0};
     int rc = format_to(vm, o, text ? text : "", &b);
     bool plain = !text || !*text; /* an empty spec is str() */
-    hd_mem_free(vm->h->mem, text);
     /* a spec's result comes from a _PyUnicodeWriter, whose one Latin-1
      * character is the shared str (unicode_result_ready) */
-    if (!rc)
-        rc = plain && o->type == HD_T_INT ? int_text_str(vm, o, &b, out)
-             : plain                      ? fresh_str(vm, b.v ? b.v : "", b.n, out)
-                                          : sc_str_new(vm, b.v ? b.v : "", b.n, out);
+    if (!rc && plain)
+        rc = o->type == HD_T_INT ? int_text_str(vm, o, &b, out)
+                                 : fresh_str(vm, b.v ? b.v : "", b.n, out);
+    else if (!rc)
+        rc = spec_result(vm, o, text, &b, out);
+    hd_mem_free(vm->h->mem, text);
     hd_mem_free(vm->h->mem, b.v);
     return rc;
 }
@@ -882,8 +1057,10 @@ int sc_int_str(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **out)
 
 /* ---- printf-style % ---- */
 
+/* percent_one: one conversion's text to b; pre, when not NULL, is the str
+ * of a %s or %r already made */
 static int percent_one(sc_vm_t *vm, char conv, const char *flags, int width, int prec,
-                       hd_obj_t *arg, sc_buf_t *b)
+                       hd_obj_t *arg, hd_obj_t *pre, sc_buf_t *b)
 {
     spec_t p;
     memset(&p, 0, sizeof(p));
@@ -902,7 +1079,9 @@ static int percent_one(sc_vm_t *vm, char conv, const char *flags, int width, int
     }
     if (conv == 's' || conv == 'r' || conv == 'a') {
         sc_buf_t s = {0};
-        int rc = conv == 's' ? sc_str_buf(vm, arg, &s) : sc_repr_buf(vm, arg, &s);
+        int rc = pre           ? sc_buf_put_str(vm, &s, pre)
+                 : conv == 's' ? sc_str_buf(vm, arg, &s)
+                               : sc_repr_buf(vm, arg, &s);
         if (!rc && prec >= 0 && (size_t)prec < s.n)
             s.v[prec] = '\0';
         p.fill = ' ';
@@ -997,14 +1176,113 @@ static int percent_key(sc_vm_t *vm, const char *f, size_t len, size_t *i, hd_obj
 /* sc_percent_format: PyUnicode_Format. The arguments are a tuple's items,
  * else the one object (a mapping too, when it is one: then "%(key)s"
  * takes its item, and no argument is left unconverted) */
+/* percent_temps: what PyUnicode_Format makes for one conversion before it
+ * writes it (while tracing): the str of a %s or %r (not for a str's %s);
+ * for an int (%d, %i, %u, %x, %X, %o) with a width, precision, sign flag
+ * or %X (else _PyLong_FormatWriter writes it, with its scratch int for base
+ * 10) the text PyNumber_ToBase makes; for a float (%e, %f, %g) dtoa's
+ * block, and its text as a str when a width, precision or sign flag is
+ * given. Released by the caller once the text is written. */
+typedef struct ptemps {
+    hd_obj_t *str;     /* owned, or NULL */
+    hd_obj_t *scratch; /* owned, or NULL */
+    void *block;       /* owned traced block, or NULL */
+    bool fast;         /* a float written straight from the block */
+} ptemps_t;
+
+static int percent_temps(sc_vm_t *vm, char conv, const char *flags, int width, int prec,
+                         hd_obj_t *arg, ptemps_t *t)
+{
+    bool plain = width == 0 && prec < 0 && !strchr(flags, '+') && !strchr(flags, ' ');
+    if ((conv == 's' || conv == 'r') && arg->type == HD_T_INT && width == 0 && prec < 0)
+        return int_scratch(vm, arg, &t->scratch); /* written by _PyLong_FormatWriter */
+    if (conv == 's' || conv == 'r')
+        return conv == 's' && arg->type == HD_T_STR ? 0
+               : conv == 's'                        ? sc_str(vm, arg, &t->str)
+                                                    : sc_repr(vm, arg, &t->str);
+    if (strchr("diuxXo", conv) && arg->type == HD_T_INT) {
+        int base = conv == 'o' ? 8 : conv == 'x' || conv == 'X' ? 16 : 10;
+        if (plain && conv != 'X')
+            return base == 10 ? int_scratch(vm, arg, &t->scratch) : 0;
+        char *digits = int_digits(vm, arg, base, false);
+        if (!digits)
+            return sc_nomem(vm, HD_ENOMEM);
+        sc_buf_t tb = {0};
+        int rc = (((hd_int_obj_t *)arg)->size < 0 && sc_buf_put(vm, &tb, "-", 1)) ||
+                 (base != 10 && sc_buf_put(vm, &tb, base == 8 ? "0o" : "0x", 2)) ||
+                 sc_buf_put(vm, &tb, digits, strlen(digits));
+        hd_mem_free(vm->h->mem, digits);
+        if (!rc)
+            rc = base == 10 ? int_text_str(vm, arg, &tb, &t->str)
+                            : fresh_str(vm, tb.v, tb.n, &t->str);
+        if (!rc && base != 10 && !strchr(flags, '#')) {
+            /* _PyUnicode_FormatLong drops the base marker: a new str */
+            hd_obj_t *cut;
+            tb.v[2] = tb.v[0];
+            rc = sc_str_new(vm, tb.v + 2, tb.n - 2, &cut);
+            hd__decref(vm->h, t->str);
+            t->str = rc ? NULL : cut;
+        }
+        hd_mem_free(vm->h->mem, tb.v);
+        return rc;
+    }
+    if (!strchr("eEfFgG", conv) || arg->type != HD_T_FLOAT)
+        return 0;
+    double v = ((hd_float_obj_t *)arg)->value;
+    char type = (char)tolower((unsigned char)conv), text[96];
+    int pr = prec < 0 ? 6 : type == 'g' && prec == 0 ? 1 : prec;
+    int64_t decpt = 1, nd = 1;
+    if (pr > 60 || fabs(v) >= 1e60)
+        return 0; /* not modelled: a long text */
+    if (isfinite(v)) {
+        snprintf(text, sizeof(text), type == 'f' ? "%.*f" : "%.*e", type == 'g' ? pr - 1 : pr,
+                 fabs(v));
+        (void)dtoa_digits(text, &decpt, &nd);
+    }
+    size_t size = isfinite(v) ? dtoa_size(decpt, nd, type, type == 'e' ? pr + 1 : pr,
+                                          strchr(flags, '#') != NULL, false)
+                              : 5;
+    int rc = hd__block_alloc(vm->h, size, hd__type_kind(vm->h, HD_T_FLOAT), &t->block);
+    if (rc)
+        return sc_nomem(vm, rc);
+    if (width == 0 && prec < 0 && !strchr(flags, '+') && !strchr(flags, ' ')) {
+        t->fast = true; /* written from the block */
+        return 0;
+    }
+    spec_t p = {.type = conv, .precision = prec < 0 ? 6 : prec};
+    char body[600];
+    float_body(v, &p, body, sizeof(body));
+    size_t n = strlen(body) + (signbit(v) && !isnan(v) ? 1 : 0);
+    char *z = hd_mem_malloc(vm->h->mem, n + 1);
+    if (!z)
+        return sc_nomem(vm, HD_ENOMEM);
+    memset(z, '0', n);
+    rc = sc_str_new(vm, z, n, &t->str); /* _PyUnicode_FromASCII */
+    hd_mem_free(vm->h->mem, z);
+    hd__block_free(vm->h, t->block);
+    t->block = NULL;
+    return rc;
+}
+
+static void ptemps_close(sc_vm_t *vm, ptemps_t *t)
+{
+    hd__block_free(vm->h, t->block);
+    hd__xdecref(vm->h, t->scratch);
+    hd__xdecref(vm->h, t->str);
+    memset(t, 0, sizeof(*t));
+}
+
 int sc_percent_format(sc_vm_t *vm, hd_obj_t *fmt, hd_obj_t *args, hd_obj_t **out)
 {
     /* "%s" % x: the writer's only write is str(x), which it returns as it is
      * (readonly): x itself for a str, the static "True" for True */
-    if (hd_len(fmt) == 2 && hd__str_char(fmt, 0) == '%' && hd__str_char(fmt, 1) == 's' &&
-        (args->type != HD_T_TUPLE || hd_len(args) == 1))
-        return sc_str(vm, args->type == HD_T_TUPLE ? ((hd_tuple_obj_t *)args)->items[0] : args,
-                      out);
+    hd_obj_t *only = args->type == HD_T_TUPLE && hd_len(args) == 1
+                         ? ((hd_tuple_obj_t *)args)->items[0]
+                     : args->type != HD_T_TUPLE ? args
+                                                : NULL;
+    if (hd_len(fmt) == 2 && hd__str_char(fmt, 0) == '%' && hd__str_char(fmt, 1) == 's' && only &&
+        only->type != HD_T_INT) /* (an int goes through the writer) */
+        return sc_str(vm, only, out);
     size_t len;
     char *f = sc_str_utf8(vm, fmt, &len);
     if (!f)
@@ -1022,9 +1300,19 @@ int sc_percent_format(sc_vm_t *vm, hd_obj_t *fmt, hd_obj_t *args, hd_obj_t **out
                          : NULL;
     sc_buf_t b = {0};
     int rc = 0;
+    /* PyUnicode_Format's writer (while tracing): min_length the format's
+     * length + 100, over-allocating until the last piece; b's text past lit
+     * is not yet written to it */
+    sc_writer_t w = {.overallocate = true, .min_length = (int64_t)hd_len(fmt) + 100};
+    size_t lit = 0;
+    hd_obj_t *ro = NULL; /* owned: the readonly result, or NULL */
     for (size_t i = 0; i < len && !rc; i++) {
         if (f[i] != '%') {
             rc = sc_buf_put(vm, &b, &f[i], 1);
+            if (!rc && i + 1 == len) {
+                w.overallocate = false;
+                rc = sc_writer_sync(vm, &w, &b, &lit);
+            }
             continue;
         }
         char flags[8] = "";
@@ -1073,14 +1361,45 @@ int sc_percent_format(sc_vm_t *vm, hd_obj_t *fmt, hd_obj_t *args, hd_obj_t **out
                           (unsigned char)f[i], i);
             break;
         }
-        rc = percent_one(vm, f[i], flags, width, prec, arg, &b);
+        ptemps_t t = {0};
+        if (*vm->h->tracing) {
+            rc = sc_writer_sync(vm, &w, &b, &lit); /* the literal before it */
+            w.overallocate = i + 1 < len;
+            if (!rc)
+                rc = percent_temps(vm, f[i], flags, width, prec, arg, &t);
+        }
+        /* written first and last (no buffer yet, no over-allocation), a str
+         * without width or precision, or a float from its block, is the
+         * writer's result as it is (readonly): no buffer */
+        bool readonly =
+            *vm->h->tracing && !w.block && !w.overallocate &&
+            ((width == 0 && prec < 0 && (t.str || (f[i] == 's' && arg->type == HD_T_STR))) ||
+             t.fast);
+        if (!rc)
+            rc = percent_one(vm, f[i], flags, width, prec, arg, t.str, &b);
+        if (!rc && readonly) {
+            lit = b.n;
+            if (t.fast) /* _PyUnicode_FromASCII while the block lives */
+                rc = fresh_str(vm, b.v, b.n, &ro);
+            else if (t.str)
+                ro = t.str, t.str = NULL;
+            else
+                hd__incref(ro = arg);
+        } else if (!rc) {
+            rc = sc_writer_sync(vm, &w, &b, &lit);
+        }
+        ptemps_close(vm, &t);
     }
     if (!rc && used < nargs && !dict)
         rc = sc_raise(vm, EXC_TYPEERROR, "not all arguments converted during string formatting");
     hd__xdecref(vm->h, cur);
     hd_mem_free(vm->h->mem, f);
-    if (!rc)
-        rc = fresh_str(vm, b.v ? b.v : "", b.n, out);
+    sc_writer_close(vm, &w);
+    if (!rc && ro && b.n == (size_t)hd_str_utf8(ro, NULL, 0))
+        *out = ro, ro = NULL;
+    else if (!rc) /* _PyUnicodeWriter_Finish: one ASCII character is the shared str */
+        rc = b.n == 1 ? writer_result(vm, &b, out) : fresh_str(vm, b.v ? b.v : "", b.n, out);
+    hd__xdecref(vm->h, ro);
     hd_mem_free(vm->h->mem, b.v);
     return rc;
 }
