@@ -342,6 +342,10 @@ void sc_vm_free_chunks(sc_vm_t *vm);
 
 /* misc */
 int sc_int_new(sc_vm_t *vm, int64_t v, hd_obj_t **out);
+/* sc_int_ssize: PyLong_FromSsize_t's int (a one-digit one is a 28-byte
+ * block, where sc_int_new's PyLong_FromLong makes 32): len(), hash(),
+ * sys.getsizeof, getrefcount, gc.collect, index and count */
+int sc_int_ssize(sc_vm_t *vm, int64_t v, hd_obj_t **out);
 const char *sc_tname(sc_vm_t *vm, hd_obj_t *o); /* type name for messages */
 int sc_arg_count(sc_vm_t *vm, const char *fname, int nargs, int min, int max);
 int sc_no_kwargs(sc_vm_t *vm, const char *fname, hd_obj_t *kwnames);
