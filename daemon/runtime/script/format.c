@@ -871,103 +871,75 @@ static int writer_result(sc_vm_t *vm, const sc_buf_t *b, hd_obj_t **out)
     return 0;
 }
 
-static int float_spec_result(sc_vm_t *vm, hd_obj_t *o, double v, const spec_t *p, const sc_buf_t *b,
-                             hd_obj_t **out)
+/* float_temps: format_float_internal's: dtoa's block, kept while the
+ * text is written (the fast path), or made into a str first */
+static int float_temps(sc_vm_t *vm, hd_obj_t *o, double v, const spec_t *p, sc_temps_t *t)
 {
-    char t = p->type, digits[96];
+    char c = p->type, digits[96];
     int prec = p->precision;
-    bool dot0 = !t;
-    if (t == '%')
+    bool dot0 = !c;
+    if (c == '%')
         v *= 100;
-    t = !t ? 'r' : t == 'n' ? 'g' : t == '%' ? 'f' : (char)tolower((unsigned char)t);
+    c = !c ? 'r' : c == 'n' ? 'g' : c == '%' ? 'f' : (char)tolower((unsigned char)c);
     if (prec < 0)
         prec = p->type ? 6 : 0;
-    else if (t == 'r')
-        t = 'g';
-    if (t == 'g' && prec == 0)
+    else if (c == 'r')
+        c = 'g';
+    if (c == 'g' && prec == 0)
         prec = 1;
     int64_t decpt = 1, nd = 1;
     bool finite = isfinite(v);
-    if (finite && t == 'r') {
+    if (finite && c == 'r') {
         sc_buf_t rb = {0};
         if (atom_repr(vm, o, &rb))
             return -1;
         (void)dtoa_digits(rb.v, &decpt, &nd);
         hd_mem_free(vm->h->mem, rb.v);
     } else if (finite && prec <= 60 && fabs(v) < 1e60) {
-        snprintf(digits, sizeof(digits), t == 'f' ? "%.*f" : "%.*e",
-                 t == 'f'   ? prec
-                 : t == 'e' ? prec
-                            : prec - 1,
+        snprintf(digits, sizeof(digits), c == 'f' ? "%.*f" : "%.*e", c == 'g' ? prec - 1 : prec,
                  fabs(v));
         (void)dtoa_digits(digits, &decpt, &nd);
     } else if (finite) { /* not modelled: a long text */
-        return sc_str_new(vm, b->v ? b->v : "", b->n, out);
+        return 0;
     }
-    size_t size = finite ? dtoa_size(decpt, nd, t, t == 'e' ? prec + 1 : prec, p->alt, dot0) : 5;
-    void *buf;
-    int rc = hd__block_alloc(vm->h, size, hd__type_kind(vm->h, HD_T_FLOAT), &buf);
+    size_t size = finite ? dtoa_size(decpt, nd, c, c == 'e' ? prec + 1 : prec, p->alt, dot0) : 5;
+    int rc = hd__block_alloc(vm->h, size, hd__type_kind(vm->h, HD_T_FLOAT), &t->block);
     if (rc)
         return sc_nomem(vm, rc);
-    hd_obj_t *tmp = NULL;
-    if (p->sign == '+' || p->sign == ' ' || p->width > 0 || p->type == 'n' || p->grouping) {
-        char body[600];
-        float_body(v / (p->type == '%' ? 100 : 1), p, body, sizeof(body));
-        size_t n = strlen(body) + (signbit(v) && !isnan(v) ? 1 : 0);
-        char *z = hd_mem_malloc(vm->h->mem, n + 1);
-        if (!z) {
-            hd__block_free(vm->h, buf);
-            return sc_nomem(vm, HD_ENOMEM);
-        }
-        memset(z, '0', n);
-        z[n] = '\0';
-        rc = sc_str_new(vm, z, n, &tmp); /* _PyUnicode_FromASCII: one character is shared */
-        hd_mem_free(vm->h->mem, z);
-        hd__block_free(vm->h, buf);
-        buf = NULL;
-    }
-    if (!rc)
-        rc = writer_result(vm, b, out);
-    hd__block_free(vm->h, buf);
-    hd__xdecref(vm->h, tmp);
+    if (!(p->sign == '+' || p->sign == ' ' || p->width > 0 || p->type == 'n' || p->grouping))
+        return 0;
+    char body[600];
+    float_body(v / (p->type == '%' ? 100 : 1), p, body, sizeof(body));
+    size_t n = strlen(body) + (signbit(v) && !isnan(v) ? 1 : 0);
+    char *z = hd_mem_malloc(vm->h->mem, n + 1);
+    if (!z)
+        return sc_nomem(vm, HD_ENOMEM);
+    memset(z, '0', n);
+    rc = sc_str_new(vm, z, n, &t->str); /* _PyUnicode_FromASCII: one character is shared */
+    hd_mem_free(vm->h->mem, z);
+    hd__block_free(vm->h, t->block);
+    t->block = NULL;
     return rc;
 }
 
-static int spec_result(sc_vm_t *vm, hd_obj_t *o, const char *text, const sc_buf_t *b,
-                       hd_obj_t **out)
+/* num_temps: format_long_internal's and format_float_internal's, for a
+ * non-empty spec (not 'c', which has none) */
+static int num_temps(sc_vm_t *vm, hd_obj_t *o, const spec_t *p, sc_temps_t *t)
 {
-    spec_t p;
-    if (!*vm->h->tracing ||
-        (o->type != HD_T_INT && o->type != HD_T_BOOL && o->type != HD_T_FLOAT) ||
-        parse_spec(vm, text, &p))
-        return sc_str_new(vm, b->v ? b->v : "", b->n, out);
-    if (p.type == 'c') /* PyUnicode_FromOrdinal's shared str, then the writer */
-        return writer_result(vm, b, out);
     if (o->type == HD_T_FLOAT)
-        return float_spec_result(vm, o, ((hd_float_obj_t *)o)->value, &p, b, out);
-    hd_obj_t *tmp = NULL;
+        return float_temps(vm, o, ((hd_float_obj_t *)o)->value, p, t);
     int rc;
-    if (p.type && strchr("eEfFgG%", p.type)) { /* PyNumber_Float(value) */
+    if (p->type && strchr("eEfFgG%", p->type)) { /* PyNumber_Float(value) */
         double d;
         sc_float_of(o, &d);
-        if ((rc = hd_float_new(vm->h, d, &tmp)))
+        if ((rc = hd_float_new(vm->h, d, &t->num)))
             return sc_nomem(vm, rc);
-        rc = float_spec_result(vm, tmp, d, &p, b, out);
-        hd__decref(vm->h, tmp);
-        return rc;
+        return float_temps(vm, t->num, d, p, t);
     }
-    int base = p.type == 'b' ? 2 : p.type == 'o' ? 8 : p.type == 'x' || p.type == 'X' ? 16 : 10;
-    if (p.sign != '+' && p.sign != ' ' && p.width <= 0 && p.type != 'X' && p.type != 'n' &&
-        !p.grouping && o->type == HD_T_INT) {
-        /* the fast path: _PyLong_FormatWriter straight into the writer
-         * (long_to_decimal_string's scratch int for base 10) */
-        hd_obj_t *scratch = NULL;
-        if (base == 10 && (rc = int_scratch(vm, o, &scratch)))
-            return rc;
-        rc = writer_result(vm, b, out);
-        hd__xdecref(vm->h, scratch);
-        return rc;
-    }
+    int base = p->type == 'b' ? 2 : p->type == 'o' ? 8 : p->type == 'x' || p->type == 'X' ? 16 : 10;
+    if (p->sign != '+' && p->sign != ' ' && p->width <= 0 && p->type != 'X' && p->type != 'n' &&
+        !p->grouping && o->type == HD_T_INT) /* the fast path: _PyLong_FormatWriter */
+        return base == 10 ? int_scratch(vm, o, &t->scratch) : 0;
     char *digits = int_digits(vm, o, base, false);
     if (!digits)
         return sc_nomem(vm, HD_ENOMEM);
@@ -980,12 +952,52 @@ static int spec_result(sc_vm_t *vm, hd_obj_t *o, const char *text, const sc_buf_
                                    2)) ||
          sc_buf_put(vm, &tb, digits, strlen(digits));
     hd_mem_free(vm->h->mem, digits);
-    if (!rc) /* _PyLong_Format(value, base) */
-        rc = base == 10 ? int_text_str(vm, o, &tb, &tmp) : fresh_str(vm, tb.v, tb.n, &tmp);
+    if (!rc)
+        rc = base == 10 ? int_text_str(vm, o, &tb, &t->str) : fresh_str(vm, tb.v, tb.n, &t->str);
     hd_mem_free(vm->h->mem, tb.v);
+    return rc;
+}
+
+void sc_temps_close(sc_vm_t *vm, sc_temps_t *t)
+{
+    hd__block_free(vm->h, t->block);
+    hd__xdecref(vm->h, t->scratch);
+    hd__xdecref(vm->h, t->str);
+    hd__xdecref(vm->h, t->num);
+    memset(t, 0, sizeof(*t));
+}
+
+int sc_field_temps(sc_vm_t *vm, hd_obj_t *o, const char *spec, sc_temps_t *t)
+{
+    spec_t p;
+    if (!*vm->h->tracing || (o->type != HD_T_INT && o->type != HD_T_FLOAT))
+        return 0;
+    if (!spec[0] && o->type == HD_T_INT) /* _PyLong_FormatWriter */
+        return int_scratch(vm, o, &t->scratch);
+    if (!spec[0]) { /* format_obj: the float's str(), written as it is */
+        t->fast = true;
+        return float_str(vm, o, &t->str);
+    }
+    if (parse_spec(vm, spec, &p))
+        return -1;
+    int rc = p.type == 'c' ? 0 : num_temps(vm, o, &p, t);
+    t->fast = t->block != NULL; /* a float's text written from dtoa's block */
+    return rc;
+}
+
+static int spec_result(sc_vm_t *vm, hd_obj_t *o, const char *text, const sc_buf_t *b,
+                       hd_obj_t **out)
+{
+    spec_t p;
+    if (!*vm->h->tracing ||
+        (o->type != HD_T_INT && o->type != HD_T_BOOL && o->type != HD_T_FLOAT) ||
+        parse_spec(vm, text, &p))
+        return sc_str_new(vm, b->v ? b->v : "", b->n, out);
+    sc_temps_t t = {0};
+    int rc = p.type == 'c' ? 0 : num_temps(vm, o, &p, &t); /* 'c': FromOrdinal's shared str */
     if (!rc)
         rc = writer_result(vm, b, out);
-    hd__xdecref(vm->h, tmp);
+    sc_temps_close(vm, &t);
     return rc;
 }
 
@@ -1175,15 +1187,9 @@ static int percent_key(sc_vm_t *vm, const char *f, size_t len, size_t *i, hd_obj
  * 10) the text PyNumber_ToBase makes; for a float (%e, %f, %g) dtoa's
  * block, and its text as a str when a width, precision or sign flag is
  * given. Released by the caller once the text is written. */
-typedef struct ptemps {
-    hd_obj_t *str;     /* owned, or NULL */
-    hd_obj_t *scratch; /* owned, or NULL */
-    void *block;       /* owned traced block, or NULL */
-    bool fast;         /* a float written straight from the block */
-} ptemps_t;
 
 static int percent_temps(sc_vm_t *vm, char conv, const char *flags, int width, int prec,
-                         hd_obj_t *arg, ptemps_t *t)
+                         hd_obj_t *arg, sc_temps_t *t)
 {
     bool plain = width == 0 && prec < 0 && !strchr(flags, '+') && !strchr(flags, ' ');
     if ((conv == 's' || conv == 'r') && arg->type == HD_T_INT && width == 0 && prec < 0)
@@ -1254,14 +1260,6 @@ static int percent_temps(sc_vm_t *vm, char conv, const char *flags, int width, i
     hd__block_free(vm->h, t->block);
     t->block = NULL;
     return rc;
-}
-
-static void ptemps_close(sc_vm_t *vm, ptemps_t *t)
-{
-    hd__block_free(vm->h, t->block);
-    hd__xdecref(vm->h, t->scratch);
-    hd__xdecref(vm->h, t->str);
-    memset(t, 0, sizeof(*t));
 }
 
 int sc_percent_format(sc_vm_t *vm, hd_obj_t *fmt, hd_obj_t *args, hd_obj_t **out)
@@ -1353,7 +1351,7 @@ int sc_percent_format(sc_vm_t *vm, hd_obj_t *fmt, hd_obj_t *args, hd_obj_t **out
                           (unsigned char)f[i], i);
             break;
         }
-        ptemps_t t = {0};
+        sc_temps_t t = {0};
         if (*vm->h->tracing) {
             rc = sc_writer_sync(vm, &w, &b, &lit); /* the literal before it */
             w.overallocate = i + 1 < len;
@@ -1380,7 +1378,7 @@ int sc_percent_format(sc_vm_t *vm, hd_obj_t *fmt, hd_obj_t *args, hd_obj_t **out
         } else if (!rc) {
             rc = sc_writer_sync(vm, &w, &b, &lit);
         }
-        ptemps_close(vm, &t);
+        sc_temps_close(vm, &t);
     }
     if (!rc && used < nargs && !dict)
         rc = sc_raise(vm, EXC_TYPEERROR, "not all arguments converted during string formatting");

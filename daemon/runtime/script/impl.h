@@ -161,6 +161,18 @@ int sc_repr_view(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b);
  * str, int or float: PyObject_Format(v, spec) makes a str, which becomes
  * *whole when whole is not NULL, else is copied to b. Steals v. 0 or -1. */
 int sc_format_field_obj(sc_vm_t *vm, hd_obj_t *v, const char *spec, sc_buf_t *b, hd_obj_t **whole);
+/* sc_temps_t: what a number's formatter makes before its text is written
+ * (format.c, while tracing): a str, long_to_decimal_string's scratch int,
+ * PyNumber_Float's float, dtoa's block; sc_temps_close releases them once
+ * the text is written. sc_field_temps: str.format's render_field for an
+ * int or a float and its spec (0, or -1 with the spec's error raised). */
+typedef struct sc_temps {
+    hd_obj_t *str, *scratch, *num; /* owned, or NULL */
+    void *block;                   /* owned traced block, or NULL */
+    bool fast; /* a float's text written as one str: its str(), or from the block */
+} sc_temps_t;
+int sc_field_temps(sc_vm_t *vm, hd_obj_t *o, const char *spec, sc_temps_t *t);
+void sc_temps_close(sc_vm_t *vm, sc_temps_t *t);
 /* format.c's buffer and Py_Repr helpers, for writer.c */
 int sc_buf_puts(sc_vm_t *vm, sc_buf_t *b, const char *s);
 int sc_buf_put_str(sc_vm_t *vm, sc_buf_t *b, hd_obj_t *s);

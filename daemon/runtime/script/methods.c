@@ -1302,7 +1302,7 @@ int m_str_zfill(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
  * what PyObject_Format made (a bool's static str for an empty spec). */
 static int format_field(sc_vm_t *vm, const char *f, size_t len, hd_obj_t *const *args, int npos,
                         hd_obj_t *const *kwvals, hd_obj_t *kwnames, int *autonum, sc_buf_t *b,
-                        hd_obj_t **whole)
+                        hd_obj_t **whole, sc_temps_t *temps)
 {
     size_t i = 0;
     char name[128];
@@ -1385,7 +1385,7 @@ static int format_field(sc_vm_t *vm, const char *f, size_t len, hd_obj_t *const 
         *whole = v;
         return 0;
     }
-    rc = sc_format_buf(vm, v, spec, b);
+    rc = sc_field_temps(vm, v, spec, temps) ? -1 : sc_format_buf(vm, v, spec, b);
     hd__decref(vm->h, v);
     return rc;
 }
@@ -1426,11 +1426,16 @@ int m_str_format(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
             }
             rc = sc_writer_sync(vm, &w, &b, &lit);
             w.overallocate = j + 1 < len;
+            sc_temps_t t = {0}; /* an int's or a float's, until it is written */
             if (!rc)
                 rc = format_field(vm, f + i + 1, j - i - 1, args, npos, args + npos, kwnames,
-                                  &autonum, &b, i == 0 && j + 1 == len ? &whole : NULL);
-            if (!rc)
+                                  &autonum, &b, i == 0 && j + 1 == len ? &whole : NULL, &t);
+            if (!rc && t.fast && i == 0 && j + 1 == len) { /* the writer's readonly result */
+                rc = t.str ? (whole = t.str, t.str = NULL, 0) : sc_str_new(vm, b.v, b.n, &whole);
+                lit = b.n;
+            } else if (!rc)
                 rc = sc_writer_sync(vm, &w, &b, &lit);
+            sc_temps_close(vm, &t);
             i = j + 1;
         } else if (f[i] == '}') {
             rc = sc_raise(vm, EXC_VALUEERROR, "Single '}' encountered in format string");
