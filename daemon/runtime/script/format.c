@@ -357,6 +357,12 @@ int sc_repr_buf(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
         return rc ? -1 : 0;
     }
     }
+    if (*vm->h->tracing && (o->type == HD_T_RANGE || o->type == HD_T_FUNCTION ||
+                            o->type == HD_T_BUILTIN || o->type == HD_T_CMETHOD)) {
+        int rc = sc_traced_atom_repr(vm, o, b);
+        if (rc <= 0)
+            return rc;
+    }
     return atom_repr(vm, o, b);
 }
 

@@ -156,6 +156,7 @@ int sc_writer_sync(sc_vm_t *vm, sc_writer_t *w, const sc_buf_t *b, size_t *from)
 int sc_traced_repr(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b);
 int sc_traced_object_repr(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b);
 int sc_repr_set(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b);
+int sc_traced_atom_repr(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b); /* 1: not modelled */
 int sc_repr_view(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b);
 /* sc_format_field_obj: str.format's render_field for a value other than a
  * str, int or float: PyObject_Format(v, spec) makes a str, which becomes

@@ -20,6 +20,7 @@
  * (render_field's PyObject_Format) are here too.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "impl.h"
@@ -205,6 +206,45 @@ typedef struct fmt_piece {
     hd_obj_t *obj;    /* 'u', 'r' (borrowed) */
 } fmt_piece_t;
 
+/* int_text_temp: %R of an int: long_to_decimal_string's scratch int
+ * (1 + size + size / 99 digits, freed at once) and its str of the text,
+ * made as PyUnicode_New makes it (never the shared one-character str:
+ * a block of that size stands for it) */
+static int int_text_temp(sc_vm_t *vm, const char *text, hd_obj_t **out)
+{
+    long long v = strtoll(text, NULL, 10);
+    unsigned long long m = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    size_t n = 0;
+    for (; m; m >>= 30)
+        n++;
+    hd_obj_t *scratch;
+    int rc = hd__obj_alloc(vm->h, HD_T_INT, HD_INT_HEADER + 4 * (1 + n + n / 99), 0, &scratch);
+    if (rc)
+        return sc_nomem(vm, rc);
+    ((hd_int_obj_t *)scratch)->size = 0;
+    size_t len = strlen(text);
+    if (len > 1) {
+        rc = sc_str_new(vm, text, len, out);
+    } else { /* a one-character text: a str object's block, released with t */
+        hd_obj_t *o;
+        rc = hd__obj_alloc(vm->h, HD_T_STR, HD_STR_ASCII_HEADER + 2, 0, &o);
+        if (!rc) {
+            hd_str_obj_t *so = (hd_str_obj_t *)o;
+            so->length = 1, so->hash = -1, so->state = 1 | HD_STR_ASCII, so->pad = 0, so->wstr = 0;
+            memcpy((char *)o + HD_STR_ASCII_HEADER, text, 2);
+            *out = o;
+        } else {
+            rc = sc_nomem(vm, rc);
+        }
+    }
+    hd__decref(vm->h, scratch);
+    return rc;
+}
+
+#define FP_INT(s)                                                                                  \
+    {                                                                                              \
+        'i', (s), NULL                                                                             \
+    }
 #define FP_LIT(s)                                                                                  \
     {                                                                                              \
         'l', (s), NULL                                                                             \
@@ -234,11 +274,12 @@ static int from_format(sc_vm_t *vm, size_t fmtlen, const fmt_piece_t *pieces, in
         hd_obj_t *t = NULL;
         if (p->kind == 'r')
             rc = sc_repr(vm, p->obj, &t);
-        else if (p->kind == 's' && model)
-            rc = sc_str_new(vm, p->text, strlen(p->text), &t);
+        else if ((p->kind == 's' || p->kind == 'i') && model)
+            rc = p->kind == 's' ? sc_str_new(vm, p->text, strlen(p->text), &t)
+                                : int_text_temp(vm, p->text, &t);
         if (rc)
             break;
-        if (p->kind == 'l' || p->kind == 's')
+        if (p->kind == 'l' || p->kind == 's' || p->kind == 'i')
             rc = model ? writer_put(vm, &w, b, p->text) : sc_buf_puts(vm, b, p->text);
         else {
             hd_obj_t *so = t ? t : p->obj;
@@ -322,6 +363,64 @@ int sc_repr_view(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
     hd__decref(vm->h, seq);
     sc_repr_leave(vm, o);
     return rc ? -1 : 0;
+}
+
+/* sc_traced_atom_repr: range_repr ("range(%R, %R)" or with the step),
+ * func_repr ("<function %U at %p>") and meth_repr for builtins ("<built-in
+ * function %s>", "<built-in method %s of %s object at %p>") through
+ * PyUnicode_FromFormat; 1 for other objects (not modelled) */
+int sc_traced_atom_repr(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
+{
+    char n1[24], n2[24], n3[24], addr[32];
+    switch (o->type) {
+    case HD_T_RANGE: {
+        const hd_range_obj_t *r = (const hd_range_obj_t *)o;
+        snprintf(n1, sizeof(n1), "%lld", (long long)r->start);
+        snprintf(n2, sizeof(n2), "%lld", (long long)r->stop);
+        snprintf(n3, sizeof(n3), "%lld", (long long)r->step);
+        if (r->step == 1)
+            return from_format(vm, 13,
+                               (const fmt_piece_t[]){FP_LIT("range("), FP_INT(n1), FP_LIT(", "),
+                                                     FP_INT(n2), FP_LIT(")")},
+                               5, b);
+        return from_format(vm, 17,
+                           (const fmt_piece_t[]){FP_LIT("range("), FP_INT(n1), FP_LIT(", "),
+                                                 FP_INT(n2), FP_LIT(", "), FP_INT(n3), FP_LIT(")")},
+                           7, b);
+    }
+    case HD_T_FUNCTION: {
+        hd_obj_t *qn = ((hd_func_obj_t *)o)->qualname;
+        if (!qn || qn->type != HD_T_STR)
+            return 1;
+        snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)hd_obj_addr(vm->h, o));
+        return from_format(vm, 19,
+                           (const fmt_piece_t[]){FP_LIT("<function "), FP_STR(qn), FP_LIT(" at "),
+                                                 FP_LIT(addr), FP_LIT(">")},
+                           5, b);
+    }
+    case HD_T_BUILTIN: {
+        const hd_builtin_obj_t *bi = (const hd_builtin_obj_t *)o;
+        if (bi->kind != HD_BUILTIN_FUNCTION)
+            return 1;
+        return from_format(
+            vm, 22,
+            (const fmt_piece_t[]){FP_LIT("<built-in function "), FP_CSTR(bi->name), FP_LIT(">")}, 3,
+            b);
+    }
+    case HD_T_CMETHOD: {
+        const hd_cmethod_obj_t *m = (const hd_cmethod_obj_t *)o;
+        if (!m->builtin || !m->self)
+            return 1;
+        snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)hd_obj_addr(vm->h, m->self));
+        return from_format(vm, 39,
+                           (const fmt_piece_t[]){FP_LIT("<built-in method "),
+                                                 FP_CSTR(((hd_builtin_obj_t *)m->builtin)->name),
+                                                 FP_LIT(" of "), FP_CSTR(sc_tname(vm, m->self)),
+                                                 FP_LIT(" object at "), FP_LIT(addr), FP_LIT(">")},
+                           7, b);
+    }
+    }
+    return 1;
 }
 
 /* ---- str.format ---- */
