@@ -157,12 +157,7 @@ static int bi_print(sc_vm_t *vm, hd_obj_t *self, ARGS)
     for (int i = 0; i < npos; i++) {
         if (i && print_sep(vm, sep, "sep", " "))
             return -1;
-        hd_obj_t *s;
-        if (sc_str(vm, args[i], &s))
-            return -1;
-        int rc = sc_write_str(vm, s);
-        hd__decref(vm->h, s);
-        if (rc)
+        if (sc_write_obj(vm, args[i]))
             return -1;
     }
     if (print_sep(vm, end, "end", "\n"))
@@ -179,7 +174,7 @@ static int bi_len(sc_vm_t *vm, hd_obj_t *self, ARGS)
     if (sc_no_kwargs(vm, "len", kwnames) || sc_arg_count(vm, "len", nargs, 1, 1) ||
         sc_len(vm, args[0], &n))
         return -1;
-    return sc_int_new(vm, n, out);
+    return sc_int_ssize(vm, n, out);
 }
 
 static int bi_id(sc_vm_t *vm, hd_obj_t *self, ARGS)
@@ -591,7 +586,7 @@ static int bi_hash(sc_vm_t *vm, hd_obj_t *self, ARGS)
     if (sc_no_kwargs(vm, "hash", kwnames) || sc_arg_count(vm, "hash", nargs, 1, 1) ||
         sc_hash_of(vm, args[0], &v))
         return -1;
-    return sc_int_new(vm, v, out);
+    return sc_int_ssize(vm, v, out);
 }
 
 static int bi_chr(sc_vm_t *vm, hd_obj_t *self, ARGS)

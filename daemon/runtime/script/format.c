@@ -1,6 +1,6 @@
 /*
  * format.c: str(), repr() and format() of every object, with CPython
- * 3.11's text, and the model of sys.stdout that print() writes through.
+ * 3.11's text.
  *
  * repr of containers follows Py_ReprEnter: an object already being
  * printed shows as [...], (...) or {...}. Nesting counts against the
@@ -14,15 +14,9 @@
  * Classes may define __repr__ and __str__; format() calls __format__ only
  * through object.__format__'s rules (an empty spec means str()).
  *
- * sys.stdout: when stdout is a pipe, TextIOWrapper.write keeps the text it
- * has not yet passed on in `pending_bytes`: the first str itself, then a
- * list of them, flushed (and freed) once 8192 bytes are pending. print()
- * therefore allocates a list now and then and keeps its strs alive for a
- * while; PyFile_WriteObject also looks up `write` each time, making and
- * dropping a bound method. sc_write_str does all of that with real objects
- * (state->pending), so the generation-0 count and tracemalloc see what
- * python3 does; the text itself goes straight into the run's output.
+ * The model of sys.stdout that print() writes through is stdout.c.
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +27,6 @@
 #include "strbuf.h"
 #include "vm.h"
 
-#define CHUNK_SIZE 8192 /* TextIOWrapper's chunk_size */
 /* widths and precisions past this would make strings of hundreds of MiB:
  * MemoryError (CPython tries the allocation) */
 #define FMT_MAX_WIDTH (1 << 27)
@@ -58,7 +51,7 @@ int sc_buf_put(sc_vm_t *vm, sc_buf_t *b, const char *s, size_t n)
     return 0;
 }
 
-static int buf_puts(sc_vm_t *vm, sc_buf_t *b, const char *s)
+int sc_buf_puts(sc_vm_t *vm, sc_buf_t *b, const char *s)
 {
     return sc_buf_put(vm, b, s, strlen(s));
 }
@@ -75,8 +68,8 @@ static int buf_printf(sc_vm_t *vm, sc_buf_t *b, const char *fmt, ...)
     return sc_buf_put(vm, b, tmp, (size_t)(n < (int)sizeof(tmp) ? n : (int)sizeof(tmp) - 1));
 }
 
-/* str_text: a str's UTF-8 into the buffer */
-static int put_str(sc_vm_t *vm, sc_buf_t *b, hd_obj_t *s)
+/* sc_buf_put_str: a str's UTF-8 into the buffer */
+int sc_buf_put_str(sc_vm_t *vm, sc_buf_t *b, hd_obj_t *s)
 {
     long n = hd_str_utf8(s, NULL, 0);
     if (b->n + (size_t)n + 1 > b->cap) {
@@ -191,7 +184,7 @@ static int atom_repr(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
 
 /* ---- the Py_Repr list ---- */
 
-static int repr_enter(sc_vm_t *vm, hd_obj_t *o, bool *recursive)
+int sc_repr_enter(sc_vm_t *vm, hd_obj_t *o, bool *recursive)
 {
     sc_state_t *st = vm->st;
     hd_heap_t *h = vm->h;
@@ -232,7 +225,7 @@ static int repr_enter(sc_vm_t *vm, hd_obj_t *o, bool *recursive)
     return 0;
 }
 
-static void repr_leave(sc_vm_t *vm, hd_obj_t *o)
+void sc_repr_leave(sc_vm_t *vm, hd_obj_t *o)
 {
     hd_list_obj_t *l = (hd_list_obj_t *)vm->st->repr_list;
     vm->depth--;
@@ -258,7 +251,7 @@ static int repr_items(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
         hd_obj_t *item;
         hd_seq_getitem(o, i, &item);
         hd__incref(item);
-        int rc = (i ? buf_puts(vm, b, ", ") : 0) || sc_repr_buf(vm, item, b);
+        int rc = (i ? sc_buf_puts(vm, b, ", ") : 0) || sc_repr_buf(vm, item, b);
         hd__decref(vm->h, item);
         if (rc)
             return -1;
@@ -274,8 +267,8 @@ static int repr_dict(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
     while (hd_dict_next(o, &pos, &k, &v)) {
         hd__incref(k);
         hd__incref(v);
-        int rc = (!first && buf_puts(vm, b, ", ")) || sc_repr_buf(vm, k, b) ||
-                 buf_puts(vm, b, ": ") || sc_repr_buf(vm, v, b);
+        int rc = (!first && sc_buf_puts(vm, b, ", ")) || sc_repr_buf(vm, k, b) ||
+                 sc_buf_puts(vm, b, ": ") || sc_repr_buf(vm, v, b);
         hd__decref(vm->h, k);
         hd__decref(vm->h, v);
         if (rc)
@@ -285,81 +278,27 @@ static int repr_dict(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
     return 0;
 }
 
-static int repr_set(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
-{
-    int64_t pos = 0;
-    hd_obj_t *k;
-    bool first = true;
-    while (hd_set_next(o, &pos, &k)) {
-        hd__incref(k);
-        int rc = (!first && buf_puts(vm, b, ", ")) || sc_repr_buf(vm, k, b);
-        hd__decref(vm->h, k);
-        if (rc)
-            return -1;
-        first = false;
-    }
-    return 0;
-}
-
 static int repr_container(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
 {
-    static const char *const open[] = {"[", "(", "{", "{", "frozenset({"},
-                             *const close[] = {"]", ")", "}", "}", "})"},
-                             *const empty[] = {"[]", "()", "{}", "set()", "frozenset()"},
-                             *const again[] = {"[...]", "(...)", "{...}", "set(...)",
-                                               "frozenset(...)"};
-    int k = o->type == HD_T_LIST    ? 0
-            : o->type == HD_T_TUPLE ? 1
-            : o->type == HD_T_DICT  ? 2
-            : o->type == HD_T_SET   ? 3
-                                    : 4;
+    static const char *const open[] = {"[", "(", "{"}, *const close[] = {"]", ")", "}"};
+    int k = o->type == HD_T_LIST ? 0 : o->type == HD_T_TUPLE ? 1 : 2;
     int64_t n = hd_len(o);
     if (n == 0)
-        return buf_puts(vm, b, empty[k]);
+        return sc_buf_puts(vm, b, k == 0 ? "[]" : k == 1 ? "()" : "{}");
     bool rec;
-    if (repr_enter(vm, o, &rec))
+    if (sc_repr_enter(vm, o, &rec))
         return -1;
     if (rec)
-        return buf_puts(vm, b, again[k]);
-    int rc = buf_puts(vm, b, open[k]);
+        return sc_buf_puts(vm, b, k == 0 ? "[...]" : k == 1 ? "(...)" : "{...}");
+    int rc = sc_buf_puts(vm, b, open[k]);
     if (!rc)
-        rc = k < 2 ? repr_items(vm, o, b) : k == 2 ? repr_dict(vm, o, b) : repr_set(vm, o, b);
+        rc = k < 2 ? repr_items(vm, o, b) : repr_dict(vm, o, b);
     if (!rc && k == 1 && n == 1)
-        rc = buf_puts(vm, b, ",");
+        rc = sc_buf_puts(vm, b, ",");
     if (!rc)
-        rc = buf_puts(vm, b, close[k]);
-    repr_leave(vm, o);
+        rc = sc_buf_puts(vm, b, close[k]);
+    sc_repr_leave(vm, o);
     return rc;
-}
-
-static int repr_view(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
-{
-    hd_obj_t *d = ((hd_dictview_obj_t *)o)->dict;
-    bool rec;
-    if (buf_printf(vm, b, "%s(", sc_tname(vm, o)))
-        return -1;
-    if (o->aux == HD_DICT_PROXY) /* mappingproxy_repr: the mapping's repr */
-        return sc_repr_buf(vm, d, b) || buf_puts(vm, b, ")") ? -1 : 0;
-    if (repr_enter(vm, o, &rec))
-        return -1;
-    if (rec)
-        return buf_puts(vm, b, "...)");
-    int rc = buf_puts(vm, b, "[");
-    int64_t pos = 0;
-    hd_obj_t *k, *v;
-    for (bool first = true; !rc && hd_dict_next(d, &pos, &k, &v); first = false) {
-        if (!first)
-            rc = buf_puts(vm, b, ", ");
-        if (!rc && o->aux == HD_DICT_ITEMS)
-            rc = buf_puts(vm, b, "(") || sc_repr_buf(vm, k, b) || buf_puts(vm, b, ", ") ||
-                 sc_repr_buf(vm, v, b) || buf_puts(vm, b, ")");
-        else if (!rc)
-            rc = sc_repr_buf(vm, o->aux == HD_DICT_VALUES ? v : k, b);
-    }
-    if (!rc)
-        rc = buf_puts(vm, b, "])");
-    repr_leave(vm, o);
-    return rc ? -1 : 0;
 }
 
 /* call_dunder: o.__repr__() / __str__() of a class; 1 when the class has
@@ -380,7 +319,7 @@ static int call_dunder(sc_vm_t *vm, hd_obj_t *o, const char *name, sc_buf_t *b)
         hd__decref(vm->h, res);
         return -1;
     }
-    int rc = put_str(vm, b, res);
+    int rc = sc_buf_put_str(vm, b, res);
     hd__decref(vm->h, res);
     return rc;
 }
@@ -391,11 +330,14 @@ int sc_repr_buf(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
     case HD_T_LIST:
     case HD_T_TUPLE:
     case HD_T_DICT:
+        if (*vm->h->tracing)
+            return sc_traced_repr(vm, o, b);
+        return repr_container(vm, o, b);
     case HD_T_SET:
     case HD_T_FROZENSET:
-        return repr_container(vm, o, b);
+        return sc_repr_set(vm, o, b);
     case HD_T_DICTVIEW:
-        return repr_view(vm, o, b);
+        return sc_repr_view(vm, o, b);
     case HD_T_INSTANCE: {
         int rc = call_dunder(vm, o, "__repr__", b);
         if (rc <= 0)
@@ -403,17 +345,26 @@ int sc_repr_buf(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
         rc = sc_special_repr(vm, o, b);
         if (rc <= 0)
             return rc;
+        if (*vm->h->tracing)
+            return sc_traced_object_repr(vm, o, b);
         return buf_printf(vm, b, "<__main__.%s object at 0x%llx>", hd_obj_type_name(vm->h, o),
                           (unsigned long long)hd_obj_addr(vm->h, o));
     }
     case HD_T_METHOD: {
         hd_method_obj_t *m = (hd_method_obj_t *)o;
         hd_obj_t *qn = m->func->type == HD_T_FUNCTION ? ((hd_func_obj_t *)m->func)->qualname : NULL;
-        int rc = buf_puts(vm, b, "<bound method ") ||
-                 (qn ? put_str(vm, b, qn) : buf_puts(vm, b, "?")) || buf_puts(vm, b, " of ") ||
-                 sc_repr_buf(vm, m->self, b) || buf_puts(vm, b, ">");
+        int rc = sc_buf_puts(vm, b, "<bound method ") ||
+                 (qn ? sc_buf_put_str(vm, b, qn) : sc_buf_puts(vm, b, "?")) ||
+                 sc_buf_puts(vm, b, " of ") || sc_repr_buf(vm, m->self, b) ||
+                 sc_buf_puts(vm, b, ">");
         return rc ? -1 : 0;
     }
+    }
+    if (*vm->h->tracing && (o->type == HD_T_RANGE || o->type == HD_T_FUNCTION ||
+                            o->type == HD_T_BUILTIN || o->type == HD_T_CMETHOD)) {
+        int rc = sc_traced_atom_repr(vm, o, b);
+        if (rc <= 0)
+            return rc;
     }
     return atom_repr(vm, o, b);
 }
@@ -421,7 +372,7 @@ int sc_repr_buf(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
 int sc_str_buf(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
 {
     if (o->type == HD_T_STR)
-        return put_str(vm, b, o);
+        return sc_buf_put_str(vm, b, o);
     if (o->type == HD_T_INSTANCE) {
         int rc = call_dunder(vm, o, "__str__", b);
         if (rc <= 0)
@@ -436,25 +387,134 @@ int sc_str_buf(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
  * makes it: its scratch int of 1 + size + size / 99 digits (the digits in
  * base 10**9) is allocated first and freed once the str is made, so it
  * moves tracemalloc's peak */
+static int int_scratch(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **scratch)
+{
+    int64_t size = ((hd_int_obj_t *)o)->size;
+    size_t n = (size_t)(size < 0 ? -size : size), digits = 1 + n + n / 99;
+    int rc = hd__obj_alloc(vm->h, HD_T_INT, HD_INT_HEADER + 4 * digits, 0, scratch);
+    if (rc)
+        return sc_nomem(vm, rc);
+    ((hd_int_obj_t *)*scratch)->size = 0;
+    return 0;
+}
+
 static int int_text_str(sc_vm_t *vm, hd_obj_t *o, const sc_buf_t *b, hd_obj_t **out)
 {
     hd_obj_t *scratch = NULL;
-    if (o->type == HD_T_INT) {
-        int64_t size = ((hd_int_obj_t *)o)->size;
-        size_t n = (size_t)(size < 0 ? -size : size), digits = 1 + n + n / 99;
-        int rc = hd__obj_alloc(vm->h, HD_T_INT, HD_INT_HEADER + 4 * digits, 0, &scratch);
-        if (rc)
-            return sc_nomem(vm, rc);
-        ((hd_int_obj_t *)scratch)->size = 0;
-    }
+    if (o->type == HD_T_INT && int_scratch(vm, o, &scratch))
+        return -1;
     int rc = fresh_str(vm, b->v ? b->v : "", b->n, out);
     if (scratch)
         hd__decref(vm->h, scratch);
     return rc;
 }
 
+/* dtoa_digits: what _Py_dg_dtoa gives for a decimal text (sign, digits,
+ * point, exponent): its digits without leading and trailing zeros ("0"
+ * for zero) as their count, and where the decimal point falls (decpt);
+ * false for inf and nan */
+static bool dtoa_digits(const char *text, int64_t *decpt_out, int64_t *nd_out)
+{
+    const char *p = text + (text[0] == '-');
+    if (!isdigit((unsigned char)p[0]))
+        return false;
+    int64_t decpt = 0, ndigits = 0, zeros = 0;
+    bool point = false, lead = true;
+    for (; *p && *p != 'e' && *p != 'E'; p++) {
+        if (*p == '.') {
+            point = true;
+            continue;
+        }
+        if (!point)
+            decpt++;
+        if (*p == '0' && lead) {
+            decpt--;
+            continue;
+        }
+        lead = false;
+        zeros = *p == '0' ? zeros + 1 : 0;
+        ndigits++;
+    }
+    ndigits -= zeros;
+    if (ndigits == 0) /* zero: the digits "0", the point after them */
+        ndigits = 1, decpt = 1;
+    else if (*p)
+        decpt += strtoll(p + 1, NULL, 10);
+    *decpt_out = decpt;
+    *nd_out = ndigits;
+    return true;
+}
+
+/* dtoa_size: the block format_float_short allocates for those digits in
+ * format code type ('r', 'e', 'f', 'g', after PyOS_double_to_string's
+ * adjustments of the precision) with Py_DTSF_ALT and Py_DTSF_ADD_DOT_0:
+ * 3 + vdigits_end - vdigits_start, and 5 for an exponent */
+static size_t dtoa_size(int64_t decpt, int64_t nd, char type, int prec, bool alt, bool dot0)
+{
+    bool use_exp = false;
+    int64_t vend = nd;
+    if (type == 'e')
+        use_exp = true, vend = prec;
+    else if (type == 'f')
+        vend = decpt + prec;
+    else if (type == 'g')
+        use_exp = decpt <= -4 || decpt > (dot0 ? prec - 1 : prec), vend = alt ? prec : nd;
+    else
+        use_exp = decpt <= -4 || decpt > 16;
+    if (use_exp)
+        decpt = 1;
+    int64_t vstart = decpt <= 0 ? decpt - 1 : 0;
+    if (!use_exp && dot0)
+        vend = vend > decpt ? vend : decpt + 1;
+    else
+        vend = vend > decpt ? vend : decpt;
+    return (size_t)(3 + (vend - vstart) + (use_exp ? 5 : 0));
+}
+
+/* dtoa_bufsize: that block for a float's repr (mode 'r', Py_DTSF_ADD_DOT_0) */
+static size_t dtoa_bufsize(const char *text)
+{
+    int64_t decpt, nd;
+    return dtoa_digits(text, &decpt, &nd) ? dtoa_size(decpt, nd, 'r', 0, false, true) : 5;
+}
+
+/* float_str: float_repr: the text in a PyMem block, the str made from it,
+ * the block freed (the block only while tracemalloc traces: nothing else
+ * sees it) */
+static int float_str(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **out)
+{
+    sc_buf_t b = {0};
+    void *block = NULL;
+    int rc = atom_repr(vm, o, &b);
+    if (!rc && *vm->h->tracing) {
+        int r = hd__block_alloc(vm->h, dtoa_bufsize(b.v), hd__type_kind(vm->h, HD_T_FLOAT), &block);
+        rc = r ? sc_nomem(vm, r) : 0;
+    }
+    if (!rc)
+        rc = sc_str_new(vm, b.v, b.n, out);
+    hd__block_free(vm->h, block);
+    hd_mem_free(vm->h->mem, b.v);
+    return rc;
+}
+
+/* bool_str: bool_repr's result, the static "True" or "False" (a new
+ * reference); str(), repr(), format(b, '') and f-strings return it */
+static int bool_str(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **out)
+{
+    hd_obj_t *s = sc_static_str(vm, ((hd_int_obj_t *)o)->size ? "True" : "False");
+    if (!s)
+        return sc_nomem(vm, HD_ENOMEM);
+    hd__incref(s);
+    *out = s;
+    return 0;
+}
+
 static int to_str(sc_vm_t *vm, hd_obj_t *o, bool repr, hd_obj_t **out)
 {
+    if (o->type == HD_T_BOOL)
+        return bool_str(vm, o, out);
+    if (o->type == HD_T_FLOAT)
+        return float_str(vm, o, out);
     sc_buf_t b = {0};
     int rc = repr ? sc_repr_buf(vm, o, &b) : sc_str_buf(vm, o, &b);
     if (!rc)
@@ -476,7 +536,11 @@ int sc_str(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **out)
         *out = o;
         return 0;
     }
-    if (o->type == HD_T_FLOAT || o->type == HD_T_BOOL || o->type == HD_T_NONE) {
+    if (o->type == HD_T_BOOL)
+        return bool_str(vm, o, out);
+    if (o->type == HD_T_FLOAT)
+        return float_str(vm, o, out);
+    if (o->type == HD_T_NONE) {
         sc_buf_t b = {0};
         int rc = atom_repr(vm, o, &b);
         if (!rc)
@@ -570,11 +634,11 @@ static int pad(sc_vm_t *vm, const spec_t *p, const char *sign, const char *body,
     for (int i = 0; i < left && !rc; i++)
         rc = sc_buf_put(vm, b, &p->fill, 1);
     if (!rc)
-        rc = buf_puts(vm, b, sign);
+        rc = sc_buf_puts(vm, b, sign);
     for (int i = 0; i < mid && !rc; i++)
         rc = sc_buf_put(vm, b, &p->fill, 1);
     if (!rc)
-        rc = buf_puts(vm, b, body);
+        rc = sc_buf_puts(vm, b, body);
     for (int i = 0; i < right && !rc; i++)
         rc = sc_buf_put(vm, b, &p->fill, 1);
     return rc;
@@ -589,6 +653,10 @@ static char *int_digits(sc_vm_t *vm, hd_obj_t *o, int base, bool upper)
     char *s = hd_mem_malloc(vm->h->mem, cap);
     if (!s)
         return NULL;
+    if (base == 10 && o->type == HD_T_BOOL) { /* its value, not its repr */
+        strcpy(s, nd ? "1" : "0");
+        return s;
+    }
     if (base == 10) {
         hd_strbuf_t sb;
         hd__sb_init(&sb, s, cap);
@@ -636,14 +704,14 @@ static int format_int(sc_vm_t *vm, hd_obj_t *o, const spec_t *p, sc_buf_t *b)
         uint32_t cp = (uint32_t)v;
         if (hd__str_from_cps(vm->h, &cp, 1, &s))
             return sc_nomem(vm, HD_ENOMEM);
-        int rc = put_str(vm, b, s);
+        int rc = sc_buf_put_str(vm, b, s);
         hd__decref(vm->h, s);
         return rc;
     }
     int base = type == 'b' ? 2 : type == 'o' ? 8 : (type == 'x' || type == 'X') ? 16 : 10;
     if (!strchr("dnbxXo", type))
-        return sc_raise(vm, EXC_VALUEERROR, "Unknown format code '%c' for object of type 'int'",
-                        type);
+        return sc_raise(vm, EXC_VALUEERROR, "Unknown format code '%c' for object of type '%s'",
+                        type, sc_tname(vm, o));
     if (base == 10 && int_str_limit(vm, o))
         return -1;
     bool neg = ((hd_int_obj_t *)o)->size < 0;
@@ -755,14 +823,7 @@ static int format_to(sc_vm_t *vm, hd_obj_t *o, const char *spec_text, sc_buf_t *
     if (parse_spec(vm, spec_text, &p))
         return -1;
     switch (o->type) {
-    case HD_T_BOOL:
-        if (!p.type) {
-            sc_buf_t s = {0};
-            int rc = sc_str_buf(vm, o, &s) || pad(vm, &p, "", s.v, '<', b);
-            hd_mem_free(vm->h->mem, s.v);
-            return rc ? -1 : 0;
-        }
-        /* fall through */
+    case HD_T_BOOL: /* int.__format__: a non-empty spec formats the int value */
     case HD_T_INT:
         if (p.type && strchr("eEfFgG%", p.type)) {
             double d;
@@ -795,18 +856,201 @@ static int format_to(sc_vm_t *vm, hd_obj_t *o, const char *spec_text, sc_buf_t *
                     sc_tname(vm, o));
 }
 
+/* ---- what a spec's formatter allocates (while tracemalloc traces) ----
+ *
+ * format_long_internal makes the int's text first (_PyLong_Format: for
+ * base 10 long_to_decimal_string, with its scratch int), or for e, f, g
+ * and % a float of it; format_float_internal has PyOS_double_to_string's
+ * block, written as it is (the fast path: no sign, width, 'n' or grouping)
+ * or first made a str of its own. Then the writer makes the result, and
+ * the temporaries go. The text is known already: the blocks are made in
+ * CPython's order around the result. */
+
+/* writer_result: _PyUnicodeWriter_Finish of a buffer of exactly the text:
+ * a new str, which unicode_result_ready trades for the shared one when it
+ * is one ASCII character */
+static int writer_result(sc_vm_t *vm, const sc_buf_t *b, hd_obj_t **out)
+{
+    hd_obj_t *r;
+    if (fresh_str(vm, b->v ? b->v : "", b->n, &r))
+        return -1;
+    if (b->n == 1 && (unsigned char)b->v[0] < 0x80) {
+        hd__decref(vm->h, r);
+        return sc_str_new(vm, b->v, 1, out);
+    }
+    *out = r;
+    return 0;
+}
+
+/* float_temps: format_float_internal's: dtoa's block, kept while the
+ * text is written (the fast path), or made into a str first */
+static int float_temps(sc_vm_t *vm, hd_obj_t *o, double v, const spec_t *p, sc_temps_t *t)
+{
+    char c = p->type, digits[96];
+    int prec = p->precision;
+    bool dot0 = !c;
+    if (c == '%')
+        v *= 100;
+    c = !c ? 'r' : c == 'n' ? 'g' : c == '%' ? 'f' : (char)tolower((unsigned char)c);
+    if (prec < 0)
+        prec = p->type ? 6 : 0;
+    else if (c == 'r')
+        c = 'g';
+    if (c == 'g' && prec == 0)
+        prec = 1;
+    int64_t decpt = 1, nd = 1;
+    bool finite = isfinite(v);
+    if (finite && c == 'r') {
+        sc_buf_t rb = {0};
+        if (atom_repr(vm, o, &rb))
+            return -1;
+        (void)dtoa_digits(rb.v, &decpt, &nd);
+        hd_mem_free(vm->h->mem, rb.v);
+    } else if (finite && prec <= 60 && fabs(v) < 1e60) {
+        snprintf(digits, sizeof(digits), c == 'f' ? "%.*f" : "%.*e", c == 'g' ? prec - 1 : prec,
+                 fabs(v));
+        (void)dtoa_digits(digits, &decpt, &nd);
+    } else if (finite) { /* not modelled: a long text */
+        return 0;
+    }
+    size_t size = finite ? dtoa_size(decpt, nd, c, c == 'e' ? prec + 1 : prec, p->alt, dot0) : 5;
+    int rc = hd__block_alloc(vm->h, size, hd__type_kind(vm->h, HD_T_FLOAT), &t->block);
+    if (rc)
+        return sc_nomem(vm, rc);
+    if (!(p->sign == '+' || p->sign == ' ' || p->width > 0 || p->type == 'n' || p->grouping))
+        return 0;
+    char body[600];
+    float_body(v / (p->type == '%' ? 100 : 1), p, body, sizeof(body));
+    size_t n = strlen(body) + (signbit(v) && !isnan(v) ? 1 : 0);
+    char *z = hd_mem_malloc(vm->h->mem, n + 1);
+    if (!z)
+        return sc_nomem(vm, HD_ENOMEM);
+    memset(z, '0', n);
+    rc = sc_str_new(vm, z, n, &t->str); /* _PyUnicode_FromASCII: one character is shared */
+    hd_mem_free(vm->h->mem, z);
+    hd__block_free(vm->h, t->block);
+    t->block = NULL;
+    return rc;
+}
+
+/* num_temps: format_long_internal's and format_float_internal's, for a
+ * non-empty spec (not 'c', which has none) */
+static int num_temps(sc_vm_t *vm, hd_obj_t *o, const spec_t *p, sc_temps_t *t)
+{
+    if (o->type == HD_T_FLOAT)
+        return float_temps(vm, o, ((hd_float_obj_t *)o)->value, p, t);
+    int rc;
+    if (p->type && strchr("eEfFgG%", p->type)) { /* PyNumber_Float(value) */
+        double d;
+        sc_float_of(o, &d);
+        if ((rc = hd_float_new(vm->h, d, &t->num)))
+            return sc_nomem(vm, rc);
+        return float_temps(vm, t->num, d, p, t);
+    }
+    int base = p->type == 'b' ? 2 : p->type == 'o' ? 8 : p->type == 'x' || p->type == 'X' ? 16 : 10;
+    if (p->sign != '+' && p->sign != ' ' && p->width <= 0 && p->type != 'X' && p->type != 'n' &&
+        !p->grouping && o->type == HD_T_INT) /* the fast path: _PyLong_FormatWriter */
+        return base == 10 ? int_scratch(vm, o, &t->scratch) : 0;
+    char *digits = int_digits(vm, o, base, false);
+    if (!digits)
+        return sc_nomem(vm, HD_ENOMEM);
+    sc_buf_t tb = {0}; /* _PyLong_Format: the sign, base 2, 8 and 16 with their prefix */
+    rc = (((hd_int_obj_t *)o)->size < 0 && sc_buf_put(vm, &tb, "-", 1)) ||
+         (base != 10 && sc_buf_put(vm, &tb,
+                                   base == 2   ? "0b"
+                                   : base == 8 ? "0o"
+                                               : "0x",
+                                   2)) ||
+         sc_buf_put(vm, &tb, digits, strlen(digits));
+    hd_mem_free(vm->h->mem, digits);
+    if (!rc)
+        rc = base == 10 ? int_text_str(vm, o, &tb, &t->str) : fresh_str(vm, tb.v, tb.n, &t->str);
+    hd_mem_free(vm->h->mem, tb.v);
+    return rc;
+}
+
+void sc_temps_close(sc_vm_t *vm, sc_temps_t *t)
+{
+    hd__block_free(vm->h, t->block);
+    hd__xdecref(vm->h, t->scratch);
+    hd__xdecref(vm->h, t->str);
+    hd__xdecref(vm->h, t->num);
+    memset(t, 0, sizeof(*t));
+}
+
+int sc_field_temps(sc_vm_t *vm, hd_obj_t *o, const char *spec, sc_temps_t *t)
+{
+    spec_t p;
+    if (!*vm->h->tracing || (o->type != HD_T_INT && o->type != HD_T_FLOAT))
+        return 0;
+    if (!spec[0] && o->type == HD_T_INT) /* _PyLong_FormatWriter */
+        return int_scratch(vm, o, &t->scratch);
+    if (!spec[0]) { /* format_obj: the float's str(), written as it is */
+        t->fast = true;
+        return float_str(vm, o, &t->str);
+    }
+    if (parse_spec(vm, spec, &p))
+        return -1;
+    int rc = p.type == 'c' ? 0 : num_temps(vm, o, &p, t);
+    t->fast = t->block != NULL; /* a float's text written from dtoa's block */
+    return rc;
+}
+
+static int spec_result(sc_vm_t *vm, hd_obj_t *o, const char *text, const sc_buf_t *b,
+                       hd_obj_t **out)
+{
+    spec_t p;
+    if (!*vm->h->tracing ||
+        (o->type != HD_T_INT && o->type != HD_T_BOOL && o->type != HD_T_FLOAT) ||
+        parse_spec(vm, text, &p))
+        return sc_str_new(vm, b->v ? b->v : "", b->n, out);
+    sc_temps_t t = {0};
+    int rc = p.type == 'c' ? 0 : num_temps(vm, o, &p, &t); /* 'c': FromOrdinal's shared str */
+    if (!rc)
+        rc = writer_result(vm, b, out);
+    sc_temps_close(vm, &t);
+    return rc;
+}
+
+static int format_with(sc_vm_t *vm, hd_obj_t *o, hd_obj_t *spec, bool empty, hd_obj_t **out);
+
 int sc_format(sc_vm_t *vm, hd_obj_t *o, hd_obj_t *spec, hd_obj_t **out)
 {
+    bool empty = !spec || hd_len(spec) == 0;
+    if (empty && (o->type == HD_T_STR || o->type == HD_T_INT)) /* PyObject_Format's fast path */
+        return o->type == HD_T_STR ? (hd__incref(o), *out = o, 0) : sc_int_str(vm, o, out);
+    /* else _PyObject_LookupSpecial(o, "__format__"): a bound builtin method
+     * (72 bytes, tracked) that lives until the result is made */
+    hd_obj_t *meth, *fn = sc_builtin(vm, SC_BI_FORMAT);
+    int mrc = fn ? hd__cmethod_new(vm->h, fn, o, &meth) : HD_ENOMEM;
+    if (mrc)
+        return sc_nomem(vm, mrc);
+    int rc = format_with(vm, o, spec, empty, out);
+    hd__decref(vm->h, meth);
+    return rc;
+}
+
+/* format_with: o.__format__(spec) */
+static int format_with(sc_vm_t *vm, hd_obj_t *o, hd_obj_t *spec, bool empty, hd_obj_t **out)
+{
+    if (empty && o->type == HD_T_BOOL)
+        return bool_str(vm, o, out); /* int.__format__: str() for an empty spec */
+    if (empty && o->type == HD_T_FLOAT)
+        return float_str(vm, o, out); /* float.__format__: str() too */
     char *text = spec ? sc_str_utf8(vm, spec, NULL) : NULL;
     if (spec && !text)
         return sc_nomem(vm, HD_ENOMEM);
     sc_buf_t b = {0};
     int rc = format_to(vm, o, text ? text : "", &b);
     bool plain = !text || !*text; /* an empty spec is str() */
+    /* a spec's result comes from a _PyUnicodeWriter, whose one Latin-1
+     * character is the shared str (unicode_result_ready) */
+    if (!rc && plain)
+        rc = o->type == HD_T_INT ? int_text_str(vm, o, &b, out)
+                                 : fresh_str(vm, b.v ? b.v : "", b.n, out);
+    else if (!rc)
+        rc = spec_result(vm, o, text, &b, out);
     hd_mem_free(vm->h->mem, text);
-    if (!rc)
-        rc = plain && o->type == HD_T_INT ? int_text_str(vm, o, &b, out)
-                                          : fresh_str(vm, b.v ? b.v : "", b.n, out);
     hd_mem_free(vm->h->mem, b.v);
     return rc;
 }
@@ -828,8 +1072,10 @@ int sc_int_str(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **out)
 
 /* ---- printf-style % ---- */
 
+/* percent_one: one conversion's text to b; pre, when not NULL, is the str
+ * of a %s or %r already made */
 static int percent_one(sc_vm_t *vm, char conv, const char *flags, int width, int prec,
-                       hd_obj_t *arg, sc_buf_t *b)
+                       hd_obj_t *arg, hd_obj_t *pre, sc_buf_t *b)
 {
     spec_t p;
     memset(&p, 0, sizeof(p));
@@ -848,7 +1094,9 @@ static int percent_one(sc_vm_t *vm, char conv, const char *flags, int width, int
     }
     if (conv == 's' || conv == 'r' || conv == 'a') {
         sc_buf_t s = {0};
-        int rc = conv == 's' ? sc_str_buf(vm, arg, &s) : sc_repr_buf(vm, arg, &s);
+        int rc = pre           ? sc_buf_put_str(vm, &s, pre)
+                 : conv == 's' ? sc_str_buf(vm, arg, &s)
+                               : sc_repr_buf(vm, arg, &s);
         if (!rc && prec >= 0 && (size_t)prec < s.n)
             s.v[prec] = '\0';
         p.fill = ' ';
@@ -862,7 +1110,7 @@ static int percent_one(sc_vm_t *vm, char conv, const char *flags, int width, int
     if (conv == 'c') {
         p.type = 'c';
         if (arg->type == HD_T_STR)
-            return pad(vm, &p, "", "", '>', b) || put_str(vm, b, arg);
+            return pad(vm, &p, "", "", '>', b) || sc_buf_put_str(vm, b, arg);
         return format_int(vm, arg, &p, b);
     }
     if (arg->type != HD_T_INT && arg->type != HD_T_BOOL && arg->type != HD_T_FLOAT)
@@ -943,8 +1191,99 @@ static int percent_key(sc_vm_t *vm, const char *f, size_t len, size_t *i, hd_obj
 /* sc_percent_format: PyUnicode_Format. The arguments are a tuple's items,
  * else the one object (a mapping too, when it is one: then "%(key)s"
  * takes its item, and no argument is left unconverted) */
+/* percent_temps: what PyUnicode_Format makes for one conversion before it
+ * writes it (while tracing): the str of a %s or %r (not for a str's %s);
+ * for an int (%d, %i, %u, %x, %X, %o) with a width, precision, sign flag
+ * or %X (else _PyLong_FormatWriter writes it, with its scratch int for base
+ * 10) the text PyNumber_ToBase makes; for a float (%e, %f, %g) dtoa's
+ * block, and its text as a str when a width, precision or sign flag is
+ * given. Released by the caller once the text is written. */
+
+static int percent_temps(sc_vm_t *vm, char conv, const char *flags, int width, int prec,
+                         hd_obj_t *arg, sc_temps_t *t)
+{
+    bool plain = width == 0 && prec < 0 && !strchr(flags, '+') && !strchr(flags, ' ');
+    if ((conv == 's' || conv == 'r') && arg->type == HD_T_INT && width == 0 && prec < 0)
+        return int_scratch(vm, arg, &t->scratch); /* written by _PyLong_FormatWriter */
+    if (conv == 's' || conv == 'r')
+        return conv == 's' && arg->type == HD_T_STR ? 0
+               : conv == 's'                        ? sc_str(vm, arg, &t->str)
+                                                    : sc_repr(vm, arg, &t->str);
+    if (strchr("diuxXo", conv) && arg->type == HD_T_INT) {
+        int base = conv == 'o' ? 8 : conv == 'x' || conv == 'X' ? 16 : 10;
+        if (plain && conv != 'X')
+            return base == 10 ? int_scratch(vm, arg, &t->scratch) : 0;
+        char *digits = int_digits(vm, arg, base, false);
+        if (!digits)
+            return sc_nomem(vm, HD_ENOMEM);
+        sc_buf_t tb = {0};
+        int rc = (((hd_int_obj_t *)arg)->size < 0 && sc_buf_put(vm, &tb, "-", 1)) ||
+                 (base != 10 && sc_buf_put(vm, &tb, base == 8 ? "0o" : "0x", 2)) ||
+                 sc_buf_put(vm, &tb, digits, strlen(digits));
+        hd_mem_free(vm->h->mem, digits);
+        if (!rc)
+            rc = base == 10 ? int_text_str(vm, arg, &tb, &t->str)
+                            : fresh_str(vm, tb.v, tb.n, &t->str);
+        if (!rc && base != 10 && !strchr(flags, '#')) {
+            /* _PyUnicode_FormatLong drops the base marker: a new str */
+            hd_obj_t *cut;
+            tb.v[2] = tb.v[0];
+            rc = sc_str_new(vm, tb.v + 2, tb.n - 2, &cut);
+            hd__decref(vm->h, t->str);
+            t->str = rc ? NULL : cut;
+        }
+        hd_mem_free(vm->h->mem, tb.v);
+        return rc;
+    }
+    if (!strchr("eEfFgG", conv) || arg->type != HD_T_FLOAT)
+        return 0;
+    double v = ((hd_float_obj_t *)arg)->value;
+    char type = (char)tolower((unsigned char)conv), text[96];
+    int pr = prec < 0 ? 6 : type == 'g' && prec == 0 ? 1 : prec;
+    int64_t decpt = 1, nd = 1;
+    if (pr > 60 || fabs(v) >= 1e60)
+        return 0; /* not modelled: a long text */
+    if (isfinite(v)) {
+        snprintf(text, sizeof(text), type == 'f' ? "%.*f" : "%.*e", type == 'g' ? pr - 1 : pr,
+                 fabs(v));
+        (void)dtoa_digits(text, &decpt, &nd);
+    }
+    size_t size = isfinite(v) ? dtoa_size(decpt, nd, type, type == 'e' ? pr + 1 : pr,
+                                          strchr(flags, '#') != NULL, false)
+                              : 5;
+    int rc = hd__block_alloc(vm->h, size, hd__type_kind(vm->h, HD_T_FLOAT), &t->block);
+    if (rc)
+        return sc_nomem(vm, rc);
+    if (width == 0 && prec < 0 && !strchr(flags, '+') && !strchr(flags, ' ')) {
+        t->fast = true; /* written from the block */
+        return 0;
+    }
+    spec_t p = {.type = conv, .precision = prec < 0 ? 6 : prec};
+    char body[600];
+    float_body(v, &p, body, sizeof(body));
+    size_t n = strlen(body) + (signbit(v) && !isnan(v) ? 1 : 0);
+    char *z = hd_mem_malloc(vm->h->mem, n + 1);
+    if (!z)
+        return sc_nomem(vm, HD_ENOMEM);
+    memset(z, '0', n);
+    rc = sc_str_new(vm, z, n, &t->str); /* _PyUnicode_FromASCII */
+    hd_mem_free(vm->h->mem, z);
+    hd__block_free(vm->h, t->block);
+    t->block = NULL;
+    return rc;
+}
+
 int sc_percent_format(sc_vm_t *vm, hd_obj_t *fmt, hd_obj_t *args, hd_obj_t **out)
 {
+    /* "%s" % x: the writer's only write is str(x), which it returns as it is
+     * (readonly): x itself for a str, the static "True" for True */
+    hd_obj_t *only = args->type == HD_T_TUPLE && hd_len(args) == 1
+                         ? ((hd_tuple_obj_t *)args)->items[0]
+                     : args->type != HD_T_TUPLE ? args
+                                                : NULL;
+    if (hd_len(fmt) == 2 && hd__str_char(fmt, 0) == '%' && hd__str_char(fmt, 1) == 's' && only &&
+        only->type != HD_T_INT) /* (an int goes through the writer) */
+        return sc_str(vm, only, out);
     size_t len;
     char *f = sc_str_utf8(vm, fmt, &len);
     if (!f)
@@ -962,9 +1301,19 @@ int sc_percent_format(sc_vm_t *vm, hd_obj_t *fmt, hd_obj_t *args, hd_obj_t **out
                          : NULL;
     sc_buf_t b = {0};
     int rc = 0;
+    /* PyUnicode_Format's writer (while tracing): min_length the format's
+     * length + 100, over-allocating until the last piece; b's text past lit
+     * is not yet written to it */
+    sc_writer_t w = {.overallocate = true, .min_length = (int64_t)hd_len(fmt) + 100};
+    size_t lit = 0;
+    hd_obj_t *ro = NULL; /* owned: the readonly result, or NULL */
     for (size_t i = 0; i < len && !rc; i++) {
         if (f[i] != '%') {
             rc = sc_buf_put(vm, &b, &f[i], 1);
+            if (!rc && i + 1 == len) {
+                w.overallocate = false;
+                rc = sc_writer_sync(vm, &w, &b, &lit);
+            }
             continue;
         }
         char flags[8] = "";
@@ -1013,125 +1362,45 @@ int sc_percent_format(sc_vm_t *vm, hd_obj_t *fmt, hd_obj_t *args, hd_obj_t **out
                           (unsigned char)f[i], i);
             break;
         }
-        rc = percent_one(vm, f[i], flags, width, prec, arg, &b);
+        sc_temps_t t = {0};
+        if (*vm->h->tracing) {
+            rc = sc_writer_sync(vm, &w, &b, &lit); /* the literal before it */
+            w.overallocate = i + 1 < len;
+            if (!rc)
+                rc = percent_temps(vm, f[i], flags, width, prec, arg, &t);
+        }
+        /* written first and last (no buffer yet, no over-allocation), a str
+         * without width or precision, or a float from its block, is the
+         * writer's result as it is (readonly): no buffer */
+        bool readonly =
+            *vm->h->tracing && !w.block && !w.overallocate &&
+            ((width == 0 && prec < 0 && (t.str || (f[i] == 's' && arg->type == HD_T_STR))) ||
+             t.fast);
+        if (!rc)
+            rc = percent_one(vm, f[i], flags, width, prec, arg, t.str, &b);
+        if (!rc && readonly) {
+            lit = b.n;
+            if (t.fast) /* _PyUnicode_FromASCII while the block lives */
+                rc = fresh_str(vm, b.v, b.n, &ro);
+            else if (t.str)
+                ro = t.str, t.str = NULL;
+            else
+                hd__incref(ro = arg);
+        } else if (!rc) {
+            rc = sc_writer_sync(vm, &w, &b, &lit);
+        }
+        sc_temps_close(vm, &t);
     }
     if (!rc && used < nargs && !dict)
         rc = sc_raise(vm, EXC_TYPEERROR, "not all arguments converted during string formatting");
     hd__xdecref(vm->h, cur);
     hd_mem_free(vm->h->mem, f);
-    if (!rc)
-        rc = fresh_str(vm, b.v ? b.v : "", b.n, out);
+    sc_writer_close(vm, &w);
+    if (!rc && ro && b.n == (size_t)hd_str_utf8(ro, NULL, 0))
+        *out = ro, ro = NULL;
+    else if (!rc) /* _PyUnicodeWriter_Finish: one ASCII character is the shared str */
+        rc = b.n == 1 ? writer_result(vm, &b, out) : fresh_str(vm, b.v ? b.v : "", b.n, out);
+    hd__xdecref(vm->h, ro);
     hd_mem_free(vm->h->mem, b.v);
     return rc;
-}
-
-/* ---- sys.stdout ---- */
-
-static bool is_ascii(hd_obj_t *s)
-{
-    return (((hd_str_obj_t *)s)->state & HD_STR_ASCII) != 0;
-}
-
-/* writeflush: _textiowrapper_writeflush: the pending text becomes one
- * bytes object handed to the buffer, and the pending objects go */
-static int writeflush(sc_vm_t *vm)
-{
-    sc_state_t *st = vm->st;
-    hd_obj_t *pending = st->pending, *bytes = NULL;
-    if (!pending)
-        return 0;
-    if (pending->type != HD_T_BYTES) {
-        char *tmp = hd_mem_malloc(vm->h->mem, (size_t)st->pending_bytes + 1);
-        if (!tmp)
-            return sc_nomem(vm, HD_ENOMEM);
-        memset(tmp, ' ', (size_t)st->pending_bytes);
-        int rc = hd_bytes_new(vm->h, tmp, (size_t)st->pending_bytes, &bytes);
-        hd_mem_free(vm->h->mem, tmp);
-        if (rc)
-            return sc_nomem(vm, rc);
-    } else {
-        hd__incref(pending);
-        bytes = pending;
-    }
-    st->pending_bytes = 0;
-    st->pending = NULL;
-    hd__decref(vm->h, pending);
-    hd_obj_t *n;
-    if (hd__int_from_long(vm->h, hd_len(bytes), &n) == 0) /* buffer.write's result */
-        hd__decref(vm->h, n);
-    hd__decref(vm->h, bytes);
-    return 0;
-}
-
-static int pending_add(sc_vm_t *vm, hd_obj_t *b, int64_t blen)
-{
-    sc_state_t *st = vm->st;
-    int rc = 0;
-    if (!st->pending) {
-        st->pending_bytes = 0;
-        hd__incref(b);
-        st->pending = b;
-    } else if (st->pending_bytes + blen > CHUNK_SIZE) {
-        if (writeflush(vm))
-            return -1;
-        hd__incref(b);
-        st->pending = b;
-    } else if (st->pending->type != HD_T_LIST) {
-        hd_obj_t *items[2] = {st->pending, b}, *l;
-        if ((rc = hd_list_new(vm->h, 2, items, &l)))
-            return sc_nomem(vm, rc);
-        hd__decref(vm->h, st->pending);
-        st->pending = l;
-    } else if ((rc = hd_list_append(vm->h, st->pending, b))) {
-        return sc_nomem(vm, rc);
-    }
-    st->pending_bytes += blen;
-    if (st->pending_bytes >= CHUNK_SIZE)
-        return writeflush(vm);
-    return 0;
-}
-
-int sc_write_str(sc_vm_t *vm, hd_obj_t *s)
-{
-    hd_obj_t *writer, *b = s;
-    /* PyFile_WriteObject: getattr(file, 'write'), a bound method */
-    hd_obj_t *wfn = sc_builtin(vm, SC_BI_PRINT);
-    int rc = wfn ? hd__cmethod_new(vm->h, wfn, vm->h->none, &writer) : HD_ENOMEM;
-    if (rc)
-        return sc_nomem(vm, rc);
-    size_t len;
-    char *text = sc_str_utf8(vm, s, &len);
-    if (!text) {
-        hd__decref(vm->h, writer);
-        return sc_nomem(vm, HD_ENOMEM);
-    }
-    rc = 0;
-    if (!vm->out_closed) {
-        if (vm->lim && vm->lim->max_output && vm->out.n + len > vm->lim->max_output)
-            rc = sc_fatal(vm, SC_FATAL_BUDGET, "script_output");
-        else
-            rc = sc_buf_put(vm, &vm->out, text, len);
-    }
-    if (!rc && !is_ascii(s)) {
-        int r = hd_bytes_new(vm->h, text, len, &b);
-        rc = r ? sc_nomem(vm, r) : 0;
-    }
-    hd_mem_free(vm->h->mem, text);
-    if (!rc) {
-        rc = pending_add(vm, b, (int64_t)len);
-        if (b != s)
-            hd__decref(vm->h, b);
-    }
-    if (!rc) {
-        hd_obj_t *ret; /* write() returns the length */
-        if (hd__int_from_long(vm->h, hd_len(s), &ret) == 0)
-            hd__decref(vm->h, ret);
-    }
-    hd__decref(vm->h, writer);
-    return rc;
-}
-
-void sc_flush_stdout(sc_vm_t *vm)
-{
-    (void)writeflush(vm);
 }

@@ -168,6 +168,56 @@ void sc_hint_clear(sc_vm_t *vm);
 const char *sc_hint_text(sc_vm_t *vm);
 /* sc_classes_changed: forget the cached class attribute lookups */
 void sc_classes_changed(sc_vm_t *vm);
+/* sc_writer_t: CPython's _PyUnicodeWriter as tracemalloc sees it (format.c):
+ * a traced block standing for its buffer, grown as 3.11 grows it. Used
+ * only while tracemalloc traces; zero it, set min_length and
+ * overallocate, write, then sc_writer_close before the result str is made
+ * (the final shrink). */
+typedef struct sc_writer {
+    void *block;        /* owned: the traced stand-in for the buffer, or NULL */
+    int64_t size, pos;  /* its capacity and length, in characters */
+    int64_t min_length; /* writer.min_length */
+    uint32_t maxchar;   /* the buffer's kind: 0 (none yet), 127, 255, 65535, 0x10ffff */
+    bool overallocate;  /* writer.overallocate */
+} sc_writer_t;
+/* sc_writer_write: _PyUnicodeWriter_Prepare(len, maxchar) and the write;
+ * sc_writer_text: the same for UTF-8 text. 0 or -1 (MemoryError raised). */
+int sc_writer_write(sc_vm_t *vm, sc_writer_t *w, int64_t len, uint32_t maxchar);
+int sc_writer_text(sc_vm_t *vm, sc_writer_t *w, const char *utf8, size_t n);
+void sc_writer_close(sc_vm_t *vm, sc_writer_t *w);
+/* sc_writer_sync: while tracing, writes to w the text b holds past *from;
+ * then *from = b->n. 0 or -1. */
+int sc_writer_sync(sc_vm_t *vm, sc_writer_t *w, const sc_buf_t *b, size_t *from);
+/* reprs that model CPython's allocations (writer.c): a list, tuple or dict
+ * and object_repr while tracing, a set and a dict view always; the text
+ * goes to b */
+int sc_traced_repr(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b);
+int sc_traced_object_repr(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b);
+int sc_repr_set(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b);
+int sc_traced_atom_repr(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b); /* 1: not modelled */
+int sc_repr_view(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b);
+/* sc_format_field_obj: str.format's render_field for a value other than a
+ * str, int or float: PyObject_Format(v, spec) makes a str, which becomes
+ * *whole when whole is not NULL, else is copied to b. Steals v. 0 or -1. */
+int sc_format_field_obj(sc_vm_t *vm, hd_obj_t *v, const char *spec, sc_buf_t *b, hd_obj_t **whole);
+/* sc_temps_t: what a number's formatter makes before its text is written
+ * (format.c, while tracing): a str, long_to_decimal_string's scratch int,
+ * PyNumber_Float's float, dtoa's block; sc_temps_close releases them once
+ * the text is written. sc_field_temps: str.format's render_field for an
+ * int or a float and its spec (0, or -1 with the spec's error raised). */
+typedef struct sc_temps {
+    hd_obj_t *str, *scratch, *num; /* owned, or NULL */
+    void *block;                   /* owned traced block, or NULL */
+    bool fast; /* a float's text written as one str: its str(), or from the block */
+} sc_temps_t;
+int sc_field_temps(sc_vm_t *vm, hd_obj_t *o, const char *spec, sc_temps_t *t);
+void sc_temps_close(sc_vm_t *vm, sc_temps_t *t);
+/* format.c's buffer and Py_Repr helpers, for writer.c */
+int sc_buf_puts(sc_vm_t *vm, sc_buf_t *b, const char *s);
+int sc_buf_put_str(sc_vm_t *vm, sc_buf_t *b, hd_obj_t *s);
+int sc_repr_enter(sc_vm_t *vm, hd_obj_t *o, bool *recursive);
+void sc_repr_leave(sc_vm_t *vm, hd_obj_t *o);
+
 /* sc_static_str: one of the strs CPython has statically (see state.c),
  * borrowed, or NULL */
 hd_obj_t *sc_static_str(sc_vm_t *vm, const char *name);

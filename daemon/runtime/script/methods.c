@@ -182,7 +182,7 @@ int m_seq_index(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
         hd_mem_free(vm->h->mem, b.v);
         return -1;
     }
-    return sc_int_new(vm, i, out);
+    return sc_int_ssize(vm, i, out);
 }
 
 int m_seq_count(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
@@ -199,7 +199,7 @@ int m_seq_count(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
         c++;
         i = j + 1;
     }
-    return sc_int_new(vm, c, out);
+    return sc_int_ssize(vm, c, out);
 }
 
 int m_list_copy(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)

@@ -569,7 +569,7 @@ static int finds(sc_vm_t *vm, hd_obj_t *self, int mode, SC_ARGS)
     }
     if (r < 0 && (mode == F_INDEX || mode == F_RINDEX))
         return sc_raise(vm, EXC_VALUEERROR, "substring not found");
-    return sc_int_new(vm, r, out);
+    return sc_int_ssize(vm, r, out);
 }
 
 int m_str_find(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
@@ -1142,9 +1142,13 @@ int m_str_zfill(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     return rc;
 }
 
-/* str.format: fields {index|name[.attr|[key]]...[!c][:spec]} */
+/* str.format: fields {index|name[.attr|[key]]...[!c][:spec]}. `whole` (not
+ * NULL when the field is the whole template) receives a str CPython's
+ * writer returns as it is (readonly): the str itself for an empty spec, or
+ * what PyObject_Format made (a bool's static str for an empty spec). */
 static int format_field(sc_vm_t *vm, const char *f, size_t len, hd_obj_t *const *args, int npos,
-                        hd_obj_t *const *kwvals, hd_obj_t *kwnames, int *autonum, sc_buf_t *b)
+                        hd_obj_t *const *kwvals, hd_obj_t *kwnames, int *autonum, sc_buf_t *b,
+                        hd_obj_t **whole, sc_temps_t *temps)
 {
     size_t i = 0;
     char name[128];
@@ -1221,7 +1225,13 @@ static int format_field(sc_vm_t *vm, const char *f, size_t len, hd_obj_t *const 
             return -1;
         v = c;
     }
-    rc = sc_format_buf(vm, v, spec, b);
+    if (v->type != HD_T_STR && v->type != HD_T_INT && v->type != HD_T_FLOAT)
+        return sc_format_field_obj(vm, v, spec, b, whole); /* render_field's PyObject_Format */
+    if (whole && !spec[0] && v->type == HD_T_STR) {        /* the str itself */
+        *whole = v;
+        return 0;
+    }
+    rc = sc_field_temps(vm, v, spec, temps) ? -1 : sc_format_buf(vm, v, spec, b);
     hd__decref(vm->h, v);
     return rc;
 }
@@ -1234,7 +1244,13 @@ int m_str_format(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     if (!f)
         return sc_nomem(vm, HD_ENOMEM);
     sc_buf_t b = {0};
+    hd_obj_t *whole = NULL;
     int rc = 0;
+    /* build_string's writer (while tracing): min_length the template's
+     * length + 100, over-allocating until the last piece; b's text past lit
+     * is not yet written to it */
+    sc_writer_t w = {.overallocate = true, .min_length = hd_len(self) + 100};
+    size_t lit = 0;
     for (size_t i = 0; i < len && !rc;) {
         if (f[i] == '{' && i + 1 < len && f[i + 1] == '{') {
             rc = sc_buf_put(vm, &b, "{", 1);
@@ -1254,8 +1270,18 @@ int m_str_format(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
                 rc = sc_raise(vm, EXC_VALUEERROR, "expected '}' before end of string");
                 break;
             }
-            rc = format_field(vm, f + i + 1, j - i - 1, args, npos, args + npos, kwnames, &autonum,
-                              &b);
+            rc = sc_writer_sync(vm, &w, &b, &lit);
+            w.overallocate = j + 1 < len;
+            sc_temps_t t = {0}; /* an int's or a float's, until it is written */
+            if (!rc)
+                rc = format_field(vm, f + i + 1, j - i - 1, args, npos, args + npos, kwnames,
+                                  &autonum, &b, i == 0 && j + 1 == len ? &whole : NULL, &t);
+            if (!rc && t.fast && i == 0 && j + 1 == len) { /* the writer's readonly result */
+                rc = t.str ? (whole = t.str, t.str = NULL, 0) : sc_str_new(vm, b.v, b.n, &whole);
+                lit = b.n;
+            } else if (!rc)
+                rc = sc_writer_sync(vm, &w, &b, &lit);
+            sc_temps_close(vm, &t);
             i = j + 1;
         } else if (f[i] == '}') {
             rc = sc_raise(vm, EXC_VALUEERROR, "Single '}' encountered in format string");
@@ -1265,7 +1291,13 @@ int m_str_format(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
         }
     }
     hd_mem_free(vm->h->mem, f);
+    w.overallocate = false;
     if (!rc)
+        rc = sc_writer_sync(vm, &w, &b, &lit);
+    sc_writer_close(vm, &w);
+    if (!rc && whole)
+        *out = whole;
+    else if (!rc)
         rc = sc_str_new(vm, b.v ? b.v : "", b.n, out);
     hd_mem_free(vm->h->mem, b.v);
     return rc;

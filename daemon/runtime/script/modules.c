@@ -185,7 +185,7 @@ int sys_getrefcount(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     (void)self;
     if (nokw(vm, "getrefcount", kwnames) || sc_arg_count(vm, "getrefcount", nargs, 1, 1))
         return -1;
-    return int_attr(vm, (int64_t)args[0]->refcnt, out);
+    return sc_int_ssize(vm, (int64_t)args[0]->refcnt, out);
 }
 
 int sys_getsizeof(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
@@ -193,7 +193,20 @@ int sys_getsizeof(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     (void)self;
     if (nokw(vm, "getsizeof", kwnames) || sc_arg_count(vm, "getsizeof", nargs, 1, 2))
         return -1;
-    return int_attr(vm, (int64_t)hd_obj_sizeof(vm->h, args[0]), out);
+    /* _PySys_GetSizeOf: the bound __sizeof__ (a tracked 72-byte object)
+     * returns the size without the GC header as an int, which goes before
+     * the result is made */
+    hd_obj_t *o = args[0], *meth, *res, *fn = sc_builtin(vm, SC_BI_SYS_GETSIZEOF);
+    int64_t size = (int64_t)hd_obj_sizeof(vm->h, o);
+    int rc = fn ? hd__cmethod_new(vm->h, fn, o, &meth) : HD_ENOMEM;
+    if (rc)
+        return sc_nomem(vm, rc);
+    rc = sc_int_ssize(vm, size - (hd_obj_is_gc(o) ? 16 : 0), &res); /* less sizeof(PyGC_Head) */
+    hd__decref(vm->h, meth);
+    if (rc)
+        return -1;
+    hd__decref(vm->h, res);
+    return sc_int_ssize(vm, size, out);
 }
 
 int sys_getrecursionlimit(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
@@ -258,7 +271,7 @@ int gc_collect(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
         return int_attr(vm, 0, out);
     if (rc)
         return sc_nomem(vm, rc);
-    return int_attr(vm, res.collected + res.uncollectable, out);
+    return sc_int_ssize(vm, res.collected + res.uncollectable, out);
 }
 
 int gc_enable(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
@@ -563,7 +576,7 @@ int gc_get_freeze_count(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     (void)self, (void)args;
     if (nokw(vm, "get_freeze_count", kwnames) || sc_arg_count(vm, "get_freeze_count", nargs, 0, 0))
         return -1;
-    return int_attr(vm, (int64_t)hd_gc_freeze_count(vm->h), out);
+    return sc_int_ssize(vm, (int64_t)hd_gc_freeze_count(vm->h), out);
 }
 
 int gc_set_debug(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
@@ -617,8 +630,8 @@ int wr_getweakrefcount(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     (void)self;
     if (nokw(vm, "getweakrefcount", kwnames) || sc_arg_count(vm, "getweakrefcount", nargs, 1, 1))
         return -1;
-    return int_attr(vm, hd__weakref_list(vm->h, args[0]) ? hd_weakref_count(vm->h, args[0]) : 0,
-                    out);
+    return sc_int_ssize(vm, hd__weakref_list(vm->h, args[0]) ? hd_weakref_count(vm->h, args[0]) : 0,
+                        out);
 }
 
 int wr_getweakrefs(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)

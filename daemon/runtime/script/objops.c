@@ -673,6 +673,12 @@ static int64_t length_hint(sc_vm_t *vm, hd_obj_t *o)
     return 8;
 }
 
+int sc_int_ssize(sc_vm_t *vm, int64_t v, hd_obj_t **out)
+{
+    int rc = hd_int_from_i64(vm->h, v, out);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
 int sc_list_extend(sc_vm_t *vm, hd_obj_t *list, hd_obj_t *iterable)
 {
     int t = iterable->type;

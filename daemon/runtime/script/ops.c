@@ -670,6 +670,39 @@ static bool is_seq(const hd_obj_t *o)
            o->type == HD_T_BYTES;
 }
 
+/* list_inplace_repeat: list *= n as 3.11's: nothing for an empty list or
+ * n == 1, _list_clear for n < 1, else list_resize to size * n (its
+ * over-allocation, in place) and the items copied after themselves */
+static int list_inplace_repeat(hd_heap_t *h, hd_obj_t *a, int64_t n, sc_err_t *err)
+{
+    hd_list_obj_t *l = (hd_list_obj_t *)a;
+    int64_t size = l->size;
+    if (size == 0 || n == 1)
+        return 0;
+    if (n < 1) {
+        hd__list_clear(h, a);
+        return 0;
+    }
+    if (n > MAX_SEQ_ITEMS / size)
+        return sc_err_set(err, EXC_MEMORYERROR, "%s", "");
+    int64_t newsize = size * n;
+    if (newsize > l->allocated) { /* list_resize: it only grows here */
+        uint64_t na = ((uint64_t)newsize + ((uint64_t)newsize >> 3) + 6) & ~(uint64_t)3;
+        if (newsize - size > (int64_t)na - newsize)
+            na = ((uint64_t)newsize + 3) & ~(uint64_t)3;
+        void *items;
+        int rc = hd__block_realloc(h, l->items, na * 8, hd__type_kind(h, HD_T_LIST), &items);
+        if (rc)
+            return rc;
+        l->items = items;
+        l->allocated = (int64_t)na;
+    }
+    for (int64_t p = size; p < newsize; p++)
+        hd__incref(l->items[p] = l->items[p - size]);
+    l->size = newsize;
+    return 0;
+}
+
 static int sequence_binary(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, bool inplace,
                            hd_obj_t **out, sc_err_t *err)
 {
@@ -687,20 +720,9 @@ static int sequence_binary(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, bool 
         if (seq->type == HD_T_BYTES)
             return bytes_repeat(h, seq, n, out, err);
         if (inplace && seq == a && a->type == HD_T_LIST) {
-            /* list *= n: list_inplace_repeat */
-            hd_obj_t *r;
-            int rc = seq_repeat(h, a, n, &r, err);
+            int rc = list_inplace_repeat(h, a, n, err);
             if (rc)
                 return rc;
-            hd_list_obj_t *l = (hd_list_obj_t *)a, *lr = (hd_list_obj_t *)r;
-            hd_obj_t **old = l->items;
-            int64_t oldn = l->size;
-            l->items = lr->items, l->size = lr->size, l->allocated = lr->allocated;
-            lr->items = NULL, lr->size = 0, lr->allocated = 0;
-            hd__decref(h, r);
-            for (int64_t i = oldn; i-- > 0;)
-                hd__decref(h, old[i]);
-            hd__block_free(h, old);
             hd__incref(a);
             *out = a;
             return 0;

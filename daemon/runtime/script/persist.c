@@ -416,8 +416,13 @@ int sc_state_import(hd_heap_t *h, const char *slot, hd_obj_t *o, int64_t value)
 
 int sc_state_end_import(hd_heap_t *h)
 {
-    const sc_state_t *st = h->script;
-    if (!st || !sc_state_ok(st))
+    sc_state_t *st = h->script;
+    if (!st)
+        return HD_EINVAL;
+    int rc = sc_state_fill_static(h, st);
+    if (rc)
+        return rc;
+    if (!sc_state_ok(st))
         return HD_EINVAL;
     if (st->repr_list && (!st->repr_list_owner || !st->repr_dict_made))
         return HD_EINVAL;

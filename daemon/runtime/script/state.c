@@ -81,9 +81,13 @@ static state_block_t *block_of(hd_heap_t *h)
 
 /* strings CPython has statically (_Py_ID): the keyword names of the
  * Argument Clinic parsers modelled (sc_kwtuple), "Py_Repr", the names
- * class creation adds. The last two named the class dict's hidden entries
- * of the first export layout; they stay so that the slots "kwstrs.N" of
- * exported states keep their numbers. */
+ * class creation adds, and what bool_repr returns ("True", "False": str()
+ * and repr() of a bool). "__hd_slots__" and "__hd_subclasses__" named the
+ * class dict's hidden entries of the first export layout; they stay so that
+ * the slots "kwstrs.N" of exported states keep their numbers. New names go
+ * at the end: an import requires the first KW_FIRST_LAYOUT and makes the
+ * later ones an older document lacks. */
+#define KW_FIRST_LAYOUT 17
 static const char *const kw_names[] = {"sep",
                                        "end",
                                        "file",
@@ -100,7 +104,12 @@ static const char *const kw_names[] = {"sep",
                                        "__mro__",
                                        "__bases__",
                                        "__hd_slots__",
-                                       "__hd_subclasses__"};
+                                       "__hd_subclasses__",
+                                       "True",
+                                       "False"};
+_Static_assert(sizeof(kw_names) / sizeof(kw_names[0]) <=
+                   sizeof(((sc_state_t *)0)->kwstrs) / sizeof(hd_obj_t *),
+               "sc_state_t.kwstrs holds every static str");
 
 static int add_global_key(const char *name, hd_obj_t *o, void *arg)
 {
@@ -168,6 +177,34 @@ static int make_subclasses(hd_heap_t *h, sc_state_t *st)
 static const uint8_t startup_tuples[HD_TUPLE_MAXSAVESIZE] = {0, 4, 16, 4, 5, 1, 1, 0, 4, 2,
                                                              3, 3, 3,  4, 2, 1, 0, 1, 1, 0};
 enum { STARTUP_LISTS = 12, STARTUP_DICTS = 4, STARTUP_FLOATS = 5, STARTUP_MAX = 128 };
+/* and the dict keys free list (8-slot tables of str keys): 14 tables,
+ * measured the same way (dicts of one str key cost only their object until
+ * the 15th) */
+enum { STARTUP_KEYS = 14 };
+
+/* make_keys_freelist: dicts of one str key are made and released, their
+ * tables going to the keys free list; the dict objects they leave on the
+ * dict free list are freed (that list's startup blocks come after) */
+static int make_keys_freelist(hd_heap_t *h)
+{
+    hd_obj_t *objs[STARTUP_KEYS], *key = NULL;
+    int n = 0, nfree = h->dict_nfree;
+    int rc = hd_str_new(h, "key", 3, &key);
+    while (!rc && n < STARTUP_KEYS)
+        if (!(rc = hd_dict_new(h, 0, NULL, NULL, &objs[n]))) {
+            if ((rc = hd_dict_setitem(h, objs[n], key, h->none)))
+                hd__decref(h, objs[n]);
+            else
+                n++;
+        }
+    while (n > 0)
+        hd__decref(h, objs[--n]);
+    if (key)
+        hd__decref(h, key);
+    while (h->dict_nfree > nfree)
+        hd__block_free(h, hd__block_start(h->dict_free[--h->dict_nfree]));
+    return rc;
+}
 
 /* make_freelists: fills the free lists with those blocks: every object is
  * made first, then all are released, so none reuses another's block */
@@ -175,7 +212,7 @@ static int make_freelists(hd_heap_t *h)
 {
     hd_obj_t *objs[STARTUP_MAX];
     size_t n = 0;
-    int rc = 0;
+    int rc = make_keys_freelist(h);
     for (size_t len = 1; len < HD_TUPLE_MAXSAVESIZE && !rc; len++)
         for (int i = 0; i < startup_tuples[len] && !rc && n < STARTUP_MAX; i++)
             if (!(rc = hd__tuple_new_filled(h, len, h->none, &objs[n])))
@@ -281,6 +318,15 @@ int sc_state_bare(hd_heap_t *h, sc_state_t **out)
     h->script = &b->state;
     *out = &b->state;
     return 0;
+}
+
+int sc_state_fill_static(hd_heap_t *h, sc_state_t *st)
+{
+    int rc = 0;
+    for (size_t i = KW_FIRST_LAYOUT; i < sizeof(kw_names) / sizeof(kw_names[0]) && !rc; i++)
+        if (!st->kwstrs[i])
+            rc = hd_str_new(h, kw_names[i], strlen(kw_names[i]), &st->kwstrs[i]);
+    return rc;
 }
 
 bool sc_state_ok(const sc_state_t *st)

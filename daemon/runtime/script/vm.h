@@ -228,6 +228,10 @@ int sc_buf_put(sc_vm_t *vm, sc_buf_t *b, const char *s, size_t n);
 /* sc_write_stdout: print's text, through the sys.stdout model (pending
  * list) into the run's output. s is a str object (borrowed). */
 int sc_write_str(sc_vm_t *vm, hd_obj_t *s);
+/* sc_write_obj: PyFile_WriteObject(o, stdout, Py_PRINT_RAW): the bound
+ * write method first, then str(o) (built while the method lives), then
+ * the write. o is borrowed. */
+int sc_write_obj(sc_vm_t *vm, hd_obj_t *o);
 /* sc_flush_stdout: end of run: the pending text goes away (written). */
 void sc_flush_stdout(sc_vm_t *vm);
 
@@ -248,6 +252,9 @@ hd_obj_t *sc_builtin(sc_vm_t *vm, int index); /* borrowed; NULL only on HD_ENOME
 int sc_state_get(hd_heap_t *h, sc_state_t **out);
 int sc_state_bare(hd_heap_t *h, sc_state_t **out); /* (state.c, for script/persist.c) */
 bool sc_state_ok(const sc_state_t *st);
+/* sc_state_fill_static: makes the static strs added after the first export
+ * layout that an imported state lacks (an older document); 0 or HD_ENOMEM */
+int sc_state_fill_static(hd_heap_t *h, sc_state_t *st);
 /* sc_builtin_lookup: the builtin named `name` in module `module` (or the
  * method of owner type `type`), or -1. */
 int sc_builtin_lookup(sc_vm_t *vm, int module, int type, const char *name);
@@ -347,6 +354,10 @@ void sc_vm_free_chunks(sc_vm_t *vm);
 
 /* misc */
 int sc_int_new(sc_vm_t *vm, int64_t v, hd_obj_t **out);
+/* sc_int_ssize: PyLong_FromSsize_t's int (a one-digit one is a 28-byte
+ * block, where sc_int_new's PyLong_FromLong makes 32): len(), hash(),
+ * sys.getsizeof, getrefcount, gc.collect, index and count */
+int sc_int_ssize(sc_vm_t *vm, int64_t v, hd_obj_t **out);
 const char *sc_tname(sc_vm_t *vm, hd_obj_t *o); /* type name for messages */
 int sc_arg_count(sc_vm_t *vm, const char *fname, int nargs, int min, int max);
 int sc_no_kwargs(sc_vm_t *vm, const char *fname, hd_obj_t *kwnames);

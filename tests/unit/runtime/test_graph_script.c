@@ -204,6 +204,72 @@ TEST(script_heap_round_trip_goes_on_as_python3)
     hd_heap_free(b);
 }
 
+static void import_fails(copy_t *c, size_t want_bad);
+
+/* drop_root: removes state slot `slot` and the node it names (a str only
+ * the state holds) from c, as a document of an older build lacks them */
+static void drop_root(copy_t *c, const char *slot)
+{
+    for (size_t i = 0; i < c->nroots; i++) {
+        if (strcmp(c->roots[i].slot, slot) != 0)
+            continue;
+        for (size_t k = 0; k < c->n; k++)
+            if (c->nodes[k].id == c->roots[i].id) {
+                hd_graph_node_t gone = c->nodes[k];
+                c->nodes[k] = c->nodes[c->n - 1];
+                c->nodes[--c->n] = gone; /* kept for copy_free */
+                break;
+            }
+        hd_graph_root_t r = c->roots[i];
+        c->roots[i] = c->roots[c->nroots - 1];
+        c->roots[c->nroots - 1] = r;
+        c->nroots--;
+        return;
+    }
+    CHECK(!"slot not exported");
+}
+
+/* "True" and "False" became static strs of the state after the first
+ * export layout: a document without them still imports (the import makes
+ * them) and str(True) is then shared as in python3; a document without an
+ * older static str is refused. */
+TEST(older_state_without_the_bool_strs_imports)
+{
+    hd_mem_t ma, mb;
+    hd_heap_t *a = rt_heap_new(&ma, true);
+    long long out[4];
+    run(a, "x = 5\n", out, 0, 4);
+    copy_t c;
+    export_all(a, &c);
+    size_t n = c.n, nroots = c.nroots;
+    drop_root(&c, "kwstrs.17");
+    drop_root(&c, "kwstrs.18");
+    hd_heap_t *b = rt_heap_new(&mb, true);
+    size_t bad = 0;
+    CHECK_OK(hd_graph_import_ex(b, c.nodes, c.n, c.names, c.nnames, c.roots, c.nroots, NULL, 0,
+                                NULL, &bad));
+    rt_validate(b);
+    static const char prog[] = "a = str(True)\nb = repr(True)\nc = f'{False}'\n"
+                               "print(int(a is b), int(c is str(False)), x)\n";
+    long long got[4], want[4];
+    size_t ng = run(b, prog, got, 0, 4),
+           nw = py_ints("x = 5\n" /* as in heap a */
+                        "a = str(True)\nb = repr(True)\n"
+                        "c = f'{False}'\n"
+                        "print(int(a is b), int(c is str(False)), x)\n",
+                        want, 4);
+    CHECK_EQ(ng, nw);
+    for (size_t i = 0; i < ng && i < nw; i++)
+        CHECK_EQ(got[i], want[i]);
+    rt_validate(b);
+    hd_heap_free(b);
+    drop_root(&c, "kwstrs.0");
+    import_fails(&c, c.n + c.nroots); /* refused at the end, by the state */
+    c.n = n, c.nroots = nroots;
+    copy_free(&c);
+    hd_heap_free(a);
+}
+
 static size_t find_type(const copy_t *c, int type)
 {
     for (size_t i = 0; i < c->n; i++)
