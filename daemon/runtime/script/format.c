@@ -421,21 +421,27 @@ int sc_str_buf(sc_vm_t *vm, hd_obj_t *o, sc_buf_t *b)
     return sc_repr_buf(vm, o, b);
 }
 
+/* scratch_new: long_to_decimal_string's scratch int of 1 + size + size /
+ * 99 digits (the digits in base 10**9), which lives while the text is
+ * made and so moves tracemalloc's peak */
+static int scratch_new(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **out)
+{
+    int64_t size = ((hd_int_obj_t *)o)->size;
+    size_t n = (size_t)(size < 0 ? -size : size), digits = 1 + n + n / 99;
+    int rc = hd__obj_alloc(vm->h, HD_T_INT, HD_INT_HEADER + 4 * digits, 0, out);
+    if (rc)
+        return sc_nomem(vm, rc);
+    ((hd_int_obj_t *)*out)->size = 0;
+    return 0;
+}
+
 /* int_text_str: the str of an int's decimal text, as long_to_decimal_string
- * makes it: its scratch int of 1 + size + size / 99 digits (the digits in
- * base 10**9) is allocated first and freed once the str is made, so it
- * moves tracemalloc's peak */
+ * makes it: the scratch int first, freed once the str is made */
 static int int_text_str(sc_vm_t *vm, hd_obj_t *o, const sc_buf_t *b, hd_obj_t **out)
 {
     hd_obj_t *scratch = NULL;
-    if (o->type == HD_T_INT) {
-        int64_t size = ((hd_int_obj_t *)o)->size;
-        size_t n = (size_t)(size < 0 ? -size : size), digits = 1 + n + n / 99;
-        int rc = hd__obj_alloc(vm->h, HD_T_INT, HD_INT_HEADER + 4 * digits, 0, &scratch);
-        if (rc)
-            return sc_nomem(vm, rc);
-        ((hd_int_obj_t *)scratch)->size = 0;
-    }
+    if (o->type == HD_T_INT && scratch_new(vm, o, &scratch))
+        return -1;
     int rc = fresh_str(vm, b->v ? b->v : "", b->n, out);
     if (scratch)
         hd__decref(vm->h, scratch);
@@ -490,7 +496,8 @@ static int parse_spec(sc_vm_t *vm, const char *s, spec_t *p)
     p->fill = ' ';
     p->precision = -1;
     size_t n = strlen(s);
-    if (n >= 2 && strchr("<>=^", s[1])) {
+    bool fill_given = n >= 2 && strchr("<>=^", s[1]);
+    if (fill_given) {
         p->fill = s[0];
         p->align = s[1];
         s += 2;
@@ -526,21 +533,41 @@ static int parse_spec(sc_vm_t *vm, const char *s, spec_t *p)
         p->type = *s++;
     if (*s)
         return sc_raise(vm, EXC_VALUEERROR, "Invalid format specifier");
-    if (p->zero && !p->align) {
+    if (p->zero && !fill_given) /* '=' only where numbers align right by default (pad) */
         p->fill = '0';
-        p->align = '=';
-    }
     return 0;
 }
 
-/* group: inserts separators every 3 digits into the digit run of s */
-static void group(char *out, const char *digits, char sep, int every)
+/* group: the digits with sep every `every` from the right, zero-extended
+ * to min_width characters (a '0' fill aligned with '='), as
+ * _PyUnicode_InsertThousandsGrouping: out has room for strlen(digits) * 2
+ * + min_width + 4 */
+static void group(char *out, const char *digits, char sep, int every, long min_width)
 {
-    size_t n = strlen(digits), w = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (i && (n - i) % (size_t)every == 0)
+    long remaining = (long)strlen(digits), di = remaining, w = 0;
+    bool use_sep = false;
+    for (;;) {
+        long len = every, most = remaining > min_width ? remaining : min_width;
+        len = len < (most > 1 ? most : 1) ? len : (most > 1 ? most : 1);
+        long zeros = len > remaining ? len - remaining : 0;
+        long chars = remaining < len ? remaining : len;
+        if (use_sep)
             out[w++] = sep;
-        out[w++] = digits[i];
+        for (long i = 0; i < chars; i++)
+            out[w++] = digits[--di];
+        for (long i = 0; i < zeros; i++)
+            out[w++] = '0';
+        use_sep = true;
+        remaining -= chars;
+        min_width -= len;
+        if (remaining <= 0 && min_width <= 0)
+            break;
+        min_width--;
+    }
+    for (long i = 0; i < w / 2; i++) {
+        char c = out[i];
+        out[i] = out[w - 1 - i];
+        out[w - 1 - i] = c;
     }
     out[w] = '\0';
 }
@@ -551,7 +578,7 @@ static int pad(sc_vm_t *vm, const spec_t *p, const char *sign, const char *body,
 {
     size_t len = strlen(sign) + strlen(body);
     int fill = p->width > (int)len ? p->width - (int)len : 0;
-    char align = p->align ? p->align : def_align;
+    char align = p->align ? p->align : p->zero && def_align == '>' ? '=' : def_align;
     int left = align == '>' ? fill : align == '^' ? fill / 2 : 0;
     int right = align == '<' ? fill : align == '^' ? fill - fill / 2 : 0;
     int mid = align == '=' ? fill : 0;
@@ -639,15 +666,6 @@ static int format_int(sc_vm_t *vm, hd_obj_t *o, const spec_t *p, sc_buf_t *b)
     char *digits = int_digits(vm, o, base, type == 'X');
     if (!digits)
         return sc_nomem(vm, HD_ENOMEM);
-    char *grouped = hd_mem_malloc(vm->h->mem, strlen(digits) * 2 + 4);
-    if (!grouped) {
-        hd_mem_free(vm->h->mem, digits);
-        return sc_nomem(vm, HD_ENOMEM);
-    }
-    if (p->grouping)
-        group(grouped, digits, p->grouping, base == 10 ? 3 : 4);
-    else
-        strcpy(grouped, digits);
     char sign[8] = "";
     size_t k = 0;
     if (neg)
@@ -659,6 +677,18 @@ static int format_int(sc_vm_t *vm, hd_obj_t *o, const spec_t *p, sc_buf_t *b)
         sign[k++] = type == 'b' ? 'b' : type == 'o' ? 'o' : type;
     }
     sign[k] = '\0';
+    /* a '0' fill aligned with '=' is grouped with the digits */
+    char align = p->align ? p->align : p->zero ? '=' : '>';
+    long min_width = p->fill == '0' && align == '=' ? (long)p->width - (long)k : 0;
+    char *grouped = hd_mem_malloc(vm->h->mem, strlen(digits) * 2 + (size_t)p->width + 4);
+    if (!grouped) {
+        hd_mem_free(vm->h->mem, digits);
+        return sc_nomem(vm, HD_ENOMEM);
+    }
+    if (p->grouping)
+        group(grouped, digits, p->grouping, base == 10 ? 3 : 4, min_width);
+    else
+        strcpy(grouped, digits);
     int rc = pad(vm, p, sign, grouped, '>', b);
     hd_mem_free(vm->h->mem, digits);
     hd_mem_free(vm->h->mem, grouped);
@@ -709,26 +739,32 @@ static int format_float(sc_vm_t *vm, double v, const spec_t *p, sc_buf_t *b)
     if (p->type && !strchr("eEfFgGn%", p->type))
         return sc_raise(vm, EXC_VALUEERROR, "Unknown format code '%c' for object of type 'float'",
                         p->type);
-    char body[512], grouped[700];
+    char body[512], sign[2] = "";
     float_body(v, p, body, sizeof(body));
-    if (p->grouping) {
-        char *dot = strpbrk(body, ".eE%");
-        char tail[512] = "";
-        if (dot) {
-            strcpy(tail, dot);
-            *dot = '\0';
-        }
-        group(grouped, body, p->grouping, 3);
-        strcat(grouped, tail);
-    } else {
-        strcpy(grouped, body);
-    }
-    char sign[2] = "";
     if (signbit(v) && !isnan(v))
         sign[0] = '-';
     else if (p->sign == '+' || p->sign == ' ')
         sign[0] = p->sign;
-    return pad(vm, p, sign, grouped, '>', b);
+    if (!p->grouping)
+        return pad(vm, p, sign, body, '>', b);
+    char *dot = strpbrk(body, ".eE%"), tail[512] = "";
+    if (dot) {
+        strcpy(tail, dot);
+        *dot = '\0';
+    }
+    /* a '0' fill aligned with '=' is grouped with the integer digits */
+    char align = p->align ? p->align : p->zero ? '=' : '>';
+    long min_width = p->fill == '0' && align == '=' && isfinite(v)
+                         ? (long)p->width - (long)strlen(sign) - (long)strlen(tail)
+                         : 0;
+    char *grouped = hd_mem_malloc(vm->h->mem, sizeof(body) * 2 + (size_t)p->width + 4);
+    if (!grouped)
+        return sc_nomem(vm, HD_ENOMEM);
+    group(grouped, body, p->grouping, 3, min_width);
+    strcat(grouped, tail);
+    int rc = pad(vm, p, sign, grouped, '>', b);
+    hd_mem_free(vm->h->mem, grouped);
+    return rc;
 }
 
 static int format_to(sc_vm_t *vm, hd_obj_t *o, const char *spec_text, sc_buf_t *b)
@@ -744,19 +780,20 @@ static int format_to(sc_vm_t *vm, hd_obj_t *o, const char *spec_text, sc_buf_t *
     if (parse_spec(vm, spec_text, &p))
         return -1;
     switch (o->type) {
-    case HD_T_BOOL:
-        if (!p.type) {
-            sc_buf_t s = {0};
-            int rc = sc_str_buf(vm, o, &s) || pad(vm, &p, "", s.v, '<', b);
-            hd_mem_free(vm->h->mem, s.v);
-            return rc ? -1 : 0;
-        }
-        /* fall through */
+    case HD_T_BOOL: /* int.__format__: a non-empty spec formats the number */
     case HD_T_INT:
         if (p.type && strchr("eEfFgG%", p.type)) {
             double d;
             sc_float_of(o, &d);
             return format_float(vm, d, &p, b);
+        }
+        if (o->type == HD_T_BOOL) { /* 0 or 1: shared small ints */
+            hd_obj_t *i;
+            if (hd_int_from_i64(vm->h, o == vm->h->true_, &i))
+                return sc_nomem(vm, HD_ENOMEM);
+            int rc = format_int(vm, i, &p, b);
+            hd__decref(vm->h, i);
+            return rc;
         }
         return format_int(vm, o, &p, b);
     case HD_T_FLOAT: {
@@ -784,19 +821,152 @@ static int format_to(sc_vm_t *vm, hd_obj_t *o, const char *spec_text, sc_buf_t *
                     sc_tname(vm, o));
 }
 
+/* ---- what CPython's formatters allocate ----
+ *
+ * The text is made in untraced buffers; around it, the blocks CPython's
+ * formatters allocate are made and freed in their order (plain pool
+ * blocks where no object is visible), so tracemalloc's peak is python3's:
+ * a str block is a compact ASCII str's (48 + n + 1 bytes). */
+
+static size_t str_block(size_t n)
+{
+    return HD_STR_ASCII_HEADER + n + 1;
+}
+
+/* tblock: a transient block of len bytes (NULL on failure, raised) */
+static void *tblock(sc_vm_t *vm, size_t len)
+{
+    void *p;
+    int rc = hd__block_alloc(vm->h, len, HD_TRACE_UNKNOWN, &p);
+    return rc ? (sc_nomem(vm, rc), NULL) : p;
+}
+
+/* int_ndigits: the number of digits of |o| in base (2, 8, 10, 16) */
+static int int_ndigits(sc_vm_t *vm, hd_obj_t *o, int base, size_t *n)
+{
+    char *d = int_digits(vm, o, base, false);
+    if (!d)
+        return sc_nomem(vm, HD_ENOMEM);
+    *n = strlen(d);
+    hd_mem_free(vm->h->mem, d);
+    return 0;
+}
+
+/* int_tmp: _PyLong_Format(value, base)'s str, as a block (the text with
+ * its sign, and 0x/0o/0b for the binary bases): for base 10 made while
+ * long_to_decimal_string's scratch int lives */
+static void *int_tmp(sc_vm_t *vm, hd_obj_t *o, int base)
+{
+    size_t nd = 0, neg = ((hd_int_obj_t *)o)->size < 0;
+    hd_obj_t *scratch = NULL;
+    if (int_ndigits(vm, o, base, &nd) || (base == 10 && scratch_new(vm, o, &scratch)))
+        return NULL;
+    void *t = tblock(vm, str_block(neg + nd + (base == 10 ? 0 : 2)));
+    hd__xdecref(vm->h, scratch);
+    return t;
+}
+
+/* writer_result: _PyUnicodeWriter_Finish's str of the text b: a fresh
+ * one, or for one character (made in a buffer) the shared one */
+static int writer_result(sc_vm_t *vm, const sc_buf_t *b, hd_obj_t **out)
+{
+    if (b->n != 1 || (unsigned char)b->v[0] >= 0x80)
+        return fresh_str(vm, b->v ? b->v : "", b->n, out);
+    void *buf = tblock(vm, str_block(1));
+    if (!buf)
+        return -1;
+    hd__block_free(vm->h, buf);
+    return sc_str_new(vm, b->v, 1, out);
+}
+
+/* dtoa_bufsize: format_float_short's buffer for the text b of an int
+ * formatted with e, E, f, F or %: sign, point and NUL, the digits from the
+ * first (or the point) to the precision, and "e+100"; 0 for g and G */
+static size_t dtoa_bufsize(char type, int prec, const sc_buf_t *b)
+{
+    if (type == 'e' || type == 'E')
+        return 3 + (size_t)prec + 1 + 5;
+    if (type == 'g' || type == 'G')
+        return 0;
+    size_t decpt = 0; /* the integer part's digits (the value is whole) */
+    for (size_t i = 0; i < b->n && b->v[i] != '.' && b->v[i] != '%'; i++)
+        decpt += b->v[i] >= '1' && b->v[i] <= '9' ? 1 : b->v[i] == '0' && decpt ? 1 : 0;
+    return 3 + (decpt ? decpt : 1) + (size_t)prec;
+}
+
+/* int_format_str: the str of int.__format__(o, spec) (format_long_internal
+ * and the float types' PyNumber_Float), whose text is b: the fast path
+ * (no sign, width or grouping, not X or n) writes the digits at once, for
+ * base 10 while the scratch int lives; else the text of _PyLong_Format
+ * lives until the result is made (with 'n', the locale's separator too) */
+static int int_format_str(sc_vm_t *vm, hd_obj_t *o, const char *spec_text, const sc_buf_t *b,
+                          hd_obj_t **out)
+{
+    spec_t p;
+    if (parse_spec(vm, spec_text, &p))
+        return -1;
+    char type = p.type ? p.type : 'd';
+    if (strchr("eEfFgG%", type)) { /* a float, left in the free list */
+        hd_obj_t *f;
+        double d;
+        sc_float_of(o, &d);
+        if (hd_float_new(vm->h, d, &f))
+            return sc_nomem(vm, HD_ENOMEM);
+        hd__decref(vm->h, f);
+        void *buf = NULL; /* PyOS_double_to_string's buffer ('g' not modelled) */
+        size_t len = dtoa_bufsize(type, p.precision < 0 ? 6 : p.precision, b);
+        if (len && !(buf = tblock(vm, len)))
+            return -1;
+        int rc = writer_result(vm, b, out);
+        hd__block_free(vm->h, buf);
+        return rc;
+    }
+    int base = type == 'b' ? 2 : type == 'o' ? 8 : (type == 'x' || type == 'X') ? 16 : 10;
+    if (type == 'c')
+        return writer_result(vm, b, out);
+    if (p.sign != '+' && p.sign != ' ' && !p.width && type != 'X' && type != 'n' && !p.grouping) {
+        hd_obj_t *scratch = NULL;
+        if (base == 10 && scratch_new(vm, o, &scratch))
+            return -1;
+        int rc = writer_result(vm, b, out);
+        hd__xdecref(vm->h, scratch);
+        return rc;
+    }
+    void *tmp = int_tmp(vm, o, base), *sep = NULL;
+    if (!tmp || (type == 'n' && !(sep = tblock(vm, 1)))) {
+        hd__block_free(vm->h, tmp);
+        return -1;
+    }
+    int rc = writer_result(vm, b, out);
+    hd__block_free(vm->h, tmp);
+    hd__block_free(vm->h, sep);
+    return rc;
+}
+
 int sc_format(sc_vm_t *vm, hd_obj_t *o, hd_obj_t *spec, hd_obj_t **out)
 {
     char *text = spec ? sc_str_utf8(vm, spec, NULL) : NULL;
     if (spec && !text)
         return sc_nomem(vm, HD_ENOMEM);
+    bool plain = !text || !*text; /* an empty spec is str() */
+    /* PyObject_Format: int.__format__ looked up, a bound method */
+    hd_obj_t *meth = NULL;
+    if (!plain && o->type == HD_T_INT) {
+        int r = hd__cmethod_new(vm->h, sc_builtin(vm, SC_BI_T_OBJECT), o, &meth);
+        if (r) {
+            hd_mem_free(vm->h->mem, text);
+            return sc_nomem(vm, r);
+        }
+    }
     sc_buf_t b = {0};
     int rc = format_to(vm, o, text ? text : "", &b);
-    bool plain = !text || !*text; /* an empty spec is str() */
-    hd_mem_free(vm->h->mem, text);
     if (!rc)
         rc = plain && o->type == HD_T_INT ? int_text_str(vm, o, &b, out)
+             : meth                       ? int_format_str(vm, o, text, &b, out)
                                           : fresh_str(vm, b.v ? b.v : "", b.n, out);
+    hd_mem_free(vm->h->mem, text);
     hd_mem_free(vm->h->mem, b.v);
+    hd__xdecref(vm->h, meth);
     return rc;
 }
 
