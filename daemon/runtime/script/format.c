@@ -546,6 +546,7 @@ static void group(char *out, const char *digits, char sep, int every, long min_w
 {
     long remaining = (long)strlen(digits), di = remaining, w = 0;
     bool use_sep = false;
+    char c;
     for (;;) {
         long len = every, most = remaining > min_width ? remaining : min_width;
         len = len < (most > 1 ? most : 1) ? len : (most > 1 ? most : 1);
@@ -564,11 +565,8 @@ static void group(char *out, const char *digits, char sep, int every, long min_w
             break;
         min_width--;
     }
-    for (long i = 0; i < w / 2; i++) {
-        char c = out[i];
-        out[i] = out[w - 1 - i];
-        out[w - 1 - i] = c;
-    }
+    for (long i = 0; i < w / 2; i++) /* built from the right */
+        c = out[i], out[i] = out[w - 1 - i], out[w - 1 - i] = c;
     out[w] = '\0';
 }
 
@@ -828,10 +826,7 @@ static int format_to(sc_vm_t *vm, hd_obj_t *o, const char *spec_text, sc_buf_t *
  * blocks where no object is visible), so tracemalloc's peak is python3's:
  * a str block is a compact ASCII str's (48 + n + 1 bytes). */
 
-static size_t str_block(size_t n)
-{
-    return HD_STR_ASCII_HEADER + n + 1;
-}
+#define str_block(n) (HD_STR_ASCII_HEADER + (size_t)(n) + 1)
 
 /* tblock: a transient block of len bytes (NULL on failure, raised) */
 static void *tblock(sc_vm_t *vm, size_t len)
@@ -987,8 +982,32 @@ int sc_int_str(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **out)
 
 /* ---- printf-style % ---- */
 
+/* percent_int: d, i, u, o, x, X of an int with a precision: the digits
+ * zero-extended to it (_PyUnicode_FormatLong), then the sign and 0x/0o,
+ * then the width ('0' between them and the digits) */
+static int percent_int(sc_vm_t *vm, char conv, spec_t *p, int prec, hd_obj_t *arg, sc_buf_t *b)
+{
+    int base = conv == 'o' ? 8 : (conv == 'x' || conv == 'X') ? 16 : 10;
+    char *d = int_digits(vm, arg, base, conv == 'X');
+    size_t nd = d ? strlen(d) : 0, n = (size_t)prec > nd ? (size_t)prec : nd;
+    char *z = d ? hd_mem_malloc(vm->h->mem, n + 1) : NULL;
+    if (!z) {
+        hd_mem_free(vm->h->mem, d);
+        return sc_nomem(vm, HD_ENOMEM);
+    }
+    memset(z, '0', n - nd);
+    memcpy(z + n - nd, d, nd + 1);
+    char sign[4] = {((hd_int_obj_t *)arg)->size < 0 ? '-' : p->sign}, *alt = sign + !!sign[0];
+    if (p->alt && base != 10)
+        alt[0] = '0', alt[1] = conv;
+    int rc = pad(vm, p, sign, z, '>', b);
+    hd_mem_free(vm->h->mem, d);
+    hd_mem_free(vm->h->mem, z);
+    return rc;
+}
+
 static int percent_one(sc_vm_t *vm, char conv, const char *flags, int width, int prec,
-                       hd_obj_t *arg, sc_buf_t *b)
+                       hd_obj_t *arg, sc_buf_t *b, size_t *tlen)
 {
     spec_t p;
     memset(&p, 0, sizeof(p));
@@ -1008,6 +1027,7 @@ static int percent_one(sc_vm_t *vm, char conv, const char *flags, int width, int
     if (conv == 's' || conv == 'r' || conv == 'a') {
         sc_buf_t s = {0};
         int rc = conv == 's' ? sc_str_buf(vm, arg, &s) : sc_repr_buf(vm, arg, &s);
+        *tlen = s.n;
         if (!rc && prec >= 0 && (size_t)prec < s.n)
             s.v[prec] = '\0';
         p.fill = ' ';
@@ -1027,6 +1047,14 @@ static int percent_one(sc_vm_t *vm, char conv, const char *flags, int width, int
     if (arg->type != HD_T_INT && arg->type != HD_T_BOOL && arg->type != HD_T_FLOAT)
         return sc_raise(vm, EXC_TYPEERROR, "%%%c format: a real number is required, not %s", conv,
                         sc_tname(vm, arg));
+    if (arg->type == HD_T_BOOL) { /* its number: 0 or 1, shared small ints */
+        hd_obj_t *i;
+        if (hd_int_from_i64(vm->h, arg == vm->h->true_, &i))
+            return sc_nomem(vm, HD_ENOMEM);
+        int rc = percent_one(vm, conv, flags, width, prec, i, b, tlen);
+        hd__decref(vm->h, i);
+        return rc;
+    }
     if (strchr("diu", conv)) {
         if (arg->type == HD_T_FLOAT) {
             double d = ((hd_float_obj_t *)arg)->value;
@@ -1038,6 +1066,8 @@ static int percent_one(sc_vm_t *vm, char conv, const char *flags, int width, int
             return rc;
         }
         p.precision = -1;
+        if (prec > 0 && arg->type == HD_T_INT)
+            return percent_int(vm, conv, &p, prec, arg, b);
         return format_int(vm, arg, &p, b);
     }
     if (strchr("xXo", conv)) {
@@ -1045,6 +1075,8 @@ static int percent_one(sc_vm_t *vm, char conv, const char *flags, int width, int
         if (arg->type == HD_T_FLOAT)
             return sc_raise(vm, EXC_TYPEERROR, "%%%c format: an integer is required, not float",
                             conv);
+        if (prec > 0 && arg->type == HD_T_INT)
+            return percent_int(vm, conv, &p, prec, arg, b);
         return format_int(vm, arg, &p, b);
     }
     p.type = conv;
@@ -1099,6 +1131,160 @@ static int percent_key(sc_vm_t *vm, const char *f, size_t len, size_t *i, hd_obj
     return 0;
 }
 
+/* pw: PyUnicode_Format's _PyUnicodeWriter, as blocks: at least the
+ * format's length + 100 characters, a quarter more until the last piece,
+ * a str written whole into an empty writer past that is taken as it is,
+ * and the end shrinks the buffer to the text */
+typedef struct pw {
+    void *blk;       /* the buffer, or a str block taken whole; NULL when none */
+    hd_obj_t *taken; /* the str object taken whole (borrowed from the caller) */
+    size_t size, pos, min_length;
+    bool overallocate, readonly;
+} pw_t;
+
+/* pw_prepare: _PyUnicodeWriter_Prepare for n more characters */
+static int pw_prepare(sc_vm_t *vm, pw_t *w, size_t n)
+{
+    size_t newlen = w->pos + n;
+    if (n == 0 || (w->blk && !w->readonly && newlen <= w->size)) {
+        w->pos = newlen;
+        return 0;
+    }
+    if (w->overallocate)
+        newlen += newlen / 4;
+    if (newlen < w->min_length)
+        newlen = w->min_length;
+    void *nb = NULL;
+    if (!w->blk || w->readonly) { /* a new buffer (the str taken is let go of) */
+        if (!(nb = tblock(vm, str_block(newlen))))
+            return -1;
+        if (!w->taken)
+            hd__block_free(vm->h, w->blk);
+    } else {
+        int rc = hd__block_realloc(vm->h, w->blk, str_block(newlen), HD_TRACE_UNKNOWN, &nb);
+        if (rc)
+            return sc_nomem(vm, rc);
+    }
+    w->blk = nb;
+    w->taken = NULL;
+    w->readonly = false;
+    w->size = newlen;
+    w->pos += n;
+    return 0;
+}
+
+/* pw_output: a str of tlen characters (the block *tmp, the object obj, or
+ * neither for a shared one) written whole (fast) or as a piece of `piece`
+ * characters; the str is let go of unless the writer took it */
+static int pw_output(sc_vm_t *vm, pw_t *w, bool fast, size_t tlen, size_t piece, void **tmp,
+                     hd_obj_t *obj)
+{
+    int rc = 0;
+    if (fast && tlen && !w->blk && !w->overallocate) {
+        w->blk = *tmp;
+        w->taken = obj;
+        w->readonly = true;
+        w->size = w->pos = tlen;
+        *tmp = NULL;
+    } else {
+        rc = pw_prepare(vm, w, fast ? tlen : piece);
+    }
+    hd__block_free(vm->h, *tmp);
+    *tmp = NULL;
+    return rc;
+}
+
+/* pw_int: an int argument of d, i, u, o, x, X (or s, r, a: base 10):
+ * written at once by _PyLong_FormatWriter when nothing but the digits is
+ * asked for, else _PyUnicode_FormatLong's str (a bytes object for the
+ * zeros of a precision, a copy without 0x/0o) then output */
+static int pw_int(sc_vm_t *vm, pw_t *w, char conv, const char *flags, int width, int prec,
+                  hd_obj_t *arg, size_t piece, bool exact)
+{
+    int base = conv == 'o' ? 8 : (conv == 'x' || conv == 'X') ? 16 : 10;
+    bool signflag = strchr(flags, '+') || strchr(flags, ' '), alt = strchr(flags, '#');
+    if (!width && prec < 0 && !signflag && conv != 'X' && exact) {
+        hd_obj_t *scratch = NULL;
+        if (base == 10 && scratch_new(vm, arg, &scratch))
+            return -1;
+        int rc = pw_prepare(vm, w, piece);
+        hd__xdecref(vm->h, scratch);
+        return rc;
+    }
+    size_t nd = 0, neg = ((hd_int_obj_t *)arg)->size < 0, non = neg + (base == 10 ? 0 : 2);
+    void *tmp = int_ndigits(vm, arg, base, &nd) ? NULL : int_tmp(vm, arg, base), *t2 = NULL;
+    if (!tmp)
+        return -1;
+    if (!alt && base != 10)
+        non -= 2;
+    if (prec > 0 && (size_t)prec > nd) {
+        void *r1 = tblock(vm, 33 + non + (size_t)prec);
+        hd__block_free(vm->h, tmp);
+        t2 = r1 && non + (size_t)prec > 1 ? tblock(vm, str_block(non + (size_t)prec)) : NULL;
+        hd__block_free(vm->h, r1);
+        if (!r1 || (!t2 && non + (size_t)prec > 1))
+            return -1;
+        tmp = t2; /* _PyUnicode_FromASCII: one character is the shared str */
+        nd = (size_t)prec;
+    } else if (!alt && base != 10) {
+        t2 = non + nd > 1 ? tblock(vm, str_block(non + nd)) : NULL;
+        hd__block_free(vm->h, tmp);
+        if (!t2 && non + nd > 1)
+            return -1;
+        tmp = t2;
+    }
+    size_t tlen = non + nd;
+    bool fast = (size_t)width <= tlen && (prec < 0 || (size_t)prec >= tlen) && !signflag;
+    return pw_output(vm, w, fast, tlen, piece, &tmp, NULL);
+}
+
+/* pw_arg: what formatting arg with conv allocates, its piece of the text
+ * being `piece` characters (tlen: the length of its str for s, r, a) */
+static int pw_arg(sc_vm_t *vm, pw_t *w, char conv, const char *flags, int width, int prec,
+                  hd_obj_t *arg, size_t piece, size_t tlen)
+{
+    bool signflag = strchr(flags, '+') || strchr(flags, ' ');
+    void *tmp = NULL;
+    if (strchr("diuoxX", conv) && (arg->type == HD_T_INT || arg->type == HD_T_BOOL)) {
+        hd_obj_t *i = arg;
+        if (arg->type == HD_T_BOOL && hd_int_from_i64(vm->h, arg == vm->h->true_, &i))
+            return sc_nomem(vm, HD_ENOMEM);
+        int rc = pw_int(vm, w, conv, flags, width, prec, i, piece, i == arg);
+        if (i != arg)
+            hd__decref(vm->h, i);
+        return rc;
+    }
+    if (strchr("sra", conv) && arg->type == HD_T_INT && !width && prec < 0)
+        return pw_int(vm, w, 'd', "", 0, -1, arg, piece, true);
+    if (conv == 'c')
+        return !width && prec < 0 ? pw_prepare(vm, w, 1)
+                                  : pw_output(vm, w, width <= 1, 1, piece, &tmp, NULL);
+    bool fast = (size_t)width <= tlen && (prec < 0 || (size_t)prec >= tlen) && !signflag;
+    if (strchr("sra", conv) && arg->type == HD_T_STR && conv == 's')
+        return pw_output(vm, w, fast, tlen, piece, &tmp, arg);
+    if (!strchr("sra", conv) || arg->type == HD_T_BOOL || arg->type == HD_T_NONE)
+        return pw_prepare(vm, w, piece); /* floats (not modelled), shared strs */
+    if (!(tmp = tblock(vm, str_block(tlen))))
+        return -1;
+    return pw_output(vm, w, fast, tlen, piece, &tmp, NULL);
+}
+
+/* pw_finish: _PyUnicodeWriter_Finish: the str taken whole as it is, or
+ * the buffer shrunk to the text (one character: the shared str) */
+static int pw_finish(sc_vm_t *vm, pw_t *w, const sc_buf_t *b, hd_obj_t **out)
+{
+    if (w->taken) {
+        hd__incref(*out = w->taken);
+        return 0;
+    }
+    bool fresh = w->blk && w->readonly; /* a str block taken: the result */
+    hd__block_free(vm->h, w->blk);
+    w->blk = NULL;
+    if (!fresh && b->n <= 1 && (!b->n || (unsigned char)b->v[0] < 0x80))
+        return sc_str_new(vm, b->v ? b->v : "", b->n, out);
+    return fresh_str(vm, b->v ? b->v : "", b->n, out);
+}
+
 /* sc_percent_format: PyUnicode_Format. The arguments are a tuple's items,
  * else the one object (a mapping too, when it is one: then "%(key)s"
  * takes its item, and no argument is left unconverted) */
@@ -1120,10 +1306,20 @@ int sc_percent_format(sc_vm_t *vm, hd_obj_t *fmt, hd_obj_t *args, hd_obj_t **out
                          ? args
                          : NULL;
     sc_buf_t b = {0};
+    pw_t w = {.min_length = len + 100, .overallocate = true};
     int rc = 0;
     for (size_t i = 0; i < len && !rc; i++) {
-        if (f[i] != '%') {
-            rc = sc_buf_put(vm, &b, &f[i], 1);
+        if (f[i] != '%') { /* a run of text: the whole format is taken as it is */
+            size_t j = i;
+            while (j < len && f[j] != '%')
+                j++;
+            w.overallocate &= j < len;
+            void *none = NULL;
+            rc = i == 0 && j == len ? pw_output(vm, &w, true, len, len, &none, fmt)
+                                    : pw_prepare(vm, &w, j - i);
+            if (!rc)
+                rc = sc_buf_put(vm, &b, f + i, j - i);
+            i = j - 1;
             continue;
         }
         char flags[8] = "";
@@ -1131,7 +1327,8 @@ int sc_percent_format(sc_vm_t *vm, hd_obj_t *fmt, hd_obj_t *args, hd_obj_t **out
         i++;
         if (i < len && f[i] == '%') { /* "%%" only: after a key, flags or a
                                           width '%' is a conversion */
-            rc = sc_buf_put(vm, &b, "%", 1);
+            w.overallocate &= i + 1 < len;
+            rc = pw_prepare(vm, &w, 1) || sc_buf_put(vm, &b, "%", 1);
             continue;
         }
         if (i < len && f[i] == '(') {
@@ -1172,14 +1369,20 @@ int sc_percent_format(sc_vm_t *vm, hd_obj_t *fmt, hd_obj_t *args, hd_obj_t **out
                           (unsigned char)f[i], i);
             break;
         }
-        rc = percent_one(vm, f[i], flags, width, prec, arg, &b);
+        size_t at = b.n, tlen = 0;
+        w.overallocate &= i + 1 < len;
+        rc = percent_one(vm, f[i], flags, width, prec, arg, &b, &tlen);
+        if (!rc)
+            rc = pw_arg(vm, &w, f[i], flags, width, prec, arg, b.n - at, tlen);
     }
     if (!rc && used < nargs && !dict)
         rc = sc_raise(vm, EXC_TYPEERROR, "not all arguments converted during string formatting");
     hd__xdecref(vm->h, cur);
     hd_mem_free(vm->h->mem, f);
     if (!rc)
-        rc = fresh_str(vm, b.v ? b.v : "", b.n, out);
+        rc = pw_finish(vm, &w, &b, out);
+    else if (!w.taken)
+        hd__block_free(vm->h, w.blk);
     hd_mem_free(vm->h->mem, b.v);
     return rc;
 }
