@@ -756,8 +756,8 @@ static int atexit_import(sc_vm_t *vm)
     st->atexit_done = true;
     hd_obj_t *keep = NULL, *o; /* stays NULL when the list cannot be made */
     int rc = at_site(vm, BOOTSTRAP "241") ? -1 : hdrc(vm, hd_list_new(vm->h, 0, NULL, &keep));
-    for (int i = 0; i < 7 && !rc; i++)
-        if (!(rc = sc_list_new_generic(vm, &o))) {
+    for (int i = 0; i < 7 && !rc; i++) /* the module's dict first: from the free list */
+        if (!(rc = i ? sc_list_new_generic(vm, &o) : hdrc(vm, hd_dict_new(vm->h, 0, 0, 0, &o)))) {
             rc = hdrc(vm, hd_list_append(vm->h, keep, o));
             hd__decref(vm->h, o);
         }
@@ -772,7 +772,7 @@ static int atexit_import(sc_vm_t *vm)
      * with the list, its items, the 7 lists, a 3-tuple and a dict; 304 in
      * 3 in the distutils hook's find_spec; 208 in 3 at line 448 with a
      * 2-tuple; 56 at line 364 */
-    if (raw_blocks(vm, BOOTSTRAP "241", 5, 557) ||
+    if (raw_blocks(vm, BOOTSTRAP "241", 5, 549) ||
         raw_blocks(vm, "/usr/lib/python3/dist-packages/_distutils_hack/__init__.py:95", 3, 304) ||
         raw_blocks(vm, BOOTSTRAP "448", 2, 152) || raw_blocks(vm, BOOTSTRAP "364", 1, 56))
         return -1;
