@@ -917,12 +917,31 @@ static int add_descr(sc_vm_t *vm, hd_obj_t *cls, hd_obj_t *d, int kind, const ch
     return rc ? sc_nomem(vm, rc) : 0;
 }
 
-/* transient: an object allocated and dropped at once, standing for one of
- * type_new's (a bound classmethod, the super() object) */
-static int transient(sc_vm_t *vm)
+/* prepare_method: the bound builtin method (72 bytes) that reading
+ * type.__prepare__ makes (classmethod_get); new reference */
+static int prepare_method(sc_vm_t *vm, hd_obj_t **out)
 {
-    hd_obj_t *m;
-    int rc = hd__method_new(vm->h, vm->h->none, vm->h->none, &m);
+    int rc = hd__cmethod_new(vm->h, sc_builtin(vm, SC_BI_T_OBJECT), vm->h->none, out);
+    return rc ? sc_nomem(vm, rc) : 0;
+}
+
+/* init_subclass: type_new_init_subclass's transients, alive together:
+ * the super() object (56 bytes with its GC header, untracked here: a
+ * block the size of a slice's, freed without a slice's cache) and the
+ * bound __init_subclass__ (a bound builtin method, 72 bytes); the method
+ * goes first, as CPython releases them in the other order (the peak is
+ * the same) */
+static int init_subclass(sc_vm_t *vm, hd_obj_t *cls)
+{
+    hd_obj_t *sup, *m;
+    int rc = hd__obj_alloc(vm->h, HD_T_SLICE, sizeof(hd_gc_t) + sizeof(hd_slice_obj_t),
+                           sizeof(hd_gc_t), &sup);
+    if (rc)
+        return sc_nomem(vm, rc);
+    hd_slice_obj_t *s = (hd_slice_obj_t *)sup;
+    s->start = s->stop = s->step = vm->h->none; /* not owned: never released as a slice */
+    rc = hd__cmethod_new(vm->h, sc_builtin(vm, SC_BI_T_OBJECT), cls, &m);
+    hd__obj_free_block(vm->h, sup);
     if (rc)
         return sc_nomem(vm, rc);
     hd__decref(vm->h, m);
@@ -1245,9 +1264,9 @@ static int make_class(sc_vm_t *vm, const char *cname, hd_obj_t *ns, hd_obj_t *ba
     for (int64_t i = 0; !rc && i < ((hd_tuple_obj_t *)bases_t)->size; i++)
         rc = add_subclass(vm, ((hd_tuple_obj_t *)bases_t)->items[i], cls);
     hd__xdecref(vm->h, bases_t);
-    /* super() and the bound __init_subclass__ of init_subclass, then the
-     * copy of the dict that type_new_set_names walks */
-    if (!rc && (transient(vm) || transient(vm) || transient_dict_copy(vm, dict)))
+    /* the copy of the dict that type_new_set_names walks, then
+     * init_subclass's super() and bound __init_subclass__ */
+    if (!rc && (transient_dict_copy(vm, dict) || init_subclass(vm, cls)))
         rc = -1;
     if (rc) {
         hd__xdecref(vm->h, cls);
@@ -1269,16 +1288,20 @@ int sc_build_class(sc_vm_t *vm, hd_obj_t *func, hd_obj_t *name, hd_obj_t *const 
     char cname[HD_CLASS_NAME_MAX + 1];
     if (hd_str_utf8(name, cname, sizeof(cname)) > HD_CLASS_NAME_MAX)
         return sc_raise(vm, EXC_VALUEERROR, "class name too long");
-    hd_obj_t *bases_t = NULL, *ns = NULL, *res = NULL, *args = NULL;
+    hd_obj_t *bases_t = NULL, *ns = NULL, *res = NULL, *args = NULL, *prep = NULL;
     int rc = hd_tuple_new(h, (size_t)nbases, bases, &bases_t);
-    if (!rc)
-        rc = hd_dict_new(h, 0, NULL, NULL, &ns); /* type.__prepare__ */
-    if (rc) {
-        hd__xdecref(h, bases_t);
+    if (rc)
         return sc_nomem(vm, rc);
-    }
-    if (transient(vm))
+    /* the bound type.__prepare__, the namespace it returns, then the
+     * method let go of */
+    if (prepare_method(vm, &prep))
         goto fail;
+    rc = hd_dict_new(h, 0, NULL, NULL, &ns);
+    hd__decref(h, prep);
+    if (rc) {
+        sc_nomem(vm, rc);
+        goto fail;
+    }
     hd__incref(func);
     if (sc_run_frame_code(vm, (sc_code_t *)((hd_func_obj_t *)func)->code, func, ns, &res))
         goto fail;

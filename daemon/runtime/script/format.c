@@ -409,73 +409,11 @@ static int int_text_str(sc_vm_t *vm, hd_obj_t *o, const sc_buf_t *b, hd_obj_t **
     return rc;
 }
 
-/* dtoa_digits: what _Py_dg_dtoa gives for a decimal text (sign, digits,
- * point, exponent): its digits without leading and trailing zeros ("0"
- * for zero) as their count, and where the decimal point falls (decpt);
- * false for inf and nan */
-static bool dtoa_digits(const char *text, int64_t *decpt_out, int64_t *nd_out)
-{
-    const char *p = text + (text[0] == '-');
-    if (!isdigit((unsigned char)p[0]))
-        return false;
-    int64_t decpt = 0, ndigits = 0, zeros = 0;
-    bool point = false, lead = true;
-    for (; *p && *p != 'e' && *p != 'E'; p++) {
-        if (*p == '.') {
-            point = true;
-            continue;
-        }
-        if (!point)
-            decpt++;
-        if (*p == '0' && lead) {
-            decpt--;
-            continue;
-        }
-        lead = false;
-        zeros = *p == '0' ? zeros + 1 : 0;
-        ndigits++;
-    }
-    ndigits -= zeros;
-    if (ndigits == 0) /* zero: the digits "0", the point after them */
-        ndigits = 1, decpt = 1;
-    else if (*p)
-        decpt += strtoll(p + 1, NULL, 10);
-    *decpt_out = decpt;
-    *nd_out = ndigits;
-    return true;
-}
-
-/* dtoa_size: the block format_float_short allocates for those digits in
- * format code type ('r', 'e', 'f', 'g', after PyOS_double_to_string's
- * adjustments of the precision) with Py_DTSF_ALT and Py_DTSF_ADD_DOT_0:
- * 3 + vdigits_end - vdigits_start, and 5 for an exponent */
-static size_t dtoa_size(int64_t decpt, int64_t nd, char type, int prec, bool alt, bool dot0)
-{
-    bool use_exp = false;
-    int64_t vend = nd;
-    if (type == 'e')
-        use_exp = true, vend = prec;
-    else if (type == 'f')
-        vend = decpt + prec;
-    else if (type == 'g')
-        use_exp = decpt <= -4 || decpt > (dot0 ? prec - 1 : prec), vend = alt ? prec : nd;
-    else
-        use_exp = decpt <= -4 || decpt > 16;
-    if (use_exp)
-        decpt = 1;
-    int64_t vstart = decpt <= 0 ? decpt - 1 : 0;
-    if (!use_exp && dot0)
-        vend = vend > decpt ? vend : decpt + 1;
-    else
-        vend = vend > decpt ? vend : decpt;
-    return (size_t)(3 + (vend - vstart) + (use_exp ? 5 : 0));
-}
-
 /* dtoa_bufsize: that block for a float's repr (mode 'r', Py_DTSF_ADD_DOT_0) */
 static size_t dtoa_bufsize(const char *text)
 {
     int64_t decpt, nd;
-    return dtoa_digits(text, &decpt, &nd) ? dtoa_size(decpt, nd, 'r', 0, false, true) : 5;
+    return sc_dtoa_digits(text, &decpt, &nd) ? sc_dtoa_size(decpt, nd, 'r', 0, false, true) : 5;
 }
 
 /* float_str: float_repr: the text in a PyMem block, the str made from it,
@@ -565,7 +503,8 @@ static int parse_spec(sc_vm_t *vm, const char *s, spec_t *p)
     p->fill = ' ';
     p->precision = -1;
     size_t n = strlen(s);
-    if (n >= 2 && strchr("<>=^", s[1])) {
+    bool fill_given = n >= 2 && strchr("<>=^", s[1]);
+    if (fill_given) {
         p->fill = s[0];
         p->align = s[1];
         s += 2;
@@ -601,22 +540,40 @@ static int parse_spec(sc_vm_t *vm, const char *s, spec_t *p)
         p->type = *s++;
     if (*s)
         return sc_raise(vm, EXC_VALUEERROR, "Invalid format specifier");
-    if (p->zero && !p->align) {
+    if (p->zero && !fill_given) /* '=' only where numbers align right by default (pad) */
         p->fill = '0';
-        p->align = '=';
-    }
     return 0;
 }
 
-/* group: inserts separators every 3 digits into the digit run of s */
-static void group(char *out, const char *digits, char sep, int every)
+/* group: the digits with sep every `every` from the right, zero-extended
+ * to min_width characters (a '0' fill aligned with '='), as
+ * _PyUnicode_InsertThousandsGrouping: out has room for strlen(digits) * 2
+ * + min_width + 4 */
+static void group(char *out, const char *digits, char sep, int every, long min_width)
 {
-    size_t n = strlen(digits), w = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (i && (n - i) % (size_t)every == 0)
+    long remaining = (long)strlen(digits), di = remaining, w = 0;
+    bool use_sep = false;
+    char c;
+    for (;;) {
+        long len = every, most = remaining > min_width ? remaining : min_width;
+        len = len < (most > 1 ? most : 1) ? len : (most > 1 ? most : 1);
+        long zeros = len > remaining ? len - remaining : 0;
+        long chars = remaining < len ? remaining : len;
+        if (use_sep)
             out[w++] = sep;
-        out[w++] = digits[i];
+        for (long i = 0; i < chars; i++)
+            out[w++] = digits[--di];
+        for (long i = 0; i < zeros; i++)
+            out[w++] = '0';
+        use_sep = true;
+        remaining -= chars;
+        min_width -= len;
+        if (remaining <= 0 && min_width <= 0)
+            break;
+        min_width--;
     }
+    for (long i = 0; i < w / 2; i++) /* built from the right */
+        c = out[i], out[i] = out[w - 1 - i], out[w - 1 - i] = c;
     out[w] = '\0';
 }
 
@@ -626,7 +583,7 @@ static int pad(sc_vm_t *vm, const spec_t *p, const char *sign, const char *body,
 {
     size_t len = strlen(sign) + strlen(body);
     int fill = p->width > (int)len ? p->width - (int)len : 0;
-    char align = p->align ? p->align : def_align;
+    char align = p->align ? p->align : p->zero && def_align == '>' ? '=' : def_align;
     int left = align == '>' ? fill : align == '^' ? fill / 2 : 0;
     int right = align == '<' ? fill : align == '^' ? fill - fill / 2 : 0;
     int mid = align == '=' ? fill : 0;
@@ -718,15 +675,6 @@ static int format_int(sc_vm_t *vm, hd_obj_t *o, const spec_t *p, sc_buf_t *b)
     char *digits = int_digits(vm, o, base, type == 'X');
     if (!digits)
         return sc_nomem(vm, HD_ENOMEM);
-    char *grouped = hd_mem_malloc(vm->h->mem, strlen(digits) * 2 + 4);
-    if (!grouped) {
-        hd_mem_free(vm->h->mem, digits);
-        return sc_nomem(vm, HD_ENOMEM);
-    }
-    if (p->grouping)
-        group(grouped, digits, p->grouping, base == 10 ? 3 : 4);
-    else
-        strcpy(grouped, digits);
     char sign[8] = "";
     size_t k = 0;
     if (neg)
@@ -738,6 +686,18 @@ static int format_int(sc_vm_t *vm, hd_obj_t *o, const spec_t *p, sc_buf_t *b)
         sign[k++] = type == 'b' ? 'b' : type == 'o' ? 'o' : type;
     }
     sign[k] = '\0';
+    /* a '0' fill aligned with '=' is grouped with the digits */
+    char align = p->align ? p->align : p->zero ? '=' : '>';
+    long min_width = p->fill == '0' && align == '=' ? (long)p->width - (long)k : 0;
+    char *grouped = hd_mem_malloc(vm->h->mem, strlen(digits) * 2 + (size_t)p->width + 4);
+    if (!grouped) {
+        hd_mem_free(vm->h->mem, digits);
+        return sc_nomem(vm, HD_ENOMEM);
+    }
+    if (p->grouping)
+        group(grouped, digits, p->grouping, base == 10 ? 3 : 4, min_width);
+    else
+        strcpy(grouped, digits);
     int rc = pad(vm, p, sign, grouped, '>', b);
     hd_mem_free(vm->h->mem, digits);
     hd_mem_free(vm->h->mem, grouped);
@@ -788,26 +748,32 @@ static int format_float(sc_vm_t *vm, double v, const spec_t *p, sc_buf_t *b)
     if (p->type && !strchr("eEfFgGn%", p->type))
         return sc_raise(vm, EXC_VALUEERROR, "Unknown format code '%c' for object of type 'float'",
                         p->type);
-    char body[512], grouped[700];
+    char body[512], sign[2] = "";
     float_body(v, p, body, sizeof(body));
-    if (p->grouping) {
-        char *dot = strpbrk(body, ".eE%");
-        char tail[512] = "";
-        if (dot) {
-            strcpy(tail, dot);
-            *dot = '\0';
-        }
-        group(grouped, body, p->grouping, 3);
-        strcat(grouped, tail);
-    } else {
-        strcpy(grouped, body);
-    }
-    char sign[2] = "";
     if (signbit(v) && !isnan(v))
         sign[0] = '-';
     else if (p->sign == '+' || p->sign == ' ')
         sign[0] = p->sign;
-    return pad(vm, p, sign, grouped, '>', b);
+    if (!p->grouping)
+        return pad(vm, p, sign, body, '>', b);
+    char *dot = strpbrk(body, ".eE%"), tail[512] = "";
+    if (dot) {
+        strcpy(tail, dot);
+        *dot = '\0';
+    }
+    /* a '0' fill aligned with '=' is grouped with the integer digits */
+    char align = p->align ? p->align : p->zero ? '=' : '>';
+    long min_width = p->fill == '0' && align == '=' && isfinite(v)
+                         ? (long)p->width - (long)strlen(sign) - (long)strlen(tail)
+                         : 0;
+    char *grouped = hd_mem_malloc(vm->h->mem, sizeof(body) * 2 + (size_t)p->width + 4);
+    if (!grouped)
+        return sc_nomem(vm, HD_ENOMEM);
+    group(grouped, body, p->grouping, 3, min_width);
+    strcat(grouped, tail);
+    int rc = pad(vm, p, sign, grouped, '>', b);
+    hd_mem_free(vm->h->mem, grouped);
+    return rc;
 }
 
 static int format_to(sc_vm_t *vm, hd_obj_t *o, const char *spec_text, sc_buf_t *b)
@@ -904,16 +870,16 @@ static int float_temps(sc_vm_t *vm, hd_obj_t *o, double v, const spec_t *p, sc_t
         sc_buf_t rb = {0};
         if (atom_repr(vm, o, &rb))
             return -1;
-        (void)dtoa_digits(rb.v, &decpt, &nd);
+        (void)sc_dtoa_digits(rb.v, &decpt, &nd);
         hd_mem_free(vm->h->mem, rb.v);
     } else if (finite && prec <= 60 && fabs(v) < 1e60) {
         snprintf(digits, sizeof(digits), c == 'f' ? "%.*f" : "%.*e", c == 'g' ? prec - 1 : prec,
                  fabs(v));
-        (void)dtoa_digits(digits, &decpt, &nd);
+        (void)sc_dtoa_digits(digits, &decpt, &nd);
     } else if (finite) { /* not modelled: a long text */
         return 0;
     }
-    size_t size = finite ? dtoa_size(decpt, nd, c, c == 'e' ? prec + 1 : prec, p->alt, dot0) : 5;
+    size_t size = finite ? sc_dtoa_size(decpt, nd, c, c == 'e' ? prec + 1 : prec, p->alt, dot0) : 5;
     int rc = hd__block_alloc(vm->h, size, hd__type_kind(vm->h, HD_T_FLOAT), &t->block);
     if (rc)
         return sc_nomem(vm, rc);
@@ -969,9 +935,21 @@ static int num_temps(sc_vm_t *vm, hd_obj_t *o, const spec_t *p, sc_temps_t *t)
     return rc;
 }
 
+/* spec_temps: num_temps, then for 'n' get_locale_info's copy of the
+ * locale's grouping (_PyMem_Strdup of "" in the C locale: one byte), which
+ * lives until the result is made */
+static int spec_temps(sc_vm_t *vm, hd_obj_t *o, const spec_t *p, sc_temps_t *t)
+{
+    int rc = num_temps(vm, o, p, t);
+    if (!rc && p->type == 'n' && (rc = hd__block_alloc(vm->h, 1, HD_TRACE_UNKNOWN, &t->locale)))
+        rc = sc_nomem(vm, rc);
+    return rc;
+}
+
 void sc_temps_close(sc_vm_t *vm, sc_temps_t *t)
 {
     hd__block_free(vm->h, t->block);
+    hd__block_free(vm->h, t->locale);
     hd__xdecref(vm->h, t->scratch);
     hd__xdecref(vm->h, t->str);
     hd__xdecref(vm->h, t->num);
@@ -991,7 +969,7 @@ int sc_field_temps(sc_vm_t *vm, hd_obj_t *o, const char *spec, sc_temps_t *t)
     }
     if (parse_spec(vm, spec, &p))
         return -1;
-    int rc = p.type == 'c' ? 0 : num_temps(vm, o, &p, t);
+    int rc = p.type == 'c' ? 0 : spec_temps(vm, o, &p, t);
     t->fast = t->block != NULL; /* a float's text written from dtoa's block */
     return rc;
 }
@@ -1005,7 +983,7 @@ static int spec_result(sc_vm_t *vm, hd_obj_t *o, const char *text, const sc_buf_
         parse_spec(vm, text, &p))
         return sc_str_new(vm, b->v ? b->v : "", b->n, out);
     sc_temps_t t = {0};
-    int rc = p.type == 'c' ? 0 : num_temps(vm, o, &p, &t); /* 'c': FromOrdinal's shared str */
+    int rc = p.type == 'c' ? 0 : spec_temps(vm, o, &p, &t); /* 'c': FromOrdinal's shared str */
     if (!rc)
         rc = writer_result(vm, b, out);
     sc_temps_close(vm, &t);
@@ -1072,6 +1050,30 @@ int sc_int_str(sc_vm_t *vm, hd_obj_t *o, hd_obj_t **out)
 
 /* ---- printf-style % ---- */
 
+/* percent_int: d, i, u, o, x, X of an int with a precision: the digits
+ * zero-extended to it (_PyUnicode_FormatLong), then the sign and 0x/0o,
+ * then the width ('0' between them and the digits) */
+static int percent_int(sc_vm_t *vm, char conv, spec_t *p, int prec, hd_obj_t *arg, sc_buf_t *b)
+{
+    int base = conv == 'o' ? 8 : (conv == 'x' || conv == 'X') ? 16 : 10;
+    char *d = int_digits(vm, arg, base, conv == 'X');
+    size_t nd = d ? strlen(d) : 0, n = (size_t)prec > nd ? (size_t)prec : nd;
+    char *z = d ? hd_mem_malloc(vm->h->mem, n + 1) : NULL;
+    if (!z) {
+        hd_mem_free(vm->h->mem, d);
+        return sc_nomem(vm, HD_ENOMEM);
+    }
+    memset(z, '0', n - nd);
+    memcpy(z + n - nd, d, nd + 1);
+    char sign[4] = {((hd_int_obj_t *)arg)->size < 0 ? '-' : p->sign}, *alt = sign + !!sign[0];
+    if (p->alt && base != 10)
+        alt[0] = '0', alt[1] = conv;
+    int rc = pad(vm, p, sign, z, '>', b);
+    hd_mem_free(vm->h->mem, d);
+    hd_mem_free(vm->h->mem, z);
+    return rc;
+}
+
 /* percent_one: one conversion's text to b; pre, when not NULL, is the str
  * of a %s or %r already made */
 static int percent_one(sc_vm_t *vm, char conv, const char *flags, int width, int prec,
@@ -1116,6 +1118,14 @@ static int percent_one(sc_vm_t *vm, char conv, const char *flags, int width, int
     if (arg->type != HD_T_INT && arg->type != HD_T_BOOL && arg->type != HD_T_FLOAT)
         return sc_raise(vm, EXC_TYPEERROR, "%%%c format: a real number is required, not %s", conv,
                         sc_tname(vm, arg));
+    if (arg->type == HD_T_BOOL) { /* its number: 0 or 1, shared small ints */
+        hd_obj_t *i;
+        if (hd_int_from_i64(vm->h, arg == vm->h->true_, &i))
+            return sc_nomem(vm, HD_ENOMEM);
+        int rc = percent_one(vm, conv, flags, width, prec, i, pre, b);
+        hd__decref(vm->h, i);
+        return rc;
+    }
     if (strchr("diu", conv)) {
         if (arg->type == HD_T_FLOAT) {
             double d = ((hd_float_obj_t *)arg)->value;
@@ -1127,6 +1137,8 @@ static int percent_one(sc_vm_t *vm, char conv, const char *flags, int width, int
             return rc;
         }
         p.precision = -1;
+        if (prec > 0 && arg->type == HD_T_INT)
+            return percent_int(vm, conv, &p, prec, arg, b);
         return format_int(vm, arg, &p, b);
     }
     if (strchr("xXo", conv)) {
@@ -1134,6 +1146,8 @@ static int percent_one(sc_vm_t *vm, char conv, const char *flags, int width, int
         if (arg->type == HD_T_FLOAT)
             return sc_raise(vm, EXC_TYPEERROR, "%%%c format: an integer is required, not float",
                             conv);
+        if (prec > 0 && arg->type == HD_T_INT)
+            return percent_int(vm, conv, &p, prec, arg, b);
         return format_int(vm, arg, &p, b);
     }
     p.type = conv;
@@ -1199,6 +1213,67 @@ static int percent_key(sc_vm_t *vm, const char *f, size_t len, size_t *i, hd_obj
  * block, and its text as a str when a width, precision or sign flag is
  * given. Released by the caller once the text is written. */
 
+/* long_text_temp: _PyUnicode_FormatLong(iv, alt, prec, conv) as t->str:
+ * long_to_decimal_string's str (with its scratch int) or PyNumber_ToBase's
+ * with 0o/0x; a precision past the digits zero-extends them through a
+ * bytes object (PyBytes_FromStringAndSize, then _PyUnicode_FromASCII while
+ * it lives), else a dropped base marker is a new str (_PyUnicode_FromASCII:
+ * one character is the shared str); %X upper-cases the text in place */
+static int long_text_temp(sc_vm_t *vm, char conv, bool alt, int prec, hd_obj_t *iv, sc_temps_t *t)
+{
+    int base = conv == 'o' ? 8 : conv == 'x' || conv == 'X' ? 16 : 10;
+    bool neg = ((hd_int_obj_t *)iv)->size < 0;
+    char *digits = int_digits(vm, iv, base, false);
+    if (!digits)
+        return sc_nomem(vm, HD_ENOMEM);
+    size_t nd = strlen(digits), non = neg + (base != 10 ? 2 : 0);
+    size_t ext = prec > 0 && (size_t)prec > nd ? (size_t)prec - nd : 0;
+    char *text = hd_mem_malloc(vm->h->mem, non + nd + ext + 1);
+    if (!text) {
+        hd_mem_free(vm->h->mem, digits);
+        return sc_nomem(vm, HD_ENOMEM);
+    }
+    snprintf(text, non + nd + 1, "%s%s%s", neg ? "-" : "",
+             base == 8    ? "0o"
+             : base == 16 ? "0x"
+                          : "",
+             digits);
+    hd_mem_free(vm->h->mem, digits);
+    for (size_t i = 0; conv == 'X' && i < non + nd; i++) /* in place, 0x too */
+        text[i] = text[i] >= 'a' && text[i] <= 'x' ? (char)(text[i] - 'a' + 'A') : text[i];
+    sc_buf_t tb = {text, non + nd, non + nd + ext + 1};
+    int rc =
+        base == 10 ? int_text_str(vm, iv, &tb, &t->str) : fresh_str(vm, text, non + nd, &t->str);
+    char *at = text;
+    if (!rc && base != 10 && !alt) { /* the base marker dropped, the sign moved up */
+        at += 2;
+        non -= 2;
+        if (neg)
+            at[0] = '-';
+    }
+    if (!rc && ext) { /* zeros between the sign and the digits */
+        memmove(at + non + ext, at + non, nd);
+        memset(at + non, '0', ext);
+    }
+    size_t len = non + nd + ext;
+    hd_obj_t *r1 = NULL, *res = NULL;
+    if (!rc && ext && (rc = hd_bytes_new(vm->h, at, len, &r1)))
+        rc = sc_nomem(vm, rc);
+    if (!rc && (ext || at != text)) { /* the zeros' str once the old one went, else before */
+        if (ext) {
+            hd__decref(vm->h, t->str);
+            t->str = NULL;
+        }
+        if (!(rc = sc_str_new(vm, at, len, &res))) {
+            hd__xdecref(vm->h, t->str);
+            t->str = res;
+        }
+    }
+    hd__xdecref(vm->h, r1);
+    hd_mem_free(vm->h->mem, text);
+    return rc;
+}
+
 static int percent_temps(sc_vm_t *vm, char conv, const char *flags, int width, int prec,
                          hd_obj_t *arg, sc_temps_t *t)
 {
@@ -1209,30 +1284,15 @@ static int percent_temps(sc_vm_t *vm, char conv, const char *flags, int width, i
         return conv == 's' && arg->type == HD_T_STR ? 0
                : conv == 's'                        ? sc_str(vm, arg, &t->str)
                                                     : sc_repr(vm, arg, &t->str);
-    if (strchr("diuxXo", conv) && arg->type == HD_T_INT) {
-        int base = conv == 'o' ? 8 : conv == 'x' || conv == 'X' ? 16 : 10;
-        if (plain && conv != 'X')
-            return base == 10 ? int_scratch(vm, arg, &t->scratch) : 0;
-        char *digits = int_digits(vm, arg, base, false);
-        if (!digits)
+    if (strchr("diuxXo", conv) && (arg->type == HD_T_INT || arg->type == HD_T_BOOL)) {
+        if (plain && conv != 'X' && arg->type == HD_T_INT) /* _PyLong_FormatWriter */
+            return conv == 'o' || conv == 'x' ? 0 : int_scratch(vm, arg, &t->scratch);
+        hd_obj_t *iv = arg; /* a bool is not exact: _PyUnicode_FormatLong of its number */
+        if (arg->type == HD_T_BOOL && hd_int_from_i64(vm->h, arg == vm->h->true_, &iv))
             return sc_nomem(vm, HD_ENOMEM);
-        sc_buf_t tb = {0};
-        int rc = (((hd_int_obj_t *)arg)->size < 0 && sc_buf_put(vm, &tb, "-", 1)) ||
-                 (base != 10 && sc_buf_put(vm, &tb, base == 8 ? "0o" : "0x", 2)) ||
-                 sc_buf_put(vm, &tb, digits, strlen(digits));
-        hd_mem_free(vm->h->mem, digits);
-        if (!rc)
-            rc = base == 10 ? int_text_str(vm, arg, &tb, &t->str)
-                            : fresh_str(vm, tb.v, tb.n, &t->str);
-        if (!rc && base != 10 && !strchr(flags, '#')) {
-            /* _PyUnicode_FormatLong drops the base marker: a new str */
-            hd_obj_t *cut;
-            tb.v[2] = tb.v[0];
-            rc = sc_str_new(vm, tb.v + 2, tb.n - 2, &cut);
-            hd__decref(vm->h, t->str);
-            t->str = rc ? NULL : cut;
-        }
-        hd_mem_free(vm->h->mem, tb.v);
+        int rc = long_text_temp(vm, conv, strchr(flags, '#') != NULL, prec, iv, t);
+        if (iv != arg)
+            hd__decref(vm->h, iv);
         return rc;
     }
     if (!strchr("eEfFgG", conv) || arg->type != HD_T_FLOAT)
@@ -1246,10 +1306,10 @@ static int percent_temps(sc_vm_t *vm, char conv, const char *flags, int width, i
     if (isfinite(v)) {
         snprintf(text, sizeof(text), type == 'f' ? "%.*f" : "%.*e", type == 'g' ? pr - 1 : pr,
                  fabs(v));
-        (void)dtoa_digits(text, &decpt, &nd);
+        (void)sc_dtoa_digits(text, &decpt, &nd);
     }
-    size_t size = isfinite(v) ? dtoa_size(decpt, nd, type, type == 'e' ? pr + 1 : pr,
-                                          strchr(flags, '#') != NULL, false)
+    size_t size = isfinite(v) ? sc_dtoa_size(decpt, nd, type, type == 'e' ? pr + 1 : pr,
+                                             strchr(flags, '#') != NULL, false)
                               : 5;
     int rc = hd__block_alloc(vm->h, size, hd__type_kind(vm->h, HD_T_FLOAT), &t->block);
     if (rc)
@@ -1261,13 +1321,9 @@ static int percent_temps(sc_vm_t *vm, char conv, const char *flags, int width, i
     spec_t p = {.type = conv, .precision = prec < 0 ? 6 : prec};
     char body[600];
     float_body(v, &p, body, sizeof(body));
-    size_t n = strlen(body) + (signbit(v) && !isnan(v) ? 1 : 0);
-    char *z = hd_mem_malloc(vm->h->mem, n + 1);
-    if (!z)
-        return sc_nomem(vm, HD_ENOMEM);
-    memset(z, '0', n);
-    rc = sc_str_new(vm, z, n, &t->str); /* _PyUnicode_FromASCII */
-    hd_mem_free(vm->h->mem, z);
+    char ftext[608]; /* formatfloat's text: the sign only for a negative */
+    snprintf(ftext, sizeof(ftext), "%s%s", signbit(v) && !isnan(v) ? "-" : "", body);
+    rc = sc_str_new(vm, ftext, strlen(ftext), &t->str); /* _PyUnicode_FromASCII */
     hd__block_free(vm->h, t->block);
     t->block = NULL;
     return rc;
@@ -1310,7 +1366,10 @@ int sc_percent_format(sc_vm_t *vm, hd_obj_t *fmt, hd_obj_t *args, hd_obj_t **out
     for (size_t i = 0; i < len && !rc; i++) {
         if (f[i] != '%') {
             rc = sc_buf_put(vm, &b, &f[i], 1);
-            if (!rc && i + 1 == len) {
+            if (!rc && i + 1 == len && b.n == len && !memchr(f, '%', len)) {
+                hd__incref(ro = fmt); /* the whole format: WriteSubstring's WriteStr, readonly */
+                lit = b.n;
+            } else if (!rc && i + 1 == len) {
                 w.overallocate = false;
                 rc = sc_writer_sync(vm, &w, &b, &lit);
             }
@@ -1372,9 +1431,12 @@ int sc_percent_format(sc_vm_t *vm, hd_obj_t *fmt, hd_obj_t *args, hd_obj_t **out
         /* written first and last (no buffer yet, no over-allocation), a str
          * without width or precision, or a float from its block, is the
          * writer's result as it is (readonly): no buffer */
-        bool readonly =
+        hd_obj_t *one = t.str ? t.str : f[i] == 's' && arg->type == HD_T_STR ? arg : NULL;
+        int64_t n1 = one ? hd_len(one) : 0;
+        bool readonly = /* unicode_format_arg_output's fast path: WriteStr */
             *vm->h->tracing && !w.block && !w.overallocate &&
-            ((width == 0 && prec < 0 && (t.str || (f[i] == 's' && arg->type == HD_T_STR))) ||
+            ((one && width <= n1 && (prec < 0 || prec >= n1) && !strchr(flags, '+') &&
+              !strchr(flags, ' ')) ||
              t.fast);
         if (!rc)
             rc = percent_one(vm, f[i], flags, width, prec, arg, t.str, &b);

@@ -208,10 +208,16 @@ int sc_format_field_obj(sc_vm_t *vm, hd_obj_t *v, const char *spec, sc_buf_t *b,
 typedef struct sc_temps {
     hd_obj_t *str, *scratch, *num; /* owned, or NULL */
     void *block;                   /* owned traced block, or NULL */
+    void *locale;                  /* owned: 'n''s locale grouping copy, or NULL */
     bool fast; /* a float's text written as one str: its str(), or from the block */
 } sc_temps_t;
 int sc_field_temps(sc_vm_t *vm, hd_obj_t *o, const char *spec, sc_temps_t *t);
 void sc_temps_close(sc_vm_t *vm, sc_temps_t *t);
+/* sc_dtoa_digits: the digit count and decimal point _Py_dg_dtoa gives for
+ * a decimal text (false for inf and nan); sc_dtoa_size: format_float_short's
+ * block for them in format code type ('r', 'e', 'f', 'g') (writer.c) */
+bool sc_dtoa_digits(const char *text, int64_t *decpt_out, int64_t *nd_out);
+size_t sc_dtoa_size(int64_t decpt, int64_t nd, char type, int prec, bool alt, bool dot0);
 /* format.c's buffer and Py_Repr helpers, for writer.c */
 int sc_buf_puts(sc_vm_t *vm, sc_buf_t *b, const char *s);
 int sc_buf_put_str(sc_vm_t *vm, sc_buf_t *b, hd_obj_t *s);

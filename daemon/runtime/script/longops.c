@@ -764,6 +764,31 @@ done:
 
 /* ---- >> ---- */
 
+/* sc_long_divmod_shift: divmod_shift's temporaries for a count b of 2**63
+ * or more: PyLong_AsSsize_t's OverflowError (the message str that
+ * PyErr_SetString makes, 93 bytes, cleared at once), b // 30 from
+ * divrem1 (b's size), and when that does not fit a Py_ssize_t either (b
+ * of 4 digits or more, or a top digit of 240 or more) the error again,
+ * cleared after the quotient is dropped */
+int sc_long_divmod_shift(hd_heap_t *h, hd_obj_t *b)
+{
+    const size_t msg = HD_STR_ASCII_HEADER + 44 + 1; /* "Python int too large ... ssize_t" */
+    void *m1, *m2 = NULL;
+    hd_obj_t *q;
+    int rc = hd__block_alloc(h, msg, 0, &m1);
+    if (rc)
+        return rc;
+    hd__block_free(h, m1);
+    size_t nb = ndig(b);
+    if ((rc = temp_block(h, nb, &q)))
+        return rc;
+    if ((nb > 3 || ((hd_int_obj_t *)b)->digits[2] >= 240) && (rc = hd__block_alloc(h, msg, 0, &m2)))
+        m2 = NULL;
+    drop(h, q);
+    hd__block_free(h, m2);
+    return rc;
+}
+
 int sc_long_rshift(hd_heap_t *h, hd_obj_t *a, int64_t s, hd_obj_t **out)
 {
     size_t sa = ndig(a);

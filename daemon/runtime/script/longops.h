@@ -28,6 +28,9 @@ int sc_long_divmod(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t **q, hd_obj_
  * SC_LONG_NOT_INVERTIBLE when there is none. */
 #define SC_LONG_NOT_INVERTIBLE (-102)
 int sc_long_pow(hd_heap_t *h, hd_obj_t *a, hd_obj_t *b, hd_obj_t *c, hd_obj_t **out);
+/* sc_long_divmod_shift: the temporaries of divmod_shift for a shift count
+ * b of 2**63 or more (b of 3 digits or more); 0 or HD_ENOMEM/HD_ELIMIT */
+int sc_long_divmod_shift(hd_heap_t *h, hd_obj_t *b);
 /* sc_long_rshift: a >> s for s >= 0 (INT64_MAX: any larger count), as
  * long_rshift1 */
 int sc_long_rshift(hd_heap_t *h, hd_obj_t *a, int64_t s, hd_obj_t **out);

@@ -691,56 +691,124 @@ static hd_obj_t *get_slot(sc_vm_t *vm, hd_obj_t *o, const char *name)
 }
 
 /* atexit_import: the first finalize of a process runs `import atexit;
- * atexit.register(self._exitfunc)`, importing the builtin module: python3
- * 3.11.2 comes out of it with 9 more GC objects alive (the module, its
- * dict and functions, its spec, the registered bound method) and with
- * more containers in the free lists (3-tuples, 2-tuples, 1-tuples, dicts,
- * let go of as __init__ ends), all counted in generation 0. Stand-ins for
- * both, made once per heap, move the count and the free lists as it does
- * (measured: python3's count and free lists after a first finalize). */
-/* the import's containers that end in the free lists (they are let go of
- * once __init__ has run) */
-static int atexit_transients(sc_vm_t *vm)
+ * atexit.register(self._exitfunc)`, importing the builtin module through
+ * importlib: python3 3.11.2 comes out of it with 9 more GC objects alive
+ * (the module, its dict and functions, its spec, the bound method), more
+ * containers in the free lists, 2,205 more bytes traced (at importlib's
+ * and the distutils hook's lines) and a peak 492 bytes over what __init__
+ * ends with (measured with tracemalloc and an allocator hook). Stand-ins,
+ * made once per heap, move the count, the free lists and tracemalloc's
+ * figures as it does: GC containers, and plain blocks of the pool that no
+ * object owns (like the import's memory, they live as long as the heap). */
+#define BOOTSTRAP   "<frozen importlib._bootstrap>:"
+#define WEAKREF_PY  "/usr/lib/python3.11/weakref.py:"
+#define ATEXIT_PEAK 964
+
+/* at_site: tracemalloc's site for what follows (only while tracing) */
+static int at_site(sc_vm_t *vm, const char *site)
 {
-    static const int sizes[] = {3, 3, 3, 2, 2, 1, 1, 0, 0}; /* 0: a dict */
-    hd_obj_t *items[3] = {vm->h->none, vm->h->none, vm->h->none}, *made[9];
-    int n = 0, rc = 0;
-    for (; n < 9 && !rc; n++)
-        rc = sizes[n] ? hd_tuple_new(vm->h, (size_t)sizes[n], items, &made[n])
-                      : hd_dict_new(vm->h, 0, NULL, NULL, &made[n]);
-    if (rc)
-        n--;
-    /* one 3-tuple stays alive (python3 then has two in the free list, and
-     * counts the first 3-tuple made past them: found by gen_random.py's
-     * classes, whose MRO and type_call tuples have three items) */
-    if (!rc && vm->st->atexit_module)
-        rc = hd_list_append(vm->h, vm->st->atexit_module, made[0]);
-    while (n > 0)
-        hd__decref(vm->h, made[--n]);
+    return hd_trace_is_tracing(vm->h->trace) ? hdrc(vm, hd_heap_set_site(vm->h, site)) : 0;
+}
+
+/* raw_blocks: n blocks of `total` bytes together at `site`, kept */
+static int raw_blocks(sc_vm_t *vm, const char *site, int n, size_t total)
+{
+    if (at_site(vm, site))
+        return -1;
+    for (int i = 0; i < n; i++) {
+        void *p;
+        size_t len = total / (size_t)n + ((size_t)i < total % (size_t)n);
+        int rc = hd__block_alloc(vm->h, len, HD_TRACE_UNKNOWN, &p);
+        if (rc)
+            return sc_nomem(vm, rc);
+    }
+    return 0;
+}
+
+/* keep_append: o joins the stand-ins of the atexit module (whose item
+ * array is importlib's memory) */
+static int keep_append(sc_vm_t *vm, hd_obj_t *o)
+{
+    if (at_site(vm, BOOTSTRAP "241"))
+        return -1;
+    int rc = vm->st->atexit_module ? hd_list_append(vm->h, vm->st->atexit_module, o) : 0;
     return rc ? sc_nomem(vm, rc) : 0;
 }
 
-static int atexit_import(sc_vm_t *vm, bool transients)
+/* the import's containers that end in the free lists, one 3-tuple kept
+ * (python3 then has two in the free list, and counts the first 3-tuple
+ * made past them: found by gen_random.py's classes, whose MRO and
+ * type_call tuples have three items) */
+static int atexit_transients(sc_vm_t *vm)
+{
+    static const int sizes[] = {3, 3, 3, 2, 2, 1, 1, 0, 0}; /* 0: a dict */
+    static const char *const sites[] = {BOOTSTRAP "241", BOOTSTRAP "1175", BOOTSTRAP "127",
+                                        BOOTSTRAP "448", BOOTSTRAP "448",  BOOTSTRAP "783",
+                                        BOOTSTRAP "783", BOOTSTRAP "1175", BOOTSTRAP "241"};
+    hd_obj_t *items[3] = {vm->h->none, vm->h->none, vm->h->none}, *made[9];
+    int n = 0, rc = 0;
+    for (; n < 9 && !rc; n++)
+        rc = at_site(vm, sites[n]) ? -1
+             : sizes[n] ? hdrc(vm, hd_tuple_new(vm->h, (size_t)sizes[n], items, &made[n]))
+                        : hdrc(vm, hd_dict_new(vm->h, 0, NULL, NULL, &made[n]));
+    if (rc)
+        n--;
+    void *peak; /* the import's frames, exceptions and messages at its peak */
+    if (!rc && (rc = hdrc(vm, hd__block_alloc(vm->h, ATEXIT_PEAK, HD_TRACE_UNKNOWN, &peak))) == 0)
+        hd__block_free(vm->h, peak);
+    if (!rc)
+        rc = keep_append(vm, made[0]);
+    while (n > 0)
+        hd__decref(vm->h, made[--n]);
+    return rc;
+}
+
+/* the module's stand-ins (7 GC lists, held by a list), the rest of what
+ * the import keeps and its peak, then the containers it lets go of */
+static int atexit_import(sc_vm_t *vm)
 {
     sc_state_t *st = vm->st;
-    if (transients)
-        return atexit_transients(vm);
-    if (st->atexit_done)
-        return 0;
     st->atexit_done = true;
     hd_obj_t *keep = NULL, *o; /* stays NULL when the list cannot be made */
-    int rc = hd_list_new(vm->h, 0, NULL, &keep);
-    for (int i = 0; i < 8 && !rc; i++)
-        if (!(rc = sc_list_new_generic(vm, &o) ? HD_ENOMEM : 0)) {
-            rc = hd_list_append(vm->h, keep, o);
+    int rc = at_site(vm, BOOTSTRAP "241") ? -1 : hdrc(vm, hd_list_new(vm->h, 0, NULL, &keep));
+    for (int i = 0; i < 7 && !rc; i++) /* the module's dict first: from the free list */
+        if (!(rc = i ? sc_list_new_generic(vm, &o) : hdrc(vm, hd_dict_new(vm->h, 0, 0, 0, &o)))) {
+            rc = hdrc(vm, hd_list_append(vm->h, keep, o));
             hd__decref(vm->h, o);
         }
     if (rc) {
         hd__xdecref(vm->h, keep);
-        return sc_nomem(vm, rc);
+        return -1;
     }
     st->atexit_module = keep;
-    return 0;
+    /* what importlib keeps besides, where tracemalloc has it (with the
+     * containers below; the free lists' order is python3's, as the sites
+     * the blocks are taken from show): 1,261 bytes in 16 blocks at line 241
+     * with the list, its items, the 7 lists, a 3-tuple and a dict; 304 in
+     * 3 in the distutils hook's find_spec; 208 in 3 at line 448 with a
+     * 2-tuple; 56 at line 364 */
+    if (raw_blocks(vm, BOOTSTRAP "241", 5, 549) ||
+        raw_blocks(vm, "/usr/lib/python3/dist-packages/_distutils_hack/__init__.py:95", 3, 304) ||
+        raw_blocks(vm, BOOTSTRAP "448", 2, 152) || raw_blocks(vm, BOOTSTRAP "364", 1, 56))
+        return -1;
+    return atexit_transients(vm);
+}
+
+/* atexit_register: atexit.register(self._exitfunc) (weakref.py:573): its
+ * argument tuple (from the free list, let go of), the bound method, kept,
+ * and the callback's 24-byte record */
+static int atexit_register(sc_vm_t *vm)
+{
+    hd_obj_t *t, *m, *cls = sc_finalize_class(vm, false);
+    if (at_site(vm, WEAKREF_PY "573") || hdrc(vm, hd_tuple_new(vm->h, 1, &cls, &t)))
+        return -1;
+    int rc = hdrc(vm, hd__method_new(vm->h, vm->h->none, cls, &m));
+    hd__decref(vm->h, t);
+    if (rc)
+        return -1;
+    rc = raw_blocks(vm, WEAKREF_PY "573", 1, 24) || keep_append(vm, m) ? -1 : 0;
+    hd__decref(vm->h, m);
+    return rc;
 }
 
 /* fin_locals: finalize.__init__'s *args tuple and **kwargs dict, as
@@ -756,33 +824,34 @@ static int fin_locals(sc_vm_t *vm, hd_obj_t *const *args, int npos, int nkw, hd_
     return rc;
 }
 
-/* fin_body: the body of finalize.__init__ (weakref.py 569-582) */
+/* fin_body: the body of finalize.__init__ (weakref.py 569-582), each
+ * allocation at its line for tracemalloc */
 static int fin_body(sc_vm_t *vm, hd_obj_t *fin, hd_obj_t *const *args, hd_obj_t *rest,
                     hd_obj_t *kwdict)
 {
     hd_obj_t *info = NULL, *wr = NULL, *t2 = NULL, *idx = NULL, *targs[2] = {args[0], fin};
-    bool first = !vm->st->atexit_done;
-    int rc = atexit_import(vm, false) ? -1 : 0;
-    if (!rc)
-        rc = hd_instance_new(vm->h, info_class(vm), false, &info);
-    if (!rc && !(rc = hd_tuple_new(vm->h, 2, targs, &t2))) { /* ref(obj, self) */
-        rc = hd_weakref_new(vm->h, args[0], fin, false, &wr);
+    uint32_t saved = vm->h->site;
+    int rc = !vm->st->atexit_done && (atexit_import(vm) || atexit_register(vm)) ? -1 : 0;
+    if (!rc && !(rc = at_site(vm, WEAKREF_PY "575")))
+        rc = hdrc(vm, hd_instance_new(vm->h, info_class(vm), false, &info));
+    if (!rc && !(rc = at_site(vm, WEAKREF_PY "576")) &&
+        !(rc = hdrc(vm, hd_tuple_new(vm->h, 2, targs, &t2)))) { /* ref(obj, self) */
+        int r = hd_weakref_new(vm->h, args[0], fin, false, &wr);
         hd__decref(vm->h, t2);
-        if (rc == HD_ETYPE)
-            rc = weakref_error(vm, args[0]);
+        rc = r == HD_ETYPE ? weakref_error(vm, args[0]) : hdrc(vm, r);
     }
-    if (!rc)
-        rc = hd__int_from_long(vm->h, vm->st->finalize_counter++, &idx);
-    if (!rc)
-        rc = hd_obj_setattr(vm->h, info, "weakref", wr) ||
-             hd_obj_setattr(vm->h, info, "func", args[1]) ||
-             hd_obj_setattr(vm->h, info, "args", rest) ||
-             hd_obj_setattr(vm->h, info, "kwargs", hd_len(kwdict) ? kwdict : vm->h->none) ||
-             hd_obj_setattr(vm->h, info, "atexit", vm->h->true_) ||
-             hd_obj_setattr(vm->h, info, "index", idx) ||
-             hd_dict_setitem(vm->h, vm->st->finalizers, fin, info);
-    if (!rc && first)
-        rc = atexit_import(vm, true) ? -1 : 0;
+    if (!rc && !(rc = at_site(vm, WEAKREF_PY "581")))
+        rc = hdrc(vm, hd__int_from_long(vm->h, vm->st->finalize_counter++, &idx));
+    if (!rc && (hd_obj_setattr(vm->h, info, "weakref", wr) ||
+                hd_obj_setattr(vm->h, info, "func", args[1]) ||
+                hd_obj_setattr(vm->h, info, "args", rest) ||
+                hd_obj_setattr(vm->h, info, "kwargs", hd_len(kwdict) ? kwdict : vm->h->none) ||
+                hd_obj_setattr(vm->h, info, "atexit", vm->h->true_) ||
+                hd_obj_setattr(vm->h, info, "index", idx)))
+        rc = sc_nomem(vm, HD_ENOMEM);
+    if (!rc && !(rc = at_site(vm, WEAKREF_PY "582")))
+        rc = hdrc(vm, hd_dict_setitem(vm->h, vm->st->finalizers, fin, info));
+    vm->h->site = saved;
     hd__xdecref(vm->h, idx);
     hd__xdecref(vm->h, wr);
     hd__xdecref(vm->h, info);
@@ -812,12 +881,16 @@ int wr_finalize(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
                          &calldict);
     if (!rc)
         rc = hd_instance_new(vm->h, cls, false, &fin);
-    if (!rc && nkw) /* _PyStack_UnpackDict: the dict back to names */
+    void *stack = NULL; /* _PyStack_UnpackDict: a stack with self, then the dict back to names */
+    if (!rc && nkw && (rc = hd__block_alloc(vm->h, (size_t)(npos + nkw + 2) * 8, 0, &stack)))
+        stack = NULL; /* (a block the trace could not take is freed) */
+    if (!rc && nkw)
         rc = hd_tuple_new(vm->h, (size_t)nkw, ((hd_tuple_obj_t *)kwnames)->items, &names);
     if (!rc)
         rc = fin_locals(vm, args, npos, nkw, kwnames, &rest, &kwdict);
-    if (!rc)
-        rc = fin_body(vm, fin, args, rest, kwdict);
+    rc = rc ? sc_nomem(vm, rc) : fin_body(vm, fin, args, rest, kwdict);
+    if (stack)
+        hd__block_free(vm->h, stack);
     hd__xdecref(vm->h, rest);
     hd__xdecref(vm->h, kwdict);
     hd__xdecref(vm->h, names);
@@ -825,7 +898,7 @@ int wr_finalize(sc_vm_t *vm, hd_obj_t *self, SC_ARGS)
     hd__xdecref(vm->h, calldict);
     if (rc) {
         hd__xdecref(vm->h, fin);
-        return rc == -1 ? -1 : sc_nomem(vm, rc);
+        return -1;
     }
     *out = fin;
     return 0;

@@ -251,10 +251,13 @@ static int int_shift(hd_heap_t *h, int op, hd_obj_t *a, hd_obj_t *b, hd_obj_t **
     int64_t x, s;
     if (((hd_int_obj_t *)b)->size < 0)
         return sc_err_set(err, EXC_VALUEERROR, "negative shift count");
-    if (hd_int_to_i64(b, &s) != 0)
+    bool huge = hd_int_to_i64(b, &s) != 0;
+    if (huge)
         s = INT64_MAX;
-    if (op == BO_RSHIFT) /* long_rshift1 (longops.c) */
-        return big_rc(sc_long_rshift(h, a, s, out), err);
+    if (op == BO_RSHIFT) { /* divmod_shift, long_rshift1 (longops.c) */
+        int rc = huge && ((hd_int_obj_t *)a)->size ? sc_long_divmod_shift(h, b) : 0;
+        return big_rc(rc ? rc : sc_long_rshift(h, a, s, out), err);
+    }
     int64_t asz = ((hd_int_obj_t *)a)->size;
     if (hd_int_to_i64(a, &x) == 0) {
         if (x == 0)

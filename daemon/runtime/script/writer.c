@@ -17,14 +17,79 @@
  * at the format's length + 100; those run whether or not tracemalloc
  * traces, the buffers only while it does. str.format's writer
  * (sc_writer_sync) and its fields of other types than str, int and float
- * (render_field's PyObject_Format) are here too.
+ * (render_field's PyObject_Format) are here too, and the size of
+ * PyOS_double_to_string's block for a float's digits (sc_dtoa_size), which
+ * format.c's float and formatter temporaries allocate.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "impl.h"
 #include "vm.h"
+
+/* sc_dtoa_digits: what _Py_dg_dtoa gives for a decimal text (sign, digits,
+ * point, exponent): its digits without leading and trailing zeros ("0"
+ * for zero) as their count, and where the decimal point falls (decpt);
+ * false for inf and nan */
+bool sc_dtoa_digits(const char *text, int64_t *decpt_out, int64_t *nd_out)
+{
+    const char *p = text + (text[0] == '-');
+    if (!isdigit((unsigned char)p[0]))
+        return false;
+    int64_t decpt = 0, ndigits = 0, zeros = 0;
+    bool point = false, lead = true;
+    for (; *p && *p != 'e' && *p != 'E'; p++) {
+        if (*p == '.') {
+            point = true;
+            continue;
+        }
+        if (!point)
+            decpt++;
+        if (*p == '0' && lead) {
+            decpt--;
+            continue;
+        }
+        lead = false;
+        zeros = *p == '0' ? zeros + 1 : 0;
+        ndigits++;
+    }
+    ndigits -= zeros;
+    if (ndigits == 0) /* zero: the digits "0", the point after them */
+        ndigits = 1, decpt = 1;
+    else if (*p)
+        decpt += strtoll(p + 1, NULL, 10);
+    *decpt_out = decpt;
+    *nd_out = ndigits;
+    return true;
+}
+
+/* sc_dtoa_size: the block format_float_short allocates for those digits in
+ * format code type ('r', 'e', 'f', 'g', after PyOS_double_to_string's
+ * adjustments of the precision) with Py_DTSF_ALT and Py_DTSF_ADD_DOT_0:
+ * 3 + vdigits_end - vdigits_start, and 5 for an exponent */
+size_t sc_dtoa_size(int64_t decpt, int64_t nd, char type, int prec, bool alt, bool dot0)
+{
+    bool use_exp = false;
+    int64_t vend = nd;
+    if (type == 'e')
+        use_exp = true, vend = prec;
+    else if (type == 'f')
+        vend = decpt + prec;
+    else if (type == 'g')
+        use_exp = decpt <= -4 || decpt > (dot0 ? prec - 1 : prec), vend = alt ? prec : nd;
+    else
+        use_exp = decpt <= -4 || decpt > 16;
+    if (use_exp)
+        decpt = 1;
+    int64_t vstart = decpt <= 0 ? decpt - 1 : 0;
+    if (!use_exp && dot0)
+        vend = vend > decpt ? vend : decpt + 1;
+    else
+        vend = vend > decpt ? vend : decpt;
+    return (size_t)(3 + (vend - vstart) + (use_exp ? 5 : 0));
+}
 
 /* str_bytes: PyUnicode_New(n, maxchar)'s block */
 static size_t str_bytes(int64_t n, uint32_t maxchar)
