@@ -993,6 +993,9 @@ static int ty_tuple(sc_vm_t *vm, hd_obj_t *self, ARGS)
         return ret(vm->h->empty_tuple, out);
     if (args[0]->type == HD_T_TUPLE)
         return ret(args[0], out);
+    int rc = sc_tuple_from_sized(vm, args[0], out); /* no list in between */
+    if (rc <= 0)
+        return rc;
     hd_obj_t *l;
     if (args[0]->type == HD_T_LIST) {
         l = args[0];
@@ -1001,7 +1004,7 @@ static int ty_tuple(sc_vm_t *vm, hd_obj_t *self, ARGS)
         return -1;
     }
     hd_list_obj_t *lo = (hd_list_obj_t *)l;
-    int rc = hd_tuple_new(vm->h, (size_t)lo->size, lo->items, out);
+    rc = hd_tuple_new(vm->h, (size_t)lo->size, lo->items, out);
     hd__decref(vm->h, l);
     return rc ? sc_nomem(vm, rc) : 0;
 }

@@ -729,6 +729,55 @@ int sc_list_extend(sc_vm_t *vm, hd_obj_t *list, hd_obj_t *iterable)
     return 0;
 }
 
+int sc_tuple_from_sized(sc_vm_t *vm, hd_obj_t *iterable, hd_obj_t **out)
+{
+    hd_obj_t *it, *t = NULL, *item;
+    int64_t n;
+    int ty = iterable->type, rc = 0;
+    bool hinted = ty == HD_T_SEQITER || ty == HD_T_RANGEITER || ty == HD_T_DICTITER ||
+                  ty == HD_T_SETITER || ty == HD_T_REVITER; /* an exact __length_hint__ */
+    if ((!has_len(iterable) && !hinted) || ty == HD_T_LIST || ty == HD_T_TUPLE || ty == HD_T_BYTES)
+        return 1;
+    if (sc_iter(vm, iterable, &it))
+        return -1;
+    if (hinted)
+        n = length_hint(vm, iterable);
+    else
+        rc = sc_len(vm, iterable, &n);
+    if (!rc && n == 0) {
+        hd__incref(t = vm->h->empty_tuple);
+    } else if (!rc) {
+        int arc = hd__tuple_new_filled(vm->h, (size_t)n, vm->h->none, &t);
+        rc = arc ? sc_nomem(vm, arc) : 0;
+    }
+    hd_tuple_obj_t *to = (hd_tuple_obj_t *)t;
+    int64_t j = 0;
+    int r = 0;
+    while (!rc && (r = sc_next(vm, it, &item)) > 0) {
+        if (j >= n) { /* the size changed under it: not modelled further */
+            hd__decref(vm->h, item);
+            continue;
+        }
+        hd_obj_t *old = to->items[j];
+        to->items[j++] = item;
+        hd__decref(vm->h, old);
+    }
+    hd__decref(vm->h, it);
+    if (!rc && r >= 0 && j < n) { /* fewer than the hint said: _PyTuple_Resize, as a copy */
+        hd_obj_t *cut;
+        int arc = hd_tuple_new(vm->h, (size_t)j, to->items, &cut);
+        rc = arc ? sc_nomem(vm, arc) : 0;
+        hd__decref(vm->h, t);
+        t = rc ? NULL : cut;
+    }
+    if (rc || r < 0) {
+        hd__xdecref(vm->h, t);
+        return -1;
+    }
+    *out = t;
+    return 0;
+}
+
 int sc_list_from(sc_vm_t *vm, hd_obj_t *iterable, hd_obj_t **out)
 {
     hd_obj_t *l;

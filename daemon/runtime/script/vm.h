@@ -308,6 +308,11 @@ int sc_next(sc_vm_t *vm, hd_obj_t *it, hd_obj_t **out);
 int sc_len(sc_vm_t *vm, hd_obj_t *o, int64_t *out);
 int sc_hash_of(sc_vm_t *vm, hd_obj_t *o, int64_t *out);
 int sc_list_from(sc_vm_t *vm, hd_obj_t *iterable, hd_obj_t **out);
+/* sc_tuple_from_sized: PySequence_Tuple of an object with a length (not a
+ * list or tuple): its iterator, PyTuple_New(len), the items stored as they
+ * come. New reference; -1 with an exception; 1 (nothing done) for a list, a
+ * tuple or an object without a length. */
+int sc_tuple_from_sized(sc_vm_t *vm, hd_obj_t *iterable, hd_obj_t **out);
 int sc_list_extend(sc_vm_t *vm, hd_obj_t *list, hd_obj_t *iterable);
 
 /* namespace (the heap's globals), with the run's version counter */
