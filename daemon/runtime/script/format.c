@@ -1422,19 +1422,21 @@ int sc_percent_format(sc_vm_t *vm, hd_obj_t *fmt, hd_obj_t *args, hd_obj_t **out
             break;
         }
         sc_temps_t t = {0};
+        w.overallocate = i + 1 < len;
         if (*vm->h->tracing) {
             rc = sc_writer_sync(vm, &w, &b, &lit); /* the literal before it */
-            w.overallocate = i + 1 < len;
             if (!rc)
                 rc = percent_temps(vm, f[i], flags, width, prec, arg, &t);
         }
         /* written first and last (no buffer yet, no over-allocation), a str
-         * without width or precision, or a float from its block, is the
-         * writer's result as it is (readonly): no buffer */
+         * no wider than the width and precision, without a sign flag, or a
+         * float from its block, is the writer's result as it is (readonly):
+         * no buffer. Untraced, only a str argument's (its identity); the
+         * length check at the end refuses it after other text. */
         hd_obj_t *one = t.str ? t.str : f[i] == 's' && arg->type == HD_T_STR ? arg : NULL;
         int64_t n1 = one ? hd_len(one) : 0;
         bool readonly = /* unicode_format_arg_output's fast path: WriteStr */
-            *vm->h->tracing && !w.block && !w.overallocate &&
+            !w.block && !w.overallocate &&
             ((one && width <= n1 && (prec < 0 || prec >= n1) && !strchr(flags, '+') &&
               !strchr(flags, ' ')) ||
              t.fast);
