@@ -578,10 +578,29 @@ static void group(char *out, const char *digits, char sep, int every, long min_w
 }
 
 /* pad: sign + body aligned in the spec's width */
+/* utf8_chars: the characters of UTF-8 text (its bytes but continuations) */
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xc0) != 0x80;
+    return n;
+}
+
+/* utf8_cut: cuts UTF-8 text after its first n characters */
+static void utf8_cut(char *s, size_t n)
+{
+    for (size_t i = 0; s[i]; i++)
+        if (((unsigned char)s[i] & 0xc0) != 0x80 && n-- == 0) {
+            s[i] = '\0';
+            return;
+        }
+}
+
 static int pad(sc_vm_t *vm, const spec_t *p, const char *sign, const char *body, char def_align,
                sc_buf_t *b)
 {
-    size_t len = strlen(sign) + strlen(body);
+    size_t len = utf8_chars(sign) + utf8_chars(body); /* widths count characters */
     int fill = p->width > (int)len ? p->width - (int)len : 0;
     char align = p->align ? p->align : p->zero && def_align == '>' ? '=' : def_align;
     int left = align == '>' ? fill : align == '^' ? fill / 2 : 0;
@@ -811,8 +830,8 @@ static int format_to(sc_vm_t *vm, hd_obj_t *o, const char *spec_text, sc_buf_t *
         char *t = sc_str_utf8(vm, o, &len);
         if (!t)
             return sc_nomem(vm, HD_ENOMEM);
-        if (p.precision >= 0 && (size_t)p.precision < len)
-            t[p.precision] = '\0'; /* ASCII-accurate truncation */
+        if (p.precision >= 0)
+            utf8_cut(t, (size_t)p.precision); /* precision counts characters */
         int rc = pad(vm, &p, "", t, '<', b);
         hd_mem_free(vm->h->mem, t);
         return rc;
@@ -838,6 +857,15 @@ static int format_to(sc_vm_t *vm, hd_obj_t *o, const char *spec_text, sc_buf_t *
 static int writer_result(sc_vm_t *vm, const sc_buf_t *b, hd_obj_t **out)
 {
     hd_obj_t *r;
+    if (b->n == 2 && ((unsigned char)b->v[0] & 0xfe) == 0xc2) { /* one Latin-1 character */
+        void *buf;
+        int arc =
+            hd__block_alloc(vm->h, HD_STR_COMPACT_HEADER + 2, hd__type_kind(vm->h, HD_T_STR), &buf);
+        if (arc)
+            return sc_nomem(vm, arc);
+        hd__block_free(vm->h, buf);
+        return sc_str_new(vm, b->v, 2, out);
+    }
     if (fresh_str(vm, b->v ? b->v : "", b->n, &r))
         return -1;
     if (b->n == 1 && (unsigned char)b->v[0] < 0x80) {
@@ -983,8 +1011,18 @@ static int spec_result(sc_vm_t *vm, hd_obj_t *o, const char *text, const sc_buf_
         parse_spec(vm, text, &p))
         return sc_str_new(vm, b->v ? b->v : "", b->n, out);
     sc_temps_t t = {0};
-    int rc = p.type == 'c' ? 0 : spec_temps(vm, o, &p, &t); /* 'c': FromOrdinal's shared str */
-    if (!rc)
+    int64_t cp = 0;
+    int rc = 0;
+    if (p.type != 'c')
+        rc = spec_temps(vm, o, &p, &t);
+    else if (o->type == HD_T_INT && !hd_int_to_i64(o, &cp) && cp >= 256) { /* FromOrdinal's str */
+        uint32_t c = (uint32_t)cp; /* (below 256 the shared one) */
+        if (hd__str_from_cps(vm->h, &c, 1, &t.str))
+            rc = sc_nomem(vm, HD_ENOMEM);
+    }
+    if (!rc && t.block) /* a float's fast path: _PyUnicode_FromASCII of dtoa's text */
+        rc = sc_str_new(vm, b->v ? b->v : "", b->n, out);
+    else if (!rc)
         rc = writer_result(vm, b, out);
     sc_temps_close(vm, &t);
     return rc;
@@ -1021,6 +1059,16 @@ static int format_with(sc_vm_t *vm, hd_obj_t *o, hd_obj_t *spec, bool empty, hd_
     sc_buf_t b = {0};
     int rc = format_to(vm, o, text ? text : "", &b);
     bool plain = !text || !*text; /* an empty spec is str() */
+    spec_t p;
+    if (!rc && !plain && o->type == HD_T_STR && !parse_spec(vm, text, &p) && p.width <= hd_len(o) &&
+        (p.precision < 0 || p.precision >= hd_len(o))) {
+        /* format_string_internal's fast path: WriteStr, readonly */
+        hd_mem_free(vm->h->mem, text);
+        hd_mem_free(vm->h->mem, b.v);
+        hd__incref(o);
+        *out = o;
+        return 0;
+    }
     /* a spec's result comes from a _PyUnicodeWriter, whose one Latin-1
      * character is the shared str (unicode_result_ready) */
     if (!rc && plain)
@@ -1074,6 +1122,18 @@ static int percent_int(sc_vm_t *vm, char conv, spec_t *p, int prec, hd_obj_t *ar
     return rc;
 }
 
+/* percent_float_int: PyNumber_Long of a float for %d, %i, %u: a new
+ * reference, or -1 with float_as_integer_ratio's errors for inf and nan */
+static int percent_float_int(sc_vm_t *vm, hd_obj_t *arg, hd_obj_t **iv)
+{
+    double d = ((hd_float_obj_t *)arg)->value;
+    if (isnan(d))
+        return sc_raise(vm, EXC_VALUEERROR, "cannot convert float NaN to integer");
+    if (isinf(d))
+        return sc_raise(vm, EXC_OVERFLOWERROR, "cannot convert float infinity to integer");
+    return sc_int_from_double(vm, d, iv);
+}
+
 /* percent_one: one conversion's text to b; pre, when not NULL, is the str
  * of a %s or %r already made */
 static int percent_one(sc_vm_t *vm, char conv, const char *flags, int width, int prec,
@@ -1100,7 +1160,7 @@ static int percent_one(sc_vm_t *vm, char conv, const char *flags, int width, int
                  : conv == 's' ? sc_str_buf(vm, arg, &s)
                                : sc_repr_buf(vm, arg, &s);
         if (!rc && prec >= 0 && (size_t)prec < s.n)
-            s.v[prec] = '\0';
+            utf8_cut(s.v, (size_t)prec); /* precision counts characters */
         p.fill = ' ';
         if (p.align == '=')
             p.align = '>';
@@ -1127,12 +1187,11 @@ static int percent_one(sc_vm_t *vm, char conv, const char *flags, int width, int
         return rc;
     }
     if (strchr("diu", conv)) {
-        if (arg->type == HD_T_FLOAT) {
-            double d = ((hd_float_obj_t *)arg)->value;
+        if (arg->type == HD_T_FLOAT) { /* PyNumber_Long, then as an int */
             hd_obj_t *iv;
-            if (hd__int_from_long(vm->h, (int64_t)d, &iv))
-                return sc_nomem(vm, HD_ENOMEM);
-            int rc = format_int(vm, iv, &p, b);
+            if (percent_float_int(vm, arg, &iv))
+                return -1;
+            int rc = percent_one(vm, conv, flags, width, prec, iv, pre, b);
             hd__decref(vm->h, iv);
             return rc;
         }
@@ -1284,6 +1343,14 @@ static int percent_temps(sc_vm_t *vm, char conv, const char *flags, int width, i
         return conv == 's' && arg->type == HD_T_STR ? 0
                : conv == 's'                        ? sc_str(vm, arg, &t->str)
                                                     : sc_repr(vm, arg, &t->str);
+    if (strchr("diu", conv) && arg->type == HD_T_FLOAT) { /* the int of it, not exact */
+        hd_obj_t *iv;
+        if (percent_float_int(vm, arg, &iv))
+            return -1;
+        int rc = long_text_temp(vm, conv, false, prec, iv, t);
+        hd__decref(vm->h, iv);
+        return rc;
+    }
     if (strchr("diuxXo", conv) && (arg->type == HD_T_INT || arg->type == HD_T_BOOL)) {
         if (plain && conv != 'X' && arg->type == HD_T_INT) /* _PyLong_FormatWriter */
             return conv == 'o' || conv == 'x' ? 0 : int_scratch(vm, arg, &t->scratch);
@@ -1295,9 +1362,20 @@ static int percent_temps(sc_vm_t *vm, char conv, const char *flags, int width, i
             hd__decref(vm->h, iv);
         return rc;
     }
-    if (!strchr("eEfFgG", conv) || arg->type != HD_T_FLOAT)
+    if (!strchr("eEfFgG", conv) ||
+        (arg->type != HD_T_FLOAT && arg->type != HD_T_INT && arg->type != HD_T_BOOL))
         return 0;
-    double v = ((hd_float_obj_t *)arg)->value;
+    double v;
+    if (arg->type != HD_T_FLOAT) { /* PyFloat_AsDouble: a float made and dropped */
+        hd_obj_t *fl;
+        sc_float_of(arg, &v);
+        int frc = hd_float_new(vm->h, v, &fl);
+        if (frc)
+            return sc_nomem(vm, frc);
+        hd__decref(vm->h, fl);
+    } else {
+        v = ((hd_float_obj_t *)arg)->value;
+    }
     char type = (char)tolower((unsigned char)conv), text[96];
     int pr = prec < 0 ? 6 : type == 'g' && prec == 0 ? 1 : prec;
     int64_t decpt = 1, nd = 1;
@@ -1445,7 +1523,7 @@ int sc_percent_format(sc_vm_t *vm, hd_obj_t *fmt, hd_obj_t *args, hd_obj_t **out
         if (!rc && readonly) {
             lit = b.n;
             if (t.fast) /* _PyUnicode_FromASCII while the block lives */
-                rc = fresh_str(vm, b.v, b.n, &ro);
+                rc = sc_str_new(vm, b.v, b.n, &ro);
             else if (t.str)
                 ro = t.str, t.str = NULL;
             else
