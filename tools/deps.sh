@@ -12,6 +12,10 @@ pkgs=(
     # `heapctl watch` in a real terminal and openssl makes a certificate for
     # the wss:// test, in the integration tests
     libedit-dev libssl-dev tmux python3-jsonschema openssl
+    # the oracle as heapd models it: Debian's python3 with python3-setuptools,
+    # whose .pth file puts its distutils finder in every import
+    # (docs/script.md: the first weakref.finalize's import of atexit)
+    python3-setuptools
     # heapd: libuv, libwebsockets on libuv (the evlib plugin is dlopen()ed at
     # run time), libsystemd (sd_notify); the integration tests' client,
     # schema validator, systemd-analyze and curl
