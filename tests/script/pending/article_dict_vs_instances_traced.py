@@ -1,3 +1,8 @@
+# PENDING (python3 not repeatable under CI, cause unknown): in one CI run
+# (the ASan pass of 9f5c5f3, 2026-11-22) python3 printed 16432 for m2
+# where heapd and python3's other runs print 16428 (30 of 30 runs by hand,
+# and every earlier CI run). Back to the corpus once python3's 4 bytes are
+# explained.
 # Interned keys and dict memory: many dicts with the same keys.
 import sys
 import gc
