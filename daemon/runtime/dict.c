@@ -3,7 +3,7 @@
  * the split dicts an instance's __dict__ becomes (see split_t), with its
  * exact sizes, growth, free lists and GC tracking.
  *
- * One algorithm, one file (~1,500 lines, as dictobject.c is one file): the
+ * One algorithm, one file (about 1,600 lines, as dictobject.c is one file): the
  * lookup, insertion, resize, merge and split-dict code all work on the
  * private table layout below (keys_t, its index widths, the free lists,
  * split_t) through static helpers; a second file would need that layout and

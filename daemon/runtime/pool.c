@@ -5,7 +5,7 @@
  *
  * This is one algorithm, so it is one file, in named sections like obmalloc.c:
  * layout, addresses, arenas, pools, large blocks, the public calls, statistics,
- * the memory map and validation. Why ~1,500 lines stay together: every
+ * the memory map and validation. Why its ~1,540 lines stay together: every
  * section reads the same private layout (pool headers apart from their pools,
  * the chunk map's biases, the arena table and its sorted usable list), which
  * no other file may see, and the validator exists to check exactly that
